@@ -1,0 +1,186 @@
+//! Commands Spark runs eagerly (`SET`, `SHOW TABLES`, `CREATE TEMP VIEW`, ...),
+//! each answering with the same columns and types as Spark.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema};
+use spark_plan::{Command, DataType};
+
+use crate::error::ExceptionKind;
+use crate::session::{CommandOutput, SparkSession};
+use crate::{EngineError, EngineResult};
+
+fn string_table(columns: &[&str], rows: Vec<Vec<String>>) -> EngineResult<CommandOutput> {
+    let schema = Arc::new(Schema::new(columns.iter().map(|c| Field::new(*c, ArrowType::Utf8, false)).collect::<Vec<_>>()));
+    let arrays: Vec<ArrayRef> = (0..columns.len())
+        .map(|i| Arc::new(StringArray::from(rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>())) as ArrayRef)
+        .collect();
+    let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+    Ok(CommandOutput { schema, batches: vec![batch] })
+}
+
+fn empty() -> CommandOutput {
+    CommandOutput { schema: Arc::new(Schema::empty()), batches: vec![] }
+}
+
+fn like(pattern: &str, name: &str) -> bool {
+    // SHOW ... LIKE: `*` matches anything, `|` separates alternatives, case-insensitive.
+    pattern.split('|').any(|p| {
+        let p = p.trim().to_lowercase();
+        let n = name.to_lowercase();
+        let parts: Vec<&str> = p.split('*').collect();
+        if parts.len() == 1 {
+            return p == n;
+        }
+        let mut pos = 0;
+        for (i, part) in parts.iter().enumerate() {
+            if part.is_empty() {
+                continue;
+            }
+            match n[pos..].find(part) {
+                Some(found) if i > 0 || found == 0 => pos += found + part.len(),
+                _ => return false,
+            }
+        }
+        parts.last().is_some_and(|l| l.is_empty()) || pos == n.len()
+    })
+}
+
+impl SparkSession {
+    pub async fn run_command(&self, cmd: &Command) -> EngineResult<CommandOutput> {
+        match cmd {
+            Command::CreateView { name, input, replace, global } => {
+                let (is_global, view) = match name.as_slice() {
+                    [n] => (*global, n.clone()),
+                    [db, n] if db.eq_ignore_ascii_case("global_temp") => (true, n.clone()),
+                    _ => return Err(EngineError::spark(ExceptionKind::Analysis, "TEMP_VIEW_NAME_TOO_MANY_NAME_PARTS", "428EK",
+                        format!("CREATE TEMPORARY VIEW or the corresponding Dataset APIs only accept single-part view names, but got: {}.", name.join(".")), &[])),
+                };
+                self.create_temp_view(&view, input, *replace, is_global)?;
+                Ok(empty())
+            }
+            Command::DropView { name, if_exists } => {
+                let removed = match name.as_slice() {
+                    [n] => self.views.remove(n),
+                    [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
+                    _ => false,
+                };
+                if !removed && !if_exists {
+                    return Err(spark_resolver::ResolveError::table_not_found(&name.join(".")).into());
+                }
+                Ok(empty())
+            }
+            Command::SetConf { key: None, .. } => {
+                let rows = self.conf().all().into_iter().map(|(k, v)| vec![k, v]).collect();
+                string_table(&["key", "value"], rows)
+            }
+            Command::SetConf { key: Some(k), value: Some(v) } => {
+                let v = if v == "__local__" { "UTC".to_string() } else { v.clone() };
+                self.set_conf(k, &v)?;
+                string_table(&["key", "value"], vec![vec![k.clone(), v]])
+            }
+            Command::SetConf { key: Some(k), value: None } => {
+                let v = self.conf().get(k).unwrap_or_else(|| "<undefined>".into());
+                string_table(&["key", "value"], vec![vec![k.clone(), v]])
+            }
+            Command::ResetConf { key } => {
+                match key {
+                    Some(k) => self.unset_conf(k),
+                    None => self.reset_conf(),
+                }
+                Ok(empty())
+            }
+            Command::UseDatabase { name } => {
+                if name.last().is_some_and(|n| n.eq_ignore_ascii_case("default")) {
+                    Ok(empty())
+                } else {
+                    Err(EngineError::spark(ExceptionKind::Analysis, "SCHEMA_NOT_FOUND", "42704",
+                        format!("The schema `{}` cannot be found. Verify the spelling and correctness of the schema and catalog.", name.join(".")),
+                        &[("schemaName", format!("`{}`", name.join(".")))]))
+                }
+            }
+            Command::ShowTables { database, pattern } => {
+                let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
+                let mut rows: Vec<(String, String)> = Vec::new();
+                if global {
+                    for v in self.shared.global_views.names() {
+                        rows.push(("global_temp".into(), v));
+                    }
+                }
+                for v in self.views.names() {
+                    rows.push((String::new(), v));
+                }
+                rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
+                let schema = Arc::new(Schema::new(vec![
+                    Field::new("namespace", ArrowType::Utf8, false),
+                    Field::new("tableName", ArrowType::Utf8, false),
+                    Field::new("isTemporary", ArrowType::Boolean, false),
+                ]));
+                let batch = RecordBatch::try_new(schema.clone(), vec![
+                    Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
+                    Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
+                    Arc::new(BooleanArray::from(vec![true; rows.len()])),
+                ])?;
+                Ok(CommandOutput { schema, batches: vec![batch] })
+            }
+            Command::ShowDatabases { pattern } => {
+                let rows = ["default"].iter().filter(|d| pattern.as_deref().is_none_or(|p| like(p, d))).map(|d| vec![d.to_string()]).collect();
+                string_table(&["namespace"], rows)
+            }
+            Command::ShowCatalogs => string_table(&["catalog"], vec![vec!["spark_catalog".into()]]),
+            Command::ShowFunctions => {
+                let rows = spark_functions::FunctionRegistry::global().names().into_iter().map(|n| vec![n]).collect();
+                string_table(&["function"], rows)
+            }
+            Command::ShowColumns { table } => {
+                let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: table.clone() }));
+                let r = self.resolve(&rel)?;
+                string_table(&["col_name"], r.names().into_iter().map(|n| vec![n]).collect())
+            }
+            Command::DescribeTable { table } => {
+                let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: table.clone() }));
+                self.describe(&rel)
+            }
+            Command::DescribeQuery { input } => self.describe(input),
+            Command::Explain { input, mode } => {
+                let text = self.explain(input, mode != "simple")?;
+                string_table(&["plan"], vec![vec![text]])
+            }
+            Command::NotSupported(what) => Err(EngineError::spark(
+                ExceptionKind::UnsupportedOperation,
+                "UNSUPPORTED_FEATURE",
+                "0A000",
+                format!("The feature is not supported: {} (persistent tables and this statement are not supported yet).", what.trim()),
+                &[],
+            )),
+        }
+    }
+
+    fn describe(&self, rel: &spark_plan::Relation) -> EngineResult<CommandOutput> {
+        let DataType::Struct(fields) = self.schema(rel)? else { return Ok(empty()) };
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("col_name", ArrowType::Utf8, false),
+            Field::new("data_type", ArrowType::Utf8, false),
+            Field::new("comment", ArrowType::Utf8, true),
+        ]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![
+            Arc::new(StringArray::from(fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(fields.iter().map(|f| f.data_type.simple_string()).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(vec![None::<String>; fields.len()])),
+        ])?;
+        Ok(CommandOutput { schema, batches: vec![batch] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like;
+
+    #[test]
+    fn patterns() {
+        assert!(like("t*", "temp"));
+        assert!(like("a|b", "B"));
+        assert!(!like("x*", "temp"));
+    }
+}

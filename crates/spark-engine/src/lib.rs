@@ -1,0 +1,16 @@
+//! The engine behind a Spark session, independent of the protocol: Spark
+//! configuration, sessions with their DataFusion context and temp views,
+//! query execution that streams Arrow batches with Spark's names and types,
+//! `show()` text, and the eager commands (SET, SHOW TABLES, ...).
+
+pub mod conf;
+pub mod error;
+pub mod output;
+pub mod session;
+pub mod show;
+mod command;
+
+pub use conf::SparkConf;
+pub use error::{EngineError, EngineResult, SparkException};
+pub use output::QueryStream;
+pub use session::{CommandOutput, EngineSettings, SparkSession, SessionShared};

@@ -1,0 +1,68 @@
+//! Query results as clients receive them: Spark's column names and the
+//! canonical Arrow types (Utf8, signed ints, Date32, µs timestamps in the
+//! session time zone, ...), converted batch by batch as they stream.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::execution::SendableRecordBatchStream;
+use futures::Stream;
+use spark_plan::{DataType, StructField};
+use spark_resolver::types::{canonical_arrow, from_arrow};
+
+use crate::EngineResult;
+
+/// The output schema for a resolved plan's fields: Spark names, canonical types.
+pub fn output_schema(fields: &[(String, Field)], time_zone: &str) -> EngineResult<(SchemaRef, DataType)> {
+    let mut arrow_fields = Vec::with_capacity(fields.len());
+    let mut spark_fields = Vec::with_capacity(fields.len());
+    for (name, f) in fields {
+        let t = canonical_arrow(f.data_type(), time_zone)?;
+        let spark = from_arrow(&t)?;
+        arrow_fields.push(Field::new(name, t, f.is_nullable()));
+        spark_fields.push(StructField::new(name.clone(), spark, f.is_nullable()));
+    }
+    Ok((Arc::new(Schema::new(arrow_fields)), DataType::Struct(spark_fields)))
+}
+
+/// Converts one batch to the output schema.
+pub fn convert_batch(batch: &RecordBatch, schema: &SchemaRef) -> EngineResult<RecordBatch> {
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(schema.fields())
+        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(c.clone()) } else { cast(c, f.data_type()) })
+        .collect::<Result<Vec<ArrayRef>, _>>()?;
+    let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(schema.clone(), columns, &options)?)
+}
+
+/// A running query: converted batches as DataFusion produces them.
+pub struct QueryStream {
+    pub schema: SchemaRef,
+    pub spark_schema: DataType,
+    inner: SendableRecordBatchStream,
+}
+
+impl QueryStream {
+    pub fn new(schema: SchemaRef, spark_schema: DataType, inner: SendableRecordBatchStream) -> Self {
+        Self { schema, spark_schema, inner }
+    }
+}
+
+impl Stream for QueryStream {
+    type Item = EngineResult<RecordBatch>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match Pin::new(&mut self.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(b))) => Poll::Ready(Some(convert_batch(&b, &self.schema))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! A Spark session: its DataFusion context, configuration and temp views.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use datafusion::arrow::datatypes::Field;
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::TryStreamExt;
+use spark_plan::{DataType, Relation};
+use spark_resolver::{ResolvedRelation, Resolver, ResolverConfig, TempView, ViewCatalog};
+
+use crate::error::ExceptionKind;
+use crate::output::{QueryStream, output_schema};
+use crate::{EngineError, EngineResult, SparkConf, show};
+
+/// Server-wide settings for every session.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Memory for query execution; operators spill to disk beyond it.
+    pub memory_limit_bytes: usize,
+    pub spill_dir: Option<PathBuf>,
+    pub warehouse_dir: PathBuf,
+    /// Spark confs every new session starts with.
+    pub default_confs: BTreeMap<String, String>,
+    pub target_partitions: usize,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            memory_limit_bytes: 4 << 30,
+            spill_dir: None,
+            warehouse_dir: PathBuf::from("spark-warehouse"),
+            default_confs: BTreeMap::new(),
+            target_partitions: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        }
+    }
+}
+
+/// What all sessions share: the memory pool and spill files, global temp views.
+pub struct SessionShared {
+    pub settings: EngineSettings,
+    pub runtime: Arc<RuntimeEnv>,
+    pub global_views: ViewCatalog,
+}
+
+impl SessionShared {
+    pub fn new(settings: EngineSettings) -> EngineResult<Arc<Self>> {
+        let mut disk = DiskManagerBuilder::default();
+        if let Some(dir) = &settings.spill_dir {
+            disk = disk.with_mode(DiskManagerMode::Directories(vec![dir.clone()]));
+        }
+        let runtime = RuntimeEnvBuilder::new()
+            .with_memory_pool(Arc::new(FairSpillPool::new(settings.memory_limit_bytes)))
+            .with_disk_manager_builder(disk)
+            .build_arc()?;
+        Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default() }))
+    }
+}
+
+/// The eager result of a command: a small table (possibly with no columns).
+pub struct CommandOutput {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+pub struct SparkSession {
+    pub(crate) shared: Arc<SessionShared>,
+    pub(crate) ctx: SessionContext,
+    pub(crate) conf: RwLock<SparkConf>,
+    pub(crate) views: ViewCatalog,
+}
+
+impl SparkSession {
+    pub fn new(shared: Arc<SessionShared>) -> Self {
+        let mut config = SessionConfig::new()
+            .with_target_partitions(shared.settings.target_partitions)
+            .with_information_schema(false);
+        let opts = config.options_mut();
+        opts.execution.parquet.schema_force_view_types = false;
+        opts.sql_parser.map_string_types_to_utf8view = false;
+        let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
+        let conf = SparkConf::new(&shared.settings.default_confs);
+        Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default() }
+    }
+
+    pub fn conf(&self) -> SparkConf {
+        self.conf.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    pub fn time_zone(&self) -> String {
+        self.conf().get("spark.sql.session.timeZone").unwrap_or_else(|| "UTC".into())
+    }
+
+    /// Sets a conf, validating the values Spark validates.
+    pub fn set_conf(&self, key: &str, value: &str) -> EngineResult<()> {
+        if key == "spark.sql.session.timeZone" && value.parse::<chrono_tz::Tz>().is_err() && parse_offset(value).is_none() {
+            return Err(EngineError::spark(
+                ExceptionKind::IllegalArgument,
+                "INVALID_CONF_VALUE.TIME_ZONE",
+                "22022",
+                format!("The value '{value}' in the config \"spark.sql.session.timeZone\" is invalid. Cannot resolve the given timezone."),
+                &[("confValue", value.into()), ("confName", "spark.sql.session.timeZone".into())],
+            ));
+        }
+        if let Ok(mut c) = self.conf.write() {
+            c.set(key, value);
+        }
+        Ok(())
+    }
+
+    pub fn unset_conf(&self, key: &str) {
+        if let Ok(mut c) = self.conf.write() {
+            c.unset(key);
+        }
+    }
+
+    pub fn reset_conf(&self) {
+        if let Ok(mut c) = self.conf.write() {
+            c.reset();
+        }
+    }
+
+    fn resolver_config(&self) -> ResolverConfig {
+        let conf = self.conf();
+        let tz = conf.get("spark.sql.session.timeZone").unwrap_or_else(|| "UTC".into());
+        ResolverConfig {
+            case_sensitive: conf.bool("spark.sql.caseSensitive", false),
+            ansi: conf.bool("spark.sql.ansi.enabled", true),
+            time_zone: parse_offset(&tz).unwrap_or(tz),
+        }
+    }
+
+    /// Resolves a query to a DataFusion plan plus Spark column names.
+    pub fn resolve(&self, rel: &Relation) -> EngineResult<ResolvedRelation> {
+        let config = self.resolver_config();
+        let state = self.ctx.state();
+        let mut resolver = Resolver::new(&state, &config, &self.views, &self.shared.global_views);
+        Ok(resolver.resolve_query(rel)?)
+    }
+
+    fn output_fields(r: &ResolvedRelation) -> Vec<(String, Field)> {
+        r.columns
+            .iter()
+            .zip(r.plan.schema().fields())
+            .map(|(c, f)| (c.name.clone(), f.as_ref().clone()))
+            .collect()
+    }
+
+    /// The Spark schema of a query (AnalyzePlan.schema).
+    pub fn schema(&self, rel: &Relation) -> EngineResult<DataType> {
+        let r = self.resolve(rel)?;
+        let tz = self.resolver_config().time_zone;
+        Ok(output_schema(&Self::output_fields(&r), &tz)?.1)
+    }
+
+    /// Starts a query; batches stream as DataFusion produces them.
+    pub async fn execute(&self, rel: &Relation) -> EngineResult<QueryStream> {
+        let r = self.resolve(rel)?;
+        self.execute_resolved(r).await
+    }
+
+    pub async fn execute_resolved(&self, r: ResolvedRelation) -> EngineResult<QueryStream> {
+        let tz = self.resolver_config().time_zone;
+        let (schema, spark_schema) = output_schema(&Self::output_fields(&r), &tz)?;
+        let df = self.ctx.execute_logical_plan(r.plan).await?;
+        let stream = df.execute_stream().await?;
+        Ok(QueryStream::new(schema, spark_schema, stream))
+    }
+
+    /// Runs a query to completion (for small results: show, commands).
+    pub async fn collect(&self, rel: &Relation) -> EngineResult<(Vec<String>, Vec<RecordBatch>)> {
+        let r = self.resolve(rel)?;
+        let names = r.names();
+        let stream = self.execute_resolved(r).await?;
+        let batches: Vec<RecordBatch> = stream.try_collect().await?;
+        Ok((names, batches))
+    }
+
+    /// `df.show(n, truncate, vertical)`.
+    pub async fn show_string(&self, input: &Relation, num_rows: i32, truncate: i32, vertical: bool) -> EngineResult<String> {
+        let n = num_rows.max(0) as usize;
+        let limited = Relation::new(spark_plan::RelationKind::Limit { input: Box::new(input.clone()), limit: n as i64 + 1 });
+        let (names, batches) = self.collect(&limited).await?;
+        Ok(show::show_string(&names, &batches, n, truncate.max(0) as usize, vertical, &self.resolver_config().time_zone))
+    }
+
+    pub async fn html_string(&self, input: &Relation, num_rows: i32, truncate: i32) -> EngineResult<String> {
+        let n = num_rows.max(0) as usize;
+        let limited = Relation::new(spark_plan::RelationKind::Limit { input: Box::new(input.clone()), limit: n as i64 + 1 });
+        let (names, batches) = self.collect(&limited).await?;
+        Ok(show::html_string(&names, &batches, n, truncate.max(0) as usize, &self.resolver_config().time_zone))
+    }
+
+    /// The optimized DataFusion plan, as `df.explain()` shows.
+    pub fn explain(&self, rel: &Relation, extended: bool) -> EngineResult<String> {
+        let r = self.resolve(rel)?;
+        let state = self.ctx.state();
+        let optimized = state.optimize(&r.plan)?;
+        let mut out = String::new();
+        if extended {
+            out.push_str("== Analyzed Logical Plan ==\n");
+            out.push_str(&format!("{}\n\n", r.plan.display_indent()));
+            out.push_str("== Optimized Logical Plan ==\n");
+            out.push_str(&format!("{}\n\n", optimized.display_indent()));
+        }
+        out.push_str("== Physical Plan ==\n");
+        out.push_str(&format!("{}\n", optimized.display_indent()));
+        Ok(out)
+    }
+
+    /// `createOrReplaceTempView` and friends.
+    pub fn create_temp_view(&self, name: &str, rel: &Relation, replace: bool, global: bool) -> EngineResult<()> {
+        let relation = self.resolve(rel)?;
+        let catalog = if global { &self.shared.global_views } else { &self.views };
+        if !catalog.put(TempView { name: name.to_string(), relation }, replace) {
+            return Err(EngineError::spark(
+                ExceptionKind::Analysis,
+                "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                "42P07",
+                format!("Cannot create the temporary view `{name}` because it already exists.\nChoose a different name, drop or replace the existing view,  or add the IF NOT EXISTS clause to tolerate pre-existing views."),
+                &[("relationName", format!("`{name}`"))],
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn plan_of(&self, rel: &Relation) -> EngineResult<LogicalPlan> {
+        Ok(self.resolve(rel)?.plan)
+    }
+
+    pub fn views(&self) -> &ViewCatalog {
+        &self.views
+    }
+}
+
+/// Spark accepts `+08:00`-style zone offsets as well as region ids.
+fn parse_offset(v: &str) -> Option<String> {
+    let t = v.trim();
+    let t = t.strip_prefix("GMT").or_else(|| t.strip_prefix("UTC")).unwrap_or(t);
+    let (sign, rest) = match t.chars().next()? {
+        '+' => (1, &t[1..]),
+        '-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
+        None => (rest.parse::<i32>().ok()?, 0),
+    };
+    if h > 18 || m > 59 {
+        return None;
+    }
+    Some(format!("{}{:02}:{:02}", if sign > 0 { '+' } else { '-' }, h, m))
+}

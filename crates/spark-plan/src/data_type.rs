@@ -1,0 +1,191 @@
+//! Spark's data types, with the two string forms Spark prints them in: the
+//! DDL/"simple" form (`bigint`, `struct<a:int>`) and the SQL form used in
+//! generated column names (`BIGINT`, `STRUCT<a: INT>`).
+
+/// Fields of day-time and year-month intervals (Spark's `DayTimeIntervalType`
+/// DAY=0, HOUR=1, MINUTE=2, SECOND=3; `YearMonthIntervalType` YEAR=0, MONTH=1).
+pub type IntervalUnit = u8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DataType {
+    Null,
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Decimal { precision: u8, scale: i8 },
+    String,
+    Char(u32),
+    VarChar(u32),
+    Binary,
+    Date,
+    Timestamp,
+    TimestampNtz,
+    CalendarInterval,
+    YearMonthInterval { start: IntervalUnit, end: IntervalUnit },
+    DayTimeInterval { start: IntervalUnit, end: IntervalUnit },
+    Array { element: Box<DataType>, contains_null: bool },
+    Map { key: Box<DataType>, value: Box<DataType>, value_contains_null: bool },
+    Struct(Vec<StructField>),
+    Variant,
+    Time(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StructField {
+    pub name: String,
+    pub data_type: DataType,
+    pub nullable: bool,
+    /// Field metadata as a JSON object string, when present.
+    pub metadata: Option<String>,
+}
+
+impl StructField {
+    pub fn new(name: impl Into<String>, data_type: DataType, nullable: bool) -> Self {
+        Self { name: name.into(), data_type, nullable, metadata: None }
+    }
+}
+
+const DAY_TIME_UNITS: [&str; 4] = ["day", "hour", "minute", "second"];
+const YEAR_MONTH_UNITS: [&str; 2] = ["year", "month"];
+
+fn interval_fields(units: &[&str], start: IntervalUnit, end: IntervalUnit) -> String {
+    let name = |u: IntervalUnit| units.get(u as usize).copied().unwrap_or("?");
+    if start == end {
+        name(start).to_string()
+    } else {
+        format!("{} to {}", name(start), name(end))
+    }
+}
+
+impl DataType {
+    pub const DEFAULT_DECIMAL: DataType = DataType::Decimal { precision: 10, scale: 0 };
+
+    pub fn array(element: DataType, contains_null: bool) -> Self {
+        DataType::Array { element: Box::new(element), contains_null }
+    }
+
+    pub fn map(key: DataType, value: DataType, value_contains_null: bool) -> Self {
+        DataType::Map { key: Box::new(key), value: Box::new(value), value_contains_null }
+    }
+
+    /// Spark's `typeName` as used in JSON schemas (`integer`, `long`, ...).
+    pub fn json_type_name(&self) -> String {
+        match self {
+            DataType::Null => "void".into(),
+            DataType::Boolean => "boolean".into(),
+            DataType::Byte => "byte".into(),
+            DataType::Short => "short".into(),
+            DataType::Integer => "integer".into(),
+            DataType::Long => "long".into(),
+            other => other.simple_string(),
+        }
+    }
+
+    /// Spark's `simpleString`/`catalogString`, the DDL form (`bigint`, `array<int>`).
+    pub fn simple_string(&self) -> String {
+        match self {
+            DataType::Null => "void".into(),
+            DataType::Boolean => "boolean".into(),
+            DataType::Byte => "tinyint".into(),
+            DataType::Short => "smallint".into(),
+            DataType::Integer => "int".into(),
+            DataType::Long => "bigint".into(),
+            DataType::Float => "float".into(),
+            DataType::Double => "double".into(),
+            DataType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+            DataType::String => "string".into(),
+            DataType::Char(n) => format!("char({n})"),
+            DataType::VarChar(n) => format!("varchar({n})"),
+            DataType::Binary => "binary".into(),
+            DataType::Date => "date".into(),
+            DataType::Timestamp => "timestamp".into(),
+            DataType::TimestampNtz => "timestamp_ntz".into(),
+            DataType::CalendarInterval => "interval".into(),
+            DataType::YearMonthInterval { start, end } => {
+                format!("interval {}", interval_fields(&YEAR_MONTH_UNITS, *start, *end))
+            }
+            DataType::DayTimeInterval { start, end } => {
+                format!("interval {}", interval_fields(&DAY_TIME_UNITS, *start, *end))
+            }
+            DataType::Array { element, .. } => format!("array<{}>", element.simple_string()),
+            DataType::Map { key, value, .. } => {
+                format!("map<{},{}>", key.simple_string(), value.simple_string())
+            }
+            DataType::Struct(fields) => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}:{}", f.name, f.data_type.simple_string()))
+                    .collect();
+                format!("struct<{}>", inner.join(","))
+            }
+            DataType::Variant => "variant".into(),
+            DataType::Time(p) => format!("time({p})"),
+        }
+    }
+
+    /// Spark's `sql` form, used in generated names such as `CAST(a AS INT)`.
+    pub fn sql(&self) -> String {
+        match self {
+            DataType::Array { element, .. } => format!("ARRAY<{}>", element.sql()),
+            DataType::Map { key, value, .. } => format!("MAP<{}, {}>", key.sql(), value.sql()),
+            DataType::Struct(fields) => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", quote_if_needed(&f.name), f.data_type.sql()))
+                    .collect();
+                format!("STRUCT<{}>", inner.join(", "))
+            }
+            other => other.simple_string().to_uppercase(),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            DataType::Byte
+                | DataType::Short
+                | DataType::Integer
+                | DataType::Long
+                | DataType::Float
+                | DataType::Double
+                | DataType::Decimal { .. }
+        )
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, DataType::String | DataType::Char(_) | DataType::VarChar(_))
+    }
+}
+
+/// Backtick-quotes an identifier when Spark would (anything but `[A-Za-z0-9_]+`).
+pub fn quote_if_needed(name: &str) -> String {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        name.to_string()
+    } else {
+        format!("`{}`", name.replace('`', "``"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let t = DataType::Struct(vec![
+            StructField::new("a", DataType::Integer, true),
+            StructField::new("b c", DataType::array(DataType::Long, true), true),
+        ]);
+        assert_eq!(t.simple_string(), "struct<a:int,b c:array<bigint>>");
+        assert_eq!(t.sql(), "STRUCT<a: INT, `b c`: ARRAY<BIGINT>>");
+        assert_eq!(
+            DataType::DayTimeInterval { start: 0, end: 3 }.simple_string(),
+            "interval day to second"
+        );
+        assert_eq!(DataType::Integer.json_type_name(), "integer");
+    }
+}

@@ -1,0 +1,106 @@
+//! Unresolved expressions.
+
+use crate::{DataType, Literal, Relation};
+
+/// How a cast treats invalid input (Spark's `EvalMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastMode {
+    /// Follow `spark.sql.ansi.enabled`.
+    Default,
+    Legacy,
+    Ansi,
+    Try,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortOrder {
+    pub expr: Expr,
+    pub ascending: bool,
+    /// `None` means Spark's default: NULLS FIRST for ascending, NULLS LAST for descending.
+    pub nulls_first: Option<bool>,
+}
+
+impl SortOrder {
+    pub fn nulls_first(&self) -> bool {
+        self.nulls_first.unwrap_or(self.ascending)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameType {
+    Rows,
+    Range,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowFrameBound {
+    CurrentRow,
+    UnboundedPreceding,
+    UnboundedFollowing,
+    /// An offset: negative values precede the current row.
+    Value(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowFrame {
+    pub frame_type: FrameType,
+    pub lower: WindowFrameBound,
+    pub upper: WindowFrameBound,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Literal(Literal),
+    /// A literal written as `TYPE 'text'` (`DATE '2024-01-01'`, `TIMESTAMP '...'`,
+    /// `INTERVAL '1' DAY`): its value can depend on session settings such as
+    /// the time zone, so the resolver interprets the text.
+    TypedLiteral { data_type: DataType, text: String },
+    /// A column reference by (already split) name parts, e.g. `t.a.b` → `["t","a","b"]`.
+    /// `plan_id` ties it to one DataFrame (`df["a"]`).
+    Column { name: Vec<String>, plan_id: Option<i64> },
+    /// `*`, `t.*` or `struct_col.*`.
+    Star { target: Option<Vec<String>>, plan_id: Option<i64> },
+    /// A function or operator call by Spark name (`+`, `==`, `upper`, ...).
+    Function { name: String, args: Vec<Expr>, distinct: bool },
+    Alias { expr: Box<Expr>, names: Vec<String>, metadata: Option<String> },
+    Cast { expr: Box<Expr>, to: DataType, mode: CastMode },
+    SortOrder(Box<SortOrder>),
+    Window {
+        function: Box<Expr>,
+        partition_by: Vec<Expr>,
+        order_by: Vec<SortOrder>,
+        frame: Option<WindowFrame>,
+    },
+    /// `child[extraction]`: array index, map key or struct field.
+    ExtractValue { child: Box<Expr>, extraction: Box<Expr> },
+    /// `col.withField` / `dropFields`: `value` is `None` for a drop.
+    UpdateField { struct_expr: Box<Expr>, field: String, value: Option<Box<Expr>> },
+    Lambda { params: Vec<String>, body: Box<Expr> },
+    LambdaVariable(String),
+    /// `colRegex`.
+    Regex { pattern: String, plan_id: Option<i64> },
+    NamedArgument { name: String, value: Box<Expr> },
+    ScalarSubquery(Box<Relation>),
+    Exists { plan: Box<Relation>, negated: bool },
+    InSubquery { values: Vec<Expr>, plan: Box<Relation>, negated: bool },
+    /// A Python UDF or other construct that needs a worker; kept to report it clearly.
+    Unsupported(String),
+}
+
+impl Expr {
+    pub fn column(name: &str) -> Expr {
+        Expr::Column { name: vec![name.to_string()], plan_id: None }
+    }
+
+    pub fn func(name: &str, args: Vec<Expr>) -> Expr {
+        Expr::Function { name: name.to_string(), args, distinct: false }
+    }
+
+    pub fn alias(self, name: &str) -> Expr {
+        Expr::Alias { expr: Box::new(self), names: vec![name.to_string()], metadata: None }
+    }
+
+    pub fn lit(l: Literal) -> Expr {
+        Expr::Literal(l)
+    }
+}

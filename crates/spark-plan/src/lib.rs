@@ -1,0 +1,20 @@
+//! The unresolved plan: what a Spark client asked for, before any name or type
+//! is resolved. Both front-ends produce it (the Spark Connect protocol adapter
+//! and the Spark SQL parser), and the resolver turns it into a DataFusion plan.
+//! Nothing here knows about protobuf or gRPC.
+
+pub mod data_type;
+pub mod error;
+pub mod expression;
+pub mod format;
+pub mod literal;
+pub mod relation;
+pub mod schema_json;
+
+pub use data_type::{DataType, IntervalUnit, StructField};
+pub use error::{PlanError, PlanResult};
+pub use expression::{CastMode, Expr, SortOrder, WindowFrame, WindowFrameBound, FrameType};
+pub use literal::Literal;
+pub use relation::{
+    AggregateKind, Command, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind,
+};

@@ -1,0 +1,148 @@
+//! Unresolved relations (queries) and commands.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::{DataType, Expr, SortOrder};
+
+/// What a client asked to run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    Query(Relation),
+    Command(Command),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    /// The client's id for this DataFrame (`common.plan_id`), used by `df["col"]`.
+    pub plan_id: Option<i64>,
+    pub kind: RelationKind,
+}
+
+impl Relation {
+    pub fn new(kind: RelationKind) -> Self {
+        Self { plan_id: None, kind }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinType {
+    Inner,
+    FullOuter,
+    LeftOuter,
+    RightOuter,
+    LeftAnti,
+    LeftSemi,
+    Cross,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOpKind {
+    Union,
+    Intersect,
+    Except,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AggregateKind {
+    GroupBy,
+    Rollup,
+    Cube,
+    GroupingSets(Vec<Vec<Expr>>),
+    Pivot { column: Expr, values: Vec<Expr> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadSource {
+    /// `spark.table(name)` / `FROM name`, name already split into parts.
+    Table { name: Vec<String> },
+    /// `spark.read.format(f).load(paths)`.
+    DataSource {
+        format: Option<String>,
+        schema: Option<DataType>,
+        options: BTreeMap<String, String>,
+        paths: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelationKind {
+    Range { start: i64, end: i64, step: i64, num_partitions: Option<i32> },
+    /// Arrow IPC stream bytes with an optional explicit schema.
+    LocalRelation { data: Option<Arc<Vec<u8>>>, schema: Option<DataType> },
+    /// SQL `VALUES` rows.
+    Values { rows: Vec<Vec<Expr>>, names: Vec<String> },
+    /// `SELECT` without `FROM`: one row, no columns.
+    OneRow,
+    Read(ReadSource),
+    Project { input: Box<Relation>, exprs: Vec<Expr> },
+    Filter { input: Box<Relation>, condition: Expr },
+    Sort { input: Box<Relation>, order: Vec<SortOrder>, global: bool },
+    Limit { input: Box<Relation>, limit: i64 },
+    Offset { input: Box<Relation>, offset: i64 },
+    Tail { input: Box<Relation>, limit: i64 },
+    /// Output columns are exactly `aggregates` (the DataFrame API prepends the
+    /// grouping columns itself). `having` filters groups, SQL style.
+    Aggregate {
+        input: Box<Relation>,
+        kind: AggregateKind,
+        grouping: Vec<Expr>,
+        aggregates: Vec<Expr>,
+        having: Option<Expr>,
+    },
+    Join {
+        left: Box<Relation>,
+        right: Box<Relation>,
+        join_type: JoinType,
+        condition: Option<Expr>,
+        using: Vec<String>,
+    },
+    SetOp {
+        left: Box<Relation>,
+        right: Box<Relation>,
+        kind: SetOpKind,
+        all: bool,
+        by_name: bool,
+        allow_missing: bool,
+    },
+    Deduplicate { input: Box<Relation>, columns: Option<Vec<String>> },
+    SubqueryAlias { input: Box<Relation>, alias: String },
+    ToDf { input: Box<Relation>, names: Vec<String> },
+    WithColumns { input: Box<Relation>, columns: Vec<Expr> },
+    WithColumnsRenamed { input: Box<Relation>, renames: Vec<(String, String)> },
+    Drop { input: Box<Relation>, columns: Vec<Expr>, names: Vec<String> },
+    /// Repartition and coalesce do not change results.
+    Repartition { input: Box<Relation> },
+    Sample {
+        input: Box<Relation>,
+        lower: f64,
+        upper: f64,
+        with_replacement: bool,
+        seed: Option<i64>,
+    },
+    ShowString { input: Box<Relation>, num_rows: i32, truncate: i32, vertical: bool },
+    HtmlString { input: Box<Relation>, num_rows: i32, truncate: i32 },
+    /// CTEs: named relations visible inside `input`.
+    With { input: Box<Relation>, ctes: Vec<(String, Relation)> },
+}
+
+/// Commands run eagerly; their result is a small table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    CreateView { name: Vec<String>, input: Box<Relation>, replace: bool, global: bool },
+    DropView { name: Vec<String>, if_exists: bool },
+    /// `SET key=value`, `SET key`, `SET` (all).
+    SetConf { key: Option<String>, value: Option<String> },
+    ResetConf { key: Option<String> },
+    ShowTables { database: Option<String>, pattern: Option<String> },
+    ShowDatabases { pattern: Option<String> },
+    ShowCatalogs,
+    ShowColumns { table: Vec<String> },
+    ShowFunctions,
+    DescribeTable { table: Vec<String> },
+    DescribeQuery { input: Box<Relation> },
+    Explain { input: Box<Relation>, mode: String },
+    UseDatabase { name: Vec<String> },
+    /// Parsed but not supported yet; carries the statement kind for the error.
+    NotSupported(String),
+}

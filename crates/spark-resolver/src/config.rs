@@ -1,0 +1,22 @@
+/// The Spark settings that change how a plan resolves.
+#[derive(Debug, Clone)]
+pub struct ResolverConfig {
+    /// `spark.sql.caseSensitive` (default false).
+    pub case_sensitive: bool,
+    /// `spark.sql.ansi.enabled` (default true in Spark 4).
+    pub ansi: bool,
+    /// `spark.sql.session.timeZone`.
+    pub time_zone: String,
+}
+
+impl Default for ResolverConfig {
+    fn default() -> Self {
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into() }
+    }
+}
+
+impl ResolverConfig {
+    pub fn name_eq(&self, a: &str, b: &str) -> bool {
+        if self.case_sensitive { a == b } else { a.eq_ignore_ascii_case(b) }
+    }
+}

@@ -1,0 +1,114 @@
+use datafusion::error::DataFusionError;
+use thiserror::Error;
+
+/// Errors from resolving a plan. Each carries what Spark reports: the
+/// exception kind, the error class, the SQLSTATE and message parameters.
+#[derive(Debug, Error)]
+pub enum ResolveError {
+    /// Spark's `AnalysisException`.
+    #[error("[{error_class}] {message} SQLSTATE: {sql_state}")]
+    Analysis {
+        error_class: String,
+        sql_state: String,
+        message: String,
+        params: Vec<(String, String)>,
+    },
+    /// Spark's `IllegalArgumentException` (no error class).
+    #[error("{0}")]
+    IllegalArgument(String),
+    /// A plan the client should never have sent (Spark's `InvalidPlanInput`).
+    #[error("{0}")]
+    InvalidPlan(String),
+    /// A feature this server does not support yet.
+    #[error("[UNSUPPORTED_FEATURE] The feature is not supported: {0}. SQLSTATE: 0A000")]
+    Unsupported(String),
+    #[error(transparent)]
+    DataFusion(#[from] DataFusionError),
+}
+
+pub type ResolveResult<T> = Result<T, ResolveError>;
+
+impl ResolveError {
+    pub fn analysis(
+        error_class: &str,
+        sql_state: &str,
+        message: impl Into<String>,
+        params: &[(&str, String)],
+    ) -> Self {
+        ResolveError::Analysis {
+            error_class: error_class.into(),
+            sql_state: sql_state.into(),
+            message: message.into(),
+            params: params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        }
+    }
+
+    pub fn unsupported(what: impl Into<String>) -> Self {
+        ResolveError::Unsupported(what.into())
+    }
+
+    pub fn invalid(what: impl Into<String>) -> Self {
+        ResolveError::InvalidPlan(what.into())
+    }
+
+    pub fn unresolved_column(name: &str, candidates: &[String]) -> Self {
+        let quoted = quote_name(name);
+        if candidates.is_empty() {
+            return Self::analysis(
+                "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
+                "42703",
+                format!("A column, variable, or function parameter with name {quoted} cannot be resolved."),
+                &[("objectName", quoted.clone())],
+            );
+        }
+        let suggestion = candidates.iter().map(|c| quote_name(c)).collect::<Vec<_>>().join(", ");
+        Self::analysis(
+            "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+            "42703",
+            format!(
+                "A column, variable, or function parameter with name {quoted} cannot be resolved. Did you mean one of the following? [{suggestion}]."
+            ),
+            &[("objectName", quoted), ("proposal", suggestion)],
+        )
+    }
+
+    pub fn ambiguous(name: &str, candidates: &[String]) -> Self {
+        let quoted = quote_name(name);
+        let refs = candidates.join(", ");
+        Self::analysis(
+            "AMBIGUOUS_REFERENCE",
+            "42704",
+            format!("Reference {quoted} is ambiguous, could be: [{refs}]."),
+            &[("name", quoted), ("referenceNames", format!("[{refs}]"))],
+        )
+    }
+
+    pub fn table_not_found(name: &str) -> Self {
+        let quoted = name.split('.').map(quote_part).collect::<Vec<_>>().join(".");
+        Self::analysis(
+            "TABLE_OR_VIEW_NOT_FOUND",
+            "42P01",
+            format!("The table or view {quoted} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS."),
+            &[("relationName", quoted)],
+        )
+    }
+
+    pub fn unresolved_routine(name: &str) -> Self {
+        let quoted = quote_part(name);
+        Self::analysis(
+            "UNRESOLVED_ROUTINE",
+            "42883",
+            format!("Cannot resolve routine {quoted} on search path [`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]."),
+            &[("routineName", quoted), ("searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]".into())],
+        )
+    }
+}
+
+fn quote_part(p: &str) -> String {
+    format!("`{}`", p.replace('`', "``"))
+}
+
+/// Spark quotes each part of a multi-part name: `` `a`.`b` ``.
+pub fn quote_name(name: &str) -> String {
+    quote_part(name)
+}

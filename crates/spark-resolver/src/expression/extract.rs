@@ -1,0 +1,66 @@
+//! `col[i]`, `col["key"]`, `col.getField("f")`: Spark's `UnresolvedExtractValue`.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+
+use datafusion::logical_expr::{BinaryExpr, Cast, Expr as DfExpr, Operator, lit};
+use spark_functions::{FunctionKind, FunctionRegistry};
+use datafusion::logical_expr::expr::ScalarFunction;
+use spark_plan::{Expr, Literal};
+
+use super::ResolvedExpr;
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_extract_value(
+        &mut self,
+        child: &Expr,
+        extraction: &Expr,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<ResolvedExpr> {
+        let c = self.resolve_expr(child, scope)?;
+        let t = self.arrow_type(&c.expr, scope)?;
+        match (&t, extraction) {
+            (ArrowType::Struct(_), Expr::Literal(Literal::String(field))) => {
+                let (e, n, _) = self.extract_field(c.expr, &t, field)?;
+                Ok(ResolvedExpr::new(e, format!("{}.{}", c.name, n)))
+            }
+            (ArrowType::List(_) | ArrowType::LargeList(_), _) => {
+                let idx = self.resolve_expr(extraction, scope)?;
+                // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.
+                let one_based = DfExpr::BinaryExpr(BinaryExpr::new(
+                    Box::new(DfExpr::Cast(Cast::new(Box::new(idx.expr), ArrowType::Int64))),
+                    Operator::Plus,
+                    Box::new(lit(1i64)),
+                ));
+                let f = scalar("array_element")?;
+                let e = DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![c.expr, one_based]));
+                Ok(ResolvedExpr::new(e, format!("{}[{}]", c.name, idx.name)))
+            }
+            (ArrowType::Map(..), _) => {
+                let key = self.resolve_expr(extraction, scope)?;
+                let f = scalar("get_field")?;
+                let e = DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![c.expr, key.expr]));
+                Ok(ResolvedExpr::new(e, format!("{}[{}]", c.name, key.name)))
+            }
+            _ => Err(ResolveError::analysis(
+                "INVALID_EXTRACT_BASE_FIELD_TYPE",
+                "42000",
+                format!(
+                    "Can't extract a value from \"{}\". Need a complex type [STRUCT, ARRAY, MAP] but got \"{}\".",
+                    c.name,
+                    crate::types::from_arrow(&t).map(|t| t.sql()).unwrap_or_default()
+                ),
+                &[],
+            )),
+        }
+    }
+}
+
+fn scalar(name: &str) -> ResolveResult<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> {
+    match FunctionRegistry::global().get(name) {
+        Some(FunctionKind::Scalar(f)) => Ok(f.clone()),
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}
+

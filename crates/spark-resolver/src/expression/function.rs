@@ -1,0 +1,438 @@
+//! Function calls and operators. All operators arrive as functions (`+`,
+//! `==`, `and`, ...), as the Spark Connect client sends them; the SQL parser
+//! produces the same names.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::{AggregateFunction, Case, InList, Like, ScalarFunction};
+use datafusion::logical_expr::{BinaryExpr, Cast, Expr as DfExpr, Operator, lit};
+use spark_functions::{FunctionKind, FunctionRegistry, arithmetic::SparkDivide};
+use spark_plan::{Expr, Literal};
+
+use super::ResolvedExpr;
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+fn binary(l: DfExpr, op: Operator, r: DfExpr) -> DfExpr {
+    DfExpr::BinaryExpr(BinaryExpr::new(Box::new(l), op, Box::new(r)))
+}
+
+fn cast(e: DfExpr, t: &ArrowType) -> DfExpr {
+    DfExpr::Cast(Cast::new(Box::new(e), t.clone()))
+}
+
+/// Spark's numeric precedence for implicit widening.
+fn numeric_rank(t: &ArrowType) -> Option<u8> {
+    Some(match t {
+        ArrowType::Int8 => 1,
+        ArrowType::Int16 => 2,
+        ArrowType::Int32 => 3,
+        ArrowType::Int64 => 4,
+        ArrowType::Decimal128(..) => 5,
+        ArrowType::Float32 => 6,
+        ArrowType::Float64 => 7,
+        _ => return None,
+    })
+}
+
+fn is_string(t: &ArrowType) -> bool {
+    matches!(t, ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)
+}
+
+/// The type two operands are widened to (Spark's `findWiderTypeForTwo` for
+/// numbers; strings meet numbers as DOUBLE in arithmetic).
+fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
+    if l == r {
+        return Some(l.clone());
+    }
+    match (numeric_rank(l), numeric_rank(r)) {
+        (Some(a), Some(b)) => {
+            if let (ArrowType::Decimal128(..), ArrowType::Decimal128(..)) = (l, r) {
+                return None;
+            }
+            let (hi, lo) = if a >= b { (l, r) } else { (r, l) };
+            if let ArrowType::Decimal128(p, s) = hi {
+                // Integer meets decimal: the integer becomes a decimal wide enough.
+                let int_digits: u8 = match lo {
+                    ArrowType::Int8 => 3,
+                    ArrowType::Int16 => 5,
+                    ArrowType::Int32 => 10,
+                    _ => 20,
+                };
+                let whole = (*p as i16 - *s as i16).max(int_digits as i16);
+                let p = (whole + *s as i16).min(38) as u8;
+                return Some(ArrowType::Decimal128(p, *s));
+            }
+            Some(hi.clone())
+        }
+        (Some(_), None) if is_string(r) || r.is_null() => Some(if r.is_null() { l.clone() } else { ArrowType::Float64 }),
+        (None, Some(_)) if is_string(l) || l.is_null() => Some(if l.is_null() { r.clone() } else { ArrowType::Float64 }),
+        _ => None,
+    }
+}
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_function(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        distinct: bool,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<ResolvedExpr> {
+        let lower = name.to_ascii_lowercase();
+        // count(*) is count(1) in Spark, named so.
+        if lower == "count" && matches!(args, [Expr::Star { target: None, .. }]) {
+            let one = Expr::Literal(Literal::Integer(1));
+            return self.resolve_function("count", &[one], distinct, scope);
+        }
+        if lower == "__agg_filter" {
+            return self.resolve_agg_filter(args, scope);
+        }
+        let resolved = args
+            .iter()
+            .map(|a| self.resolve_expr(a, scope))
+            .collect::<ResolveResult<Vec<_>>>()?;
+        let names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
+        let mut exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
+        let arity = |n: usize| -> ResolveResult<()> {
+            if exprs.len() == n {
+                Ok(())
+            } else {
+                Err(wrong_args(name, exprs.len(), &n.to_string()))
+            }
+        };
+        let op_name = |sym: &str, names: &[String]| format!("({} {} {})", names[0], sym, names[1]);
+        let expr_and_name: (DfExpr, String) = match lower.as_str() {
+            "+" | "-" | "*" | "%" | "div" | "pmod_op" => {
+                arity(2)?;
+                let (l, r) = self.coerce_pair(exprs.remove(0), exprs.remove(0), scope)?;
+                let op = match lower.as_str() {
+                    "+" => Operator::Plus,
+                    "-" => Operator::Minus,
+                    "*" => Operator::Multiply,
+                    "%" => Operator::Modulo,
+                    _ => Operator::Divide,
+                };
+                if lower == "div" {
+                    let l = cast(l, &ArrowType::Int64);
+                    let r = cast(r, &ArrowType::Int64);
+                    (binary(l, op, r), op_name("div", &names))
+                } else {
+                    (binary(l, op, r), op_name(&lower, &names))
+                }
+            }
+            "/" => {
+                arity(2)?;
+                let l = exprs.remove(0);
+                let r = exprs.remove(0);
+                let lt = self.arrow_type(&l, scope)?;
+                let rt = self.arrow_type(&r, scope)?;
+                let e = if matches!(lt, ArrowType::Decimal128(..)) || matches!(rt, ArrowType::Decimal128(..))
+                    && !matches!(lt, ArrowType::Float32 | ArrowType::Float64)
+                {
+                    let (l, r) = self.coerce_pair(l, r, scope)?;
+                    binary(l, Operator::Divide, r)
+                } else {
+                    let f = SparkDivide::udf(self.config.ansi);
+                    DfExpr::ScalarFunction(ScalarFunction::new_udf(
+                        f,
+                        vec![cast(l, &ArrowType::Float64), cast(r, &ArrowType::Float64)],
+                    ))
+                };
+                (e, op_name("/", &names))
+            }
+            "==" | "<" | "<=" | ">" | ">=" | "<=>" | "!=" => {
+                arity(2)?;
+                let (l, r) = self.coerce_pair(exprs.remove(0), exprs.remove(0), scope)?;
+                let (op, sym) = match lower.as_str() {
+                    "==" => (Operator::Eq, "="),
+                    "<" => (Operator::Lt, "<"),
+                    "<=" => (Operator::LtEq, "<="),
+                    ">" => (Operator::Gt, ">"),
+                    ">=" => (Operator::GtEq, ">="),
+                    "!=" => (Operator::NotEq, "!="),
+                    _ => (Operator::IsNotDistinctFrom, "<=>"),
+                };
+                (binary(l, op, r), op_name(sym, &names))
+            }
+            "and" | "or" => {
+                arity(2)?;
+                let op = if lower == "and" { Operator::And } else { Operator::Or };
+                let sym = if lower == "and" { "AND" } else { "OR" };
+                let l = exprs.remove(0);
+                let r = exprs.remove(0);
+                (binary(l, op, r), op_name(sym, &names))
+            }
+            "&" | "|" | "^" => {
+                arity(2)?;
+                let (l, r) = self.coerce_pair(exprs.remove(0), exprs.remove(0), scope)?;
+                let op = match lower.as_str() {
+                    "&" => Operator::BitwiseAnd,
+                    "|" => Operator::BitwiseOr,
+                    _ => Operator::BitwiseXor,
+                };
+                (binary(l, op, r), op_name(&lower, &names))
+            }
+            "not" => {
+                arity(1)?;
+                (DfExpr::Not(Box::new(exprs.remove(0))), format!("(NOT {})", names[0]))
+            }
+            "negative" => {
+                arity(1)?;
+                (DfExpr::Negative(Box::new(exprs.remove(0))), format!("(- {})", names[0]))
+            }
+            "positive" => {
+                arity(1)?;
+                (exprs.remove(0), format!("(+ {})", names[0]))
+            }
+            "isnull" => {
+                arity(1)?;
+                (DfExpr::IsNull(Box::new(exprs.remove(0))), format!("({} IS NULL)", names[0]))
+            }
+            "isnotnull" => {
+                arity(1)?;
+                (DfExpr::IsNotNull(Box::new(exprs.remove(0))), format!("({} IS NOT NULL)", names[0]))
+            }
+            "in" => {
+                if exprs.is_empty() {
+                    return Err(wrong_args(name, 0, "> 0"));
+                }
+                let value = exprs.remove(0);
+                let vt = self.arrow_type(&value, scope)?;
+                let mut list = Vec::with_capacity(exprs.len());
+                let mut target = vt.clone();
+                for e in &exprs {
+                    let t = self.arrow_type(e, scope)?;
+                    if let Some(w) = wider_type(&target, &t) {
+                        target = w;
+                    }
+                }
+                for e in exprs {
+                    list.push(self.cast_if_needed(e, &target, scope)?);
+                }
+                let value = self.cast_if_needed(value, &target, scope)?;
+                let name = format!("({} IN ({}))", names[0], names[1..].join(", "));
+                (DfExpr::InList(InList::new(Box::new(value), list, false)), name)
+            }
+            "between" => {
+                arity(3)?;
+                let v = exprs.remove(0);
+                let lo = exprs.remove(0);
+                let hi = exprs.remove(0);
+                let (v1, lo) = self.coerce_pair(v.clone(), lo, scope)?;
+                let (v2, hi) = self.coerce_pair(v, hi, scope)?;
+                let e = binary(binary(v1, Operator::GtEq, lo), Operator::And, binary(v2, Operator::LtEq, hi));
+                (e, format!("between({}, {}, {})", names[0], names[1], names[2]))
+            }
+            "like" | "ilike" => {
+                if exprs.len() < 2 || exprs.len() > 3 {
+                    return Err(wrong_args(name, exprs.len(), "2"));
+                }
+                let escape = match args.get(2) {
+                    Some(Expr::Literal(Literal::String(s))) => s.chars().next(),
+                    _ => Some('\\'),
+                };
+                let pattern = exprs.remove(1);
+                let value = exprs.remove(0);
+                let ci = lower == "ilike";
+                let e = DfExpr::Like(Like::new(false, Box::new(value), Box::new(pattern), escape, ci));
+                let n = if ci {
+                    format!("ilike({}, {})", names[0], names[1])
+                } else {
+                    format!("{} LIKE {}", names[0], names[1])
+                };
+                (e, n)
+            }
+            "rlike" | "regexp" | "regexp_like" => {
+                arity(2)?;
+                let p = exprs.remove(1);
+                let v = exprs.remove(0);
+                (binary(v, Operator::RegexMatch, p), format!("{}({}, {})", lower.to_uppercase(), names[0], names[1]))
+            }
+            "when" => {
+                if exprs.len() < 2 {
+                    return Err(wrong_args(name, exprs.len(), "> 1"));
+                }
+                let else_expr = if exprs.len() % 2 == 1 { exprs.pop() } else { None };
+                let mut n = String::from("CASE");
+                for (i, pair) in names.chunks(2).enumerate() {
+                    if pair.len() == 2 {
+                        n.push_str(&format!(" WHEN {} THEN {}", pair[0], pair[1]));
+                    } else if i * 2 < names.len() {
+                        n.push_str(&format!(" ELSE {}", pair[0]));
+                    }
+                }
+                n.push_str(" END");
+                let mut results: Vec<DfExpr> = exprs.iter().skip(1).step_by(2).cloned().collect();
+                let mut else_expr = else_expr;
+                if let Some(e) = &else_expr {
+                    results.push(e.clone());
+                }
+                let target = self.common_type(&results, scope)?;
+                let mut whens = Vec::new();
+                let mut it = exprs.into_iter();
+                while let (Some(c), Some(v)) = (it.next(), it.next()) {
+                    let v = match &target {
+                        Some(t) => self.cast_if_needed(v, t, scope)?,
+                        None => v,
+                    };
+                    whens.push((Box::new(c), Box::new(v)));
+                }
+                if let (Some(e), Some(t)) = (else_expr.take(), &target) {
+                    else_expr = Some(self.cast_if_needed(e, t, scope)?);
+                }
+                (DfExpr::Case(Case::new(None, whens, else_expr.map(Box::new))), n)
+            }
+            "if" | "iff" => {
+                arity(3)?;
+                let c = exprs.remove(0);
+                let a = exprs.remove(0);
+                let b = exprs.remove(0);
+                let (a, b) = self.coerce_pair(a, b, scope)?;
+                let n = format!("(IF({}, {}, {}))", names[0], names[1], names[2]);
+                (DfExpr::Case(Case::new(None, vec![(Box::new(c), Box::new(a))], Some(Box::new(b)))), n)
+            }
+            "coalesce" | "nvl" | "ifnull" | "greatest" | "least" | "nullif" => {
+                let target = self.common_type(&exprs, scope)?;
+                let exprs = match target {
+                    Some(t) => exprs.into_iter().map(|e| self.cast_if_needed(e, &t, scope)).collect::<ResolveResult<Vec<_>>>()?,
+                    None => exprs,
+                };
+                self.call_registry(&lower, name, exprs, &names, distinct)?
+            }
+            "struct" | "named_struct" => self.resolve_struct(&lower, args, exprs, &names)?,
+            _ => self.call_registry(&lower, name, exprs, &names, distinct)?,
+        };
+        Ok(ResolvedExpr::new(expr_and_name.0, expr_and_name.1))
+    }
+
+    fn call_registry(
+        &self,
+        lower: &str,
+        name: &str,
+        exprs: Vec<DfExpr>,
+        names: &[String],
+        distinct: bool,
+    ) -> ResolveResult<(DfExpr, String)> {
+        let display = if distinct {
+            format!("{lower}(DISTINCT {})", names.join(", "))
+        } else {
+            format!("{lower}({})", names.join(", "))
+        };
+        match FunctionRegistry::global().get(lower) {
+            Some(FunctionKind::Scalar(f)) => Ok((DfExpr::ScalarFunction(ScalarFunction::new_udf(f.clone(), exprs)), display)),
+            Some(FunctionKind::Aggregate(f)) => Ok((
+                DfExpr::AggregateFunction(AggregateFunction::new_udf(f.clone(), exprs, distinct, None, vec![], None)),
+                display,
+            )),
+            Some(FunctionKind::Window(_)) => Err(ResolveError::analysis(
+                "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
+                "42601",
+                format!("Window function \"{lower}\" requires an OVER clause."),
+                &[("funcName", format!("\"{lower}\""))],
+            )),
+            None => Err(ResolveError::unresolved_routine(name)),
+        }
+    }
+
+    fn resolve_agg_filter(&mut self, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        let [agg, cond] = args else { return Err(ResolveError::invalid("bad FILTER clause")) };
+        let a = self.resolve_expr(agg, scope)?;
+        let c = self.resolve_expr(cond, scope)?;
+        match a.expr {
+            DfExpr::AggregateFunction(mut f) => {
+                f.params.filter = Some(Box::new(c.expr));
+                Ok(ResolvedExpr::new(DfExpr::AggregateFunction(f), format!("{} FILTER (WHERE {})", a.name, c.name)))
+            }
+            _ => Err(ResolveError::analysis(
+                "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                "42000",
+                "FILTER is only allowed on aggregate functions.",
+                &[],
+            )),
+        }
+    }
+
+    fn resolve_struct(
+        &self,
+        lower: &str,
+        args: &[Expr],
+        exprs: Vec<DfExpr>,
+        names: &[String],
+    ) -> ResolveResult<(DfExpr, String)> {
+        let mut pairs = Vec::new();
+        if lower == "named_struct" {
+            if exprs.len() % 2 != 0 {
+                return Err(wrong_args("named_struct", exprs.len(), "2n (n > 0)"));
+            }
+            let mut it = exprs.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                pairs.push(k);
+                pairs.push(v);
+            }
+        } else {
+            for (i, (e, a)) in exprs.into_iter().zip(args).enumerate() {
+                let field = match a {
+                    Expr::Column { name, .. } => name.last().cloned().unwrap_or_default(),
+                    Expr::Alias { names, .. } => names.first().cloned().unwrap_or_default(),
+                    _ => format!("col{}", i + 1),
+                };
+                pairs.push(lit(ScalarValue::Utf8(Some(field))));
+                pairs.push(e);
+            }
+        }
+        let f = FunctionRegistry::global()
+            .get("named_struct")
+            .and_then(|k| match k {
+                FunctionKind::Scalar(f) => Some(f.clone()),
+                _ => None,
+            })
+            .ok_or_else(|| ResolveError::unresolved_routine("named_struct"))?;
+        Ok((DfExpr::ScalarFunction(ScalarFunction::new_udf(f, pairs)), format!("{lower}({})", names.join(", "))))
+    }
+
+    /// Casts the two operands of a binary operator to their common type.
+    pub(crate) fn coerce_pair(
+        &self,
+        l: DfExpr,
+        r: DfExpr,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<(DfExpr, DfExpr)> {
+        let lt = self.arrow_type(&l, scope)?;
+        let rt = self.arrow_type(&r, scope)?;
+        match wider_type(&lt, &rt) {
+            Some(t) => Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?)),
+            None => Ok((l, r)),
+        }
+    }
+
+    fn common_type(&self, exprs: &[DfExpr], scope: &ResolvedRelation) -> ResolveResult<Option<ArrowType>> {
+        let mut target: Option<ArrowType> = None;
+        for e in exprs {
+            let t = self.arrow_type(e, scope)?;
+            target = Some(match target {
+                None => t,
+                Some(cur) if cur.is_null() => t,
+                Some(cur) => wider_type(&cur, &t).unwrap_or(cur),
+            });
+        }
+        Ok(target)
+    }
+
+    pub(crate) fn cast_if_needed(&self, e: DfExpr, t: &ArrowType, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
+        if &self.arrow_type(&e, scope)? == t {
+            Ok(e)
+        } else {
+            Ok(cast(e, t))
+        }
+    }
+}
+
+pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError {
+    ResolveError::analysis(
+        "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+        "42605",
+        format!("The `{name}` requires {expected} parameters but the actual number is {got}."),
+        &[("functionName", format!("`{name}`")), ("expectedNum", expected.to_string()), ("actualNum", got.to_string())],
+    )
+}

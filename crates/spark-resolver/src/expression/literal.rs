@@ -1,0 +1,273 @@
+//! Literals and typed literals (`DATE '...'`, `TIMESTAMP '...'`).
+
+
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use datafusion::arrow::datatypes::IntervalMonthDayNano;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr as DfExpr, lit};
+use spark_plan::literal::format_decimal;
+use spark_plan::{DataType, Literal};
+
+use super::ResolvedExpr;
+use spark_plan::format::{java_double, java_float};
+use crate::resolver::Resolver;
+use crate::types::to_arrow;
+use crate::{ResolveError, ResolveResult};
+
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_literal(&self, l: &Literal) -> ResolveResult<ResolvedExpr> {
+        let value = self.scalar_value(l)?;
+        Ok(ResolvedExpr::new(DfExpr::Literal(value, None), self.literal_name(l)))
+    }
+
+    /// The Arrow scalar for a Spark literal.
+    pub(crate) fn scalar_value(&self, l: &Literal) -> ResolveResult<ScalarValue> {
+        let tz = &self.config.time_zone;
+        Ok(match l {
+            Literal::Null(DataType::Null) => ScalarValue::Null,
+            Literal::Null(t) => ScalarValue::try_from(&to_arrow(t, tz)?)?,
+            Literal::Boolean(v) => ScalarValue::Boolean(Some(*v)),
+            Literal::Byte(v) => ScalarValue::Int8(Some(*v)),
+            Literal::Short(v) => ScalarValue::Int16(Some(*v)),
+            Literal::Integer(v) => ScalarValue::Int32(Some(*v)),
+            Literal::Long(v) => ScalarValue::Int64(Some(*v)),
+            Literal::Float(v) => ScalarValue::Float32(Some(*v)),
+            Literal::Double(v) => ScalarValue::Float64(Some(*v)),
+            Literal::Decimal { value, precision, scale } => {
+                ScalarValue::Decimal128(Some(*value), *precision, *scale)
+            }
+            Literal::String(s) => ScalarValue::Utf8(Some(s.clone())),
+            Literal::Binary(b) => ScalarValue::Binary(Some(b.clone())),
+            Literal::Date(d) => ScalarValue::Date32(Some(*d)),
+            Literal::Timestamp(us) => ScalarValue::TimestampMicrosecond(Some(*us), Some(tz.as_str().into())),
+            Literal::TimestampNtz(us) => ScalarValue::TimestampMicrosecond(Some(*us), None),
+            Literal::CalendarInterval { months, days, microseconds } => ScalarValue::IntervalMonthDayNano(Some(
+                IntervalMonthDayNano::new(*months, *days, microseconds.saturating_mul(1000)),
+            )),
+            Literal::YearMonthInterval(m) => ScalarValue::IntervalYearMonth(Some(*m)),
+            Literal::DayTimeInterval(us) => ScalarValue::DurationMicrosecond(Some(*us)),
+            Literal::Array { element_type, values } => {
+                let et = to_arrow(element_type, tz)?;
+                let values = values.iter().map(|v| self.scalar_value(v)).collect::<ResolveResult<Vec<_>>>()?;
+                ScalarValue::List(ScalarValue::new_list_nullable(&values, &et))
+            }
+            Literal::Map { .. } | Literal::Struct { .. } => {
+                return Err(ResolveError::unsupported("map and struct literals"));
+            }
+        })
+    }
+
+    /// The name Spark gives a literal column (`1`, `abc`, `NULL`, `DATE '2024-01-01'`).
+    pub(crate) fn literal_name(&self, l: &Literal) -> String {
+        match l {
+            Literal::Null(_) => "NULL".into(),
+            Literal::Boolean(v) => v.to_string(),
+            Literal::Byte(v) => v.to_string(),
+            Literal::Short(v) => v.to_string(),
+            Literal::Integer(v) => v.to_string(),
+            Literal::Long(v) => v.to_string(),
+            Literal::Float(v) => java_float(*v),
+            Literal::Double(v) => java_double(*v),
+            Literal::Decimal { value, scale, .. } => format_decimal(*value, *scale),
+            Literal::String(s) => s.clone(),
+            Literal::Binary(b) => {
+                format!("X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>())
+            }
+            Literal::Date(d) => format!("DATE '{}'", format_date(*d)),
+            Literal::Timestamp(us) => format!("TIMESTAMP '{}'", self.format_timestamp(*us, true)),
+            Literal::TimestampNtz(us) => format!("TIMESTAMP_NTZ '{}'", self.format_timestamp(*us, false)),
+            Literal::Array { values, .. } => {
+                let inner: Vec<String> = values.iter().map(|v| self.literal_sql(v)).collect();
+                format!("ARRAY({})", inner.join(", "))
+            }
+            other => self.literal_sql(other),
+        }
+    }
+
+    /// `Literal.sql`: strings quoted, used inside composite literal names.
+    fn literal_sql(&self, l: &Literal) -> String {
+        match l {
+            Literal::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            Literal::Long(v) => format!("{v}L"),
+            Literal::Byte(v) => format!("{v}Y"),
+            Literal::Short(v) => format!("{v}S"),
+            Literal::Double(v) => format!("{}D", java_double(*v)),
+            Literal::Decimal { value, scale, .. } => format!("{}BD", format_decimal(*value, *scale)),
+            Literal::CalendarInterval { .. } | Literal::YearMonthInterval(_) | Literal::DayTimeInterval(_) => {
+                "INTERVAL".into()
+            }
+            other => self.literal_name(other),
+        }
+    }
+
+    fn format_timestamp(&self, us: i64, with_tz: bool) -> String {
+        let secs = us.div_euclid(1_000_000);
+        let micros = us.rem_euclid(1_000_000) as u32;
+        let Some(utc) = chrono::DateTime::from_timestamp(secs, micros * 1000) else {
+            return us.to_string();
+        };
+        let naive = if with_tz {
+            match self.config.time_zone.parse::<chrono_tz::Tz>() {
+                Ok(tz) => utc.with_timezone(&tz).naive_local(),
+                Err(_) => utc.naive_utc(),
+            }
+        } else {
+            utc.naive_utc()
+        };
+        format_naive_timestamp(&naive)
+    }
+
+    pub(crate) fn resolve_typed_literal(&self, t: &DataType, text: &str) -> ResolveResult<ResolvedExpr> {
+        let invalid = |type_name: &str| {
+            ResolveError::analysis(
+                "INVALID_TYPED_LITERAL",
+                "42604",
+                format!("The value of the typed literal {type_name} is invalid: '{text}'."),
+                &[("valueType", format!("\"{type_name}\"")), ("value", format!("'{text}'"))],
+            )
+        };
+        let lit = match t {
+            DataType::Date => Literal::Date(parse_date(text).ok_or_else(|| invalid("DATE"))?),
+            DataType::Timestamp => {
+                let naive = parse_timestamp(text).ok_or_else(|| invalid("TIMESTAMP"))?;
+                Literal::Timestamp(self.local_to_utc_micros(&naive).ok_or_else(|| invalid("TIMESTAMP"))?)
+            }
+            DataType::TimestampNtz => {
+                let naive = parse_timestamp(text).ok_or_else(|| invalid("TIMESTAMP_NTZ"))?;
+                Literal::TimestampNtz(naive.and_utc().timestamp_micros())
+            }
+            DataType::CalendarInterval => return self.resolve_interval_literal(text),
+            other => return Err(ResolveError::unsupported(format!("typed literal of type {}", other.sql()))),
+        };
+        self.resolve_literal(&lit)
+    }
+
+    fn local_to_utc_micros(&self, naive: &NaiveDateTime) -> Option<i64> {
+        let tz: chrono_tz::Tz = self.config.time_zone.parse().ok()?;
+        let local = tz.from_local_datetime(naive).earliest()?;
+        Some(local.timestamp_micros())
+    }
+
+    /// `INTERVAL '1' DAY`, `INTERVAL 2 HOURS 30 MINUTES`: Spark 4 gives ANSI
+    /// day-time or year-month interval types for single-kind intervals.
+    fn resolve_interval_literal(&self, text: &str) -> ResolveResult<ResolvedExpr> {
+        let tokens: Vec<String> = text.split_whitespace().map(|t| t.trim_matches('\'').to_string()).collect();
+        let mut months: i64 = 0;
+        let mut micros: i64 = 0;
+        let mut i = 0;
+        let mut has_ym = false;
+        let mut has_dt = false;
+        while i + 1 < tokens.len() {
+            let value: f64 = tokens[i].parse().map_err(|_| ResolveError::unsupported(format!("interval literal '{text}'")))?;
+            let unit = tokens[i + 1].to_ascii_lowercase();
+            let unit = unit.trim_end_matches('s');
+            match unit {
+                "year" => { months += (value * 12.0) as i64; has_ym = true; }
+                "month" => { months += value as i64; has_ym = true; }
+                "week" => { micros += (value * 7.0 * 86_400e6) as i64; has_dt = true; }
+                "day" => { micros += (value * 86_400e6) as i64; has_dt = true; }
+                "hour" => { micros += (value * 3_600e6) as i64; has_dt = true; }
+                "minute" => { micros += (value * 60e6) as i64; has_dt = true; }
+                "second" => { micros += (value * 1e6) as i64; has_dt = true; }
+                "millisecond" => { micros += (value * 1e3) as i64; has_dt = true; }
+                "microsecond" => { micros += value as i64; has_dt = true; }
+                _ => return Err(ResolveError::unsupported(format!("interval literal '{text}'"))),
+            }
+            i += 2;
+        }
+        if i != tokens.len() || (has_ym && has_dt) {
+            return Err(ResolveError::unsupported(format!("interval literal '{text}'")));
+        }
+        let name = format!("INTERVAL '{text}'");
+        if has_ym {
+            return Ok(ResolvedExpr::new(lit(ScalarValue::IntervalYearMonth(Some(months as i32))), name));
+        }
+        Ok(ResolvedExpr::new(lit(ScalarValue::DurationMicrosecond(Some(micros))), name))
+    }
+}
+
+pub(crate) fn format_date(days: i32) -> String {
+    NaiveDate::from_num_days_from_ce_opt(days + UNIX_EPOCH_DAYS_FROM_CE)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| days.to_string())
+}
+
+/// `yyyy-MM-dd HH:mm:ss[.ffffff]`, fraction without trailing zeros, as Spark prints.
+pub(crate) fn format_naive_timestamp(t: &NaiveDateTime) -> String {
+    let base = t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let micros = t.and_utc().timestamp_subsec_micros();
+    if micros == 0 {
+        base
+    } else {
+        let frac = format!("{micros:06}");
+        format!("{base}.{}", frac.trim_end_matches('0'))
+    }
+}
+
+/// Spark's date literal forms: `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally followed by `T...` or a space.
+pub(crate) fn parse_date(text: &str) -> Option<i32> {
+    let t = text.trim();
+    let t = t.split(['T', ' ']).next()?;
+    let parts: Vec<&str> = t.split('-').collect();
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (y.parse().ok()?, 1, 1),
+        [y, m] => (y.parse().ok()?, m.parse().ok()?, 1),
+        [y, m, d] => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    Some(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
+}
+
+/// Spark's timestamp literal forms: a date, optionally with `[T ]HH:mm[:ss[.f]]`.
+pub(crate) fn parse_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    let (date_part, time_part) = match t.find(['T', ' ']) {
+        Some(i) => (&t[..i], Some(t[i + 1..].trim())),
+        None => (t, None),
+    };
+    let days = parse_date(date_part)?;
+    let date = NaiveDate::from_num_days_from_ce_opt(days + UNIX_EPOCH_DAYS_FROM_CE)?;
+    let time = match time_part {
+        None | Some("") => NaiveTime::MIN,
+        Some(tp) => {
+            let tp = tp.trim_end_matches('Z');
+            let (hms, frac) = match tp.split_once('.') {
+                Some((a, b)) => (a, b),
+                None => (tp, ""),
+            };
+            let nums: Vec<u32> = hms.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+            let (h, m, s) = match nums.as_slice() {
+                [h] => (*h, 0, 0),
+                [h, m] => (*h, *m, 0),
+                [h, m, s] => (*h, *m, *s),
+                _ => return None,
+            };
+            let frac_digits: String = frac.chars().take_while(|c| c.is_ascii_digit()).take(9).collect();
+            let nanos = if frac_digits.is_empty() {
+                0
+            } else {
+                format!("{frac_digits:0<9}").parse::<u32>().ok()?
+            };
+            NaiveTime::from_hms_nano_opt(h, m, s, nanos)?
+        }
+    };
+    Some(NaiveDateTime::new(date, time))
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1970-01-02"), Some(1));
+        assert_eq!(format_date(0), "1970-01-01");
+        let t = parse_timestamp("2024-01-02 03:04:05.5").map(|t| format_naive_timestamp(&t));
+        assert_eq!(t.as_deref(), Some("2024-01-02 03:04:05.5"));
+    }
+}

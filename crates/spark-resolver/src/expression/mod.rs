@@ -1,0 +1,74 @@
+//! Expression resolution: unresolved `spark_plan::Expr` → DataFusion `Expr`,
+//! together with the name Spark generates for it.
+
+mod cast;
+mod extract;
+mod column;
+mod function;
+mod literal;
+mod subquery;
+mod window;
+
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::logical_expr::{Expr as DfExpr, ExprSchemable};
+use spark_plan::Expr;
+
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+/// A resolved expression and the column name Spark gives it.
+#[derive(Debug, Clone)]
+pub(crate) struct ResolvedExpr {
+    pub expr: DfExpr,
+    pub name: String,
+}
+
+impl ResolvedExpr {
+    pub fn new(expr: DfExpr, name: impl Into<String>) -> Self {
+        Self { expr, name: name.into() }
+    }
+}
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_expr(&mut self, e: &Expr, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        match e {
+            Expr::Literal(l) => self.resolve_literal(l),
+            Expr::TypedLiteral { data_type, text } => self.resolve_typed_literal(data_type, text),
+            Expr::Column { name, plan_id } => self.resolve_column_expr(name, *plan_id, scope),
+            Expr::Star { .. } => Err(ResolveError::analysis(
+                "INVALID_USAGE_OF_STAR_OR_REGEX",
+                "42000",
+                "Invalid usage of '*' in expression.",
+                &[("elem", "'*'".into()), ("prettyName", "expression".into())],
+            )),
+            Expr::Function { name, args, distinct } => self.resolve_function(name, args, *distinct, scope),
+            Expr::Alias { expr, names, .. } => {
+                let inner = self.resolve_expr(expr, scope)?;
+                let name = names.first().cloned().unwrap_or(inner.name);
+                Ok(ResolvedExpr::new(inner.expr, name))
+            }
+            Expr::Cast { expr, to, mode } => self.resolve_cast(expr, to, *mode, scope),
+            Expr::SortOrder(_) => Err(ResolveError::invalid("a sort order is only valid in a sort")),
+            Expr::Window { function, partition_by, order_by, frame } => {
+                self.resolve_window(function, partition_by, order_by, frame.as_ref(), scope)
+            }
+            Expr::ExtractValue { child, extraction } => self.resolve_extract_value(child, extraction, scope),
+            Expr::ScalarSubquery(plan) => self.resolve_scalar_subquery(plan, scope),
+            Expr::Exists { plan, negated } => self.resolve_exists(plan, *negated, scope),
+            Expr::InSubquery { values, plan, negated } => self.resolve_in_subquery(values, plan, *negated, scope),
+            Expr::UpdateField { .. } => Err(ResolveError::unsupported("withField/dropFields")),
+            Expr::Lambda { .. } | Expr::LambdaVariable(_) => {
+                Err(ResolveError::unsupported("lambda functions"))
+            }
+            Expr::Regex { .. } => Err(ResolveError::unsupported("colRegex")),
+            Expr::NamedArgument { .. } => Err(ResolveError::unsupported("named function arguments")),
+            Expr::Unsupported(what) => Err(ResolveError::unsupported(what.clone())),
+        }
+    }
+
+    /// The Arrow type of a resolved expression over a scope.
+    pub(crate) fn arrow_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<ArrowType> {
+        Ok(e.get_type(scope.plan.schema())?)
+    }
+}

@@ -1,0 +1,60 @@
+//! Subquery expressions: scalar, EXISTS and IN.
+
+use std::sync::Arc;
+
+use datafusion::logical_expr::expr::{Exists, InSubquery};
+use datafusion::logical_expr::{Expr as DfExpr, Subquery};
+use spark_plan::{Expr, Relation};
+
+use super::ResolvedExpr;
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+impl Resolver<'_> {
+    /// Resolves a subquery with the enclosing scope visible for correlation.
+    fn resolve_subquery_plan(&mut self, plan: &Relation, scope: &ResolvedRelation) -> ResolveResult<(Subquery, ResolvedRelation)> {
+        self.outer.push(scope.clone());
+        let r = self.resolve_query(plan);
+        self.outer.pop();
+        let r = r?;
+        let outer_ref_columns = r.plan.all_out_ref_exprs();
+        let sub = Subquery { subquery: Arc::new(r.plan.clone()), outer_ref_columns, spans: Default::default() };
+        Ok((sub, r))
+    }
+
+    pub(crate) fn resolve_scalar_subquery(&mut self, plan: &Relation, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        let (sub, r) = self.resolve_subquery_plan(plan, scope)?;
+        if r.columns.len() != 1 {
+            return Err(ResolveError::analysis(
+                "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                "42823",
+                format!("Invalid subquery: Scalar subquery must return only one column, but got {}.", r.columns.len()),
+                &[("number", r.columns.len().to_string())],
+            ));
+        }
+        Ok(ResolvedExpr::new(DfExpr::ScalarSubquery(sub), "scalarsubquery()"))
+    }
+
+    pub(crate) fn resolve_exists(&mut self, plan: &Relation, negated: bool, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        let (sub, _) = self.resolve_subquery_plan(plan, scope)?;
+        let e = DfExpr::Exists(Exists::new(sub, negated));
+        Ok(ResolvedExpr::new(e, if negated { "(NOT exists())" } else { "exists()" }))
+    }
+
+    pub(crate) fn resolve_in_subquery(
+        &mut self,
+        values: &[Expr],
+        plan: &Relation,
+        negated: bool,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<ResolvedExpr> {
+        let [value] = values else {
+            return Err(ResolveError::unsupported("IN with several values and a subquery"));
+        };
+        let v = self.resolve_expr(value, scope)?;
+        let (sub, _) = self.resolve_subquery_plan(plan, scope)?;
+        let e = DfExpr::InSubquery(InSubquery::new(Box::new(v.expr), sub, negated));
+        let n = format!("({} IN (listquery()))", v.name);
+        Ok(ResolvedExpr::new(e, if negated { format!("(NOT {n})") } else { n }))
+    }
+}

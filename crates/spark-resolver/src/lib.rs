@@ -1,0 +1,24 @@
+//! The resolver: turns the unresolved plan (`spark-plan`) into a DataFusion
+//! `LogicalPlan` with Spark's semantics, the analogue of Spark's analyzer.
+//!
+//! Every column the resolver produces gets an opaque unique id (`#12`) as its
+//! DataFusion name; the Spark-visible name, its qualifiers and the DataFrame
+//! plan ids that can address it live beside the plan in [`ResolvedColumn`]s.
+//! That keeps duplicate names (`select a, a`, self-joins) and `df["col"]`
+//! references unambiguous; names are put back on the results at the end.
+
+pub mod catalog;
+pub mod config;
+pub mod error;
+mod expression;
+
+mod query;
+mod resolver;
+pub mod scope;
+pub mod types;
+
+pub use catalog::{TempView, ViewCatalog};
+pub use config::ResolverConfig;
+pub use error::{ResolveError, ResolveResult};
+pub use resolver::Resolver;
+pub use scope::{ResolvedColumn, ResolvedRelation};

@@ -1,0 +1,112 @@
+//! Column-shaping relations: toDF, withColumns, withColumnsRenamed, drop,
+//! and deduplication. Renames only touch the names kept beside the plan.
+
+use datafusion::logical_expr::LogicalPlanBuilder;
+use spark_plan::{Expr, Relation};
+
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_to_df(&mut self, input: &Relation, names: &[String]) -> ResolveResult<ResolvedRelation> {
+        let mut r = self.resolve_query(input)?;
+        if names.len() != r.columns.len() {
+            return Err(ResolveError::IllegalArgument(format!(
+                "requirement failed: The number of columns doesn't match.\nOld column names ({}): {}\nNew column names ({}): {}",
+                r.columns.len(),
+                r.names().join(", "),
+                names.len(),
+                names.join(", ")
+            )));
+        }
+        for (c, n) in r.columns.iter_mut().zip(names) {
+            c.name = n.clone();
+        }
+        Ok(r)
+    }
+
+    pub(crate) fn resolve_with_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let mut items: Vec<super::project::ProjectItem> = r
+            .visible()
+            .map(|c| super::project::ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c.clone()) })
+            .collect();
+        for e in columns {
+            let (name, inner) = match e {
+                Expr::Alias { expr, names, .. } if names.len() == 1 => (names[0].clone(), expr.as_ref()),
+                _ => return Err(ResolveError::invalid("withColumns needs one alias per column")),
+            };
+            let resolved = self.resolve_expr(inner, &r)?;
+            let item = super::project::ProjectItem { expr: resolved.expr, name: name.clone(), passthrough: None };
+            match items.iter().position(|i| self.config.name_eq(&i.name, &name)) {
+                Some(pos) => items[pos] = item,
+                None => items.push(item),
+            }
+        }
+        if items.iter().any(|i| super::project::contains_aggregate(&i.expr)) {
+            return self.aggregate_items(r, &spark_plan::AggregateKind::GroupBy, vec![], items, None);
+        }
+        self.finish_projection(r, items)
+    }
+
+    pub(crate) fn resolve_with_columns_renamed(&mut self, input: &Relation, renames: &[(String, String)]) -> ResolveResult<ResolvedRelation> {
+        let mut r = self.resolve_query(input)?;
+        for (from, to) in renames {
+            for c in r.columns.iter_mut() {
+                if self.config.name_eq(&c.name, from) {
+                    c.name = to.clone();
+                    c.qualifier.clear();
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    pub(crate) fn resolve_drop(&mut self, input: &Relation, columns: &[Expr], names: &[String]) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve_query(input)?;
+        let mut drop_ids = Vec::new();
+        for n in names {
+            for c in &r.columns {
+                if self.config.name_eq(&c.name, n) {
+                    drop_ids.push(c.id.clone());
+                }
+            }
+        }
+        for e in columns {
+            if let Expr::Column { name, plan_id } = e {
+                if let Ok(m) = self.find_column(name, *plan_id, &r) {
+                    if m.nested.is_empty() {
+                        drop_ids.push(m.column.id);
+                    }
+                }
+            }
+        }
+        let keep: Vec<ResolvedColumn> = r.columns.iter().filter(|c| !drop_ids.contains(&c.id)).cloned().collect();
+        let plan = LogicalPlanBuilder::from(r.plan).project(keep.iter().map(|c| id_col(&c.id)))?.build()?;
+        Ok(ResolvedRelation { plan, columns: keep })
+    }
+
+    pub(crate) fn resolve_deduplicate(&mut self, input: &Relation, subset: Option<&[String]>) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve_query(input)?;
+        let Some(subset) = subset.filter(|s| !s.is_empty()) else {
+            let plan = LogicalPlanBuilder::from(r.plan).distinct()?.build()?;
+            return Ok(ResolvedRelation { plan, columns: r.columns });
+        };
+        let mut on = Vec::new();
+        for n in subset {
+            let m = self.find_column(&[n.clone()], None, &r).map_err(|_| {
+                ResolveError::analysis(
+                    "UNRESOLVED_COLUMN_AMONG_FIELD_NAMES",
+                    "42703",
+                    format!("Cannot resolve column name \"{n}\" among ({}).", r.names().join(", ")),
+                    &[("colName", n.clone()), ("fieldNames", r.names().join(", "))],
+                )
+            })?;
+            on.push(id_col(&m.column.id));
+        }
+        let select = r.columns.iter().map(|c| id_col(&c.id).alias(c.id.clone())).collect();
+        let plan = LogicalPlanBuilder::from(r.plan).distinct_on(on, select, None)?.build()?;
+        let _ = fresh_id;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+}

@@ -1,0 +1,151 @@
+//! Joins: every Spark join type, `on` conditions and `using` columns.
+
+use std::collections::HashSet;
+
+use datafusion::common::JoinType as DfJoinType;
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
+use spark_plan::{Expr, JoinType, Relation};
+
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_join(
+        &mut self,
+        left: &Relation,
+        right: &Relation,
+        join_type: JoinType,
+        condition: Option<&Expr>,
+        using: &[String],
+    ) -> ResolveResult<ResolvedRelation> {
+        let l = self.resolve(left)?;
+        let before: HashSet<i64> = self.plan_outputs.keys().copied().collect();
+        let left_outputs = self.plan_outputs.clone();
+        let mut r = self.resolve(right)?;
+        // A relation joined with itself (or with something derived from it)
+        // shares column ids: give the right side fresh ones.
+        let left_ids: HashSet<&str> = l.columns.iter().map(|c| c.id.as_str()).collect();
+        if r.columns.iter().any(|c| left_ids.contains(c.id.as_str())) {
+            let old: Vec<String> = r.columns.iter().map(|c| c.id.clone()).collect();
+            r = self.with_fresh_ids(r)?;
+            let mapping: Vec<(String, String)> = old.into_iter().zip(r.columns.iter().map(|c| c.id.clone())).collect();
+            for (pid, cols) in self.plan_outputs.iter_mut() {
+                if before.contains(pid) {
+                    continue;
+                }
+                for c in cols.iter_mut() {
+                    if let Some((_, new)) = mapping.iter().find(|(o, _)| *o == c.id) {
+                        c.id = new.clone();
+                    }
+                }
+            }
+            // DataFrames seen on both sides keep their left-side meaning.
+            for (pid, cols) in left_outputs {
+                self.plan_outputs.insert(pid, cols);
+            }
+        }
+        let df_type = match join_type {
+            JoinType::Inner | JoinType::Cross => DfJoinType::Inner,
+            JoinType::LeftOuter => DfJoinType::Left,
+            JoinType::RightOuter => DfJoinType::Right,
+            JoinType::FullOuter => DfJoinType::Full,
+            JoinType::LeftSemi => DfJoinType::LeftSemi,
+            JoinType::LeftAnti => DfJoinType::LeftAnti,
+        };
+        let mut both = l.columns.clone();
+        both.extend(r.columns.iter().cloned());
+        let scope_plan = LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?;
+        let scope = ResolvedRelation { plan: scope_plan, columns: both.clone() };
+
+        let using: Vec<String> = if using.first().map(String::as_str) == Some("__natural__") {
+            l.visible()
+                .filter(|c| r.visible().any(|rc| self.config.name_eq(&rc.name, &c.name)))
+                .map(|c| c.name.clone())
+                .collect()
+        } else {
+            using.to_vec()
+        };
+        if !using.is_empty() {
+            return self.join_using(l, r, df_type, join_type, &using);
+        }
+        let cond = match condition {
+            Some(c) => Some(self.resolve_expr(c, &scope)?.expr),
+            None => None,
+        };
+        let plan = match cond {
+            Some(c) => LogicalPlanBuilder::from(l.plan).join_on(r.plan, df_type, vec![c])?.build()?,
+            None if matches!(join_type, JoinType::Inner | JoinType::Cross) => {
+                LogicalPlanBuilder::from(l.plan).cross_join(r.plan)?.build()?
+            }
+            None => LogicalPlanBuilder::from(l.plan).join_on(r.plan, df_type, vec![datafusion::logical_expr::lit(true)])?.build()?,
+        };
+        let columns = match join_type {
+            JoinType::LeftSemi | JoinType::LeftAnti => l.columns,
+            _ => both,
+        };
+        Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// `USING (a, b)`: equality on the named columns; the output has each
+    /// using column once (coalesced for full outer joins), then the others.
+    fn join_using(
+        &mut self,
+        l: ResolvedRelation,
+        r: ResolvedRelation,
+        df_type: DfJoinType,
+        join_type: JoinType,
+        using: &[String],
+    ) -> ResolveResult<ResolvedRelation> {
+        let mut pairs = Vec::new();
+        for name in using {
+            let parts = vec![name.clone()];
+            let lc = self.find_column(&parts, None, &l).map_err(|_| using_missing(name, "left", &l))?.column;
+            let rc = self.find_column(&parts, None, &r).map_err(|_| using_missing(name, "right", &r))?.column;
+            pairs.push((lc, rc));
+        }
+        let on: Vec<DfExpr> = pairs.iter().map(|(a, b)| id_col(&a.id).eq(id_col(&b.id))).collect();
+        let plan = LogicalPlanBuilder::from(l.plan.clone()).join_on(r.plan.clone(), df_type, on)?.build()?;
+        let mut items = Vec::new();
+        for (lc, rc) in &pairs {
+            let (e, c) = match join_type {
+                JoinType::RightOuter => (id_col(&rc.id), rc.clone()),
+                JoinType::FullOuter => (
+                    datafusion::functions::core::expr_fn::coalesce(vec![id_col(&lc.id), id_col(&rc.id)]),
+                    ResolvedColumn::new(fresh_id(), lc.name.clone()),
+                ),
+                _ => (id_col(&lc.id), lc.clone()),
+            };
+            items.push((e, c));
+        }
+        let used_l: Vec<&str> = pairs.iter().map(|(a, _)| a.id.as_str()).collect();
+        let used_r: Vec<&str> = pairs.iter().map(|(_, b)| b.id.as_str()).collect();
+        for c in l.columns.iter().filter(|c| !used_l.contains(&c.id.as_str())) {
+            items.push((id_col(&c.id), c.clone()));
+        }
+        if !matches!(join_type, JoinType::LeftSemi | JoinType::LeftAnti) {
+            for c in r.columns.iter().filter(|c| !used_r.contains(&c.id.as_str())) {
+                items.push((id_col(&c.id), c.clone()));
+            }
+        }
+        // Using columns stay addressable through either side's qualifier.
+        let mut out = self.project(plan, items)?;
+        for (i, (lc, rc)) in pairs.iter().enumerate() {
+            if let Some(c) = out.columns.get_mut(i) {
+                c.qualifier = if join_type == JoinType::RightOuter { rc.qualifier.clone() } else { lc.qualifier.clone() };
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn using_missing(name: &str, side: &str, r: &ResolvedRelation) -> ResolveError {
+    ResolveError::analysis(
+        "UNRESOLVED_USING_COLUMN_FOR_JOIN",
+        "42703",
+        format!(
+            "USING column `{name}` cannot be resolved on the {side} side of the join. The {side}-side columns: [{}].",
+            r.visible().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
+        ),
+        &[("colName", format!("`{name}`")), ("side", side.into())],
+    )
+}

@@ -1,0 +1,221 @@
+//! `select`: star expansion, passthrough columns, window functions, and
+//! global aggregation when the list holds aggregate functions.
+
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
+use spark_plan::{AggregateKind, Expr, Relation};
+
+use crate::expression::ResolvedExpr;
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+/// One output of a projection before ids are assigned.
+pub(crate) struct ProjectItem {
+    pub expr: DfExpr,
+    pub name: String,
+    /// The input column this item passes through unchanged, if any.
+    pub passthrough: Option<ResolvedColumn>,
+}
+
+pub(crate) fn contains_aggregate(e: &DfExpr) -> bool {
+    let mut found = false;
+    let _ = e.apply(|n| {
+        match n {
+            DfExpr::AggregateFunction(_) => {
+                found = true;
+                return Ok(TreeNodeRecursion::Stop);
+            }
+            DfExpr::WindowFunction(_) | DfExpr::ScalarSubquery(_) | DfExpr::Exists(_) | DfExpr::InSubquery(_) => {
+                return Ok(TreeNodeRecursion::Jump);
+            }
+            _ => {}
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
+}
+
+fn contains_window(e: &DfExpr) -> bool {
+    let mut found = false;
+    let _ = e.apply(|n| {
+        if matches!(n, DfExpr::WindowFunction(_)) {
+            found = true;
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
+}
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_project(&mut self, input: &Relation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        self.project_exprs(r, exprs)
+    }
+
+    /// Resolves a select list over an input, expanding `*`.
+    pub(crate) fn resolve_select_items(&mut self, exprs: &[Expr], scope: &ResolvedRelation) -> ResolveResult<Vec<ProjectItem>> {
+        let mut items = Vec::new();
+        for e in exprs {
+            match e {
+                Expr::Star { target, plan_id } => items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &[])?),
+                Expr::Function { name, args, .. } if name == "__star_except" => {
+                    let (star, excluded) = args.split_first().ok_or_else(|| ResolveError::invalid("bad * EXCEPT"))?;
+                    let Expr::Star { target, plan_id } = star else { return Err(ResolveError::invalid("bad * EXCEPT")) };
+                    let mut ids = Vec::new();
+                    for x in excluded {
+                        if let Expr::Column { name, plan_id } = x {
+                            ids.push(self.find_column(name, *plan_id, scope)?.column.id);
+                        }
+                    }
+                    items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &ids)?);
+                }
+                _ => {
+                    let ResolvedExpr { expr, name } = self.resolve_expr(e, scope)?;
+                    let name = output_name(e, name);
+                    let passthrough = match (&expr, e) {
+                        (DfExpr::Column(c), Expr::Column { .. }) => {
+                            scope.columns.iter().find(|sc| sc.id == c.name).cloned()
+                        }
+                        _ => None,
+                    };
+                    items.push(ProjectItem { expr, name, passthrough });
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    fn expand_star(
+        &mut self,
+        target: Option<&[String]>,
+        plan_id: Option<i64>,
+        scope: &ResolvedRelation,
+        excluded: &[String],
+    ) -> ResolveResult<Vec<ProjectItem>> {
+        let cols: Vec<ResolvedColumn> = match target {
+            None => match plan_id.and_then(|p| self.plan_outputs.get(&p)) {
+                Some(outputs) => outputs
+                    .iter()
+                    .filter(|o| scope.columns.iter().any(|c| c.id == o.id))
+                    .cloned()
+                    .collect(),
+                None => scope.visible().cloned().collect(),
+            },
+            Some(t) => {
+                let qualified: Vec<ResolvedColumn> = scope
+                    .visible()
+                    .filter(|c| {
+                        c.qualifier.len() >= t.len()
+                            && c.qualifier[c.qualifier.len() - t.len()..]
+                                .iter()
+                                .zip(t)
+                                .all(|(a, b)| self.config.name_eq(a, b))
+                    })
+                    .cloned()
+                    .collect();
+                if qualified.is_empty() {
+                    // `struct_col.*` expands the struct's fields.
+                    let r = self.resolve_column_expr(t, plan_id, scope).map_err(|_| {
+                        ResolveError::analysis(
+                            "CANNOT_RESOLVE_STAR_EXPAND",
+                            "42704",
+                            format!("Cannot resolve {}.* given input columns {}.", t.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join("."),
+                                scope.visible().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")),
+                            &[],
+                        )
+                    })?;
+                    let st = self.arrow_type(&r.expr, scope)?;
+                    let datafusion::arrow::datatypes::DataType::Struct(fields) = &st else {
+                        return Err(ResolveError::analysis("CANNOT_RESOLVE_STAR_EXPAND", "42704", format!("Cannot expand {} of a non-struct column.", r.name), &[]));
+                    };
+                    let mut out = Vec::new();
+                    for f in fields.iter() {
+                        let (e, n, _) = self.extract_field(r.expr.clone(), &st, f.name())?;
+                        out.push(ProjectItem { expr: e, name: n, passthrough: None });
+                    }
+                    return Ok(out);
+                }
+                qualified
+            }
+        };
+        Ok(cols
+            .into_iter()
+            .filter(|c| !excluded.contains(&c.id))
+            .map(|c| ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c) })
+            .collect())
+    }
+
+    pub(crate) fn project_exprs(&mut self, r: ResolvedRelation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let items = self.resolve_select_items(exprs, &r)?;
+        if items.iter().any(|i| contains_aggregate(&i.expr)) {
+            return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
+        }
+        self.finish_projection(r, items)
+    }
+
+    /// Builds the projection, first computing window functions if any.
+    pub(crate) fn finish_projection(&mut self, r: ResolvedRelation, items: Vec<ProjectItem>) -> ResolveResult<ResolvedRelation> {
+        let (input, items) = self.plan_windows(r, items)?;
+        let mut used = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let column = match item.passthrough {
+                Some(c) if c.name == item.name && !used.contains(&c.id) => ResolvedColumn { hidden: false, ..c },
+                Some(c) => ResolvedColumn { id: fresh_id(), name: item.name, qualifier: c.qualifier, hidden: false },
+                None => ResolvedColumn::new(fresh_id(), item.name),
+            };
+            used.push(column.id.clone());
+            out.push((item.expr, column));
+        }
+        self.project(input.plan, out)
+    }
+
+    /// Moves window functions into a Window node below the projection.
+    fn plan_windows(&mut self, r: ResolvedRelation, items: Vec<ProjectItem>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
+        if !items.iter().any(|i| contains_window(&i.expr)) {
+            return Ok((r, items));
+        }
+        let mut windows: Vec<(DfExpr, String)> = Vec::new();
+        let mut new_items = Vec::with_capacity(items.len());
+        for item in items {
+            let t = item.expr.transform_down(|e| {
+                if matches!(e, DfExpr::WindowFunction(_)) {
+                    let id = match windows.iter().find(|(w, _)| *w == e) {
+                        Some((_, id)) => id.clone(),
+                        None => {
+                            let id = fresh_id();
+                            windows.push((e, id.clone()));
+                            id
+                        }
+                    };
+                    return Ok(Transformed::new(id_col(&id), true, TreeNodeRecursion::Jump));
+                }
+                Ok(Transformed::no(e))
+            })?;
+            new_items.push(ProjectItem { expr: t.data, ..item });
+        }
+        let mut columns = r.columns.clone();
+        let window_exprs: Vec<DfExpr> = windows
+            .into_iter()
+            .map(|(w, id)| {
+                columns.push(ResolvedColumn { id: id.clone(), name: id.clone(), qualifier: vec![], hidden: true });
+                w.alias(id)
+            })
+            .collect();
+        let plan = LogicalPlanBuilder::from(r.plan).window(window_exprs)?.build()?;
+        Ok((ResolvedRelation { plan, columns }, new_items))
+    }
+}
+
+/// The output name of a select item: a bare nested field `a.b.c` is named `c`.
+fn output_name(e: &Expr, resolved_name: String) -> String {
+    match e {
+        Expr::Column { name, .. } if name.len() > 1 => {
+            // Resolved name is `col.field...`; the output keeps only the last field
+            // unless the whole name was a qualified column.
+            resolved_name.rsplit('.').next().map(str::to_string).unwrap_or(resolved_name)
+        }
+        _ => resolved_name,
+    }
+}

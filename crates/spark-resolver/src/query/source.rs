@@ -1,0 +1,332 @@
+//! Leaf relations and simple unary ones: range, local data, VALUES, one row,
+//! tables and views, CTEs, filter, limit, offset, tail, alias, sample.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::arrow::ipc::reader::StreamReader;
+use datafusion::catalog::TableFunctionArgs;
+use datafusion::catalog::TableFunctionImpl;
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::datasource::{MemTable, provider_as_source};
+use datafusion::functions_table::generate_series::RangeFunc;
+use datafusion::logical_expr::{EmptyRelation, Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
+use spark_plan::{DataType, Expr, ReadSource, Relation};
+
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::types::{from_arrow, to_arrow};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_range(&mut self, start: i64, end: i64, step: i64) -> ResolveResult<ResolvedRelation> {
+        if step == 0 {
+            return Err(ResolveError::IllegalArgument("requirement failed: step (0) cannot be 0".into()));
+        }
+        let args = [lit(start), lit(end), lit(step)];
+        let provider = RangeFunc {}.call_with_args(TableFunctionArgs::new(&args, self.state))?;
+        let plan = LogicalPlanBuilder::scan("range", provider_as_source(provider), None)?.build()?;
+        let id = fresh_id();
+        let plan = LogicalPlanBuilder::from(plan)
+            .project(vec![DfExpr::Column(datafusion::common::Column::new_unqualified("value")).alias(id.clone())])?
+            .build()?;
+        Ok(ResolvedRelation { plan, columns: vec![ResolvedColumn::new(id, "id".into())] })
+    }
+
+    pub(crate) fn resolve_one_row(&mut self) -> ResolveResult<ResolvedRelation> {
+        let plan = LogicalPlan::EmptyRelation(EmptyRelation {
+            produce_one_row: true,
+            schema: Arc::new(DFSchema::empty()),
+        });
+        Ok(ResolvedRelation { plan, columns: vec![] })
+    }
+
+    /// Registers record batches as a scan, labelling columns with fresh ids.
+    pub(crate) fn scan_batches(&self, schema: Arc<Schema>, batches: Vec<RecordBatch>, names: Vec<String>) -> ResolveResult<ResolvedRelation> {
+        let ids: Vec<String> = names.iter().map(|_| fresh_id()).collect();
+        let id_fields: Vec<Field> = schema
+            .fields()
+            .iter()
+            .zip(&ids)
+            .map(|(f, id)| f.as_ref().clone().with_name(id.clone()))
+            .collect();
+        let id_schema = Arc::new(Schema::new(id_fields));
+        let batches = batches
+            .into_iter()
+            .map(|b| RecordBatch::try_new(id_schema.clone(), b.columns().to_vec()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(datafusion::error::DataFusionError::from)?;
+        let table = MemTable::try_new(id_schema, vec![batches])?;
+        let plan = LogicalPlanBuilder::scan("local", provider_as_source(Arc::new(table)), None)?.build()?;
+        // Drop the scan's table qualifier so columns are addressed by id alone.
+        let plan = LogicalPlanBuilder::from(plan)
+            .project(ids.iter().map(|id| DfExpr::Column(datafusion::common::Column::new(Some("local"), id)).alias(id.clone())))?
+            .build()?;
+        let columns = ids.into_iter().zip(names).map(|(id, name)| ResolvedColumn::new(id, name)).collect();
+        Ok(ResolvedRelation { plan, columns })
+    }
+
+    pub(crate) fn resolve_local_relation(&mut self, data: Option<&Vec<u8>>, schema: Option<&DataType>) -> ResolveResult<ResolvedRelation> {
+        let tz = self.config.time_zone.clone();
+        let mut batches = Vec::new();
+        let mut arrow_schema: Option<Arc<Schema>> = None;
+        if let Some(bytes) = data.filter(|b| !b.is_empty()) {
+            let reader = StreamReader::try_new(Cursor::new(bytes.as_slice()), None)
+                .map_err(|e| ResolveError::invalid(format!("invalid Arrow IPC data in local relation: {e}")))?;
+            arrow_schema = Some(reader.schema());
+            for b in reader {
+                batches.push(b.map_err(|e| ResolveError::invalid(format!("invalid Arrow IPC data in local relation: {e}")))?);
+            }
+        }
+        // The Spark schema: explicit, else the one the Arrow data implies.
+        let spark_fields = match (schema, &arrow_schema) {
+            (Some(DataType::Struct(fields)), _) => fields.clone(),
+            (Some(other), _) => vec![spark_plan::StructField::new("value", other.clone(), true)],
+            (None, Some(s)) => s
+                .fields()
+                .iter()
+                .map(|f| Ok(spark_plan::StructField::new(f.name().clone(), from_arrow(f.data_type())?, f.is_nullable())))
+                .collect::<ResolveResult<Vec<_>>>()?,
+            (None, None) => return Err(ResolveError::invalid("a local relation needs data or a schema")),
+        };
+        let fields: Vec<Field> = spark_fields
+            .iter()
+            .map(|f| Ok(Field::new(&f.name, to_arrow(&f.data_type, &tz)?, f.nullable || true)))
+            .collect::<ResolveResult<Vec<_>>>()?;
+        let target = Arc::new(Schema::new(fields));
+        if let Some(s) = &arrow_schema {
+            if s.fields().len() != target.fields().len() {
+                return Err(ResolveError::invalid(format!(
+                    "local relation schema has {} columns but its data has {}",
+                    target.fields().len(),
+                    s.fields().len()
+                )));
+            }
+        }
+        let batches = batches
+            .into_iter()
+            .map(|b| {
+                let cols = b
+                    .columns()
+                    .iter()
+                    .zip(target.fields())
+                    .map(|(c, f)| if c.data_type() == f.data_type() { Ok(c.clone()) } else { cast(c, f.data_type()) })
+                    .collect::<Result<Vec<_>, _>>()?;
+                RecordBatch::try_new(target.clone(), cols)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(datafusion::error::DataFusionError::from)?;
+        let names = spark_fields.iter().map(|f| f.name.clone()).collect();
+        self.scan_batches(target, batches, names)
+    }
+
+    pub(crate) fn resolve_values(&mut self, rows: &[Vec<Expr>], names: &[String]) -> ResolveResult<ResolvedRelation> {
+        let empty = self.resolve_one_row()?;
+        let width = rows.first().map(|r| r.len()).unwrap_or(0);
+        let mut df_rows = Vec::with_capacity(rows.len());
+        for row in rows {
+            if row.len() != width {
+                return Err(ResolveError::analysis(
+                    "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH",
+                    "42000",
+                    format!("Invalid inline table. Inline table expected {width} columns but found {} columns in row 1.", row.len()),
+                    &[],
+                ));
+            }
+            df_rows.push(row.iter().map(|e| self.resolve_expr(e, &empty).map(|r| r.expr)).collect::<ResolveResult<Vec<_>>>()?);
+        }
+        // Cast each column to the widest type among rows.
+        for c in 0..width {
+            let mut target: Option<datafusion::arrow::datatypes::DataType> = None;
+            for r in &df_rows {
+                let t = self.arrow_type(&r[c], &empty)?;
+                target = Some(match target {
+                    None => t,
+                    Some(cur) if cur.is_null() => t,
+                    Some(cur) if t.is_null() => cur,
+                    Some(cur) => {
+                        let (a, _) = self.coerce_pair(DfExpr::Literal(ScalarValue::try_from(&cur)?, None), DfExpr::Literal(ScalarValue::try_from(&t)?, None), &empty)?;
+                        self.arrow_type(&a, &empty)?
+                    }
+                });
+            }
+            if let Some(t) = target {
+                for r in df_rows.iter_mut() {
+                    let e = std::mem::replace(&mut r[c], lit(0));
+                    r[c] = self.cast_if_needed(e, &t, &empty)?;
+                }
+            }
+        }
+        let plan = LogicalPlanBuilder::values(df_rows)?.build()?;
+        let names: Vec<String> = (0..width)
+            .map(|i| names.get(i).cloned().unwrap_or_else(|| format!("col{}", i + 1)))
+            .collect();
+        let items = plan
+            .schema()
+            .fields()
+            .iter()
+            .zip(names)
+            .map(|(f, n)| (DfExpr::Column(datafusion::common::Column::new_unqualified(f.name())), ResolvedColumn::new(fresh_id(), n)))
+            .collect();
+        self.project(plan, items)
+    }
+
+    pub(crate) fn resolve_read(&mut self, source: &ReadSource) -> ResolveResult<ResolvedRelation> {
+        match source {
+            ReadSource::Table { name } => self.resolve_table(name),
+            ReadSource::DataSource { format, .. } => Err(ResolveError::unsupported(format!(
+                "reading data sources ({})",
+                format.clone().unwrap_or_else(|| "default format".into())
+            ))),
+        }
+    }
+
+    fn resolve_table(&mut self, name: &[String]) -> ResolveResult<ResolvedRelation> {
+        let display = name.join(".");
+        if let [single] = name {
+            for scope in self.ctes.iter().rev() {
+                if let Some(r) = scope.iter().find(|(k, _)| self.config.name_eq(k, single)).map(|(_, v)| v.clone()) {
+                    let mut r = self.with_fresh_ids(r)?;
+                    for c in &mut r.columns {
+                        c.qualifier = vec![single.clone()];
+                    }
+                    return Ok(r);
+                }
+            }
+        }
+        let (catalog, view_name, qualifier) = match name {
+            [n] => (self.views, n.clone(), vec![n.clone()]),
+            [db, n] if db.eq_ignore_ascii_case("global_temp") => (self.global_views, n.clone(), vec![db.clone(), n.clone()]),
+            _ => return Err(ResolveError::table_not_found(&display)),
+        };
+        let view = catalog.get(&view_name).ok_or_else(|| ResolveError::table_not_found(&display))?;
+        let mut r = self.with_fresh_ids(view.relation.clone())?;
+        for c in &mut r.columns {
+            c.qualifier = qualifier.clone();
+        }
+        Ok(r)
+    }
+
+    pub(crate) fn resolve_with(&mut self, input: &Relation, ctes: &[(String, Relation)]) -> ResolveResult<ResolvedRelation> {
+        self.ctes.push(Default::default());
+        let result = (|| {
+            for (name, rel) in ctes {
+                let r = self.resolve_query(rel)?;
+                if let Some(scope) = self.ctes.last_mut() {
+                    scope.insert(name.clone(), r);
+                }
+            }
+            self.resolve(input)
+        })();
+        self.ctes.pop();
+        result
+    }
+
+    pub(crate) fn resolve_filter(&mut self, input: &Relation, condition: &Expr) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let c = self.resolve_expr(condition, &r)?;
+        let t = self.arrow_type(&c.expr, &r)?;
+        if !matches!(t, datafusion::arrow::datatypes::DataType::Boolean | datafusion::arrow::datatypes::DataType::Null) {
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
+                "42K09",
+                format!("Cannot resolve \"{}\" due to data type mismatch: Filter expression \"{}\" of type \"{}\" is not a boolean.", c.name, c.name, from_arrow(&t).map(|t| t.sql()).unwrap_or_default()),
+                &[],
+            ));
+        }
+        let plan = LogicalPlanBuilder::from(r.plan).filter(c.expr)?.build()?;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    pub(crate) fn resolve_limit(&mut self, input: &Relation, limit: i64) -> ResolveResult<ResolvedRelation> {
+        if limit < 0 {
+            return Err(ResolveError::analysis(
+                "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+                "42K0E",
+                format!("The limit like expression \"{limit}\" is invalid. The limit expression must be equal to or greater than 0, but got {limit}."),
+                &[],
+            ));
+        }
+        let r = self.resolve(input)?;
+        let plan = LogicalPlanBuilder::from(r.plan).limit(0, Some(limit as usize))?.build()?;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    pub(crate) fn resolve_offset(&mut self, input: &Relation, offset: i64) -> ResolveResult<ResolvedRelation> {
+        if offset < 0 {
+            return Err(ResolveError::analysis(
+                "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+                "42K0E",
+                format!("The offset expression \"{offset}\" is invalid. The offset expression must be equal to or greater than 0, but got {offset}."),
+                &[],
+            ));
+        }
+        let r = self.resolve(input)?;
+        let plan = LogicalPlanBuilder::from(r.plan).limit(offset as usize, None)?.build()?;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    /// The last `limit` rows, in order: number the rows, keep those past `count - limit`.
+    pub(crate) fn resolve_tail(&mut self, input: &Relation, limit: i64) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let rn = fresh_id();
+        let cnt = fresh_id();
+        let row_number = Expr::Window {
+            function: Box::new(Expr::func("row_number", vec![])),
+            partition_by: vec![],
+            order_by: vec![],
+            frame: None,
+        };
+        let count = Expr::Window {
+            function: Box::new(Expr::func("count", vec![Expr::Literal(spark_plan::Literal::Integer(1))])),
+            partition_by: vec![],
+            order_by: vec![],
+            frame: None,
+        };
+        let rn_e = self.resolve_expr(&row_number, &r)?.expr.alias(rn.clone());
+        let cnt_e = self.resolve_expr(&count, &r)?.expr.alias(cnt.clone());
+        let plan = LogicalPlanBuilder::from(r.plan)
+            .window(vec![rn_e, cnt_e])?
+            .filter(id_col(&rn).gt(DfExpr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(
+                Box::new(id_col(&cnt)),
+                datafusion::logical_expr::Operator::Minus,
+                Box::new(lit(limit)),
+            ))))?
+            .project(r.columns.iter().map(|c| id_col(&c.id)))?
+            .build()?;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    pub(crate) fn resolve_subquery_alias(&mut self, input: &Relation, alias: &str) -> ResolveResult<ResolvedRelation> {
+        let mut r = self.resolve(input)?;
+        for c in &mut r.columns {
+            c.qualifier = vec![alias.to_string()];
+        }
+        Ok(r)
+    }
+
+    pub(crate) fn resolve_sample(
+        &mut self,
+        input: &Relation,
+        lower: f64,
+        upper: f64,
+        with_replacement: bool,
+        _seed: Option<i64>,
+    ) -> ResolveResult<ResolvedRelation> {
+        if !(0.0..=1.0).contains(&lower) || !(0.0..=1.0).contains(&upper) || lower > upper {
+            return Err(ResolveError::IllegalArgument(format!(
+                "requirement failed: Upper bound ({upper}) must be <= 1.0 and lower bound ({lower}) must be >= 0.0"
+            )));
+        }
+        if with_replacement {
+            return Err(ResolveError::unsupported("sampling with replacement"));
+        }
+        let r = self.resolve(input)?;
+        let rand = self.resolve_expr(&Expr::func("rand", vec![]), &r)?.expr;
+        let cond = rand.clone().gt_eq(lit(lower)).and(rand.lt(lit(upper)));
+        let plan = LogicalPlanBuilder::from(r.plan).filter(cond)?.build()?;
+        Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+}

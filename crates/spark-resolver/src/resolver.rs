@@ -1,0 +1,154 @@
+//! The resolver state and the dispatch over relation kinds. Each relation
+//! family lives in its own file under `query/`, each expression kind under
+//! `expression/`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use datafusion::execution::session_state::SessionState;
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder};
+use datafusion::common::Column;
+use spark_plan::{Relation, RelationKind};
+
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation, ResolverConfig, ViewCatalog};
+
+/// Column ids are unique across the process, so plans resolved at different
+/// times (temp views) can be combined without clashes.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+pub fn fresh_id() -> String {
+    format!("#{}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A DataFusion column reference to a resolver id.
+pub fn id_col(id: &str) -> DfExpr {
+    DfExpr::Column(Column::new_unqualified(id))
+}
+
+pub struct Resolver<'a> {
+    pub(crate) state: &'a SessionState,
+    pub(crate) config: &'a ResolverConfig,
+    pub(crate) views: &'a ViewCatalog,
+    pub(crate) global_views: &'a ViewCatalog,
+    /// Output columns of each DataFrame (by `plan_id`) seen so far, for `df["col"]`.
+    pub(crate) plan_outputs: HashMap<i64, Vec<ResolvedColumn>>,
+    /// Common table expressions in scope, innermost last.
+    pub(crate) ctes: Vec<HashMap<String, ResolvedRelation>>,
+    /// Outer query scopes, for correlated subqueries (innermost last).
+    pub(crate) outer: Vec<ResolvedRelation>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(
+        state: &'a SessionState,
+        config: &'a ResolverConfig,
+        views: &'a ViewCatalog,
+        global_views: &'a ViewCatalog,
+    ) -> Self {
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![] }
+    }
+
+    /// Resolves a query into a plan whose visible columns are its output,
+    /// with hidden columns already projected away.
+    pub fn resolve_query(&mut self, rel: &Relation) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(rel)?;
+        self.drop_hidden(r)
+    }
+
+    pub(crate) fn resolve(&mut self, rel: &Relation) -> ResolveResult<ResolvedRelation> {
+        let mut out = self.resolve_kind(&rel.kind)?;
+        if let Some(plan_id) = rel.plan_id {
+            self.plan_outputs.insert(plan_id, out.columns.clone());
+        }
+        debug_assert_eq!(out.plan.schema().fields().len(), out.columns.len());
+        out.columns.truncate(out.plan.schema().fields().len());
+        Ok(out)
+    }
+
+    fn resolve_kind(&mut self, kind: &RelationKind) -> ResolveResult<ResolvedRelation> {
+        match kind {
+            RelationKind::Range { start, end, step, .. } => self.resolve_range(*start, *end, *step),
+            RelationKind::LocalRelation { data, schema } => self.resolve_local_relation(data.as_deref(), schema.as_ref()),
+            RelationKind::Values { rows, names } => self.resolve_values(rows, names),
+            RelationKind::OneRow => self.resolve_one_row(),
+            RelationKind::Read(source) => self.resolve_read(source),
+            RelationKind::Project { input, exprs } => self.resolve_project(input, exprs),
+            RelationKind::Filter { input, condition } => self.resolve_filter(input, condition),
+            RelationKind::Sort { input, order, .. } => self.resolve_sort(input, order),
+            RelationKind::Limit { input, limit } => self.resolve_limit(input, *limit),
+            RelationKind::Offset { input, offset } => self.resolve_offset(input, *offset),
+            RelationKind::Tail { input, limit } => self.resolve_tail(input, *limit),
+            RelationKind::Aggregate { input, kind, grouping, aggregates, having } => {
+                self.resolve_aggregate(input, kind, grouping, aggregates, having.as_ref())
+            }
+            RelationKind::Join { left, right, join_type, condition, using } => {
+                self.resolve_join(left, right, *join_type, condition.as_ref(), using)
+            }
+            RelationKind::SetOp { left, right, kind, all, by_name, allow_missing } => {
+                self.resolve_set_op(left, right, *kind, *all, *by_name, *allow_missing)
+            }
+            RelationKind::Deduplicate { input, columns } => self.resolve_deduplicate(input, columns.as_deref()),
+            RelationKind::SubqueryAlias { input, alias } => self.resolve_subquery_alias(input, alias),
+            RelationKind::ToDf { input, names } => self.resolve_to_df(input, names),
+            RelationKind::WithColumns { input, columns } => self.resolve_with_columns(input, columns),
+            RelationKind::WithColumnsRenamed { input, renames } => self.resolve_with_columns_renamed(input, renames),
+            RelationKind::Drop { input, columns, names } => self.resolve_drop(input, columns, names),
+            RelationKind::Repartition { input } => self.resolve(input),
+            RelationKind::Sample { input, lower, upper, with_replacement, seed } => {
+                self.resolve_sample(input, *lower, *upper, *with_replacement, *seed)
+            }
+            RelationKind::With { input, ctes } => self.resolve_with(input, ctes),
+            RelationKind::ShowString { .. } | RelationKind::HtmlString { .. } => Err(ResolveError::invalid(
+                "show_string and html_string must be the root of a plan",
+            )),
+        }
+    }
+
+    /// Projects away hidden columns, if any.
+    pub(crate) fn drop_hidden(&self, r: ResolvedRelation) -> ResolveResult<ResolvedRelation> {
+        if !r.columns.iter().any(|c| c.hidden) {
+            return Ok(r);
+        }
+        let columns: Vec<ResolvedColumn> = r.columns.into_iter().filter(|c| !c.hidden).collect();
+        let plan = LogicalPlanBuilder::from(r.plan)
+            .project(columns.iter().map(|c| id_col(&c.id)))?
+            .build()?;
+        Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// Builds a projection of (expression, column) pairs, aliasing each
+    /// expression to its column id.
+    pub(crate) fn project(
+        &self,
+        input: LogicalPlan,
+        items: Vec<(DfExpr, ResolvedColumn)>,
+    ) -> ResolveResult<ResolvedRelation> {
+        let mut exprs = Vec::with_capacity(items.len());
+        let mut columns = Vec::with_capacity(items.len());
+        for (e, c) in items {
+            let e = match &e {
+                DfExpr::Column(column) if column.relation.is_none() && column.name == c.id => e,
+                _ => e.alias(c.id.clone()),
+            };
+            exprs.push(e);
+            columns.push(c);
+        }
+        let plan = LogicalPlanBuilder::from(input).project(exprs)?.build()?;
+        Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// Re-labels every column of a relation with fresh ids, so that the same
+    /// relation can appear twice in one plan (views, self-joins).
+    pub(crate) fn with_fresh_ids(&self, r: ResolvedRelation) -> ResolveResult<ResolvedRelation> {
+        let items = r
+            .columns
+            .iter()
+            .map(|c| {
+                let mut n = c.clone();
+                n.id = fresh_id();
+                (id_col(&c.id), n)
+            })
+            .collect();
+        self.project(r.plan, items)
+    }
+}

@@ -1,0 +1,692 @@
+//! Expressions, following the precedence of Spark's `booleanExpression` and
+//! `valueExpression` rules (lowest first): OR, AND, NOT, predicates and
+//! comparisons, `|`, `^`, `&`, `+ - ||`, `* / % DIV`, unary, `::`, postfix.
+
+use spark_plan::{CastMode, DataType, Expr, Literal, SortOrder, WindowFrame, WindowFrameBound, FrameType};
+
+use crate::lexer::Tok;
+use crate::parser::Parser;
+use crate::{ParseError, ParseResult};
+
+fn not(e: Expr) -> Expr {
+    Expr::func("not", vec![e])
+}
+
+impl Parser {
+    /// An expression with an optional alias (`a + 1 AS b`, `a b`, `x AS (k, v)`).
+    pub fn parse_named_expression(&mut self) -> ParseResult<Expr> {
+        let e = self.parse_expression()?;
+        self.parse_optional_alias(e)
+    }
+
+    pub(crate) fn parse_optional_alias(&mut self, e: Expr) -> ParseResult<Expr> {
+        if self.eat_word("as") {
+            if self.eat_sym("(") {
+                let names = self.parse_comma_separated(|p| p.parse_identifier())?;
+                self.expect_sym(")")?;
+                return Ok(Expr::Alias { expr: Box::new(e), names, metadata: None });
+            }
+            let name = self.parse_identifier_or_keyword()?;
+            return Ok(e.alias(&name));
+        }
+        match self.peek().clone() {
+            Tok::Quoted(name) => {
+                self.advance();
+                Ok(e.alias(&name))
+            }
+            Tok::Word(w) if !crate::parser::is_reserved(&w) && !is_clause_word(&w) => {
+                self.advance();
+                Ok(e.alias(&w))
+            }
+            _ => Ok(e),
+        }
+    }
+
+    pub fn parse_expression(&mut self) -> ParseResult<Expr> {
+        self.enter()?;
+        let r = self.parse_or();
+        self.leave();
+        r
+    }
+
+    fn parse_or(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_and()?;
+        while self.eat_word("or") {
+            let right = self.parse_and()?;
+            left = Expr::func("or", vec![left, right]);
+        }
+        Ok(left)
+    }
+
+    fn parse_and(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_not()?;
+        while self.eat_word("and") {
+            let right = self.parse_not()?;
+            left = Expr::func("and", vec![left, right]);
+        }
+        Ok(left)
+    }
+
+    fn parse_not(&mut self) -> ParseResult<Expr> {
+        if self.is_word("not") || self.is_sym("!") {
+            self.advance();
+            self.enter()?;
+            let e = self.parse_not();
+            self.leave();
+            return Ok(not(e?));
+        }
+        if self.is_word("exists") && matches!(self.peek_at(1), Tok::Sym("(")) {
+            self.advance();
+            self.advance();
+            let q = self.parse_query()?;
+            self.expect_sym(")")?;
+            return Ok(Expr::Exists { plan: Box::new(q), negated: false });
+        }
+        self.parse_predicate()
+    }
+
+    fn parse_predicate(&mut self) -> ParseResult<Expr> {
+        let mut e = self.parse_comparison()?;
+        loop {
+            let save = self.position();
+            let negated = self.eat_word("not");
+            if self.eat_word("between") {
+                let lo = self.parse_comparison()?;
+                self.expect_word("and")?;
+                let hi = self.parse_comparison()?;
+                let b = Expr::func("between", vec![e, lo, hi]);
+                e = if negated { not(b) } else { b };
+            } else if self.eat_word("in") {
+                self.expect_sym("(")?;
+                if self.is_word("select") || self.is_word("with") || self.is_word("values") {
+                    let q = self.parse_query()?;
+                    self.expect_sym(")")?;
+                    e = Expr::InSubquery { values: vec![e], plan: Box::new(q), negated };
+                } else {
+                    let mut args = vec![e];
+                    args.extend(self.parse_comma_separated(|p| p.parse_expression())?);
+                    self.expect_sym(")")?;
+                    let i = Expr::func("in", args);
+                    e = if negated { not(i) } else { i };
+                }
+            } else if self.is_word("like") || self.is_word("ilike") {
+                let name = if self.eat_word("like") { "like" } else { self.advance(); "ilike" };
+                if self.is_word("any") || self.is_word("all") || self.is_word("some") {
+                    let quant = if self.eat_word("all") { "all" } else { self.advance(); "any" };
+                    self.expect_sym("(")?;
+                    let pats = self.parse_comma_separated(|p| p.parse_expression())?;
+                    self.expect_sym(")")?;
+                    let fname = format!("{name}_{quant}");
+                    let mut args = vec![e];
+                    args.extend(pats);
+                    let f = Expr::func(&fname, args);
+                    e = if negated { not(f) } else { f };
+                } else {
+                    let pat = self.parse_comparison()?;
+                    let mut args = vec![e, pat];
+                    if self.eat_word("escape") {
+                        match self.advance() {
+                            Tok::Str(s) => args.push(Expr::Literal(Literal::String(s))),
+                            _ => return self.error(),
+                        }
+                    }
+                    let f = Expr::func(name, args);
+                    e = if negated { not(f) } else { f };
+                }
+            } else if self.is_word("rlike") || self.is_word("regexp") {
+                self.advance();
+                let pat = self.parse_comparison()?;
+                let f = Expr::func("rlike", vec![e, pat]);
+                e = if negated { not(f) } else { f };
+            } else if !negated && self.eat_word("is") {
+                let neg = self.eat_word("not");
+                if self.eat_word("null") {
+                    e = Expr::func(if neg { "isnotnull" } else { "isnull" }, vec![e]);
+                } else if self.is_word("true") || self.is_word("false") || self.is_word("unknown") {
+                    let what = match self.advance() {
+                        Tok::Word(w) if w.eq_ignore_ascii_case("true") => Literal::Boolean(true),
+                        Tok::Word(w) if w.eq_ignore_ascii_case("false") => Literal::Boolean(false),
+                        _ => Literal::Null(DataType::Boolean),
+                    };
+                    let f = Expr::func("<=>", vec![e, Expr::Literal(what)]);
+                    e = if neg { not(f) } else { f };
+                } else if self.eat_words(&["distinct", "from"]) {
+                    let other = self.parse_comparison()?;
+                    let f = Expr::func("<=>", vec![e, other]);
+                    e = if neg { f } else { not(f) };
+                } else {
+                    return self.error();
+                }
+            } else {
+                self.reset(save);
+                return Ok(e);
+            }
+        }
+    }
+
+    fn parse_comparison(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_bit_or()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Sym("=") | Tok::Sym("==") => "==",
+                Tok::Sym("<") => "<",
+                Tok::Sym("<=") => "<=",
+                Tok::Sym(">") => ">",
+                Tok::Sym(">=") => ">=",
+                Tok::Sym("<=>") => "<=>",
+                Tok::Sym("!=") | Tok::Sym("<>") => "!=",
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = self.parse_bit_or()?;
+            left = if op == "!=" {
+                not(Expr::func("==", vec![left, right]))
+            } else {
+                Expr::func(op, vec![left, right])
+            };
+        }
+    }
+
+    fn parse_bit_or(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_bit_xor()?;
+        while self.is_sym("|") {
+            self.advance();
+            let right = self.parse_bit_xor()?;
+            left = Expr::func("|", vec![left, right]);
+        }
+        Ok(left)
+    }
+
+    fn parse_bit_xor(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_bit_and()?;
+        while self.eat_sym("^") {
+            let right = self.parse_bit_and()?;
+            left = Expr::func("^", vec![left, right]);
+        }
+        Ok(left)
+    }
+
+    fn parse_bit_and(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_additive()?;
+        while self.eat_sym("&") {
+            let right = self.parse_additive()?;
+            left = Expr::func("&", vec![left, right]);
+        }
+        Ok(left)
+    }
+
+    fn parse_additive(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_multiplicative()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Sym("+") => "+",
+                Tok::Sym("-") => "-",
+                Tok::Sym("||") => "concat",
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = self.parse_multiplicative()?;
+            left = Expr::func(op, vec![left, right]);
+        }
+    }
+
+    fn parse_multiplicative(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Sym("*") => "*",
+                Tok::Sym("/") => "/",
+                Tok::Sym("%") => "%",
+                Tok::Word(w) if w.eq_ignore_ascii_case("div") => "div",
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = self.parse_unary()?;
+            left = Expr::func(op, vec![left, right]);
+        }
+    }
+
+    fn parse_unary(&mut self) -> ParseResult<Expr> {
+        if self.eat_sym("-") {
+            self.enter()?;
+            let e = self.parse_unary();
+            self.leave();
+            let e = e?;
+            return Ok(match e {
+                Expr::Literal(l) => match negate_literal(l) {
+                    Ok(l) => Expr::Literal(l),
+                    Err(l) => Expr::func("negative", vec![Expr::Literal(l)]),
+                },
+                other => Expr::func("negative", vec![other]),
+            });
+        }
+        if self.eat_sym("+") {
+            let e = self.parse_unary()?;
+            return Ok(Expr::func("positive", vec![e]));
+        }
+        if self.eat_sym("~") {
+            let e = self.parse_unary()?;
+            return Ok(Expr::func("~", vec![e]));
+        }
+        self.parse_postfix()
+    }
+
+    fn parse_postfix(&mut self) -> ParseResult<Expr> {
+        let mut e = self.parse_primary()?;
+        loop {
+            if self.eat_sym("[") {
+                let idx = self.parse_expression()?;
+                self.expect_sym("]")?;
+                e = Expr::ExtractValue { child: Box::new(e), extraction: Box::new(idx) };
+            } else if self.is_sym(".") && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_)) {
+                self.advance();
+                let field = self.parse_identifier_or_keyword()?;
+                e = match e {
+                    Expr::Column { mut name, plan_id } => {
+                        name.push(field);
+                        Expr::Column { name, plan_id }
+                    }
+                    other => Expr::ExtractValue {
+                        child: Box::new(other),
+                        extraction: Box::new(Expr::Literal(Literal::String(field))),
+                    },
+                };
+            } else if self.is_sym(".") && matches!(self.peek_at(1), Tok::Sym("*")) {
+                self.advance();
+                self.advance();
+                e = match e {
+                    Expr::Column { name, plan_id } => Expr::Star { target: Some(name), plan_id },
+                    _ => return self.error(),
+                };
+            } else if self.eat_sym("::") {
+                let t = self.parse_data_type()?;
+                e = Expr::Cast { expr: Box::new(e), to: t, mode: CastMode::Default };
+            } else {
+                return Ok(e);
+            }
+        }
+    }
+
+    fn parse_primary(&mut self) -> ParseResult<Expr> {
+        match self.peek().clone() {
+            Tok::Number(n) => {
+                self.advance();
+                Ok(Expr::Literal(crate::literal::parse_number(&n)?))
+            }
+            Tok::Str(s) => {
+                self.advance();
+                let mut s = s;
+                // Adjacent string literals concatenate.
+                while let Tok::Str(next) = self.peek().clone() {
+                    self.advance();
+                    s.push_str(&next);
+                }
+                Ok(Expr::Literal(Literal::String(s)))
+            }
+            Tok::Hex(h) => {
+                self.advance();
+                Ok(Expr::Literal(Literal::Binary(crate::literal::parse_hex(&h)?)))
+            }
+            Tok::NamedParam(name) => {
+                self.advance();
+                match self.named_args.get(&name) {
+                    Some(e) => Ok(e.clone()),
+                    None => Err(ParseError::other(
+                        "UNBOUND_SQL_PARAMETER",
+                        "42P02",
+                        format!("Found the unbound parameter: {name}. Please, fix `args` and provide a mapping of the parameter to either a SQL literal or collection constructor functions such as `map()`, `array()`, `struct()`."),
+                    )),
+                }
+            }
+            Tok::PositionalParam => {
+                self.advance();
+                let i = self.next_positional;
+                self.next_positional += 1;
+                match self.positional_args.get(i) {
+                    Some(e) => Ok(e.clone()),
+                    None => Err(ParseError::other(
+                        "UNBOUND_SQL_PARAMETER",
+                        "42P02",
+                        format!("Found the unbound parameter: _{}. Please, fix `args` and provide a mapping of the parameter to either a SQL literal or collection constructor functions such as `map()`, `array()`, `struct()`.", i + 1),
+                    )),
+                }
+            }
+            Tok::Sym("*") => {
+                self.advance();
+                Ok(Expr::Star { target: None, plan_id: None })
+            }
+            Tok::Sym("(") => {
+                self.advance();
+                if self.is_word("select") || self.is_word("with") {
+                    let q = self.parse_query()?;
+                    self.expect_sym(")")?;
+                    return Ok(Expr::ScalarSubquery(Box::new(q)));
+                }
+                let first = self.parse_expression()?;
+                if self.eat_sym(",") {
+                    let mut args = vec![first];
+                    args.extend(self.parse_comma_separated(|p| p.parse_expression())?);
+                    self.expect_sym(")")?;
+                    return Ok(Expr::func("struct", args));
+                }
+                self.expect_sym(")")?;
+                if self.eat_sym("->") {
+                    let name = match &first {
+                        Expr::Column { name, .. } if name.len() == 1 => name[0].clone(),
+                        _ => return self.error(),
+                    };
+                    let body = self.parse_expression()?;
+                    return Ok(Expr::Lambda { params: vec![name], body: Box::new(body) });
+                }
+                Ok(first)
+            }
+            Tok::Quoted(name) => {
+                self.advance();
+                self.after_name(name)
+            }
+            Tok::Word(w) => self.parse_word_primary(w),
+            _ => self.error(),
+        }
+    }
+
+    fn parse_word_primary(&mut self, w: String) -> ParseResult<Expr> {
+        let lower = w.to_ascii_lowercase();
+        let next_is_paren = matches!(self.peek_at(1), Tok::Sym("("));
+        let next_is_str = matches!(self.peek_at(1), Tok::Str(_));
+        match lower.as_str() {
+            "null" => {
+                self.advance();
+                return Ok(Expr::Literal(Literal::Null(DataType::Null)));
+            }
+            "true" | "false" => {
+                self.advance();
+                return Ok(Expr::Literal(Literal::Boolean(lower == "true")));
+            }
+            "case" => return self.parse_case(),
+            "cast" | "try_cast" if next_is_paren => {
+                self.advance();
+                self.advance();
+                let e = self.parse_expression()?;
+                self.expect_word("as")?;
+                let t = self.parse_data_type()?;
+                self.expect_sym(")")?;
+                let mode = if lower == "try_cast" { CastMode::Try } else { CastMode::Default };
+                return Ok(Expr::Cast { expr: Box::new(e), to: t, mode });
+            }
+            "date" | "timestamp" | "timestamp_ntz" | "timestamp_ltz" if next_is_str => {
+                self.advance();
+                let Tok::Str(text) = self.advance() else { return self.error() };
+                let data_type = match lower.as_str() {
+                    "date" => DataType::Date,
+                    "timestamp_ntz" => DataType::TimestampNtz,
+                    _ => DataType::Timestamp,
+                };
+                return Ok(Expr::TypedLiteral { data_type, text });
+            }
+            "x" if next_is_str => {}
+            "interval" if !next_is_paren && !matches!(self.peek_at(1), Tok::Sym(_) | Tok::Eof) => {
+                return self.parse_interval();
+            }
+            _ => {}
+        }
+        self.advance();
+        if self.is_sym("(") {
+            return self.parse_function_call(w);
+        }
+        if self.eat_sym("->") {
+            let body = self.parse_expression()?;
+            return Ok(Expr::Lambda { params: vec![w], body: Box::new(body) });
+        }
+        if crate::parser::is_reserved(&w) && !matches!(lower.as_str(), "all" | "distinct") {
+            self.reset(self.position() - 1);
+            return self.error();
+        }
+        self.after_name(w)
+    }
+
+    fn after_name(&mut self, name: String) -> ParseResult<Expr> {
+        if self.eat_sym("->") {
+            let body = self.parse_expression()?;
+            return Ok(Expr::Lambda { params: vec![name], body: Box::new(body) });
+        }
+        Ok(Expr::Column { name: vec![name], plan_id: None })
+    }
+
+    fn parse_function_call(&mut self, name: String) -> ParseResult<Expr> {
+        self.expect_sym("(")?;
+        let lower = name.to_ascii_lowercase();
+        // Lambda with several parameters: (x, y) -> body
+        if self.is_sym(")") {
+            self.advance();
+            return self.finish_function(name, vec![], false);
+        }
+        let distinct = self.eat_word("distinct");
+        if !distinct {
+            self.eat_word("all");
+        }
+        let mut args = Vec::new();
+        loop {
+            args.push(self.parse_function_argument()?);
+            if !self.eat_sym(",") {
+                break;
+            }
+        }
+        // `trim(BOTH 'x' FROM s)` and friends are rare; `extract(field FROM e)` is common.
+        if lower == "extract" && self.eat_word("from") {
+            let source = self.parse_expression()?;
+            args.push(source);
+        }
+        if (lower == "position" || lower == "locate") && args.len() == 1 {
+            if let Some(Expr::Function { name, args: inner, .. }) = args.first() {
+                if name == "in" && inner.len() == 2 {
+                    args = inner.clone();
+                }
+            }
+        }
+        self.expect_sym(")")?;
+        self.finish_function(name, args, distinct)
+    }
+
+    fn parse_function_argument(&mut self) -> ParseResult<Expr> {
+        // Named argument: name => value
+        if let (Tok::Word(n), Tok::Sym("=>")) = (self.peek().clone(), self.peek_at(1).clone()) {
+            self.advance();
+            self.advance();
+            let value = self.parse_expression()?;
+            return Ok(Expr::NamedArgument { name: n, value: Box::new(value) });
+        }
+        // Lambda with several parameters: (x, y) -> body
+        if self.is_sym("(") {
+            let save = self.position();
+            self.advance();
+            if let Ok(params) = self.parse_comma_separated(|p| p.parse_identifier()) {
+                if self.eat_sym(")") && self.eat_sym("->") {
+                    let body = self.parse_expression()?;
+                    return Ok(Expr::Lambda { params, body: Box::new(body) });
+                }
+            }
+            self.reset(save);
+        }
+        // `extract(YEAR FROM d)`: the field is a bare word.
+        self.parse_expression()
+    }
+
+    fn finish_function(&mut self, name: String, args: Vec<Expr>, distinct: bool) -> ParseResult<Expr> {
+        let mut f = Expr::Function { name, args, distinct };
+        if self.eat_word("filter") {
+            self.expect_sym("(")?;
+            self.expect_word("where")?;
+            let cond = self.parse_expression()?;
+            self.expect_sym(")")?;
+            if let Expr::Function { args, .. } = &mut f {
+                let _ = args;
+            }
+            f = Expr::func("__agg_filter", vec![f, cond]);
+        }
+        if self.eat_words(&["ignore", "nulls"]) || self.eat_words(&["respect", "nulls"]) {}
+        if self.eat_word("over") {
+            return self.parse_window_spec(f);
+        }
+        Ok(f)
+    }
+
+    fn parse_window_spec(&mut self, function: Expr) -> ParseResult<Expr> {
+        if !self.is_sym("(") {
+            let name = self.parse_identifier()?;
+            return Ok(Expr::Window {
+                function: Box::new(function),
+                partition_by: vec![Expr::column(&format!("__window_ref:{name}"))],
+                order_by: vec![],
+                frame: None,
+            });
+        }
+        self.expect_sym("(")?;
+        let mut partition_by = vec![];
+        let mut order_by = vec![];
+        let mut frame = None;
+        if self.eat_words(&["partition", "by"]) || self.eat_words(&["distribute", "by"]) {
+            partition_by = self.parse_comma_separated(|p| p.parse_expression())?;
+        }
+        if self.eat_words(&["order", "by"]) || self.eat_words(&["sort", "by"]) {
+            order_by = self.parse_comma_separated(|p| p.parse_sort_order())?;
+        }
+        if self.is_word("rows") || self.is_word("range") {
+            let frame_type = if self.eat_word("rows") { FrameType::Rows } else { self.advance(); FrameType::Range };
+            let (lower, upper) = if self.eat_word("between") {
+                let lower = self.parse_frame_bound()?;
+                self.expect_word("and")?;
+                let upper = self.parse_frame_bound()?;
+                (lower, upper)
+            } else {
+                (self.parse_frame_bound()?, WindowFrameBound::CurrentRow)
+            };
+            frame = Some(WindowFrame { frame_type, lower, upper });
+        }
+        self.expect_sym(")")?;
+        Ok(Expr::Window { function: Box::new(function), partition_by, order_by, frame })
+    }
+
+    fn parse_frame_bound(&mut self) -> ParseResult<WindowFrameBound> {
+        if self.eat_words(&["unbounded", "preceding"]) {
+            return Ok(WindowFrameBound::UnboundedPreceding);
+        }
+        if self.eat_words(&["unbounded", "following"]) {
+            return Ok(WindowFrameBound::UnboundedFollowing);
+        }
+        if self.eat_words(&["current", "row"]) {
+            return Ok(WindowFrameBound::CurrentRow);
+        }
+        let e = self.parse_additive()?;
+        if self.eat_word("preceding") {
+            return Ok(WindowFrameBound::Value(Box::new(Expr::func("negative", vec![e]))));
+        }
+        self.expect_word("following")?;
+        Ok(WindowFrameBound::Value(Box::new(e)))
+    }
+
+    pub(crate) fn parse_sort_order(&mut self) -> ParseResult<SortOrder> {
+        let expr = self.parse_expression()?;
+        let ascending = if self.eat_word("desc") {
+            false
+        } else {
+            self.eat_word("asc");
+            true
+        };
+        let nulls_first = if self.eat_words(&["nulls", "first"]) {
+            Some(true)
+        } else if self.eat_words(&["nulls", "last"]) {
+            Some(false)
+        } else {
+            None
+        };
+        Ok(SortOrder { expr, ascending, nulls_first })
+    }
+
+    fn parse_case(&mut self) -> ParseResult<Expr> {
+        self.expect_word("case")?;
+        let operand = if self.is_word("when") { None } else { Some(self.parse_expression()?) };
+        let mut args = Vec::new();
+        while self.eat_word("when") {
+            let cond = self.parse_expression()?;
+            self.expect_word("then")?;
+            let value = self.parse_expression()?;
+            args.push(match &operand {
+                Some(o) => Expr::func("==", vec![o.clone(), cond]),
+                None => cond,
+            });
+            args.push(value);
+        }
+        if args.is_empty() {
+            return self.error();
+        }
+        if self.eat_word("else") {
+            args.push(self.parse_expression()?);
+        }
+        self.expect_word("end")?;
+        Ok(Expr::func("when", args))
+    }
+
+    fn parse_interval(&mut self) -> ParseResult<Expr> {
+        self.expect_word("interval")?;
+        let mut text = String::new();
+        // INTERVAL '1 day' | INTERVAL '1' DAY | INTERVAL 1 DAY 2 HOURS | INTERVAL '1-2' YEAR TO MONTH
+        loop {
+            match self.peek().clone() {
+                Tok::Str(s) => {
+                    self.advance();
+                    text.push_str(&format!("'{s}' "));
+                }
+                Tok::Number(n) => {
+                    self.advance();
+                    text.push_str(&n);
+                    text.push(' ');
+                }
+                Tok::Sym("-") if matches!(self.peek_at(1), Tok::Number(_) | Tok::Str(_)) => {
+                    self.advance();
+                    text.push('-');
+                }
+                Tok::Word(w) if is_interval_unit(&w) || w.eq_ignore_ascii_case("to") => {
+                    self.advance();
+                    text.push_str(&w.to_ascii_uppercase());
+                    text.push(' ');
+                }
+                _ => break,
+            }
+        }
+        if text.is_empty() {
+            return self.error();
+        }
+        Ok(Expr::TypedLiteral { data_type: DataType::CalendarInterval, text: text.trim().to_string() })
+    }
+}
+
+fn is_interval_unit(w: &str) -> bool {
+    let l = w.to_ascii_lowercase();
+    let l = l.strip_suffix('s').unwrap_or(&l);
+    matches!(
+        l,
+        "year" | "month" | "week" | "day" | "hour" | "minute" | "second" | "millisecond" | "microsecond"
+    )
+}
+
+fn is_clause_word(w: &str) -> bool {
+    const CLAUSE: [&str; 14] = [
+        "from", "where", "group", "having", "order", "limit", "offset", "sort", "cluster",
+        "distribute", "lateral", "window", "pivot", "unpivot",
+    ];
+    CLAUSE.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// Folds a leading minus into a numeric literal, as Spark does for `-1`.
+fn negate_literal(l: Literal) -> Result<Literal, Literal> {
+    Ok(match l {
+        Literal::Integer(v) => Literal::Integer(-v),
+        Literal::Long(v) => Literal::Long(-v),
+        Literal::Short(v) => Literal::Short(-v),
+        Literal::Byte(v) => Literal::Byte(-v),
+        Literal::Double(v) => Literal::Double(-v),
+        Literal::Float(v) => Literal::Float(-v),
+        Literal::Decimal { value, precision, scale } => Literal::Decimal { value: -value, precision, scale },
+        other => return Err(other),
+    })
+}

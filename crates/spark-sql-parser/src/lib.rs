@@ -1,0 +1,71 @@
+//! The Spark SQL parser: turns SQL text (statements, expression strings such as
+//! `selectExpr("a + 1")`, and DDL type strings such as `"a int, b string"`)
+//! into the unresolved plan of `spark-plan`, the same representation that
+//! DataFrame calls produce. Spark's `SqlBaseParser.g4` is the reference grammar.
+
+mod data_type;
+mod error;
+mod expression;
+mod identifier;
+mod lexer;
+mod literal;
+mod parser;
+mod query;
+mod statement;
+
+pub use error::{ParseError, ParseResult};
+pub use identifier::parse_identifier_parts;
+
+use spark_plan::{DataType, Expr, Plan};
+
+/// Parses one SQL statement.
+pub fn parse_statement(sql: &str) -> ParseResult<Plan> {
+    let mut p = parser::Parser::new(sql)?;
+    let plan = p.parse_statement()?;
+    p.skip_semicolons();
+    p.expect_eof()?;
+    Ok(plan)
+}
+
+/// Parses a SQL expression string, as used by `expr()` and `selectExpr()`.
+pub fn parse_expression(sql: &str) -> ParseResult<Expr> {
+    let mut p = parser::Parser::new(sql)?;
+    let e = p.parse_named_expression()?;
+    p.expect_eof()?;
+    Ok(e)
+}
+
+/// Parses a data type (`int`, `array<string>`, `decimal(10,2)`) or, failing
+/// that, a schema in DDL form (`a int, b string`), as `DataType.fromDDL` does.
+pub fn parse_data_type(sql: &str) -> ParseResult<DataType> {
+    if let Ok(t) = parser::Parser::new(sql).and_then(|mut p| {
+        let t = p.parse_data_type()?;
+        p.expect_eof()?;
+        Ok(t)
+    }) {
+        return Ok(t);
+    }
+    parse_schema(sql)
+}
+
+/// Parses a DDL schema string (`a int, b string not null`) into a struct type.
+pub fn parse_schema(sql: &str) -> ParseResult<DataType> {
+    let mut p = parser::Parser::new(sql)?;
+    let t = p.parse_schema()?;
+    p.expect_eof()?;
+    Ok(t)
+}
+
+/// Parses one SQL statement with `spark.sql(query, args)` parameters bound:
+/// named (`:name`) and positional (`?`) markers become the given expressions.
+pub fn parse_statement_with_args(
+    sql: &str,
+    named: std::collections::HashMap<String, Expr>,
+    positional: Vec<Expr>,
+) -> ParseResult<Plan> {
+    let mut p = parser::Parser::new(sql)?.with_args(named, positional);
+    let plan = p.parse_statement()?;
+    p.skip_semicolons();
+    p.expect_eof()?;
+    Ok(plan)
+}

@@ -1,0 +1,236 @@
+//! The token cursor shared by the grammar modules (`expression`, `query`,
+//! `statement`, `data_type`), which each add `impl Parser` blocks.
+
+use std::collections::HashMap;
+
+use spark_plan::Expr;
+
+use crate::lexer::{Tok, Token, tokenize};
+use crate::{ParseError, ParseResult};
+
+/// Deep nesting is parsed recursively; beyond this depth the parser reports an
+/// error instead of risking the stack.
+const MAX_DEPTH: usize = 1000;
+
+pub struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    depth: usize,
+    pub(crate) named_args: HashMap<String, Expr>,
+    pub(crate) positional_args: Vec<Expr>,
+    pub(crate) next_positional: usize,
+}
+
+impl Parser {
+    pub fn new(sql: &str) -> ParseResult<Self> {
+        Ok(Self {
+            tokens: tokenize(sql)?,
+            pos: 0,
+            depth: 0,
+            named_args: HashMap::new(),
+            positional_args: Vec::new(),
+            next_positional: 0,
+        })
+    }
+
+    pub fn with_args(mut self, named: HashMap<String, Expr>, positional: Vec<Expr>) -> Self {
+        self.named_args = named;
+        self.positional_args = positional;
+        self
+    }
+
+    pub(crate) fn enter(&mut self) -> ParseResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError::other(
+                "PARSE_STACK_OVERFLOW",
+                "54001",
+                "The SQL statement is nested too deeply to be parsed.",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    pub(crate) fn peek(&self) -> &Tok {
+        self.peek_at(0)
+    }
+
+    pub(crate) fn peek_at(&self, n: usize) -> &Tok {
+        let i = (self.pos + n).min(self.tokens.len().saturating_sub(1));
+        self.tokens.get(i).map(|t| &t.tok).unwrap_or(&Tok::Eof)
+    }
+
+    pub(crate) fn advance(&mut self) -> Tok {
+        let t = self.peek().clone();
+        if self.pos < self.tokens.len().saturating_sub(1) {
+            self.pos += 1;
+        }
+        t
+    }
+
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub(crate) fn reset(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
+    /// The syntax error Spark reports: "Syntax error at or near <token>".
+    pub(crate) fn error<T>(&self) -> ParseResult<T> {
+        let tok = self.tokens.get(self.pos);
+        let token = match tok.map(|t| &t.tok) {
+            Some(Tok::Eof) | None => "end of input".to_string(),
+            Some(_) => format!("'{}'", tok.map(|t| t.text.as_str()).unwrap_or_default()),
+        };
+        Err(ParseError::Syntax { token, position: tok.map(|t| t.pos).unwrap_or(0) })
+    }
+
+    pub(crate) fn is_word(&self, kw: &str) -> bool {
+        matches!(self.peek(), Tok::Word(w) if w.eq_ignore_ascii_case(kw))
+    }
+
+    pub(crate) fn is_word_at(&self, n: usize, kw: &str) -> bool {
+        matches!(self.peek_at(n), Tok::Word(w) if w.eq_ignore_ascii_case(kw))
+    }
+
+    pub(crate) fn eat_word(&mut self, kw: &str) -> bool {
+        if self.is_word(kw) {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes a sequence of keywords, or nothing.
+    pub(crate) fn eat_words(&mut self, kws: &[&str]) -> bool {
+        if kws.iter().enumerate().all(|(i, k)| self.is_word_at(i, k)) {
+            for _ in kws {
+                self.advance();
+            }
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn expect_word(&mut self, kw: &str) -> ParseResult<()> {
+        if self.eat_word(kw) { Ok(()) } else { self.error() }
+    }
+
+    pub(crate) fn is_sym(&self, s: &str) -> bool {
+        matches!(self.peek(), Tok::Sym(x) if *x == s)
+    }
+
+    pub(crate) fn eat_sym(&mut self, s: &str) -> bool {
+        if self.is_sym(s) {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn expect_sym(&mut self, s: &str) -> ParseResult<()> {
+        if self.eat_sym(s) { Ok(()) } else { self.error() }
+    }
+
+    pub fn expect_eof(&mut self) -> ParseResult<()> {
+        if matches!(self.peek(), Tok::Eof) { Ok(()) } else { self.error() }
+    }
+
+    pub fn skip_semicolons(&mut self) {
+        while self.eat_sym(";") {}
+    }
+
+    /// An identifier: a word that is not a reserved keyword here, or a quoted name.
+    pub(crate) fn parse_identifier(&mut self) -> ParseResult<String> {
+        match self.peek().clone() {
+            Tok::Quoted(s) => {
+                self.advance();
+                Ok(s)
+            }
+            Tok::Word(w) if !is_reserved(&w) => {
+                self.advance();
+                Ok(w)
+            }
+            _ => self.error(),
+        }
+    }
+
+    /// `a.b.c` as parts.
+    pub(crate) fn parse_multipart_identifier(&mut self) -> ParseResult<Vec<String>> {
+        let mut parts = vec![self.parse_identifier()?];
+        while self.is_sym(".") && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_)) {
+            self.advance();
+            parts.push(self.parse_identifier_or_keyword()?);
+        }
+        Ok(parts)
+    }
+
+    /// After a dot any word is a name, reserved or not.
+    pub(crate) fn parse_identifier_or_keyword(&mut self) -> ParseResult<String> {
+        match self.peek().clone() {
+            Tok::Quoted(s) | Tok::Word(s) => {
+                self.advance();
+                Ok(s)
+            }
+            _ => self.error(),
+        }
+    }
+
+    pub(crate) fn parse_comma_separated<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> ParseResult<T>,
+    ) -> ParseResult<Vec<T>> {
+        let mut out = vec![f(self)?];
+        while self.eat_sym(",") {
+            out.push(f(self)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn parse_integer(&mut self) -> ParseResult<i64> {
+        let neg = self.eat_sym("-");
+        match self.peek().clone() {
+            Tok::Number(n) => match n.parse::<i64>() {
+                Ok(v) => {
+                    self.advance();
+                    Ok(if neg { -v } else { v })
+                }
+                Err(_) => self.error(),
+            },
+            _ => self.error(),
+        }
+    }
+}
+
+/// Words that cannot be used as bare identifiers in the positions where the
+/// grammar would otherwise be ambiguous (Spark's strict non-reserved list
+/// plus the clause keywords).
+pub(crate) fn is_reserved(word: &str) -> bool {
+    const RESERVED: [&str; 44] = [
+        "select", "from", "where", "group", "having", "order", "limit", "offset", "union",
+        "intersect", "except", "minus", "join", "inner", "left", "right", "full", "cross",
+        "natural", "on", "using", "as", "and", "or", "not", "is", "in", "between", "like", "rlike",
+        "ilike", "case", "when", "then", "else", "end", "window", "lateral", "semi", "anti",
+        "qualify", "distinct", "all", "with",
+    ];
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))
+}
+
+impl Parser {
+    /// Replaces a `>>` token with a single `>` (closing nested type brackets).
+    pub(crate) fn split_shift_right(&mut self) {
+        if let Some(t) = self.tokens.get_mut(self.pos) {
+            t.tok = Tok::Sym(">");
+            t.text = ">".into();
+            t.pos += 1;
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! Queries: WITH, set operations, SELECT blocks, FROM clauses and joins.
+
+use spark_plan::{
+    AggregateKind, Expr, JoinType, ReadSource, Relation, RelationKind, SetOpKind,
+};
+
+use crate::lexer::Tok;
+use crate::parser::Parser;
+use crate::ParseResult;
+
+fn rel(kind: RelationKind) -> Relation {
+    Relation::new(kind)
+}
+
+impl Parser {
+    /// A full query: `[WITH ...] body [ORDER BY ...] [LIMIT n] [OFFSET n]`.
+    pub fn parse_query(&mut self) -> ParseResult<Relation> {
+        self.enter()?;
+        let r = self.parse_query_inner();
+        self.leave();
+        r
+    }
+
+    fn parse_query_inner(&mut self) -> ParseResult<Relation> {
+        let mut ctes = Vec::new();
+        if self.eat_word("with") {
+            self.eat_word("recursive");
+            ctes = self.parse_comma_separated(|p| {
+                let name = p.parse_identifier()?;
+                let cols = if p.eat_sym("(") {
+                    let c = p.parse_comma_separated(|p| p.parse_identifier())?;
+                    p.expect_sym(")")?;
+                    Some(c)
+                } else {
+                    None
+                };
+                p.eat_word("as");
+                p.expect_sym("(")?;
+                let mut q = p.parse_query()?;
+                p.expect_sym(")")?;
+                if let Some(names) = cols {
+                    q = rel(RelationKind::ToDf { input: Box::new(q), names });
+                }
+                Ok((name, q))
+            })?;
+        }
+        let mut body = self.parse_set_operation()?;
+        body = self.parse_query_tail(body)?;
+        if !ctes.is_empty() {
+            body = rel(RelationKind::With { input: Box::new(body), ctes });
+        }
+        Ok(body)
+    }
+
+    fn parse_query_tail(&mut self, mut body: Relation) -> ParseResult<Relation> {
+        if self.eat_words(&["order", "by"]) || self.eat_words(&["sort", "by"]) {
+            let order = self.parse_comma_separated(|p| p.parse_sort_order())?;
+            body = rel(RelationKind::Sort { input: Box::new(body), order, global: true });
+        }
+        if self.eat_words(&["cluster", "by"]) || self.eat_words(&["distribute", "by"]) {
+            self.parse_comma_separated(|p| p.parse_expression())?;
+        }
+        if self.eat_word("limit") {
+            if !self.eat_word("all") {
+                let n = self.parse_integer()?;
+                body = rel(RelationKind::Limit { input: Box::new(body), limit: n });
+            }
+        }
+        if self.eat_word("offset") {
+            let n = self.parse_integer()?;
+            body = match body.kind {
+                // LIMIT applies after OFFSET in SQL.
+                RelationKind::Limit { input, limit } => rel(RelationKind::Limit {
+                    input: Box::new(rel(RelationKind::Offset { input, offset: n })),
+                    limit,
+                }),
+                kind => rel(RelationKind::Offset { input: Box::new(Relation { plan_id: body.plan_id, kind }), offset: n }),
+            };
+        }
+        Ok(body)
+    }
+
+    /// UNION / EXCEPT (lowest) over INTERSECT over primaries.
+    fn parse_set_operation(&mut self) -> ParseResult<Relation> {
+        let mut left = self.parse_intersect()?;
+        loop {
+            let kind = if self.eat_word("union") {
+                SetOpKind::Union
+            } else if self.eat_word("except") || self.eat_word("minus") {
+                SetOpKind::Except
+            } else {
+                return Ok(left);
+            };
+            let all = self.eat_word("all");
+            if !all {
+                self.eat_word("distinct");
+            }
+            let right = self.parse_intersect()?;
+            left = rel(RelationKind::SetOp {
+                left: Box::new(left),
+                right: Box::new(right),
+                kind,
+                all,
+                by_name: false,
+                allow_missing: false,
+            });
+        }
+    }
+
+    fn parse_intersect(&mut self) -> ParseResult<Relation> {
+        let mut left = self.parse_query_primary()?;
+        while self.eat_word("intersect") {
+            let all = self.eat_word("all");
+            if !all {
+                self.eat_word("distinct");
+            }
+            let right = self.parse_query_primary()?;
+            left = rel(RelationKind::SetOp {
+                left: Box::new(left),
+                right: Box::new(right),
+                kind: SetOpKind::Intersect,
+                all,
+                by_name: false,
+                allow_missing: false,
+            });
+        }
+        Ok(left)
+    }
+
+    fn parse_query_primary(&mut self) -> ParseResult<Relation> {
+        if self.is_word("select") {
+            return self.parse_select();
+        }
+        if self.is_word("values") {
+            return self.parse_values();
+        }
+        if self.eat_word("table") {
+            let name = self.parse_multipart_identifier()?;
+            return Ok(rel(RelationKind::Read(ReadSource::Table { name })));
+        }
+        if self.is_word("from") {
+            // FROM t SELECT ...
+            self.advance();
+            let from = self.parse_from_list()?;
+            return self.parse_select_after_from(from);
+        }
+        if self.eat_sym("(") {
+            let q = self.parse_query()?;
+            self.expect_sym(")")?;
+            return Ok(q);
+        }
+        self.error()
+    }
+
+    fn parse_values(&mut self) -> ParseResult<Relation> {
+        self.expect_word("values")?;
+        let rows = self.parse_comma_separated(|p| {
+            if p.eat_sym("(") {
+                let r = p.parse_comma_separated(|p| p.parse_expression())?;
+                p.expect_sym(")")?;
+                Ok(r)
+            } else {
+                Ok(vec![p.parse_expression()?])
+            }
+        })?;
+        Ok(rel(RelationKind::Values { rows, names: vec![] }))
+    }
+
+    fn parse_select(&mut self) -> ParseResult<Relation> {
+        self.expect_word("select")?;
+        let distinct = self.eat_word("distinct");
+        if !distinct {
+            self.eat_word("all");
+        }
+        let items = self.parse_select_list()?;
+        let from = if self.eat_word("from") {
+            self.parse_from_list()?
+        } else {
+            rel(RelationKind::OneRow)
+        };
+        self.finish_select(from, items, distinct)
+    }
+
+    fn parse_select_after_from(&mut self, from: Relation) -> ParseResult<Relation> {
+        self.expect_word("select")?;
+        let distinct = self.eat_word("distinct");
+        let items = self.parse_select_list()?;
+        self.finish_select(from, items, distinct)
+    }
+
+    fn parse_select_list(&mut self) -> ParseResult<Vec<Expr>> {
+        self.parse_comma_separated(|p| {
+            let e = p.parse_expression()?;
+            if matches!(e, Expr::Star { .. }) && p.is_word("except") {
+                p.advance();
+                p.expect_sym("(")?;
+                let cols = p.parse_comma_separated(|p| p.parse_multipart_identifier())?;
+                p.expect_sym(")")?;
+                let mut args = vec![e];
+                args.extend(cols.into_iter().map(|name| Expr::Column { name, plan_id: None }));
+                return Ok(Expr::func("__star_except", args));
+            }
+            p.parse_optional_alias(e)
+        })
+    }
+
+    fn finish_select(&mut self, from: Relation, items: Vec<Expr>, distinct: bool) -> ParseResult<Relation> {
+        let mut input = from;
+        if self.eat_word("where") {
+            let condition = self.parse_expression()?;
+            input = rel(RelationKind::Filter { input: Box::new(input), condition });
+        }
+        let mut group: Option<(AggregateKind, Vec<Expr>)> = None;
+        if self.eat_words(&["group", "by"]) {
+            group = Some(self.parse_group_by()?);
+        }
+        let having = if self.eat_word("having") { Some(self.parse_expression()?) } else { None };
+        let mut out = match group {
+            Some((kind, grouping)) => rel(RelationKind::Aggregate {
+                input: Box::new(input),
+                kind,
+                grouping,
+                aggregates: items,
+                having,
+            }),
+            None => match having {
+                Some(h) => rel(RelationKind::Aggregate {
+                    input: Box::new(input),
+                    kind: AggregateKind::GroupBy,
+                    grouping: vec![],
+                    aggregates: items,
+                    having: Some(h),
+                }),
+                None => rel(RelationKind::Project { input: Box::new(input), exprs: items }),
+            },
+        };
+        if self.eat_word("qualify") {
+            let condition = self.parse_expression()?;
+            out = rel(RelationKind::Filter { input: Box::new(out), condition });
+        }
+        if distinct {
+            out = rel(RelationKind::Deduplicate { input: Box::new(out), columns: None });
+        }
+        Ok(out)
+    }
+
+    fn parse_group_by(&mut self) -> ParseResult<(AggregateKind, Vec<Expr>)> {
+        if self.eat_word("all") {
+            return Ok((AggregateKind::GroupBy, vec![Expr::func("__group_by_all", vec![])]));
+        }
+        let parse_set = |p: &mut Parser| -> ParseResult<Vec<Expr>> {
+            if p.eat_sym("(") {
+                if p.eat_sym(")") {
+                    return Ok(vec![]);
+                }
+                let v = p.parse_comma_separated(|p| p.parse_expression())?;
+                p.expect_sym(")")?;
+                Ok(v)
+            } else {
+                Ok(vec![p.parse_expression()?])
+            }
+        };
+        for (kw, kind) in [("rollup", AggregateKind::Rollup), ("cube", AggregateKind::Cube)] {
+            if self.is_word(kw) && matches!(self.peek_at(1), Tok::Sym("(")) {
+                self.advance();
+                self.advance();
+                let exprs = self.parse_comma_separated(|p| p.parse_expression())?;
+                self.expect_sym(")")?;
+                return Ok((kind, exprs));
+            }
+        }
+        if self.eat_words(&["grouping", "sets"]) {
+            self.expect_sym("(")?;
+            let sets = self.parse_comma_separated(parse_set)?;
+            self.expect_sym(")")?;
+            let mut all: Vec<Expr> = Vec::new();
+            for s in &sets {
+                for e in s {
+                    if !all.contains(e) {
+                        all.push(e.clone());
+                    }
+                }
+            }
+            return Ok((AggregateKind::GroupingSets(sets), all));
+        }
+        let exprs = self.parse_comma_separated(|p| p.parse_expression())?;
+        if self.eat_words(&["with", "rollup"]) {
+            return Ok((AggregateKind::Rollup, exprs));
+        }
+        if self.eat_words(&["with", "cube"]) {
+            return Ok((AggregateKind::Cube, exprs));
+        }
+        Ok((AggregateKind::GroupBy, exprs))
+    }
+
+    fn parse_from_list(&mut self) -> ParseResult<Relation> {
+        let mut left = self.parse_joined_table()?;
+        while self.eat_sym(",") {
+            let right = self.parse_joined_table()?;
+            left = rel(RelationKind::Join {
+                left: Box::new(left),
+                right: Box::new(right),
+                join_type: JoinType::Cross,
+                condition: None,
+                using: vec![],
+            });
+        }
+        Ok(left)
+    }
+
+    fn parse_joined_table(&mut self) -> ParseResult<Relation> {
+        let mut left = self.parse_table_primary()?;
+        loop {
+            let save = self.position();
+            let natural = self.eat_word("natural");
+            let join_type = if self.eat_word("join") || self.eat_words(&["inner", "join"]) {
+                JoinType::Inner
+            } else if self.eat_words(&["cross", "join"]) {
+                JoinType::Cross
+            } else if self.eat_words(&["left", "semi", "join"]) || self.eat_words(&["semi", "join"]) {
+                JoinType::LeftSemi
+            } else if self.eat_words(&["left", "anti", "join"]) || self.eat_words(&["anti", "join"]) {
+                JoinType::LeftAnti
+            } else if self.eat_words(&["left", "outer", "join"]) || self.eat_words(&["left", "join"]) {
+                JoinType::LeftOuter
+            } else if self.eat_words(&["right", "outer", "join"]) || self.eat_words(&["right", "join"]) {
+                JoinType::RightOuter
+            } else if self.eat_words(&["full", "outer", "join"]) || self.eat_words(&["full", "join"]) {
+                JoinType::FullOuter
+            } else {
+                self.reset(save);
+                return Ok(left);
+            };
+            let right = self.parse_table_primary()?;
+            let mut condition = None;
+            let mut using = vec![];
+            if natural {
+                using = vec!["__natural__".to_string()];
+            } else if self.eat_word("on") {
+                condition = Some(self.parse_expression()?);
+            } else if self.eat_word("using") {
+                self.expect_sym("(")?;
+                using = self.parse_comma_separated(|p| p.parse_identifier())?;
+                self.expect_sym(")")?;
+            }
+            let join_type = if join_type == JoinType::Cross && condition.is_some() { JoinType::Inner } else { join_type };
+            left = rel(RelationKind::Join { left: Box::new(left), right: Box::new(right), join_type, condition, using });
+        }
+    }
+
+    fn parse_table_primary(&mut self) -> ParseResult<Relation> {
+        let base = if self.eat_sym("(") {
+            let inner = if self.is_word("select") || self.is_word("with") || self.is_word("values") || self.is_sym("(") || self.is_word("from") || self.is_word("table") {
+                self.parse_query()?
+            } else {
+                self.parse_from_list()?
+            };
+            self.expect_sym(")")?;
+            inner
+        } else if self.is_word("values") {
+            self.parse_values()?
+        } else {
+            let name = self.parse_multipart_identifier()?;
+            if self.is_sym("(") {
+                self.advance();
+                let args = if self.eat_sym(")") {
+                    vec![]
+                } else {
+                    let a = self.parse_comma_separated(|p| p.parse_expression())?;
+                    self.expect_sym(")")?;
+                    a
+                };
+                self.table_function(name, args)?
+            } else {
+                rel(RelationKind::Read(ReadSource::Table { name }))
+            }
+        };
+        self.parse_table_alias(base)
+    }
+
+    fn table_function(&mut self, name: Vec<String>, args: Vec<Expr>) -> ParseResult<Relation> {
+        let fname = name.join(".").to_ascii_lowercase();
+        if fname == "range" {
+            let ints: Vec<i64> = args
+                .iter()
+                .map(|a| match a {
+                    Expr::Literal(spark_plan::Literal::Integer(v)) => Ok(*v as i64),
+                    Expr::Literal(spark_plan::Literal::Long(v)) => Ok(*v),
+                    _ => Err(()),
+                })
+                .collect::<Result<_, _>>()
+                .or_else(|_| self.error())?;
+            let (start, end, step, parts) = match ints.as_slice() {
+                [e] => (0, *e, 1, None),
+                [s, e] => (*s, *e, 1, None),
+                [s, e, st] => (*s, *e, *st, None),
+                [s, e, st, n] => (*s, *e, *st, Some(*n as i32)),
+                _ => return self.error(),
+            };
+            return Ok(rel(RelationKind::Range { start, end, step, num_partitions: parts }));
+        }
+        // Other table-valued functions (explode, inline, ...) are resolved later.
+        Ok(rel(RelationKind::Project {
+            input: Box::new(rel(RelationKind::OneRow)),
+            exprs: vec![Expr::func(&fname, args)],
+        }))
+    }
+
+    fn parse_table_alias(&mut self, base: Relation) -> ParseResult<Relation> {
+        let alias = if self.eat_word("as") {
+            Some(self.parse_identifier()?)
+        } else {
+            match self.peek().clone() {
+                Tok::Word(w) if !crate::parser::is_reserved(&w) && !is_table_clause_word(&w) => {
+                    self.advance();
+                    Some(w)
+                }
+                Tok::Quoted(q) => {
+                    self.advance();
+                    Some(q)
+                }
+                _ => None,
+            }
+        };
+        let Some(alias) = alias else { return Ok(base) };
+        let mut input = base;
+        if self.eat_sym("(") {
+            let names = self.parse_comma_separated(|p| p.parse_identifier())?;
+            self.expect_sym(")")?;
+            input = rel(RelationKind::ToDf { input: Box::new(input), names });
+        }
+        Ok(rel(RelationKind::SubqueryAlias { input: Box::new(input), alias }))
+    }
+}
+
+fn is_table_clause_word(w: &str) -> bool {
+    const WORDS: [&str; 18] = [
+        "where", "group", "having", "order", "limit", "offset", "sort", "cluster", "distribute",
+        "lateral", "window", "pivot", "unpivot", "tablesample", "qualify", "union", "except",
+        "minus",
+    ];
+    WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}

@@ -1,0 +1,226 @@
+//! Statements: queries plus the commands Spark runs eagerly.
+
+use spark_plan::{Command, Plan};
+
+use crate::lexer::Tok;
+use crate::parser::Parser;
+use crate::ParseResult;
+
+impl Parser {
+    pub fn parse_statement(&mut self) -> ParseResult<Plan> {
+        let first = match self.peek() {
+            Tok::Word(w) => w.to_ascii_lowercase(),
+            Tok::Sym("(") => return Ok(Plan::Query(self.parse_query()?)),
+            _ => return self.error(),
+        };
+        match first.as_str() {
+            "select" | "with" | "values" | "from" | "table" => Ok(Plan::Query(self.parse_query()?)),
+            "create" => self.parse_create(),
+            "drop" => self.parse_drop(),
+            "set" => self.parse_set(),
+            "reset" => {
+                self.advance();
+                let key = self.rest_as_text();
+                Ok(Plan::Command(Command::ResetConf { key: (!key.is_empty()).then_some(key) }))
+            }
+            "use" => {
+                self.advance();
+                self.eat_word("database");
+                self.eat_word("namespace");
+                let name = self.parse_multipart_identifier()?;
+                Ok(Plan::Command(Command::UseDatabase { name }))
+            }
+            "show" => self.parse_show(),
+            "describe" | "desc" => self.parse_describe(),
+            "explain" => {
+                self.advance();
+                let mode = ["extended", "formatted", "codegen", "cost", "logical"]
+                    .into_iter()
+                    .find(|m| self.eat_word(m))
+                    .unwrap_or("simple")
+                    .to_string();
+                let input = self.parse_query()?;
+                Ok(Plan::Command(Command::Explain { input: Box::new(input), mode }))
+            }
+            "insert" | "update" | "delete" | "merge" | "alter" | "truncate" | "analyze"
+            | "cache" | "uncache" | "clear" | "refresh" | "msck" | "load" | "add" | "list" => {
+                let text = self.rest_as_text();
+                Ok(Plan::Command(Command::NotSupported(text)))
+            }
+            _ => self.error(),
+        }
+    }
+
+    /// The remaining tokens as text (for keys and unsupported statements).
+    fn rest_as_text(&mut self) -> String {
+        let mut parts = Vec::new();
+        while !matches!(self.peek(), Tok::Eof | Tok::Sym(";")) {
+            parts.push(match self.advance() {
+                Tok::Word(w) | Tok::Number(w) => w,
+                Tok::Quoted(q) => q,
+                Tok::Str(s) => s,
+                Tok::Sym(s) => s.to_string(),
+                Tok::Hex(h) => h,
+                Tok::NamedParam(n) => format!(":{n}"),
+                Tok::PositionalParam => "?".into(),
+                Tok::Eof => String::new(),
+            });
+        }
+        let mut out = String::new();
+        for p in parts {
+            let glue = out.ends_with('.') || p == "." || out.is_empty();
+            if !glue {
+                out.push(' ');
+            }
+            out.push_str(&p);
+        }
+        out
+    }
+
+    fn parse_set(&mut self) -> ParseResult<Plan> {
+        self.expect_word("set")?;
+        if self.eat_words(&["time", "zone"]) {
+            let value = match self.advance() {
+                Tok::Str(s) => s,
+                Tok::Word(w) if w.eq_ignore_ascii_case("local") => "__local__".to_string(),
+                _ => return self.error(),
+            };
+            return Ok(Plan::Command(Command::SetConf {
+                key: Some("spark.sql.session.timeZone".into()),
+                value: Some(value),
+            }));
+        }
+        if matches!(self.peek(), Tok::Eof) {
+            return Ok(Plan::Command(Command::SetConf { key: None, value: None }));
+        }
+        // SET key = value: the key is everything before '=', the value everything after.
+        let mut key = String::new();
+        while !matches!(self.peek(), Tok::Eof | Tok::Sym("=") | Tok::Sym(";")) {
+            match self.advance() {
+                Tok::Word(w) | Tok::Number(w) | Tok::Quoted(w) => key.push_str(&w),
+                Tok::Sym(s) => key.push_str(s),
+                _ => return self.error(),
+            }
+        }
+        if key == "-v" {
+            return Ok(Plan::Command(Command::SetConf { key: None, value: None }));
+        }
+        if self.eat_sym("=") {
+            let value = match self.peek().clone() {
+                Tok::Str(s) => {
+                    self.advance();
+                    s
+                }
+                _ => self.rest_as_text(),
+            };
+            return Ok(Plan::Command(Command::SetConf { key: Some(key), value: Some(value) }));
+        }
+        Ok(Plan::Command(Command::SetConf { key: Some(key), value: None }))
+    }
+
+    fn parse_create(&mut self) -> ParseResult<Plan> {
+        self.expect_word("create")?;
+        let replace = self.eat_words(&["or", "replace"]);
+        let global = self.eat_word("global");
+        let temp = self.eat_word("temporary") || self.eat_word("temp");
+        if self.eat_word("view") {
+            let if_not_exists = self.eat_words(&["if", "not", "exists"]);
+            let name = self.parse_multipart_identifier()?;
+            let mut cols = None;
+            if self.eat_sym("(") {
+                cols = Some(self.parse_comma_separated(|p| {
+                    let n = p.parse_identifier()?;
+                    if p.eat_word("comment") {
+                        p.advance();
+                    }
+                    Ok(n)
+                })?);
+                self.expect_sym(")")?;
+            }
+            self.expect_word("as")?;
+            let mut input = self.parse_query()?;
+            if let Some(names) = cols {
+                input = spark_plan::Relation::new(spark_plan::RelationKind::ToDf { input: Box::new(input), names });
+            }
+            if !temp {
+                return Ok(Plan::Command(Command::NotSupported("CREATE VIEW (persistent views)".into())));
+            }
+            let _ = if_not_exists;
+            return Ok(Plan::Command(Command::CreateView { name, input: Box::new(input), replace, global }));
+        }
+        let _ = self.rest_as_text();
+        Ok(Plan::Command(Command::NotSupported("CREATE".into())))
+    }
+
+    fn parse_drop(&mut self) -> ParseResult<Plan> {
+        self.expect_word("drop")?;
+        if self.eat_word("view") {
+            let if_exists = self.eat_words(&["if", "exists"]);
+            let name = self.parse_multipart_identifier()?;
+            return Ok(Plan::Command(Command::DropView { name, if_exists }));
+        }
+        let _ = self.rest_as_text();
+        Ok(Plan::Command(Command::NotSupported("DROP".into())))
+    }
+
+    fn parse_show(&mut self) -> ParseResult<Plan> {
+        self.expect_word("show")?;
+        let pattern = |p: &mut Parser| -> Option<String> {
+            p.eat_word("like");
+            match p.peek().clone() {
+                Tok::Str(s) => {
+                    p.advance();
+                    Some(s)
+                }
+                _ => None,
+            }
+        };
+        if self.eat_word("tables") || self.eat_word("views") {
+            let database = if self.eat_word("in") || self.eat_word("from") {
+                Some(self.parse_multipart_identifier()?.join("."))
+            } else {
+                None
+            };
+            let pattern = pattern(self);
+            return Ok(Plan::Command(Command::ShowTables { database, pattern }));
+        }
+        if self.eat_word("databases") || self.eat_word("namespaces") || self.eat_word("schemas") {
+            let pattern = pattern(self);
+            return Ok(Plan::Command(Command::ShowDatabases { pattern }));
+        }
+        if self.eat_word("catalogs") {
+            let _ = pattern(self);
+            return Ok(Plan::Command(Command::ShowCatalogs));
+        }
+        if self.eat_word("columns") {
+            if !(self.eat_word("in") || self.eat_word("from")) {
+                return self.error();
+            }
+            let table = self.parse_multipart_identifier()?;
+            return Ok(Plan::Command(Command::ShowColumns { table }));
+        }
+        if self.eat_word("functions") || self.eat_words(&["user", "functions"]) || self.eat_words(&["system", "functions"]) || self.eat_words(&["all", "functions"]) {
+            let _ = pattern(self);
+            return Ok(Plan::Command(Command::ShowFunctions));
+        }
+        let text = self.rest_as_text();
+        Ok(Plan::Command(Command::NotSupported(format!("SHOW {text}"))))
+    }
+
+    fn parse_describe(&mut self) -> ParseResult<Plan> {
+        self.advance();
+        if self.eat_word("query") || self.is_word("select") || self.is_word("with") {
+            let input = self.parse_query()?;
+            return Ok(Plan::Command(Command::DescribeQuery { input: Box::new(input) }));
+        }
+        if self.eat_word("function") {
+            let _ = self.rest_as_text();
+            return Ok(Plan::Command(Command::NotSupported("DESCRIBE FUNCTION".into())));
+        }
+        self.eat_word("table");
+        self.eat_word("extended");
+        self.eat_word("formatted");
+        let table = self.parse_multipart_identifier()?;
+        Ok(Plan::Command(Command::DescribeTable { table }))
+    }
+}

@@ -1,1 +1,66 @@
+//! spark-connect-server: a Spark Connect endpoint on Apache DataFusion.
+//!
+//! A request flows top-down through these modules: `server` (the gRPC
+//! service) → `session_manager` (sessions) → `convert` (proto → unresolved
+//! plan) → `execute` / `analyze` / `config_rpc` → the `spark-engine` crate
+//! (resolve with `spark-resolver`, run on DataFusion) → `arrow_ipc` (results)
+//! → `operation` (buffered responses, reattach) → back to the client.
 
+pub mod analyze;
+pub mod arrow_ipc;
+pub mod artifacts;
+pub mod codec;
+pub mod config;
+pub mod config_rpc;
+pub mod convert;
+pub mod error;
+pub mod execute;
+pub mod operation;
+pub mod proto;
+pub mod server;
+pub mod session_manager;
+
+use std::net::SocketAddr;
+
+use std::time::Duration;
+
+use proto::sc::spark_connect_service_server::SparkConnectServiceServer;
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    config: config::Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let shared = spark_engine::SessionShared::new(config.engine_settings())?;
+    let sessions = session_manager::SessionManager::new(shared, Duration::from_secs(config.server.session_idle_timeout_secs));
+    let reaper = sessions.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            reaper.expire_idle();
+        }
+    });
+    let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions))
+        .max_decoding_message_size(config.server.max_message_size)
+        .max_encoding_message_size(config.server.max_message_size);
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    tonic::transport::Server::builder()
+        .tcp_nodelay(true)
+        .http2_keepalive_interval(Some(Duration::from_secs(60)))
+        .add_service(service)
+        .serve_with_incoming_shutdown(incoming, shutdown)
+        .await?;
+    Ok(())
+}
+
+/// The address the config asks to listen on.
+pub fn listen_addr(config: &config::Config) -> Result<SocketAddr, std::net::AddrParseError> {
+    let host = if config.server.host.contains(':') && !config.server.host.starts_with('[') {
+        format!("[{}]", config.server.host)
+    } else {
+        config.server.host.clone()
+    };
+    format!("{host}:{}", config.server.port).parse()
+}

@@ -1,0 +1,117 @@
+//! Server configuration: built-in defaults (`config/default.toml`), then an
+//! optional `--config` file, then environment variables, then CLI flags.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSection {
+    pub host: String,
+    pub port: u16,
+    pub max_message_size: usize,
+    pub session_idle_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExecutionSection {
+    pub memory_limit_mb: usize,
+    pub spill_dir: String,
+    pub target_partitions: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatalogSection {
+    pub warehouse_dir: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub server: ServerSection,
+    pub execution: ExecutionSection,
+    pub catalog: CatalogSection,
+    #[serde(default)]
+    pub spark_conf: BTreeMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("invalid config: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("invalid value for {0}: {1}")]
+    Env(String, String),
+}
+
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(existing) => merge(existing, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+fn env<T: std::str::FromStr>(name: &str, target: &mut T) -> Result<(), ConfigError> {
+    if let Ok(v) = std::env::var(name) {
+        *target = v.parse().map_err(|_| ConfigError::Env(name.into(), v.clone()))?;
+    }
+    Ok(())
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut value: toml::Value = toml::from_str(DEFAULT_TOML)?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.to_path_buf(), e))?;
+            merge(&mut value, toml::from_str(&text)?);
+        }
+        let mut c: Config = value.try_into()?;
+        env("SPARK_CONNECT_SERVER_HOST", &mut c.server.host)?;
+        env("SPARK_CONNECT_SERVER_PORT", &mut c.server.port)?;
+        env("SPARK_CONNECT_SERVER_MAX_MESSAGE_SIZE", &mut c.server.max_message_size)?;
+        env("SPARK_CONNECT_SERVER_SESSION_IDLE_TIMEOUT_SECS", &mut c.server.session_idle_timeout_secs)?;
+        env("SPARK_CONNECT_SERVER_MEMORY_LIMIT_MB", &mut c.execution.memory_limit_mb)?;
+        env("SPARK_CONNECT_SERVER_SPILL_DIR", &mut c.execution.spill_dir)?;
+        env("SPARK_CONNECT_SERVER_TARGET_PARTITIONS", &mut c.execution.target_partitions)?;
+        env("SPARK_CONNECT_SERVER_WAREHOUSE_DIR", &mut c.catalog.warehouse_dir)?;
+        Ok(c)
+    }
+
+    pub fn engine_settings(&self) -> spark_engine::EngineSettings {
+        let defaults = spark_engine::EngineSettings::default();
+        spark_engine::EngineSettings {
+            memory_limit_bytes: self.execution.memory_limit_mb.saturating_mul(1 << 20),
+            spill_dir: (!self.execution.spill_dir.is_empty()).then(|| PathBuf::from(&self.execution.spill_dir)),
+            warehouse_dir: PathBuf::from(&self.catalog.warehouse_dir),
+            default_confs: self.spark_conf.clone(),
+            target_partitions: if self.execution.target_partitions == 0 { defaults.target_partitions } else { self.execution.target_partitions },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse() {
+        let c = Config::load(None).map_err(|e| e.to_string());
+        assert!(c.is_ok(), "{c:?}");
+        if let Ok(c) = c {
+            assert_eq!(c.server.port, 15002);
+            assert_eq!(c.server.max_message_size, 128 << 20);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `spark.connect.Command` → what the executor runs.
+
+use spark_plan::{Command, Plan};
+
+use super::Required;
+use super::relation::{RelationContext, convert_relation, parse_sql};
+use crate::error::{ServerError, ServerResult};
+use crate::proto::sc;
+use crate::proto::sc::command::CommandType;
+
+/// The commands the executor knows how to run.
+pub enum ConnectCommand {
+    /// `spark.sql(...)`: a statement, plus the input relation to echo back for queries.
+    Sql { plan: Plan, input: sc::Relation },
+    /// A command that runs and returns nothing (temp views).
+    Run(Command),
+    /// `ml_command.clean_cache` and similar no-ops answered at once.
+    NoOp,
+}
+
+pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResult<ConnectCommand> {
+    let t = c.command_type.as_ref().required("Command.command_type")?;
+    Ok(match t {
+        CommandType::SqlCommand(s) => {
+            let input = match (&s.input, &s.sql) {
+                (Some(i), _) => i.clone(),
+                (None, q) if !q.is_empty() => sc::Relation {
+                    common: None,
+                    rel_type: Some(sc::relation::RelType::Sql(sc::Sql {
+                        query: q.clone(),
+                        args: s.args.clone(),
+                        pos_args: s.pos_args.clone(),
+                        named_arguments: s.named_arguments.clone(),
+                        pos_arguments: s.pos_arguments.clone(),
+                    })),
+                },
+                _ => return Err(ServerError::missing("SqlCommand.input")),
+            };
+            let plan = match &input.rel_type {
+                Some(sc::relation::RelType::Sql(sql)) => parse_sql(sql, ctx)?,
+                Some(sc::relation::RelType::WithRelations(w)) => match w.root.as_deref().and_then(|r| r.rel_type.as_ref()) {
+                    Some(sc::relation::RelType::Sql(sql)) => match parse_sql(sql, ctx)? {
+                        Plan::Command(c) => Plan::Command(c),
+                        Plan::Query(_) => Plan::Query(convert_relation(&input, ctx)?),
+                    },
+                    _ => Plan::Query(convert_relation(&input, ctx)?),
+                },
+                _ => Plan::Query(convert_relation(&input, ctx)?),
+            };
+            ConnectCommand::Sql { plan, input }
+        }
+        CommandType::CreateDataframeView(v) => {
+            let input = convert_relation(v.input.as_ref().required("CreateDataFrameViewCommand.input")?, ctx)?;
+            let name = spark_sql_parser::parse_identifier_parts(&v.name).map_err(|e| ServerError::Engine(e.into()))?;
+            ConnectCommand::Run(Command::CreateView { name, input: Box::new(input), replace: v.replace, global: v.is_global })
+        }
+        CommandType::MlCommand(_) => ConnectCommand::NoOp,
+        CommandType::WriteOperation(_) | CommandType::WriteOperationV2(_) => {
+            return Err(ServerError::unsupported("writing DataFrames (df.write / df.writeTo)"));
+        }
+        CommandType::RegisterFunction(_) | CommandType::RegisterTableFunction(_) => {
+            return Err(ServerError::unsupported("Python user-defined functions"));
+        }
+        other => {
+            let name = format!("{other:?}");
+            return Err(ServerError::unsupported(format!("the command {}", name.split('(').next().unwrap_or("unknown"))));
+        }
+    })
+}

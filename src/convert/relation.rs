@@ -1,0 +1,363 @@
+//! `spark.connect.Relation` → unresolved relations.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use spark_plan::{AggregateKind, Expr, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind};
+use spark_sql_parser::{parse_data_type, parse_identifier_parts, parse_statement_with_args};
+
+use super::Required;
+use super::expression::{convert_expression, convert_sort_order};
+use super::literal::convert_literal;
+use crate::error::{ServerError, ServerResult};
+use crate::proto::sc;
+use crate::proto::sc::relation::RelType;
+
+/// Plans this deep are rejected before they reach the recursive resolver.
+const MAX_DEPTH: usize = 6000;
+
+/// What converting one plan needs beyond the proto itself.
+pub struct RelationContext<'a> {
+    depth: usize,
+    /// Cached artifacts by name (`cache/<sha256>`), for cached local relations.
+    pub artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync),
+    /// `WithRelations.references` by plan id, for subquery expressions.
+    references: HashMap<i64, sc::Relation>,
+}
+
+impl<'a> RelationContext<'a> {
+    pub fn new(artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync)) -> Self {
+        Self { depth: 0, artifact, references: HashMap::new() }
+    }
+
+    pub(crate) fn enter(&mut self) -> ServerResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ServerError::Spark {
+                kind: spark_engine::error::ExceptionKind::InvalidPlanInput,
+                error_class: "CONNECT_INVALID_PLAN.PLAN_TOO_DEEP".into(),
+                sql_state: "54001".into(),
+                message: format!("The plan is nested more than {MAX_DEPTH} levels deep. Break long DataFrame chains with `checkpoint()` or temporary views."),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    pub(crate) fn subquery(&mut self, s: &sc::SubqueryExpression) -> ServerResult<Expr> {
+        use sc::subquery_expression::SubqueryType;
+        let rel = self
+            .references
+            .get(&s.plan_id)
+            .cloned()
+            .ok_or_else(|| ServerError::invalid_plan(format!("the subquery references an unknown plan id {}", s.plan_id)))?;
+        let plan = Box::new(convert_relation(&rel, self)?);
+        Ok(match SubqueryType::try_from(s.subquery_type).unwrap_or(SubqueryType::Unknown) {
+            SubqueryType::Scalar => Expr::ScalarSubquery(plan),
+            SubqueryType::Exists => Expr::Exists { plan, negated: false },
+            SubqueryType::In => {
+                let values = s
+                    .in_subquery_values
+                    .iter()
+                    .map(|v| convert_expression(v, self))
+                    .collect::<ServerResult<Vec<_>>>()?;
+                Expr::InSubquery { values, plan, negated: false }
+            }
+            other => return Err(ServerError::unsupported(format!("{other:?} subqueries"))),
+        })
+    }
+}
+
+fn boxed(r: Option<&sc::Relation>, field: &str, ctx: &mut RelationContext) -> ServerResult<Box<Relation>> {
+    Ok(Box::new(convert_relation(r.required(field)?, ctx)?))
+}
+
+fn exprs(v: &[sc::Expression], ctx: &mut RelationContext) -> ServerResult<Vec<Expr>> {
+    v.iter().map(|e| convert_expression(e, ctx)).collect()
+}
+
+pub fn convert_relation(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Relation> {
+    ctx.enter()?;
+    let r = convert_inner(rel, ctx);
+    ctx.leave();
+    r
+}
+
+fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Relation> {
+    let plan_id = rel.common.as_ref().and_then(|c| c.plan_id);
+    let t = rel.rel_type.as_ref().required("Relation.rel_type")?;
+    let kind = match t {
+        RelType::Range(r) => RelationKind::Range {
+            start: r.start.unwrap_or(0),
+            end: r.end,
+            step: r.step,
+            num_partitions: r.num_partitions,
+        },
+        RelType::LocalRelation(l) => RelationKind::LocalRelation {
+            data: l.data.clone().map(Arc::new),
+            schema: match &l.schema {
+                Some(s) => Some(parse_schema_string(s)?),
+                None => None,
+            },
+        },
+        RelType::CachedLocalRelation(c) => {
+            let data = (ctx.artifact)(&format!("cache/{}", c.hash))
+                .ok_or_else(|| ServerError::invalid_plan(format!("cached local relation {} was not uploaded", c.hash)))?;
+            RelationKind::LocalRelation { data: Some(data), schema: None }
+        }
+        RelType::ChunkedCachedLocalRelation(c) => chunked_local_relation(c, ctx)?,
+        RelType::Read(r) => match r.read_type.as_ref().required("Read.read_type")? {
+            sc::read::ReadType::NamedTable(t) => {
+                if r.is_streaming {
+                    return Err(ServerError::unsupported("streaming reads"));
+                }
+                RelationKind::Read(ReadSource::Table { name: parse_identifier_parts(&t.unparsed_identifier).map_err(|e| ServerError::Engine(e.into()))? })
+            }
+            sc::read::ReadType::DataSource(d) => RelationKind::Read(ReadSource::DataSource {
+                format: d.format.clone(),
+                schema: match &d.schema {
+                    Some(s) if !s.is_empty() => Some(parse_schema_string(s)?),
+                    _ => None,
+                },
+                options: d.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<BTreeMap<_, _>>(),
+                paths: d.paths.clone(),
+            }),
+        },
+        RelType::Project(p) => {
+            let exprs = exprs(&p.expressions, ctx)?;
+            match &p.input {
+                Some(i) => RelationKind::Project { input: Box::new(convert_relation(i, ctx)?), exprs },
+                None => RelationKind::Project { input: Box::new(Relation::new(RelationKind::OneRow)), exprs },
+            }
+        }
+        RelType::Filter(f) => RelationKind::Filter {
+            input: boxed(f.input.as_deref(), "Filter.input", ctx)?,
+            condition: convert_expression(f.condition.as_ref().required("Filter.condition")?, ctx)?,
+        },
+        RelType::Join(j) => {
+            use sc::join::JoinType as P;
+            let join_type = match P::try_from(j.join_type).unwrap_or(P::Unspecified) {
+                P::Inner | P::Unspecified => JoinType::Inner,
+                P::FullOuter => JoinType::FullOuter,
+                P::LeftOuter => JoinType::LeftOuter,
+                P::RightOuter => JoinType::RightOuter,
+                P::LeftAnti => JoinType::LeftAnti,
+                P::LeftSemi => JoinType::LeftSemi,
+                P::Cross => JoinType::Cross,
+            };
+            RelationKind::Join {
+                left: boxed(j.left.as_deref(), "Join.left", ctx)?,
+                right: boxed(j.right.as_deref(), "Join.right", ctx)?,
+                join_type,
+                condition: match &j.join_condition {
+                    Some(c) => Some(convert_expression(c, ctx)?),
+                    None => None,
+                },
+                using: j.using_columns.clone(),
+            }
+        }
+        RelType::SetOp(s) => {
+            use sc::set_operation::SetOpType as P;
+            let kind = match P::try_from(s.set_op_type).unwrap_or(P::Unspecified) {
+                P::Intersect => SetOpKind::Intersect,
+                P::Union => SetOpKind::Union,
+                P::Except => SetOpKind::Except,
+                P::Unspecified => return Err(ServerError::missing("SetOperation.set_op_type")),
+            };
+            RelationKind::SetOp {
+                left: boxed(s.left_input.as_deref(), "SetOperation.left_input", ctx)?,
+                right: boxed(s.right_input.as_deref(), "SetOperation.right_input", ctx)?,
+                kind,
+                all: s.is_all.unwrap_or(false),
+                by_name: s.by_name.unwrap_or(false),
+                allow_missing: s.allow_missing_columns.unwrap_or(false),
+            }
+        }
+        RelType::Sort(s) => RelationKind::Sort {
+            input: boxed(s.input.as_deref(), "Sort.input", ctx)?,
+            order: s.order.iter().map(|o| convert_sort_order(o, ctx)).collect::<ServerResult<Vec<_>>>()?,
+            global: s.is_global.unwrap_or(true),
+        },
+        RelType::Limit(l) => RelationKind::Limit { input: boxed(l.input.as_deref(), "Limit.input", ctx)?, limit: l.limit as i64 },
+        RelType::Offset(o) => RelationKind::Offset { input: boxed(o.input.as_deref(), "Offset.input", ctx)?, offset: o.offset as i64 },
+        RelType::Tail(t) => RelationKind::Tail { input: boxed(t.input.as_deref(), "Tail.input", ctx)?, limit: t.limit as i64 },
+        RelType::Aggregate(a) => convert_aggregate(a, ctx)?,
+        RelType::Sql(s) => return convert_sql(s, plan_id, ctx),
+        RelType::WithRelations(w) => {
+            for r in &w.references {
+                if let Some(pid) = r.common.as_ref().and_then(|c| c.plan_id) {
+                    ctx.references.insert(pid, r.clone());
+                }
+            }
+            let root = convert_relation(w.root.as_deref().required("WithRelations.root")?, ctx)?;
+            // References with an alias are visible by name (spark.sql with DataFrame arguments).
+            let mut ctes = Vec::new();
+            for r in &w.references {
+                if let Some(RelType::SubqueryAlias(a)) = &r.rel_type {
+                    ctes.push((a.alias.clone(), convert_relation(a.input.as_deref().required("SubqueryAlias.input")?, ctx)?));
+                }
+            }
+            if ctes.is_empty() {
+                return Ok(root);
+            }
+            RelationKind::With { input: Box::new(root), ctes }
+        }
+        RelType::Sample(s) => RelationKind::Sample {
+            input: boxed(s.input.as_deref(), "Sample.input", ctx)?,
+            lower: s.lower_bound,
+            upper: s.upper_bound,
+            with_replacement: s.with_replacement.unwrap_or(false),
+            seed: s.seed,
+        },
+        RelType::Deduplicate(d) => RelationKind::Deduplicate {
+            input: boxed(d.input.as_deref(), "Deduplicate.input", ctx)?,
+            columns: if d.all_columns_as_keys.unwrap_or(false) || d.column_names.is_empty() {
+                None
+            } else {
+                Some(d.column_names.clone())
+            },
+        },
+        RelType::SubqueryAlias(s) => RelationKind::SubqueryAlias { input: boxed(s.input.as_deref(), "SubqueryAlias.input", ctx)?, alias: s.alias.clone() },
+        RelType::Repartition(r) => RelationKind::Repartition { input: boxed(r.input.as_deref(), "Repartition.input", ctx)? },
+        RelType::RepartitionByExpression(r) => RelationKind::Repartition { input: boxed(r.input.as_deref(), "RepartitionByExpression.input", ctx)? },
+        RelType::Hint(h) => return convert_relation(h.input.as_deref().required("Hint.input")?, ctx).map(|mut r| {
+            r.plan_id = plan_id.or(r.plan_id);
+            r
+        }),
+        RelType::ToDf(t) => RelationKind::ToDf { input: boxed(t.input.as_deref(), "ToDF.input", ctx)?, names: t.column_names.clone() },
+        RelType::WithColumnsRenamed(w) => {
+            let mut renames: Vec<(String, String)> = w.renames.iter().map(|r| (r.col_name.clone(), r.new_col_name.clone())).collect();
+            if renames.is_empty() {
+                let mut m: Vec<_> = w.rename_columns_map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                m.sort();
+                renames = m;
+            }
+            RelationKind::WithColumnsRenamed { input: boxed(w.input.as_deref(), "WithColumnsRenamed.input", ctx)?, renames }
+        }
+        RelType::WithColumns(w) => {
+            let input = boxed(w.input.as_deref(), "WithColumns.input", ctx)?;
+            let mut columns = Vec::new();
+            for a in &w.aliases {
+                columns.push(Expr::Alias {
+                    expr: Box::new(convert_expression(a.expr.as_deref().required("Alias.expr")?, ctx)?),
+                    names: a.name.clone(),
+                    metadata: a.metadata.clone(),
+                });
+            }
+            RelationKind::WithColumns { input, columns }
+        }
+        RelType::Drop(d) => RelationKind::Drop {
+            input: boxed(d.input.as_deref(), "Drop.input", ctx)?,
+            columns: exprs(&d.columns, ctx)?,
+            names: d.column_names.clone(),
+        },
+        RelType::ShowString(s) => RelationKind::ShowString {
+            input: boxed(s.input.as_deref(), "ShowString.input", ctx)?,
+            num_rows: s.num_rows,
+            truncate: s.truncate,
+            vertical: s.vertical,
+        },
+        RelType::HtmlString(s) => RelationKind::HtmlString {
+            input: boxed(s.input.as_deref(), "HtmlString.input", ctx)?,
+            num_rows: s.num_rows,
+            truncate: s.truncate,
+        },
+        other => return Err(ServerError::unsupported(format!("the relation {}", relation_name(other)))),
+    };
+    Ok(Relation { plan_id, kind })
+}
+
+fn relation_name(t: &RelType) -> String {
+    let dbg = format!("{t:?}");
+    dbg.split('(').next().unwrap_or("unknown").to_string()
+}
+
+/// `LocalRelation.schema` is JSON (`StructType.json()`) or a DDL string.
+fn parse_schema_string(s: &str) -> ServerResult<spark_plan::DataType> {
+    let t = s.trim();
+    if t.starts_with('{') || t.starts_with('"') {
+        return spark_plan::schema_json::parse_json_type(t).map_err(|e| ServerError::invalid_plan(e.to_string()));
+    }
+    parse_data_type(t).map_err(|e| ServerError::Engine(e.into()))
+}
+
+fn chunked_local_relation(c: &sc::ChunkedCachedLocalRelation, ctx: &mut RelationContext) -> ServerResult<RelationKind> {
+    // Each chunk is an Arrow IPC stream; their batches are concatenated.
+    let mut chunks = Vec::new();
+    for h in &c.data_hashes {
+        let data = (ctx.artifact)(&format!("cache/{h}"))
+            .ok_or_else(|| ServerError::invalid_plan(format!("cached local relation chunk {h} was not uploaded")))?;
+        chunks.push(data);
+    }
+    let schema = match &c.schema_hash {
+        Some(h) => {
+            let bytes = (ctx.artifact)(&format!("cache/{h}"))
+                .ok_or_else(|| ServerError::invalid_plan(format!("cached schema {h} was not uploaded")))?;
+            Some(parse_schema_string(&String::from_utf8_lossy(&bytes))?)
+        }
+        None => None,
+    };
+    let data = crate::arrow_ipc::concat_ipc_streams(&chunks)?;
+    Ok(RelationKind::LocalRelation { data: Some(Arc::new(data)), schema })
+}
+
+fn convert_aggregate(a: &sc::Aggregate, ctx: &mut RelationContext) -> ServerResult<RelationKind> {
+    use sc::aggregate::GroupType as G;
+    let input = boxed(a.input.as_deref(), "Aggregate.input", ctx)?;
+    let grouping = exprs(&a.grouping_expressions, ctx)?;
+    let aggs = exprs(&a.aggregate_expressions, ctx)?;
+    let kind = match G::try_from(a.group_type).unwrap_or(G::Unspecified) {
+        G::Groupby | G::Unspecified => AggregateKind::GroupBy,
+        G::Rollup => AggregateKind::Rollup,
+        G::Cube => AggregateKind::Cube,
+        G::GroupingSets => AggregateKind::GroupingSets(
+            a.grouping_sets.iter().map(|s| exprs(&s.grouping_set, ctx)).collect::<ServerResult<Vec<_>>>()?,
+        ),
+        G::Pivot => {
+            let p = a.pivot.as_ref().required("Aggregate.pivot")?;
+            AggregateKind::Pivot {
+                column: convert_expression(p.col.as_ref().required("Pivot.col")?, ctx)?,
+                values: p.values.iter().map(|v| convert_literal(v).map(Expr::Literal)).collect::<ServerResult<Vec<_>>>()?,
+            }
+        }
+    };
+    // Spark's DataFrame groupBy outputs the grouping columns, then the aggregates.
+    let mut aggregates = grouping.clone();
+    if matches!(kind, AggregateKind::GroupingSets(_)) && grouping.is_empty() {
+        // grouping sets carry their own expressions
+    }
+    aggregates.extend(aggs);
+    Ok(RelationKind::Aggregate { input, kind, grouping, aggregates, having: None })
+}
+
+/// `spark.sql(query, args)` as a relation: parsed into the same plan as DataFrames.
+pub fn convert_sql(s: &sc::Sql, plan_id: Option<i64>, ctx: &mut RelationContext) -> ServerResult<Relation> {
+    match parse_sql(s, ctx)? {
+        Plan::Query(mut r) => {
+            r.plan_id = plan_id;
+            Ok(r)
+        }
+        Plan::Command(_) => Err(ServerError::invalid_plan("a SQL command cannot be used as a query; run it with spark.sql()")),
+    }
+}
+
+pub fn parse_sql(s: &sc::Sql, ctx: &mut RelationContext) -> ServerResult<Plan> {
+    let mut named = HashMap::new();
+    for (k, v) in &s.named_arguments {
+        named.insert(k.clone(), convert_expression(v, ctx)?);
+    }
+    for (k, v) in &s.args {
+        named.insert(k.clone(), Expr::Literal(convert_literal(v)?));
+    }
+    let mut positional = Vec::new();
+    for v in &s.pos_arguments {
+        positional.push(convert_expression(v, ctx)?);
+    }
+    for v in &s.pos_args {
+        positional.push(Expr::Literal(convert_literal(v)?));
+    }
+    parse_statement_with_args(&s.query, named, positional).map_err(|e| ServerError::Engine(e.into()))
+}

@@ -1,0 +1,210 @@
+//! One ExecutePlan operation: execution runs in its own task and appends
+//! responses to a buffer; client streams read the buffer from a cursor.
+//! That decouples execution from any one gRPC stream, so a broken or
+//! deadline-cut stream resumes with ReattachExecute, and ReleaseExecute frees
+//! what the client has acknowledged (Spark's `ExecuteResponseObserver`).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use futures::Stream;
+use prost::Message;
+use tokio::sync::Notify;
+use tonic::Status;
+
+use crate::error::ServerError;
+use crate::proto::sc::ExecutePlanResponse;
+
+/// Unsent responses beyond this make execution wait for the client.
+const MAX_UNSENT_BYTES: usize = 64 << 20;
+/// Sent but unreleased responses kept for reattachment.
+const MAX_RETAINED_BYTES: usize = 16 << 20;
+
+struct Buffered {
+    index: u64,
+    bytes: usize,
+    response: ExecutePlanResponse,
+}
+
+#[derive(Default)]
+struct State {
+    responses: VecDeque<Buffered>,
+    next_index: u64,
+    /// Highest index any client stream has been given, plus one.
+    sent_until: u64,
+    finished: bool,
+    error: Option<Status>,
+    released_all: bool,
+}
+
+impl State {
+    fn unsent_bytes(&self) -> usize {
+        self.responses.iter().filter(|b| b.index >= self.sent_until).map(|b| b.bytes).sum()
+    }
+
+    fn trim_sent(&mut self) {
+        let mut retained: usize = self.responses.iter().filter(|b| b.index < self.sent_until).map(|b| b.bytes).sum();
+        while retained > MAX_RETAINED_BYTES {
+            match self.responses.front() {
+                Some(f) if f.index < self.sent_until => {
+                    retained -= f.bytes;
+                    self.responses.pop_front();
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+pub struct Operation {
+    pub id: String,
+    pub tags: Vec<String>,
+    state: Mutex<State>,
+    notify: Notify,
+    task: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+impl Operation {
+    pub fn new(id: String, tags: Vec<String>) -> Arc<Self> {
+        Arc::new(Self { id, tags, state: Mutex::new(State::default()), notify: Notify::new(), task: Mutex::new(None) })
+    }
+
+    pub fn set_task(&self, handle: tokio::task::AbortHandle) {
+        if let Ok(mut t) = self.task.lock() {
+            *t = Some(handle);
+        }
+    }
+
+    /// Appends a response, waiting while the client is far behind.
+    pub async fn push(&self, response: ExecutePlanResponse) {
+        loop {
+            let notified = self.notify.notified();
+            {
+                let Ok(mut s) = self.state.lock() else { return };
+                if s.released_all {
+                    return;
+                }
+                if s.unsent_bytes() < MAX_UNSENT_BYTES {
+                    let index = s.next_index;
+                    s.next_index += 1;
+                    let bytes = response.encoded_len();
+                    s.responses.push_back(Buffered { index, bytes, response });
+                    drop(s);
+                    self.notify.notify_waiters();
+                    return;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    pub fn finish(&self, error: Option<Status>) {
+        if let Ok(mut s) = self.state.lock() {
+            s.finished = true;
+            if s.error.is_none() {
+                s.error = error;
+            }
+        }
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.state.lock().map(|s| s.finished).unwrap_or(true)
+    }
+
+    /// Cancels the running execution; returns whether it was still running.
+    pub fn interrupt(&self) -> bool {
+        let running = !self.is_finished();
+        if let Ok(t) = self.task.lock() {
+            if let Some(h) = t.as_ref() {
+                h.abort();
+            }
+        }
+        if running {
+            self.finish(Some(
+                ServerError::Spark {
+                    kind: spark_engine::error::ExceptionKind::Spark,
+                    error_class: "OPERATION_CANCELED".into(),
+                    sql_state: "HY008".into(),
+                    message: "Operation has been canceled.".into(),
+                }
+                .into(),
+            ));
+        }
+        running
+    }
+
+    /// Frees responses up to and including `response_id`.
+    pub fn release_until(&self, response_id: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            if let Some(pos) = s.responses.iter().position(|b| b.response.response_id == response_id) {
+                s.responses.drain(..=pos);
+            }
+        }
+        self.notify.notify_waiters();
+    }
+
+    pub fn release_all(&self) {
+        self.interrupt();
+        if let Ok(mut s) = self.state.lock() {
+            s.released_all = true;
+            s.responses.clear();
+        }
+        self.notify.notify_waiters();
+    }
+
+    /// Where a reattaching client resumes: after `last_response_id`, or at the
+    /// first buffered response.
+    pub fn cursor_after(&self, last_response_id: Option<&str>) -> Result<u64, Status> {
+        let s = self.state.lock().map_err(|_| Status::internal("operation state unavailable"))?;
+        match last_response_id {
+            None => Ok(s.responses.front().map(|b| b.index).unwrap_or(s.next_index)),
+            Some(id) => match s.responses.iter().find(|b| b.response.response_id == id) {
+                Some(b) => Ok(b.index + 1),
+                None => Err(ServerError::handle(
+                    "INVALID_CURSOR.POSITION_NOT_AVAILABLE",
+                    format!("The cursor is invalid. The position {id} is not available for reattachment."),
+                )
+                .into()),
+            },
+        }
+    }
+
+    async fn next_from(&self, cursor: u64) -> Option<Result<ExecutePlanResponse, Status>> {
+        loop {
+            let notified = self.notify.notified();
+            {
+                let Ok(mut s) = self.state.lock() else { return None };
+                if let Some(b) = s.responses.iter().find(|b| b.index == cursor) {
+                    let r = b.response.clone();
+                    s.sent_until = s.sent_until.max(cursor + 1);
+                    s.trim_sent();
+                    drop(s);
+                    self.notify.notify_waiters();
+                    return Some(Ok(r));
+                }
+                if cursor >= s.next_index && s.finished {
+                    return s.error.take().map(Err);
+                }
+                if s.released_all {
+                    return None;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// The responses from `cursor` on, as a gRPC response stream.
+    pub fn stream_from(self: Arc<Self>, cursor: u64) -> impl Stream<Item = Result<ExecutePlanResponse, Status>> + Send + 'static {
+        futures::stream::unfold((self, cursor, false), |(op, cursor, done)| async move {
+            if done {
+                return None;
+            }
+            match op.next_from(cursor).await {
+                Some(Ok(r)) => Some((Ok(r), (op, cursor + 1, false))),
+                Some(Err(e)) => Some((Err(e), (op, cursor, true))),
+                None => None,
+            }
+        })
+    }
+}

@@ -1,0 +1,175 @@
+//! Server-side sessions, keyed by (user_id, session_id) as the JVM keys them.
+//! Each holds a Spark session (DataFusion context, conf, temp views), its
+//! running operations, and uploaded artifacts. Idle sessions expire.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use spark_engine::{SessionShared, SparkSession};
+
+use crate::error::{ServerError, ServerResult};
+use crate::operation::Operation;
+
+pub type SessionKey = (String, String);
+
+pub struct ServerSession {
+    pub user_id: String,
+    pub session_id: String,
+    /// Generated once; the client checks that it never changes.
+    pub server_side_session_id: String,
+    pub spark: SparkSession,
+    pub operations: Mutex<HashMap<String, Arc<Operation>>>,
+    pub artifacts: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// Storage levels recorded by `persist()`, keyed by the relation's encoding.
+    pub storage_levels: Mutex<HashMap<Vec<u8>, crate::proto::sc::StorageLevel>>,
+    last_used: Mutex<Instant>,
+}
+
+impl ServerSession {
+    pub fn touch(&self) {
+        if let Ok(mut t) = self.last_used.lock() {
+            *t = Instant::now();
+        }
+    }
+
+    fn idle_for(&self) -> Duration {
+        self.last_used.lock().map(|t| t.elapsed()).unwrap_or_default()
+    }
+
+    pub fn artifact(&self, name: &str) -> Option<Arc<Vec<u8>>> {
+        self.artifacts.lock().ok()?.get(name).cloned()
+    }
+
+    pub fn operation(&self, id: &str) -> Option<Arc<Operation>> {
+        self.operations.lock().ok()?.get(id).cloned()
+    }
+
+    /// Cancels every operation of the session.
+    pub fn interrupt_all(&self) -> Vec<String> {
+        let ops: Vec<Arc<Operation>> = self.operations.lock().map(|o| o.values().cloned().collect()).unwrap_or_default();
+        ops.iter().filter(|o| o.interrupt()).map(|o| o.id.clone()).collect()
+    }
+}
+
+pub struct SessionManager {
+    shared: Arc<SessionShared>,
+    sessions: Mutex<HashMap<SessionKey, Arc<ServerSession>>>,
+    closed: Mutex<HashSet<SessionKey>>,
+    idle_timeout: Duration,
+}
+
+fn is_uuid(s: &str) -> bool {
+    uuid::Uuid::parse_str(s).is_ok()
+}
+
+impl SessionManager {
+    pub fn new(shared: Arc<SessionShared>, idle_timeout: Duration) -> Arc<Self> {
+        Arc::new(Self { shared, sessions: Mutex::new(HashMap::new()), closed: Mutex::new(HashSet::new()), idle_timeout })
+    }
+
+    fn check_id(session_id: &str) -> ServerResult<()> {
+        if is_uuid(session_id) {
+            Ok(())
+        } else {
+            Err(ServerError::handle("INVALID_HANDLE.FORMAT", format!("The handle {session_id} is invalid. Handle must be an UUID string of the format '00112233-4455-6677-8899-aabbccddeeff'")))
+        }
+    }
+
+    fn check_observed(session: &ServerSession, observed: Option<&str>) -> ServerResult<()> {
+        match observed {
+            Some(o) if !o.is_empty() && o != session.server_side_session_id => Err(ServerError::handle(
+                "INVALID_HANDLE.SESSION_CHANGED",
+                format!("The handle {} is invalid. The existing Spark server driver instance has restarted. Please reconnect.", session.session_id),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The session for a request, created on first use.
+    pub fn get_or_create(&self, user_id: &str, session_id: &str, observed: Option<&str>) -> ServerResult<Arc<ServerSession>> {
+        Self::check_id(session_id)?;
+        let key = (user_id.to_string(), session_id.to_string());
+        if self.closed.lock().map(|c| c.contains(&key)).unwrap_or(false) {
+            return Err(ServerError::handle("INVALID_HANDLE.SESSION_CLOSED", format!("The handle {session_id} is invalid. Session was closed.")));
+        }
+        let mut sessions = self.sessions.lock().map_err(|_| ServerError::invalid_plan("session registry unavailable"))?;
+        if let Some(s) = sessions.get(&key) {
+            Self::check_observed(s, observed)?;
+            s.touch();
+            return Ok(s.clone());
+        }
+        if observed.is_some_and(|o| !o.is_empty()) {
+            // The client saw another server instance (this server restarted).
+            return Err(ServerError::handle(
+                "INVALID_HANDLE.SESSION_CHANGED",
+                format!("The handle {session_id} is invalid. The existing Spark server driver instance has restarted. Please reconnect."),
+            ));
+        }
+        let session = Arc::new(ServerSession {
+            user_id: user_id.to_string(),
+            session_id: session_id.to_string(),
+            server_side_session_id: uuid::Uuid::new_v4().to_string(),
+            spark: SparkSession::new(self.shared.clone()),
+            operations: Mutex::new(HashMap::new()),
+            artifacts: Mutex::new(HashMap::new()),
+            storage_levels: Mutex::new(HashMap::new()),
+            last_used: Mutex::new(Instant::now()),
+        });
+        sessions.insert(key, session.clone());
+        tracing::debug!(session_id, user_id, "session created");
+        Ok(session)
+    }
+
+    /// An existing session (for calls that must not create one).
+    pub fn get(&self, user_id: &str, session_id: &str, observed: Option<&str>) -> ServerResult<Arc<ServerSession>> {
+        Self::check_id(session_id)?;
+        let key = (user_id.to_string(), session_id.to_string());
+        let s = self
+            .sessions
+            .lock()
+            .ok()
+            .and_then(|s| s.get(&key).cloned())
+            .ok_or_else(|| ServerError::handle("INVALID_HANDLE.SESSION_NOT_FOUND", format!("The handle {session_id} is invalid. Session not found.")))?;
+        Self::check_observed(&s, observed)?;
+        s.touch();
+        Ok(s)
+    }
+
+    /// Drops a session and everything it holds.
+    pub fn release(&self, user_id: &str, session_id: &str, allow_reconnect: bool) -> Option<Arc<ServerSession>> {
+        let key = (user_id.to_string(), session_id.to_string());
+        let s = self.sessions.lock().ok()?.remove(&key);
+        if let Some(s) = &s {
+            s.interrupt_all();
+        }
+        if !allow_reconnect {
+            if let Ok(mut c) = self.closed.lock() {
+                c.insert(key);
+            }
+        }
+        s
+    }
+
+    /// Removes sessions idle beyond the timeout; runs periodically.
+    pub fn expire_idle(&self) {
+        let expired: Vec<SessionKey> = self
+            .sessions
+            .lock()
+            .map(|s| {
+                s.iter()
+                    .filter(|(_, v)| v.idle_for() > self.idle_timeout && v.operations.lock().map(|o| o.is_empty()).unwrap_or(true))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (user, id) in expired {
+            tracing::info!(session_id = %id, "session expired after idle timeout");
+            self.release(&user, &id, true);
+        }
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.sessions.lock().map(|s| s.len()).unwrap_or(0)
+    }
+}

@@ -150,7 +150,10 @@ impl SparkSession {
         r.columns
             .iter()
             .zip(r.plan.schema().fields())
-            .map(|(c, f)| (c.name.clone(), f.as_ref().clone()))
+            .map(|(c, f)| {
+                let nullable = c.nullable.unwrap_or(f.is_nullable());
+                (c.name.clone(), f.as_ref().clone().with_nullable(nullable))
+            })
             .collect()
     }
 

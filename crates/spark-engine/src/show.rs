@@ -208,7 +208,7 @@ pub fn show_string(names: &[String], batches: &[RecordBatch], num_rows: usize, t
         sb.push_str("(0 rows)\n");
     } else if has_more {
         let word = if num_rows == 1 { "row" } else { "rows" };
-        sb.push_str(&format!("only showing top {num_rows} {word}\n"));
+        sb.push_str(&format!("only showing top {num_rows} {word}"));
     }
     sb
 }

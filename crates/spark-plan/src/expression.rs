@@ -63,7 +63,9 @@ pub enum Expr {
     /// A function or operator call by Spark name (`+`, `==`, `upper`, ...).
     Function { name: String, args: Vec<Expr>, distinct: bool },
     Alias { expr: Box<Expr>, names: Vec<String>, metadata: Option<String> },
-    Cast { expr: Box<Expr>, to: DataType, mode: CastMode },
+    /// `explicit` casts were written in SQL and appear in generated names
+    /// (`CAST(a AS INT)`); DataFrame `col.cast(...)` keeps the child's name.
+    Cast { expr: Box<Expr>, to: DataType, mode: CastMode, explicit: bool },
     SortOrder(Box<SortOrder>),
     Window {
         function: Box<Expr>,

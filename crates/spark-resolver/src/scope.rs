@@ -13,11 +13,13 @@ pub struct ResolvedColumn {
     /// Hidden columns are carried for later operators (e.g. a sort key) but
     /// not part of `*` or the final output.
     pub hidden: bool,
+    /// Spark's nullability where it differs from what DataFusion infers.
+    pub nullable: Option<bool>,
 }
 
 impl ResolvedColumn {
     pub fn new(id: String, name: String) -> Self {
-        Self { id, name, qualifier: vec![], hidden: false }
+        Self { id, name, qualifier: vec![], hidden: false, nullable: None }
     }
 }
 

@@ -300,7 +300,7 @@ impl Parser {
                 };
             } else if self.eat_sym("::") {
                 let t = self.parse_data_type()?;
-                e = Expr::Cast { expr: Box::new(e), to: t, mode: CastMode::Default };
+                e = Expr::Cast { expr: Box::new(e), to: t, mode: CastMode::Default, explicit: true };
             } else {
                 return Ok(e);
             }
@@ -411,7 +411,7 @@ impl Parser {
                 let t = self.parse_data_type()?;
                 self.expect_sym(")")?;
                 let mode = if lower == "try_cast" { CastMode::Try } else { CastMode::Default };
-                return Ok(Expr::Cast { expr: Box::new(e), to: t, mode });
+                return Ok(Expr::Cast { expr: Box::new(e), to: t, mode, explicit: true });
             }
             "date" | "timestamp" | "timestamp_ntz" | "timestamp_ltz" if next_is_str => {
                 self.advance();

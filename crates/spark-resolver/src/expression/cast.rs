@@ -14,9 +14,12 @@ impl Resolver<'_> {
         expr: &Expr,
         to: &DataType,
         mode: CastMode,
+        explicit: bool,
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
         let inner = self.resolve_expr(expr, scope)?;
+        let from = crate::types::from_arrow(&self.arrow_type(&inner.expr, scope)?)?;
+        let nullable = mode == CastMode::Try || self.is_nullable(&inner, scope) || force_nullable(&from, to);
         let target = to_arrow(to, &self.config.time_zone)?;
         let ansi = match mode {
             CastMode::Default => self.config.ansi,
@@ -29,6 +32,46 @@ impl Resolver<'_> {
             DfExpr::TryCast(TryCast::new(Box::new(inner.expr), target))
         };
         let prefix = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
-        Ok(ResolvedExpr::new(e, format!("{prefix}({} AS {})", inner.name, to.sql())))
+        let name = if explicit || mode == CastMode::Try {
+            format!("{prefix}({} AS {})", inner.name, to.sql())
+        } else {
+            inner.name
+        };
+        Ok(ResolvedExpr::new(e, name).with_nullable(nullable))
+    }
+}
+
+/// Spark's `Cast.forceNullable`: casts that can fail and yield NULL.
+fn force_nullable(from: &DataType, to: &DataType) -> bool {
+    use DataType as T;
+    let integral = |t: &DataType| matches!(t, T::Byte | T::Short | T::Integer | T::Long);
+    match (from, to) {
+        (T::Null, _) => false,
+        (a, b) if a == b => false,
+        (a, T::Binary) if a.is_string() => false,
+        (a, _) if a.is_string() => true,
+        (_, b) if b.is_string() => false,
+        (T::Float | T::Double, T::Timestamp) => true,
+        (T::Timestamp, T::Date) => false,
+        (_, T::Date) => true,
+        (T::Date, T::TimestampNtz | T::Timestamp) => false,
+        (T::Date, _) => true,
+        (_, T::CalendarInterval) => true,
+        (a, T::Decimal { precision, scale }) => !decimal_can_hold(a, *precision, *scale),
+        (T::Float | T::Double | T::Decimal { .. }, b) if integral(b) => true,
+        _ => false,
+    }
+}
+
+fn decimal_can_hold(from: &DataType, precision: u8, scale: i8) -> bool {
+    let whole = precision as i16 - scale as i16;
+    match from {
+        DataType::Byte => whole >= 3,
+        DataType::Short => whole >= 5,
+        DataType::Integer => whole >= 10,
+        DataType::Long => whole >= 20,
+        DataType::Decimal { precision: p, scale: s } => whole >= (*p as i16 - *s as i16) && scale >= *s,
+        DataType::Boolean => whole >= 1,
+        _ => false,
     }
 }

@@ -125,6 +125,7 @@ impl Resolver<'_> {
         };
         let mut expr = id_col(&m.column.id);
         let mut name = m.column.name.clone();
+        let column_nullable = m.column.nullable;
         let mut t = self.arrow_type(&expr, scope)?;
         for field in &m.nested {
             let (e, n, nt) = self.extract_field(expr, &t, field)?;
@@ -132,7 +133,11 @@ impl Resolver<'_> {
             name = format!("{name}.{n}");
             t = nt;
         }
-        Ok(ResolvedExpr::new(expr, name))
+        let mut r = ResolvedExpr::new(expr, name);
+        if m.nested.is_empty() {
+            r.nullable = column_nullable;
+        }
+        Ok(r)
     }
 
     /// A column of an enclosing query, for correlated subqueries.

@@ -93,6 +93,8 @@ impl Resolver<'_> {
             .map(|a| self.resolve_expr(a, scope))
             .collect::<ResolveResult<Vec<_>>>()?;
         let names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
+        let child_nullable: Vec<bool> = resolved.iter().map(|r| self.is_nullable(r, scope)).collect();
+        let any_nullable = child_nullable.iter().any(|n| *n);
         let mut exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
         let arity = |n: usize| -> ResolveResult<()> {
             if exprs.len() == n {
@@ -303,7 +305,23 @@ impl Resolver<'_> {
             "struct" | "named_struct" => self.resolve_struct(&lower, args, exprs, &names)?,
             _ => self.call_registry(&lower, name, exprs, &names, distinct)?,
         };
-        Ok(ResolvedExpr::new(expr_and_name.0, expr_and_name.1))
+        let nullable = match lower.as_str() {
+            "/" | "%" | "div" => Some(true),
+            "<=>" | "isnull" | "isnotnull" => Some(false),
+            "when" => Some(
+                child_nullable.iter().enumerate().any(|(i, n)| *n && (i % 2 == 1 || (args.len() % 2 == 1 && i == args.len() - 1)))
+                    || args.len() % 2 == 0,
+            ),
+            "coalesce" | "nvl" | "ifnull" => Some(child_nullable.iter().all(|n| *n)),
+            "concat_ws" => Some(child_nullable.first().copied().unwrap_or(true)),
+            _ if ALWAYS_NULLABLE.contains(&lower.as_str()) => Some(true),
+            _ => match FunctionRegistry::global().get(&lower) {
+                Some(FunctionKind::Aggregate(_)) | Some(FunctionKind::Window(_)) => None,
+                _ => Some(any_nullable),
+            },
+        };
+        let name = display_name(&lower, &names).unwrap_or(expr_and_name.1);
+        Ok(ResolvedExpr { expr: expr_and_name.0, name, nullable })
     }
 
     fn call_registry(
@@ -426,6 +444,38 @@ impl Resolver<'_> {
             Ok(cast(e, t))
         }
     }
+}
+
+/// Spark functions that can return NULL for non-NULL input.
+const ALWAYS_NULLABLE: &[&str] = &[
+    "sqrt", "cbrt", "exp", "expm1", "ln", "log", "log10", "log2", "log1p", "acos", "asin", "atan",
+    "acosh", "asinh", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh", "cot", "sec", "csc",
+    "degrees", "radians", "pow", "power", "atan2", "hypot", "element_at", "try_add", "try_subtract",
+    "try_multiply", "try_divide", "try_element_at", "try_to_number", "try_cast", "to_date",
+    "to_timestamp", "unix_timestamp", "get_json_object", "from_json", "regexp_extract", "nullif",
+    "nanvl", "rand", "randn",
+];
+
+/// Math functions whose generated names Spark prints in upper case
+/// (`UnaryMathExpression(f, "SQRT")` and friends).
+const UPPER_CASE_NAMES: &[&str] = &[
+    "sqrt", "cbrt", "exp", "expm1", "log10", "log2", "log1p", "acos", "asin", "atan", "acosh",
+    "asinh", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh", "cot", "sec", "csc", "degrees",
+    "radians", "signum", "sign", "ceil", "ceiling", "floor", "rint", "pow", "power", "atan2", "hypot",
+    "ln",
+];
+
+fn display_name(lower: &str, names: &[String]) -> Option<String> {
+    if UPPER_CASE_NAMES.contains(&lower) {
+        let shown = match lower {
+            "pow" => "POWER",
+            "sign" => "SIGNUM",
+            "ceiling" => "CEIL",
+            other => return Some(format!("{}({})", other.to_uppercase(), names.join(", "))),
+        };
+        return Some(format!("{shown}({})", names.join(", ")));
+    }
+    None
 }
 
 pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError {

@@ -22,11 +22,18 @@ use crate::{ResolveError, ResolveResult, ResolvedRelation};
 pub(crate) struct ResolvedExpr {
     pub expr: DfExpr,
     pub name: String,
+    /// Spark's nullability where it differs from DataFusion's inference.
+    pub nullable: Option<bool>,
 }
 
 impl ResolvedExpr {
     pub fn new(expr: DfExpr, name: impl Into<String>) -> Self {
-        Self { expr, name: name.into() }
+        Self { expr, name: name.into(), nullable: None }
+    }
+
+    pub fn with_nullable(mut self, nullable: bool) -> Self {
+        self.nullable = Some(nullable);
+        self
     }
 }
 
@@ -46,9 +53,9 @@ impl Resolver<'_> {
             Expr::Alias { expr, names, .. } => {
                 let inner = self.resolve_expr(expr, scope)?;
                 let name = names.first().cloned().unwrap_or(inner.name);
-                Ok(ResolvedExpr::new(inner.expr, name))
+                Ok(ResolvedExpr { name, ..inner })
             }
-            Expr::Cast { expr, to, mode } => self.resolve_cast(expr, to, *mode, scope),
+            Expr::Cast { expr, to, mode, explicit } => self.resolve_cast(expr, to, *mode, *explicit, scope),
             Expr::SortOrder(_) => Err(ResolveError::invalid("a sort order is only valid in a sort")),
             Expr::Window { function, partition_by, order_by, frame } => {
                 self.resolve_window(function, partition_by, order_by, frame.as_ref(), scope)
@@ -68,6 +75,11 @@ impl Resolver<'_> {
     }
 
     /// The Arrow type of a resolved expression over a scope.
+    /// Whether a resolved expression can be NULL, by Spark's rules.
+    pub(crate) fn is_nullable(&self, r: &ResolvedExpr, scope: &ResolvedRelation) -> bool {
+        r.nullable.unwrap_or_else(|| r.expr.nullable(scope.plan.schema()).unwrap_or(true))
+    }
+
     pub(crate) fn arrow_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<ArrowType> {
         Ok(e.get_type(scope.plan.schema())?)
     }

@@ -29,11 +29,11 @@ impl Resolver<'_> {
         let items = self.resolve_select_items(aggregates, &r)?;
         // GROUP BY ALL: every output expression without aggregates.
         let group_by_all = matches!(grouping, [Expr::Function { name, .. }] if name == "__group_by_all");
-        let mut groups = Vec::new();
+        let mut groups: Vec<(DfExpr, String, Option<bool>)> = Vec::new();
         if group_by_all {
             for i in &items {
                 if !super::project::contains_aggregate(&i.expr) {
-                    groups.push((i.expr.clone(), i.name.clone()));
+                    groups.push((i.expr.clone(), i.name.clone(), i.nullable));
                 }
             }
         } else {
@@ -57,7 +57,7 @@ impl Resolver<'_> {
                             &[],
                         ));
                     }
-                    groups.push((item.expr.clone(), item.name.clone()));
+                    groups.push((item.expr.clone(), item.name.clone(), item.nullable));
                     continue;
                 }
                 let g = match self.resolve_expr(g, &r) {
@@ -66,14 +66,14 @@ impl Resolver<'_> {
                     Err(e) => match g {
                         Expr::Column { name, .. } if name.len() == 1 => {
                             match items.iter().find(|i| self.config.name_eq(&i.name, &name[0])) {
-                                Some(i) => crate::expression::ResolvedExpr::new(i.expr.clone(), i.name.clone()),
+                                Some(i) => crate::expression::ResolvedExpr { expr: i.expr.clone(), name: i.name.clone(), nullable: i.nullable },
                                 None => return Err(e),
                             }
                         }
                         _ => return Err(e),
                     },
                 };
-                groups.push((g.expr, g.name));
+                groups.push((g.expr, g.name, g.nullable));
             }
         }
         let grouping_sets = match kind {
@@ -83,7 +83,7 @@ impl Resolver<'_> {
                     let mut v = Vec::new();
                     for e in set {
                         let resolved = self.resolve_expr(e, &r)?;
-                        let idx = groups.iter().position(|(g, _)| *g == resolved.expr).ok_or_else(|| {
+                        let idx = groups.iter().position(|(g, _, _)| *g == resolved.expr).ok_or_else(|| {
                             ResolveError::invalid("a grouping set expression is not among the grouping expressions")
                         })?;
                         v.push(idx);
@@ -150,7 +150,7 @@ impl Resolver<'_> {
         &mut self,
         r: ResolvedRelation,
         kind: &AggregateKind,
-        groups: Vec<(DfExpr, String)>,
+        groups: Vec<(DfExpr, String, Option<bool>)>,
         items: Vec<ProjectItem>,
         having: Option<DfExpr>,
     ) -> ResolveResult<ResolvedRelation> {
@@ -166,7 +166,7 @@ impl Resolver<'_> {
         &mut self,
         r: ResolvedRelation,
         kind: GroupKind,
-        groups: Vec<(DfExpr, String)>,
+        groups: Vec<(DfExpr, String, Option<bool>)>,
         items: Vec<ProjectItem>,
         having: Option<DfExpr>,
     ) -> ResolveResult<ResolvedRelation> {
@@ -176,8 +176,8 @@ impl Resolver<'_> {
         for c in &r.columns {
             pre.push((id_col(&c.id), c.clone()));
         }
-        for ((g, n), id) in groups.iter().zip(&group_ids) {
-            pre.push((g.clone(), ResolvedColumn::new(id.clone(), n.clone())));
+        for ((g, n, nullable), id) in groups.iter().zip(&group_ids) {
+            pre.push((g.clone(), ResolvedColumn { nullable: *nullable, ..ResolvedColumn::new(id.clone(), n.clone()) }));
         }
         let pre = self.project(r.plan, pre)?;
 
@@ -186,7 +186,7 @@ impl Resolver<'_> {
         let mut rewrite = |e: DfExpr| -> ResolveResult<DfExpr> {
             let mut missing: Option<String> = None;
             let t = e.transform_down(|n| {
-                if let Some(i) = groups.iter().position(|(g, _)| *g == n) {
+                if let Some(i) = groups.iter().position(|(g, _, _)| *g == n) {
                     return Ok(Transformed::new(id_col(&group_ids[i]), true, TreeNodeRecursion::Jump));
                 }
                 if matches!(n, DfExpr::AggregateFunction(_)) {
@@ -221,7 +221,7 @@ impl Resolver<'_> {
         let mut rewritten = Vec::with_capacity(items.len());
         for item in items {
             let expr = rewrite(item.expr)?;
-            rewritten.push(ProjectItem { expr, name: item.name, passthrough: None });
+            rewritten.push(ProjectItem { expr, name: item.name, passthrough: None, nullable: item.nullable });
         }
         let having = having.map(&mut rewrite).transpose()?;
 
@@ -245,7 +245,7 @@ impl Resolver<'_> {
         // internal grouping id for grouping sets, which stays unnamed).
         let mut columns: Vec<ResolvedColumn> = Vec::new();
         for f in plan.schema().fields() {
-            columns.push(ResolvedColumn { id: f.name().clone(), name: f.name().clone(), qualifier: vec![], hidden: true });
+            columns.push(ResolvedColumn { hidden: true, ..ResolvedColumn::new(f.name().clone(), f.name().clone()) });
         }
         let agg = ResolvedRelation { plan, columns };
         // 4. The output list.

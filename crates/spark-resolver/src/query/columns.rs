@@ -29,7 +29,7 @@ impl Resolver<'_> {
         let r = self.resolve(input)?;
         let mut items: Vec<super::project::ProjectItem> = r
             .visible()
-            .map(|c| super::project::ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c.clone()) })
+            .map(|c| super::project::ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c.clone()), nullable: c.nullable })
             .collect();
         for e in columns {
             let (name, inner) = match e {
@@ -37,7 +37,7 @@ impl Resolver<'_> {
                 _ => return Err(ResolveError::invalid("withColumns needs one alias per column")),
             };
             let resolved = self.resolve_expr(inner, &r)?;
-            let item = super::project::ProjectItem { expr: resolved.expr, name: name.clone(), passthrough: None };
+            let item = super::project::ProjectItem { expr: resolved.expr, name: name.clone(), passthrough: None, nullable: resolved.nullable };
             match items.iter().position(|i| self.config.name_eq(&i.name, &name)) {
                 Some(pos) => items[pos] = item,
                 None => items.push(item),

@@ -15,6 +15,8 @@ pub(crate) struct ProjectItem {
     pub name: String,
     /// The input column this item passes through unchanged, if any.
     pub passthrough: Option<ResolvedColumn>,
+    /// Spark's nullability, when it differs from DataFusion's.
+    pub nullable: Option<bool>,
 }
 
 pub(crate) fn contains_aggregate(e: &DfExpr) -> bool {
@@ -71,7 +73,7 @@ impl Resolver<'_> {
                     items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &ids)?);
                 }
                 _ => {
-                    let ResolvedExpr { expr, name } = self.resolve_expr(e, scope)?;
+                    let ResolvedExpr { expr, name, nullable } = self.resolve_expr(e, scope)?;
                     let name = output_name(e, name);
                     let passthrough = match (&expr, e) {
                         (DfExpr::Column(c), Expr::Column { .. }) => {
@@ -79,7 +81,7 @@ impl Resolver<'_> {
                         }
                         _ => None,
                     };
-                    items.push(ProjectItem { expr, name, passthrough });
+                    items.push(ProjectItem { expr, name, passthrough, nullable });
                 }
             }
         }
@@ -132,7 +134,7 @@ impl Resolver<'_> {
                     let mut out = Vec::new();
                     for f in fields.iter() {
                         let (e, n, _) = self.extract_field(r.expr.clone(), &st, f.name())?;
-                        out.push(ProjectItem { expr: e, name: n, passthrough: None });
+                        out.push(ProjectItem { expr: e, name: n, passthrough: None, nullable: None });
                     }
                     return Ok(out);
                 }
@@ -142,7 +144,7 @@ impl Resolver<'_> {
         Ok(cols
             .into_iter()
             .filter(|c| !excluded.contains(&c.id))
-            .map(|c| ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c) })
+            .map(|c| ProjectItem { expr: id_col(&c.id), name: c.name.clone(), nullable: c.nullable, passthrough: Some(c) })
             .collect())
     }
 
@@ -162,8 +164,8 @@ impl Resolver<'_> {
         for item in items {
             let column = match item.passthrough {
                 Some(c) if c.name == item.name && !used.contains(&c.id) => ResolvedColumn { hidden: false, ..c },
-                Some(c) => ResolvedColumn { id: fresh_id(), name: item.name, qualifier: c.qualifier, hidden: false },
-                None => ResolvedColumn::new(fresh_id(), item.name),
+                Some(c) => ResolvedColumn { id: fresh_id(), name: item.name, qualifier: c.qualifier, hidden: false, nullable: c.nullable },
+                None => ResolvedColumn { nullable: item.nullable, ..ResolvedColumn::new(fresh_id(), item.name) },
             };
             used.push(column.id.clone());
             out.push((item.expr, column));
@@ -199,7 +201,7 @@ impl Resolver<'_> {
         let window_exprs: Vec<DfExpr> = windows
             .into_iter()
             .map(|(w, id)| {
-                columns.push(ResolvedColumn { id: id.clone(), name: id.clone(), qualifier: vec![], hidden: true });
+                columns.push(ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.clone(), id.clone()) });
                 w.alias(id)
             })
             .collect();
@@ -208,14 +210,11 @@ impl Resolver<'_> {
     }
 }
 
-/// The output name of a select item: a bare nested field `a.b.c` is named `c`.
+/// The output name of a select item: a column keeps the name as written
+/// (`select("ID")` is named `ID`), a nested field `a.b.c` is named `c`.
 fn output_name(e: &Expr, resolved_name: String) -> String {
     match e {
-        Expr::Column { name, .. } if name.len() > 1 => {
-            // Resolved name is `col.field...`; the output keeps only the last field
-            // unless the whole name was a qualified column.
-            resolved_name.rsplit('.').next().map(str::to_string).unwrap_or(resolved_name)
-        }
+        Expr::Column { name, .. } => name.last().cloned().unwrap_or(resolved_name),
         _ => resolved_name,
     }
 }

@@ -1,0 +1,75 @@
+"""Runs one differential case against a Spark Connect server and returns a
+JSON-friendly outcome. Shared by the recorder (real Spark) and the tests."""
+
+import datetime
+import decimal
+import math
+
+from pyspark.sql import Row
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+
+def normalize(v):
+    """A JSON-friendly, type-tagged form of a collected value."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        if math.isnan(v):
+            return {"float": "NaN"}
+        if math.isinf(v):
+            return {"float": "Infinity" if v > 0 else "-Infinity"}
+        return {"float": repr(v)}
+    if isinstance(v, decimal.Decimal):
+        return {"decimal": str(v)}
+    if isinstance(v, datetime.datetime):
+        return {"timestamp": v.isoformat()}
+    if isinstance(v, datetime.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, datetime.timedelta):
+        return {"interval": v.total_seconds()}
+    if isinstance(v, (bytes, bytearray)):
+        return {"binary": bytes(v).hex()}
+    if isinstance(v, Row):
+        return {"row": [[k, normalize(x)] for k, x in zip(v.__fields__, v)]}
+    if isinstance(v, dict):
+        return {"map": sorted([[normalize(k), normalize(x)] for k, x in v.items()], key=repr)}
+    if isinstance(v, (list, tuple)):
+        return [normalize(x) for x in v]
+    return {"repr": repr(v)}
+
+
+def error_outcome(e):
+    get = lambda name: getattr(e, name)() if hasattr(e, name) else None
+    return {
+        "error": {
+            "class": type(e).__name__,
+            "errorClass": get("getCondition") or get("getErrorClass"),
+            "sqlState": get("getSqlState"),
+        }
+    }
+
+
+def evaluate(spark, code):
+    scope = {"spark": spark, "F": F, "T": T, "Row": Row}
+    mode = "df"
+    for prefix in ("show_vertical:", "show:"):
+        if code.startswith(prefix):
+            mode = prefix[:-1]
+            code = code[len(prefix):].strip()
+    try:
+        df = eval(code, scope)
+        if mode == "show":
+            return {"show": df._show_string(20, 20, False)}
+        if mode == "show_vertical":
+            return {"show": df._show_string(20, 20, True)}
+        schema = df.schema
+        rows = df.collect()
+        return {
+            "columns": df.columns,
+            "schema": schema.simpleString(),
+            "nullable": [f.nullable for f in schema.fields],
+            "rows": [[normalize(x) for x in r] for r in rows],
+        }
+    except Exception as e:  # noqa: BLE001 - any failure is an outcome to compare
+        return error_outcome(e)

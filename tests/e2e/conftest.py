@@ -1,0 +1,85 @@
+"""Starts the real spark-connect-server binary on a free port and connects the
+real pyspark client to it. The binary is $SCS_BINARY, else the debug build."""
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def binary_path() -> Path:
+    if os.environ.get("SCS_BINARY"):
+        return Path(os.environ["SCS_BINARY"])
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    return target / "debug" / "spark-connect-server"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, extra_env=None):
+        self.port = free_port()
+        env = dict(os.environ)
+        env.setdefault("RUST_LOG", "warn")
+        env.update(extra_env or {})
+        self.log = open(ROOT / "tests" / f".server-{self.port}.log", "w")
+        self.proc = subprocess.Popen(
+            [str(binary_path()), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("server did not start")
+
+    @property
+    def url(self) -> str:
+        return f"sc://127.0.0.1:{self.port}"
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server()
+    yield s
+    s.stop()
+
+
+def new_session(server):
+    from pyspark.sql import SparkSession
+
+    return SparkSession.builder.remote(server.url).create()
+
+
+@pytest.fixture(scope="session")
+def spark(server):
+    session = new_session(server)
+    yield session
+    session.stop()

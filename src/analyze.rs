@@ -67,30 +67,22 @@ pub fn tree_string(t: &DataType, max_level: Option<i32>) -> String {
     out
 }
 
-/// A plan's shape with column ids numbered by first appearance, so two
-/// resolutions of the same query compare equal.
+/// A plan in canonical form for `sameSemantics` / `semanticHash`: the
+/// unresolved plan with the client's plan ids erased (they differ between two
+/// DataFrames built the same way). Resolving it first rejects invalid plans.
 fn canonical_plan(session: &ServerSession, rel: &Relation) -> ServerResult<String> {
-    let plan = session.spark.plan_of(rel)?;
-    let text = format!("{}", plan.display_indent());
-    let mut ids: Vec<String> = Vec::new();
+    session.spark.plan_of(rel)?;
+    let text = format!("{rel:?}");
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '#' {
-            let mut num = String::new();
-            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                num.push(*d);
-                chars.next();
-            }
-            let pos = ids.iter().position(|x| *x == num).unwrap_or_else(|| {
-                ids.push(num.clone());
-                ids.len() - 1
-            });
-            out.push_str(&format!("#{pos}"));
-        } else {
-            out.push(c);
-        }
+    let mut rest = text.as_str();
+    const MARK: &str = "plan_id: Some(";
+    while let Some(pos) = rest.find(MARK) {
+        out.push_str(&rest[..pos]);
+        out.push_str("plan_id: None");
+        let after = &rest[pos + MARK.len()..];
+        rest = after.find(')').map(|end| &after[end + 1..]).unwrap_or("");
     }
+    out.push_str(rest);
     Ok(out)
 }
 

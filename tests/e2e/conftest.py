@@ -31,7 +31,9 @@ class Server:
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "warn")
         env.update(extra_env or {})
-        self.log = open(ROOT / "tests" / f".server-{self.port}.log", "w")
+        logs = ROOT / "tests" / ".logs"
+        logs.mkdir(exist_ok=True)
+        self.log = open(logs / f"server-{self.port}.log", "w")
         self.proc = subprocess.Popen(
             [str(binary_path()), "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=self.log,

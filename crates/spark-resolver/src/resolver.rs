@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use datafusion::execution::session_state::SessionState;
-use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder};
 use datafusion::common::Column;
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder};
 use spark_plan::{Relation, RelationKind};
 
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation, ResolverConfig, ViewCatalog};
@@ -133,6 +134,7 @@ impl<'a> Resolver<'a> {
             exprs.push(e);
             columns.push(c);
         }
+        let (input, exprs) = collapse_projection(input, exprs);
         let plan = LogicalPlanBuilder::from(input).project(exprs)?.build()?;
         Ok(ResolvedRelation { plan, columns })
     }
@@ -151,4 +153,114 @@ impl<'a> Resolver<'a> {
             .collect();
         self.project(r.plan, items)
     }
+}
+
+/// Merges a projection into the projection below it, as Spark's
+/// `CollapseProject` does, so that long `select`/`withColumn` chains become
+/// one projection. DataFusion's projection optimizer is far slower than
+/// linear on deep stacks of projections (a DataFrame built in a loop).
+///
+/// The merge happens only when it cannot duplicate work: every child
+/// expression that is not a plain column or literal must be referenced at
+/// most once, and nothing involves subqueries (whose outer references name
+/// the child's columns).
+fn collapse_projection(input: LogicalPlan, exprs: Vec<DfExpr>) -> (LogicalPlan, Vec<DfExpr>) {
+    let LogicalPlan::Projection(child) = &input else { return (input, exprs) };
+    let mut defs: HashMap<&str, (&DfExpr, usize)> = HashMap::new();
+    for (e, f) in child.expr.iter().zip(child.schema.fields()) {
+        let inner = match e {
+            DfExpr::Alias(a) => a.expr.as_ref(),
+            other => other,
+        };
+        if has_subquery(inner) {
+            return (input, exprs);
+        }
+        defs.insert(f.name().as_str(), (inner, 0));
+    }
+    for e in &exprs {
+        if has_subquery(e) {
+            return (input, exprs);
+        }
+        let mut unknown = false;
+        let _ = e.apply(|n| {
+            if let DfExpr::Column(c) = n {
+                match defs.get_mut(c.name.as_str()).filter(|_| c.relation.is_none()) {
+                    Some((_, uses)) => *uses += 1,
+                    None => unknown = true,
+                }
+            }
+            Ok(TreeNodeRecursion::Continue)
+        });
+        if unknown {
+            return (input, exprs);
+        }
+    }
+    let cheap = |e: &DfExpr| matches!(e, DfExpr::Column(_) | DfExpr::Literal(..));
+    if defs.values().any(|(e, uses)| *uses > 1 && !cheap(e)) {
+        return (input, exprs);
+    }
+    if defs.values().any(|(e, uses)| *uses > 0 && expr_depth(e) > MAX_COLLAPSED_DEPTH) {
+        // Typing an expression in DataFusion costs the square of its depth,
+        // so a long chain stops growing one expression here. The alias keeps
+        // DataFusion's optimizer from merging across this point.
+        return match LogicalPlanBuilder::from(input.clone()).alias(fresh_id()).and_then(|b| b.build()) {
+            Ok(barrier) => (barrier, exprs),
+            Err(_) => (input, exprs),
+        };
+    }
+    let substitute = |e: &DfExpr| -> datafusion::error::Result<DfExpr> {
+        // Keep each output's name: an alias, or the column it passed through.
+        let (name, body) = match e {
+            DfExpr::Alias(a) => (Some(a.name.clone()), a.expr.as_ref().clone()),
+            DfExpr::Column(c) => (Some(c.name.clone()), e.clone()),
+            other => (None, other.clone()),
+        };
+        let body = body
+            .transform_up(|n| {
+                if let DfExpr::Column(c) = &n {
+                    if let Some((def, _)) = defs.get(c.name.as_str()) {
+                        return Ok(Transformed::yes((*def).clone()));
+                    }
+                }
+                Ok(Transformed::no(n))
+            })?
+            .data;
+        Ok(match name {
+            Some(n) => body.alias(n),
+            None => body,
+        })
+    };
+    match exprs.iter().map(substitute).collect::<datafusion::error::Result<Vec<_>>>() {
+        Ok(merged) => (child.input.as_ref().clone(), merged),
+        Err(_) => (input, exprs),
+    }
+}
+
+/// How deep merged projections may nest one expression.
+const MAX_COLLAPSED_DEPTH: usize = 24;
+
+/// The nesting depth of an expression tree, computed without recursion.
+fn expr_depth(e: &DfExpr) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((n, d)) = stack.pop() {
+        max = max.max(d);
+        let _ = n.apply_children(|c| {
+            stack.push((c, d + 1));
+            Ok(TreeNodeRecursion::Continue)
+        });
+    }
+    max
+}
+
+fn has_subquery(e: &DfExpr) -> bool {
+    let mut found = false;
+    let _ = e.apply(|n| {
+        if matches!(n, DfExpr::ScalarSubquery(_) | DfExpr::Exists(_) | DfExpr::InSubquery(_) | DfExpr::OuterReferenceColumn(..)) {
+            found = true;
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
 }

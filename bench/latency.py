@@ -93,7 +93,9 @@ def measure(port, iterations, warmup):
 
     spark = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").create()
     df = spark.range(10)
+    raw = raw_execute_plan(port)
     probes = {
+        "ExecutePlan range(1), raw gRPC": raw,
         "spark.range(1).collect()": lambda: spark.range(1).collect(),
         'spark.sql("select 1").collect()': lambda: spark.sql("select 1").collect(),
         "df.schema": lambda: df.select("id").schema,
@@ -111,6 +113,35 @@ def measure(port, iterations, warmup):
         results[name] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1])
     spark.stop()
     return results
+
+
+def raw_execute_plan(port):
+    """One reattachable ExecutePlan of range(1) read to the end with a bare
+    gRPC stub: the server's round trip without the pyspark client's own work
+    (its release threads, Arrow-to-Row conversion, config lookups)."""
+    import uuid
+
+    import grpc
+    from pyspark.sql.connect.proto import base_pb2, base_pb2_grpc, relations_pb2
+
+    stub = base_pb2_grpc.SparkConnectServiceStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+    session_id = str(uuid.uuid4())
+    plan = base_pb2.Plan(root=relations_pb2.Relation(range=relations_pb2.Range(start=0, end=1, step=1)))
+
+    def call():
+        req = base_pb2.ExecutePlanRequest(
+            session_id=session_id,
+            user_context=base_pb2.UserContext(user_id="bench"),
+            operation_id=str(uuid.uuid4()),
+            plan=plan,
+        )
+        opt = base_pb2.ExecutePlanRequest.RequestOption()
+        opt.reattach_options.reattachable = True
+        req.request_options.append(opt)
+        for _ in stub.ExecutePlan(req):
+            pass
+
+    return call
 
 
 def stop(proc):

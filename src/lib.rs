@@ -45,7 +45,16 @@ pub async fn serve(
     let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions))
         .max_decoding_message_size(config.server.max_message_size)
         .max_encoding_message_size(config.server.max_message_size);
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    // tonic applies `tcp_nodelay` only to listeners it binds itself; without
+    // it, Nagle's algorithm holds each small response for a delayed ACK.
+    use futures::StreamExt;
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|conn| {
+        conn.inspect(|stream| {
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        })
+    });
     tonic::transport::Server::builder()
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(60)))

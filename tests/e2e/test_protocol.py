@@ -236,7 +236,10 @@ def test_reattach_resumes_after_last_response(server):
     channel, stub = _stub(server)
     session_id = str(uuid.uuid4())
     op_id = str(uuid.uuid4())
-    stream = stub.ExecutePlan(_exec_request(session_id, _range_plan(10), op_id))
+    # range(0, 10, 1) with 3 partitions gives several batches, so responses
+    # remain after the first one.
+    plan = base_pb2.Plan(root=relations_pb2.Relation(range=relations_pb2.Range(start=0, end=10, step=1, num_partitions=3)))
+    stream = stub.ExecutePlan(_exec_request(session_id, plan, op_id))
     first = next(stream)
     stream.cancel()
     rest = list(
@@ -251,7 +254,7 @@ def test_reattach_resumes_after_last_response(server):
     )
     assert rest[-1].HasField("result_complete")
     assert all(r.response_id != first.response_id for r in rest)
-    rows = sum(r.arrow_batch.row_count for r in rest if r.HasField("arrow_batch"))
+    rows = sum(r.arrow_batch.row_count for r in [first] + rest if r.HasField("arrow_batch"))
     assert rows == 10
     ids = {first.server_side_session_id} | {r.server_side_session_id for r in rest}
     assert len(ids) == 1 and "" not in ids

@@ -86,6 +86,10 @@ impl SparkSession {
         let opts = config.options_mut();
         opts.execution.parquet.schema_force_view_types = false;
         opts.sql_parser.map_string_types_to_utf8view = false;
+        // Spark returns a plan's rows in partition order (`spark.range(n).collect()`
+        // is ordered); spreading one stream round-robin over threads would
+        // interleave them.
+        opts.optimizer.enable_round_robin_repartition = false;
         let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
         let conf = SparkConf::new(&shared.settings.default_confs);
         Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default() }

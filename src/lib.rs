@@ -55,14 +55,36 @@ pub async fn serve(
             }
         })
     });
-    tonic::transport::Server::builder()
+    // Graceful shutdown lets running operations finish, but no longer than
+    // SHUTDOWN_GRACE: a client streaming a long result must not keep the
+    // process alive indefinitely.
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    };
+    let server = tonic::transport::Server::builder()
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(60)))
         .add_service(service)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, shutdown);
+    let deadline = async move {
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+            tracing::warn!("operations still running after the shutdown grace period; stopping anyway");
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result?,
+        _ = deadline => {}
+    }
     Ok(())
 }
+
+/// How long a shutdown waits for running operations.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// The address the config asks to listen on.
 pub fn listen_addr(config: &config::Config) -> Result<SocketAddr, std::net::AddrParseError> {

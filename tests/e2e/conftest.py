@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, extra_env=None):
+    def __init__(self, extra_env=None, extra_args=None):
         self.port = free_port()
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "warn")
@@ -35,7 +35,7 @@ class Server:
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"server-{self.port}.log", "w")
         self.proc = subprocess.Popen(
-            [str(binary_path()), "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(binary_path()), "--host", "127.0.0.1", "--port", str(self.port), *(extra_args or [])],
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -73,3 +73,18 @@ def evaluate(spark, code):
         }
     except Exception as e:  # noqa: BLE001 - any failure is an outcome to compare
         return error_outcome(e)
+
+
+def run_sql(spark, query):
+    """The outcome of one SQL query: columns, schema and rows, or the error."""
+    try:
+        df = spark.sql(query)
+        schema = df.schema
+        rows = df.collect()
+        return {
+            "columns": df.columns,
+            "schema": schema.simpleString(),
+            "rows": [[normalize(x) for x in r] for r in rows],
+        }
+    except Exception as e:  # noqa: BLE001 - an error is an outcome to compare
+        return error_outcome(e)

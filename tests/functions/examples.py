@@ -2,7 +2,7 @@
 one example query to a JSON-friendly outcome. Shared by the recorder and the
 tests, so both sides are judged the same way."""
 
-from evaluate import error_outcome, normalize
+from evaluate import run_sql
 
 
 def parse_examples(text):
@@ -30,14 +30,4 @@ def parse_examples(text):
 
 
 def run_example(spark, query):
-    try:
-        df = spark.sql(query)
-        schema = df.schema
-        rows = df.collect()
-        return {
-            "columns": df.columns,
-            "schema": schema.simpleString(),
-            "rows": [[normalize(x) for x in r] for r in rows],
-        }
-    except Exception as e:  # noqa: BLE001 - an error is an outcome to compare
-        return error_outcome(e)
+    return run_sql(spark, query)

@@ -47,6 +47,17 @@ impl ServerError {
         }
     }
 
+    /// A bug of ours that surfaced as a panic while running an operation:
+    /// the operation fails with `INTERNAL_ERROR`, the server goes on.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ServerError::Spark {
+            kind: ExceptionKind::Spark,
+            error_class: "INTERNAL_ERROR".into(),
+            sql_state: "XX000".into(),
+            message: message.into(),
+        }
+    }
+
     pub fn handle(error_class: &str, message: impl Into<String>) -> Self {
         ServerError::Spark {
             kind: ExceptionKind::Spark,

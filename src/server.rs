@@ -71,7 +71,16 @@ impl SparkConnectService for SparkConnectServer {
         };
         let task_session = session.clone();
         let handle = tokio::spawn(async move {
-            let result = execute::run(task_session, plan, &responder).await;
+            // A panic in execution (ours or a library's) must end the
+            // operation with an error, not leave its stream open forever.
+            let run = std::panic::AssertUnwindSafe(execute::run(task_session, plan, &responder));
+            let result = match futures::FutureExt::catch_unwind(run).await {
+                Ok(result) => result,
+                Err(panic) => Err(ServerError::internal(format!(
+                    "The query failed unexpectedly: {}",
+                    panic_message(panic.as_ref())
+                ))),
+            };
             match result {
                 Ok(()) => {
                     if reattachable {
@@ -263,5 +272,16 @@ impl Stream for CleanupStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// The text of a caught panic.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
     }
 }

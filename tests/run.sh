@@ -25,4 +25,5 @@ echo "== cargo test"
 cargo test --locked --workspace -q
 echo "== end-to-end (pytest)"
 export SCS_BINARY="$CARGO_TARGET_DIR/debug/spark-connect-server"
-"$venv/bin/python" -m pytest tests/e2e -q -p no:cacheprovider "$@"
+# No single test may hang the run: each gets at most ten minutes.
+"$venv/bin/python" -m pytest tests/e2e -q -p no:cacheprovider --timeout=600 "$@"

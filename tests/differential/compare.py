@@ -12,7 +12,8 @@ def values_close(a, b):
             x, y = float(a["float"]), float(b["float"])
         except ValueError:
             return a == b
-        return x == y or math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-300)
+        # NaN is equal to NaN in Spark's comparisons, and here.
+        return x == y or (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-300)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(values_close(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):

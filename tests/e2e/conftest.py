@@ -77,7 +77,14 @@ def server():
 def new_session(server):
     from pyspark.sql import SparkSession
 
-    return SparkSession.builder.remote(server.url).create()
+    session = SparkSession.builder.remote(server.url).create()
+    # The client consults the active session (for example whether DataFrame
+    # debugging is on) on every function call; make it this live one, not
+    # one a previous test left behind.
+    cls = type(session)
+    cls._active_session.session = session
+    cls._default_session = session
+    return session
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import sys
 import time
 
 from conftest import Server, binary_path, new_session
@@ -19,6 +20,9 @@ def test_sigterm_shuts_down_gracefully():
     s = Server()
     session = new_session(s)
     assert session.range(3).count() == 3
+    # Stopped first: a session left active on a dead server would make the
+    # client retry against it from later tests.
+    session.stop()
     s.proc.send_signal(signal.SIGTERM)
     assert s.proc.wait(timeout=15) == 0
     s.log.close()
@@ -55,20 +59,27 @@ def test_ready_quickly():
 
 
 def test_sigterm_during_a_long_query_still_exits():
-    import threading
-
+    # The client runs in its own process so that nothing of it outlives the
+    # test: a client thread left behind would retry the query against the next
+    # server that happens to get the same port.
     s = Server()
-    session = new_session(s)
-
-    def run():
-        try:
-            session.range(0, 10**12).selectExpr("sum(id % 7)").collect()
-        except Exception:  # noqa: BLE001 - the query is cut off by the shutdown
-            pass
-
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    time.sleep(1.0)
-    s.proc.send_signal(signal.SIGTERM)
-    assert s.proc.wait(timeout=60) == 0
-    s.log.close()
+    client = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pyspark.sql import SparkSession; "
+            "spark = SparkSession.builder.remote(sys.argv[1]).create(); "
+            "spark.range(0, 10**12).selectExpr('sum(id % 7)').collect()",
+            s.url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3.0)
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.proc.wait(timeout=60) == 0
+    finally:
+        client.kill()
+        client.wait(timeout=30)
+        s.log.close()

@@ -4,6 +4,7 @@ use datafusion::arrow::error::ArrowError;
 use datafusion::error::DataFusionError;
 use spark_resolver::ResolveError;
 use spark_sql_parser::ParseError;
+use spark_functions::error::{RuntimeKind, SparkRuntimeError};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -209,6 +210,24 @@ fn resolve_to_spark(r: &ResolveError) -> SparkException {
 
 /// DataFusion and Arrow errors that correspond to Spark runtime errors.
 fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
+    if let Some(r) = SparkRuntimeError::find(e) {
+        return SparkException {
+            kind: match r.kind {
+                RuntimeKind::Arithmetic => ExceptionKind::Arithmetic,
+                RuntimeKind::NumberFormat => ExceptionKind::NumberFormat,
+                RuntimeKind::DateTime => ExceptionKind::DateTime,
+                RuntimeKind::ArrayIndexOutOfBounds => ExceptionKind::ArrayIndexOutOfBounds,
+                RuntimeKind::IllegalArgument => ExceptionKind::IllegalArgument,
+                RuntimeKind::UnsupportedOperation => ExceptionKind::UnsupportedOperation,
+                RuntimeKind::NoSuchElement => ExceptionKind::NoSuchElement,
+                RuntimeKind::Runtime => ExceptionKind::Runtime,
+            },
+            error_class: Some(r.error_class.clone()),
+            sql_state: Some(r.sql_state.clone()),
+            message: r.to_string(),
+            params: r.params.clone(),
+        };
+    }
     let root = e.find_root();
     if let DataFusionError::ArrowError(a, _) = root {
         match a.as_ref() {

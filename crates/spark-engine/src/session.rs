@@ -139,6 +139,7 @@ impl SparkSession {
             case_sensitive: conf.bool("spark.sql.caseSensitive", false),
             ansi: conf.bool("spark.sql.ansi.enabled", true),
             time_zone: parse_offset(&tz).unwrap_or(tz),
+            timestamp_nanos: conf.bool("spark.sql.timestampNanosTypes.enabled", false),
         }
     }
 

@@ -78,3 +78,142 @@ impl ScalarUDFImpl for SparkDivide {
         Ok(ColumnarValue::Array(arr))
     }
 }
+
+/// Integer `+`, `-`, `*`, `%` and `div` with Spark's overflow rules: under
+/// ANSI mode an overflow raises `ARITHMETIC_OVERFLOW` and a zero divisor
+/// `DIVIDE_BY_ZERO`; otherwise (and for the `try_` functions) both give NULL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntOp {
+    Add,
+    Subtract,
+    Multiply,
+    Remainder,
+    /// `div`: integral division, BIGINT.
+    Div,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkIntArith {
+    signature: Signature,
+    op: IntOp,
+    fail: bool,
+    /// The name of the `try_` function to suggest in the error.
+    suggestion: &'static str,
+}
+
+impl SparkIntArith {
+    pub fn udf(op: IntOp, fail: bool) -> Arc<ScalarUDF> {
+        let suggestion = match op {
+            IntOp::Add => "try_add",
+            IntOp::Subtract => "try_subtract",
+            IntOp::Multiply => "try_multiply",
+            IntOp::Remainder => "try_mod",
+            IntOp::Div => "try_divide",
+        };
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable), op, fail, suggestion }))
+    }
+
+    fn overflow(&self, t: &DataType) -> DataFusionError {
+        let name = match t {
+            DataType::Int8 => "TINYINT",
+            DataType::Int16 => "SMALLINT",
+            DataType::Int32 => "INT",
+            _ => "BIGINT",
+        };
+        crate::error::SparkRuntimeError::new(
+            crate::error::RuntimeKind::Arithmetic,
+            "ARITHMETIC_OVERFLOW",
+            "22003",
+            format!(
+                "{name} overflow. Use '{}' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                self.suggestion
+            ),
+        )
+        .param("message", format!("{name} overflow"))
+        .param("alternative", format!(" Use '{}' to tolerate overflow and return NULL instead.", self.suggestion))
+        .param("config", "\"spark.sql.ansi.enabled\"")
+        .into_df()
+    }
+}
+
+macro_rules! int_kernel {
+    ($self:ident, $l:ident, $r:ident, $arrow:ty, $t:ty, $out:ty) => {{
+        let l = $l.as_primitive::<$arrow>();
+        let r = $r.as_primitive::<$arrow>();
+        let mut out: Vec<Option<$t>> = Vec::with_capacity(l.len());
+        for i in 0..l.len() {
+            if l.is_null(i) || r.is_null(i) {
+                out.push(None);
+                continue;
+            }
+            let (a, b) = (l.value(i), r.value(i));
+            let v = match $self.op {
+                IntOp::Add => a.checked_add(b),
+                IntOp::Subtract => a.checked_sub(b),
+                IntOp::Multiply => a.checked_mul(b),
+                IntOp::Remainder | IntOp::Div if b == 0 => {
+                    if $self.fail {
+                        return Err(crate::error::divide_by_zero());
+                    }
+                    out.push(None);
+                    continue;
+                }
+                // MIN % -1 is 0 and MIN div -1 overflows, as in Spark.
+                IntOp::Remainder => Some(a.checked_rem(b).unwrap_or(0)),
+                IntOp::Div => a.checked_div(b),
+            };
+            match v {
+                Some(v) => out.push(Some(v)),
+                None if $self.fail => return Err($self.overflow($l.data_type())),
+                None => out.push(None),
+            }
+        }
+        Arc::new(<$out>::from(out)) as ArrayRef
+    }};
+}
+
+impl ScalarUDFImpl for SparkIntArith {
+    fn name(&self) -> &str {
+        match self.op {
+            IntOp::Add => "spark_int_add",
+            IntOp::Subtract => "spark_int_subtract",
+            IntOp::Multiply => "spark_int_multiply",
+            IntOp::Remainder => "spark_int_mod",
+            IntOp::Div => "spark_int_div",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        Ok(arg_types.first().cloned().unwrap_or(DataType::Int64))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        use datafusion::arrow::array::{AsArray, Int8Array, Int16Array, Int32Array, Int64Array};
+        use datafusion::arrow::datatypes::{Int8Type, Int16Type, Int32Type, Int64Type};
+        let n = args.number_rows;
+        let [l, r] = args.args.as_slice() else {
+            return exec_err!("integer arithmetic takes two arguments");
+        };
+        let scalar = matches!((l, r), (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_)));
+        let l = l.to_array(n)?;
+        let r = r.to_array(n)?;
+        if l.data_type() != r.data_type() {
+            return exec_err!("integer arithmetic on {} and {}", l.data_type(), r.data_type());
+        }
+        let out = match l.data_type() {
+            DataType::Int8 => int_kernel!(self, l, r, Int8Type, i8, Int8Array),
+            DataType::Int16 => int_kernel!(self, l, r, Int16Type, i16, Int16Array),
+            DataType::Int32 => int_kernel!(self, l, r, Int32Type, i32, Int32Array),
+            DataType::Int64 => int_kernel!(self, l, r, Int64Type, i64, Int64Array),
+            other => return exec_err!("integer arithmetic on {other}"),
+        };
+        if scalar {
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
+        }
+        Ok(ColumnarValue::Array(out))
+    }
+}

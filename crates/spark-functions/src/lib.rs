@@ -5,6 +5,14 @@
 //! Spark, and from this crate where they do not (see `arithmetic`).
 
 pub mod arithmetic;
+pub mod datetime_format;
+pub mod decimal;
+pub mod error;
+pub mod regex_fns;
+pub mod lambda;
+pub mod misc;
 pub mod registry;
+pub mod rounding;
+pub mod time_zone;
 
 pub use registry::{FunctionKind, FunctionRegistry};

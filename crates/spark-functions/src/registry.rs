@@ -22,6 +22,11 @@ const ALIASES: &[(&str, &str)] = &[
     ("mean", "avg"),
     ("first", "first_value"),
     ("last", "last_value"),
+    ("sha", "sha1"),
+    ("getbit", "bit_get"),
+    ("~", "bitwise_not"),
+    ("array_remove", "array_remove_all"),
+    ("array_agg", "array_agg"),
     ("approx_count_distinct", "approx_distinct"),
     ("every", "bool_and"),
     ("some", "bool_or"),
@@ -90,8 +95,10 @@ impl FunctionRegistry {
                     .or_insert(FunctionKind::Aggregate(f.clone()));
             }
         }
+        // Window functions that are also aggregates (first_value, ...) stay
+        // aggregates: as aggregates they also work over a window.
         for f in datafusion::functions_window::all_default_window_functions() {
-            functions.insert(f.name().to_ascii_lowercase(), FunctionKind::Window(f.clone()));
+            functions.entry(f.name().to_ascii_lowercase()).or_insert(FunctionKind::Window(f.clone()));
         }
         // Spark-compatible implementations replace DataFusion's namesakes.
         for f in datafusion_spark::all_default_scalar_functions() {

@@ -7,11 +7,14 @@ pub struct ResolverConfig {
     pub ansi: bool,
     /// `spark.sql.session.timeZone`.
     pub time_zone: String,
+    /// `spark.sql.timestampNanosTypes.enabled`: timestamp literals keep
+    /// nanoseconds in their printed names.
+    pub timestamp_nanos: bool,
 }
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into() }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false }
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Resolver<'a> {
     pub(crate) ctes: Vec<HashMap<String, ResolvedRelation>>,
     /// Outer query scopes, for correlated subqueries (innermost last).
     pub(crate) outer: Vec<ResolvedRelation>,
+    /// Column ids that stand for lambda variables (printed `namedlambdavariable()`).
+    pub(crate) lambda_ids: std::collections::HashSet<String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -46,7 +48,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![] }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default() }
     }
 
     /// Resolves a query into a plan whose visible columns are its output,

@@ -75,7 +75,10 @@ impl Parser {
             self.leave();
             return Ok(not(e?));
         }
-        if self.is_word("exists") && matches!(self.peek_at(1), Tok::Sym("(")) {
+        // EXISTS (query); `exists(array, x -> ...)` is the function.
+        let subquery_follows = matches!(self.peek_at(2), Tok::Word(w) if ["select", "with", "from", "values", "table"].iter().any(|k| w.eq_ignore_ascii_case(k)))
+            || matches!(self.peek_at(2), Tok::Sym("("));
+        if self.is_word("exists") && matches!(self.peek_at(1), Tok::Sym("(")) && subquery_follows {
             self.advance();
             self.advance();
             let q = self.parse_query()?;
@@ -207,12 +210,28 @@ impl Parser {
     }
 
     fn parse_bit_and(&mut self) -> ParseResult<Expr> {
-        let mut left = self.parse_additive()?;
+        let mut left = self.parse_shift()?;
         while self.eat_sym("&") {
-            let right = self.parse_additive()?;
+            let right = self.parse_shift()?;
             left = Expr::func("&", vec![left, right]);
         }
         Ok(left)
+    }
+
+    /// `<<`, `>>` and `>>>` (lexed as `>>` then `>`).
+    fn parse_shift(&mut self) -> ParseResult<Expr> {
+        let mut left = self.parse_additive()?;
+        loop {
+            let op = if self.eat_sym("<<") {
+                "<<"
+            } else if self.eat_sym(">>") {
+                if self.eat_sym(">") { ">>>" } else { ">>" }
+            } else {
+                return Ok(left);
+            };
+            let right = self.parse_additive()?;
+            left = Expr::func(op, vec![left, right]);
+        }
     }
 
     fn parse_additive(&mut self) -> ParseResult<Expr> {
@@ -255,14 +274,15 @@ impl Parser {
             return Ok(match e {
                 Expr::Literal(l) => match negate_literal(l) {
                     Ok(l) => Expr::Literal(l),
-                    Err(l) => Expr::func("negative", vec![Expr::Literal(l)]),
+                    Err(l) => Expr::func("-", vec![Expr::Literal(l)]),
                 },
-                other => Expr::func("negative", vec![other]),
+                // A one-argument `-` is the unary minus, printed `(- x)`.
+                other => Expr::func("-", vec![other]),
             });
         }
         if self.eat_sym("+") {
             let e = self.parse_unary()?;
-            return Ok(Expr::func("positive", vec![e]));
+            return Ok(Expr::func("+", vec![e]));
         }
         if self.eat_sym("~") {
             let e = self.parse_unary()?;
@@ -471,10 +491,16 @@ impl Parser {
                 break;
             }
         }
-        // `trim(BOTH 'x' FROM s)` and friends are rare; `extract(field FROM e)` is common.
+        // `extract(field FROM e)`, `substring(s FROM pos [FOR len])`.
         if lower == "extract" && self.eat_word("from") {
             let source = self.parse_expression()?;
             args.push(source);
+        }
+        if matches!(lower.as_str(), "substring" | "substr") && args.len() == 1 && self.eat_word("from") {
+            args.push(self.parse_expression()?);
+            if self.eat_word("for") {
+                args.push(self.parse_expression()?);
+            }
         }
         if (lower == "position" || lower == "locate") && args.len() == 1 {
             if let Some(Expr::Function { name, args: inner, .. }) = args.first() {
@@ -487,7 +513,7 @@ impl Parser {
         self.finish_function(name, args, distinct)
     }
 
-    fn parse_function_argument(&mut self) -> ParseResult<Expr> {
+    pub(crate) fn parse_function_argument(&mut self) -> ParseResult<Expr> {
         // Named argument: name => value
         if let (Tok::Word(n), Tok::Sym("=>")) = (self.peek().clone(), self.peek_at(1).clone()) {
             self.advance();

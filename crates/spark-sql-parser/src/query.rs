@@ -366,7 +366,7 @@ impl Parser {
                 let args = if self.eat_sym(")") {
                     vec![]
                 } else {
-                    let a = self.parse_comma_separated(|p| p.parse_expression())?;
+                    let a = self.parse_comma_separated(|p| p.parse_function_argument())?;
                     self.expect_sym(")")?;
                     a
                 };

@@ -124,7 +124,7 @@ impl Resolver<'_> {
             },
         };
         let mut expr = id_col(&m.column.id);
-        let mut name = m.column.name.clone();
+        let mut name = if self.lambda_ids.contains(&m.column.id) { "namedlambdavariable()".to_string() } else { m.column.name.clone() };
         let column_nullable = m.column.nullable;
         let mut t = self.arrow_type(&expr, scope)?;
         for field in &m.nested {

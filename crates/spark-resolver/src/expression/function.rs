@@ -6,7 +6,9 @@ use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, InList, Like, ScalarFunction};
 use datafusion::logical_expr::{BinaryExpr, Cast, Expr as DfExpr, Operator, lit};
-use spark_functions::{FunctionKind, FunctionRegistry, arithmetic::SparkDivide};
+use spark_functions::decimal::{DecimalOp, SparkDecimalArith, integral_decimal, literal_decimal, result_type};
+use spark_functions::arithmetic::{IntOp, SparkDivide, SparkIntArith};
+use spark_functions::{FunctionKind, FunctionRegistry};
 use spark_plan::{Expr, Literal};
 
 use super::ResolvedExpr;
@@ -41,7 +43,7 @@ fn is_string(t: &ArrowType) -> bool {
 
 /// The type two operands are widened to (Spark's `findWiderTypeForTwo` for
 /// numbers; strings meet numbers as DOUBLE in arithmetic).
-fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
+pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
     }
@@ -88,6 +90,12 @@ impl Resolver<'_> {
         if lower == "__agg_filter" {
             return self.resolve_agg_filter(args, scope);
         }
+        if let Some(r) = self.resolve_higher_order(&lower, args, scope)? {
+            return Ok(r);
+        }
+        if matches!(lower.as_str(), "extract" | "date_part" | "datepart") {
+            return self.resolve_extract(name, args, scope);
+        }
         let resolved = args
             .iter()
             .map(|a| self.resolve_expr(a, scope))
@@ -95,6 +103,14 @@ impl Resolver<'_> {
         let names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
         let child_nullable: Vec<bool> = resolved.iter().map(|r| self.is_nullable(r, scope)).collect();
         let any_nullable = child_nullable.iter().any(|n| *n);
+        if (lower == "+" || lower == "-") && resolved.len() == 2 {
+            if let Some((expr, name)) = self.resolve_datetime_arith(lower == "-", args, &resolved[0], &resolved[1], scope)? {
+                return Ok(ResolvedExpr { expr, name, nullable: Some(any_nullable) });
+            }
+        }
+        if let Some(b) = super::builtin::lookup(&lower) {
+            return self.resolve_builtin(b, &lower, args, resolved, child_nullable, scope);
+        }
         let mut exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
         let arity = |n: usize| -> ResolveResult<()> {
             if exprs.len() == n {
@@ -105,6 +121,25 @@ impl Resolver<'_> {
         };
         let op_name = |sym: &str, names: &[String]| format!("({} {} {})", names[0], sym, names[1]);
         let expr_and_name: (DfExpr, String) = match lower.as_str() {
+            "-" | "+" if exprs.len() == 1 => {
+                let e = exprs.remove(0);
+                if lower == "-" {
+                    (DfExpr::Negative(Box::new(e)), format!("(- {})", names[0]))
+                } else {
+                    (e, format!("(+ {})", names[0]))
+                }
+            }
+            "+" | "-" | "*" | "%" if exprs.len() == 2 && self.decimal_operands(&exprs[0], &exprs[1], scope)?.is_some() => {
+                let op = match lower.as_str() {
+                    "+" => DecimalOp::Add,
+                    "-" => DecimalOp::Subtract,
+                    "*" => DecimalOp::Multiply,
+                    _ => DecimalOp::Remainder,
+                };
+                let r = exprs.remove(1);
+                let l = exprs.remove(0);
+                (self.decimal_arith(op, l, r, scope)?, op_name(&lower, &names))
+            }
             "+" | "-" | "*" | "%" | "div" | "pmod_op" => {
                 arity(2)?;
                 let (l, r) = self.coerce_pair(exprs.remove(0), exprs.remove(0), scope)?;
@@ -115,10 +150,22 @@ impl Resolver<'_> {
                     "%" => Operator::Modulo,
                     _ => Operator::Divide,
                 };
+                let t = self.arrow_type(&l, scope)?;
                 if lower == "div" {
                     let l = cast(l, &ArrowType::Int64);
                     let r = cast(r, &ArrowType::Int64);
-                    (binary(l, op, r), op_name("div", &names))
+                    let f = SparkIntArith::udf(IntOp::Div, self.config.ansi);
+                    (DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![l, r])), op_name("div", &names))
+                } else if t.is_integer() && (self.config.ansi || lower == "%") {
+                    // ANSI overflow checks, and Spark's NULL for `x % 0`.
+                    let int_op = match lower.as_str() {
+                        "+" => IntOp::Add,
+                        "-" => IntOp::Subtract,
+                        "*" => IntOp::Multiply,
+                        _ => IntOp::Remainder,
+                    };
+                    let f = SparkIntArith::udf(int_op, self.config.ansi);
+                    (DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![l, r])), op_name(&lower, &names))
                 } else {
                     (binary(l, op, r), op_name(&lower, &names))
                 }
@@ -127,13 +174,8 @@ impl Resolver<'_> {
                 arity(2)?;
                 let l = exprs.remove(0);
                 let r = exprs.remove(0);
-                let lt = self.arrow_type(&l, scope)?;
-                let rt = self.arrow_type(&r, scope)?;
-                let e = if matches!(lt, ArrowType::Decimal128(..)) || matches!(rt, ArrowType::Decimal128(..))
-                    && !matches!(lt, ArrowType::Float32 | ArrowType::Float64)
-                {
-                    let (l, r) = self.coerce_pair(l, r, scope)?;
-                    binary(l, Operator::Divide, r)
+                let e = if self.decimal_operands(&l, &r, scope)?.is_some() {
+                    self.decimal_arith(DecimalOp::Divide, l, r, scope)?
                 } else {
                     let f = SparkDivide::udf(self.config.ansi);
                     DfExpr::ScalarFunction(ScalarFunction::new_udf(
@@ -175,13 +217,28 @@ impl Resolver<'_> {
                 };
                 (binary(l, op, r), op_name(&lower, &names))
             }
+            "<<" | ">>" | ">>>" => {
+                arity(2)?;
+                let target = match lower.as_str() {
+                    "<<" => "shiftleft",
+                    ">>" => "shiftright",
+                    _ => "shiftrightunsigned",
+                };
+                let (e, _) = self.call_registry(target, target, exprs, &names, false)?;
+                (e, op_name(&lower, &names))
+            }
+            "~" => {
+                arity(1)?;
+                let (e, _) = self.call_registry("bitwise_not", "~", exprs, &names, false)?;
+                (e, format!("~{}", names[0]))
+            }
             "not" => {
                 arity(1)?;
                 (DfExpr::Not(Box::new(exprs.remove(0))), format!("(NOT {})", names[0]))
             }
             "negative" => {
                 arity(1)?;
-                (DfExpr::Negative(Box::new(exprs.remove(0))), format!("(- {})", names[0]))
+                (DfExpr::Negative(Box::new(exprs.remove(0))), format!("negative({})", names[0]))
             }
             "positive" => {
                 arity(1)?;
@@ -321,7 +378,45 @@ impl Resolver<'_> {
             },
         };
         let name = display_name(&lower, &names).unwrap_or(expr_and_name.1);
-        Ok(ResolvedExpr { expr: expr_and_name.0, name, nullable })
+        // Spark has no unsigned integers: counts and positions are BIGINT
+        // (sizes INT).
+        let expr = match self.arrow_type(&expr_and_name.0, scope)? {
+            ArrowType::UInt64 | ArrowType::UInt32 if matches!(lower.as_str(), "cardinality" | "size" | "array_size") => cast(expr_and_name.0, &ArrowType::Int32),
+            ArrowType::UInt64 | ArrowType::UInt32 => cast(expr_and_name.0, &ArrowType::Int64),
+            ArrowType::UInt8 | ArrowType::UInt16 => cast(expr_and_name.0, &ArrowType::Int32),
+            _ => expr_and_name.0,
+        };
+        Ok(ResolvedExpr { expr, name, nullable })
+    }
+
+    /// The decimal types of two arithmetic operands when Spark computes them
+    /// as decimals: at least one is a decimal and the other is a decimal or
+    /// an integer (integer literals take only the digits they need).
+    fn decimal_operands(&self, l: &DfExpr, r: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<Option<((u8, i8), (u8, i8))>> {
+        let lt = self.arrow_type(l, scope)?;
+        let rt = self.arrow_type(r, scope)?;
+        if !matches!(lt, ArrowType::Decimal128(..)) && !matches!(rt, ArrowType::Decimal128(..)) {
+            return Ok(None);
+        }
+        let of = |e: &DfExpr, t: &ArrowType| match e {
+            DfExpr::Literal(ScalarValue::Int8(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int16(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int32(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int64(Some(v)), _) => Some(literal_decimal(*v)),
+            _ if t.is_null() => Some((1, 0)),
+            _ => integral_decimal(t),
+        };
+        Ok(of(l, &lt).zip(of(r, &rt)))
+    }
+
+    fn decimal_arith(&self, op: DecimalOp, l: DfExpr, r: DfExpr, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
+        let Some((a, b)) = self.decimal_operands(&l, &r, scope)? else {
+            return Err(ResolveError::invalid("decimal arithmetic on non-decimal operands"));
+        };
+        let l = self.cast_if_needed(l, &ArrowType::Decimal128(a.0, a.1), scope)?;
+        let r = self.cast_if_needed(r, &ArrowType::Decimal128(b.0, b.1), scope)?;
+        let f = SparkDecimalArith::udf(op, self.config.ansi, result_type(op, a, b));
+        Ok(DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![l, r])))
     }
 
     fn call_registry(
@@ -461,19 +556,16 @@ const ALWAYS_NULLABLE: &[&str] = &[
 const UPPER_CASE_NAMES: &[&str] = &[
     "sqrt", "cbrt", "exp", "expm1", "log10", "log2", "log1p", "acos", "asin", "atan", "acosh",
     "asinh", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh", "cot", "sec", "csc", "degrees",
-    "radians", "signum", "sign", "ceil", "ceiling", "floor", "rint", "pow", "power", "atan2", "hypot",
-    "ln",
+    "radians", "signum", "power", "atan2", "hypot", "log", "pi", "e",
 ];
 
 fn display_name(lower: &str, names: &[String]) -> Option<String> {
     if UPPER_CASE_NAMES.contains(&lower) {
-        let shown = match lower {
-            "pow" => "POWER",
-            "sign" => "SIGNUM",
-            "ceiling" => "CEIL",
-            other => return Some(format!("{}({})", other.to_uppercase(), names.join(", "))),
-        };
-        return Some(format!("{shown}({})", names.join(", ")));
+        return Some(format!("{}({})", lower.to_uppercase(), names.join(", ")));
+    }
+    // CEIL(x) and FLOOR(x), but ceil(x, scale).
+    if matches!(lower, "ceil" | "floor") && names.len() == 1 {
+        return Some(format!("{}({})", lower.to_uppercase(), names[0]));
     }
     None
 }

@@ -142,7 +142,15 @@ impl Resolver<'_> {
             DataType::CalendarInterval => return self.resolve_interval_literal(text),
             other => return Err(ResolveError::unsupported(format!("typed literal of type {}", other.sql()))),
         };
-        self.resolve_literal(&lit)
+        let resolved = self.resolve_literal(&lit)?;
+        // With nanosecond timestamps on, the name keeps all nine digits.
+        if self.config.timestamp_nanos && matches!(t, DataType::Timestamp | DataType::TimestampNtz) {
+            if let Some(naive) = parse_timestamp(text).filter(|n| n.and_utc().timestamp_subsec_nanos() % 1000 != 0) {
+                let kind = if matches!(t, DataType::Timestamp) { "TIMESTAMP" } else { "TIMESTAMP_NTZ" };
+                return Ok(ResolvedExpr { name: format!("{kind} '{}'", naive.format("%Y-%m-%d %H:%M:%S%.9f")), ..resolved });
+            }
+        }
+        Ok(resolved)
     }
 
     fn local_to_utc_micros(&self, naive: &NaiveDateTime) -> Option<i64> {
@@ -181,7 +189,8 @@ impl Resolver<'_> {
         if i != tokens.len() || (has_ym && has_dt) {
             return Err(ResolveError::unsupported(format!("interval literal '{text}'")));
         }
-        let name = format!("INTERVAL '{text}'");
+        // Spark prints the literal as written: `INTERVAL '3' MONTH`.
+        let name = if text.starts_with('\'') { format!("INTERVAL {text}") } else { format!("INTERVAL '{text}'") };
         if has_ym {
             return Ok(ResolvedExpr::new(lit(ScalarValue::IntervalYearMonth(Some(months as i32))), name));
         }

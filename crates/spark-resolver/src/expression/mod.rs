@@ -1,13 +1,18 @@
 //! Expression resolution: unresolved `spark_plan::Expr` → DataFusion `Expr`,
 //! together with the name Spark generates for it.
 
+mod builtin;
 mod cast;
 mod extract;
 mod column;
+mod datetime;
 mod function;
+mod lambda;
 mod literal;
 mod subquery;
 mod window;
+
+pub(crate) use function::{wider_type, wrong_args};
 
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
@@ -65,11 +70,16 @@ impl Resolver<'_> {
             Expr::Exists { plan, negated } => self.resolve_exists(plan, *negated, scope),
             Expr::InSubquery { values, plan, negated } => self.resolve_in_subquery(values, plan, *negated, scope),
             Expr::UpdateField { .. } => Err(ResolveError::unsupported("withField/dropFields")),
-            Expr::Lambda { .. } | Expr::LambdaVariable(_) => {
-                Err(ResolveError::unsupported("lambda functions"))
-            }
+            Expr::LambdaVariable(name) => self.resolve_column_expr(std::slice::from_ref(name), None, scope),
+            Expr::Lambda { .. } => Err(ResolveError::analysis(
+                "INVALID_LAMBDA_FUNCTION_CALL",
+                "42K0D",
+                "A lambda function is only valid as an argument of a higher-order function.",
+                &[],
+            )),
             Expr::Regex { .. } => Err(ResolveError::unsupported("colRegex")),
-            Expr::NamedArgument { .. } => Err(ResolveError::unsupported("named function arguments")),
+            // Named arguments bind in the order written (`inline(input => x)`).
+            Expr::NamedArgument { value, .. } => self.resolve_expr(value, scope),
             Expr::Unsupported(what) => Err(ResolveError::unsupported(what.clone())),
         }
     }

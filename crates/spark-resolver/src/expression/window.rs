@@ -13,7 +13,7 @@ use super::ResolvedExpr;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
-const RANKING: &[&str] = &["row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead"];
+const RANKING: &[&str] = &["row_number", "rank", "dense_rank", "percent_rank", "ntile", "lag", "lead"];
 
 impl Resolver<'_> {
     pub(crate) fn resolve_sort_order(&mut self, so: &SortOrder, scope: &ResolvedRelation) -> ResolveResult<(Sort, String)> {
@@ -46,8 +46,29 @@ impl Resolver<'_> {
             args.clone()
         };
         let resolved = args.iter().map(|a| self.resolve_expr(a, scope)).collect::<ResolveResult<Vec<_>>>()?;
-        let arg_names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
-        let arg_exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
+        let mut arg_names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
+        let mut arg_exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
+        // Spark accepts (and ignores) arguments to the rank functions.
+        if matches!(lower.as_str(), "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "row_number") {
+            arg_exprs.clear();
+        }
+        // lag/lead print their offset and default: `lag(b, 1, NULL)`.
+        let mut offset_frame: Option<String> = None;
+        if matches!(lower.as_str(), "lag" | "lead") {
+            let offset = arg_names.get(1).cloned().unwrap_or_else(|| "1".into());
+            if arg_names.len() < 2 {
+                arg_names.push("1".into());
+            }
+            if arg_names.len() < 3 {
+                arg_names.push("NULL".into());
+            }
+            let signed = if lower == "lag" {
+                offset.strip_prefix('-').map(str::to_string).unwrap_or_else(|| format!("-{offset}"))
+            } else {
+                offset
+            };
+            offset_frame = Some(format!("ROWS BETWEEN {signed} FOLLOWING AND {signed} FOLLOWING"));
+        }
         let fun: WindowFunctionDefinition = match FunctionRegistry::global().get(&lower) {
             Some(FunctionKind::Window(w)) => WindowFunctionDefinition::WindowUDF(w.clone()),
             Some(FunctionKind::Aggregate(a)) => WindowFunctionDefinition::AggregateUDF(a.clone()),
@@ -107,8 +128,13 @@ impl Resolver<'_> {
         if !order_names.is_empty() {
             spec.push(format!("ORDER BY {}", order_names.join(", ")));
         }
-        spec.push(frame_name);
+        spec.push(offset_frame.unwrap_or(frame_name));
         let name = format!("{lower}({}) OVER ({})", arg_names.join(", "), spec.join(" "));
+        // Spark's ranks are INT; DataFusion's unsigned.
+        let expr = match lower.as_str() {
+            "row_number" | "rank" | "dense_rank" | "ntile" => DfExpr::Cast(datafusion::logical_expr::Cast::new(Box::new(expr), datafusion::arrow::datatypes::DataType::Int32)),
+            _ => expr,
+        };
         Ok(ResolvedExpr::new(expr, name))
     }
 

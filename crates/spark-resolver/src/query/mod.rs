@@ -2,8 +2,10 @@
 
 mod aggregate;
 mod columns;
+mod generate;
 mod join;
 mod project;
+mod read;
 mod set_op;
 mod sort;
 mod source;

@@ -149,6 +149,26 @@ impl Resolver<'_> {
     }
 
     pub(crate) fn project_exprs(&mut self, r: ResolvedRelation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let generators: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| super::generate::generator_call(e).is_some()).map(|(i, _)| i).collect();
+        if generators.len() > 1 {
+            return Err(ResolveError::analysis(
+                "UNSUPPORTED_GENERATOR.MULTI_GENERATOR",
+                "42K0E",
+                format!("The generator is not supported: only one generator allowed per SELECT clause but found {}.", generators.len()),
+                &[],
+            ));
+        }
+        if let Some(&at) = generators.first() {
+            let Some(call) = super::generate::generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
+            let (r, generated) = self.generate(r, &call)?;
+            let mut items = self.resolve_select_items(&exprs[..at], &r)?;
+            items.extend(generated);
+            items.extend(self.resolve_select_items(&exprs[at + 1..], &r)?);
+            if items.iter().any(|i| contains_aggregate(&i.expr)) {
+                return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
+            }
+            return self.finish_projection(r, items);
+        }
         let items = self.resolve_select_items(exprs, &r)?;
         if items.iter().any(|i| contains_aggregate(&i.expr)) {
             return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);

@@ -176,10 +176,9 @@ impl Resolver<'_> {
     pub(crate) fn resolve_read(&mut self, source: &ReadSource) -> ResolveResult<ResolvedRelation> {
         match source {
             ReadSource::Table { name } => self.resolve_table(name),
-            ReadSource::DataSource { format, .. } => Err(ResolveError::unsupported(format!(
-                "reading data sources ({})",
-                format.clone().unwrap_or_else(|| "default format".into())
-            ))),
+            ReadSource::DataSource { format, schema, options, paths } => {
+                self.resolve_data_source(format.as_deref(), schema.as_ref(), options, paths)
+            }
         }
     }
 

@@ -1,0 +1,29 @@
+use datafusion::error::DataFusionError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SourceError {
+    /// Spark's `PATH_NOT_FOUND`.
+    #[error("[PATH_NOT_FOUND] Path does not exist: {0}. SQLSTATE: 42K03")]
+    PathNotFound(String),
+    /// Spark's `UNABLE_TO_INFER_SCHEMA`: no files, so no schema.
+    #[error("[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {0}. It must be specified manually. SQLSTATE: 42KD9")]
+    CannotInferSchema(String),
+    #[error("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {0}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version. SQLSTATE: 42K02")]
+    UnknownFormat(String),
+    /// An option with a value this reader cannot use.
+    #[error("{0}")]
+    InvalidOption(String),
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+    #[error(transparent)]
+    DataFusion(#[from] DataFusionError),
+}
+
+pub type SourceResult<T> = Result<T, SourceError>;
+
+impl SourceError {
+    pub fn read(path: &std::path::Path, message: impl std::fmt::Display) -> Self {
+        SourceError::Read { path: path.display().to_string(), message: message.to_string() }
+    }
+}

@@ -1,0 +1,124 @@
+//! Spark's file data sources — `spark.read.parquet/csv/json/text(...)` and
+//! `format(...).load(...)` — as DataFusion tables with Spark's reading rules:
+//! which files a path means (directories, globs, hidden files skipped),
+//! partition discovery from `key=value` directories, the reader options, and
+//! Spark's schema inference for CSV and JSON.
+//!
+//! Opening a source is synchronous and local-filesystem only: the file list
+//! and the schema are settled here, at analysis time, as Spark does; the
+//! data itself is read by DataFusion when the query runs.
+
+mod csv;
+mod error;
+mod json;
+mod listing;
+mod options;
+mod parquet;
+mod text;
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::catalog::TableProvider;
+use datafusion::common::ScalarValue;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+
+pub use error::{SourceError, SourceResult};
+pub use options::SourceOptions;
+
+/// What `spark.read` asked for.
+#[derive(Debug, Clone)]
+pub struct FileSource<'a> {
+    /// `parquet`, `csv`, `json`, `text` (case-insensitive).
+    pub format: &'a str,
+    pub paths: &'a [String],
+    pub options: SourceOptions,
+    /// A user-given schema (`.schema(...)`), as Arrow fields.
+    pub schema: Option<SchemaRef>,
+    /// The session time zone, for timestamps read from text formats.
+    pub time_zone: &'a str,
+}
+
+/// One directory's worth of files and the partition values it stands for.
+pub struct SourcePart {
+    pub table: Arc<dyn TableProvider>,
+    pub partition_values: Vec<ScalarValue>,
+}
+
+/// An opened source: the data columns (as Spark types them, all nullable),
+/// then the partition columns, and the tables holding the files.
+pub struct OpenedSource {
+    pub data_schema: SchemaRef,
+    pub partition_fields: Vec<Field>,
+    pub parts: Vec<SourcePart>,
+}
+
+/// How each format reads: the DataFusion file format for the options, and
+/// the schema of the data columns when none was given.
+trait SourceFormat {
+    fn file_format(&self, options: &SourceOptions) -> SourceResult<Arc<dyn FileFormat>>;
+    fn infer_schema(&self, files: &[std::path::PathBuf], options: &SourceOptions, time_zone: &str) -> SourceResult<Schema>;
+}
+
+fn format_for(name: &str) -> SourceResult<Box<dyn SourceFormat>> {
+    Ok(match name.to_ascii_lowercase().as_str() {
+        "parquet" => Box::new(parquet::Parquet),
+        "csv" => Box::new(csv::Csv),
+        "json" => Box::new(json::Json),
+        other => return Err(SourceError::UnknownFormat(other.to_string())),
+    })
+}
+
+/// Opens a file source: lists its files, settles the schema, and builds the tables.
+pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
+    if source.format.eq_ignore_ascii_case("text") {
+        return open_text(source);
+    }
+    let format = format_for(source.format)?;
+    let listing = listing::list(source.paths)?;
+    let partition_fields = listing.partition_fields();
+    let data_schema = match &source.schema {
+        Some(s) => {
+            // A user schema names the partition columns too; they come from the paths.
+            let fields: Vec<Field> = s
+                .fields()
+                .iter()
+                .filter(|f| !partition_fields.iter().any(|p| p.name().eq_ignore_ascii_case(f.name())))
+                .map(|f| f.as_ref().clone().with_nullable(true))
+                .collect();
+            Arc::new(Schema::new(fields))
+        }
+        None => {
+            let inferred = format.infer_schema(&listing.all_files(), &source.options, source.time_zone)?;
+            let fields: Vec<Field> = inferred.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect();
+            Arc::new(Schema::new(fields))
+        }
+    };
+    let file_format = format.file_format(&source.options)?;
+    let mut parts = Vec::new();
+    for dir in &listing.dirs {
+        if dir.files.is_empty() {
+            continue;
+        }
+        let urls = dir
+            .files
+            .iter()
+            .map(|f| ListingTableUrl::parse(f.to_string_lossy()).map_err(SourceError::from))
+            .collect::<SourceResult<Vec<_>>>()?;
+        let options = ListingOptions::new(file_format.clone()).with_file_extension("");
+        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(data_schema.clone());
+        let table = ListingTable::try_new(config)?;
+        parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone() });
+    }
+    Ok(OpenedSource { data_schema, partition_fields, parts })
+}
+
+fn open_text(source: &FileSource) -> SourceResult<OpenedSource> {
+    let listing = listing::list(source.paths)?;
+    let mut parts = Vec::new();
+    for dir in &listing.dirs {
+        parts.push(SourcePart { table: text::table(&dir.files, &source.options)?, partition_values: dir.partition_values.clone() });
+    }
+    Ok(OpenedSource { data_schema: text::schema(), partition_fields: listing.partition_fields(), parts })
+}

@@ -1,0 +1,333 @@
+//! Spark's decimal arithmetic (`DecimalPrecision` with
+//! `spark.sql.decimalOperations.allowPrecisionLoss=true`): the result type
+//! of `+ - * / %` on decimals, and the computation itself with HALF_UP
+//! rounding to that type. A result too wide for its precision is NULL, or
+//! under ANSI mode `NUMERIC_VALUE_OUT_OF_RANGE`; a zero divisor is NULL or
+//! `DIVIDE_BY_ZERO`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, Decimal128Array, Decimal128Builder};
+use datafusion::arrow::datatypes::{DataType, i256};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+
+use crate::error::{RuntimeKind, SparkRuntimeError, divide_by_zero};
+
+pub const MAX_PRECISION: i32 = 38;
+/// The least scale a result keeps when its precision must be cut to 38.
+const MIN_ADJUSTED_SCALE: i32 = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecimalOp {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Remainder,
+}
+
+impl DecimalOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            DecimalOp::Add => "+",
+            DecimalOp::Subtract => "-",
+            DecimalOp::Multiply => "*",
+            DecimalOp::Divide => "/",
+            DecimalOp::Remainder => "%",
+        }
+    }
+}
+
+/// Spark's `DecimalType.adjustPrecisionScale`.
+pub fn adjust_precision_scale(p: i32, s: i32) -> (u8, i8) {
+    if p <= MAX_PRECISION {
+        return (p as u8, s as i8);
+    }
+    let int_digits = p - s;
+    let min_scale = s.min(MIN_ADJUSTED_SCALE);
+    let scale = (MAX_PRECISION - int_digits).max(min_scale);
+    (MAX_PRECISION as u8, scale as i8)
+}
+
+/// The result type of a decimal operation.
+pub fn result_type(op: DecimalOp, (p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> (u8, i8) {
+    let (p1, s1, p2, s2) = (p1 as i32, s1 as i32, p2 as i32, s2 as i32);
+    match op {
+        DecimalOp::Add | DecimalOp::Subtract => {
+            let s = s1.max(s2);
+            adjust_precision_scale(s + (p1 - s1).max(p2 - s2) + 1, s)
+        }
+        DecimalOp::Multiply => adjust_precision_scale(p1 + p2 + 1, s1 + s2),
+        DecimalOp::Divide => {
+            let scale = MIN_ADJUSTED_SCALE.max(s1 + p2 + 1);
+            adjust_precision_scale(p1 - s1 + s2 + scale, scale)
+        }
+        DecimalOp::Remainder => {
+            let s = s1.max(s2);
+            adjust_precision_scale((p1 - s1).min(p2 - s2) + s, s)
+        }
+    }
+}
+
+/// The decimal type an integral type takes in decimal arithmetic.
+pub fn integral_decimal(t: &DataType) -> Option<(u8, i8)> {
+    Some(match t {
+        DataType::Int8 => (3, 0),
+        DataType::Int16 => (5, 0),
+        DataType::Int32 => (10, 0),
+        DataType::Int64 => (20, 0),
+        DataType::Decimal128(p, s) => (*p, *s),
+        _ => return None,
+    })
+}
+
+/// An integer literal takes only the digits it needs (`DecimalType.fromLiteral`).
+pub fn literal_decimal(v: i64) -> (u8, i8) {
+    let digits = v.unsigned_abs().to_string().len() as u8;
+    (digits.max(1), 0)
+}
+
+/// The type both sides of a decimal comparison are cast to
+/// (`DecimalPrecision.widerDecimalType`).
+pub fn wider_decimal((p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> (u8, i8) {
+    let s = (s1 as i32).max(s2 as i32);
+    let range = (p1 as i32 - s1 as i32).max(p2 as i32 - s2 as i32);
+    let p = (range + s).min(MAX_PRECISION);
+    (p as u8, s.min(p) as i8)
+}
+
+fn pow10(n: u32) -> i256 {
+    let mut v = i256::ONE;
+    let ten = i256::from_i128(10);
+    for _ in 0..n {
+        v = v.wrapping_mul(ten);
+    }
+    v
+}
+
+/// `v / 10^k` rounded HALF_UP (away from zero on ties).
+fn rescale_down(v: i256, k: u32) -> i256 {
+    if k == 0 {
+        return v;
+    }
+    let d = pow10(k);
+    let q = v.wrapping_div(d);
+    let r = v.wrapping_rem(d);
+    let twice = r.wrapping_abs().wrapping_mul(i256::from_i128(2));
+    if twice >= d {
+        if v.is_negative() { q.wrapping_sub(i256::ONE) } else { q.wrapping_add(i256::ONE) }
+    } else {
+        q
+    }
+}
+
+fn rescale(v: i256, from: i32, to: i32) -> Option<i256> {
+    if to >= from { v.checked_mul(pow10((to - from) as u32)) } else { Some(rescale_down(v, (from - to) as u32)) }
+}
+
+/// `a / b` rounded HALF_UP.
+fn div_half_up(a: i256, b: i256) -> i256 {
+    let q = a.wrapping_div(b);
+    let r = a.wrapping_rem(b);
+    if r.wrapping_abs().wrapping_mul(i256::from_i128(2)) >= b.wrapping_abs() {
+        if a.is_negative() != b.is_negative() { q.wrapping_sub(i256::ONE) } else { q.wrapping_add(i256::ONE) }
+    } else {
+        q
+    }
+}
+
+/// Spark's text for a decimal value (for error messages).
+fn decimal_text(v: i256, scale: i32) -> String {
+    let digits = v.wrapping_abs().to_string();
+    let sign = if v.is_negative() { "-" } else { "" };
+    if scale <= 0 {
+        return format!("{sign}{digits}");
+    }
+    let s = scale as usize;
+    let padded = if digits.len() <= s { format!("{}{}", "0".repeat(s + 1 - digits.len()), digits) } else { digits };
+    let (int, frac) = padded.split_at(padded.len() - s);
+    format!("{sign}{int}.{frac}")
+}
+
+/// Decimal arithmetic with Spark's result type and rounding.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkDecimalArith {
+    op: DecimalOp,
+    ansi: bool,
+    precision: u8,
+    scale: i8,
+    signature: Signature,
+}
+
+impl SparkDecimalArith {
+    pub fn udf(op: DecimalOp, ansi: bool, result: (u8, i8)) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self {
+            op,
+            ansi,
+            precision: result.0,
+            scale: result.1,
+            signature: Signature::any(2, Volatility::Immutable),
+        }))
+    }
+
+    fn compute(&self, a: i256, sa: i32, b: i256, sb: i32) -> Result<Option<i256>> {
+        let s = self.scale as i32;
+        let value = match self.op {
+            DecimalOp::Add | DecimalOp::Subtract => {
+                let common = sa.max(sb);
+                let (Some(x), Some(y)) = (rescale(a, sa, common), rescale(b, sb, common)) else { return self.overflow(None) };
+                let r = if self.op == DecimalOp::Add { x.checked_add(y) } else { x.checked_sub(y) };
+                match r.and_then(|r| rescale(r, common, s)) {
+                    Some(v) => v,
+                    None => return self.overflow(None),
+                }
+            }
+            DecimalOp::Multiply => match a.checked_mul(b).and_then(|p| rescale(p, sa + sb, s)) {
+                Some(v) => v,
+                None => return self.overflow(None),
+            },
+            DecimalOp::Divide => {
+                if b == i256::ZERO {
+                    return if self.ansi { Err(divide_by_zero()) } else { Ok(None) };
+                }
+                // a / b at scale s: (a * 10^(s - sa + sb)) / b.
+                let shift = s - sa + sb;
+                let (num, den) = if shift >= 0 {
+                    match a.checked_mul(pow10(shift as u32)) {
+                        Some(n) => (n, b),
+                        None => return self.overflow(None),
+                    }
+                } else {
+                    match b.checked_mul(pow10((-shift) as u32)) {
+                        Some(d) => (a, d),
+                        None => return self.overflow(None),
+                    }
+                };
+                div_half_up(num, den)
+            }
+            DecimalOp::Remainder => {
+                if b == i256::ZERO {
+                    return if self.ansi { Err(divide_by_zero()) } else { Ok(None) };
+                }
+                let common = sa.max(sb);
+                let (Some(x), Some(y)) = (rescale(a, sa, common), rescale(b, sb, common)) else { return self.overflow(None) };
+                match rescale(x.wrapping_rem(y), common, s) {
+                    Some(v) => v,
+                    None => return self.overflow(None),
+                }
+            }
+        };
+        if value.wrapping_abs() >= pow10(self.precision as u32) {
+            return self.overflow(Some(value));
+        }
+        Ok(Some(value))
+    }
+
+    fn overflow(&self, value: Option<i256>) -> Result<Option<i256>> {
+        if !self.ansi {
+            return Ok(None);
+        }
+        let shown = value.map(|v| decimal_text(v, self.scale as i32)).unwrap_or_else(|| "The value".into());
+        Err(SparkRuntimeError::new(
+            RuntimeKind::Arithmetic,
+            "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+            "22003",
+            format!(
+                " {shown} cannot be represented as Decimal({}, {}). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead.",
+                self.precision, self.scale
+            ),
+        )
+        .param("value", shown)
+        .param("precision", self.precision.to_string())
+        .param("scale", self.scale.to_string())
+        .param("config", "\"spark.sql.ansi.enabled\"")
+        .into_df())
+    }
+}
+
+impl ScalarUDFImpl for SparkDecimalArith {
+    fn name(&self) -> &str {
+        match self.op {
+            DecimalOp::Add => "spark_decimal_add",
+            DecimalOp::Subtract => "spark_decimal_subtract",
+            DecimalOp::Multiply => "spark_decimal_multiply",
+            DecimalOp::Divide => "spark_decimal_divide",
+            DecimalOp::Remainder => "spark_decimal_remainder",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Decimal128(self.precision, self.scale))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = args.number_rows;
+        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let [l, r] = args.args.as_slice() else { return exec_err!("decimal arithmetic takes two arguments") };
+        let (l, r) = (l.to_array(n)?, r.to_array(n)?);
+        let (DataType::Decimal128(_, sa), DataType::Decimal128(_, sb)) = (l.data_type().clone(), r.data_type().clone()) else {
+            return exec_err!("decimal arithmetic needs decimal arguments, got {} and {}", l.data_type(), r.data_type());
+        };
+        let (Some(la), Some(ra)) = (l.as_any().downcast_ref::<Decimal128Array>(), r.as_any().downcast_ref::<Decimal128Array>()) else {
+            return exec_err!("decimal arithmetic needs decimal arguments");
+        };
+        let mut out = Decimal128Builder::with_capacity(n);
+        for i in 0..n {
+            if la.is_null(i) || ra.is_null(i) {
+                out.append_null();
+                continue;
+            }
+            match self.compute(i256::from_i128(la.value(i)), sa as i32, i256::from_i128(ra.value(i)), sb as i32)? {
+                Some(v) => match v.to_i128() {
+                    Some(v) => out.append_value(v),
+                    None => out.append_null(),
+                },
+                None => out.append_null(),
+            }
+        }
+        let arr: ArrayRef = Arc::new(out.finish().with_precision_and_scale(self.precision, self.scale)?);
+        if scalar && n == 1 {
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&arr, 0)?));
+        }
+        Ok(ColumnarValue::Array(arr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_types_follow_spark() {
+        // TPC-H: l_extendedprice * (1 - l_discount) with decimal(15,2) columns.
+        let one_minus = result_type(DecimalOp::Subtract, literal_decimal(1), (15, 2));
+        assert_eq!(one_minus, (16, 2));
+        assert_eq!(result_type(DecimalOp::Multiply, (15, 2), one_minus), (32, 4));
+        assert_eq!(result_type(DecimalOp::Multiply, (32, 4), (16, 2)), (38, 6));
+        assert_eq!(result_type(DecimalOp::Divide, (10, 2), (10, 2)), (23, 13));
+        assert_eq!(result_type(DecimalOp::Divide, (38, 18), (38, 18)), (38, 6));
+        assert_eq!(result_type(DecimalOp::Multiply, (38, 18), (38, 18)), (38, 6));
+        assert_eq!(result_type(DecimalOp::Remainder, (2, 0), (2, 1)), (2, 1));
+        assert_eq!(wider_decimal((10, 2), (5, 4)), (12, 4));
+    }
+
+    #[test]
+    fn computes_with_half_up_rounding() {
+        let f = SparkDecimalArith { op: DecimalOp::Divide, ansi: true, precision: 38, scale: 6, signature: Signature::any(2, Volatility::Immutable) };
+        // 1.00 / 3.00 = 0.333333
+        assert_eq!(f.compute(i256::from_i128(100), 2, i256::from_i128(300), 2).ok().flatten(), Some(i256::from_i128(333_333)));
+        // 2 / 3 = 0.666667
+        assert_eq!(f.compute(i256::from_i128(2), 0, i256::from_i128(3), 0).ok().flatten(), Some(i256::from_i128(666_667)));
+        // -2 / 3 = -0.666667
+        assert_eq!(f.compute(i256::from_i128(-2), 0, i256::from_i128(3), 0).ok().flatten(), Some(i256::from_i128(-666_667)));
+        assert!(f.compute(i256::ONE, 0, i256::ZERO, 0).is_err());
+        assert_eq!(decimal_text(i256::from_i128(-5), 2), "-0.05");
+        assert_eq!(rescale_down(i256::from_i128(125), 1), i256::from_i128(13));
+        assert_eq!(rescale_down(i256::from_i128(-125), 1), i256::from_i128(-13));
+    }
+}

@@ -1,0 +1,217 @@
+//! Spark's regular-expression string functions over Java-style patterns:
+//! `split`, `regexp_extract`, `regexp_extract_all`, `regexp_substr`,
+//! `regexp_instr`. Patterns are compiled once per batch when constant.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use regex::Regex;
+
+use crate::error::{RuntimeKind, SparkRuntimeError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegexFn {
+    /// `split(str, regex, limit)`.
+    Split,
+    /// `regexp_extract(str, regex, group)`.
+    Extract,
+    /// `regexp_extract_all(str, regex, group)`.
+    ExtractAll,
+    /// `regexp_substr(str, regex)`.
+    Substr,
+    /// `regexp_instr(str, regex)`.
+    Instr,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkRegex {
+    signature: Signature,
+    kind: RegexFn,
+}
+
+impl SparkRegex {
+    pub fn udf(kind: RegexFn) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind }))
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex> {
+    Regex::new(pattern).map_err(|e| {
+        SparkRuntimeError::new(
+            RuntimeKind::Runtime,
+            "INVALID_PARAMETER_VALUE.PATTERN",
+            "22023",
+            format!("The value of parameter(s) `regexp` in `regexp` is invalid: {e}"),
+        )
+        .into_df()
+    })
+}
+
+fn string_list() -> DataType {
+    DataType::List(Arc::new(Field::new("element", DataType::Utf8, true)))
+}
+
+fn group_error(group: i64, count: usize) -> datafusion::common::DataFusionError {
+    SparkRuntimeError::new(
+        RuntimeKind::IllegalArgument,
+        "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+        "22023",
+        format!("The value of parameter(s) `idx` in `regexp_extract` is invalid: Expects group index between 0 and {}, but got {group}.", count - 1),
+    )
+    .into_df()
+}
+
+/// Java's `String.split(regex, limit)`, which Spark's `split` follows.
+fn java_split<'a>(re: &Regex, s: &'a str, limit: i64) -> Vec<&'a str> {
+    if s.is_empty() {
+        return vec![""];
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    for m in re.find_iter(s) {
+        if limit > 0 && out.len() as i64 == limit - 1 {
+            break;
+        }
+        if m.end() == 0 {
+            // A zero-width match at the start yields no leading empty string.
+            continue;
+        }
+        if m.start() == m.end() && m.start() >= s.len() {
+            break;
+        }
+        out.push(&s[last..m.start()]);
+        last = m.end();
+    }
+    out.push(&s[last..]);
+    if limit == 0 {
+        while out.len() > 1 && out.last().is_some_and(|x| x.is_empty()) {
+            out.pop();
+        }
+    }
+    out
+}
+
+impl ScalarUDFImpl for SparkRegex {
+    fn name(&self) -> &str {
+        match self.kind {
+            RegexFn::Split => "spark_split",
+            RegexFn::Extract => "spark_regexp_extract",
+            RegexFn::ExtractAll => "spark_regexp_extract_all",
+            RegexFn::Substr => "spark_regexp_substr",
+            RegexFn::Instr => "spark_regexp_instr",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(match self.kind {
+            RegexFn::Split | RegexFn::ExtractAll => string_list(),
+            RegexFn::Extract | RegexFn::Substr => DataType::Utf8,
+            RegexFn::Instr => DataType::Int32,
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = args.number_rows;
+        let arrays = args.args.iter().map(|a| a.to_array(n)).collect::<Result<Vec<_>>>()?;
+        let strings = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
+        let strings = strings.as_string::<i32>();
+        let Some(patterns) = arrays.get(1) else {
+            return exec_err!("{} needs a pattern", self.name());
+        };
+        let patterns = datafusion::arrow::compute::cast(patterns, &DataType::Utf8)?;
+        let patterns = patterns.as_string::<i32>();
+        let third: Option<ArrayRef> = match arrays.get(2) {
+            Some(a) => Some(datafusion::arrow::compute::cast(a, &DataType::Int64)?),
+            None => None,
+        };
+        let third = third.as_ref().map(|a| a.as_primitive::<datafusion::arrow::datatypes::Int64Type>());
+        let mut cached: Option<(String, Regex)> = None;
+        let mut list = ListBuilder::new(StringBuilder::new());
+        let mut text = StringBuilder::new();
+        let mut ints: Vec<Option<i32>> = Vec::new();
+        for i in 0..n {
+            let null = strings.is_null(i) || patterns.is_null(i) || third.is_some_and(|t| t.is_null(i));
+            if null {
+                match self.kind {
+                    RegexFn::Split | RegexFn::ExtractAll => list.append_null(),
+                    RegexFn::Extract | RegexFn::Substr => text.append_null(),
+                    RegexFn::Instr => ints.push(None),
+                }
+                continue;
+            }
+            let p = patterns.value(i);
+            if cached.as_ref().is_none_or(|(cp, _)| cp != p) {
+                cached = Some((p.to_string(), compile(p)?));
+            }
+            let Some((_, re)) = cached.as_ref() else { continue };
+            let s = strings.value(i);
+            let arg = third.map(|t| t.value(i));
+            match self.kind {
+                RegexFn::Split => {
+                    for piece in java_split(re, s, arg.unwrap_or(-1)) {
+                        list.values().append_value(piece);
+                    }
+                    list.append(true);
+                }
+                RegexFn::Extract | RegexFn::ExtractAll => {
+                    let group = arg.unwrap_or(1);
+                    let count = re.captures_len();
+                    if group < 0 || group as usize >= count {
+                        return Err(group_error(group, count));
+                    }
+                    if self.kind == RegexFn::Extract {
+                        match re.captures(s) {
+                            Some(c) => text.append_value(c.get(group as usize).map(|m| m.as_str()).unwrap_or("")),
+                            None => text.append_value(""),
+                        }
+                    } else {
+                        for c in re.captures_iter(s) {
+                            list.values().append_value(c.get(group as usize).map(|m| m.as_str()).unwrap_or(""));
+                        }
+                        list.append(true);
+                    }
+                }
+                RegexFn::Substr => match re.find(s) {
+                    Some(m) => text.append_value(m.as_str()),
+                    None => text.append_null(),
+                },
+                RegexFn::Instr => {
+                    let pos = re.find(s).map(|m| s[..m.start()].chars().count() as i32 + 1).unwrap_or(0);
+                    ints.push(Some(pos));
+                }
+            }
+        }
+        let out: ArrayRef = match self.kind {
+            RegexFn::Split | RegexFn::ExtractAll => Arc::new(list.finish()),
+            RegexFn::Extract | RegexFn::Substr => Arc::new(text.finish()),
+            RegexFn::Instr => Arc::new(Int32Array::from(ints)),
+        };
+        if args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_))) {
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
+        }
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_java() -> Result<()> {
+        let re = compile("[ABC]")?;
+        assert_eq!(java_split(&re, "oneAtwoBthreeC", -1), vec!["one", "two", "three", ""]);
+        assert_eq!(java_split(&re, "oneAtwoBthreeC", 2), vec!["one", "twoBthreeC"]);
+        assert_eq!(java_split(&re, "oneAtwoBthreeC", 0), vec!["one", "two", "three"]);
+        let empty = compile("")?;
+        assert_eq!(java_split(&empty, "abc", -1), vec!["a", "b", "c"]);
+        Ok(())
+    }
+}

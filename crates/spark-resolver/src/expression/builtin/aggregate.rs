@@ -1,0 +1,170 @@
+//! Aggregate functions that are compositions of DataFusion's: `count_if`,
+//! `max_by`/`min_by`, `skewness`/`kurtosis` from moments, `try_avg`,
+//! `percentile`, `listagg`.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+
+use super::{Arity, Builtin, Built, Call, In, Table, cast};
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult};
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+fn count_if(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let one_if = DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(lit(1i32)))], None));
+    Ok(Built::new(agg::count(one_if)).nullable(false))
+}
+
+/// `max_by(x, y)`: the `x` of the row with the largest `y`.
+fn by(c: &Call<'_>, largest: bool) -> ResolveResult<Built> {
+    if c.args.len() > 2 {
+        return Err(ResolveError::unsupported(format!("{} with a count", c.name)));
+    }
+    let udaf = datafusion::functions_aggregate::first_last::first_value_udaf();
+    let not_null = DfExpr::IsNotNull(Box::new(c.arg(1)?));
+    let order = Sort::new(c.arg(1)?, !largest, false);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, Some(Box::new(not_null)), vec![order], None));
+    Ok(Built::new(e).nullable(true))
+}
+
+fn f64_sum(x: &DfExpr, power: i32) -> DfExpr {
+    let x = cast(x.clone(), ArrowType::Float64);
+    let mut p = x.clone();
+    for _ in 1..power {
+        p = binary_expr(p, Operator::Multiply, x.clone());
+    }
+    agg::sum(p)
+}
+
+/// Central moments from raw power sums.
+fn moments(x: &DfExpr) -> (DfExpr, DfExpr, DfExpr, DfExpr, DfExpr) {
+    let n = cast(agg::count(x.clone()), ArrowType::Float64);
+    let (s1, s2, s3, s4) = (f64_sum(x, 1), f64_sum(x, 2), f64_sum(x, 3), f64_sum(x, 4));
+    let mean = binary_expr(s1.clone(), Operator::Divide, n.clone());
+    let mul = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Multiply, b);
+    let sub = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Minus, b);
+    let add = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Plus, b);
+    let m2 = sub(s2.clone(), mul(s1.clone(), mean.clone()));
+    let m3 = add(sub(s3.clone(), mul(lit(3.0), mul(mean.clone(), s2.clone()))), mul(lit(2.0), mul(n.clone(), mul(mean.clone(), mul(mean.clone(), mean.clone())))));
+    let mean2 = mul(mean.clone(), mean.clone());
+    let m4 = sub(
+        add(sub(s4, mul(lit(4.0), mul(mean.clone(), s3))), mul(lit(6.0), mul(mean2.clone(), s2))),
+        mul(lit(3.0), mul(n.clone(), mul(mean2.clone(), mean2))),
+    );
+    (n, m2, m3, m4, mean)
+}
+
+fn null_when_empty(n: DfExpr, m2: DfExpr, value: DfExpr) -> DfExpr {
+    DfExpr::Case(Case::new(
+        None,
+        vec![
+            (Box::new(binary_expr(n, Operator::Eq, lit(0.0))), Box::new(lit(datafusion::common::ScalarValue::Float64(None)))),
+            (Box::new(binary_expr(m2, Operator::Eq, lit(0.0))), Box::new(lit(datafusion::common::ScalarValue::Float64(None)))),
+        ],
+        Some(Box::new(value)),
+    ))
+}
+
+fn skewness(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (n, m2, m3, _, _) = moments(&c.arg(0)?);
+    let pow15 = datafusion::functions::math::expr_fn::power(m2.clone(), lit(1.5));
+    let v = binary_expr(binary_expr(datafusion::functions::math::expr_fn::sqrt(n.clone()), Operator::Multiply, m3), Operator::Divide, pow15);
+    Ok(Built::new(null_when_empty(n, m2, v)).nullable(true))
+}
+
+fn kurtosis(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (n, m2, _, m4, _) = moments(&c.arg(0)?);
+    let v = binary_expr(
+        binary_expr(binary_expr(n.clone(), Operator::Multiply, m4), Operator::Divide, binary_expr(m2.clone(), Operator::Multiply, m2.clone())),
+        Operator::Minus,
+        lit(3.0),
+    );
+    Ok(Built::new(null_when_empty(n, m2, v)).nullable(true))
+}
+
+fn try_avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    let x = if c.types[0].is_integer() || c.types[0].is_floating() { cast(x, ArrowType::Float64) } else { x };
+    Ok(Built::new(agg::avg(x)).nullable(true))
+}
+
+fn listagg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let delim = c.args.get(1).cloned().unwrap_or(lit(""));
+    let shown = c.names.get(1).cloned().unwrap_or_else(|| "NULL".into());
+    let udaf = datafusion::functions_aggregate::string_agg::string_agg_udaf();
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![cast(c.arg(0)?, ArrowType::Utf8), delim], false, None, vec![], None));
+    Ok(Built::new(e).named(format!("{}({}, {shown})", c.name, c.names[0])).nullable(true))
+}
+
+/// `first(x[, ignoreNulls])`, `last`, `any_value`: named without the flag.
+fn first_last(c: &Call<'_>, first: bool) -> ResolveResult<Built> {
+    let ignore_nulls = match c.args.get(1) {
+        None => false,
+        Some(DfExpr::Literal(datafusion::common::ScalarValue::Boolean(Some(b)), _)) => *b,
+        Some(_) => return Err(ResolveError::unsupported(format!("{} with a non-constant ignoreNulls", c.name))),
+    };
+    let udaf = if first {
+        datafusion::functions_aggregate::first_last::first_value_udaf()
+    } else {
+        datafusion::functions_aggregate::first_last::last_value_udaf()
+    };
+    let mut f = AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None);
+    if ignore_nulls {
+        f.params.null_treatment = Some(datafusion::logical_expr::expr::NullTreatment::IgnoreNulls);
+    }
+    Ok(Built::new(DfExpr::AggregateFunction(f)).named(format!("{}({})", c.name, c.names[0])).nullable(true))
+}
+
+/// `avg`: of a decimal(p, s), the sum over the count rounded HALF_UP to
+/// decimal(p + 4, s + 4) as Spark computes it (DataFusion truncates).
+fn avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::decimal::{DecimalOp, SparkDecimalArith};
+    let x = c.arg(0)?;
+    let e = match &c.types[0] {
+        ArrowType::Decimal128(p, s) => {
+            let sum_type = ((*p + 10).min(38), *s);
+            let out = ((*p + 4).min(38), (*s + 4).min(38));
+            let count = cast(agg::count(x.clone()), ArrowType::Decimal128(20, 0));
+            let f = SparkDecimalArith::udf(DecimalOp::Divide, false, out);
+            super::call_udf(f, vec![cast(agg::sum(x), ArrowType::Decimal128(sum_type.0, sum_type.1)), count])
+        }
+        t if t.is_null() => agg::avg(cast(x, ArrowType::Float64)),
+        _ => agg::avg(x),
+    };
+    Ok(Built::new(e).nullable(true))
+}
+
+fn sum(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    // The sum of an untyped NULL column is a DOUBLE NULL, as in Spark.
+    let x = if c.types[0].is_null() { cast(x, ArrowType::Float64) } else { x };
+    Ok(Built::new(agg::sum(x)).nullable(true))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("first", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, true))),
+        ("first_value", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, true))),
+        ("any_value", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, true))),
+        ("last", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, false))),
+        ("last_value", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, false))),
+        ("sum", f(Exactly(1), &[Any], sum)),
+        ("avg", f(Exactly(1), &[Any], avg)),
+        ("mean", f(Exactly(1), &[Any], avg)),
+        ("count_if", f(Exactly(1), &[Boolean], count_if)),
+        ("max_by", f(Range(2, 3), &[Any, Any, Int], |_, c| by(c, true))),
+        ("min_by", f(Range(2, 3), &[Any, Any, Int], |_, c| by(c, false))),
+        ("skewness", f(Exactly(1), &[Double], skewness)),
+        ("kurtosis", f(Exactly(1), &[Double], kurtosis)),
+        ("try_avg", f(Exactly(1), &[Any], try_avg)),
+        ("listagg", f(Range(1, 2), &[Any, String], listagg)),
+        ("string_agg", f(Range(1, 2), &[Any, String], listagg)),
+    ]
+}

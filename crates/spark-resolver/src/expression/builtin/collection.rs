@@ -1,0 +1,158 @@
+//! Array and map functions whose Spark forms differ from DataFusion's in
+//! argument order, indexing or arguments: `map(k1, v1, ...)`, `element_at`,
+//! `get`, `sort_array`, `sequence`, `array_prepend`, `concat`/`reverse` of
+//! arrays, `map_contains_key`.
+
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field};
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::Case;
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf};
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult};
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+fn df(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
+    Ok(call_udf(registry_udf(name)?, args))
+}
+
+fn is_list(t: &ArrowType) -> bool {
+    matches!(t, ArrowType::List(_) | ArrowType::LargeList(_) | ArrowType::FixedSizeList(..))
+}
+
+/// `map(k1, v1, k2, v2, ...)`.
+fn map(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if c.args.len() % 2 != 0 {
+        return Err(super::super::function::wrong_args("map", c.args.len(), "2n (n > 0)"));
+    }
+    let keys: Vec<DfExpr> = c.args.iter().step_by(2).cloned().collect();
+    let values: Vec<DfExpr> = c.args.iter().skip(1).step_by(2).cloned().collect();
+    let keys = unify(r, c, keys, 0)?;
+    let values = unify(r, c, values, 1)?;
+    Ok(Built::new(df("map", vec![df("make_array", keys)?, df("make_array", values)?])?).nullable(false))
+}
+
+/// Casts every other argument (from `start`) to their common type.
+fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> ResolveResult<Vec<DfExpr>> {
+    let types: Vec<&ArrowType> = c.types.iter().skip(start).step_by(2).collect();
+    let mut target: Option<ArrowType> = None;
+    for t in &types {
+        target = Some(match target {
+            None => (*t).clone(),
+            Some(cur) if cur.is_null() => (*t).clone(),
+            Some(cur) if &&cur == t || t.is_null() => cur,
+            Some(cur) => super::super::function::wider_type(&cur, t).unwrap_or(cur),
+        });
+    }
+    let Some(target) = target else { return Ok(exprs) };
+    Ok(exprs
+        .into_iter()
+        .zip(types)
+        .map(|(e, t)| if *t == target { e } else { r.spark_cast(e, t, &target) })
+        .collect())
+}
+
+/// `element_at(array, i)` (1-based, negative from the end) or `element_at(map, key)`.
+fn element_at(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
+    let (x, i) = (c.arg(0)?, c.arg(1)?);
+    let e = match &c.types[0] {
+        t if is_list(t) => {
+            let _ = try_;
+            df("array_element", vec![x, cast(i, ArrowType::Int64)])?
+        }
+        ArrowType::Map(..) => df("array_element", vec![df("map_extract", vec![x, i])?, lit(1i64)])?,
+        other => return Err(super::type_mismatch(c.name, 0, &c.names[0], other, In::Any)),
+    };
+    Ok(Built::new(e).nullable(true))
+}
+
+/// `get(array, i)`: 0-based; NULL outside the array.
+fn get(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (x, i) = (c.arg(0)?, cast(c.arg(1)?, ArrowType::Int64));
+    let inside = binary_expr(i.clone(), Operator::GtEq, lit(0i64));
+    let element = df("array_element", vec![x, binary_expr(i, Operator::Plus, lit(1i64))])?;
+    let e = DfExpr::Case(Case::new(None, vec![(Box::new(inside), Box::new(element))], None));
+    Ok(Built::new(e).nullable(true))
+}
+
+fn sort_array(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let ascending = match c.args.get(1) {
+        None => true,
+        Some(DfExpr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
+        Some(_) => return Err(ResolveError::unsupported("sort_array with a sort direction that is not a constant")),
+    };
+    let (dir, nulls) = if ascending { ("ASC", "NULLS FIRST") } else { ("DESC", "NULLS LAST") };
+    let e = df("array_sort", vec![c.arg(0)?, lit(dir), lit(nulls)])?;
+    let shown = c.names.get(1).cloned().unwrap_or_else(|| "true".into());
+    Ok(Built::new(e).named(format!("sort_array({}, {shown})", c.names[0])))
+}
+
+fn sequence(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (start, stop) = (&c.types[0], &c.types[1]);
+    if !(start.is_integer() && stop.is_integer()) {
+        return Err(ResolveError::unsupported("sequence of dates or timestamps"));
+    }
+    let wide = |t: &ArrowType| matches!(t, ArrowType::Int64);
+    let out = if wide(start) || wide(stop) || c.types.get(2).is_some_and(wide) { ArrowType::Int64 } else { ArrowType::Int32 };
+    let (a, b) = (cast(c.arg(0)?, ArrowType::Int64), cast(c.arg(1)?, ArrowType::Int64));
+    let step = match c.args.get(2) {
+        Some(s) => cast(s.clone(), ArrowType::Int64),
+        // Counting down when the stop is below the start.
+        None => DfExpr::Case(Case::new(None, vec![(Box::new(binary_expr(b.clone(), Operator::Lt, a.clone())), Box::new(lit(-1i64)))], Some(Box::new(lit(1i64))))),
+    };
+    let series = df("generate_series", vec![a, b, step])?;
+    let e = if out == ArrowType::Int64 { series } else { cast(series, ArrowType::List(std::sync::Arc::new(Field::new("element", out, true)))) };
+    Ok(Built::new(e))
+}
+
+fn concat(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if c.types.iter().any(is_list) {
+        return Ok(Built::new(df("array_concat", c.args.clone())?));
+    }
+    Ok(Built::new(df("concat", c.args.clone())?))
+}
+
+fn reverse(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if is_list(&c.types[0]) {
+        return Ok(Built::new(df("array_reverse", c.args.clone())?));
+    }
+    Ok(Built::new(df("reverse", c.args.clone())?))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("map", f(AtLeast(0), &[Any], map)),
+        ("element_at", f(Exactly(2), &[Any, Any], |r, c| element_at(r, c, false))),
+        ("try_element_at", f(Exactly(2), &[Any, Any], |r, c| element_at(r, c, true))),
+        ("get", f(Exactly(2), &[Any, Int], get)),
+        ("sort_array", f(Range(1, 2), &[Any, Boolean], sort_array)),
+        ("array_size", f(Exactly(1), &[Any], |_, c| Ok(Built::new(cast(df("cardinality", c.args.clone())?, ArrowType::Int32))))),
+        ("sequence", f(Range(2, 3), &[Any, Any, Any], sequence)),
+        ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?)))),
+        ("concat", f(AtLeast(0), &[Any], concat)),
+        ("reverse", f(Exactly(1), &[Any], reverse)),
+        ("map_contains_key", f(Exactly(2), &[Any, Any], |_, c| {
+            let keys = df("map_keys", vec![c.arg(0)?])?;
+            Ok(Built::new(df("array_has", vec![keys, c.arg(1)?])?))
+        })),
+        ("array_agg", f(Exactly(1), &[Any], |_, c| {
+            let e = df_agg("array_agg", c.args.clone())?;
+            Ok(Built::new(e).named(format!("collect_list({})", c.names[0])))
+        })),
+    ]
+}
+
+fn df_agg(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
+    match spark_functions::FunctionRegistry::global().get(name) {
+        Some(spark_functions::FunctionKind::Aggregate(f)) => Ok(DfExpr::AggregateFunction(
+            datafusion::logical_expr::expr::AggregateFunction::new_udf(f.clone(), args, false, None, vec![], None),
+        )),
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}

@@ -1,0 +1,276 @@
+//! Date and time functions: field extraction, epoch conversions, the
+//! current date and time, and Spark's implicit string → date casts.
+
+use datafusion::arrow::datatypes::{DataType as ArrowType, TimeUnit};
+use datafusion::common::ScalarValue;
+use datafusion::functions::datetime::expr_fn as df;
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+
+use spark_functions::time_zone::{Direction, SparkZoneShift};
+use spark_functions::datetime_format::{ParseTarget, SparkDateFormat, SparkParseDatetime};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast};
+use crate::ResolveResult;
+use crate::resolver::Resolver;
+
+const MICROS_PER_SECOND: i64 = 1_000_000;
+const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+/// `date_part(part, x)` as Spark's INT.
+fn part(c: &Call<'_>, p: &str) -> ResolveResult<DfExpr> {
+    Ok(cast(df::date_part(lit(p), c.arg(0)?), ArrowType::Int32))
+}
+
+/// Calls the registry's implementation of the same name on the cast arguments.
+fn delegate(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(registry_udf(c.name)?, c.args.clone())))
+}
+
+/// Like `delegate`, printed as `shown(...)`.
+fn delegate_as(c: &Call<'_>, target: &str, shown: &str) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(registry_udf(target)?, c.args.clone())).named(format!("{shown}({})", c.names.join(", "))))
+}
+
+fn micros_to_timestamp(r: &Resolver<'_>, micros: DfExpr) -> DfExpr {
+    cast(cast(micros, ArrowType::Int64), r.session_timestamp())
+}
+
+fn timestamp_seconds(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    let micros = match &c.types[0] {
+        t if t.is_integer() => binary_expr(cast(x, ArrowType::Int64), Operator::Multiply, lit(MICROS_PER_SECOND)),
+        ArrowType::Decimal128(..) => {
+            let scaled = binary_expr(cast(x, ArrowType::Float64), Operator::Multiply, lit(MICROS_PER_SECOND as f64));
+            datafusion::functions::math::expr_fn::round(vec![scaled])
+        }
+        _ => binary_expr(cast(x, ArrowType::Float64), Operator::Multiply, lit(MICROS_PER_SECOND as f64)),
+    };
+    Ok(Built::new(micros_to_timestamp(r, micros)))
+}
+
+fn timestamp_scaled(r: &Resolver<'_>, c: &Call<'_>, per_unit: i64) -> ResolveResult<Built> {
+    Ok(Built::new(micros_to_timestamp(r, binary_expr(c.arg(0)?, Operator::Multiply, lit(per_unit)))))
+}
+
+/// The wall-clock microseconds of `make_timestamp(y, m, d, h, mi, s)`.
+fn wall_micros(c: &Call<'_>) -> ResolveResult<DfExpr> {
+    let date = df::make_date(c.arg(0)?, c.arg(1)?, c.arg(2)?);
+    let days = cast(cast(date, ArrowType::Int32), ArrowType::Int64);
+    let at = |e: DfExpr, unit: i64| binary_expr(cast(e, ArrowType::Int64), Operator::Multiply, lit(unit));
+    let seconds = c.arg(5)?;
+    let second_micros = cast(
+        datafusion::functions::math::expr_fn::round(vec![binary_expr(
+            cast(seconds, ArrowType::Float64),
+            Operator::Multiply,
+            lit(MICROS_PER_SECOND as f64),
+        )]),
+        ArrowType::Int64,
+    );
+    Ok(binary_expr(
+        binary_expr(binary_expr(at(days, 1), Operator::Multiply, lit(MICROS_PER_DAY)), Operator::Plus, at(c.arg(3)?, 3_600 * MICROS_PER_SECOND)),
+        Operator::Plus,
+        binary_expr(at(c.arg(4)?, 60 * MICROS_PER_SECOND), Operator::Plus, second_micros),
+    ))
+}
+
+fn make_timestamp(r: &Resolver<'_>, c: &Call<'_>, ntz: bool) -> ResolveResult<Built> {
+    if c.args.len() < 6 {
+        return Err(crate::ResolveError::unsupported(format!("{} of a DATE and a TIME", c.name)));
+    }
+    let wall = cast(wall_micros(c)?, ArrowType::Timestamp(TimeUnit::Microsecond, None));
+    if ntz {
+        return Ok(Built::new(wall));
+    }
+    let zone = match c.args.get(6) {
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(tz)), _)) => tz.clone(),
+        Some(_) => return Err(crate::ResolveError::unsupported("make_timestamp with a time zone that is not a literal")),
+        None => r.config.time_zone.clone(),
+    };
+    let f = SparkZoneShift::udf(Direction::WallToInstant, &zone, &r.config.time_zone);
+    Ok(Built::new(call_udf(f, vec![wall])))
+}
+
+/// `convert_timezone([source,] target, ts_ntz)`.
+fn convert_timezone(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (source, source_name, target, target_name, ts) = match c.args.len() {
+        2 => (lit(r.config.time_zone.clone()), "current_timezone()".to_string(), c.arg(0)?, c.names[0].clone(), c.arg(1)?),
+        _ => (c.arg(0)?, c.names[0].clone(), c.arg(1)?, c.names[1].clone(), c.arg(2)?),
+    };
+    let literal = |e: &DfExpr| match e {
+        DfExpr::Literal(ScalarValue::Utf8(Some(tz)), _) => Some(tz.clone()),
+        _ => None,
+    };
+    let (Some(source), Some(target)) = (literal(&source), literal(&target)) else {
+        return Err(crate::ResolveError::unsupported("convert_timezone with time zones that are not literals"));
+    };
+    let ntz = ArrowType::Timestamp(TimeUnit::Microsecond, None);
+    let wall = if matches!(c.types.last(), Some(ArrowType::Timestamp(_, None))) { ts } else { cast(ts, ntz) };
+    let instant = call_udf(SparkZoneShift::udf(Direction::WallToInstant, &source, "UTC"), vec![wall]);
+    let there = call_udf(SparkZoneShift::udf(Direction::InstantToWall, &target, ""), vec![instant]);
+    let name = format!("convert_timezone({source_name}, {target_name}, {})", c.names.last().cloned().unwrap_or_default());
+    Ok(Built::new(there).named(name))
+}
+
+/// `from_utc_timestamp(ts, tz)`: the wall time in `tz` of the instant read
+/// as UTC; `to_utc_timestamp` the reverse. Both give session-zone timestamps.
+fn zone_shift(r: &Resolver<'_>, c: &Call<'_>, from_utc: bool) -> ResolveResult<Built> {
+    let Some(DfExpr::Literal(ScalarValue::Utf8(Some(zone)), _)) = c.args.get(1) else {
+        return Err(crate::ResolveError::unsupported(format!("{} with a time zone that is not a constant", c.name)));
+    };
+    let session = r.config.time_zone.clone();
+    // The session wall time of the input, read as if it were UTC.
+    let wall = call_udf(SparkZoneShift::udf(Direction::InstantToWall, &session, ""), vec![c.arg(0)?]);
+    let shifted = if from_utc {
+        let instant = call_udf(SparkZoneShift::udf(Direction::WallToInstant, "UTC", "UTC"), vec![wall]);
+        call_udf(SparkZoneShift::udf(Direction::InstantToWall, zone, ""), vec![instant])
+    } else {
+        let instant = call_udf(SparkZoneShift::udf(Direction::WallToInstant, zone, "UTC"), vec![wall]);
+        call_udf(SparkZoneShift::udf(Direction::InstantToWall, "UTC", ""), vec![instant])
+    };
+    Ok(Built::new(call_udf(SparkZoneShift::udf(Direction::WallToInstant, &session, &session), vec![shifted])))
+}
+
+/// The pattern argument, or Spark's default when absent.
+fn pattern_arg(c: &Call<'_>, i: usize, default: &str) -> (DfExpr, String) {
+    match c.args.get(i) {
+        Some(p) => (p.clone(), c.names[i].clone()),
+        None => (lit(default), default.to_string()),
+    }
+}
+
+fn parse(r: &Resolver<'_>, c: &Call<'_>, target: ParseTarget, try_: bool) -> ResolveResult<Built> {
+    let fail = r.config.ansi && !try_;
+    let value = c.arg(0)?;
+    let t = &c.types[0];
+    let expr = if c.args.len() == 1 || !super::is_string(t) {
+        // Without a pattern Spark casts; so does a non-string input.
+        let to = match target {
+            ParseTarget::Timestamp => r.session_timestamp(),
+            ParseTarget::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+            ParseTarget::Date => ArrowType::Date32,
+            ParseTarget::UnixSeconds => r.session_timestamp(),
+        };
+        let via = if target == ParseTarget::Date && super::is_string(t) {
+            // Spark's string → date cast takes a trailing time of day.
+            let ntz = ArrowType::Timestamp(TimeUnit::Microsecond, None);
+            if fail { cast(value, ntz) } else { try_cast(value, ntz) }
+        } else {
+            value
+        };
+        let e = if fail { cast(via, to) } else { try_cast(via, to) };
+        if target == ParseTarget::UnixSeconds {
+            let micros = cast(e, ArrowType::Int64);
+            datafusion::functions::math::expr_fn::floor(binary_expr(micros, Operator::Divide, lit(MICROS_PER_SECOND)))
+        } else {
+            e
+        }
+    } else {
+        let f = SparkParseDatetime::udf(target, &r.config.time_zone, fail);
+        call_udf(f, vec![value, c.arg(1)?])
+    };
+    Ok(Built::new(expr).nullable(true))
+}
+
+fn unix_timestamp(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (value, value_name, t) = match c.args.first() {
+        Some(v) => (v.clone(), c.names[0].clone(), c.types[0].clone()),
+        None => (df::now(), "current_timestamp()".to_string(), r.session_timestamp()),
+    };
+    let (pattern, pattern_name) = pattern_arg(c, 1, "yyyy-MM-dd HH:mm:ss");
+    let fail = r.config.ansi;
+    let expr = if super::is_string(&t) {
+        call_udf(SparkParseDatetime::udf(ParseTarget::UnixSeconds, &r.config.time_zone, fail), vec![value, pattern])
+    } else {
+        let ts = cast(value, r.session_timestamp());
+        let micros = cast(ts, ArrowType::Int64);
+        cast(
+            datafusion::functions::math::expr_fn::floor(binary_expr(cast(micros, ArrowType::Float64), Operator::Divide, lit(MICROS_PER_SECOND as f64))),
+            ArrowType::Int64,
+        )
+    };
+    Ok(Built::new(expr).named(format!("{}({value_name}, {pattern_name})", c.name)).nullable(true))
+}
+
+fn from_unixtime(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (pattern, pattern_name) = pattern_arg(c, 1, "yyyy-MM-dd HH:mm:ss");
+    let micros = binary_expr(cast(c.arg(0)?, ArrowType::Int64), Operator::Multiply, lit(MICROS_PER_SECOND));
+    let ts = micros_to_timestamp(r, micros);
+    let e = call_udf(SparkDateFormat::udf(), vec![ts, pattern]);
+    Ok(Built::new(e).named(format!("from_unixtime({}, {pattern_name})", c.names[0])))
+}
+
+fn date_format(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(SparkDateFormat::udf(), vec![c.arg(0)?, c.arg(1)?])))
+}
+
+fn datediff(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let days = |e: DfExpr| cast(e, ArrowType::Int32);
+    Ok(Built::new(binary_expr(days(c.arg(0)?), Operator::Minus, days(c.arg(1)?))))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("year", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "year")?)))),
+        ("quarter", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "quarter")?)))),
+        ("month", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "month")?)))),
+        ("day", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "day")?)))),
+        ("dayofmonth", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "day")?)))),
+        ("dayofyear", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "doy")?)))),
+        ("weekofyear", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "week")?)))),
+        ("dayofweek", f(Exactly(1), &[Date], |_, c| Ok(Built::new(binary_expr(part(c, "dow")?, Operator::Plus, lit(1i32)))))),
+        ("weekday", f(Exactly(1), &[Date], delegate)),
+        ("dayname", f(Exactly(1), &[Date], |_, c| Ok(Built::new(df::to_char(c.arg(0)?, lit("%a")))))),
+        ("monthname", f(Exactly(1), &[Date], delegate)),
+        ("hour", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "hour")?)))),
+        ("minute", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "minute")?)))),
+        ("second", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "second")?)))),
+        ("last_day", f(Exactly(1), &[Date], delegate)),
+        ("next_day", f(Exactly(2), &[Date, String], |_, c| delegate_as(c, "next_day", "next_day").map(|b| b.nullable(true)))),
+        ("add_months", f(Exactly(2), &[Date, Int], delegate)),
+        ("date_add", f(Exactly(2), &[Date, Int], delegate)),
+        ("dateadd", f(Exactly(2), &[Date, Int], |_, c| delegate_as(c, "date_add", "date_add"))),
+        ("date_sub", f(Exactly(2), &[Date, Int], delegate)),
+        ("current_date", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
+        ("curdate", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
+        ("current_timezone", f(Exactly(0), &[], |r, _| Ok(Built::new(lit(r.config.time_zone.clone())).named("current_timezone()")))),
+        ("localtimestamp", f(Exactly(0), &[], |r, _| {
+            let wall = call_udf(SparkZoneShift::udf(Direction::InstantToWall, &r.config.time_zone, ""), vec![df::now()]);
+            Ok(Built::new(wall).named("localtimestamp()"))
+        })),
+        ("date_from_unix_date", f(Exactly(1), &[Int], |_, c| Ok(Built::new(cast(c.arg(0)?, ArrowType::Date32))))),
+        ("unix_date", f(Exactly(1), &[Date], |_, c| Ok(Built::new(cast(c.arg(0)?, ArrowType::Int32))))),
+        ("unix_seconds", f(Exactly(1), &[Timestamp], delegate)),
+        ("unix_millis", f(Exactly(1), &[Timestamp], delegate)),
+        ("unix_micros", f(Exactly(1), &[Timestamp], delegate)),
+        ("timestamp_seconds", f(Exactly(1), &[Any], timestamp_seconds)),
+        ("timestamp_millis", f(Exactly(1), &[Long], |r, c| timestamp_scaled(r, c, 1_000))),
+        ("timestamp_micros", f(Exactly(1), &[Long], |r, c| timestamp_scaled(r, c, 1))),
+        ("make_timestamp", f(Range(1, 7), &[Int, Int, Int, Int, Int, Any, String], |r, c| make_timestamp(r, c, false))),
+        ("make_timestamp_ltz", f(Range(6, 7), &[Int, Int, Int, Int, Int, Any, String], |r, c| make_timestamp(r, c, false))),
+        ("make_timestamp_ntz", f(Range(1, 6), &[Int, Int, Int, Int, Int, Any], |r, c| make_timestamp(r, c, true))),
+        ("now", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("now()").nullable(false)))),
+        ("current_timestamp", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("current_timestamp()").nullable(false)))),
+        ("date_trunc", f(Exactly(2), &[String, Timestamp], delegate)),
+        ("from_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, true))),
+        ("to_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, false))),
+        ("date_format", f(Exactly(2), &[AnyTimestamp, String], date_format)),
+        ("to_timestamp", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),
+        ("to_timestamp_ltz", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),
+        ("try_to_timestamp", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, true))),
+        ("to_timestamp_ntz", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::TimestampNtz, false))),
+        ("to_date", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Date, false))),
+        ("try_to_date", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Date, true))),
+        ("unix_timestamp", f(Range(0, 2), &[Any, String], unix_timestamp)),
+        ("to_unix_timestamp", f(Range(1, 2), &[Any, String], unix_timestamp)),
+        ("from_unixtime", f(Range(1, 2), &[Long, String], from_unixtime)),
+        ("datediff", f(Exactly(2), &[Date, Date], datediff)),
+        ("date_diff", f(Exactly(2), &[Date, Date], datediff)),
+        ("convert_timezone", f(Range(2, 3), &[String, Any, Any], convert_timezone)),
+    ]
+}

@@ -1,0 +1,196 @@
+//! Math functions: rounding with Spark's result types, `try_` arithmetic,
+//! constants, random numbers.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::functions::math::expr_fn as m;
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+use spark_functions::arithmetic::{IntOp, SparkIntArith};
+use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf};
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult};
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+/// The constant scale argument of round/ceil/floor (0 when absent).
+fn scale_arg(c: &Call<'_>) -> ResolveResult<i32> {
+    match c.args.get(1) {
+        None => Ok(0),
+        Some(DfExpr::Literal(v, _)) => match v.cast_to(&ArrowType::Int32) {
+            Ok(ScalarValue::Int32(Some(s))) => Ok(s),
+            _ => Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                "42K09",
+                format!("Cannot resolve \"{}\" due to data type mismatch: the input scale should be a foldable \"INT\" expression.", c.default_name()),
+                &[],
+            )),
+        },
+        Some(_) => Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: the input scale should be a foldable \"INT\" expression.", c.default_name()),
+            &[],
+        )),
+    }
+}
+
+fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
+    let scale = scale_arg(c)?;
+    let x = c.arg(0)?;
+    let t = &c.types[0];
+    let floor_like = matches!(mode, RoundMode::Ceil | RoundMode::Floor);
+    let expr = match t {
+        ArrowType::Decimal128(p, s) => {
+            let (p2, s2) = if floor_like && c.args.len() == 1 { rounded_decimal_type(*p, *s, 0) } else { rounded_decimal_type(*p, *s, scale) };
+            call_udf(SparkRound::udf(mode, scale, ArrowType::Decimal128(p2, s2)), vec![x])
+        }
+        t if t.is_integer() => {
+            if floor_like && c.args.len() == 1 {
+                cast(x, ArrowType::Int64)
+            } else if scale >= 0 {
+                x
+            } else {
+                let as_decimal = cast(x, ArrowType::Decimal128(20, 0));
+                let r = call_udf(SparkRound::udf(mode, scale, ArrowType::Decimal128(38, 0)), vec![as_decimal]);
+                cast(r, t.clone())
+            }
+        }
+        ArrowType::Float32 | ArrowType::Float64 | ArrowType::Null | ArrowType::Utf8 => {
+            let x = cast(x, ArrowType::Float64);
+            if floor_like && c.args.len() == 1 {
+                cast(call_udf(SparkRound::udf(mode, 0, ArrowType::Float64), vec![x]), ArrowType::Int64)
+            } else if floor_like {
+                // Spark's ceil/floor of a double to a scale is a decimal(30, 15)-like
+                // type; the double result is what DataFusion can give.
+                call_udf(SparkRound::udf(mode, scale, ArrowType::Float64), vec![x])
+            } else {
+                let r = call_udf(SparkRound::udf(mode, scale, ArrowType::Float64), vec![x]);
+                if matches!(t, ArrowType::Float32) { cast(r, ArrowType::Float32) } else { r }
+            }
+        }
+        other => {
+            return Err(super::type_mismatch(c.name, 0, &c.names[0], other, In::Double));
+        }
+    };
+    // Spark names round/bround with their scale, `round(x, 0)`.
+    let name = if matches!(mode, RoundMode::HalfUp | RoundMode::HalfEven) && c.args.len() == 1 {
+        format!("{}({}, 0)", c.name, c.names[0])
+    } else if matches!(c.name, "ceil" | "floor") && c.args.len() == 1 {
+        format!("{}({})", c.name.to_uppercase(), c.names[0])
+    } else {
+        c.default_name()
+    };
+    Ok(Built::new(expr).named(name))
+}
+
+/// `try_add` and friends: NULL instead of an overflow or a zero divisor.
+fn try_arith(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
+    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    let (lt, rtt) = (&c.types[0], &c.types[1]);
+    if lt.is_integer() && rtt.is_integer() {
+        let wide = if matches!(lt, ArrowType::Int64) || matches!(rtt, ArrowType::Int64) { ArrowType::Int64 } else { ArrowType::Int32 };
+        let wide = if matches!(op, IntOp::Remainder | IntOp::Div) || lt != rtt || !matches!(lt, ArrowType::Int8 | ArrowType::Int16) { wide } else { lt.clone() };
+        let e = call_udf(SparkIntArith::udf(op, false), vec![cast(l, wide.clone()), cast(rt, wide)]);
+        return Ok(Built::new(e).nullable(true));
+    }
+    if matches!(lt, ArrowType::Date32) && rtt.is_integer() && matches!(op, IntOp::Add | IntOp::Subtract) {
+        let name = if op == IntOp::Add { "date_add" } else { "date_sub" };
+        return Ok(Built::new(call_udf(registry_udf(name)?, vec![l, cast(rt, ArrowType::Int32)])).nullable(true));
+    }
+    let df_op = match op {
+        IntOp::Add => Operator::Plus,
+        IntOp::Subtract => Operator::Minus,
+        IntOp::Multiply => Operator::Multiply,
+        IntOp::Remainder => Operator::Modulo,
+        IntOp::Div => Operator::Divide,
+    };
+    let _ = r;
+    if lt.is_numeric() && rtt.is_numeric() {
+        if let (ArrowType::Decimal128(..), _) | (_, ArrowType::Decimal128(..)) = (lt, rtt) {
+            // Decimal results overflow to NULL without ANSI errors.
+            let dop = match op {
+                IntOp::Add => spark_functions::decimal::DecimalOp::Add,
+                IntOp::Subtract => spark_functions::decimal::DecimalOp::Subtract,
+                IntOp::Multiply => spark_functions::decimal::DecimalOp::Multiply,
+                _ => spark_functions::decimal::DecimalOp::Remainder,
+            };
+            let of = |t: &ArrowType| match t {
+                ArrowType::Decimal128(p, s) => Some((*p, *s)),
+                t => spark_functions::decimal::integral_decimal(t),
+            };
+            if let (Some(a), Some(b)) = (of(lt), of(rtt)) {
+                let l = cast(l, ArrowType::Decimal128(a.0, a.1));
+                let rt = cast(rt, ArrowType::Decimal128(b.0, b.1));
+                let udf = spark_functions::decimal::SparkDecimalArith::udf(dop, false, spark_functions::decimal::result_type(dop, a, b));
+                return Ok(Built::new(call_udf(udf, vec![l, rt])).nullable(true));
+            }
+        }
+        let e = binary_expr(cast(l, ArrowType::Float64), df_op, cast(rt, ArrowType::Float64));
+        return Ok(Built::new(e).nullable(true));
+    }
+    Ok(Built::new(binary_expr(l, df_op, rt)).nullable(true))
+}
+
+fn try_divide(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let f = spark_functions::arithmetic::SparkDivide::udf(false);
+    let e = call_udf(f, vec![cast(c.arg(0)?, ArrowType::Float64), cast(c.arg(1)?, ArrowType::Float64)]);
+    Ok(Built::new(e).nullable(true))
+}
+
+/// `rand`, `randn` and `uniform`: the seed is accepted; the sequence is not Spark's.
+fn random_name(c: &Call<'_>, shown: &str) -> String {
+    format!("{shown}({})", c.names.join(", "))
+}
+
+fn randn(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    // Box-Muller over two uniform draws.
+    let u1 = binary_expr(lit(1.0f64), Operator::Minus, m::random());
+    let u2 = m::random();
+    let radius = m::sqrt(binary_expr(lit(-2.0f64), Operator::Multiply, m::ln(u1)));
+    let angle = binary_expr(lit(2.0 * std::f64::consts::PI), Operator::Multiply, u2);
+    let e = binary_expr(radius, Operator::Multiply, m::cos(angle));
+    Ok(Built::new(e).named(random_name(c, "randn")).nullable(false))
+}
+
+fn uniform(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (lo, hi) = (c.arg(0)?, c.arg(1)?);
+    let span = binary_expr(cast(hi, ArrowType::Float64), Operator::Minus, cast(lo.clone(), ArrowType::Float64));
+    let v = binary_expr(cast(lo, ArrowType::Float64), Operator::Plus, binary_expr(m::random(), Operator::Multiply, span));
+    let integral = c.types[0].is_integer() && c.types[1].is_integer();
+    let e = if integral { cast(m::floor(v), ArrowType::Int32) } else { v };
+    Ok(Built::new(e).nullable(false))
+}
+
+fn log1p(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let e = m::ln(binary_expr(lit(1.0f64), Operator::Plus, c.arg(0)?));
+    Ok(Built::new(e).named(format!("LOG1P({})", c.names[0])).nullable(true))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("round", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfUp))),
+        ("bround", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfEven))),
+        ("ceil", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
+        ("ceiling", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
+        ("floor", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Floor))),
+        ("rint", f(Exactly(1), &[Double], |_, c| Ok(Built::new(call_udf(SparkRound::udf(RoundMode::HalfEven, 0, ArrowType::Float64), vec![c.arg(0)?]))))),
+        ("try_add", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Add))),
+        ("try_subtract", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Subtract))),
+        ("try_multiply", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Multiply))),
+        ("try_mod", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Remainder))),
+        ("try_divide", f(Exactly(2), &[Any, Any], try_divide)),
+        ("e", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::E)).named("E()")))),
+        ("pi", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::PI)).named("PI()")))),
+        ("log1p", f(Exactly(1), &[Double], log1p)),
+        ("rand", f(Range(0, 1), &[Any], |_, c| Ok(Built::new(m::random()).named(random_name(c, "rand")).nullable(false)))),
+        ("random", f(Range(0, 1), &[Any], |_, c| Ok(Built::new(m::random()).named(random_name(c, "rand")).nullable(false)))),
+        ("randn", f(Range(0, 1), &[Any], randn)),
+        ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
+    ]
+}

@@ -1,0 +1,109 @@
+//! Session and environment functions (`current_database`, `current_user`,
+//! `version`, ...), `typeof`, null helpers and `raise_error`/`assert_true`.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::Case;
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast};
+use crate::resolver::Resolver;
+use crate::ResolveResult;
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+fn constant(value: &str, name: &str) -> Built {
+    Built::new(lit(value.to_string())).named(name.to_string()).nullable(false)
+}
+
+fn user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "root".into())
+}
+
+fn type_of(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let t = crate::types::from_arrow(&c.types[0])?;
+    let _ = r;
+    Ok(Built::new(lit(t.simple_string())).nullable(false))
+}
+
+fn equal_null(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (l, r) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
+    let e = binary_expr(l, Operator::IsNotDistinctFrom, r);
+    Ok(Built::new(e).nullable(false))
+}
+
+fn nullifzero(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    let zero = cast(lit(0i32), c.types[0].clone());
+    let e = DfExpr::Case(Case::new(None, vec![(Box::new(binary_expr(x.clone(), Operator::Eq, zero)), Box::new(cast(lit(ScalarValue::Null), c.types[0].clone())))], Some(Box::new(x))));
+    Ok(Built::new(e).nullable(true))
+}
+
+fn zeroifnull(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let t = if c.types[0].is_null() { ArrowType::Int32 } else { c.types[0].clone() };
+    let e = datafusion::functions::expr_fn::coalesce(vec![cast(c.arg(0)?, t.clone()), cast(lit(0i32), t)]);
+    Ok(Built::new(e).nullable(false))
+}
+
+fn raise_error(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let f = spark_functions::misc::SparkRaiseError::udf();
+    Ok(Built::new(call_udf(f, vec![cast(c.arg(0)?, ArrowType::Utf8)])).nullable(true))
+}
+
+fn assert_true(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (message, shown) = match c.args.get(1) {
+        Some(m) => (m.clone(), c.names[1].clone()),
+        None => {
+            let text = format!("'{}' is not true!", c.names[0]);
+            (lit(text.clone()), text)
+        }
+    };
+    let f = spark_functions::misc::SparkRaiseError::udf();
+    let fail = call_udf(f, vec![cast(message, ArrowType::Utf8)]);
+    let ok = DfExpr::Literal(ScalarValue::Null, None);
+    let e = DfExpr::Case(Case::new(None, vec![(Box::new(DfExpr::IsTrue(Box::new(c.arg(0)?))), Box::new(ok))], Some(Box::new(fail))));
+    Ok(Built::new(cast(e, ArrowType::Null)).named(format!("assert_true({}, {shown})", c.names[0])).nullable(true))
+}
+
+/// `date(x)`, `int(x)`, ...: Spark's cast functions, named as their argument.
+fn cast_to(r: &Resolver<'_>, c: &Call<'_>, to: ArrowType) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    let e = if r.config.ansi { r.spark_cast(x, &c.types[0], &to) } else { super::try_cast(x, to) };
+    Ok(Built::new(e).named(c.names[0].clone()))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("current_catalog", f(Exactly(0), &[], |_, _| Ok(constant("spark_catalog", "current_catalog()")))),
+        ("current_database", f(Exactly(0), &[], |_, _| Ok(constant("default", "current_schema()")))),
+        ("current_schema", f(Exactly(0), &[], |_, _| Ok(constant("default", "current_schema()")))),
+        ("current_user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "current_user()")))),
+        ("user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "user()")))),
+        ("session_user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "session_user()")))),
+        ("current_path", f(Exactly(0), &[], |_, _| Ok(constant("system.builtin,system.session,spark_catalog.default", "current_path()")))),
+        ("input_file_name", f(Exactly(0), &[], |_, _| Ok(constant("", "input_file_name()")))),
+        ("input_file_block_start", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(-1i64)).nullable(false)))),
+        ("input_file_block_length", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(-1i64)).nullable(false)))),
+        ("date", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Date32))),
+        ("timestamp", f(Exactly(1), &[Any], |r, c| cast_to(r, c, r.session_timestamp()))),
+        ("boolean", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Boolean))),
+        ("tinyint", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Int8))),
+        ("smallint", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Int16))),
+        ("int", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Int32))),
+        ("bigint", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Int64))),
+        ("float", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Float32))),
+        ("double", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Float64))),
+        ("string", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Utf8))),
+        ("binary", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Binary))),
+        ("typeof", f(Exactly(1), &[Any], type_of)),
+        ("equal_null", f(Exactly(2), &[Any, Any], equal_null)),
+        ("nullifzero", f(Exactly(1), &[Any], nullifzero)),
+        ("zeroifnull", f(Exactly(1), &[Any], zeroifnull)),
+        ("raise_error", f(Exactly(1), &[Any], raise_error)),
+        ("assert_true", f(Range(1, 2), &[Boolean, Any], assert_true)),
+    ]
+}

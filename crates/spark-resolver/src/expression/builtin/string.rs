@@ -1,0 +1,218 @@
+//! String functions: Spark's default arguments (which show in the generated
+//! names), regular expressions, binary conversions.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::functions::expr_fn as df;
+use datafusion::logical_expr::expr::Case;
+use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+use spark_functions::regex_fns::{RegexFn, SparkRegex};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast};
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult};
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+/// The arguments with Spark's defaults appended, and the name they give.
+fn with_defaults(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> (Vec<DfExpr>, String) {
+    let mut args = c.args.clone();
+    let mut names = c.names.clone();
+    let first = required(c, defaults);
+    for (i, (e, shown)) in defaults.iter().enumerate() {
+        if first + i >= c.args.len() {
+            args.push(e.clone());
+            names.push((*shown).to_string());
+        }
+    }
+    (args, format!("{}({})", c.name, names.join(", ")))
+}
+
+/// How many leading arguments have no default (the minimum arity).
+fn required(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> usize {
+    super::lookup(c.name)
+        .map(|b| match b.arity {
+            Arity::Exactly(n) | Arity::AtLeast(n) => n,
+            Arity::Range(a, _) => a,
+        })
+        .unwrap_or(c.args.len().saturating_sub(defaults.len()))
+}
+
+fn delegate_defaults(c: &Call<'_>, target: &str, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
+    let (args, name) = with_defaults(c, defaults);
+    Ok(Built::new(call_udf(registry_udf(target)?, args)).named(name))
+}
+
+fn regex(c: &Call<'_>, kind: RegexFn, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
+    let (args, name) = with_defaults(c, defaults);
+    Ok(Built::new(call_udf(SparkRegex::udf(kind), args)).named(name))
+}
+
+/// `locate(substr, str[, pos])`: 1-based position of `substr` in `str` at or
+/// after `pos`, 0 when absent.
+fn locate(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (args, name) = with_defaults(c, &[(lit(1i32), "1")]);
+    let [sub, s, pos] = args.as_slice() else {
+        return Err(super::super::function::wrong_args(c.name, c.args.len(), "[2, 3]"));
+    };
+    let tail = df::substr(s.clone(), pos.clone());
+    let found = df::strpos(tail, sub.clone());
+    let shifted = binary_expr(found.clone(), Operator::Plus, binary_expr(pos.clone(), Operator::Minus, lit(1i32)));
+    let e = DfExpr::Case(Case::new(
+        None,
+        vec![
+            (Box::new(binary_expr(pos.clone(), Operator::Lt, lit(1i32))), Box::new(lit(0i32))),
+            (Box::new(binary_expr(found, Operator::Eq, lit(0i32))), Box::new(lit(0i32))),
+        ],
+        Some(Box::new(shifted)),
+    ));
+    Ok(Built::new(cast(e, ArrowType::Int32)).named(name))
+}
+
+fn len(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    // datafusion-spark's `length` counts characters of strings and bytes of binaries.
+    Ok(Built::new(cast(call_udf(registry_udf("length")?, vec![c.arg(0)?]), ArrowType::Int32)))
+}
+
+/// `to_binary(str, fmt)`: hex, utf-8 or base64 by a constant format.
+fn to_binary(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
+    let fmt = match c.args.get(1) {
+        None => "hex".to_string(),
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.to_ascii_lowercase(),
+        Some(_) => return Err(ResolveError::unsupported("to_binary with a format that is not a constant")),
+    };
+    let s = c.arg(0)?;
+    let e = match fmt.as_str() {
+        "hex" => call_udf(registry_udf("unhex")?, vec![s]),
+        "utf-8" | "utf8" => cast(s, ArrowType::Binary),
+        "base64" if try_ => try_decode_base64(s)?,
+        "base64" => df::decode(s, lit("base64")),
+        _ if try_ => lit(ScalarValue::Binary(None)),
+        other => {
+            return Err(ResolveError::analysis(
+                "INVALID_PARAMETER_VALUE.BINARY_FORMAT",
+                "22023",
+                format!("The value of parameter(s) `format` in `to_binary` is invalid: expects one of binary formats 'base64', 'hex', 'utf-8', but got '{other}'."),
+                &[],
+            ));
+        }
+    };
+    Ok(Built::new(e).nullable(true))
+}
+
+fn try_decode_base64(s: DfExpr) -> ResolveResult<DfExpr> {
+    // Valid base64 has only the alphabet and padding.
+    let valid = binary_expr(s.clone(), Operator::RegexMatch, lit("^[A-Za-z0-9+/]*={0,2}$"));
+    Ok(DfExpr::Case(Case::new(None, vec![(Box::new(valid), Box::new(df::decode(s, lit("base64"))))], Some(Box::new(lit(ScalarValue::Binary(None)))))))
+}
+
+fn validate_utf8(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
+    let x = c.arg(0)?;
+    let e = if super::is_string(&c.types[0]) {
+        x
+    } else if try_ {
+        try_cast(x, ArrowType::Utf8)
+    } else {
+        cast(x, ArrowType::Utf8)
+    };
+    Ok(Built::new(e))
+}
+
+/// `encode(str, charset)` and `decode(bin, charset)`: UTF-8 (and its
+/// ASCII subset) only.
+fn charset(c: &Call<'_>) -> ResolveResult<()> {
+    match c.args.get(1) {
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(cs)), _)) => {
+            let cs = cs.to_ascii_lowercase().replace(['-', '_'], "");
+            if matches!(cs.as_str(), "utf8" | "usascii" | "ascii") {
+                Ok(())
+            } else {
+                Err(ResolveError::unsupported(format!("the character set '{cs}' (only UTF-8 is supported)")))
+            }
+        }
+        _ => Err(ResolveError::unsupported("a character set that is not a constant")),
+    }
+}
+
+/// `decode(bin, charset)`, or Spark's CASE-like `decode(expr, search, result, ..., default)`.
+fn decode(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if c.args.len() == 2 {
+        charset(c)?;
+        return Ok(Built::new(cast(c.arg(0)?, ArrowType::Utf8)));
+    }
+    let subject = c.arg(0)?;
+    let mut whens = Vec::new();
+    let mut i = 1;
+    while i + 1 < c.args.len() {
+        let (l, rt) = r.coerce_pair(subject.clone(), c.arg(i)?, c.scope)?;
+        let cond = binary_expr(l, Operator::IsNotDistinctFrom, rt);
+        whens.push((Box::new(cond), Box::new(c.arg(i + 1)?)));
+        i += 2;
+    }
+    let default = if i < c.args.len() { Some(Box::new(c.arg(i)?)) } else { None };
+    Ok(Built::new(DfExpr::Case(Case::new(None, whens, default))).nullable(true))
+}
+
+fn levenshtein(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let d = cast(call_udf(registry_udf("levenshtein")?, vec![c.arg(0)?, c.arg(1)?]), ArrowType::Int32);
+    let e = match c.args.get(2) {
+        None => d,
+        Some(t) => DfExpr::Case(Case::new(None, vec![(Box::new(binary_expr(d.clone(), Operator::Gt, t.clone())), Box::new(lit(-1i32)))], Some(Box::new(d)))),
+    };
+    Ok(Built::new(e))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("encode", f(Exactly(2), &[String, String], |_, c| {
+            charset(c)?;
+            Ok(Built::new(cast(c.arg(0)?, ArrowType::Binary)))
+        })),
+        ("decode", f(AtLeast(2), &[Any], decode)),
+        ("levenshtein", f(Range(2, 3), &[String, String, Int], levenshtein)),
+        ("regexp_count", f(Exactly(2), &[String, String], |_, c| Ok(Built::new(cast(call_udf(registry_udf("regexp_count")?, c.args.clone()), ArrowType::Int32))))),
+        ("str_to_map", f(Range(1, 3), &[String, String, String], |_, c| delegate_defaults(c, "str_to_map", &[(lit(","), ","), (lit(":"), ":")]))),
+        ("bit_length", f(Exactly(1), &[Any], |_, c| {
+            let bytes = cast(call_udf(registry_udf("octet_length")?, vec![cast(c.arg(0)?, ArrowType::Utf8)]), ArrowType::Int32);
+            Ok(Built::new(binary_expr(bytes, Operator::Multiply, lit(8i32))))
+        })),
+        ("octet_length", f(Exactly(1), &[Any], |_, c| {
+            let x = c.arg(0)?;
+            let e = if matches!(c.types[0], ArrowType::Binary) { call_udf(registry_udf("length")?, vec![x]) } else { call_udf(registry_udf("octet_length")?, vec![x]) };
+            Ok(Built::new(cast(e, ArrowType::Int32)))
+        })),
+        ("substr", f(Range(2, 3), &[Any, Int, Int], |_, c| delegate_defaults(c, "substring", &[(lit(i32::MAX), "2147483647")]))),
+        ("substring", f(Range(2, 3), &[Any, Int, Int], |_, c| delegate_defaults(c, "substring", &[(lit(i32::MAX), "2147483647")]))),
+        ("lpad", f(Range(2, 3), &[String, Int, String], |_, c| delegate_defaults(c, "lpad", &[(lit(" "), " ")]))),
+        ("rpad", f(Range(2, 3), &[String, Int, String], |_, c| delegate_defaults(c, "rpad", &[(lit(" "), " ")]))),
+        ("locate", f(Range(2, 3), &[String, String, Int], locate)),
+        ("position", f(Range(2, 3), &[String, String, Int], locate)),
+        ("split", f(Range(2, 3), &[String, String, Int], |_, c| regex(c, RegexFn::Split, &[(lit(-1i32), "-1")]))),
+        ("regexp_extract", f(Range(2, 3), &[String, String, Int], |_, c| regex(c, RegexFn::Extract, &[(lit(1i32), "1")]))),
+        ("regexp_extract_all", f(Range(2, 3), &[String, String, Int], |_, c| regex(c, RegexFn::ExtractAll, &[(lit(1i32), "1")]))),
+        ("regexp_substr", f(Exactly(2), &[String, String], |_, c| regex(c, RegexFn::Substr, &[]).map(|b| b.nullable(true)))),
+        ("regexp_instr", f(Range(2, 3), &[String, String, Int], |_, c| {
+            let (args, name) = with_defaults(c, &[(lit(0i32), "0")]);
+            Ok(Built::new(call_udf(SparkRegex::udf(RegexFn::Instr), args[..2].to_vec())).named(name))
+        })),
+        ("regexp_replace", f(Range(3, 4), &[String, String, String, Int], |_, c| {
+            let (_, name) = with_defaults(c, &[(lit(1i32), "1")]);
+            let e = df::regexp_replace(c.arg(0)?, c.arg(1)?, c.arg(2)?, Some(lit("g")));
+            Ok(Built::new(e).named(name))
+        })),
+        ("len", f(Exactly(1), &[Any], len)),
+        ("length", f(Exactly(1), &[Any], len)),
+        ("char_length", f(Exactly(1), &[Any], len)),
+        ("character_length", f(Exactly(1), &[Any], len)),
+        ("printf", f(AtLeast(1), &[String, Any], |_, c| Ok(Built::new(call_udf(registry_udf("format_string")?, c.args.clone()))))),
+        ("format_string", f(AtLeast(1), &[String, Any], |_, c| Ok(Built::new(call_udf(registry_udf("format_string")?, c.args.clone()))))),
+        ("to_binary", f(Range(1, 2), &[String, String], |r, c| to_binary(r, c, false))),
+        ("try_to_binary", f(Range(1, 2), &[String, String], |r, c| to_binary(r, c, true))),
+        ("validate_utf8", f(Exactly(1), &[Any], |r, c| validate_utf8(r, c, false))),
+        ("try_validate_utf8", f(Exactly(1), &[Any], |r, c| validate_utf8(r, c, true).map(|b| b.nullable(true)))),
+    ]
+}

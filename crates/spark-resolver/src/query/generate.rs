@@ -1,0 +1,177 @@
+//! Generators in a select list: `explode`, `posexplode`, `inline` (and
+//! their `_outer` forms) and `stack`, also as table-valued functions in
+//! FROM. The input gains the generator's list as a hidden column, which a
+//! DataFusion Unnest turns into rows; the generated columns are then read
+//! from it (struct fields for maps and `inline`).
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::{NullHandling, ScalarValue, UnnestOptions};
+use datafusion::functions::core::expr_fn::get_field;
+use datafusion::logical_expr::{Cast, Expr as DfExpr, LogicalPlanBuilder, lit};
+use spark_plan::{Expr, Literal};
+
+use super::project::ProjectItem;
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+const GENERATORS: &[&str] = &["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack"];
+
+/// A generator call in a select list, with its multi-alias names.
+pub(crate) struct GeneratorCall<'a> {
+    pub name: String,
+    pub args: &'a [Expr],
+    pub aliases: Vec<String>,
+}
+
+/// The generator at the top of a select item, if it is one.
+pub(crate) fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
+    match e {
+        Expr::Function { name, args, .. } if GENERATORS.contains(&name.to_ascii_lowercase().as_str()) => {
+            Some(GeneratorCall { name: name.to_ascii_lowercase(), args, aliases: vec![] })
+        }
+        Expr::Alias { expr, names, .. } => generator_call(expr).map(|g| GeneratorCall { aliases: names.clone(), ..g }),
+        _ => None,
+    }
+}
+
+fn udf(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
+    match spark_functions::FunctionRegistry::global().get(name) {
+        Some(spark_functions::FunctionKind::Scalar(f)) => {
+            Ok(DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(f.clone(), args)))
+        }
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}
+
+fn hidden(id: &str) -> ResolvedColumn {
+    ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.to_string(), id.to_string()) }
+}
+
+impl Resolver<'_> {
+    /// Applies a generator to `r`: the relation with one row per generated
+    /// element, and the select items that read the generated columns.
+    pub(crate) fn generate(&mut self, r: ResolvedRelation, g: &GeneratorCall<'_>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
+        let outer = g.name.ends_with("_outer");
+        let base = g.name.trim_end_matches("_outer");
+        let (list, with_position) = match base {
+            "stack" => (self.stack_rows(g.args, &r)?, false),
+            _ => {
+                let [arg] = g.args else {
+                    return Err(crate::expression::wrong_args(&g.name, g.args.len(), "1"));
+                };
+                let a = self.resolve_expr(arg, &r)?;
+                let t = self.arrow_type(&a.expr, &r)?;
+                let list = match (&t, base) {
+                    (ArrowType::Map(..), "explode" | "posexplode") => udf("map_entries", vec![a.expr])?,
+                    (ArrowType::List(_) | ArrowType::LargeList(_) | ArrowType::FixedSizeList(..), _) => a.expr,
+                    (ArrowType::Null, _) => a.expr,
+                    _ => {
+                        let wanted = if base == "inline" { "\"ARRAY<STRUCT>\"" } else { "(\"ARRAY\" or \"MAP\")" };
+                        return Err(ResolveError::analysis(
+                            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                            "42K09",
+                            format!("Cannot resolve \"{}({})\" due to data type mismatch: The first parameter requires the {wanted} type, however \"{}\" has the type \"{}\".", g.name, a.name, a.name, crate::types::from_arrow(&t).map(|d| d.sql()).unwrap_or_default()),
+                            &[],
+                        ));
+                    }
+                };
+                (list, base == "posexplode")
+            }
+        };
+        // 1. The input plus the list (and the positions) as hidden columns.
+        let list_id = fresh_id();
+        let mut pre: Vec<(DfExpr, ResolvedColumn)> = r.columns.iter().map(|c| (id_col(&c.id), c.clone())).collect();
+        pre.push((list.clone(), hidden(&list_id)));
+        let pos_id = fresh_id();
+        if with_position {
+            let n = udf("cardinality", vec![list.clone()])?;
+            let n = DfExpr::Cast(Cast::new(Box::new(n), ArrowType::Int64));
+            pre.push((udf("range", vec![lit(0i64), n])?, hidden(&pos_id)));
+        }
+        let pre = self.project(r.plan, pre)?;
+        let element_type = match self.arrow_type(&id_col(&list_id), &pre)? {
+            ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => f.data_type().clone(),
+            _ => ArrowType::Null,
+        };
+        // 2. One row per element.
+        let mut unnest = vec![datafusion::common::Column::from_name(list_id.clone())];
+        if with_position {
+            unnest.push(datafusion::common::Column::from_name(pos_id.clone()));
+        }
+        let options = UnnestOptions {
+            null_handling: if outer { NullHandling::PreserveAndExpandEmpty } else { NullHandling::Drop },
+            recursions: vec![],
+        };
+        let plan = LogicalPlanBuilder::from(pre.plan).unnest_columns_with_options(unnest, options)?.build()?;
+        let generated = ResolvedRelation { plan, columns: pre.columns };
+        // 3. The generated columns.
+        let element = id_col(&list_id);
+        let mut items = Vec::new();
+        if with_position {
+            let pos = DfExpr::Cast(Cast::new(Box::new(id_col(&pos_id)), ArrowType::Int32));
+            items.push(ProjectItem { expr: pos, name: "pos".into(), passthrough: None, nullable: Some(outer) });
+        }
+        match (&element_type, base) {
+            (ArrowType::Struct(fields), "inline" | "stack") => {
+                for f in fields.iter() {
+                    items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable: None });
+                }
+            }
+            (ArrowType::Struct(fields), _) if fields.len() == 2 && fields[0].name() == "key" => {
+                items.push(ProjectItem { expr: get_field(element.clone(), "key"), name: "key".into(), passthrough: None, nullable: Some(outer) });
+                items.push(ProjectItem { expr: get_field(element.clone(), "value"), name: "value".into(), passthrough: None, nullable: None });
+            }
+            _ => items.push(ProjectItem { expr: element, name: "col".into(), passthrough: None, nullable: None }),
+        }
+        if !g.aliases.is_empty() {
+            if g.aliases.len() != items.len() {
+                return Err(ResolveError::analysis(
+                    "MULTI_ALIAS_WITHOUT_GENERATOR",
+                    "42K0E",
+                    format!("The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF: expected {} aliases but got {}.", items.len(), g.aliases.join(", ")),
+                    &[],
+                ));
+            }
+            for (item, alias) in items.iter_mut().zip(&g.aliases) {
+                item.name = alias.clone();
+            }
+        }
+        Ok((generated, items))
+    }
+
+    /// `stack(n, v1, ..., vk)` as a list of n structs `col0, col1, ...`.
+    fn stack_rows(&mut self, args: &[Expr], r: &ResolvedRelation) -> ResolveResult<DfExpr> {
+        let Some((Expr::Literal(Literal::Integer(n)), values)) = args.split_first() else {
+            return Err(ResolveError::unsupported("stack without a constant row count"));
+        };
+        let n = (*n).max(1) as usize;
+        let width = values.len().div_ceil(n).max(1);
+        let resolved = values.iter().map(|v| self.resolve_expr(v, r)).collect::<ResolveResult<Vec<_>>>()?;
+        // Each output column takes the common type of its values.
+        let mut types: Vec<Option<ArrowType>> = vec![None; width];
+        for (i, v) in resolved.iter().enumerate() {
+            let t = self.arrow_type(&v.expr, r)?;
+            let slot = &mut types[i % width];
+            *slot = Some(match slot.take() {
+                None => t,
+                Some(cur) if cur.is_null() => t,
+                Some(cur) => crate::expression::wider_type(&cur, &t).unwrap_or(cur),
+            });
+        }
+        let mut rows = Vec::with_capacity(n);
+        for row in 0..n {
+            let mut fields = Vec::with_capacity(width * 2);
+            for col in 0..width {
+                let t = types[col].clone().unwrap_or(ArrowType::Null);
+                let value = match resolved.get(row * width + col) {
+                    Some(v) => self.cast_if_needed(v.expr.clone(), &t, r)?,
+                    None => DfExpr::Cast(Cast::new(Box::new(lit(ScalarValue::Null)), t)),
+                };
+                fields.push(lit(format!("col{col}")));
+                fields.push(value);
+            }
+            rows.push(udf("named_struct", fields)?);
+        }
+        udf("make_array", rows)
+    }
+}

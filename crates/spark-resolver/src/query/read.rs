@@ -1,0 +1,117 @@
+//! `spark.read...load(paths)`: a file source opened by `spark-datasource`,
+//! scanned part by part (one part per partition directory, its partition
+//! values as literal columns), with Spark's types and all columns nullable.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::common::DFSchema;
+use datafusion::datasource::provider_as_source;
+use datafusion::logical_expr::{EmptyRelation, Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, cast, lit};
+use spark_datasource::{FileSource, SourceError, SourceOptions};
+use spark_plan::DataType;
+
+use crate::resolver::{Resolver, fresh_id};
+use crate::types::{canonical_arrow, to_arrow};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+/// Formats Spark knows that this server cannot read.
+const KNOWN_UNSUPPORTED: &[&str] = &["orc", "avro", "jdbc", "delta", "iceberg", "hive", "xml", "binaryfile", "libsvm", "image"];
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_data_source(
+        &mut self,
+        format: Option<&str>,
+        schema: Option<&DataType>,
+        options: &std::collections::BTreeMap<String, String>,
+        paths: &[String],
+    ) -> ResolveResult<ResolvedRelation> {
+        let format = format.unwrap_or("parquet");
+        if KNOWN_UNSUPPORTED.contains(&format.to_ascii_lowercase().as_str()) {
+            return Err(ResolveError::unsupported(format!("reading the {format} data source")));
+        }
+        let mut paths = paths.to_vec();
+        if let Some(p) = options.iter().find(|(k, _)| k.eq_ignore_ascii_case("path")).map(|(_, v)| v.clone()) {
+            paths.push(p);
+        }
+        if paths.is_empty() {
+            return Err(ResolveError::IllegalArgument(format!("'path' is not specified for the {format} data source")));
+        }
+        let tz = self.config.time_zone.clone();
+        let user_schema = match schema {
+            Some(DataType::Struct(fields)) => Some(Arc::new(Schema::new(
+                fields.iter().map(|f| Ok(Field::new(&f.name, to_arrow(&f.data_type, &tz)?, true))).collect::<ResolveResult<Vec<_>>>()?,
+            ))),
+            Some(other) => return Err(ResolveError::invalid(format!("a data source schema must be a struct, not {}", other.sql()))),
+            None => None,
+        };
+        let source = FileSource { format, paths: &paths, options: SourceOptions::new(options.iter()), schema: user_schema, time_zone: &tz };
+        let opened = spark_datasource::open(&source).map_err(source_error)?;
+        let mut fields: Vec<Field> = opened.data_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields.extend(opened.partition_fields.iter().cloned());
+        let ids: Vec<String> = fields.iter().map(|_| fresh_id()).collect();
+        let targets = fields.iter().map(|f| canonical_arrow(f.data_type(), &tz)).collect::<ResolveResult<Vec<_>>>()?;
+        let mut plan: Option<LogicalPlan> = None;
+        for part in opened.parts {
+            let scan = LogicalPlanBuilder::scan(format!("{format}_source"), provider_as_source(part.table), None)?.build()?;
+            let mut exprs = Vec::with_capacity(fields.len());
+            for (i, f) in opened.data_schema.fields().iter().enumerate() {
+                let col = DfExpr::Column(datafusion::common::Column::new(Some(format!("{format}_source")), f.name()));
+                exprs.push(cast_to(col, f.data_type(), &targets[i]).alias(ids[i].clone()));
+            }
+            let offset = opened.data_schema.fields().len();
+            for (j, v) in part.partition_values.iter().enumerate() {
+                let value = lit(v.clone());
+                exprs.push(cast_to(value, &v.data_type(), &targets[offset + j]).alias(ids[offset + j].clone()));
+            }
+            let projected = LogicalPlanBuilder::from(scan).project(exprs)?.build()?;
+            plan = Some(match plan {
+                None => projected,
+                Some(p) => LogicalPlanBuilder::from(p).union(projected)?.build()?,
+            });
+        }
+        let plan = match plan {
+            Some(p) => p,
+            None => {
+                let empty_fields: Vec<Field> = ids.iter().zip(&targets).map(|(id, t)| Field::new(id, t.clone(), true)).collect();
+                LogicalPlan::EmptyRelation(EmptyRelation {
+                    produce_one_row: false,
+                    schema: Arc::new(DFSchema::try_from(Schema::new(empty_fields))?),
+                })
+            }
+        };
+        let columns = ids.into_iter().zip(fields).map(|(id, f)| ResolvedColumn::new(id, f.name().clone())).collect();
+        Ok(ResolvedRelation { plan, columns })
+    }
+}
+
+fn cast_to(e: DfExpr, from: &datafusion::arrow::datatypes::DataType, to: &datafusion::arrow::datatypes::DataType) -> DfExpr {
+    if from == to { e } else { cast(e, to.clone()) }
+}
+
+fn source_error(e: SourceError) -> ResolveError {
+    match e {
+        SourceError::PathNotFound(p) => ResolveError::analysis(
+            "PATH_NOT_FOUND",
+            "42K03",
+            format!("Path does not exist: {p}."),
+            &[("path", p.clone())],
+        ),
+        SourceError::CannotInferSchema(f) => ResolveError::analysis(
+            "UNABLE_TO_INFER_SCHEMA",
+            "42KD9",
+            format!("Unable to infer schema for {f}. It must be specified manually."),
+            &[("format", f.clone())],
+        ),
+        SourceError::UnknownFormat(f) => ResolveError::analysis(
+            "DATA_SOURCE_NOT_FOUND",
+            "42K02",
+            format!("Failed to find the data source: {f}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version."),
+            &[("provider", f.clone())],
+        ),
+        SourceError::InvalidOption(m) => ResolveError::IllegalArgument(m),
+        SourceError::Read { .. } => ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(e))),
+        SourceError::DataFusion(d) => ResolveError::DataFusion(d),
+    }
+}
+

@@ -121,4 +121,25 @@ FOUNDATION = [
     c("error_missing_aggregation", "spark.sql('SELECT id, count(*) FROM range(3) GROUP BY id % 2')"),
 ]
 
-GROUPS = {"foundation": FOUNDATION}
+# spark.read: csv, json, text and parquet with Spark's options and inference,
+# directories, globs and partition discovery. DATA is tests/data.
+READ = [
+    c("csv_header_infer", "spark.read.option('header', True).option('inferSchema', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_header_strings", "spark.read.option('header', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_no_header", "spark.read.csv(DATA + '/csv/mixed.csv')"),
+    c("csv_infer_mixed", "spark.read.csv(DATA + '/csv/mixed.csv', inferSchema=True)"),
+    c("csv_sep", "spark.read.csv(DATA + '/csv/semicolon.csv', sep=';', header=True, inferSchema=True)"),
+    c("csv_schema_ddl", "spark.read.schema('name STRING, age INT').option('header', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_null_value", "spark.read.csv(DATA + '/csv/people.csv', header=True, nullValue='Bob')"),
+    c("csv_format_load", "spark.read.format('csv').option('header', 'true').load(DATA + '/csv/people.csv').select('name')"),
+    c("json_infer", "spark.read.json(DATA + '/json/people.json')"),
+    c("json_nested_field", "spark.read.json(DATA + '/json/people.json').select('name', 'address.city')"),
+    c("json_multiline_array", "spark.read.option('multiLine', True).json(DATA + '/json/array.json')"),
+    c("text_lines", "spark.read.text(DATA + '/text/lines.txt')", True),
+    c("partition_discovery", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True)"),
+    c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),
+    c("missing_path", "spark.read.csv(DATA + '/no/such/dir')"),
+    c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
+]
+
+GROUPS = {"foundation": FOUNDATION, "read": READ}

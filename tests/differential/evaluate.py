@@ -1,6 +1,7 @@
 """Runs one differential case against a Spark Connect server and returns a
 JSON-friendly outcome. Shared by the recorder (real Spark) and the tests."""
 
+from pathlib import Path
 import datetime
 import decimal
 import math
@@ -50,8 +51,12 @@ def error_outcome(e):
     }
 
 
+# Test data files read by the data source cases (the same files on both servers).
+DATA = str(Path(__file__).resolve().parents[1] / "data")
+
+
 def evaluate(spark, code):
-    scope = {"spark": spark, "F": F, "T": T, "Row": Row}
+    scope = {"spark": spark, "F": F, "T": T, "Row": Row, "DATA": DATA}
     mode = "df"
     for prefix in ("show_vertical:", "show:"):
         if code.startswith(prefix):

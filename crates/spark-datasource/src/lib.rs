@@ -95,6 +95,22 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
             Arc::new(Schema::new(fields))
         }
     };
+    // A CSV user schema may name fewer columns than the files hold; Spark
+    // takes the leading ones. The scan reads the rest as padding strings.
+    let mut scan_schema = data_schema.clone();
+    if source.schema.is_some() && source.format.eq_ignore_ascii_case("csv") {
+        let opts = source.options.with("inferSchema", "false");
+        if let Ok(file) = format.infer_schema(&listing.all_files(), &opts, source.time_zone) {
+            let have = data_schema.fields().len();
+            if file.fields().len() > have {
+                let mut fields: Vec<Field> = data_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+                for i in have..file.fields().len() {
+                    fields.push(Field::new(format!("__unread_{i}"), datafusion::arrow::datatypes::DataType::Utf8, true));
+                }
+                scan_schema = Arc::new(Schema::new(fields));
+            }
+        }
+    }
     let file_format = format.file_format(&source.options)?;
     let mut parts = Vec::new();
     for dir in &listing.dirs {
@@ -107,7 +123,7 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
             .map(|f| ListingTableUrl::parse(f.to_string_lossy()).map_err(SourceError::from))
             .collect::<SourceResult<Vec<_>>>()?;
         let options = ListingOptions::new(file_format.clone()).with_file_extension("");
-        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(data_schema.clone());
+        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(scan_schema.clone());
         let table = ListingTable::try_new(config)?;
         parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone() });
     }

@@ -14,6 +14,13 @@ impl SourceOptions {
         Self { values: pairs.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect() }
     }
 
+    /// These options with one of them set to another value.
+    pub fn with(&self, key: &str, value: &str) -> Self {
+        let mut values = self.values.clone();
+        values.insert(key.to_ascii_lowercase(), value.to_string());
+        Self { values }
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.values.get(&key.to_ascii_lowercase()).map(String::as_str)
     }

@@ -51,12 +51,22 @@ impl Resolver<'_> {
         fields.extend(opened.partition_fields.iter().cloned());
         let ids: Vec<String> = fields.iter().map(|_| fresh_id()).collect();
         let targets = fields.iter().map(|f| canonical_arrow(f.data_type(), &tz)).collect::<ResolveResult<Vec<_>>>()?;
+        // Spark's CSV `nullValue` also turns matching strings into NULL.
+        let null_value = options
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("nullValue"))
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty() && format.eq_ignore_ascii_case("csv"));
         let mut plan: Option<LogicalPlan> = None;
         for part in opened.parts {
             let scan = LogicalPlanBuilder::scan(format!("{format}_source"), provider_as_source(part.table), None)?.build()?;
             let mut exprs = Vec::with_capacity(fields.len());
             for (i, f) in opened.data_schema.fields().iter().enumerate() {
                 let col = DfExpr::Column(datafusion::common::Column::new(Some(format!("{format}_source")), f.name()));
+                let col = match (&null_value, f.data_type()) {
+                    (Some(nv), datafusion::arrow::datatypes::DataType::Utf8) => datafusion::functions::core::expr_fn::nullif(col, lit(nv.clone())),
+                    _ => col,
+                };
                 exprs.push(cast_to(col, f.data_type(), &targets[i]).alias(ids[i].clone()));
             }
             let offset = opened.data_schema.fields().len();
@@ -80,7 +90,8 @@ impl Resolver<'_> {
                 })
             }
         };
-        let columns = ids.into_iter().zip(fields).map(|(id, f)| ResolvedColumn::new(id, f.name().clone())).collect();
+        // Every column of a file source is nullable, partition columns too.
+        let columns = ids.into_iter().zip(fields).map(|(id, f)| ResolvedColumn { nullable: Some(true), ..ResolvedColumn::new(id, f.name().clone()) }).collect();
         Ok(ResolvedRelation { plan, columns })
     }
 }

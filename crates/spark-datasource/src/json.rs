@@ -139,3 +139,8 @@ mod tests {
         assert_eq!(to_arrow(&fields["c"]).to_string().contains("x"), true);
     }
 }
+
+/// The Spark type inferred for one JSON value (`schema_of_json`).
+pub fn infer_type(v: &Value) -> DataType {
+    to_arrow(&infer(v))
+}

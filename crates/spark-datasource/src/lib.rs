@@ -10,7 +10,7 @@
 
 mod csv;
 mod error;
-mod json;
+pub mod json;
 mod listing;
 mod options;
 mod parquet;

@@ -9,6 +9,7 @@ pub mod datetime_format;
 pub mod decimal;
 pub mod error;
 pub mod regex_fns;
+pub mod json_fns;
 pub mod lambda;
 pub mod misc;
 pub mod registry;

@@ -9,6 +9,7 @@
 mod aggregate;
 mod collection;
 mod datetime;
+mod json;
 mod math;
 mod misc;
 mod string;
@@ -129,7 +130,7 @@ pub(crate) type Table = Vec<(&'static str, Builtin)>;
 
 static BUILTINS: LazyLock<HashMap<&'static str, Builtin>> = LazyLock::new(|| {
     let mut m = HashMap::new();
-    for table in [collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions()] {
+    for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions()] {
         for (name, b) in table {
             m.insert(name, b);
         }

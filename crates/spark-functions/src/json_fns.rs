@@ -1,0 +1,323 @@
+//! JSON functions: `get_json_object`, `json_array_length`,
+//! `json_object_keys`, `to_json` and `from_json`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder, new_null_array};
+use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, TimeUnit};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JsonFn {
+    GetJsonObject,
+    ArrayLength,
+    ObjectKeys,
+    ToJson,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkJson {
+    signature: Signature,
+    kind: JsonFn,
+}
+
+impl SparkJson {
+    pub fn udf(kind: JsonFn) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind }))
+    }
+}
+
+/// One step of a JSON path: `.name`, `['name']`, `[n]`, `[*]`.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+    Wildcard,
+}
+
+fn parse_path(path: &str) -> Option<Vec<Step>> {
+    let rest = path.strip_prefix('$')?;
+    let chars: Vec<char> = rest.chars().collect();
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '.' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < chars.len() && chars[j] != '.' && chars[j] != '[' {
+                    j += 1;
+                }
+                let key: String = chars[start..j].iter().collect();
+                if key.is_empty() {
+                    return None;
+                }
+                steps.push(if key == "*" { Step::Wildcard } else { Step::Key(key) });
+                i = j;
+            }
+            '[' => {
+                let close = chars[i..].iter().position(|c| *c == ']')? + i;
+                let inner: String = chars[i + 1..close].iter().collect();
+                let inner = inner.trim();
+                if inner == "*" {
+                    steps.push(Step::Wildcard);
+                } else if let Some(q) = inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+                    steps.push(Step::Key(q.to_string()));
+                } else {
+                    steps.push(Step::Index(inner.parse().ok()?));
+                }
+                i = close + 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(steps)
+}
+
+/// The values a path selects; a wildcard collects into an array.
+fn select(v: &Value, steps: &[Step]) -> Option<Value> {
+    let Some((first, rest)) = steps.split_first() else { return Some(v.clone()) };
+    match first {
+        Step::Key(k) => select(v.as_object()?.get(k)?, rest),
+        Step::Index(n) => select(v.as_array()?.get(*n)?, rest),
+        Step::Wildcard => {
+            let items: Vec<Value> = match v {
+                Value::Array(a) => a.iter().filter_map(|x| select(x, rest)).collect(),
+                _ => return None,
+            };
+            match items.len() {
+                0 => None,
+                1 => items.into_iter().next(),
+                _ => Some(Value::Array(items)),
+            }
+        }
+    }
+}
+
+fn render(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => serde_json::to_string(other).ok(),
+    }
+}
+
+/// An Arrow value as JSON, as Spark's `to_json` writes it (NULL struct
+/// fields left out, maps as objects with their keys as text).
+fn to_value(a: &dyn Array, i: usize) -> Result<Value> {
+    if a.is_null(i) {
+        return Ok(Value::Null);
+    }
+    let scalar = ScalarValue::try_from_array(a, i)?;
+    Ok(match a.data_type() {
+        DataType::Struct(fields) => {
+            let s = a.as_struct();
+            let mut m = serde_json::Map::new();
+            for (f, c) in fields.iter().zip(s.columns()) {
+                let v = to_value(c.as_ref(), i)?;
+                if !v.is_null() {
+                    m.insert(f.name().clone(), v);
+                }
+            }
+            Value::Object(m)
+        }
+        DataType::List(_) => {
+            let l = a.as_list::<i32>();
+            let items = l.value(i);
+            Value::Array((0..items.len()).map(|j| to_value(items.as_ref(), j)).collect::<Result<_>>()?)
+        }
+        DataType::Map(..) => {
+            let m = a.as_map();
+            let entries = m.value(i);
+            let mut out = serde_json::Map::new();
+            for j in 0..entries.len() {
+                let k = to_value(entries.column(0).as_ref(), j)?;
+                let key = match k {
+                    Value::String(s) => s,
+                    Value::Object(o) => format!("[{}]", o.values().map(|v| render(v).unwrap_or_else(|| "null".into())).collect::<Vec<_>>().join(", ")),
+                    other => other.to_string(),
+                };
+                out.insert(key, to_value(entries.column(1).as_ref(), j)?);
+            }
+            Value::Object(out)
+        }
+        DataType::Boolean => Value::Bool(matches!(scalar, ScalarValue::Boolean(Some(true)))),
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => match scalar.cast_to(&DataType::Int64)? {
+            ScalarValue::Int64(Some(v)) => Value::from(v),
+            _ => Value::Null,
+        },
+        DataType::Float32 | DataType::Float64 => match scalar.cast_to(&DataType::Float64)? {
+            ScalarValue::Float64(Some(v)) => serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::String(v.to_string())),
+            _ => Value::Null,
+        },
+        DataType::Decimal128(..) => serde_json::from_str::<Value>(&scalar.to_string()).unwrap_or(Value::String(scalar.to_string())),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            let ScalarValue::TimestampMicrosecond(Some(us), tz) = scalar else { return Ok(Value::Null) };
+            Value::String(format_timestamp(us, tz.as_deref()))
+        }
+        _ => Value::String(scalar.cast_to(&DataType::Utf8).map(|s| s.to_string()).unwrap_or_default()),
+    })
+}
+
+/// Spark's default JSON timestamp format, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`.
+fn format_timestamp(us: i64, tz: Option<&str>) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp_micros(us) else { return String::new() };
+    match tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
+        Some(z) => utc.with_timezone(&z).format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string().replace("+00:00", "Z"),
+        None => utc.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+    }
+}
+
+impl ScalarUDFImpl for SparkJson {
+    fn name(&self) -> &str {
+        match self.kind {
+            JsonFn::GetJsonObject => "spark_get_json_object",
+            JsonFn::ArrayLength => "spark_json_array_length",
+            JsonFn::ObjectKeys => "spark_json_object_keys",
+            JsonFn::ToJson => "spark_to_json",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(match self.kind {
+            JsonFn::GetJsonObject | JsonFn::ToJson => DataType::Utf8,
+            JsonFn::ArrayLength => DataType::Int32,
+            JsonFn::ObjectKeys => DataType::List(Arc::new(Field::new("element", DataType::Utf8, true))),
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = args.number_rows;
+        let arrays = args.args.iter().map(|a| a.to_array(n)).collect::<Result<Vec<_>>>()?;
+        let out: ArrayRef = match self.kind {
+            JsonFn::ToJson => {
+                let mut b = StringBuilder::new();
+                for i in 0..n {
+                    match to_value(arrays[0].as_ref(), i)? {
+                        Value::Null => b.append_null(),
+                        v => b.append_value(serde_json::to_string(&v).unwrap_or_default()),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            _ => {
+                let texts = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
+                let texts = texts.as_string::<i32>();
+                let paths = match arrays.get(1) {
+                    Some(p) => Some(datafusion::arrow::compute::cast(p, &DataType::Utf8)?),
+                    None => None,
+                };
+                let mut strings = StringBuilder::new();
+                let mut ints: Vec<Option<i32>> = Vec::with_capacity(n);
+                let mut lists = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new("element", DataType::Utf8, true)));
+                for i in 0..n {
+                    let doc = (!texts.is_null(i)).then(|| serde_json::from_str::<Value>(texts.value(i)).ok()).flatten();
+                    match self.kind {
+                        JsonFn::GetJsonObject => {
+                            let path = paths.as_ref().map(|p| p.as_string::<i32>()).filter(|p| !p.is_null(i)).map(|p| p.value(i));
+                            let found = doc.zip(path.and_then(parse_path)).and_then(|(d, steps)| select(&d, &steps)).and_then(|v| render(&v));
+                            match found {
+                                Some(s) => strings.append_value(s),
+                                None => strings.append_null(),
+                            }
+                        }
+                        JsonFn::ArrayLength => ints.push(doc.and_then(|d| d.as_array().map(|a| a.len() as i32))),
+                        _ => match doc.as_ref().and_then(|d| d.as_object()) {
+                            Some(o) => {
+                                for k in o.keys() {
+                                    lists.values().append_value(k);
+                                }
+                                lists.append(true);
+                            }
+                            None => lists.append_null(),
+                        },
+                    }
+                }
+                match self.kind {
+                    JsonFn::GetJsonObject => Arc::new(strings.finish()),
+                    JsonFn::ArrayLength => Arc::new(Int32Array::from(ints)),
+                    _ => Arc::new(lists.finish()),
+                }
+            }
+        };
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+/// `from_json(text, schema)`: each document decoded into the struct type;
+/// text that does not parse gives NULL.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkFromJson {
+    signature: Signature,
+    out: DataType,
+}
+
+impl SparkFromJson {
+    pub fn udf(out: DataType) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), out }))
+    }
+}
+
+impl ScalarUDFImpl for SparkFromJson {
+    fn name(&self) -> &str {
+        "spark_from_json"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(self.out.clone())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = args.number_rows;
+        let texts = datafusion::arrow::compute::cast(&args.args[0].to_array(n)?, &DataType::Utf8)?;
+        let texts = texts.as_string::<i32>();
+        let DataType::Struct(fields) = &self.out else {
+            return exec_err!("from_json needs a struct schema");
+        };
+        let schema = Arc::new(Schema::new(fields.clone()));
+        let mut rows: Vec<ArrayRef> = Vec::with_capacity(n);
+        for i in 0..n {
+            let one = if texts.is_null(i) { None } else { decode_one(texts.value(i), &schema, fields) };
+            rows.push(one.unwrap_or_else(|| new_null_array(&self.out, 1)));
+        }
+        let refs: Vec<&dyn Array> = rows.iter().map(|a| a.as_ref()).collect();
+        let out = if refs.is_empty() { new_null_array(&self.out, 0) } else { datafusion::arrow::compute::concat(&refs)? };
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+fn decode_one(text: &str, schema: &Arc<Schema>, fields: &Fields) -> Option<ArrayRef> {
+    let mut decoder = datafusion::arrow::json::ReaderBuilder::new(schema.clone()).build_decoder().ok()?;
+    decoder.decode(text.as_bytes()).ok()?;
+    let batch = decoder.flush().ok()??;
+    if batch.num_rows() != 1 {
+        return None;
+    }
+    let s = datafusion::arrow::array::StructArray::try_new(fields.clone(), batch.columns().to_vec(), None).ok()?;
+    Some(Arc::new(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_select_like_spark() {
+        let Ok(doc) = serde_json::from_str::<Value>(r#"[{"a":"b"},{"a":"c"}]"#) else { return };
+        let Some(steps) = parse_path("$[0].a") else { return };
+        assert_eq!(select(&doc, &steps).and_then(|v| render(&v)).as_deref(), Some("b"));
+        let Some(steps) = parse_path("$[*].a") else { return };
+        assert_eq!(select(&doc, &steps).and_then(|v| render(&v)).as_deref(), Some(r#"["b","c"]"#));
+        assert!(parse_path("a.b").is_none());
+    }
+}

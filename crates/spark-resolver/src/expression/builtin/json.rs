@@ -1,0 +1,64 @@
+//! JSON functions. `from_json` and `schema_of_json` take their schema or
+//! sample as constants, resolved here (a DDL string is parsed with the SQL
+//! parser's type grammar; a sample is inferred as Spark's JSON reader does).
+
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr as DfExpr, lit};
+use spark_functions::json_fns::{JsonFn, SparkFromJson, SparkJson};
+
+use super::{Arity, Builtin, Built, Call, In, Table, call_udf};
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult};
+
+fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
+fn json(c: &Call<'_>, kind: JsonFn, args: usize) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(SparkJson::udf(kind), c.args[..args.min(c.args.len())].to_vec())).nullable(true))
+}
+
+fn constant_string(c: &Call<'_>, i: usize, what: &str) -> ResolveResult<String> {
+    match c.args.get(i) {
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(s)), _)) => Ok(s.clone()),
+        _ => Err(ResolveError::analysis(
+            "INVALID_SCHEMA.NON_STRING_LITERAL",
+            "42K07",
+            format!("The input schema \"{}\" is not a valid schema string: {what} must be a constant string.", c.names.get(i).cloned().unwrap_or_default()),
+            &[],
+        )),
+    }
+}
+
+fn from_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let ddl = constant_string(c, 1, "the schema")?;
+    let parsed = spark_sql_parser::parse_schema(&ddl)
+        .or_else(|_| spark_sql_parser::parse_data_type(&ddl))
+        .map_err(|e| ResolveError::analysis("INVALID_SCHEMA.PARSE_ERROR", "42K07", format!("The input schema \"{ddl}\" is not a valid schema string: {e}"), &[]))?;
+    let out = crate::types::to_arrow(&parsed, &r.config.time_zone)?;
+    if !matches!(out, datafusion::arrow::datatypes::DataType::Struct(_)) {
+        return Err(ResolveError::unsupported("from_json into a type that is not a struct"));
+    }
+    Ok(Built::new(call_udf(SparkFromJson::udf(out), vec![c.arg(0)?])).named(format!("from_json({})", c.names[0])).nullable(true))
+}
+
+fn schema_of_json(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let sample = constant_string(c, 0, "the sample")?;
+    let value: serde_json::Value = serde_json::from_str(&sample)
+        .map_err(|e| ResolveError::analysis("INVALID_JSON_SCHEMA", "22032", format!("Cannot infer a schema from {sample}: {e}"), &[]))?;
+    let t = crate::types::from_arrow(&spark_datasource::json::infer_type(&value))?;
+    Ok(Built::new(lit(t.sql())).named(format!("schema_of_json({})", c.names[0])).nullable(false))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    use In::*;
+    vec![
+        ("get_json_object", f(Exactly(2), &[String, String], |_, c| json(c, JsonFn::GetJsonObject, 2))),
+        ("json_array_length", f(Exactly(1), &[String], |_, c| json(c, JsonFn::ArrayLength, 1))),
+        ("json_object_keys", f(Exactly(1), &[String], |_, c| json(c, JsonFn::ObjectKeys, 1))),
+        ("to_json", f(Range(1, 2), &[Any, Any], |_, c| json(c, JsonFn::ToJson, 1).map(|b| b.named(format!("to_json({})", c.names[0]))))),
+        ("from_json", f(Range(2, 3), &[String, Any, Any], from_json)),
+        ("schema_of_json", f(Range(1, 2), &[Any, Any], schema_of_json)),
+    ]
+}

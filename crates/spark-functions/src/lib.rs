@@ -6,6 +6,7 @@
 
 pub mod arithmetic;
 pub mod datetime_format;
+pub mod datetime_fns;
 pub mod decimal;
 pub mod error;
 pub mod regex_fns;
@@ -13,6 +14,7 @@ pub mod json_fns;
 pub mod lambda;
 pub mod misc;
 pub mod registry;
+pub mod string_fns;
 pub mod rounding;
 pub mod time_zone;
 

@@ -133,7 +133,7 @@ impl ScalarUDFImpl for SparkRegex {
         };
         let third = third.as_ref().map(|a| a.as_primitive::<datafusion::arrow::datatypes::Int64Type>());
         let mut cached: Option<(String, Regex)> = None;
-        let mut list = ListBuilder::new(StringBuilder::new());
+        let mut list = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new("element", DataType::Utf8, true)));
         let mut text = StringBuilder::new();
         let mut ints: Vec<Option<i32>> = Vec::new();
         for i in 0..n {

@@ -472,13 +472,17 @@ impl Parser {
         Ok(Expr::Column { name: vec![name], plan_id: None })
     }
 
-    fn parse_function_call(&mut self, name: String) -> ParseResult<Expr> {
+    fn parse_function_call(&mut self, mut name: String) -> ParseResult<Expr> {
         self.expect_sym("(")?;
         let lower = name.to_ascii_lowercase();
         // Lambda with several parameters: (x, y) -> body
         if self.is_sym(")") {
             self.advance();
             return self.finish_function(name, vec![], false);
+        }
+        if let Some(e) = self.parse_special_call(&lower)? {
+            self.expect_sym(")")?;
+            return Ok(e);
         }
         let distinct = self.eat_word("distinct");
         if !distinct {
@@ -497,6 +501,8 @@ impl Parser {
             args.push(source);
         }
         if matches!(lower.as_str(), "substring" | "substr") && args.len() == 1 && self.eat_word("from") {
+            // The FROM form is printed as `substring(...)` whichever name was used.
+            name = "substring".to_string();
             args.push(self.parse_expression()?);
             if self.eat_word("for") {
                 args.push(self.parse_expression()?);
@@ -511,6 +517,65 @@ impl Parser {
         }
         self.expect_sym(")")?;
         self.finish_function(name, args, distinct)
+    }
+
+    /// The SQL-standard call forms: `POSITION(a IN b)`,
+    /// `TRIM([BOTH|LEADING|TRAILING] [chars] FROM s)` and
+    /// `OVERLAY(s PLACING r FROM p [FOR n])`. `None` for ordinary calls.
+    fn parse_special_call(&mut self, lower: &str) -> ParseResult<Option<Expr>> {
+        match lower {
+            "position" => {
+                let save = self.position();
+                let needle = self.parse_bit_or()?;
+                if !self.eat_word("in") {
+                    self.reset(save);
+                    return Ok(None);
+                }
+                let haystack = self.parse_bit_or()?;
+                Ok(Some(Expr::func("locate", vec![needle, haystack])))
+            }
+            "trim" => {
+                let save = self.position();
+                let side = ["both", "leading", "trailing"].into_iter().find(|w| self.is_word(w));
+                if side.is_some() {
+                    self.advance();
+                }
+                let side = side.unwrap_or("both");
+                if self.eat_word("from") {
+                    let s = self.parse_expression()?;
+                    let f = match side {
+                        "leading" => "ltrim",
+                        "trailing" => "rtrim",
+                        _ => "trim",
+                    };
+                    return Ok(Some(Expr::func(f, vec![s])));
+                }
+                let chars = self.parse_bit_or()?;
+                if !self.eat_word("from") {
+                    self.reset(save);
+                    return Ok(None);
+                }
+                let s = self.parse_expression()?;
+                Ok(Some(Expr::func(&format!("__trim_{side}"), vec![s, chars])))
+            }
+            "overlay" => {
+                let save = self.position();
+                let input = self.parse_bit_or()?;
+                if !self.eat_word("placing") {
+                    self.reset(save);
+                    return Ok(None);
+                }
+                let replace = self.parse_bit_or()?;
+                self.expect_word("from")?;
+                let pos = self.parse_bit_or()?;
+                let mut args = vec![input, replace, pos];
+                if self.eat_word("for") {
+                    args.push(self.parse_bit_or()?);
+                }
+                Ok(Some(Expr::func("overlay", args)))
+            }
+            _ => Ok(None),
+        }
     }
 
     pub(crate) fn parse_function_argument(&mut self) -> ParseResult<Expr> {

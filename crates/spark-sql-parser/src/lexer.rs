@@ -96,6 +96,21 @@ pub fn tokenize(sql: &str) -> ParseResult<Vec<Token>> {
             out.push(Token { tok: Tok::Hex(text), pos: start, text: chars[start..i].iter().collect() });
             continue;
         }
+        // Raw strings, r'...' and R"...": no escapes.
+        if (c == 'r' || c == 'R') && matches!(chars.get(i + 1), Some('\'') | Some('"')) {
+            let quote = chars[i + 1];
+            let mut j = i + 2;
+            while j < chars.len() && chars[j] != quote {
+                j += 1;
+            }
+            if j >= chars.len() {
+                return Err(err(start, "r'"));
+            }
+            let raw: String = chars[i + 2..j].iter().collect();
+            i = j + 1;
+            out.push(Token { tok: Tok::Str(raw), pos: start, text: chars[start..i].iter().collect() });
+            continue;
+        }
         if c == '\'' || c == '"' {
             let (s, next) = read_string(&chars, i)?;
             i = next;

@@ -120,6 +120,10 @@ impl Resolver<'_> {
             Ok(m) => m,
             Err(e) => match self.resolve_outer_column(parts)? {
                 Some(r) => return Ok(r),
+                // `current_date`, `current_user`, ... without parentheses are calls.
+                None if parts.len() == 1 && NILADIC.iter().any(|f| parts[0].eq_ignore_ascii_case(f)) => {
+                    return self.resolve_function(&parts[0].to_ascii_lowercase(), &[], false, scope);
+                }
                 None => return Err(e),
             },
         };
@@ -228,3 +232,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// Functions Spark also accepts written without parentheses.
+const NILADIC: &[&str] = &["current_date", "current_timestamp", "current_user", "user", "session_user", "current_catalog", "current_database", "current_schema", "localtimestamp", "current_timezone"];

@@ -234,6 +234,8 @@ impl Resolver<'_> {
 /// (`select("ID")` is named `ID`), a nested field `a.b.c` is named `c`.
 fn output_name(e: &Expr, resolved_name: String) -> String {
     match e {
+        // A bare `current_date` is a call and keeps its call's name.
+        Expr::Column { .. } if resolved_name.ends_with("()") => resolved_name,
         Expr::Column { name, .. } => name.last().cloned().unwrap_or(resolved_name),
         _ => resolved_name,
     }

@@ -7,13 +7,9 @@ use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Builtin, Built, Call, In, Table, cast};
+use super::{Arity, Built, Call, In, Table, cast, f};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 fn count_if(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let one_if = DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(lit(1i32)))], None));

@@ -8,13 +8,9 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 fn df(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
     Ok(call_udf(registry_udf(name)?, args))

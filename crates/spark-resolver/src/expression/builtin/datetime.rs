@@ -9,16 +9,12 @@ use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::time_zone::{Direction, SparkZoneShift};
 use spark_functions::datetime_format::{ParseTarget, SparkDateFormat, SparkParseDatetime};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast, f};
 use crate::ResolveResult;
 use crate::resolver::Resolver;
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
 const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 /// `date_part(part, x)` as Spark's INT.
 fn part(c: &Call<'_>, p: &str) -> ResolveResult<DfExpr> {
@@ -259,6 +255,16 @@ pub(super) fn functions() -> Table {
         ("date_trunc", f(Exactly(2), &[String, Timestamp], delegate)),
         ("from_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, true))),
         ("to_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, false))),
+        ("months_between", f(Range(2, 3), &[Timestamp, Timestamp, Boolean], |r, c| {
+            let round_off = match c.args.get(2) {
+                None => true,
+                Some(DfExpr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
+                Some(_) => return Err(crate::ResolveError::unsupported("months_between with a non-constant roundOff")),
+            };
+            let shown = c.names.get(2).cloned().unwrap_or_else(|| "true".into());
+            let f = spark_functions::datetime_fns::SparkMonthsBetween::udf(round_off, &r.config.time_zone);
+            Ok(Built::new(call_udf(f, vec![c.arg(0)?, c.arg(1)?])).named(format!("months_between({}, {}, {shown})", c.names[0], c.names[1])))
+        })),
         ("date_format", f(Exactly(2), &[AnyTimestamp, String], date_format)),
         ("to_timestamp", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),
         ("to_timestamp_ltz", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),

@@ -6,13 +6,9 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr as DfExpr, lit};
 use spark_functions::json_fns::{JsonFn, SparkFromJson, SparkJson};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf};
+use super::{Arity, Built, Call, In, Table, call_udf, f};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 fn json(c: &Call<'_>, kind: JsonFn, args: usize) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkJson::udf(kind), c.args[..args.min(c.args.len())].to_vec())).nullable(true))

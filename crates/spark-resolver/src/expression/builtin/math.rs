@@ -8,13 +8,9 @@ use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::arithmetic::{IntOp, SparkIntArith};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 /// The constant scale argument of round/ceil/floor (0 when absent).
 fn scale_arg(c: &Call<'_>) -> ResolveResult<i32> {

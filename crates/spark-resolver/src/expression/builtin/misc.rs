@@ -6,13 +6,9 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, f};
 use crate::resolver::Resolver;
 use crate::ResolveResult;
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 fn constant(value: &str, name: &str) -> Built {
     Built::new(lit(value.to_string())).named(name.to_string()).nullable(false)
@@ -99,6 +95,9 @@ pub(super) fn functions() -> Table {
         ("double", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Float64))),
         ("string", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Utf8))),
         ("binary", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Binary))),
+        ("monotonically_increasing_id", f(Exactly(0), &[], |_, _| {
+            Ok(Built::new(call_udf(spark_functions::datetime_fns::SparkMonotonicId::udf(), vec![])).nullable(false))
+        })),
         ("typeof", f(Exactly(1), &[Any], type_of)),
         ("equal_null", f(Exactly(2), &[Any, Any], equal_null)),
         ("nullifzero", f(Exactly(1), &[Any], nullifzero)),

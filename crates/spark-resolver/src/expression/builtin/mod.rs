@@ -128,6 +128,11 @@ impl Arity {
 
 pub(crate) type Table = Vec<(&'static str, Builtin)>;
 
+/// One table entry.
+pub(crate) fn f(arity: Arity, inputs: &'static [In], build: Builder) -> Builtin {
+    Builtin { arity, inputs, build }
+}
+
 static BUILTINS: LazyLock<HashMap<&'static str, Builtin>> = LazyLock::new(|| {
     let mut m = HashMap::new();
     for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions()] {

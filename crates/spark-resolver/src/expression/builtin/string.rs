@@ -7,14 +7,11 @@ use datafusion::functions::expr_fn as df;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::regex_fns::{RegexFn, SparkRegex};
+use spark_functions::string_fns::{SparkString, StringFn};
 
-use super::{Arity, Builtin, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast, f};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-fn f(arity: Arity, inputs: &'static [In], build: super::Builder) -> Builtin {
-    Builtin { arity, inputs, build }
-}
 
 /// The arguments with Spark's defaults appended, and the name they give.
 fn with_defaults(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> (Vec<DfExpr>, String) {
@@ -136,6 +133,12 @@ fn charset(c: &Call<'_>) -> ResolveResult<()> {
     }
 }
 
+/// `TRIM(BOTH chars FROM s)` and its LEADING/TRAILING forms.
+fn trim_chars(c: &Call<'_>, target: &str, side: &str) -> ResolveResult<Built> {
+    let e = call_udf(registry_udf(target)?, vec![c.arg(0)?, c.arg(1)?]);
+    Ok(Built::new(e).named(format!("TRIM({side} {} FROM {})", c.names[1], c.names[0])))
+}
+
 /// `decode(bin, charset)`, or Spark's CASE-like `decode(expr, search, result, ..., default)`.
 fn decode(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.args.len() == 2 {
@@ -168,6 +171,38 @@ pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
+        ("__trim_both", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "btrim", "BOTH"))),
+        ("__trim_leading", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "ltrim", "LEADING"))),
+        ("__trim_trailing", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "rtrim", "TRAILING"))),
+        ("overlay", f(Range(3, 4), &[Any, Any, Int, Int], |_, c| {
+            let (_, name) = with_defaults(c, &[(lit(-1i32), "-1")]);
+            // A length of -1 (the default) replaces as many characters as the replacement has.
+            let mut args = vec![cast(c.arg(0)?, ArrowType::Utf8), cast(c.arg(1)?, ArrowType::Utf8), cast(c.arg(2)?, ArrowType::Int64)];
+            if let Some(len) = c.args.get(3) {
+                if !matches!(len, DfExpr::Literal(v, _) if v.clone().cast_to(&ArrowType::Int64).ok() == Some(ScalarValue::Int64(Some(-1)))) {
+                    args.push(cast(len.clone(), ArrowType::Int64));
+                }
+            }
+            let e = call_udf(registry_udf("overlay")?, args);
+            let e = if matches!(c.types[0], ArrowType::Binary) { cast(e, ArrowType::Binary) } else { e };
+            Ok(Built::new(e).named(name))
+        })),
+        ("format_number", f(Exactly(2), &[Any, Any], |_, c| {
+            let d = if super::is_string(&c.types[1]) { c.arg(1)? } else { cast(c.arg(1)?, ArrowType::Int32) };
+            Ok(Built::new(call_udf(SparkString::udf(StringFn::FormatNumber), vec![c.arg(0)?, d])).nullable(true))
+        })),
+        ("mask", f(Range(1, 5), &[String, String, String, String, String], |_, c| {
+            let (args, _) = with_defaults(c, &[(lit("X"), "X"), (lit("x"), "x"), (lit("n"), "n"), (lit(ScalarValue::Utf8(None)), "NULL")]);
+            let shown: Vec<std::string::String> = c.names.iter().cloned().chain(["X", "x", "n", "NULL"].iter().skip(c.names.len() - 1).map(|s| s.to_string())).collect();
+            Ok(Built::new(call_udf(SparkString::udf(StringFn::Mask), args)).named(format!("mask({})", shown.join(", "))))
+        })),
+        ("instr", f(Range(2, 4), &[String, String, Int, Int], |_, c| {
+            if c.args.len() == 2 {
+                return Ok(Built::new(cast(call_udf(registry_udf("strpos")?, c.args.clone()), ArrowType::Int32)));
+            }
+            let (args, name) = with_defaults(c, &[(lit(1i32), "1"), (lit(1i32), "1")]);
+            Ok(Built::new(call_udf(SparkString::udf(StringFn::Instr), args)).named(name))
+        })),
         ("encode", f(Exactly(2), &[String, String], |_, c| {
             charset(c)?;
             Ok(Built::new(cast(c.arg(0)?, ArrowType::Binary)))

@@ -13,6 +13,8 @@ pub mod regex_fns;
 pub mod json_fns;
 pub mod lambda;
 pub mod misc;
+pub mod murmur_hash;
+pub mod number_format;
 pub mod registry;
 pub mod string_fns;
 pub mod rounding;

@@ -52,6 +52,21 @@ impl Resolver<'_> {
         if matches!(lower.as_str(), "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "row_number") {
             arg_exprs.clear();
         }
+        // Spark prints these rank functions in capitals and without arguments.
+        let shown_function = if matches!(lower.as_str(), "rank" | "dense_rank" | "percent_rank") {
+            arg_names.clear();
+            lower.to_uppercase()
+        } else {
+            lower.clone()
+        };
+        // nth_value's n is a BIGINT constant for DataFusion.
+        if lower == "nth_value" {
+            if let Some(DfExpr::Literal(v, _)) = arg_exprs.get(1) {
+                if let Ok(n) = v.cast_to(&datafusion::arrow::datatypes::DataType::Int64) {
+                    arg_exprs[1] = DfExpr::Literal(n, None);
+                }
+            }
+        }
         // lag/lead print their offset and default: `lag(b, 1, NULL)`.
         let mut offset_frame: Option<String> = None;
         if matches!(lower.as_str(), "lag" | "lead") {
@@ -129,7 +144,7 @@ impl Resolver<'_> {
             spec.push(format!("ORDER BY {}", order_names.join(", ")));
         }
         spec.push(offset_frame.unwrap_or(frame_name));
-        let name = format!("{lower}({}) OVER ({})", arg_names.join(", "), spec.join(" "));
+        let name = format!("{shown_function}({}) OVER ({})", arg_names.join(", "), spec.join(" "));
         // Spark's ranks are INT; DataFusion's unsigned.
         let expr = match lower.as_str() {
             "row_number" | "rank" | "dense_rank" | "ntile" => DfExpr::Cast(datafusion::logical_expr::Cast::new(Box::new(expr), datafusion::arrow::datatypes::DataType::Int32)),

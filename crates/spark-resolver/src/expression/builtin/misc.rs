@@ -98,6 +98,9 @@ pub(super) fn functions() -> Table {
         ("monotonically_increasing_id", f(Exactly(0), &[], |_, _| {
             Ok(Built::new(call_udf(spark_functions::datetime_fns::SparkMonotonicId::udf(), vec![])).nullable(false))
         })),
+        ("hash", f(AtLeast(1), &[Any], |_, c| {
+            Ok(Built::new(call_udf(spark_functions::murmur_hash::SparkMurmurHash::udf(), c.args.clone())).nullable(false))
+        })),
         ("typeof", f(Exactly(1), &[Any], type_of)),
         ("equal_null", f(Exactly(2), &[Any, Any], equal_null)),
         ("nullifzero", f(Exactly(1), &[Any], nullifzero)),

@@ -139,6 +139,53 @@ fn trim_chars(c: &Call<'_>, target: &str, side: &str) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("TRIM({side} {} FROM {})", c.names[1], c.names[0])))
 }
 
+/// `to_number(text, format)` / `try_to_number`.
+fn to_number(c: &Call<'_>, fail: bool) -> ResolveResult<Built> {
+    let format = match c.args.get(1) {
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.clone(),
+        _ => return Err(ResolveError::unsupported(format!("{} with a format that is not a constant", c.name))),
+    };
+    let f = spark_functions::number_format::SparkNumberFormat::udf(&format, false, fail).map_err(|e| ResolveError::invalid(e.to_string()))?;
+    Ok(Built::new(call_udf(f, vec![c.arg(0)?])).nullable(true))
+}
+
+/// `to_char(x, format)`: numbers by a number format, dates and timestamps
+/// by a datetime pattern, binaries as base64, hex or UTF-8 text.
+fn to_char(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let format = match c.args.get(1) {
+        Some(DfExpr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.clone(),
+        _ => return Err(ResolveError::unsupported(format!("{} with a format that is not a constant", c.name))),
+    };
+    let x = c.arg(0)?;
+    let t = &c.types[0];
+    let varchar = c.name == "to_varchar";
+    match t {
+        ArrowType::Date32 | ArrowType::Timestamp(..) => {
+            let ts = if matches!(t, ArrowType::Date32) { r.spark_cast(x, t, &r.session_timestamp()) } else { x };
+            let e = call_udf(spark_functions::datetime_format::SparkDateFormat::udf(), vec![ts, lit(format)]);
+            Ok(Built::new(e).named(format!("date_format({}, {})", c.names[0], c.names[1])))
+        }
+        ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => {
+            let (e, shown) = match format.to_ascii_lowercase().as_str() {
+                "base64" => (call_udf(registry_udf("base64")?, vec![x]), format!("base64({})", c.names[0])),
+                "hex" => (call_udf(registry_udf("hex")?, vec![x]), format!("hex({})", c.names[0])),
+                "utf-8" | "utf8" => (cast(x, ArrowType::Utf8), format!("decode({}, {})", c.names[0], c.names[1])),
+                other => return Err(ResolveError::analysis("INVALID_PARAMETER_VALUE.BINARY_FORMAT", "22023", format!("The value of parameter(s) `format` in `{}` is invalid: expects one of binary formats 'base64', 'hex', 'utf-8', but got '{other}'.", c.name), &[])),
+            };
+            let name = if varchar {
+                if format.eq_ignore_ascii_case("utf-8") { c.default_name() } else { format!("to_varchar({})", c.names[0]) }
+            } else {
+                shown
+            };
+            Ok(Built::new(e).named(name))
+        }
+        _ => {
+            let f = spark_functions::number_format::SparkNumberFormat::udf(&format, true, true).map_err(|e| ResolveError::invalid(e.to_string()))?;
+            Ok(Built::new(call_udf(f, vec![x])).named(format!("to_char({}, {})", c.names[0], c.names[1])))
+        }
+    }
+}
+
 /// `decode(bin, charset)`, or Spark's CASE-like `decode(expr, search, result, ..., default)`.
 fn decode(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.args.len() == 2 {
@@ -171,6 +218,10 @@ pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
+        ("to_number", f(Exactly(2), &[String, String], |_, c| to_number(c, true))),
+        ("try_to_number", f(Exactly(2), &[String, String], |_, c| to_number(c, false))),
+        ("to_char", f(Exactly(2), &[Any, String], to_char)),
+        ("to_varchar", f(Exactly(2), &[Any, String], to_char)),
         ("__trim_both", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "btrim", "BOTH"))),
         ("__trim_leading", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "ltrim", "LEADING"))),
         ("__trim_trailing", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "rtrim", "TRAILING"))),

@@ -142,4 +142,34 @@ READ = [
     c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
 ]
 
-GROUPS = {"foundation": FOUNDATION, "read": READ}
+# Function edge cases beyond Spark's documented examples: NULLs, overflow,
+# ANSI errors, rounding, patterns, lambdas over columns, generators.
+def q(name, sql, ordered=False):
+    return c(name, f"spark.sql({sql!r})", ordered)
+
+
+FUNCTION_EDGES = [
+    q("hash_types", "SELECT hash(1L), hash(1.5D), hash('a', NULL), hash(CAST(1.25 AS DECIMAL(5,2))), hash(array(1, NULL)), hash(NULL)"),
+    q("round_doubles", "SELECT round(2.675D, 2), bround(2.5D), round(-2.5D), bround(25, -1), round(1.5, 0), ceil(-1.5D), floor(2.5BD)"),
+    q("int_overflow_ansi", "SELECT 2147483647 + 1"),
+    q("int_overflow_try", "SELECT try_add(2147483647, 1), try_multiply(9223372036854775807L, 2L), try_divide(1, 0), try_mod(5, 0)"),
+    q("divide_by_zero_ansi", "SELECT 1 / 0"),
+    q("mod_by_zero_ansi", "SELECT 5 % 0"),
+    q("date_patterns", "SELECT date_format(TIMESTAMP '2024-03-05 07:08:09.123', 'yyyy-MM-dd HH:mm:ss.SSS EEE MMM d'), to_date('05/03/2024', 'dd/MM/yyyy'), to_timestamp('2024-03-05 07:08', 'yyyy-MM-dd HH:mm')"),
+    q("bad_timestamp_ansi", "SELECT to_timestamp('not a time', 'yyyy-MM-dd')"),
+    q("bad_timestamp_try", "SELECT try_to_timestamp('not a time', 'yyyy-MM-dd')"),
+    q("date_parts_null", "SELECT year(NULL), month(CAST(NULL AS DATE)), dayofweek('2024-03-05'), weekofyear(DATE '2021-01-01')"),
+    q("transform_outer_column", "SELECT id, transform(array(1, 2), x -> x * id) FROM range(3)", True),
+    q("filter_index", "SELECT filter(array(5, 6, 7, 8), (x, i) -> i % 2 = 0), exists(array(), x -> x > 0), forall(CAST(NULL AS ARRAY<INT>), x -> x > 0)"),
+    q("aggregate_finish", "SELECT aggregate(array(1, 2, 3, 4), 0L, (acc, x) -> acc + x, acc -> acc * 2)"),
+    q("explode_outer_empty", "SELECT id, explode_outer(CASE WHEN id = 0 THEN array() WHEN id = 1 THEN NULL ELSE array(id, id) END) FROM range(3)"),
+    q("posexplode_map", "SELECT posexplode(map('a', 1, 'b', 2))"),
+    q("lateral_generator_alias", "SELECT x.pos, x.v FROM (SELECT posexplode(array('p', 'q')) AS (pos, v)) x"),
+    q("json_edges", "SELECT get_json_object('{\"a\":{\"b\":[1,2]}}', '$.a.b[1]'), get_json_object('not json', '$.a'), json_array_length('{}'), to_json(named_struct('a', NULL, 'b', 'x'))"),
+    q("from_json_invalid", "SELECT from_json('{bad', 'a INT')"),
+    q("to_number_mismatch", "SELECT to_number('12x', '999')"),
+    q("string_edges", "SELECT split('', ','), split('a,b,,', ',', 0), regexp_extract('abc', '(x)?', 1), instr('', ''), locate('a', 'banana', 3), lpad('abc', 2), rpad('', 3, 'xy')"),
+    q("format_number_edges", "SELECT format_number(-1234567.891, 2), format_number(0.5D, 0), format_number(1e10, 0)"),
+]
+
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES}

@@ -153,7 +153,7 @@ macro_rules! int_kernel {
                 IntOp::Multiply => a.checked_mul(b),
                 IntOp::Remainder | IntOp::Div if b == 0 => {
                     if $self.fail {
-                        return Err(crate::error::divide_by_zero());
+                        return Err(if $self.op == IntOp::Remainder { crate::error::remainder_by_zero() } else { crate::error::divide_by_zero() });
                     }
                     out.push(None);
                     continue;

@@ -84,3 +84,15 @@ pub fn divide_by_zero() -> DataFusionError {
     .param("config", "\"spark.sql.ansi.enabled\"")
     .into_df()
 }
+
+/// `REMAINDER_BY_ZERO` (ANSI mode), for `%` and `mod`.
+pub fn remainder_by_zero() -> DataFusionError {
+    SparkRuntimeError::new(
+        RuntimeKind::Arithmetic,
+        "REMAINDER_BY_ZERO",
+        "22012",
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+    )
+    .param("config", "\"spark.sql.ansi.enabled\"")
+    .into_df()
+}

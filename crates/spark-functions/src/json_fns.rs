@@ -107,7 +107,7 @@ fn render(v: &Value) -> Option<String> {
 /// An Arrow value as JSON, as Spark's `to_json` writes it (NULL struct
 /// fields left out, maps as objects with their keys as text).
 fn to_value(a: &dyn Array, i: usize) -> Result<Value> {
-    if a.is_null(i) {
+    if a.data_type() == &DataType::Null || a.is_null(i) {
         return Ok(Value::Null);
     }
     let scalar = ScalarValue::try_from_array(a, i)?;
@@ -288,7 +288,16 @@ impl ScalarUDFImpl for SparkFromJson {
         let mut rows: Vec<ArrayRef> = Vec::with_capacity(n);
         for i in 0..n {
             let one = if texts.is_null(i) { None } else { decode_one(texts.value(i), &schema, fields) };
-            rows.push(one.unwrap_or_else(|| new_null_array(&self.out, 1)));
+            let one = match (texts.is_null(i), one) {
+                (true, _) => new_null_array(&self.out, 1),
+                (false, Some(row)) => row,
+                // Malformed text gives a struct of NULLs (Spark's PERMISSIVE mode).
+                (false, None) => {
+                    let children = fields.iter().map(|f| new_null_array(f.data_type(), 1)).collect();
+                    Arc::new(datafusion::arrow::array::StructArray::try_new(fields.clone(), children, None)?)
+                }
+            };
+            rows.push(one);
         }
         let refs: Vec<&dyn Array> = rows.iter().map(|a| a.as_ref()).collect();
         let out = if refs.is_empty() { new_null_array(&self.out, 0) } else { datafusion::arrow::compute::concat(&refs)? };

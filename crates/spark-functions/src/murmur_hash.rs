@@ -54,7 +54,7 @@ pub fn hash_bytes(b: &[u8], seed: u32) -> u32 {
 
 /// Folds one value into the running hash; NULL leaves it unchanged.
 fn hash_value(a: &dyn Array, i: usize, seed: u32) -> Result<u32> {
-    if a.is_null(i) {
+    if a.data_type() == &DataType::Null || a.is_null(i) {
         return Ok(seed);
     }
     Ok(match a.data_type() {

@@ -86,11 +86,6 @@ fn java_split<'a>(re: &Regex, s: &'a str, limit: i64) -> Vec<&'a str> {
         last = m.end();
     }
     out.push(&s[last..]);
-    if limit == 0 {
-        while out.len() > 1 && out.last().is_some_and(|x| x.is_empty()) {
-            out.pop();
-        }
-    }
     out
 }
 
@@ -209,7 +204,8 @@ mod tests {
         let re = compile("[ABC]")?;
         assert_eq!(java_split(&re, "oneAtwoBthreeC", -1), vec!["one", "two", "three", ""]);
         assert_eq!(java_split(&re, "oneAtwoBthreeC", 2), vec!["one", "twoBthreeC"]);
-        assert_eq!(java_split(&re, "oneAtwoBthreeC", 0), vec!["one", "two", "three"]);
+        // Unlike Java, Spark keeps trailing empty strings for a limit of 0.
+        assert_eq!(java_split(&re, "oneAtwoBthreeC", 0), vec!["one", "two", "three", ""]);
         let empty = compile("")?;
         assert_eq!(java_split(&empty, "abc", -1), vec!["a", "b", "c"]);
         Ok(())

@@ -47,6 +47,12 @@ pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
     }
+    // `array()` (of NULLs) meets a typed array as that array.
+    match (l, r) {
+        (ArrowType::List(a), ArrowType::List(_)) if a.data_type().is_null() => return Some(r.clone()),
+        (ArrowType::List(_), ArrowType::List(b)) if b.data_type().is_null() => return Some(l.clone()),
+        _ => {}
+    }
     match (numeric_rank(l), numeric_rank(r)) {
         (Some(a), Some(b)) => {
             if let (ArrowType::Decimal128(..), ArrowType::Decimal128(..)) = (l, r) {

@@ -131,6 +131,10 @@ impl Resolver<'_> {
         }
         let name = format!("{lower}({})", names.join(", "));
         let collections = values.len();
+        let nullable = match kind {
+            LambdaKind::Exists | LambdaKind::Forall | LambdaKind::Aggregate => true,
+            _ => values.iter().any(|v| self.is_nullable(v, scope)),
+        };
         let mut call_args: Vec<DfExpr> = values.into_iter().map(|v| v.expr).collect();
         // Every enclosing column either body reads, passed after the collections.
         let mut outer: Vec<String> = main.outer.clone();
@@ -146,7 +150,7 @@ impl Resolver<'_> {
         }
         call_args.extend(outer.iter().map(|id| id_col(id)));
         let udf = SparkLambda::udf(kind, &name, main.compiled, finish.map(|f| f.compiled), return_type, collections);
-        Ok(ResolvedExpr::new(DfExpr::ScalarFunction(ScalarFunction::new_udf(udf, call_args)), name))
+        Ok(ResolvedExpr::new(DfExpr::ScalarFunction(ScalarFunction::new_udf(udf, call_args)), name).with_nullable(nullable))
     }
 
     fn compile_lambda(&mut self, lambda: &Expr, param_types: &[ArrowType], scope: &ResolvedRelation) -> ResolveResult<Lambda> {

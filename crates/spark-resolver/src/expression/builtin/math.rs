@@ -80,7 +80,7 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
     } else {
         c.default_name()
     };
-    Ok(Built::new(expr).named(name))
+    Ok(Built::new(expr).named(name).nullable(true))
 }
 
 /// `try_add` and friends: NULL instead of an overflow or a zero divisor.

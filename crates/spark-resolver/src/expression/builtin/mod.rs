@@ -302,9 +302,16 @@ impl Resolver<'_> {
         let mut args = Vec::with_capacity(resolved.len());
         let mut types = Vec::with_capacity(resolved.len());
         let mut names = Vec::with_capacity(resolved.len());
+        let mut nullable = nullable;
         for (i, r) in resolved.into_iter().enumerate() {
             let want = b.inputs.get(i).or(b.inputs.last()).copied().unwrap_or(In::Any);
             let t = self.arrow_type(&r.expr, scope)?;
+            // A string cast to a date, timestamp or number can fail: NULL then.
+            if is_string(&t) && !matches!(want, In::Any | In::String) {
+                if let Some(n) = nullable.get_mut(i) {
+                    *n = true;
+                }
+            }
             let shown = r.name.clone();
             let (e, t) = self.implicit_cast(lower, i, r.expr, &t, want, &shown)?;
             args.push(e);

@@ -255,6 +255,14 @@ pub(super) fn functions() -> Table {
         ("date_trunc", f(Exactly(2), &[String, Timestamp], delegate)),
         ("from_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, true))),
         ("to_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, false))),
+        ("make_dt_interval", f(Range(0, 4), &[Int, Int, Int, Any], |_, c| {
+            super::delegate_defaults(c, "make_dt_interval", &[
+                (lit(0i32), "0"),
+                (lit(0i32), "0"),
+                (lit(0i32), "0"),
+                (lit(ScalarValue::Decimal128(Some(0), 8, 6)), "0.000000"),
+            ])
+        })),
         ("months_between", f(Range(2, 3), &[Timestamp, Timestamp, Boolean], |r, c| {
             let round_off = match c.args.get(2) {
                 None => true,

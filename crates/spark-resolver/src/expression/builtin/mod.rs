@@ -128,6 +128,35 @@ impl Arity {
 
 pub(crate) type Table = Vec<(&'static str, Builtin)>;
 
+/// The arguments with Spark's defaults appended, and the name they give.
+pub(crate) fn with_defaults(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> (Vec<DfExpr>, String) {
+    let mut args = c.args.clone();
+    let mut names = c.names.clone();
+    let first = required(c, defaults);
+    for (i, (e, shown)) in defaults.iter().enumerate() {
+        if first + i >= c.args.len() {
+            args.push(e.clone());
+            names.push((*shown).to_string());
+        }
+    }
+    (args, format!("{}({})", c.name, names.join(", ")))
+}
+
+/// How many leading arguments have no default (the minimum arity).
+pub(crate) fn required(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> usize {
+    lookup(c.name)
+        .map(|b| match b.arity {
+            Arity::Exactly(n) | Arity::AtLeast(n) => n,
+            Arity::Range(a, _) => a,
+        })
+        .unwrap_or(c.args.len().saturating_sub(defaults.len()))
+}
+
+pub(crate) fn delegate_defaults(c: &Call<'_>, target: &str, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
+    let (args, name) = with_defaults(c, defaults);
+    Ok(Built::new(call_udf(registry_udf(target)?, args)).named(name))
+}
+
 /// One table entry.
 pub(crate) fn f(arity: Arity, inputs: &'static [In], build: Builder) -> Builtin {
     Builtin { arity, inputs, build }

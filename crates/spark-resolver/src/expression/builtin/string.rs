@@ -9,38 +9,9 @@ use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::regex_fns::{RegexFn, SparkRegex};
 use spark_functions::string_fns::{SparkString, StringFn};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast, f};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, delegate_defaults, f, registry_udf, try_cast, with_defaults};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
-
-/// The arguments with Spark's defaults appended, and the name they give.
-fn with_defaults(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> (Vec<DfExpr>, String) {
-    let mut args = c.args.clone();
-    let mut names = c.names.clone();
-    let first = required(c, defaults);
-    for (i, (e, shown)) in defaults.iter().enumerate() {
-        if first + i >= c.args.len() {
-            args.push(e.clone());
-            names.push((*shown).to_string());
-        }
-    }
-    (args, format!("{}({})", c.name, names.join(", ")))
-}
-
-/// How many leading arguments have no default (the minimum arity).
-fn required(c: &Call<'_>, defaults: &[(DfExpr, &str)]) -> usize {
-    super::lookup(c.name)
-        .map(|b| match b.arity {
-            Arity::Exactly(n) | Arity::AtLeast(n) => n,
-            Arity::Range(a, _) => a,
-        })
-        .unwrap_or(c.args.len().saturating_sub(defaults.len()))
-}
-
-fn delegate_defaults(c: &Call<'_>, target: &str, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
-    let (args, name) = with_defaults(c, defaults);
-    Ok(Built::new(call_udf(registry_udf(target)?, args)).named(name))
-}
 
 fn regex(c: &Call<'_>, kind: RegexFn, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
     let (args, name) = with_defaults(c, defaults);

@@ -211,9 +211,6 @@ impl ScalarUDFImpl for SparkIntArith {
             DataType::Int64 => int_kernel!(self, l, r, Int64Type, i64, Int64Array),
             other => return exec_err!("integer arithmetic on {other}"),
         };
-        if scalar {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
-        }
-        Ok(ColumnarValue::Array(out))
+        crate::columnar(out, scalar)
     }
 }

@@ -21,3 +21,16 @@ pub mod rounding;
 pub mod time_zone;
 
 pub use registry::{FunctionKind, FunctionRegistry};
+
+/// A kernel's result as DataFusion wants it: a scalar when every input was
+/// a scalar (so constant folding keeps working), else the array.
+pub(crate) fn columnar(
+    out: datafusion::arrow::array::ArrayRef,
+    scalar: bool,
+) -> datafusion::common::Result<datafusion::logical_expr::ColumnarValue> {
+    use datafusion::logical_expr::ColumnarValue;
+    if scalar {
+        return Ok(ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&out, 0)?));
+    }
+    Ok(ColumnarValue::Array(out))
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Decimal128Type};
-use datafusion::common::{Result, ScalarValue};
+use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
 use crate::error::{RuntimeKind, SparkRuntimeError};
@@ -270,10 +270,7 @@ impl ScalarUDFImpl for SparkNumberFormat {
             }
             Arc::new(Decimal128Array::from(values).with_precision_and_scale(p, s)?)
         };
-        if scalar {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
-        }
-        Ok(ColumnarValue::Array(out))
+        crate::columnar(out, scalar)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field};
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use regex::Regex;
 
@@ -188,10 +188,7 @@ impl ScalarUDFImpl for SparkRegex {
             RegexFn::Extract | RegexFn::Substr => Arc::new(text.finish()),
             RegexFn::Instr => Arc::new(Int32Array::from(ints)),
         };
-        if args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_))) {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
-        }
-        Ok(ColumnarValue::Array(out))
+        crate::columnar(out, args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_))))
     }
 }
 

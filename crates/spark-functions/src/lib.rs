@@ -5,19 +5,23 @@
 //! Spark, and from this crate where they do not (see `arithmetic`).
 
 pub mod arithmetic;
+pub mod binary_fns;
 pub mod datetime_format;
 pub mod datetime_fns;
 pub mod decimal;
 pub mod error;
 pub mod regex_fns;
+pub mod interval_fns;
 pub mod json_fns;
 pub mod lambda;
 pub mod misc;
 pub mod murmur_hash;
 pub mod number_format;
+pub mod random;
 pub mod registry;
 pub mod string_fns;
 pub mod rounding;
+pub mod text_metrics;
 pub mod time_zone;
 
 pub use registry::{FunctionKind, FunctionRegistry};

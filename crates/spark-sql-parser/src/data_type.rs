@@ -32,6 +32,14 @@ impl Parser {
             "date" => DataType::Date,
             "timestamp" | "timestamp_ltz" => DataType::Timestamp,
             "timestamp_ntz" => DataType::TimestampNtz,
+            "time" => {
+                let mut precision = 6;
+                if self.eat_sym("(") {
+                    precision = self.parse_integer()?;
+                    self.expect_sym(")")?;
+                }
+                DataType::Time(precision as u8)
+            }
             "string" => {
                 if self.eat_word("collate") {
                     self.parse_identifier()?;

@@ -433,18 +433,23 @@ impl Parser {
                 let mode = if lower == "try_cast" { CastMode::Try } else { CastMode::Default };
                 return Ok(Expr::Cast { expr: Box::new(e), to: t, mode, explicit: true });
             }
-            "date" | "timestamp" | "timestamp_ntz" | "timestamp_ltz" if next_is_str => {
+            "date" | "time" | "timestamp" | "timestamp_ntz" | "timestamp_ltz" if next_is_str => {
                 self.advance();
                 let Tok::Str(text) = self.advance() else { return self.error() };
                 let data_type = match lower.as_str() {
                     "date" => DataType::Date,
+                    "time" => DataType::Time(6),
                     "timestamp_ntz" => DataType::TimestampNtz,
                     _ => DataType::Timestamp,
                 };
                 return Ok(Expr::TypedLiteral { data_type, text });
             }
             "x" if next_is_str => {}
-            "interval" if !next_is_paren && !matches!(self.peek_at(1), Tok::Sym(_) | Tok::Eof) => {
+            "interval"
+                if !next_is_paren
+                    && (!matches!(self.peek_at(1), Tok::Sym(_) | Tok::Eof)
+                        || (matches!(self.peek_at(1), Tok::Sym("-") | Tok::Sym("+")) && matches!(self.peek_at(2), Tok::Str(_) | Tok::Number(_)))) =>
+            {
                 return self.parse_interval();
             }
             _ => {}
@@ -772,7 +777,11 @@ fn is_clause_word(w: &str) -> bool {
 fn negate_literal(l: Literal) -> Result<Literal, Literal> {
     Ok(match l {
         Literal::Integer(v) => Literal::Integer(-v),
-        Literal::Long(v) => Literal::Long(-v),
+        // `-2147483648` is an INT in Spark: the sign is part of the literal.
+        Literal::Long(v) => match i32::try_from(-v) {
+            Ok(i) if v == 2_147_483_648 => Literal::Integer(i),
+            _ => Literal::Long(-v),
+        },
         Literal::Short(v) => Literal::Short(-v),
         Literal::Byte(v) => Literal::Byte(-v),
         Literal::Double(v) => Literal::Double(-v),

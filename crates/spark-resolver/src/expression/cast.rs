@@ -17,6 +17,9 @@ impl Resolver<'_> {
         explicit: bool,
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
+        if matches!(to, DataType::Time(_)) {
+            return Err(super::builtin::unsupported_time_type());
+        }
         let inner = self.resolve_expr(expr, scope)?;
         let from = crate::types::from_arrow(&self.arrow_type(&inner.expr, scope)?)?;
         let nullable = mode == CastMode::Try || self.is_nullable(&inner, scope) || force_nullable(&from, to);

@@ -234,4 +234,4 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Functions Spark also accepts written without parentheses.
-const NILADIC: &[&str] = &["current_date", "current_timestamp", "current_user", "user", "session_user", "current_catalog", "current_database", "current_schema", "localtimestamp", "current_timezone"];
+const NILADIC: &[&str] = &["current_date", "current_time", "localtime", "current_timestamp", "current_user", "user", "session_user", "current_catalog", "current_database", "current_schema", "localtimestamp", "current_timezone"];

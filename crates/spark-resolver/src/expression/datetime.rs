@@ -7,7 +7,7 @@
 //!   parentheses (`DATE '2024-01-01' + INTERVAL '3' MONTH`);
 //! - `date - date` is an `interval day`.
 
-use datafusion::arrow::datatypes::{DataType as ArrowType, IntervalDayTime, TimeUnit};
+use datafusion::arrow::datatypes::{DataType as ArrowType, IntervalDayTime, IntervalUnit, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{BinaryExpr, Cast, Expr as DfExpr, Operator, lit};
 use spark_plan::{DataType, Expr};
@@ -67,11 +67,30 @@ impl Resolver<'_> {
             _ => return Err(ResolveError::analysis("NON_FOLDABLE_ARGUMENT", "42K08", format!("The function `{function}` requires the parameter `field` to be a foldable expression of the type \"STRING\"."), &[])),
         };
         let src = self.resolve_expr(source, scope)?;
-        let name = if function.eq_ignore_ascii_case("extract") {
-            format!("extract({shown_field} FROM {})", src.name)
+        let name = if function.eq_ignore_ascii_case("extract") || function.eq_ignore_ascii_case("datepart") {
+            format!("{}({shown_field} FROM {})", function.to_ascii_lowercase(), src.name)
         } else {
             format!("{}({shown_field}, {})", function.to_ascii_lowercase(), src.name)
         };
+        let src_type = self.arrow_type(&src.expr, scope)?;
+        if matches!(src_type, ArrowType::Time32(_) | ArrowType::Time64(_)) {
+            return Err(super::builtin::unsupported_time_type());
+        }
+        if matches!(src_type, ArrowType::Interval(IntervalUnit::YearMonth) | ArrowType::Duration(_)) {
+            use spark_functions::interval_fns::{IntervalField, SparkIntervalField};
+            let year_month = matches!(src_type, ArrowType::Interval(_));
+            let field = IntervalField::parse(&field_name).filter(|f| f.is_year_month() == year_month);
+            let Some(field) = field else {
+                return Err(ResolveError::analysis(
+                    "INVALID_EXTRACT_FIELD",
+                    "42601",
+                    format!("Cannot extract {field_name} from {}.", src.name),
+                    &[("field", format!("`{field_name}`")), ("expr", format!("\"{}\"", src.name))],
+                ));
+            };
+            let expr = DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(SparkIntervalField::udf(field), vec![src.expr]));
+            return Ok(ResolvedExpr { expr, name, nullable: src.nullable });
+        }
         let Some(f) = extract_field(&field_name) else {
             return Err(ResolveError::analysis(
                 "INVALID_EXTRACT_FIELD",

@@ -93,6 +93,12 @@ impl Resolver<'_> {
             let one = Expr::Literal(Literal::Integer(1));
             return self.resolve_function("count", &[one], distinct, scope);
         }
+        // `mod(a, b)` is `a % b` under its own name.
+        if lower == "mod" && args.len() == 2 {
+            let shown = args.iter().map(|a| self.resolve_expr(a, scope).map(|r| r.name)).collect::<ResolveResult<Vec<_>>>()?;
+            let r = self.resolve_function("%", args, distinct, scope)?;
+            return Ok(ResolvedExpr { name: format!("mod({})", shown.join(", ")), ..r });
+        }
         if lower == "__agg_filter" {
             return self.resolve_agg_filter(args, scope);
         }
@@ -109,6 +115,15 @@ impl Resolver<'_> {
         let names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
         let child_nullable: Vec<bool> = resolved.iter().map(|r| self.is_nullable(r, scope)).collect();
         let any_nullable = child_nullable.iter().any(|n| *n);
+        // Spark's TIME type is disabled by default: arithmetic and field
+        // functions over TIME values fail analysis.
+        if matches!(lower.as_str(), "+" | "-" | "try_add" | "try_subtract" | "hour" | "minute" | "second" | "time_add") {
+            for r in &resolved {
+                if matches!(self.arrow_type(&r.expr, scope)?, ArrowType::Time32(_) | ArrowType::Time64(_)) {
+                    return Err(super::builtin::unsupported_time_type());
+                }
+            }
+        }
         if (lower == "+" || lower == "-") && resolved.len() == 2 {
             if let Some((expr, name)) = self.resolve_datetime_arith(lower == "-", args, &resolved[0], &resolved[1], scope)? {
                 return Ok(ResolvedExpr { expr, name, nullable: Some(any_nullable) });

@@ -2,7 +2,7 @@
 
 
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use datafusion::arrow::datatypes::IntervalMonthDayNano;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr as DfExpr, lit};
@@ -140,6 +140,7 @@ impl Resolver<'_> {
                 Literal::TimestampNtz(naive.and_utc().timestamp_micros())
             }
             DataType::CalendarInterval => return self.resolve_interval_literal(text),
+            DataType::Time(_) => return resolve_time_literal(text).ok_or_else(|| invalid("TIME")),
             other => return Err(ResolveError::unsupported(format!("typed literal of type {}", other.sql()))),
         };
         let resolved = self.resolve_literal(&lit)?;
@@ -158,44 +159,30 @@ impl Resolver<'_> {
         let local = tz.from_local_datetime(naive).earliest()?;
         Some(local.timestamp_micros())
     }
+}
 
-    /// `INTERVAL '1' DAY`, `INTERVAL 2 HOURS 30 MINUTES`: Spark 4 gives ANSI
-    /// day-time or year-month interval types for single-kind intervals.
-    fn resolve_interval_literal(&self, text: &str) -> ResolveResult<ResolvedExpr> {
-        let tokens: Vec<String> = text.split_whitespace().map(|t| t.trim_matches('\'').to_string()).collect();
-        let mut months: i64 = 0;
-        let mut micros: i64 = 0;
-        let mut i = 0;
-        let mut has_ym = false;
-        let mut has_dt = false;
-        while i + 1 < tokens.len() {
-            let value: f64 = tokens[i].parse().map_err(|_| ResolveError::unsupported(format!("interval literal '{text}'")))?;
-            let unit = tokens[i + 1].to_ascii_lowercase();
-            let unit = unit.trim_end_matches('s');
-            match unit {
-                "year" => { months += (value * 12.0) as i64; has_ym = true; }
-                "month" => { months += value as i64; has_ym = true; }
-                "week" => { micros += (value * 7.0 * 86_400e6) as i64; has_dt = true; }
-                "day" => { micros += (value * 86_400e6) as i64; has_dt = true; }
-                "hour" => { micros += (value * 3_600e6) as i64; has_dt = true; }
-                "minute" => { micros += (value * 60e6) as i64; has_dt = true; }
-                "second" => { micros += (value * 1e6) as i64; has_dt = true; }
-                "millisecond" => { micros += (value * 1e3) as i64; has_dt = true; }
-                "microsecond" => { micros += value as i64; has_dt = true; }
-                _ => return Err(ResolveError::unsupported(format!("interval literal '{text}'"))),
-            }
-            i += 2;
-        }
-        if i != tokens.len() || (has_ym && has_dt) {
-            return Err(ResolveError::unsupported(format!("interval literal '{text}'")));
-        }
-        // Spark prints the literal as written: `INTERVAL '3' MONTH`.
-        let name = if text.starts_with('\'') { format!("INTERVAL {text}") } else { format!("INTERVAL '{text}'") };
-        if has_ym {
-            return Ok(ResolvedExpr::new(lit(ScalarValue::IntervalYearMonth(Some(months as i32))), name));
-        }
-        Ok(ResolvedExpr::new(lit(ScalarValue::DurationMicrosecond(Some(micros))), name))
+/// `TIME '6:30:45.887'`: nanoseconds since midnight, named `TIME '06:30:45.887'`.
+fn resolve_time_literal(text: &str) -> Option<ResolvedExpr> {
+    let t = text.trim();
+    let (hms, frac) = t.split_once('.').unwrap_or((t, ""));
+    let nums: Vec<u32> = hms.split(':').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    let (h, m, s) = match nums.as_slice() {
+        [h, m] => (*h, *m, 0),
+        [h, m, s] => (*h, *m, *s),
+        _ => return None,
+    };
+    if !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 9 {
+        return None;
     }
+    let frac6: String = frac.chars().take(6).collect();
+    let micros: u32 = if frac6.is_empty() { 0 } else { format!("{frac6:0<6}").parse().ok()? };
+    let time = NaiveTime::from_hms_micro_opt(h, m, s, micros)?;
+    let nanos = (time.num_seconds_from_midnight() as i64) * 1_000_000_000 + micros as i64 * 1000;
+    let shown = {
+        let base = time.format("%H:%M:%S").to_string();
+        if micros == 0 { base } else { format!("{base}.{}", format!("{micros:06}").trim_end_matches('0')) }
+    };
+    Some(ResolvedExpr::new(lit(ScalarValue::Time64Nanosecond(Some(nanos))), format!("TIME '{shown}'")))
 }
 
 pub(crate) fn format_date(days: i32) -> String {

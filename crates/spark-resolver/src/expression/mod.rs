@@ -7,6 +7,7 @@ mod extract;
 mod column;
 mod datetime;
 mod function;
+mod interval_literal;
 mod lambda;
 mod literal;
 mod subquery;

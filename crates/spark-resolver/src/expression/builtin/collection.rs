@@ -116,6 +116,10 @@ fn reverse(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if is_list(&c.types[0]) {
         return Ok(Built::new(df("array_reverse", c.args.clone())?));
     }
+    if matches!(c.types[0], datafusion::arrow::datatypes::DataType::Binary) {
+        let f = spark_functions::binary_fns::SparkBytes::udf(spark_functions::binary_fns::BytesOp::Reverse);
+        return Ok(Built::new(super::call_udf(f, c.args.clone())));
+    }
     Ok(Built::new(df("reverse", c.args.clone())?))
 }
 

@@ -234,6 +234,10 @@ pub(super) fn functions() -> Table {
         ("date_sub", f(Exactly(2), &[Date, Int], delegate)),
         ("current_date", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
         ("curdate", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
+        ("make_ym_interval", f(Range(0, 2), &[Int, Int], |_, c| {
+            let (args, name) = super::with_defaults(c, &[(lit(0i32), "0"), (lit(0i32), "0")]);
+            Ok(Built::new(call_udf(spark_functions::interval_fns::SparkMakeYmInterval::udf(), args)).named(name))
+        })),
         ("current_timezone", f(Exactly(0), &[], |r, _| Ok(Built::new(lit(r.config.time_zone.clone())).named("current_timezone()")))),
         ("localtimestamp", f(Exactly(0), &[], |r, _| {
             let wall = call_udf(SparkZoneShift::udf(Direction::InstantToWall, &r.config.time_zone, ""), vec![df::now()]);

@@ -6,6 +6,7 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::math::expr_fn as m;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::arithmetic::{IntOp, SparkIntArith};
+use spark_functions::random::{Draw, SparkRandom};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
 use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f};
@@ -137,25 +138,72 @@ fn try_divide(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).nullable(true))
 }
 
-/// `rand`, `randn` and `uniform`: the seed is accepted; the sequence is not Spark's.
+/// `rand`, `randn`, `randstr` and `uniform` name themselves by the seed as written.
 fn random_name(c: &Call<'_>, shown: &str) -> String {
     format!("{shown}({})", c.names.join(", "))
 }
 
-fn randn(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    // Box-Muller over two uniform draws.
-    let u1 = binary_expr(lit(1.0f64), Operator::Minus, m::random());
-    let u2 = m::random();
-    let radius = m::sqrt(binary_expr(lit(-2.0f64), Operator::Multiply, m::ln(u1)));
-    let angle = binary_expr(lit(2.0 * std::f64::consts::PI), Operator::Multiply, u2);
-    let e = binary_expr(radius, Operator::Multiply, m::cos(angle));
-    Ok(Built::new(e).named(random_name(c, "randn")).nullable(false))
+/// The seed argument at `i`: a constant integer (NULL is 0), or, when it is
+/// left out, a fresh one as Spark picks.
+fn seed(c: &Call<'_>, i: usize) -> ResolveResult<i64> {
+    use ScalarValue as S;
+    let Some(e) = c.args.get(i) else {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0);
+        return Ok(nanos);
+    };
+    let value = match e {
+        DfExpr::Literal(v, _) => v.clone(),
+        DfExpr::Cast(cst) => match cst.expr.as_ref() {
+            DfExpr::Literal(v, _) => v.clone(),
+            _ => S::Utf8(None),
+        },
+        _ => S::Utf8(None),
+    };
+    match value {
+        S::Null | S::Int32(None) | S::Int64(None) => Ok(0),
+        S::Int8(Some(v)) => Ok(v as i64),
+        S::Int16(Some(v)) => Ok(v as i64),
+        S::Int32(Some(v)) => Ok(v as i64),
+        S::Int64(Some(v)) => Ok(v),
+        _ => Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: the input seed should be a foldable \"INT\" or \"BIGINT\" expression.", c.default_name()),
+            &[("sqlExpr", format!("\"{}\"", c.default_name()))],
+        )),
+    }
+}
+
+fn random(c: &Call<'_>, draw: Draw, shown: &str) -> ResolveResult<Built> {
+    let e = call_udf(SparkRandom::udf(draw, seed(c, 0)?), vec![]);
+    Ok(Built::new(e).named(random_name(c, shown)).nullable(false))
+}
+
+fn randstr(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let length = match c.args.first() {
+        Some(DfExpr::Literal(v, _)) => v.clone().cast_to(&ArrowType::Int64).ok().and_then(|v| match v {
+            ScalarValue::Int64(Some(n)) if n >= 0 => Some(n as usize),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let Some(length) = length else {
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: the length should be a foldable non-negative integer.", c.default_name()),
+            &[("sqlExpr", format!("\"{}\"", c.default_name()))],
+        ));
+    };
+    let e = call_udf(SparkRandom::udf(Draw::Chars(length), seed(c, 1)?), vec![]);
+    Ok(Built::new(e).named(random_name(c, "randstr")).nullable(false))
 }
 
 fn uniform(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let (lo, hi) = (c.arg(0)?, c.arg(1)?);
+    let draw = call_udf(SparkRandom::udf(Draw::Uniform, seed(c, 2)?), vec![]);
     let span = binary_expr(cast(hi, ArrowType::Float64), Operator::Minus, cast(lo.clone(), ArrowType::Float64));
-    let v = binary_expr(cast(lo, ArrowType::Float64), Operator::Plus, binary_expr(m::random(), Operator::Multiply, span));
+    let v = binary_expr(cast(lo, ArrowType::Float64), Operator::Plus, binary_expr(draw, Operator::Multiply, span));
     let integral = c.types[0].is_integer() && c.types[1].is_integer();
     let e = if integral { cast(m::floor(v), ArrowType::Int32) } else { v };
     Ok(Built::new(e).nullable(false))
@@ -184,9 +232,10 @@ pub(super) fn functions() -> Table {
         ("e", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::E)).named("E()")))),
         ("pi", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::PI)).named("PI()")))),
         ("log1p", f(Exactly(1), &[Double], log1p)),
-        ("rand", f(Range(0, 1), &[Any], |_, c| Ok(Built::new(m::random()).named(random_name(c, "rand")).nullable(false)))),
-        ("random", f(Range(0, 1), &[Any], |_, c| Ok(Built::new(m::random()).named(random_name(c, "rand")).nullable(false)))),
-        ("randn", f(Range(0, 1), &[Any], randn)),
+        ("rand", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
+        ("random", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
+        ("randn", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Gaussian, "randn"))),
+        ("randstr", f(Range(1, 2), &[Any, Any], randstr)),
         ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
     ]
 }

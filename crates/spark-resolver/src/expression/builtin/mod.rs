@@ -9,10 +9,14 @@
 mod aggregate;
 mod collection;
 mod datetime;
+mod external_formats;
 mod json;
 mod math;
 mod misc;
 mod string;
+mod time_type;
+
+pub(crate) use time_type::unsupported_time_type;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -59,6 +63,14 @@ impl Call<'_> {
             .get(i)
             .cloned()
             .ok_or_else(|| super::function::wrong_args(self.name, self.args.len(), &(i + 1).to_string()))
+    }
+
+    /// The value of argument `i` when it is a string literal.
+    pub fn str_literal(&self, i: usize) -> Option<&str> {
+        match self.args.get(i) {
+            Some(DfExpr::Literal(datafusion::common::ScalarValue::Utf8(Some(s)), _)) => Some(s.as_str()),
+            _ => None,
+        }
     }
 
     /// The default column name, `name(a, b)`.
@@ -164,7 +176,7 @@ pub(crate) fn f(arity: Arity, inputs: &'static [In], build: Builder) -> Builtin 
 
 static BUILTINS: LazyLock<HashMap<&'static str, Builtin>> = LazyLock::new(|| {
     let mut m = HashMap::new();
-    for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions()] {
+    for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions(), time_type::functions(), external_formats::functions()] {
         for (name, b) in table {
             m.insert(name, b);
         }

@@ -6,10 +6,12 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn as df;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+use spark_functions::binary_fns::{BytesOp, SparkBytes};
 use spark_functions::regex_fns::{RegexFn, SparkRegex};
 use spark_functions::string_fns::{SparkString, StringFn};
+use spark_functions::text_metrics::{SparkText, TextFn};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, delegate_defaults, f, registry_udf, try_cast, with_defaults};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, delegate_defaults, f, is_string, registry_udf, try_cast, with_defaults};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -185,6 +187,40 @@ fn levenshtein(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e))
 }
 
+/// The BINARY form when the first argument is binary (`contains(x'..', x'..')`),
+/// else the string function `string_fn` over string-cast arguments.
+fn bytes_or_string(c: &Call<'_>, op: BytesOp, string_fn: &str) -> ResolveResult<Built> {
+    if matches!(c.types[0], ArrowType::Binary | ArrowType::LargeBinary) {
+        return Ok(Built::new(call_udf(SparkBytes::udf(op), c.args.clone())));
+    }
+    let args = c
+        .args
+        .iter()
+        .zip(&c.types)
+        .enumerate()
+        .map(|(i, (a, t))| if i == 0 || !matches!(op, BytesOp::Left) { if is_string(t) { a.clone() } else { cast(a.clone(), ArrowType::Utf8) } } else { a.clone() })
+        .collect();
+    Ok(Built::new(call_udf(registry_udf(string_fn)?, args)))
+}
+
+/// `lpad`/`rpad`: bytes padded with X'00' by default, strings with ' '.
+fn pad(c: &Call<'_>, op: BytesOp) -> ResolveResult<Built> {
+    let binary = matches!(c.types[0], ArrowType::Binary | ArrowType::LargeBinary);
+    let default = if binary { (lit(ScalarValue::Binary(Some(vec![0]))), "X'00'") } else { (lit(" "), " ") };
+    let (mut args, name) = with_defaults(c, &[default]);
+    if binary {
+        return Ok(Built::new(call_udf(SparkBytes::udf(op), args)).named(name));
+    }
+    for i in [0, 2] {
+        let t = c.types.get(i).cloned().unwrap_or(ArrowType::Utf8);
+        if !is_string(&t) {
+            args[i] = cast(args[i].clone(), ArrowType::Utf8);
+        }
+    }
+    let target = if op == BytesOp::PadLeft { "lpad" } else { "rpad" };
+    Ok(Built::new(call_udf(registry_udf(target)?, args)).named(name))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -244,8 +280,30 @@ pub(super) fn functions() -> Table {
         })),
         ("substr", f(Range(2, 3), &[Any, Int, Int], |_, c| delegate_defaults(c, "substring", &[(lit(i32::MAX), "2147483647")]))),
         ("substring", f(Range(2, 3), &[Any, Int, Int], |_, c| delegate_defaults(c, "substring", &[(lit(i32::MAX), "2147483647")]))),
-        ("lpad", f(Range(2, 3), &[String, Int, String], |_, c| delegate_defaults(c, "lpad", &[(lit(" "), " ")]))),
-        ("rpad", f(Range(2, 3), &[String, Int, String], |_, c| delegate_defaults(c, "rpad", &[(lit(" "), " ")]))),
+        ("lpad", f(Range(2, 3), &[Any, Int, Any], |_, c| pad(c, BytesOp::PadLeft))),
+        ("rpad", f(Range(2, 3), &[Any, Int, Any], |_, c| pad(c, BytesOp::PadRight))),
+        ("contains", f(Exactly(2), &[Any, Any], |_, c| bytes_or_string(c, BytesOp::Contains, "contains"))),
+        ("startswith", f(Exactly(2), &[Any, Any], |_, c| bytes_or_string(c, BytesOp::StartsWith, "starts_with"))),
+        ("endswith", f(Exactly(2), &[Any, Any], |_, c| bytes_or_string(c, BytesOp::EndsWith, "ends_with"))),
+        ("left", f(Exactly(2), &[Any, Int], |_, c| bytes_or_string(c, BytesOp::Left, "left"))),
+        ("btrim", f(Range(1, 2), &[String, String], |_, c| Ok(Built::new(call_udf(registry_udf("btrim")?, c.args.clone()))))),
+        ("to_base32", f(Exactly(1), &[Any], |_, c| {
+            let x = if c.types[0] == ArrowType::Binary { c.arg(0)? } else { cast(c.arg(0)?, ArrowType::Utf8) };
+            Ok(Built::new(call_udf(SparkBytes::udf(BytesOp::ToBase32), vec![x])))
+        })),
+        ("from_base32", f(Exactly(1), &[String], |_, c| Ok(Built::new(call_udf(SparkBytes::udf(BytesOp::FromBase32), c.args.clone())).nullable(true)))),
+        ("conv", f(Exactly(3), &[String, Int, Int], |r, c| Ok(Built::new(call_udf(SparkText::udf(TextFn::Conv { ansi: r.config.ansi }), c.args.clone())).nullable(true)))),
+        ("jaro_winkler_similarity", f(Exactly(2), &[String, String], |_, c| Ok(Built::new(call_udf(SparkText::udf(TextFn::JaroWinkler), c.args.clone()))))),
+        ("hmac", f(Range(2, 3), &[Any, Any, String], |_, c| {
+            let (mut args, name) = with_defaults(c, &[(lit("SHA-256"), "SHA-256")]);
+            for (i, t) in c.types.iter().enumerate().take(2) {
+                if !matches!(t, ArrowType::Binary) {
+                    args[i] = cast(args[i].clone(), ArrowType::Utf8);
+                }
+            }
+            Ok(Built::new(call_udf(SparkText::udf(TextFn::Hmac), args)).named(name).nullable(true))
+        })),
+        ("collation", f(Exactly(1), &[String], |_, _| Ok(Built::new(lit("SYSTEM.BUILTIN.UTF8_BINARY")).nullable(false)))),
         ("locate", f(Range(2, 3), &[String, String, Int], locate)),
         ("position", f(Range(2, 3), &[String, String, Int], locate)),
         ("split", f(Range(2, 3), &[String, String, Int], |_, c| regex(c, RegexFn::Split, &[(lit(-1i32), "-1")]))),

@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::columnar;
+use crate::{arg_arrays, bytes_at, columnar};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BytesOp {
@@ -35,21 +35,6 @@ pub struct SparkBytes {
 impl SparkBytes {
     pub fn udf(op: BytesOp) -> Arc<ScalarUDF> {
         Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), op }))
-    }
-}
-
-/// The bytes of element `i` of a binary or string array.
-fn bytes_at(a: &dyn Array, i: usize) -> Option<&[u8]> {
-    if a.is_null(i) {
-        return None;
-    }
-    match a.data_type() {
-        DataType::Binary => Some(a.as_binary::<i32>().value(i)),
-        DataType::LargeBinary => Some(a.as_binary::<i64>().value(i)),
-        DataType::Utf8 => Some(a.as_string::<i32>().value(i).as_bytes()),
-        DataType::LargeUtf8 => Some(a.as_string::<i64>().value(i).as_bytes()),
-        DataType::Utf8View => Some(a.as_string_view().value(i).as_bytes()),
-        _ => None,
     }
 }
 
@@ -133,8 +118,7 @@ impl ScalarUDFImpl for SparkBytes {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let n = args.number_rows;
-        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = args.args.iter().map(|a| a.to_array(n)).collect::<Result<Vec<_>>>()?;
+        let (arrays, scalar) = arg_arrays(&args)?;
         let arg = |k: usize| -> Result<&ArrayRef> {
             match arrays.get(k) {
                 Some(a) => Ok(a),

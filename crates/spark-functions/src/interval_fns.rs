@@ -8,14 +8,7 @@ use datafusion::arrow::datatypes::{DataType, DurationMicrosecondType, Int32Type,
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::columnar;
-
-/// The arguments as arrays, and whether all of them were scalars.
-fn arrays(args: &ScalarFunctionArgs) -> Result<(Vec<ArrayRef>, bool)> {
-    let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
-    let arrays = args.args.iter().map(|a| a.to_array(args.number_rows)).collect::<Result<Vec<_>>>()?;
-    Ok((arrays, scalar))
-}
+use crate::{arg_arrays, columnar};
 
 /// A field of an ANSI interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,7 +80,7 @@ impl ScalarUDFImpl for SparkIntervalField {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let (arrays, scalar) = arrays(&args)?;
+        let (arrays, scalar) = arg_arrays(&args)?;
         {
             let a = &arrays[0];
             let out: ArrayRef = match (a.data_type(), self.field) {
@@ -152,7 +145,7 @@ impl ScalarUDFImpl for SparkMakeYmInterval {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let (arrays, scalar) = arrays(&args)?;
+        let (arrays, scalar) = arg_arrays(&args)?;
         {
             let years = arrays[0].as_primitive::<Int32Type>();
             let months = arrays[1].as_primitive::<Int32Type>();

@@ -38,3 +38,31 @@ pub(crate) fn columnar(
     }
     Ok(ColumnarValue::Array(out))
 }
+
+/// The arguments of a call as arrays of its row count, and whether every
+/// one of them was a scalar (see [`columnar`]).
+pub(crate) fn arg_arrays(
+    args: &datafusion::logical_expr::ScalarFunctionArgs,
+) -> datafusion::common::Result<(Vec<datafusion::arrow::array::ArrayRef>, bool)> {
+    use datafusion::logical_expr::ColumnarValue;
+    let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+    let arrays = args.args.iter().map(|a| a.to_array(args.number_rows)).collect::<datafusion::common::Result<Vec<_>>>()?;
+    Ok((arrays, scalar))
+}
+
+/// The bytes of element `i` of a binary or string array; None when null.
+pub(crate) fn bytes_at(a: &dyn datafusion::arrow::array::Array, i: usize) -> Option<&[u8]> {
+    use datafusion::arrow::array::AsArray;
+    use datafusion::arrow::datatypes::DataType;
+    if a.is_null(i) {
+        return None;
+    }
+    match a.data_type() {
+        DataType::Binary => Some(a.as_binary::<i32>().value(i)),
+        DataType::LargeBinary => Some(a.as_binary::<i64>().value(i)),
+        DataType::Utf8 => Some(a.as_string::<i32>().value(i).as_bytes()),
+        DataType::LargeUtf8 => Some(a.as_string::<i64>().value(i).as_bytes()),
+        DataType::Utf8View => Some(a.as_string_view().value(i).as_bytes()),
+        _ => None,
+    }
+}

@@ -8,7 +8,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::columnar;
+use crate::{arg_arrays, bytes_at, columnar};
 
 /// Spark's `conv(num, from_base, to_base)`: None for bad bases or empty
 /// input; digits stop at the first invalid character; a negative `to_base`
@@ -127,17 +127,6 @@ impl SparkText {
     }
 }
 
-fn bytes(a: &dyn Array, i: usize) -> Option<&[u8]> {
-    if a.is_null(i) {
-        return None;
-    }
-    match a.data_type() {
-        DataType::Binary => Some(a.as_binary::<i32>().value(i)),
-        DataType::Utf8 => Some(a.as_string::<i32>().value(i).as_bytes()),
-        _ => None,
-    }
-}
-
 fn text(a: &dyn Array, i: usize) -> Option<&str> {
     if a.is_null(i) || a.data_type() != &DataType::Utf8 { None } else { Some(a.as_string::<i32>().value(i)) }
 }
@@ -165,8 +154,7 @@ impl ScalarUDFImpl for SparkText {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let n = args.number_rows;
-        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = args.args.iter().map(|a| a.to_array(n)).collect::<Result<Vec<_>>>()?;
+        let (arrays, scalar) = arg_arrays(&args)?;
         if arrays.len() < 2 {
             return exec_err!("{} takes at least two arguments", self.name());
         }
@@ -219,7 +207,7 @@ impl ScalarUDFImpl for SparkText {
                         Some(a) => text(a.as_ref(), i),
                         None => Some("SHA-256"),
                     };
-                    b.append_option(match (bytes(arrays[0].as_ref(), i), bytes(arrays[1].as_ref(), i), algorithm) {
+                    b.append_option(match (bytes_at(arrays[0].as_ref(), i), bytes_at(arrays[1].as_ref(), i), algorithm) {
                         (Some(k), Some(m), Some(alg)) => hmac(k, m, alg),
                         _ => None,
                     });

@@ -193,12 +193,14 @@ fn bytes_or_string(c: &Call<'_>, op: BytesOp, string_fn: &str) -> ResolveResult<
     if matches!(c.types[0], ArrowType::Binary | ArrowType::LargeBinary) {
         return Ok(Built::new(call_udf(SparkBytes::udf(op), c.args.clone())));
     }
+    // `left(s, n)` keeps its length argument; every other argument is text.
+    let text_args = if op == BytesOp::Left { 1 } else { c.args.len() };
     let args = c
         .args
         .iter()
         .zip(&c.types)
         .enumerate()
-        .map(|(i, (a, t))| if i == 0 || !matches!(op, BytesOp::Left) { if is_string(t) { a.clone() } else { cast(a.clone(), ArrowType::Utf8) } } else { a.clone() })
+        .map(|(i, (a, t))| if i < text_args && !is_string(t) { cast(a.clone(), ArrowType::Utf8) } else { a.clone() })
         .collect();
     Ok(Built::new(call_udf(registry_udf(string_fn)?, args)))
 }

@@ -97,6 +97,7 @@ async fn run_root(session: &ServerSession, rel: Relation, out: &Responder) -> Se
                 let empty = RecordBatch::new_empty(stream.schema.clone());
                 writer.batch(0, write_stream(&stream.schema, &[empty])?).await;
             }
+            writer.observed = observed_metrics(session, &rel).await?;
             writer.finish().await;
             Ok(())
         }
@@ -114,11 +115,13 @@ struct ResultWriter<'a> {
     /// The latest batch, held back so the metrics can travel with it.
     pending: Option<sc::ExecutePlanResponse>,
     offset: i64,
+    /// `df.observe(...)` metrics, sent with the last message.
+    observed: Vec<epr::ObservedMetrics>,
 }
 
 impl<'a> ResultWriter<'a> {
     fn new(out: &'a Responder, schema: &DataType) -> Self {
-        Self { out, schema: Some(type_to_proto(schema)), pending: None, offset: 0 }
+        Self { out, schema: Some(type_to_proto(schema)), pending: None, offset: 0, observed: vec![] }
     }
 
     fn sent_any(&self) -> bool {
@@ -145,8 +148,41 @@ impl<'a> ResultWriter<'a> {
         let mut last = self.pending.take().unwrap_or_else(|| self.out.response());
         last.schema = last.schema.or(self.schema.take());
         last.metrics = Some(epr::Metrics { metrics: vec![] });
+        last.observed_metrics = std::mem::take(&mut self.observed);
         self.out.op.push(last).await;
     }
+}
+
+/// The metrics of every `observe` in the plan, each computed over the rows
+/// that flowed through it (the observed relation, run again as one aggregate).
+async fn observed_metrics(session: &ServerSession, rel: &Relation) -> ServerResult<Vec<epr::ObservedMetrics>> {
+    let mut found = Vec::new();
+    let mut stack = vec![rel];
+    while let Some(r) = stack.pop() {
+        if let RelationKind::CollectMetrics { input, name, metrics } = &r.kind {
+            found.push((name.clone(), input.as_ref().clone(), metrics.clone(), r.plan_id.unwrap_or(0)));
+        }
+        stack.extend(r.children());
+    }
+    let mut out = Vec::with_capacity(found.len());
+    for (name, input, metrics, plan_id) in found.into_iter().rev() {
+        let agg = Relation::new(RelationKind::Aggregate {
+            input: Box::new(input),
+            kind: spark_plan::AggregateKind::GroupBy,
+            grouping: vec![],
+            aggregates: metrics,
+            having: None,
+        });
+        let (keys, batches) = session.spark.collect(&agg).await?;
+        let mut values = Vec::with_capacity(keys.len());
+        if let Some(b) = batches.iter().find(|b| b.num_rows() > 0) {
+            for c in b.columns() {
+                values.push(crate::convert::literal_to_proto(&crate::convert::array_value_to_literal(c, 0)?));
+            }
+        }
+        out.push(epr::ObservedMetrics { name, values, keys, plan_id, ..Default::default() });
+    }
+    Ok(out)
 }
 
 /// A one-row, one-column string result (`show()`, `_repr_html_`).

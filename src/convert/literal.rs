@@ -141,3 +141,29 @@ pub fn literal_to_proto(l: &Literal) -> PLiteral {
     };
     PLiteral { literal_type: Some(t), data_type: None }
 }
+
+/// One value of a result column as a literal (observed metrics).
+pub fn array_value_to_literal(a: &datafusion::arrow::array::ArrayRef, row: usize) -> ServerResult<Literal> {
+    use datafusion::common::ScalarValue as S;
+    let v = S::try_from_array(a, row).map_err(|e| ServerError::invalid_plan(e.to_string()))?;
+    Ok(match v {
+        S::Boolean(Some(b)) => Literal::Boolean(b),
+        S::Int8(Some(x)) => Literal::Byte(x),
+        S::Int16(Some(x)) => Literal::Short(x),
+        S::Int32(Some(x)) => Literal::Integer(x),
+        S::Int64(Some(x)) => Literal::Long(x),
+        S::Float32(Some(x)) => Literal::Float(x),
+        S::Float64(Some(x)) => Literal::Double(x),
+        S::Utf8(Some(s)) | S::LargeUtf8(Some(s)) | S::Utf8View(Some(s)) => Literal::String(s),
+        S::Binary(Some(b)) | S::LargeBinary(Some(b)) => Literal::Binary(b),
+        S::Date32(Some(d)) => Literal::Date(d),
+        S::TimestampMicrosecond(Some(t), Some(_)) => Literal::Timestamp(t),
+        S::TimestampMicrosecond(Some(t), None) => Literal::TimestampNtz(t),
+        S::Decimal128(Some(value), precision, scale) => Literal::Decimal { value, precision, scale },
+        other if other.is_null() => {
+            let t = spark_resolver::types::from_arrow(&other.data_type()).unwrap_or(spark_plan::DataType::Null);
+            Literal::Null(t)
+        }
+        other => Literal::String(other.to_string()),
+    })
+}

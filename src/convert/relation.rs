@@ -265,9 +265,93 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             num_rows: s.num_rows,
             truncate: s.truncate,
         },
+        RelType::FillNa(f) => RelationKind::FillNa {
+            input: boxed(f.input.as_deref(), "NAFill.input", ctx)?,
+            columns: f.cols.clone(),
+            values: literals(&f.values)?,
+        },
+        RelType::DropNa(d) => RelationKind::DropNa {
+            input: boxed(d.input.as_deref(), "NADrop.input", ctx)?,
+            columns: d.cols.clone(),
+            min_non_nulls: d.min_non_nulls,
+        },
+        RelType::Replace(r) => RelationKind::ReplaceNa {
+            input: boxed(r.input.as_deref(), "NAReplace.input", ctx)?,
+            columns: r.cols.clone(),
+            replacements: r
+                .replacements
+                .iter()
+                .map(|p| Ok((convert_literal(p.old_value.as_ref().required("Replacement.old_value")?)?, convert_literal(p.new_value.as_ref().required("Replacement.new_value")?)?)))
+                .collect::<ServerResult<Vec<_>>>()?,
+        },
+        RelType::Unpivot(u) => RelationKind::Unpivot {
+            input: boxed(u.input.as_deref(), "Unpivot.input", ctx)?,
+            ids: exprs(&u.ids, ctx)?,
+            values: match &u.values {
+                Some(v) => Some(exprs(&v.values, ctx)?),
+                None => None,
+            },
+            variable_name: u.variable_column_name.clone(),
+            value_name: u.value_column_name.clone(),
+        },
+        RelType::ToSchema(t) => RelationKind::ToSchema {
+            input: boxed(t.input.as_deref(), "ToSchema.input", ctx)?,
+            schema: super::data_type::proto_to_type(t.schema.as_ref().required("ToSchema.schema")?)?,
+        },
+        RelType::Describe(d) => RelationKind::Summary {
+            input: boxed(d.input.as_deref(), "StatDescribe.input", ctx)?,
+            columns: d.cols.clone(),
+            statistics: ["count", "mean", "stddev", "min", "max"].map(String::from).to_vec(),
+        },
+        RelType::Summary(s) => RelationKind::Summary {
+            input: boxed(s.input.as_deref(), "StatSummary.input", ctx)?,
+            columns: vec![],
+            statistics: s.statistics.clone(),
+        },
+        RelType::Crosstab(c) => RelationKind::Crosstab { input: boxed(c.input.as_deref(), "StatCrosstab.input", ctx)?, left: c.col1.clone(), right: c.col2.clone() },
+        RelType::Cov(c) => RelationKind::Covariance { input: boxed(c.input.as_deref(), "StatCov.input", ctx)?, left: c.col1.clone(), right: c.col2.clone(), correlation: false },
+        RelType::Corr(c) => {
+            if let Some(m) = c.method.as_deref().filter(|m| !m.eq_ignore_ascii_case("pearson")) {
+                return Err(ServerError::Engine(spark_engine::error::EngineError::IllegalArgument(format!(
+                    "Currently only the calculation of the Pearson Correlation coefficient is supported, not {m}."
+                ))));
+            }
+            RelationKind::Covariance { input: boxed(c.input.as_deref(), "StatCorr.input", ctx)?, left: c.col1.clone(), right: c.col2.clone(), correlation: true }
+        }
+        RelType::ApproxQuantile(q) => RelationKind::ApproxQuantile {
+            input: boxed(q.input.as_deref(), "StatApproxQuantile.input", ctx)?,
+            columns: q.cols.clone(),
+            probabilities: q.probabilities.clone(),
+            relative_error: q.relative_error,
+        },
+        RelType::FreqItems(f) => RelationKind::FreqItems {
+            input: boxed(f.input.as_deref(), "StatFreqItems.input", ctx)?,
+            columns: f.cols.clone(),
+            support: f.support.unwrap_or(0.01),
+        },
+        RelType::SampleBy(s) => RelationKind::SampleBy {
+            input: boxed(s.input.as_deref(), "StatSampleBy.input", ctx)?,
+            column: convert_expression(s.col.as_ref().required("StatSampleBy.col")?, ctx)?,
+            fractions: s
+                .fractions
+                .iter()
+                .map(|f| Ok((convert_literal(f.stratum.as_ref().required("Fraction.stratum")?)?, f.fraction)))
+                .collect::<ServerResult<Vec<_>>>()?,
+            seed: s.seed,
+        },
+        RelType::CollectMetrics(m) => RelationKind::CollectMetrics {
+            input: boxed(m.input.as_deref(), "CollectMetrics.input", ctx)?,
+            name: m.name.clone(),
+            metrics: exprs(&m.metrics, ctx)?,
+        },
+        RelType::Transpose(t) => RelationKind::Transpose { input: boxed(t.input.as_deref(), "Transpose.input", ctx)?, index: exprs(&t.index_columns, ctx)? },
         other => return Err(ServerError::unsupported(format!("the relation {}", relation_name(other)))),
     };
     Ok(Relation { plan_id, kind })
+}
+
+fn literals(v: &[sc::expression::Literal]) -> ServerResult<Vec<spark_plan::Literal>> {
+    v.iter().map(convert_literal).collect()
 }
 
 fn relation_name(t: &RelType) -> String {

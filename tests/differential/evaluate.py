@@ -55,8 +55,33 @@ def error_outcome(e):
 DATA = str(Path(__file__).resolve().parents[1] / "data")
 
 
+def frames(spark):
+    """Small DataFrames the DataFrame API cases share (built client-side)."""
+    people = spark.createDataFrame(
+        [("Alice", 34, "eng", 100.0), ("Bob", 45, "eng", 80.5), ("Cara", None, "ops", 60.0),
+         ("Dan", 29, "ops", None), ("Eve", 41, None, 75.25)],
+        "name string, age int, dept string, salary double",
+    )
+    emp = spark.createDataFrame([(1, "Ann", 10), (2, "Ben", 20), (3, "Cy", 30), (4, "Di", None)], "id int, name string, dept_id int")
+    dept = spark.createDataFrame([(10, "Sales"), (20, "R&D"), (40, "Ops")], "dept_id int, dept_name string")
+    nested = spark.createDataFrame(
+        [(1, {"a": 1, "b": "x"}, [1, 2, 3], {"k": 1}), (2, {"a": 2, "b": None}, [], {}), (3, None, None, None)],
+        "id int, s struct<a:int,b:string>, arr array<int>, m map<string,int>",
+    )
+    sales = spark.createDataFrame(
+        [(2023, "Q1", "A", 10), (2023, "Q2", "A", 20), (2023, "Q1", "B", 5), (2024, "Q1", "A", 7), (2024, "Q2", "B", 9), (2024, "Q2", "B", 1)],
+        "year int, quarter string, product string, amount int",
+    )
+    return {"people": people, "emp": emp, "dept": dept, "nested": nested, "sales": sales}
+
+
 def evaluate(spark, code):
     scope = {"spark": spark, "F": F, "T": T, "Row": Row, "DATA": DATA}
+    if "people" in code or "emp" in code or "dept" in code or "nested" in code or "sales" in code:
+        scope.update(frames(spark))
+    from pyspark.sql import Window
+
+    scope["W"] = Window
     mode = "df"
     for prefix in ("show_vertical:", "show:"):
         if code.startswith(prefix):
@@ -64,6 +89,9 @@ def evaluate(spark, code):
             code = code[len(prefix):].strip()
     try:
         df = eval(code, scope)
+        if not hasattr(df, "schema"):
+            # count(), tail(), corr(), approxQuantile() ... answer plain values.
+            return {"value": normalize(df)}
         if mode == "show":
             return {"show": df._show_string(20, 20, False)}
         if mode == "show_vertical":

@@ -12,6 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pytest_configure(config):
+    # Records which PySpark API methods each test exercises (docs/compatibility.md).
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    from api_trace import ApiTracer
+
+    tracer = ApiTracer()
+    tracer.install()
+    config.pluginmanager.register(tracer, "api-trace")
+
+
 def binary_path() -> Path:
     if os.environ.get("SCS_BINARY"):
         return Path(os.environ["SCS_BINARY"])

@@ -147,7 +147,9 @@ impl SparkSession {
     pub fn resolve(&self, rel: &Relation) -> EngineResult<ResolvedRelation> {
         let config = self.resolver_config();
         let state = self.ctx.state();
-        let mut resolver = Resolver::new(&state, &config, &self.views, &self.shared.global_views);
+        let ctx = self.ctx.clone();
+        let runner = move |plan: LogicalPlan| run_to_completion(&ctx, plan);
+        let mut resolver = Resolver::new(&state, &config, &self.views, &self.shared.global_views).with_runner(&runner);
         Ok(resolver.resolve_query(rel)?)
     }
 
@@ -266,4 +268,30 @@ fn parse_offset(v: &str) -> Option<String> {
         return None;
     }
     Some(format!("{}{:02}:{:02}", if sign > 0 { '+' } else { '-' }, h, m))
+}
+
+/// Runs a plan the resolver needs the answer of (pivot values) from
+/// synchronous code: on a multi-threaded tokio worker the worker steps aside
+/// while it blocks; anywhere else a private runtime on its own thread runs it.
+fn run_to_completion(ctx: &SessionContext, plan: LogicalPlan) -> spark_resolver::ResolveResult<Vec<RecordBatch>> {
+    let ctx = ctx.clone();
+    let work = async move { ctx.execute_logical_plan(plan).await?.collect().await };
+    let result = match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| handle.block_on(work))
+        }
+        _ => std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?
+                        .block_on(work)
+                })
+                .join()
+                .unwrap_or_else(|_| Err(datafusion::error::DataFusionError::Execution("the query thread failed".into())))
+        }),
+    };
+    Ok(result?)
 }

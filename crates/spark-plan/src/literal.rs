@@ -69,6 +69,20 @@ impl Literal {
     pub fn is_null(&self) -> bool {
         matches!(self, Literal::Null(_))
     }
+
+    /// The value of a numeric literal as a double.
+    pub fn as_f64(&self) -> Option<f64> {
+        Some(match self {
+            Literal::Byte(v) => *v as f64,
+            Literal::Short(v) => *v as f64,
+            Literal::Integer(v) => *v as f64,
+            Literal::Long(v) => *v as f64,
+            Literal::Float(v) => *v as f64,
+            Literal::Double(v) => *v,
+            Literal::Decimal { value, scale, .. } => *value as f64 / 10f64.powi(*scale as i32),
+            _ => return None,
+        })
+    }
 }
 
 /// Formats an unscaled decimal with its scale, as Spark's `BigDecimal.toPlainString`.

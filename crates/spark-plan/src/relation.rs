@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::{DataType, Expr, SortOrder};
+use crate::{DataType, Expr, Literal, SortOrder};
 
 /// What a client asked to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,8 +122,83 @@ pub enum RelationKind {
     },
     ShowString { input: Box<Relation>, num_rows: i32, truncate: i32, vertical: bool },
     HtmlString { input: Box<Relation>, num_rows: i32, truncate: i32 },
+    /// `df.na.fill`: one value for every column of its type (or of `columns`),
+    /// or one value per column of `columns`.
+    FillNa { input: Box<Relation>, columns: Vec<String>, values: Vec<Literal> },
+    /// `df.na.drop`: keep rows with at least `min_non_nulls` non-null, non-NaN
+    /// values among `columns` (all columns when empty); `None` means all of them.
+    DropNa { input: Box<Relation>, columns: Vec<String>, min_non_nulls: Option<i32> },
+    /// `df.na.replace`: (old, new) pairs applied to `columns` (all when empty).
+    ReplaceNa { input: Box<Relation>, columns: Vec<String>, replacements: Vec<(Literal, Literal)> },
+    /// `df.unpivot` / `melt`: `values` `None` means every non-id column.
+    Unpivot { input: Box<Relation>, ids: Vec<Expr>, values: Option<Vec<Expr>>, variable_name: String, value_name: String },
+    /// `df.to(schema)`: columns reordered by name and cast to the schema.
+    ToSchema { input: Box<Relation>, schema: DataType },
+    /// `df.describe(cols)` and `df.summary(statistics)`.
+    Summary { input: Box<Relation>, columns: Vec<String>, statistics: Vec<String> },
+    /// `df.crosstab(left, right)`.
+    Crosstab { input: Box<Relation>, left: String, right: String },
+    /// `df.cov` / `df.corr`: one row, one DOUBLE column.
+    Covariance { input: Box<Relation>, left: String, right: String, correlation: bool },
+    /// `df.approxQuantile`: one row, an `array<array<double>>`.
+    ApproxQuantile { input: Box<Relation>, columns: Vec<String>, probabilities: Vec<f64>, relative_error: f64 },
+    /// `df.freqItems`.
+    FreqItems { input: Box<Relation>, columns: Vec<String>, support: f64 },
+    /// `df.sampleBy(col, fractions, seed)`.
+    SampleBy { input: Box<Relation>, column: Expr, fractions: Vec<(Literal, f64)>, seed: Option<i64> },
+    /// `df.observe(name, metrics)`: the rows unchanged; the metrics are
+    /// computed over them and reported beside the result.
+    CollectMetrics { input: Box<Relation>, name: String, metrics: Vec<Expr> },
+    /// `df.transpose(index)`.
+    Transpose { input: Box<Relation>, index: Vec<Expr> },
     /// CTEs: named relations visible inside `input`.
     With { input: Box<Relation>, ctes: Vec<(String, Relation)> },
+}
+
+impl Relation {
+    /// The relations this one reads (not those inside its expressions).
+    pub fn children(&self) -> Vec<&Relation> {
+        use RelationKind as K;
+        match &self.kind {
+            K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) => vec![],
+            K::Join { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
+            K::With { input, ctes } => {
+                let mut v: Vec<&Relation> = ctes.iter().map(|(_, r)| r).collect();
+                v.push(input);
+                v
+            }
+            K::Project { input, .. }
+            | K::Filter { input, .. }
+            | K::Sort { input, .. }
+            | K::Limit { input, .. }
+            | K::Offset { input, .. }
+            | K::Tail { input, .. }
+            | K::Aggregate { input, .. }
+            | K::Deduplicate { input, .. }
+            | K::SubqueryAlias { input, .. }
+            | K::ToDf { input, .. }
+            | K::WithColumns { input, .. }
+            | K::WithColumnsRenamed { input, .. }
+            | K::Drop { input, .. }
+            | K::Repartition { input }
+            | K::Sample { input, .. }
+            | K::ShowString { input, .. }
+            | K::HtmlString { input, .. }
+            | K::FillNa { input, .. }
+            | K::DropNa { input, .. }
+            | K::ReplaceNa { input, .. }
+            | K::Unpivot { input, .. }
+            | K::ToSchema { input, .. }
+            | K::Summary { input, .. }
+            | K::Crosstab { input, .. }
+            | K::Covariance { input, .. }
+            | K::ApproxQuantile { input, .. }
+            | K::FreqItems { input, .. }
+            | K::SampleBy { input, .. }
+            | K::CollectMetrics { input, .. }
+            | K::Transpose { input, .. } => vec![input],
+        }
+    }
 }
 
 /// Commands run eagerly; their result is a small table.

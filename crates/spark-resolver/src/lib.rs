@@ -20,5 +20,5 @@ pub mod types;
 pub use catalog::{TempView, ViewCatalog};
 pub use config::ResolverConfig;
 pub use error::{ResolveError, ResolveResult};
-pub use resolver::Resolver;
+pub use resolver::{QueryRunner, Resolver};
 pub use scope::{ResolvedColumn, ResolvedRelation};

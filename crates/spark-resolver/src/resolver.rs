@@ -39,7 +39,13 @@ pub struct Resolver<'a> {
     pub(crate) outer: Vec<ResolvedRelation>,
     /// Column ids that stand for lambda variables (printed `namedlambdavariable()`).
     pub(crate) lambda_ids: std::collections::HashSet<String>,
+    /// Runs a plan to completion, for the few relations whose output columns
+    /// depend on the data (pivot without values, crosstab), as in Spark.
+    pub(crate) runner: Option<&'a QueryRunner>,
 }
+
+/// Executes a resolved plan and returns its batches.
+pub type QueryRunner = dyn Fn(LogicalPlan) -> ResolveResult<Vec<datafusion::arrow::array::RecordBatch>> + Sync;
 
 impl<'a> Resolver<'a> {
     pub fn new(
@@ -48,7 +54,20 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default() }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None }
+    }
+
+    pub fn with_runner(mut self, runner: &'a QueryRunner) -> Self {
+        self.runner = Some(runner);
+        self
+    }
+
+    /// Runs `plan` now (see `runner`).
+    pub(crate) fn run(&self, plan: LogicalPlan, what: &str) -> ResolveResult<Vec<datafusion::arrow::array::RecordBatch>> {
+        match self.runner {
+            Some(run) => run(plan),
+            None => Err(ResolveError::unsupported(format!("{what} outside of a query execution"))),
+        }
     }
 
     /// Resolves a query into a plan whose visible columns are its output,
@@ -101,6 +120,24 @@ impl<'a> Resolver<'a> {
                 self.resolve_sample(input, *lower, *upper, *with_replacement, *seed)
             }
             RelationKind::With { input, ctes } => self.resolve_with(input, ctes),
+            RelationKind::FillNa { input, columns, values } => self.resolve_fill_na(input, columns, values),
+            RelationKind::DropNa { input, columns, min_non_nulls } => self.resolve_drop_na(input, columns, *min_non_nulls),
+            RelationKind::ReplaceNa { input, columns, replacements } => self.resolve_replace_na(input, columns, replacements),
+            RelationKind::Unpivot { input, ids, values, variable_name, value_name } => {
+                self.resolve_unpivot(input, ids, values.as_deref(), variable_name, value_name)
+            }
+            RelationKind::ToSchema { input, schema } => self.resolve_to_schema(input, schema),
+            RelationKind::Transpose { input, index } => self.resolve_transpose(input, index),
+            RelationKind::Summary { input, columns, statistics } => self.resolve_summary(input, columns, statistics),
+            RelationKind::Crosstab { input, left, right } => self.resolve_crosstab(input, left, right),
+            RelationKind::Covariance { input, left, right, correlation } => self.resolve_covariance(input, left, right, *correlation),
+            RelationKind::ApproxQuantile { input, columns, probabilities, relative_error } => {
+                self.resolve_approx_quantile(input, columns, probabilities, *relative_error)
+            }
+            RelationKind::FreqItems { input, columns, support } => self.resolve_freq_items(input, columns, *support),
+            RelationKind::SampleBy { input, column, fractions, seed } => self.resolve_sample_by(input, column, fractions, *seed),
+            // The metrics themselves are computed by the engine beside the result.
+            RelationKind::CollectMetrics { input, .. } => self.resolve(input),
             RelationKind::ShowString { .. } | RelationKind::HtmlString { .. } => Err(ResolveError::invalid(
                 "show_string and html_string must be the root of a plan",
             )),

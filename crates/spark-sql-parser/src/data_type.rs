@@ -93,7 +93,9 @@ impl Parser {
                 if !self.is_sym(">") {
                     loop {
                         let fname = self.parse_identifier_or_keyword()?;
-                        self.eat_sym(":");
+                        if !self.eat_colon_glued_word() {
+                            self.eat_sym(":");
+                        }
                         let ft = self.parse_data_type()?;
                         let nullable = !self.eat_words(&["not", "null"]);
                         let mut f = StructField::new(fname, ft, nullable);
@@ -212,6 +214,8 @@ mod tests {
         assert_eq!(s.simple_string(), "struct<a:int,b:struct<x:bigint,y:string>>");
         let s = parse_data_type("a int, b string").unwrap_or(DataType::Null);
         assert_eq!(s.simple_string(), "struct<a:int,b:string>");
+        let glued = parse_schema("s struct<a:int,b:string>").unwrap_or(DataType::Null);
+        assert_eq!(glued.simple_string(), "struct<s:struct<a:int,b:string>>");
         assert_eq!(
             parse_data_type("interval day to second").ok(),
             Some(DataType::DayTimeInterval { start: 0, end: 3 })

@@ -226,6 +226,21 @@ pub(crate) fn is_reserved(word: &str) -> bool {
 
 impl Parser {
     /// Replaces a `>>` token with a single `>` (closing nested type brackets).
+    /// `:name` lexed as a named parameter where a `:` separator was meant
+    /// (`struct<a:int>`): the token becomes the word after the colon.
+    pub(crate) fn eat_colon_glued_word(&mut self) -> bool {
+        if let Some(t) = self.tokens.get_mut(self.pos) {
+            if let Tok::NamedParam(name) = &t.tok {
+                let name = name.clone();
+                t.text = name.clone();
+                t.tok = Tok::Word(name);
+                t.pos += 1;
+                return true;
+            }
+        }
+        false
+    }
+
     pub(crate) fn split_shift_right(&mut self) {
         if let Some(t) = self.tokens.get_mut(self.pos) {
             t.tok = Tok::Sym(">");

@@ -22,8 +22,10 @@ impl Resolver<'_> {
         aggregates: &[Expr],
         having: Option<&Expr>,
     ) -> ResolveResult<ResolvedRelation> {
-        if matches!(kind, AggregateKind::Pivot { .. }) {
-            return Err(ResolveError::unsupported("pivot"));
+        if let AggregateKind::Pivot { column, values } = kind {
+            // The DataFrame API lists the grouping columns before the aggregates.
+            let aggs = aggregates.get(grouping.len()..).unwrap_or_default();
+            return self.resolve_pivot(input, column, values, grouping, aggs);
         }
         let r = self.resolve(input)?;
         let items = self.resolve_select_items(aggregates, &r)?;

@@ -142,6 +142,54 @@ fn sum(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(agg::sum(x)).nullable(true))
 }
 
+/// A constant fraction (or array of fractions) as `f64`s.
+fn fractions(v: &datafusion::common::ScalarValue) -> Option<(Vec<f64>, bool)> {
+    use datafusion::common::ScalarValue as S;
+    let one = |v: &S| -> Option<f64> {
+        match v.cast_to(&ArrowType::Float64).ok()? {
+            S::Float64(Some(x)) => Some(x),
+            _ => None,
+        }
+    };
+    match v {
+        S::List(l) => {
+            let values = l.value(0);
+            let mut out = Vec::with_capacity(values.len());
+            for i in 0..values.len() {
+                out.push(one(&S::try_from_array(&values, i).ok()?)?);
+            }
+            Some((out, true))
+        }
+        other => Some((vec![one(other)?], false)),
+    }
+}
+
+/// `percentile_approx(x, p[, accuracy])`: see `spark_functions::percentile`.
+fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let name = c.default_name();
+    let (fs, array) = c.constant(1).as_ref().and_then(fractions).ok_or_else(|| {
+        ResolveError::analysis(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            "42K09",
+            format!("Cannot resolve \"{name}\" due to data type mismatch: the input percentage should be a foldable \"DOUBLE\" or \"ARRAY<DOUBLE>\" expression."),
+            &[],
+        )
+    })?;
+    if let Some(bad) = fs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            "42K09",
+            format!("Cannot resolve \"{name}\" due to data type mismatch: The percentage must be between [0.0, 1.0], but got {bad}."),
+            &[],
+        ));
+    }
+    let udaf = spark_functions::percentile::SparkPercentile::udaf(&fs, array, 1);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
+    // Spark shows the default accuracy.
+    let shown = if c.names.len() == 2 { format!("{}({}, {}, 10000)", c.name, c.names[0], c.names[1]) } else { name };
+    Ok(Built::new(e).named(shown).nullable(true))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -161,6 +209,8 @@ pub(super) fn functions() -> Table {
         ("kurtosis", f(Exactly(1), &[Double], kurtosis)),
         ("try_avg", f(Exactly(1), &[Any], try_avg)),
         ("listagg", f(Range(1, 2), &[Any, String], listagg)),
+        ("percentile_approx", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
+        ("approx_percentile", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("string_agg", f(Range(1, 2), &[Any, String], listagg)),
     ]
 }

@@ -73,6 +73,21 @@ impl Call<'_> {
         }
     }
 
+    /// The value of argument `i` when it is constant (folded without any
+    /// input row), as Spark's "foldable" arguments.
+    pub fn constant(&self, i: usize) -> Option<datafusion::common::ScalarValue> {
+        let e = self.args.get(i)?;
+        if let DfExpr::Literal(v, _) = e {
+            return Some(v.clone());
+        }
+        let schema = std::sync::Arc::new(datafusion::common::DFSchema::empty());
+        let context = datafusion::logical_expr::simplify::SimplifyContext::builder().with_schema(schema).build();
+        match datafusion::optimizer::simplify_expressions::ExprSimplifier::new(context).simplify(e.clone()) {
+            Ok(DfExpr::Literal(v, _)) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The default column name, `name(a, b)`.
     pub fn default_name(&self) -> String {
         format!("{}({})", self.name, self.names.join(", "))

@@ -1,0 +1,142 @@
+//! `groupBy(...).pivot(col[, values]).agg(...)`, as Spark plans it: the
+//! aggregates are computed per (grouping columns, pivot value), then one
+//! output column per pivot value (and aggregate) takes the aggregate of its
+//! value, NULL where a group has no rows with it. Without listed values the
+//! distinct values of the pivot column are computed first, sorted, at most
+//! `spark.sql.pivotMaxValues` (10 000) of them.
+
+use datafusion::arrow::array::Array;
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::functions_aggregate::first_last::first_value_udaf;
+use datafusion::logical_expr::expr::{AggregateFunction, Sort};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder, lit};
+use spark_plan::{AggregateKind, Expr, Relation, RelationKind};
+
+use crate::resolver::{Resolver, fresh_id, id_col};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
+
+const PIVOT_MAX_VALUES: usize = 10_000;
+
+/// The column name Spark gives a pivot value (`value.toString`, `null`).
+fn value_name(v: &ScalarValue) -> String {
+    if v.is_null() {
+        return "null".into();
+    }
+    match v.cast_to(&ArrowType::Utf8) {
+        Ok(ScalarValue::Utf8(Some(s))) => s,
+        _ => v.to_string(),
+    }
+}
+
+impl Resolver<'_> {
+    pub(crate) fn resolve_pivot(
+        &mut self,
+        input: &Relation,
+        column: &Expr,
+        values: &[Expr],
+        grouping: &[Expr],
+        aggregates: &[Expr],
+    ) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let pivot = self.resolve_expr(column, &r)?;
+        let pivot_type = self.arrow_type(&pivot.expr, &r)?;
+        let values = if values.is_empty() {
+            self.pivot_values(&r, pivot.expr.clone())?
+        } else {
+            let mut out = Vec::with_capacity(values.len());
+            for v in values {
+                let e = self.resolve_expr(v, &r)?;
+                let DfExpr::Literal(s, _) = e.expr else {
+                    return Err(ResolveError::analysis(
+                        "NON_LITERAL_PIVOT_VALUES",
+                        "42K08",
+                        format!("Literal expressions required for pivot values, found \"{}\".", e.name),
+                        &[],
+                    ));
+                };
+                out.push(s.cast_to(&pivot_type).map_err(|_| {
+                    ResolveError::analysis(
+                        "PIVOT_VALUE_DATA_TYPE_MISMATCH",
+                        "42K09",
+                        format!("Invalid pivot value '{}': value data type {} does not match pivot column data type {}.", e.name, s.data_type(), pivot_type),
+                        &[],
+                    )
+                })?);
+            }
+            out
+        };
+        // 1. The aggregates per group and pivot value.
+        let pivot_alias = format!("__pivot{}", fresh_id());
+        let mut first_items: Vec<Expr> = grouping.to_vec();
+        first_items.push(Expr::Alias { expr: Box::new(column.clone()), names: vec![pivot_alias.clone()], metadata: None });
+        let agg_names: Vec<String> = aggregates.iter().map(|a| self.resolve_expr(a, &r).map(|x| x.name)).collect::<ResolveResult<_>>()?;
+        for (i, a) in aggregates.iter().enumerate() {
+            first_items.push(Expr::Alias { expr: Box::new(strip_alias(a).clone()), names: vec![format!("__agg{i}")], metadata: None });
+        }
+        let mut first_grouping = grouping.to_vec();
+        first_grouping.push(column.clone());
+        let first = Relation::new(RelationKind::Aggregate {
+            input: Box::new(input.clone()),
+            kind: AggregateKind::GroupBy,
+            grouping: first_grouping,
+            aggregates: first_items,
+            having: None,
+        });
+        let p1 = self.resolve(&first)?;
+        let (group_cols, rest) = p1.columns.split_at(grouping.len());
+        let pivot_id = rest[0].id.clone();
+        let agg_ids: Vec<String> = rest[1..].iter().map(|c| c.id.clone()).collect();
+        // 2. One column per pivot value and aggregate.
+        let mut aggr = Vec::new();
+        let mut columns: Vec<ResolvedColumn> = group_cols.iter().map(|c| ResolvedColumn { id: fresh_id(), ..c.clone() }).collect();
+        for v in &values {
+            for (i, agg_id) in agg_ids.iter().enumerate() {
+                let name = if agg_ids.len() == 1 { value_name(v) } else { format!("{}_{}", value_name(v), agg_names[i]) };
+                let id = fresh_id();
+                let filter = datafusion::logical_expr::binary_expr(id_col(&pivot_id), datafusion::logical_expr::Operator::IsNotDistinctFrom, lit(v.clone()));
+                let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(first_value_udaf(), vec![id_col(agg_id)], false, Some(Box::new(filter)), vec![], None));
+                aggr.push(e.alias(id.clone()));
+                columns.push(ResolvedColumn { nullable: Some(true), ..ResolvedColumn::new(id, name) });
+            }
+        }
+        let groups: Vec<DfExpr> = group_cols.iter().zip(&columns).map(|(c, out)| id_col(&c.id).alias(out.id.clone())).collect();
+        let plan = LogicalPlanBuilder::from(p1.plan).aggregate(groups, aggr)?.build()?;
+        Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// The sorted distinct values of the pivot column.
+    fn pivot_values(&mut self, r: &ResolvedRelation, pivot: DfExpr) -> ResolveResult<Vec<ScalarValue>> {
+        let id = fresh_id();
+        let plan = LogicalPlanBuilder::from(r.plan.clone())
+            .project(vec![pivot.alias(id.clone())])?
+            .distinct()?
+            .sort(vec![Sort::new(id_col(&id), true, true)])?
+            .limit(0, Some(PIVOT_MAX_VALUES + 1))?
+            .build()?;
+        let batches = self.run(plan, "pivot without values")?;
+        let mut out = Vec::new();
+        for b in &batches {
+            let a = b.column(0);
+            for i in 0..a.len() {
+                out.push(ScalarValue::try_from_array(a, i)?);
+            }
+        }
+        if out.len() > PIVOT_MAX_VALUES {
+            return Err(ResolveError::analysis(
+                "PIVOT_VALUE_LIMIT_EXCEEDED",
+                "54001",
+                format!("The pivot column has more than {PIVOT_MAX_VALUES} distinct values, this could indicate an error. If this was intended, set spark.sql.pivotMaxValues to at least the number of distinct values of the pivot column."),
+                &[],
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn strip_alias(e: &Expr) -> &Expr {
+    match e {
+        Expr::Alias { expr, .. } => expr,
+        other => other,
+    }
+}

@@ -96,9 +96,12 @@ fn decimal(d: &literal::Decimal) -> ServerResult<Literal> {
     if neg {
         value = -value;
     }
+    // Spark types the literal by its value ("1.50" is DECIMAL(3,2)) and
+    // ignores the precision and scale the client sends with it (pyspark
+    // always sends DecimalType()'s (10, 0)).
     let digits_count = value.unsigned_abs().to_string().len() as i32;
-    let precision = d.precision.unwrap_or(digits_count.max(scale).max(1));
-    let scale = d.scale.unwrap_or(scale);
+    let precision = digits_count.max(scale).max(1);
+    let _ = (d.precision, d.scale);
     Ok(Literal::Decimal { value, precision: precision.clamp(1, 38) as u8, scale: scale as i8 })
 }
 

@@ -174,7 +174,16 @@ impl Resolver<'_> {
             ArrowType::Struct(fields) => {
                 let found: Vec<_> = fields.iter().filter(|f| self.config.name_eq(f.name(), field)).collect();
                 match found.as_slice() {
-                    [f] => Ok((get_field(expr, f.name().as_str()), f.name().clone(), f.data_type().clone())),
+                    [f] => {
+                        // Arrow keeps a child's values under a NULL struct; Spark's field is NULL there.
+                        let value = get_field(expr.clone(), f.name().as_str());
+                        let guarded = DfExpr::Case(datafusion::logical_expr::expr::Case::new(
+                            None,
+                            vec![(Box::new(expr.is_not_null()), Box::new(value))],
+                            None,
+                        ));
+                        Ok((guarded, f.name().clone(), f.data_type().clone()))
+                    }
                     [] => Err(ResolveError::analysis(
                         "FIELD_NOT_FOUND",
                         "42704",

@@ -27,6 +27,22 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_with_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
+        if columns.iter().any(|e| super::generate::generator_call(e).is_some()) {
+            // A generator (`withColumn("e", explode(...))`) makes this a select
+            // of every column, the generated one replacing or following them.
+            let mut exprs: Vec<Expr> = r.visible().map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None }).collect();
+            let names: Vec<String> = r.visible().map(|c| c.name.clone()).collect();
+            for e in columns {
+                let Expr::Alias { names: alias, .. } = e else {
+                    return Err(ResolveError::invalid("withColumns needs one alias per column"));
+                };
+                match names.iter().position(|n| alias.len() == 1 && self.config.name_eq(n, &alias[0])) {
+                    Some(pos) => exprs[pos] = e.clone(),
+                    None => exprs.push(e.clone()),
+                }
+            }
+            return self.project_exprs(r, &exprs);
+        }
         let mut items: Vec<super::project::ProjectItem> = r
             .visible()
             .map(|c| super::project::ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c.clone()), nullable: c.nullable })

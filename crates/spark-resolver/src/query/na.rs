@@ -174,7 +174,7 @@ impl Resolver<'_> {
                 }
                 let mut args = vec![];
                 for (old, new) in replacements {
-                    args.push(Expr::func("=", vec![column_ref(c), Expr::Literal(as_double(old))]));
+                    args.push(Expr::func("==", vec![column_ref(c), Expr::Literal(as_double(old))]));
                     args.push(Expr::Cast { expr: Box::new(Expr::Literal(as_double(new))), to: t.clone(), mode: CastMode::Default, explicit: false });
                 }
                 args.push(column_ref(c));

@@ -194,7 +194,7 @@ impl Resolver<'_> {
     }
 
     /// Moves window functions into a Window node below the projection.
-    fn plan_windows(&mut self, r: ResolvedRelation, items: Vec<ProjectItem>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
+    pub(crate) fn plan_windows(&mut self, r: ResolvedRelation, items: Vec<ProjectItem>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
         if !items.iter().any(|i| contains_window(&i.expr)) {
             return Ok((r, items));
         }
@@ -217,15 +217,29 @@ impl Resolver<'_> {
             })?;
             new_items.push(ProjectItem { expr: t.data, ..item });
         }
+        // One Window node per distinct partitioning and ordering, as DataFusion's
+        // physical planner requires.
+        let mut groups: Vec<(Vec<DfExpr>, Vec<datafusion::logical_expr::SortExpr>, Vec<(DfExpr, String)>)> = Vec::new();
+        for (w, id) in windows {
+            let DfExpr::WindowFunction(f) = &w else { continue };
+            let key = (f.params.partition_by.clone(), f.params.order_by.clone());
+            match groups.iter_mut().find(|(p, o, _)| *p == key.0 && *o == key.1) {
+                Some(g) => g.2.push((w, id)),
+                None => groups.push((key.0, key.1, vec![(w, id)])),
+            }
+        }
         let mut columns = r.columns.clone();
-        let window_exprs: Vec<DfExpr> = windows
-            .into_iter()
-            .map(|(w, id)| {
-                columns.push(ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.clone(), id.clone()) });
-                w.alias(id)
-            })
-            .collect();
-        let plan = LogicalPlanBuilder::from(r.plan).window(window_exprs)?.build()?;
+        let mut plan = r.plan;
+        for (_, _, exprs) in groups {
+            let aliased: Vec<DfExpr> = exprs
+                .into_iter()
+                .map(|(w, id)| {
+                    columns.push(ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.clone(), id.clone()) });
+                    w.alias(id)
+                })
+                .collect();
+            plan = LogicalPlanBuilder::from(plan).window(aliased)?.build()?;
+        }
         Ok((ResolvedRelation { plan, columns }, new_items))
     }
 }

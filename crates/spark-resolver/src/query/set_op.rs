@@ -55,8 +55,10 @@ impl Resolver<'_> {
                 let b = LogicalPlanBuilder::from(lp.plan).union(rp.plan)?;
                 if all { b.build()? } else { b.distinct()?.build()? }
             }
-            SetOpKind::Intersect => LogicalPlanBuilder::intersect(lp.plan, rp.plan, all)?,
-            SetOpKind::Except => LogicalPlanBuilder::except(lp.plan, rp.plan, all)?,
+            SetOpKind::Intersect if all => multiset_op(lp.plan, rp.plan, &lp.columns, true)?,
+            SetOpKind::Except if all => multiset_op(lp.plan, rp.plan, &lp.columns, false)?,
+            SetOpKind::Intersect => LogicalPlanBuilder::intersect(lp.plan, rp.plan, false)?,
+            SetOpKind::Except => LogicalPlanBuilder::except(lp.plan, rp.plan, false)?,
         };
         Ok(ResolvedRelation { plan, columns: lp.columns })
     }
@@ -113,4 +115,45 @@ impl Resolver<'_> {
         let r = self.project(r.plan, ritems)?;
         Ok((l, r))
     }
+}
+
+/// INTERSECT ALL / EXCEPT ALL with multiset semantics, as Spark rewrites
+/// them: count each distinct row on both sides, keep min(left, right) or
+/// left - right copies of it.
+fn multiset_op(
+    left: datafusion::logical_expr::LogicalPlan,
+    right: datafusion::logical_expr::LogicalPlan,
+    columns: &[ResolvedColumn],
+    intersect: bool,
+) -> ResolveResult<datafusion::logical_expr::LogicalPlan> {
+    use datafusion::functions_aggregate::expr_fn::sum;
+    let (in_left, in_right, copies, copy) = (fresh_id(), fresh_id(), fresh_id(), fresh_id());
+    let tag = |plan, l: i64, r: i64| -> ResolveResult<datafusion::logical_expr::LogicalPlan> {
+        let mut exprs: Vec<DfExpr> = columns.iter().map(|c| id_col(&c.id)).collect();
+        exprs.push(lit(l).alias(in_left.clone()));
+        exprs.push(lit(r).alias(in_right.clone()));
+        Ok(LogicalPlanBuilder::from(plan).project(exprs)?.build()?)
+    };
+    let counted = LogicalPlanBuilder::from(tag(left, 1, 0)?)
+        .union(tag(right, 0, 1)?)?
+        .aggregate(
+            columns.iter().map(|c| id_col(&c.id)),
+            vec![sum(id_col(&in_left)).alias(in_left.clone()), sum(id_col(&in_right)).alias(in_right.clone())],
+        )?
+        .build()?;
+    let n = if intersect {
+        datafusion::functions::core::expr_fn::least(vec![id_col(&in_left), id_col(&in_right)])
+    } else {
+        id_col(&in_left) - id_col(&in_right)
+    };
+    let mut with_copies: Vec<DfExpr> = columns.iter().map(|c| id_col(&c.id)).collect();
+    with_copies.push(datafusion::functions_nested::expr_fn::range(lit(0i64), n.clone(), lit(1i64)).alias(copies.clone()));
+    let plan = LogicalPlanBuilder::from(counted)
+        .filter(n.gt(lit(0i64)))?
+        .project(with_copies)?
+        .unnest_column(copies.clone())?
+        .project(columns.iter().map(|c| id_col(&c.id)).chain(std::iter::once(id_col(&copies).alias(copy))))?
+        .project(columns.iter().map(|c| id_col(&c.id)))?
+        .build()?;
+    Ok(plan)
 }

@@ -284,18 +284,24 @@ impl Resolver<'_> {
             order_by: vec![],
             frame: None,
         };
-        let rn_e = self.resolve_expr(&row_number, &r)?.expr.alias(rn.clone());
-        let cnt_e = self.resolve_expr(&count, &r)?.expr.alias(cnt.clone());
-        let plan = LogicalPlanBuilder::from(r.plan)
-            .window(vec![rn_e, cnt_e])?
+        let items = vec![
+            super::project::ProjectItem { expr: self.resolve_expr(&row_number, &r)?.expr, name: rn.clone(), passthrough: None, nullable: None },
+            super::project::ProjectItem { expr: self.resolve_expr(&count, &r)?.expr, name: cnt.clone(), passthrough: None, nullable: None },
+        ];
+        let columns = r.columns.clone();
+        let (windowed, items) = self.plan_windows(r, items)?;
+        let mut exprs: Vec<DfExpr> = columns.iter().map(|c| id_col(&c.id)).collect();
+        exprs.extend(items.into_iter().map(|i| { let n = i.name; i.expr.alias(n) }));
+        let plan = LogicalPlanBuilder::from(windowed.plan)
+            .project(exprs)?
             .filter(id_col(&rn).gt(DfExpr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(
                 Box::new(id_col(&cnt)),
                 datafusion::logical_expr::Operator::Minus,
                 Box::new(lit(limit)),
             ))))?
-            .project(r.columns.iter().map(|c| id_col(&c.id)))?
+            .project(columns.iter().map(|c| id_col(&c.id)))?
             .build()?;
-        Ok(ResolvedRelation { plan, columns: r.columns })
+        Ok(ResolvedRelation { plan, columns })
     }
 
     pub(crate) fn resolve_subquery_alias(&mut self, input: &Relation, alias: &str) -> ResolveResult<ResolvedRelation> {

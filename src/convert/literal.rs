@@ -99,9 +99,11 @@ fn decimal(d: &literal::Decimal) -> ServerResult<Literal> {
     // Spark types the literal by its value ("1.50" is DECIMAL(3,2)) and
     // ignores the precision and scale the client sends with it (pyspark
     // always sends DecimalType()'s (10, 0)).
+    // Spark keeps the value's scale and the client's precision when it is
+    // wide enough (Decimal('1.50') from pyspark is DECIMAL(10,2)).
     let digits_count = value.unsigned_abs().to_string().len() as i32;
-    let precision = digits_count.max(scale).max(1);
-    let _ = (d.precision, d.scale);
+    let precision = d.precision.unwrap_or(0).max(digits_count).max(scale).max(1);
+    let _ = d.scale;
     Ok(Literal::Decimal { value, precision: precision.clamp(1, 38) as u8, scale: scale as i8 })
 }
 

@@ -67,6 +67,15 @@ impl Resolver<'_> {
                 }
             }
         }
+        // first/last(x, ignoreNulls): the flag is DataFusion's null treatment.
+        let mut ignore_nulls = false;
+        if matches!(lower.as_str(), "first" | "last" | "first_value" | "last_value" | "any_value") && arg_exprs.len() == 2 {
+            match arg_exprs.pop() {
+                Some(DfExpr::Literal(ScalarValue::Boolean(Some(b)), _)) => ignore_nulls = b,
+                _ => return Err(ResolveError::unsupported(format!("{lower} with a non-constant ignoreNulls"))),
+            }
+            arg_names.truncate(1);
+        }
         // lag/lead print their offset and default: `lag(b, 1, NULL)`.
         let mut offset_frame: Option<String> = None;
         if matches!(lower.as_str(), "lag" | "lead") {
@@ -112,7 +121,13 @@ impl Resolver<'_> {
         }
         let ranking = RANKING.contains(&lower.as_str());
         let (df_frame, frame_name) = match frame {
-            Some(f) => (self.window_frame(f, scope)?, frame_sql(f)),
+            Some(f) => {
+                let order_type = match orders.first() {
+                    Some(o) => Some(self.arrow_type(&o.expr, scope)?),
+                    None => None,
+                };
+                (self.window_frame(f, order_type, scope)?, frame_sql(f))
+            }
             None if orders.is_empty() => (
                 DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(ScalarValue::UInt64(None)), DfBound::Following(ScalarValue::UInt64(None))),
                 "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING".to_string(),
@@ -122,7 +137,7 @@ impl Resolver<'_> {
                 "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string(),
             ),
             None => (
-                DfFrame::new(Some(true)),
+                DfFrame::new(Some(false)),
                 "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string(),
             ),
         };
@@ -132,7 +147,7 @@ impl Resolver<'_> {
             order_by: orders,
             window_frame: df_frame,
             filter: None,
-            null_treatment: None,
+            null_treatment: ignore_nulls.then_some(datafusion::logical_expr::expr::NullTreatment::IgnoreNulls),
             distinct: *distinct,
         };
         let expr = DfExpr::WindowFunction(Box::new(WindowFunction { fun, params }));
@@ -153,7 +168,7 @@ impl Resolver<'_> {
         Ok(ResolvedExpr::new(expr, name))
     }
 
-    fn window_frame(&mut self, f: &WindowFrame, scope: &ResolvedRelation) -> ResolveResult<DfFrame> {
+    fn window_frame(&mut self, f: &WindowFrame, order_type: Option<datafusion::arrow::datatypes::DataType>, scope: &ResolvedRelation) -> ResolveResult<DfFrame> {
         let units = match f.frame_type {
             FrameType::Rows => WindowFrameUnits::Rows,
             FrameType::Range => WindowFrameUnits::Range,
@@ -161,7 +176,17 @@ impl Resolver<'_> {
         let rows = f.frame_type == FrameType::Rows;
         let start = self.frame_bound(&f.lower, rows, scope)?;
         let end = self.frame_bound(&f.upper, rows, scope)?;
-        Ok(DfFrame::new_bounds(units, start, end))
+        // RANGE offsets take the ordering column's type.
+        let typed = |b: DfBound| -> DfBound {
+            let Some(t) = order_type.as_ref() else { return b };
+            let cast = |v: ScalarValue| v.cast_to(t).unwrap_or(v);
+            match b {
+                DfBound::Preceding(v) if !rows && !v.is_null() => DfBound::Preceding(cast(v)),
+                DfBound::Following(v) if !rows && !v.is_null() => DfBound::Following(cast(v)),
+                other => other,
+            }
+        };
+        Ok(DfFrame::new_bounds(units, typed(start), typed(end)))
     }
 
     fn frame_bound(&mut self, b: &WindowFrameBound, rows: bool, scope: &ResolvedRelation) -> ResolveResult<DfBound> {
@@ -182,6 +207,9 @@ impl Resolver<'_> {
                 };
                 if n == 0 {
                     DfBound::CurrentRow
+                } else if !rows {
+                    // RANGE offsets are values of the ordering column's type.
+                    if n < 0 { DfBound::Preceding(ScalarValue::Int64(Some(-n))) } else { DfBound::Following(ScalarValue::Int64(Some(n))) }
                 } else if n < 0 {
                     DfBound::Preceding(ScalarValue::UInt64(Some(n.unsigned_abs())))
                 } else {

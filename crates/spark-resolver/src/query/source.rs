@@ -46,11 +46,14 @@ impl Resolver<'_> {
     /// Registers record batches as a scan, labelling columns with fresh ids.
     pub(crate) fn scan_batches(&self, schema: Arc<Schema>, batches: Vec<RecordBatch>, names: Vec<String>) -> ResolveResult<ResolvedRelation> {
         let ids: Vec<String> = names.iter().map(|_| fresh_id()).collect();
+        // The scan's own column names differ from the ids it is projected to:
+        // DataFusion's optimizer rejects a schema holding both `local.x` and `x`.
+        let scan_names: Vec<String> = (0..ids.len()).map(|i| format!("c{i}")).collect();
         let id_fields: Vec<Field> = schema
             .fields()
             .iter()
-            .zip(&ids)
-            .map(|(f, id)| f.as_ref().clone().with_name(id.clone()))
+            .zip(&scan_names)
+            .map(|(f, n)| f.as_ref().clone().with_name(n.clone()))
             .collect();
         let id_schema = Arc::new(Schema::new(id_fields));
         let batches = batches
@@ -62,7 +65,7 @@ impl Resolver<'_> {
         let plan = LogicalPlanBuilder::scan("local", provider_as_source(Arc::new(table)), None)?.build()?;
         // Drop the scan's table qualifier so columns are addressed by id alone.
         let plan = LogicalPlanBuilder::from(plan)
-            .project(ids.iter().map(|id| DfExpr::Column(datafusion::common::Column::new(Some("local"), id)).alias(id.clone())))?
+            .project(scan_names.iter().zip(&ids).map(|(n, id)| DfExpr::Column(datafusion::common::Column::new(Some("local"), n)).alias(id.clone())))?
             .build()?;
         let columns = ids.into_iter().zip(names).map(|(id, name)| ResolvedColumn::new(id, name)).collect();
         Ok(ResolvedRelation { plan, columns })

@@ -65,7 +65,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
                 EvalMode::Ansi => CastMode::Ansi,
                 EvalMode::Try => CastMode::Try,
             };
-            Expr::Cast { expr: Box::new(convert_expression(c.expr.as_deref().required("Cast.expr")?, ctx)?), to, mode, explicit: false }
+            Expr::Cast { expr: Box::new(convert_expression(c.expr.as_deref().required("Cast.expr")?, ctx)?), to, mode, explicit: true }
         }
         ExprType::UnresolvedRegex(r) => Expr::Regex { pattern: r.col_name.clone(), plan_id: r.plan_id },
         ExprType::SortOrder(s) => Expr::SortOrder(Box::new(convert_sort_order(s, ctx)?)),

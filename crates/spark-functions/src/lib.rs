@@ -5,6 +5,7 @@
 //! Spark, and from this crate where they do not (see `arithmetic`).
 
 pub mod arithmetic;
+pub mod array_index;
 pub mod binary_fns;
 pub mod datetime_format;
 pub mod datetime_fns;

@@ -35,7 +35,9 @@ impl Resolver<'_> {
             DfExpr::TryCast(TryCast::new(Box::new(inner.expr), target))
         };
         let prefix = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
-        let name = if explicit || mode == CastMode::Try {
+        // Spark prints user casts, except to complex types (`array(1)`).
+        let complex = matches!(to, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_));
+        let name = if (explicit || mode == CastMode::Try) && !complex {
             format!("{prefix}({} AS {})", inner.name, to.sql())
         } else {
             inner.name

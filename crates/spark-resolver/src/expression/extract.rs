@@ -2,7 +2,7 @@
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
 
-use datafusion::logical_expr::{BinaryExpr, Cast, Expr as DfExpr, Operator, lit};
+use datafusion::logical_expr::Expr as DfExpr;
 use spark_functions::{FunctionKind, FunctionRegistry};
 use datafusion::logical_expr::expr::ScalarFunction;
 use spark_plan::{Expr, Literal};
@@ -27,14 +27,9 @@ impl Resolver<'_> {
             }
             (ArrowType::List(_) | ArrowType::LargeList(_), _) => {
                 let idx = self.resolve_expr(extraction, scope)?;
-                // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.
-                let one_based = DfExpr::BinaryExpr(BinaryExpr::new(
-                    Box::new(DfExpr::Cast(Cast::new(Box::new(idx.expr), ArrowType::Int64))),
-                    Operator::Plus,
-                    Box::new(lit(1i64)),
-                ));
-                let f = scalar("array_element")?;
-                let e = DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![c.expr, one_based]));
+                // Spark's `arr[i]`: 0-based; out of bounds is an error in ANSI mode.
+                let f = spark_functions::array_index::SparkArrayElement::udf(spark_functions::array_index::IndexStyle::Subscript, self.config.ansi);
+                let e = DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![c.expr, idx.expr]));
                 Ok(ResolvedExpr::new(e, format!("{}[{}]", c.name, idx.name)))
             }
             (ArrowType::Map(..), _) => {

@@ -380,12 +380,28 @@ impl Resolver<'_> {
                 };
                 self.call_registry(&lower, name, exprs, &names, distinct)?
             }
-            "struct" | "named_struct" => self.resolve_struct(&lower, args, exprs, &names)?,
+            "struct" | "named_struct" => {
+                // struct(1 AS a): an aliased field shows its expression and alias.
+                let mut shown = names.clone();
+                if lower == "struct" {
+                    for (i, a) in args.iter().enumerate() {
+                        if let Expr::Alias { expr, names: alias, .. } = a {
+                            let inner = self.resolve_expr(expr, scope)?.name;
+                            if let (Some(slot), Some(alias)) = (shown.get_mut(i), alias.first()) {
+                                *slot = format!("{inner} AS {alias}");
+                            }
+                        }
+                    }
+                }
+                self.resolve_struct(&lower, args, exprs, &shown)?
+            }
             _ => self.call_registry(&lower, name, exprs, &names, distinct)?,
         };
         let nullable = match lower.as_str() {
             "/" | "%" | "div" => Some(true),
             "<=>" | "isnull" | "isnotnull" => Some(false),
+            // Constructors and collecting aggregates never return NULL.
+            "array" | "map" | "struct" | "named_struct" | "collect_list" | "collect_set" | "array_agg" => Some(false),
             "when" => Some(
                 child_nullable.iter().enumerate().any(|(i, n)| *n && (i % 2 == 1 || (args.len() % 2 == 1 && i == args.len() - 1)))
                     || args.len() % 2 == 0,
@@ -452,6 +468,22 @@ impl Resolver<'_> {
             format!("{lower}(DISTINCT {})", names.join(", "))
         } else {
             format!("{lower}({})", names.join(", "))
+        };
+        // count(DISTINCT a, b): the distinct rows of (a, b) with no NULL in them.
+        let exprs = if lower == "count" && distinct && exprs.len() > 1 {
+            let all_present = exprs.iter().map(|e| e.clone().is_not_null()).reduce(|a, b| a.and(b)).unwrap_or(lit(true));
+            let mut fields = Vec::new();
+            for (i, e) in exprs.into_iter().enumerate() {
+                fields.push(lit(format!("c{i}")));
+                fields.push(e);
+            }
+            let row = match FunctionRegistry::global().get("named_struct") {
+                Some(FunctionKind::Scalar(f)) => DfExpr::ScalarFunction(ScalarFunction::new_udf(f.clone(), fields)),
+                _ => return Err(ResolveError::unresolved_routine("named_struct")),
+            };
+            vec![DfExpr::Case(Case::new(None, vec![(Box::new(all_present), Box::new(row))], None))]
+        } else {
+            exprs
         };
         match FunctionRegistry::global().get(lower) {
             Some(FunctionKind::Scalar(f)) => Ok((DfExpr::ScalarFunction(ScalarFunction::new_udf(f.clone(), exprs)), display)),
@@ -534,6 +566,11 @@ impl Resolver<'_> {
     ) -> ResolveResult<(DfExpr, DfExpr)> {
         let lt = self.arrow_type(&l, scope)?;
         let rt = self.arrow_type(&r, scope)?;
+        // ANSI mode: a string meets an integer as BIGINT ('5' + 1 is 6L).
+        let integral = |t: &ArrowType| matches!(t, ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 | ArrowType::Int64);
+        if self.config.ansi && ((is_string(&lt) && integral(&rt)) || (integral(&lt) && is_string(&rt))) {
+            return Ok((self.cast_if_needed(l, &ArrowType::Int64, scope)?, self.cast_if_needed(r, &ArrowType::Int64, scope)?));
+        }
         match wider_type(&lt, &rt) {
             Some(t) => Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?)),
             None => Ok((l, r)),
@@ -569,7 +606,8 @@ const ALWAYS_NULLABLE: &[&str] = &[
     "degrees", "radians", "pow", "power", "atan2", "hypot", "element_at", "try_add", "try_subtract",
     "try_multiply", "try_divide", "try_element_at", "try_to_number", "try_cast", "to_date",
     "to_timestamp", "unix_timestamp", "get_json_object", "from_json", "regexp_extract", "nullif",
-    "nanvl", "rand", "randn",
+    "nanvl", "rand", "randn", "array_contains", "arrays_overlap", "array_max", "array_min",
+    "array_join", "get", "try_element_at", "aggregate", "reduce",
 ];
 
 /// Math functions whose generated names Spark prints in upper case

@@ -11,6 +11,7 @@ mod interval_literal;
 mod lambda;
 mod literal;
 mod subquery;
+mod update_fields;
 mod window;
 
 pub(crate) use function::{wider_type, wrong_args};
@@ -70,7 +71,7 @@ impl Resolver<'_> {
             Expr::ScalarSubquery(plan) => self.resolve_scalar_subquery(plan, scope),
             Expr::Exists { plan, negated } => self.resolve_exists(plan, *negated, scope),
             Expr::InSubquery { values, plan, negated } => self.resolve_in_subquery(values, plan, *negated, scope),
-            Expr::UpdateField { .. } => Err(ResolveError::unsupported("withField/dropFields")),
+            Expr::UpdateField { struct_expr, field, value } => self.resolve_update_field(struct_expr, field, value.as_deref(), scope),
             Expr::LambdaVariable(name) => self.resolve_column_expr(std::slice::from_ref(name), None, scope),
             Expr::Lambda { .. } => Err(ResolveError::analysis(
                 "INVALID_LAMBDA_FUNCTION_CALL",

@@ -46,6 +46,7 @@ impl Resolver<'_> {
             args.clone()
         };
         let resolved = args.iter().map(|a| self.resolve_expr(a, scope)).collect::<ResolveResult<Vec<_>>>()?;
+        let arg_nullable: Vec<bool> = resolved.iter().map(|r| self.is_nullable(r, scope)).collect();
         let mut arg_names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
         let mut arg_exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
         // Spark accepts (and ignores) arguments to the rank functions.
@@ -165,6 +166,11 @@ impl Resolver<'_> {
             "row_number" | "rank" | "dense_rank" | "ntile" => DfExpr::Cast(datafusion::logical_expr::Cast::new(Box::new(expr), datafusion::arrow::datatypes::DataType::Int32)),
             _ => expr,
         };
+        // lag/lead are NULL only for NULL input or a NULL (or missing) default.
+        if matches!(lower.as_str(), "lag" | "lead") {
+            let nullable = arg_nullable.first().copied().unwrap_or(true) || arg_nullable.get(2).copied().unwrap_or(true);
+            return Ok(ResolvedExpr::new(expr, name).with_nullable(nullable));
+        }
         Ok(ResolvedExpr::new(expr, name))
     }
 

@@ -191,7 +191,32 @@ impl Resolver<'_> {
                 if let Some(i) = groups.iter().position(|(g, _, _)| *g == n) {
                     return Ok(Transformed::new(id_col(&group_ids[i]), true, TreeNodeRecursion::Jump));
                 }
-                if matches!(n, DfExpr::AggregateFunction(_)) {
+                if let DfExpr::AggregateFunction(f) = &n {
+                    // grouping(): its arguments are the grouping columns themselves.
+                    let n = if f.func.name() == "grouping" {
+                        let mut f = f.clone();
+                        f.params.args = if f.params.args.is_empty() {
+                            group_ids.iter().map(|id| id_col(id)).collect()
+                        } else {
+                            f.params
+                                .args
+                                .iter()
+                                .map(|a| match groups.iter().position(|(g, _, _)| g == a) {
+                                    Some(i) => Ok(id_col(&group_ids[i])),
+                                    None => Err(ResolveError::analysis(
+                                        "GROUPING_COLUMN_MISMATCH",
+                                        "42803",
+                                        "Column of grouping not found in grouping columns.",
+                                        &[],
+                                    )),
+                                })
+                                .collect::<ResolveResult<Vec<_>>>()
+                                .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?
+                        };
+                        DfExpr::AggregateFunction(f)
+                    } else {
+                        n
+                    };
                     let id = match aggs.iter().find(|(a, _)| *a == n) {
                         Some((_, id)) => id.clone(),
                         None => {

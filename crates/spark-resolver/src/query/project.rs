@@ -248,6 +248,12 @@ impl Resolver<'_> {
 /// (`select("ID")` is named `ID`), a nested field `a.b.c` is named `c`.
 fn output_name(e: &Expr, resolved_name: String) -> String {
     match e {
+        // Spark's ResolveAliases: a cast of a column or alias keeps its name.
+        Expr::Cast { expr, .. } if matches!(expr.as_ref(), Expr::Column { .. }) => output_name(expr, resolved_name),
+        Expr::Cast { expr, .. } => match expr.as_ref() {
+            Expr::Alias { names, .. } if names.len() == 1 => names[0].clone(),
+            _ => resolved_name,
+        },
         // A bare `current_date` is a call and keeps its call's name.
         Expr::Column { .. } if resolved_name.ends_with("()") => resolved_name,
         Expr::Column { name, .. } => name.last().cloned().unwrap_or(resolved_name),

@@ -78,12 +78,12 @@ impl Resolver<'_> {
                     ritems.push((lit(ScalarValue::try_from(&t)?), ResolvedColumn::new(fresh_id(), lc.name.clone())));
                 }
                 None => {
+                    let among = r.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ");
                     return Err(ResolveError::analysis(
-                        "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+                        "UNRESOLVED_COLUMN_AMONG_FIELD_NAMES",
                         "42703",
-                        format!("A column, variable, or function parameter with name `{}` cannot be resolved. Did you mean one of the following? [{}].", lc.name,
-                            r.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")),
-                        &[("objectName", format!("`{}`", lc.name))],
+                        format!("Cannot resolve column name \"{}\" among ({among}).", lc.name),
+                        &[("colName", lc.name.clone()), ("fieldNames", among.clone())],
                     ));
                 }
             }

@@ -21,32 +21,27 @@ impl Resolver<'_> {
                 // Keys missing from a projection: resolve them below it.
                 let RelationKind::Project { input: inner, exprs } = &input.kind else { return Err(err) };
                 let inner_r = self.resolve(inner)?;
-                let projected = self.project_exprs(inner_r.clone(), exprs)?;
-                if projected.columns.iter().any(|c| c.hidden) {
+                let items = self.resolve_select_items(exprs, &inner_r)?;
+                if items.iter().any(|i| super::project::contains_aggregate(&i.expr)) {
                     return Err(err);
                 }
-                // Extend the projection with every input column, hidden.
-                let mut items: Vec<_> = projected.columns.iter().map(|c| (id_col(&c.id), c.clone())).collect();
-                let mut scope_cols = projected.columns.clone();
+                let (windowed, items) = self.plan_windows(inner_r.clone(), items)?;
+                // The projection, plus every input column it drops, hidden.
+                let mut pairs: Vec<(datafusion::logical_expr::Expr, ResolvedColumn)> = Vec::new();
+                for item in items {
+                    let column = match item.passthrough {
+                        Some(c) if c.name == item.name && !pairs.iter().any(|(_, p)| p.id == c.id) => ResolvedColumn { hidden: false, ..c },
+                        _ => ResolvedColumn { nullable: item.nullable, ..ResolvedColumn::new(fresh_id(), item.name) },
+                    };
+                    pairs.push((item.expr, column));
+                }
                 for c in &inner_r.columns {
-                    if !scope_cols.iter().any(|p| p.id == c.id) {
-                        let hidden = ResolvedColumn { hidden: true, ..c.clone() };
-                        scope_cols.push(hidden.clone());
-                        items.push((id_col(&c.id), hidden));
+                    if !pairs.iter().any(|(_, p)| p.id == c.id) {
+                        pairs.push((id_col(&c.id), ResolvedColumn { hidden: true, ..c.clone() }));
                     }
                 }
-                let _ = fresh_id;
-                // Re-project over the inner plan with the hidden extras.
-                let plan = match &projected.plan {
-                    datafusion::logical_expr::LogicalPlan::Projection(p) => {
-                        let mut exprs = p.expr.clone();
-                        for (e, c) in items.iter().skip(projected.columns.len()) {
-                            exprs.push(e.clone().alias(c.id.clone()));
-                        }
-                        LogicalPlanBuilder::from(p.input.as_ref().clone()).project(exprs)?.build()?
-                    }
-                    _ => return Err(err),
-                };
+                let projected = self.project(windowed.plan, pairs)?;
+                let (plan, scope_cols) = (projected.plan, projected.columns);
                 let extended = ResolvedRelation { plan, columns: scope_cols };
                 let sorts = order
                     .iter()

@@ -117,7 +117,12 @@ impl Resolver<'_> {
             aggregates: vec![key, Expr::func("count", vec![Expr::Literal(Literal::Integer(1))])],
             having: None,
         });
-        self.resolve(&Relation::new(RelationKind::FillNa { input: pivot, columns: vec![], values: vec![Literal::Long(0)] }))
+        let mut out = self.resolve(&Relation::new(RelationKind::FillNa { input: pivot, columns: vec![], values: vec![Literal::Long(0)] }))?;
+        // Spark reports the key column nullable.
+        if let Some(key) = out.columns.first_mut() {
+            key.nullable = Some(true);
+        }
+        Ok(out)
     }
 
     /// `cov(a, b)` / `corr(a, b)`: one row, one DOUBLE.

@@ -190,6 +190,16 @@ fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(shown).nullable(true))
 }
 
+/// `grouping(c)` (TINYINT) and `grouping_id(c...)` (BIGINT): DataFusion's
+/// `grouping` bit mask. Without arguments `grouping_id()` covers every
+/// grouping column; the aggregate planner fills them in.
+fn grouping(c: &Call<'_>, id: bool) -> ResolveResult<Built> {
+    let udaf = datafusion::functions_aggregate::grouping::grouping_udaf();
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, c.args.clone(), false, None, vec![], None));
+    let t = if id { ArrowType::Int64 } else { ArrowType::Int8 };
+    Ok(Built::new(cast(e, t)).nullable(false))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -209,6 +219,8 @@ pub(super) fn functions() -> Table {
         ("kurtosis", f(Exactly(1), &[Double], kurtosis)),
         ("try_avg", f(Exactly(1), &[Any], try_avg)),
         ("listagg", f(Range(1, 2), &[Any, String], listagg)),
+        ("grouping", f(Exactly(1), &[Any], |_, c| grouping(c, false))),
+        ("grouping_id", f(AtLeast(0), &[Any], |_, c| grouping(c, true))),
         ("percentile_approx", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("approx_percentile", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("string_agg", f(Range(1, 2), &[Any, String], listagg)),

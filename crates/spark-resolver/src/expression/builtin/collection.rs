@@ -53,12 +53,12 @@ fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> Re
 }
 
 /// `element_at(array, i)` (1-based, negative from the end) or `element_at(map, key)`.
-fn element_at(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
+fn element_at(r: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
     let (x, i) = (c.arg(0)?, c.arg(1)?);
     let e = match &c.types[0] {
         t if is_list(t) => {
-            let _ = try_;
-            df("array_element", vec![x, cast(i, ArrowType::Int64)])?
+            use spark_functions::array_index::{IndexStyle, SparkArrayElement};
+            super::call_udf(SparkArrayElement::udf(IndexStyle::ElementAt, r.config.ansi && !try_), vec![x, cast(i, ArrowType::Int64)])
         }
         ArrowType::Map(..) => df("array_element", vec![df("map_extract", vec![x, i])?, lit(1i64)])?,
         other => return Err(super::type_mismatch(c.name, 0, &c.names[0], other, In::Any)),

@@ -21,7 +21,7 @@ def api_classes():
     from pyspark.sql.connect.dataframe import DataFrame, DataFrameNaFunctions, DataFrameStatFunctions
     from pyspark.sql.connect.group import GroupedData
     from pyspark.sql.connect.session import SparkSession
-    from pyspark.sql.window import Window, WindowSpec
+    from pyspark.sql.window import Window
 
     return {
         "DataFrame": DataFrame,
@@ -29,8 +29,8 @@ def api_classes():
         "GroupedData": GroupedData,
         "DataFrameNaFunctions": DataFrameNaFunctions,
         "DataFrameStatFunctions": DataFrameStatFunctions,
+        # Window's builders; the specs they return are the client's own class.
         "Window": Window,
-        "WindowSpec": WindowSpec,
         "SparkSession": SparkSession,
     }
 

@@ -34,7 +34,7 @@ impl Resolver<'_> {
         };
         let path: Vec<&str> = field.split('.').collect();
         let e = self.rebuild(s.expr, &t, &path, v)?;
-        Ok(ResolvedExpr::new(e, format!("update_fields({}, {shown})", s.name)))
+        Ok(ResolvedExpr::new(e, update_name(&s.name, &path, &shown)))
     }
 
     /// `base` (of struct type `t`) with the field at `path` set or dropped.
@@ -101,5 +101,16 @@ impl Resolver<'_> {
             _ => return Err(ResolveError::unresolved_routine("named_struct")),
         };
         Ok(DfExpr::Case(Case::new(None, vec![(Box::new(base.is_not_null()), Box::new(rebuilt))], None)))
+    }
+}
+
+/// Spark rewrites `withField("a.b", v)` into nested updates and names them so:
+/// `update_fields(s, WithField(update_fields(s.a, WithField(v))))`.
+fn update_name(base: &str, path: &[&str], shown: &str) -> String {
+    match path {
+        [_, rest @ ..] if !rest.is_empty() => {
+            format!("update_fields({base}, WithField({}))", update_name(&format!("{base}.{}", path[0]), rest, shown))
+        }
+        _ => format!("update_fields({base}, {shown})"),
     }
 }

@@ -24,7 +24,8 @@ fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult
 
 fn convert(session: &ServerSession, r: &sc::Relation) -> ServerResult<Relation> {
     let artifact = |name: &str| session.artifact(name);
-    let mut ctx = RelationContext::new(&artifact);
+    let persisted = |r: &sc::Relation| session.persisted(r);
+    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted);
     convert_relation(r, &mut ctx)
 }
 
@@ -86,12 +87,7 @@ fn canonical_plan(session: &ServerSession, rel: &Relation) -> ServerResult<Strin
     Ok(out)
 }
 
-fn storage_key(r: &sc::Relation) -> Vec<u8> {
-    use prost::Message;
-    let mut r = r.clone();
-    r.common = None;
-    r.encode_to_vec()
-}
+use crate::session_manager::{cache_id, storage_key};
 
 pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Result> {
     Ok(match analyze {
@@ -156,9 +152,11 @@ pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Re
         }
         Analyze::Unpersist(u) => {
             let r = u.relation.as_ref().ok_or_else(|| ServerError::missing("Unpersist.relation"))?;
+            let key = storage_key(r);
             if let Ok(mut m) = session.storage_levels.lock() {
-                m.remove(&storage_key(r));
+                m.remove(&key);
             }
+            session.spark.release_checkpoint(&cache_id(&key));
             res::Result::Unpersist(res::Unpersist {})
         }
         Analyze::GetStorageLevel(g) => {

@@ -55,7 +55,8 @@ impl Responder {
 
 pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder) -> ServerResult<()> {
     let artifact = |name: &str| session.artifact(name);
-    let mut ctx = RelationContext::new(&artifact);
+    let persisted = |r: &sc::Relation| session.persisted(r);
+    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted);
     match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
         sc::plan::OpType::Root(rel) => {
             let rel = convert_relation(&rel, &mut ctx)?;
@@ -218,6 +219,20 @@ async fn run_command(session: &ServerSession, cmd: ConnectCommand, out: &Respond
         }
         ConnectCommand::Run(c) => {
             session.spark.run_command(&c).await?;
+            Ok(())
+        }
+        ConnectCommand::Checkpoint(rel) => {
+            let relation_id = uuid::Uuid::new_v4().to_string();
+            session.spark.checkpoint(&rel, &relation_id).await?;
+            out.send(ResponseType::CheckpointCommandResult(sc::CheckpointCommandResult {
+                relation: Some(sc::CachedRemoteRelation { relation_id }),
+            }))
+            .await;
+            out.send_metrics().await;
+            Ok(())
+        }
+        ConnectCommand::ReleaseCheckpoint(id) => {
+            session.spark.release_checkpoint(&id);
             Ok(())
         }
         ConnectCommand::NoOp => Ok(()),

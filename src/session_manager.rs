@@ -41,6 +41,16 @@ impl ServerSession {
         self.artifacts.lock().ok()?.get(name).cloned()
     }
 
+    /// The cache id of a relation `persist()`ed in this session, if it is one.
+    pub fn persisted(&self, r: &crate::proto::sc::Relation) -> Option<String> {
+        let levels = self.storage_levels.lock().ok()?;
+        if levels.is_empty() {
+            return None;
+        }
+        let key = storage_key(r);
+        levels.contains_key(&key).then(|| cache_id(&key))
+    }
+
     pub fn operation(&self, id: &str) -> Option<Arc<Operation>> {
         self.operations.lock().ok()?.get(id).cloned()
     }
@@ -172,4 +182,20 @@ impl SessionManager {
     pub fn session_count(&self) -> usize {
         self.sessions.lock().map(|s| s.len()).unwrap_or(0)
     }
+}
+
+/// A relation's identity for `persist()`: its encoding without the plan id.
+pub fn storage_key(r: &crate::proto::sc::Relation) -> Vec<u8> {
+    use prost::Message;
+    let mut r = r.clone();
+    r.common = None;
+    r.encode_to_vec()
+}
+
+/// The id under which a persisted relation's rows are kept.
+pub fn cache_id(key: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    format!("persist-{:016x}-{}", h.finish(), key.len())
 }

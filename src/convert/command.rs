@@ -14,6 +14,10 @@ pub enum ConnectCommand {
     Sql { plan: Plan, input: sc::Relation },
     /// A command that runs and returns nothing (temp views).
     Run(Command),
+    /// `df.checkpoint()` / `localCheckpoint()`: materialize, answer with its id.
+    Checkpoint(spark_plan::Relation),
+    /// The client released a checkpointed DataFrame.
+    ReleaseCheckpoint(String),
     /// `ml_command.clean_cache` and similar no-ops answered at once.
     NoOp,
 }
@@ -55,6 +59,12 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
             ConnectCommand::Run(Command::CreateView { name, input: Box::new(input), replace: v.replace, global: v.is_global })
         }
         CommandType::MlCommand(_) => ConnectCommand::NoOp,
+        CommandType::CheckpointCommand(c) => {
+            ConnectCommand::Checkpoint(convert_relation(c.relation.as_ref().required("CheckpointCommand.relation")?, ctx)?)
+        }
+        CommandType::RemoveCachedRemoteRelationCommand(r) => {
+            ConnectCommand::ReleaseCheckpoint(r.relation.as_ref().required("RemoveCachedRemoteRelationCommand.relation")?.relation_id.clone())
+        }
         CommandType::WriteOperation(_) | CommandType::WriteOperationV2(_) => {
             return Err(ServerError::unsupported("writing DataFrames (df.write / df.writeTo)"));
         }

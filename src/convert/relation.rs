@@ -23,11 +23,18 @@ pub struct RelationContext<'a> {
     pub artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync),
     /// `WithRelations.references` by plan id, for subquery expressions.
     references: HashMap<i64, sc::Relation>,
+    /// The cache id of relations the session `persist()`ed.
+    persisted: Option<&'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)>,
 }
 
 impl<'a> RelationContext<'a> {
     pub fn new(artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync)) -> Self {
-        Self { depth: 0, artifact, references: HashMap::new() }
+        Self { depth: 0, artifact, references: HashMap::new(), persisted: None }
+    }
+
+    pub fn with_persisted(mut self, persisted: &'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)) -> Self {
+        self.persisted = Some(persisted);
+        self
     }
 
     pub(crate) fn enter(&mut self) -> ServerResult<()> {
@@ -83,7 +90,11 @@ pub fn convert_relation(rel: &sc::Relation, ctx: &mut RelationContext) -> Server
     ctx.enter()?;
     let r = convert_inner(rel, ctx);
     ctx.leave();
-    r
+    // A persisted DataFrame reads its kept rows once they exist.
+    match (r, ctx.persisted.and_then(|p| p(rel))) {
+        (Ok(input), Some(id)) => Ok(Relation { plan_id: input.plan_id, kind: RelationKind::Persisted { id, input: Box::new(input) } }),
+        (r, _) => r,
+    }
 }
 
 fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Relation> {
@@ -109,6 +120,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             RelationKind::LocalRelation { data: Some(data), schema: None }
         }
         RelType::ChunkedCachedLocalRelation(c) => chunked_local_relation(c, ctx)?,
+        RelType::CachedRemoteRelation(c) => RelationKind::CachedRelation { id: c.relation_id.clone() },
         RelType::Read(r) => match r.read_type.as_ref().required("Read.read_type")? {
             sc::read::ReadType::NamedTable(t) => {
                 if r.is_streaming {

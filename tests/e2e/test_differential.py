@@ -26,7 +26,6 @@ KNOWN_DIFFERENCES = {
     "dataframe/col_regex": "colRegex is not supported yet",
     "dataframe/literal_timestamp_ntz": "name: a Python timedelta literal is named INTERVAL, not INTERVAL '1 00:00:05' DAY TO SECOND",
     "dataframe/inline": "nullability of inline's struct fields",
-    "dataframe/local_checkpoint": "checkpoint and localCheckpoint are not supported yet",
     "dataframe/lateral_join": "lateralJoin is not supported yet",
     "dataframe/as_of_join": "as-of joins are not supported yet",
 }

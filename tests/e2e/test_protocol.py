@@ -165,6 +165,34 @@ def test_streams_large_results(spark):
     assert table.column("d")[n - 1].as_py() == 2 * (n - 1)
 
 
+def test_checkpoint_and_cache_keep_the_rows(spark):
+    from pyspark.sql import functions as F
+
+    # SQL rand() draws a new seed on every run, so equal reads mean kept rows.
+    fresh = spark.range(50).withColumn("r", F.expr("rand()"))
+    assert fresh.collect() != fresh.collect()
+
+    checkpointed = spark.range(50).withColumn("r", F.expr("rand()")).localCheckpoint()
+    first = checkpointed.collect()
+    assert checkpointed.collect() == first
+    assert checkpointed.filter("id < 10").count() == 10
+    assert [r.r for r in checkpointed.filter("id = 3").collect()] == [first[3].r]
+
+    eager = spark.range(20).withColumn("r", F.expr("rand()")).checkpoint()
+    assert eager.collect() == eager.collect()
+
+    cached = spark.range(50).withColumn("r", F.expr("rand()")).cache()
+    assert cached.storageLevel.useMemory
+    rows = cached.collect()
+    assert cached.collect() == rows
+    assert cached.agg(F.sum("r")).collect()[0][0] == sum(r.r for r in rows)
+    cached.unpersist()
+    assert cached.collect() != rows
+
+    # Checkpoints do not show up as tables.
+    assert spark.sql("SHOW TABLES").count() == 0 or all(not r.tableName.startswith("__") for r in spark.sql("SHOW TABLES").collect())
+
+
 def test_sessions_are_isolated(server, spark):
     other = new_session(server)
     try:

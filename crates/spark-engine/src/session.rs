@@ -171,8 +171,32 @@ impl SparkSession {
         Ok(output_schema(&Self::output_fields(&r), &tz)?.1)
     }
 
+    /// Computes and keeps the rows of every `persist()`ed relation in `rel`
+    /// that is not kept yet (innermost first), as Spark caches on the first
+    /// action.
+    pub async fn fill_caches(&self, rel: &Relation) -> EngineResult<()> {
+        let mut pending = Vec::new();
+        let mut stack = vec![rel];
+        while let Some(r) = stack.pop() {
+            if let spark_plan::RelationKind::Persisted { id, input } = &r.kind {
+                if self.views.get(&spark_plan::relation::cached_relation_view(id)).is_none() {
+                    pending.push((id.clone(), input.as_ref()));
+                }
+            }
+            stack.extend(r.children());
+        }
+        // Children were pushed after their parents: fill from the end.
+        for (id, input) in pending.into_iter().rev() {
+            if self.views.get(&spark_plan::relation::cached_relation_view(&id)).is_none() {
+                self.checkpoint(input, &id).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Starts a query; batches stream as DataFusion produces them.
     pub async fn execute(&self, rel: &Relation) -> EngineResult<QueryStream> {
+        self.fill_caches(rel).await?;
         let r = self.resolve(rel)?;
         self.execute_resolved(r).await
     }
@@ -187,6 +211,7 @@ impl SparkSession {
 
     /// Runs a query to completion (for small results: show, commands).
     pub async fn collect(&self, rel: &Relation) -> EngineResult<(Vec<String>, Vec<RecordBatch>)> {
+        self.fill_caches(rel).await?;
         let r = self.resolve(rel)?;
         let names = r.names();
         let stream = self.execute_resolved(r).await?;
@@ -242,6 +267,22 @@ impl SparkSession {
         Ok(())
     }
 
+    /// `checkpoint()`: runs the relation now and keeps its rows under `id`;
+    /// `CachedRelation { id }` reads them back without recomputing.
+    pub async fn checkpoint(&self, rel: &Relation, id: &str) -> EngineResult<()> {
+        let r = self.resolve(rel)?;
+        let df = self.ctx.execute_logical_plan(r.plan.clone()).await?;
+        let batches = df.collect().await?;
+        let relation = spark_resolver::materialized(&r, batches)?;
+        self.views.put(TempView { name: spark_plan::relation::cached_relation_view(id), relation }, true);
+        Ok(())
+    }
+
+    /// Forgets a checkpoint (the client released its DataFrame).
+    pub fn release_checkpoint(&self, id: &str) {
+        self.views.remove(&spark_plan::relation::cached_relation_view(id));
+    }
+
     pub fn plan_of(&self, rel: &Relation) -> EngineResult<LogicalPlan> {
         Ok(self.resolve(rel)?.plan)
     }
@@ -295,3 +336,4 @@ fn run_to_completion(ctx: &SessionContext, plan: LogicalPlan) -> spark_resolver:
     };
     Ok(result?)
 }
+

@@ -151,6 +151,12 @@ pub enum RelationKind {
     CollectMetrics { input: Box<Relation>, name: String, metrics: Vec<Expr> },
     /// `df.transpose(index)`.
     Transpose { input: Box<Relation>, index: Vec<Expr> },
+    /// A relation the server materialized (`checkpoint`, `localCheckpoint`),
+    /// by the id it gave the client.
+    CachedRelation { id: String },
+    /// A `persist()`ed relation: its rows are computed on the first action
+    /// and kept under `id`; later reads scan them.
+    Persisted { id: String, input: Box<Relation> },
     /// CTEs: named relations visible inside `input`.
     With { input: Box<Relation>, ctes: Vec<(String, Relation)> },
 }
@@ -160,7 +166,7 @@ impl Relation {
     pub fn children(&self) -> Vec<&Relation> {
         use RelationKind as K;
         match &self.kind {
-            K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) => vec![],
+            K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) | K::CachedRelation { .. } => vec![],
             K::Join { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
             K::With { input, ctes } => {
                 let mut v: Vec<&Relation> = ctes.iter().map(|(_, r)| r).collect();
@@ -196,10 +202,19 @@ impl Relation {
             | K::FreqItems { input, .. }
             | K::SampleBy { input, .. }
             | K::CollectMetrics { input, .. }
-            | K::Transpose { input, .. } => vec![input],
+            | K::Transpose { input, .. }
+            | K::Persisted { input, .. } => vec![input],
         }
     }
 }
+
+/// The temp-view name under which a materialized relation is kept.
+pub fn cached_relation_view(id: &str) -> String {
+    format!("{CACHED_RELATION_PREFIX}{id}")
+}
+
+/// Views with this prefix hold materialized relations, not user views.
+pub const CACHED_RELATION_PREFIX: &str = "__cached_relation_";
 
 /// Commands run eagerly; their result is a small table.
 #[derive(Debug, Clone, PartialEq)]

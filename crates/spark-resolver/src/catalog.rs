@@ -47,9 +47,36 @@ impl ViewCatalog {
         let mut names: Vec<String> = self
             .views
             .read()
-            .map(|v| v.values().map(|t| t.name.clone()).collect())
+            .map(|v| v.values().map(|t| t.name.clone()).filter(|n| !n.starts_with(spark_plan::relation::CACHED_RELATION_PREFIX)).collect())
             .unwrap_or_default();
         names.sort();
         names
     }
+}
+
+/// A relation over batches already computed from `r` (same columns and
+/// ids), for checkpoints: later reads scan the kept batches.
+pub fn materialized(r: &ResolvedRelation, batches: Vec<datafusion::arrow::array::RecordBatch>) -> crate::ResolveResult<ResolvedRelation> {
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::logical_expr::{Expr, LogicalPlanBuilder};
+    let fields = r.plan.schema().fields();
+    let scan_names: Vec<String> = (0..fields.len()).map(|i| format!("c{i}")).collect();
+    let schema = Arc::new(Schema::new(
+        fields.iter().zip(&scan_names).map(|(f, n)| Field::new(n, f.data_type().clone(), true)).collect::<Vec<_>>(),
+    ));
+    let batches = batches
+        .into_iter()
+        .map(|b| datafusion::arrow::array::RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(datafusion::error::DataFusionError::from)?;
+    let table = datafusion::datasource::MemTable::try_new(schema, vec![batches])?;
+    let plan = LogicalPlanBuilder::scan("cached", datafusion::datasource::provider_as_source(Arc::new(table)), None)?
+        .project(
+            scan_names
+                .iter()
+                .zip(fields.iter())
+                .map(|(n, f)| Expr::Column(datafusion::common::Column::new(Some("cached"), n)).alias(f.name().clone())),
+        )?
+        .build()?;
+    Ok(ResolvedRelation { plan, columns: r.columns.clone() })
 }

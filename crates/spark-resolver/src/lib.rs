@@ -17,7 +17,7 @@ mod resolver;
 pub mod scope;
 pub mod types;
 
-pub use catalog::{TempView, ViewCatalog};
+pub use catalog::{TempView, ViewCatalog, materialized};
 pub use config::ResolverConfig;
 pub use error::{ResolveError, ResolveResult};
 pub use resolver::{QueryRunner, Resolver};

@@ -120,6 +120,21 @@ impl<'a> Resolver<'a> {
                 self.resolve_sample(input, *lower, *upper, *with_replacement, *seed)
             }
             RelationKind::With { input, ctes } => self.resolve_with(input, ctes),
+            RelationKind::Persisted { id, input } => match self.views.get(&spark_plan::relation::cached_relation_view(id)) {
+                Some(view) => self.with_fresh_ids(view.relation.clone()),
+                None => self.resolve(input),
+            },
+            RelationKind::CachedRelation { id } => {
+                let view = self.views.get(&spark_plan::relation::cached_relation_view(id)).ok_or_else(|| {
+                    ResolveError::analysis(
+                        "INVALID_HANDLE.OPERATION_NOT_FOUND",
+                        "HY000",
+                        format!("The handle {id} is invalid. The cached relation was released or never existed."),
+                        &[],
+                    )
+                })?;
+                self.with_fresh_ids(view.relation.clone())
+            }
             RelationKind::FillNa { input, columns, values } => self.resolve_fill_na(input, columns, values),
             RelationKind::DropNa { input, columns, min_non_nulls } => self.resolve_drop_na(input, columns, *min_non_nulls),
             RelationKind::ReplaceNa { input, columns, replacements } => self.resolve_replace_na(input, columns, replacements),

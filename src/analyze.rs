@@ -148,6 +148,9 @@ pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Re
             if let Ok(mut m) = session.storage_levels.lock() {
                 m.insert(storage_key(r), level);
             }
+            if let (Some(id), Ok(mut ids)) = (r.common.as_ref().and_then(|c| c.plan_id), session.persisted_plan_ids.lock()) {
+                ids.insert(id);
+            }
             res::Result::Persist(res::Persist {})
         }
         Analyze::Unpersist(u) => {

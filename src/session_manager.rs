@@ -23,6 +23,10 @@ pub struct ServerSession {
     pub artifacts: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// Storage levels recorded by `persist()`, keyed by the relation's encoding.
     pub storage_levels: Mutex<HashMap<Vec<u8>, crate::proto::sc::StorageLevel>>,
+    /// Plan ids of persisted DataFrames: only relations with one of these
+    /// are checked against `storage_levels` (encoding every node of a deep
+    /// plan would be quadratic).
+    pub persisted_plan_ids: Mutex<std::collections::HashSet<i64>>,
     last_used: Mutex<Instant>,
 }
 
@@ -43,10 +47,11 @@ impl ServerSession {
 
     /// The cache id of a relation `persist()`ed in this session, if it is one.
     pub fn persisted(&self, r: &crate::proto::sc::Relation) -> Option<String> {
-        let levels = self.storage_levels.lock().ok()?;
-        if levels.is_empty() {
+        let plan_id = r.common.as_ref()?.plan_id?;
+        if !self.persisted_plan_ids.lock().ok()?.contains(&plan_id) {
             return None;
         }
+        let levels = self.storage_levels.lock().ok()?;
         let key = storage_key(r);
         levels.contains_key(&key).then(|| cache_id(&key))
     }
@@ -124,6 +129,7 @@ impl SessionManager {
             operations: Mutex::new(HashMap::new()),
             artifacts: Mutex::new(HashMap::new()),
             storage_levels: Mutex::new(HashMap::new()),
+            persisted_plan_ids: Mutex::new(Default::default()),
             last_used: Mutex::new(Instant::now()),
         });
         sessions.insert(key, session.clone());

@@ -61,6 +61,7 @@ impl Resolver<'_> {
         for e in exprs {
             match e {
                 Expr::Star { target, plan_id } => items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &[])?),
+                Expr::Regex { pattern, plan_id } => items.extend(self.expand_regex(pattern, *plan_id, scope)?),
                 Expr::Function { name, args, .. } if name == "__star_except" => {
                     let (star, excluded) = args.split_first().ok_or_else(|| ResolveError::invalid("bad * EXCEPT"))?;
                     let Expr::Star { target, plan_id } = star else { return Err(ResolveError::invalid("bad * EXCEPT")) };
@@ -86,6 +87,35 @@ impl Resolver<'_> {
             }
         }
         Ok(items)
+    }
+
+    /// `df.colRegex("`re`")`: the visible columns whose whole name matches
+    /// (optionally qualified, `t.re`); without backticks it names one column.
+    fn expand_regex(&mut self, pattern: &str, plan_id: Option<i64>, scope: &ResolvedRelation) -> ResolveResult<Vec<ProjectItem>> {
+        let (qualifier, body) = match pattern.find("`") {
+            Some(0) => (None, pattern),
+            Some(i) if pattern[..i].ends_with('.') => (Some(pattern[..i - 1].to_string()), &pattern[i..]),
+            _ => {
+                let parts = spark_sql_parser::parse_identifier_parts(pattern).map_err(|e| ResolveError::invalid(e.to_string()))?;
+                let e = Expr::Column { name: parts, plan_id };
+                return self.resolve_select_items(std::slice::from_ref(&e), scope);
+            }
+        };
+        let Some(inner) = body.strip_prefix('`').and_then(|b| b.strip_suffix('`')) else {
+            return Err(ResolveError::invalid(format!("invalid column regex {pattern}")));
+        };
+        let flags = if self.config.case_sensitive { "" } else { "(?i)" };
+        let re = regex::Regex::new(&format!("{flags}^(?:{inner})$")).map_err(|e| ResolveError::IllegalArgument(e.to_string()))?;
+        let candidates: Vec<ResolvedColumn> = match plan_id.and_then(|p| self.plan_outputs.get(&p)) {
+            Some(outputs) => scope.visible().filter(|c| outputs.iter().any(|o| o.id == c.id)).cloned().collect(),
+            None => scope.visible().cloned().collect(),
+        };
+        Ok(candidates
+            .into_iter()
+            .filter(|c| qualifier.as_ref().is_none_or(|q| c.qualifier.iter().any(|cq| self.config.name_eq(cq, q))))
+            .filter(|c| re.is_match(&c.name))
+            .map(|c| ProjectItem { expr: id_col(&c.id), name: c.name.clone(), nullable: c.nullable, passthrough: Some(c) })
+            .collect())
     }
 
     fn expand_star(

@@ -417,6 +417,7 @@ fn convert_aggregate(a: &sc::Aggregate, ctx: &mut RelationContext) -> ServerResu
             AggregateKind::Pivot {
                 column: convert_expression(p.col.as_ref().required("Pivot.col")?, ctx)?,
                 values: p.values.iter().map(|v| convert_literal(v).map(Expr::Literal)).collect::<ServerResult<Vec<_>>>()?,
+                implicit_grouping: false,
             }
         }
     };

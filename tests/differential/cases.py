@@ -371,4 +371,15 @@ DATAFRAME = [
     c("show_joined", "show: emp.join(dept, 'dept_id', 'left').orderBy('id')"),
 ]
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME}
+# Spark SQL clauses (issue 4), checked as the DataFrame cases are.
+SALES_SQL = "VALUES (2023, 'Q1', 'A', 10), (2023, 'Q2', 'A', 20), (2023, 'Q1', 'B', 5), (2024, 'Q1', 'A', 7) AS t(year, quarter, product, amount)"
+SQL_CLAUSES = [
+    q("pivot_single_agg", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN ('A', 'B'))"),
+    q("pivot_aliases", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) AS s, count(amount) AS c FOR product IN ('A' AS a, 'B' AS b))"),
+    q("pivot_implicit_groups", f"SELECT * FROM {SALES_SQL} PIVOT (max(amount) FOR quarter IN ('Q1', 'Q2'))"),
+    q("pivot_then_filter", f"SELECT year, A FROM (SELECT year, product, amount FROM {SALES_SQL}) PIVOT (sum(amount) FOR product IN ('A', 'B')) WHERE A > 8"),
+    q("pivot_unaliased_multi", f"SELECT * FROM (SELECT year, product, amount FROM {SALES_SQL}) PIVOT (sum(amount), avg(amount) FOR product IN ('A'))"),
+    q("pivot_non_literal_error", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN (year))"),
+]
+
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES}

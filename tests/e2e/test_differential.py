@@ -23,7 +23,6 @@ KNOWN_DIFFERENCES = {
     "function_edges/posexplode_map": "nullability of generated map values",
     "function_edges/lateral_generator_alias": "nullability of generated array elements",
     "dataframe/join_derived_df_col": "Spark raises AMBIGUOUS_COLUMN_REFERENCE for a column of a frame joined with one derived from it; we resolve it to that frame",
-    "dataframe/literal_timestamp_ntz": "name: a Python timedelta literal is named INTERVAL, not INTERVAL '1 00:00:05' DAY TO SECOND",
     "dataframe/inline": "nullability of inline's struct fields",
     "dataframe/lateral_join": "lateralJoin is not supported yet",
     "dataframe/as_of_join": "as-of joins are not supported yet",

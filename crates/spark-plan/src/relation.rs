@@ -49,7 +49,9 @@ pub enum AggregateKind {
     Rollup,
     Cube,
     GroupingSets(Vec<Vec<Expr>>),
-    Pivot { column: Expr, values: Vec<Expr> },
+    /// `implicit_grouping`: SQL's PIVOT groups by every input column the
+    /// aggregates and the pivot column do not use.
+    Pivot { column: Expr, values: Vec<Expr>, implicit_grouping: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -305,7 +305,38 @@ impl Parser {
                 using: vec![],
             });
         }
+        if self.eat_word("pivot") {
+            left = self.parse_pivot(left)?;
+        }
         Ok(left)
+    }
+
+    /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`.
+    fn parse_pivot(&mut self, input: Relation) -> ParseResult<Relation> {
+        self.expect_sym("(")?;
+        let aggregates = self.parse_comma_separated(|p| {
+            let e = p.parse_expression()?;
+            // `sum(x) FOR ...`: FOR starts the pivot column, it is not an alias.
+            if p.is_word("for") { Ok(e) } else { p.parse_optional_alias(e) }
+        })?;
+        self.expect_word("for")?;
+        // The pivot column is a name: `col IN (...)` is not an IN predicate here.
+        let column = Expr::Column { name: self.parse_multipart_identifier()?, plan_id: None };
+        self.expect_word("in")?;
+        self.expect_sym("(")?;
+        let values = self.parse_comma_separated(|p| {
+            let e = p.parse_expression()?;
+            p.parse_optional_alias(e)
+        })?;
+        self.expect_sym(")")?;
+        self.expect_sym(")")?;
+        Ok(rel(RelationKind::Aggregate {
+            input: Box::new(input),
+            kind: AggregateKind::Pivot { column, values, implicit_grouping: true },
+            grouping: vec![],
+            aggregates,
+            having: None,
+        }))
     }
 
     fn parse_joined_table(&mut self) -> ParseResult<Relation> {

@@ -477,10 +477,7 @@ impl Resolver<'_> {
                 fields.push(lit(format!("c{i}")));
                 fields.push(e);
             }
-            let row = match FunctionRegistry::global().get("named_struct") {
-                Some(FunctionKind::Scalar(f)) => DfExpr::ScalarFunction(ScalarFunction::new_udf(f.clone(), fields)),
-                _ => return Err(ResolveError::unresolved_routine("named_struct")),
-            };
+            let row = super::registry_scalar("named_struct", fields)?;
             vec![DfExpr::Case(Case::new(None, vec![(Box::new(all_present), Box::new(row))], None))]
         } else {
             exprs
@@ -547,14 +544,7 @@ impl Resolver<'_> {
                 pairs.push(e);
             }
         }
-        let f = FunctionRegistry::global()
-            .get("named_struct")
-            .and_then(|k| match k {
-                FunctionKind::Scalar(f) => Some(f.clone()),
-                _ => None,
-            })
-            .ok_or_else(|| ResolveError::unresolved_routine("named_struct"))?;
-        Ok((DfExpr::ScalarFunction(ScalarFunction::new_udf(f, pairs)), format!("{lower}({})", names.join(", "))))
+        Ok((super::registry_scalar("named_struct", pairs)?, format!("{lower}({})", names.join(", "))))
     }
 
     /// Casts the two operands of a binary operator to their common type.

@@ -96,9 +96,16 @@ impl Resolver<'_> {
             Literal::Short(v) => format!("{v}S"),
             Literal::Double(v) => format!("{}D", java_double(*v)),
             Literal::Decimal { value, scale, .. } => format!("{}BD", format_decimal(*value, *scale)),
-            Literal::CalendarInterval { .. } | Literal::YearMonthInterval(_) | Literal::DayTimeInterval(_) => {
-                "INTERVAL".into()
+            // ANSI intervals print with their type's default fields.
+            Literal::YearMonthInterval(m) => {
+                use super::interval_literal::{Field, IntervalValue};
+                IntervalValue::YearMonth { months: *m as i64, start: Field::Year, end: Field::Month }.sql()
             }
+            Literal::DayTimeInterval(us) => {
+                use super::interval_literal::{Field, IntervalValue};
+                IntervalValue::DayTime { micros: *us, start: Field::Day, end: Field::Second }.sql()
+            }
+            Literal::CalendarInterval { .. } => "INTERVAL".into(),
             other => self.literal_name(other),
         }
     }

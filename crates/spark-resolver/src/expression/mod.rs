@@ -16,6 +16,16 @@ mod window;
 
 pub(crate) use function::{wider_type, wrong_args};
 
+/// A call of the registry's scalar function `name` (DataFusion's or ours).
+pub(crate) fn registry_scalar(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
+    match spark_functions::FunctionRegistry::global().get(name) {
+        Some(spark_functions::FunctionKind::Scalar(f)) => {
+            Ok(DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(f.clone(), args)))
+        }
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}
+
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::logical_expr::{Expr as DfExpr, ExprSchemable};

@@ -94,12 +94,7 @@ impl Resolver<'_> {
                 &[],
             ));
         }
-        let rebuilt = match spark_functions::FunctionRegistry::global().get("named_struct") {
-            Some(spark_functions::FunctionKind::Scalar(f)) => {
-                DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(f.clone(), args))
-            }
-            _ => return Err(ResolveError::unresolved_routine("named_struct")),
-        };
+        let rebuilt = super::registry_scalar("named_struct", args)?;
         Ok(DfExpr::Case(Case::new(None, vec![(Box::new(base.is_not_null()), Box::new(rebuilt))], None)))
     }
 }

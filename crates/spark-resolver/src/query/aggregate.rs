@@ -22,10 +22,11 @@ impl Resolver<'_> {
         aggregates: &[Expr],
         having: Option<&Expr>,
     ) -> ResolveResult<ResolvedRelation> {
-        if let AggregateKind::Pivot { column, values } = kind {
+        if let AggregateKind::Pivot { column, values, implicit_grouping } = kind {
             // The DataFrame API lists the grouping columns before the aggregates.
             let aggs = aggregates.get(grouping.len()..).unwrap_or_default();
-            return self.resolve_pivot(input, column, values, grouping, aggs);
+            let grouping = if *implicit_grouping { self.pivot_implicit_grouping(input, column, aggs)? } else { grouping.to_vec() };
+            return self.resolve_pivot(input, column, values, &grouping, aggs);
         }
         let r = self.resolve(input)?;
         let items = self.resolve_select_items(aggregates, &r)?;

@@ -34,14 +34,7 @@ pub(crate) fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
     }
 }
 
-fn udf(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
-    match spark_functions::FunctionRegistry::global().get(name) {
-        Some(spark_functions::FunctionKind::Scalar(f)) => {
-            Ok(DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(f.clone(), args)))
-        }
-        _ => Err(ResolveError::unresolved_routine(name)),
-    }
-}
+use crate::expression::registry_scalar as udf;
 
 fn hidden(id: &str) -> ResolvedColumn {
     ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.to_string(), id.to_string()) }

@@ -41,6 +41,14 @@ impl Resolver<'_> {
         let r = self.resolve(input)?;
         let pivot = self.resolve_expr(column, &r)?;
         let pivot_type = self.arrow_type(&pivot.expr, &r)?;
+        // `'a' AS x` names the pivot column x.
+        let value_aliases: Vec<Option<String>> = values
+            .iter()
+            .map(|v| match v {
+                Expr::Alias { names, .. } => names.first().cloned(),
+                _ => None,
+            })
+            .collect();
         let values = if values.is_empty() {
             self.pivot_values(&r, pivot.expr.clone())?
         } else {
@@ -90,9 +98,10 @@ impl Resolver<'_> {
         // 2. One column per pivot value and aggregate.
         let mut aggr = Vec::new();
         let mut columns: Vec<ResolvedColumn> = group_cols.iter().map(|c| ResolvedColumn { id: fresh_id(), ..c.clone() }).collect();
-        for v in &values {
+        for (k, v) in values.iter().enumerate() {
+            let shown = value_aliases.get(k).cloned().flatten().unwrap_or_else(|| value_name(v));
             for (i, agg_id) in agg_ids.iter().enumerate() {
-                let name = if agg_ids.len() == 1 { value_name(v) } else { format!("{}_{}", value_name(v), agg_names[i]) };
+                let name = if agg_ids.len() == 1 { shown.clone() } else { format!("{shown}_{}", agg_names[i]) };
                 let id = fresh_id();
                 let filter = datafusion::logical_expr::binary_expr(id_col(&pivot_id), datafusion::logical_expr::Operator::IsNotDistinctFrom, lit(v.clone()));
                 let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(first_value_udaf(), vec![id_col(agg_id)], false, Some(Box::new(filter)), vec![], None));
@@ -103,6 +112,20 @@ impl Resolver<'_> {
         let groups: Vec<DfExpr> = group_cols.iter().zip(&columns).map(|(c, out)| id_col(&c.id).alias(out.id.clone())).collect();
         let plan = LogicalPlanBuilder::from(p1.plan).aggregate(groups, aggr)?.build()?;
         Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// SQL's PIVOT groups by the input columns that neither the aggregates
+    /// nor the pivot column refer to.
+    pub(crate) fn pivot_implicit_grouping(&mut self, input: &Relation, column: &Expr, aggregates: &[Expr]) -> ResolveResult<Vec<Expr>> {
+        let r = self.resolve(input)?;
+        let mut used = std::collections::HashSet::new();
+        for e in aggregates.iter().chain(std::iter::once(column)) {
+            let resolved = self.resolve_expr(e, &r)?;
+            for c in resolved.expr.column_refs() {
+                used.insert(c.name.clone());
+            }
+        }
+        Ok(r.visible().filter(|c| !used.contains(&c.id)).map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None }).collect())
     }
 
     /// The sorted distinct values of the pivot column.

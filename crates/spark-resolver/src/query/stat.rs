@@ -112,7 +112,7 @@ impl Resolver<'_> {
         let key = as_text(left).alias(&format!("{left}_{right}"));
         let pivot = relation(RelationKind::Aggregate {
             input: Box::new(input.clone()),
-            kind: AggregateKind::Pivot { column: as_text(right), values: vec![] },
+            kind: AggregateKind::Pivot { column: as_text(right), values: vec![], implicit_grouping: false },
             grouping: vec![key.clone()],
             aggregates: vec![key, Expr::func("count", vec![Expr::Literal(Literal::Integer(1))])],
             having: None,

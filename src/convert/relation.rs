@@ -298,7 +298,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
         },
         RelType::Unpivot(u) => RelationKind::Unpivot {
             input: boxed(u.input.as_deref(), "Unpivot.input", ctx)?,
-            ids: exprs(&u.ids, ctx)?,
+            ids: Some(exprs(&u.ids, ctx)?),
             values: match &u.values {
                 Some(v) => Some(exprs(&v.values, ctx)?),
                 None => None,

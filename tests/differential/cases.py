@@ -379,6 +379,10 @@ SQL_CLAUSES = [
     q("pivot_implicit_groups", f"SELECT * FROM {SALES_SQL} PIVOT (max(amount) FOR quarter IN ('Q1', 'Q2'))"),
     q("pivot_then_filter", f"SELECT year, A FROM (SELECT year, product, amount FROM {SALES_SQL}) PIVOT (sum(amount) FOR product IN ('A', 'B')) WHERE A > 8"),
     q("pivot_unaliased_multi", f"SELECT * FROM (SELECT year, product, amount FROM {SALES_SQL}) PIVOT (sum(amount), avg(amount) FOR product IN ('A'))"),
+    q("unpivot_default", "SELECT * FROM VALUES (1, 10, 20), (2, NULL, 40) AS t(id, q1, q2) UNPIVOT (amount FOR quarter IN (q1, q2))"),
+    q("unpivot_include_nulls", "SELECT * FROM VALUES (1, 10, 20), (2, NULL, 40) AS t(id, q1, q2) UNPIVOT INCLUDE NULLS (amount FOR quarter IN (q1 AS first, q2 AS second))"),
+    q("unpivot_then_aggregate", "SELECT quarter, sum(amount) FROM VALUES (1, 10, 20), (2, 5, 40) AS t(id, q1, q2) UNPIVOT (amount FOR quarter IN (q1, q2)) GROUP BY quarter"),
+    q("unpivot_type_error", "SELECT * FROM VALUES (1, 10, 'x') AS t(id, q1, q2) UNPIVOT (amount FOR quarter IN (q1, q2))"),
     q("pivot_non_literal_error", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN (year))"),
 ]
 

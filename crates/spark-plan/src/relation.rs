@@ -132,8 +132,9 @@ pub enum RelationKind {
     DropNa { input: Box<Relation>, columns: Vec<String>, min_non_nulls: Option<i32> },
     /// `df.na.replace`: (old, new) pairs applied to `columns` (all when empty).
     ReplaceNa { input: Box<Relation>, columns: Vec<String>, replacements: Vec<(Literal, Literal)> },
-    /// `df.unpivot` / `melt`: `values` `None` means every non-id column.
-    Unpivot { input: Box<Relation>, ids: Vec<Expr>, values: Option<Vec<Expr>>, variable_name: String, value_name: String },
+    /// `df.unpivot` / `melt`: `values` `None` means every non-id column;
+    /// `ids` `None` (SQL's UNPIVOT) means every column that is not a value.
+    Unpivot { input: Box<Relation>, ids: Option<Vec<Expr>>, values: Option<Vec<Expr>>, variable_name: String, value_name: String },
     /// `df.to(schema)`: columns reordered by name and cast to the schema.
     ToSchema { input: Box<Relation>, schema: DataType },
     /// `df.describe(cols)` and `df.summary(statistics)`.

@@ -139,7 +139,7 @@ impl<'a> Resolver<'a> {
             RelationKind::DropNa { input, columns, min_non_nulls } => self.resolve_drop_na(input, columns, *min_non_nulls),
             RelationKind::ReplaceNa { input, columns, replacements } => self.resolve_replace_na(input, columns, replacements),
             RelationKind::Unpivot { input, ids, values, variable_name, value_name } => {
-                self.resolve_unpivot(input, ids, values.as_deref(), variable_name, value_name)
+                self.resolve_unpivot(input, ids.as_deref(), values.as_deref(), variable_name, value_name)
             }
             RelationKind::ToSchema { input, schema } => self.resolve_to_schema(input, schema),
             RelationKind::Transpose { input, index } => self.resolve_transpose(input, index),

@@ -308,7 +308,41 @@ impl Parser {
         if self.eat_word("pivot") {
             left = self.parse_pivot(left)?;
         }
+        if self.eat_word("unpivot") {
+            left = self.parse_unpivot(left)?;
+        }
         Ok(left)
+    }
+
+    /// `UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (col [AS n], ...))`;
+    /// NULL values are dropped unless INCLUDE NULLS.
+    fn parse_unpivot(&mut self, input: Relation) -> ParseResult<Relation> {
+        let include_nulls = if self.eat_words(&["include", "nulls"]) {
+            true
+        } else {
+            self.eat_words(&["exclude", "nulls"]);
+            false
+        };
+        self.expect_sym("(")?;
+        let value_name = self.parse_identifier()?;
+        self.expect_word("for")?;
+        let variable_name = self.parse_identifier()?;
+        self.expect_word("in")?;
+        self.expect_sym("(")?;
+        let values = self.parse_comma_separated(|p| {
+            let e = Expr::Column { name: p.parse_multipart_identifier()?, plan_id: None };
+            p.parse_optional_alias(e)
+        })?;
+        self.expect_sym(")")?;
+        self.expect_sym(")")?;
+        let unpivot = rel(RelationKind::Unpivot { input: Box::new(input), ids: None, values: Some(values), variable_name, value_name: value_name.clone() });
+        if include_nulls {
+            return Ok(unpivot);
+        }
+        Ok(rel(RelationKind::Filter {
+            input: Box::new(unpivot),
+            condition: Expr::func("isnotnull", vec![Expr::Column { name: vec![value_name], plan_id: None }]),
+        }))
     }
 
     /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`.

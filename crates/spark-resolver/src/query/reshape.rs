@@ -42,12 +42,31 @@ impl Resolver<'_> {
     pub(crate) fn resolve_unpivot(
         &mut self,
         input: &Relation,
-        ids: &[Expr],
+        ids: Option<&[Expr]>,
         values: Option<&[Expr]>,
         variable_name: &str,
         value_name: &str,
     ) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
+        // SQL's UNPIVOT keeps every column that is not unpivoted.
+        let implicit_ids: Vec<Expr>;
+        let ids = match ids {
+            Some(ids) => ids,
+            None => {
+                let mut value_cols = Vec::new();
+                for v in values.unwrap_or_default() {
+                    for c in self.resolve_expr(v, &r)?.expr.column_refs() {
+                        value_cols.push(c.name.clone());
+                    }
+                }
+                implicit_ids = r
+                    .visible()
+                    .filter(|c| !value_cols.contains(&c.id))
+                    .map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None })
+                    .collect();
+                &implicit_ids
+            }
+        };
         let mut id_cols = Vec::new();
         for e in ids {
             let resolved = self.resolve_expr(e, &r)?;

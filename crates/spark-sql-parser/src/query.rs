@@ -305,6 +305,11 @@ impl Parser {
                 using: vec![],
             });
         }
+        while self.is_word("lateral") && matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("view")) {
+            self.advance();
+            self.advance();
+            left = self.parse_lateral_view(left)?;
+        }
         if self.eat_word("pivot") {
             left = self.parse_pivot(left)?;
         }
@@ -343,6 +348,31 @@ impl Parser {
             input: Box::new(unpivot),
             condition: Expr::func("isnotnull", vec![Expr::Column { name: vec![value_name], plan_id: None }]),
         }))
+    }
+
+    /// `LATERAL VIEW [OUTER] generator(args) [table] [AS] col, ...`: every
+    /// input row joined with the rows its generator produces.
+    fn parse_lateral_view(&mut self, input: Relation) -> ParseResult<Relation> {
+        let outer = self.eat_word("outer");
+        let generator = self.parse_expression()?;
+        let generator = match (outer, generator) {
+            (true, Expr::Function { name, args, distinct }) => Expr::Function { name: format!("{name}_outer"), args, distinct },
+            (_, g) => g,
+        };
+        // The table alias, then the column aliases.
+        if !self.is_word("as") {
+            if let Tok::Word(w) = self.peek().clone() {
+                if !crate::parser::is_reserved(&w) && !is_table_clause_word(&w) {
+                    self.advance();
+                }
+            }
+        }
+        let mut names = Vec::new();
+        if self.eat_word("as") || matches!(self.peek(), Tok::Word(w) if !crate::parser::is_reserved(w) && !is_table_clause_word(w)) {
+            names = self.parse_comma_separated(|p| p.parse_identifier())?;
+        }
+        let generated = if names.is_empty() { generator } else { Expr::Alias { expr: Box::new(generator), names, metadata: None } };
+        Ok(rel(RelationKind::Project { input: Box::new(input), exprs: vec![Expr::Star { target: None, plan_id: None }, generated] }))
     }
 
     /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`.

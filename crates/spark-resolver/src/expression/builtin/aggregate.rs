@@ -19,7 +19,17 @@ fn count_if(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// `max_by(x, y)`: the `x` of the row with the largest `y`.
 fn by(c: &Call<'_>, largest: bool) -> ResolveResult<Built> {
     if c.args.len() > 2 {
-        return Err(ResolveError::unsupported(format!("{} with a count", c.name)));
+        // max_by(x, y, k): the x of the k rows with the largest y, largest first.
+        let k = match c.constant(2).map(|v| v.cast_to(&ArrowType::Int64)) {
+            Some(Ok(datafusion::common::ScalarValue::Int64(Some(k)))) if k > 0 => k,
+            _ => return Err(ResolveError::unsupported(format!("{} with a count that is not a positive constant", c.name))),
+        };
+        let not_null = DfExpr::IsNotNull(Box::new(c.arg(1)?));
+        let order = Sort::new(c.arg(1)?, !largest, false);
+        let udaf = datafusion::functions_aggregate::array_agg::array_agg_udaf();
+        let all = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, Some(Box::new(not_null)), vec![order], None));
+        let top = datafusion::functions_nested::expr_fn::array_slice(all, lit(1i64), lit(k), None);
+        return Ok(Built::new(top).nullable(true));
     }
     let udaf = datafusion::functions_aggregate::first_last::first_value_udaf();
     let not_null = DfExpr::IsNotNull(Box::new(c.arg(1)?));

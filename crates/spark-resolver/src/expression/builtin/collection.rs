@@ -134,7 +134,15 @@ pub(super) fn functions() -> Table {
         ("sort_array", f(Range(1, 2), &[Any, Boolean], sort_array)),
         ("array_size", f(Exactly(1), &[Any], |_, c| Ok(Built::new(cast(df("cardinality", c.args.clone())?, ArrowType::Int32))))),
         ("sequence", f(Range(2, 3), &[Any, Any, Any], sequence)),
-        ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?)))),
+        ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(0)?, df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?))))),
+        ("array_append", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(0)?, df("array_append", vec![c.arg(0)?, c.arg(1)?])?))))),
+        // Spark's position is 0 when the element is absent (NULL only for NULL input).
+        ("array_position", f(Exactly(2), &[Any, Any], |_, c| {
+            let found = cast(df("array_position", vec![c.arg(0)?, c.arg(1)?])?, ArrowType::Int64);
+            let present = c.arg(0)?.is_not_null().and(c.arg(1)?.is_not_null());
+            let e = DfExpr::Case(Case::new(None, vec![(Box::new(present), Box::new(df("coalesce", vec![found, lit(0i64)])?))], None));
+            Ok(Built::new(e))
+        })),
         ("concat", f(AtLeast(0), &[Any], concat)),
         ("reverse", f(Exactly(1), &[Any], reverse)),
         ("map_contains_key", f(Exactly(2), &[Any, Any], |_, c| {
@@ -146,6 +154,11 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(e).named(format!("collect_list({})", c.names[0])))
         })),
     ]
+}
+
+/// `value`, but NULL where `input` is NULL (Spark's null-intolerant functions).
+fn null_if_null(input: DfExpr, value: DfExpr) -> DfExpr {
+    DfExpr::Case(Case::new(None, vec![(Box::new(input.is_not_null()), Box::new(value))], None))
 }
 
 fn df_agg(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {

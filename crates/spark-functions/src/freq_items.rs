@@ -81,14 +81,14 @@ impl ScalarUDFImpl for SparkFreqItems {
         let lists: ArrayRef = arg.to_array(args.number_rows)?;
         let t = element_type(lists.data_type());
         let field = Arc::new(Field::new("element", t.clone(), true));
-        let lists = lists.as_list::<i32>();
+        let Some(lists) = lists.as_list_opt::<i32>() else { return exec_err!("spark_freq_items expects a list of lists") };
         let mut values = Vec::new();
         let mut lengths = Vec::with_capacity(lists.len());
         for i in 0..lists.len() {
             let mut items = Vec::new();
             if lists.is_valid(i) {
                 let wrapped = lists.value(i);
-                let wrapped = wrapped.as_list::<i32>();
+                let Some(wrapped) = wrapped.as_list_opt::<i32>() else { return exec_err!("spark_freq_items expects a list of lists") };
                 for j in 0..wrapped.len() {
                     let inner = wrapped.value(j);
                     if !inner.is_empty() {

@@ -113,7 +113,9 @@ impl Accumulator for PercentileAccumulator {
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         if let Some(lists) = states.first() {
-            let lists = lists.as_list::<i32>();
+            let Some(lists) = lists.as_list_opt::<i32>() else {
+                return datafusion::common::exec_err!("spark_percentile_approx: unexpected state type");
+            };
             for i in 0..lists.len() {
                 if lists.is_valid(i) {
                     self.push(&lists.value(i));

@@ -30,7 +30,7 @@ impl Resolver<'_> {
         if columns.iter().any(|e| super::generate::generator_call(e).is_some()) {
             // A generator (`withColumn("e", explode(...))`) makes this a select
             // of every column, the generated one replacing or following them.
-            let mut exprs: Vec<Expr> = r.visible().map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None }).collect();
+            let mut exprs: Vec<Expr> = r.visible().map(|c| Expr::column(&c.name)).collect();
             let names: Vec<String> = r.visible().map(|c| c.name.clone()).collect();
             for e in columns {
                 let Expr::Alias { names: alias, .. } = e else {

@@ -47,7 +47,7 @@ fn unsupported_value(l: &Literal) -> ResolveError {
 
 /// A reference to one visible column by its name.
 fn column_ref(c: &ResolvedColumn) -> Expr {
-    Expr::Column { name: vec![c.name.clone()], plan_id: None }
+    Expr::column(&c.name)
 }
 
 impl Resolver<'_> {

@@ -125,7 +125,7 @@ impl Resolver<'_> {
                 used.insert(c.name.clone());
             }
         }
-        Ok(r.visible().filter(|c| !used.contains(&c.id)).map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None }).collect())
+        Ok(r.visible().filter(|c| !used.contains(&c.id)).map(|c| Expr::column(&c.name)).collect())
     }
 
     /// The sorted distinct values of the pivot column.

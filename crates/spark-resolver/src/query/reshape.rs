@@ -62,7 +62,7 @@ impl Resolver<'_> {
                 implicit_ids = r
                     .visible()
                     .filter(|c| !value_cols.contains(&c.id))
-                    .map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None })
+                    .map(|c| Expr::column(&c.name))
                     .collect();
                 &implicit_ids
             }
@@ -79,7 +79,7 @@ impl Resolver<'_> {
             None => r
                 .visible()
                 .filter(|c| !id_cols.contains(&c.id))
-                .map(|c| Expr::Column { name: vec![c.name.clone()], plan_id: None })
+                .map(|c| Expr::column(&c.name))
                 .collect(),
         };
         if values.is_empty() {

@@ -9,10 +9,6 @@ use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 const DEFAULT_STATISTICS: &[&str] = &["count", "mean", "stddev", "min", "25%", "50%", "75%", "max"];
 
-fn column(name: &str) -> Expr {
-    Expr::Column { name: vec![name.to_string()], plan_id: None }
-}
-
 fn cast(e: Expr, to: DataType) -> Expr {
     Expr::Cast { expr: Box::new(e), to, mode: CastMode::Default, explicit: false }
 }
@@ -55,7 +51,7 @@ impl Resolver<'_> {
         let mut aggregates = Vec::new();
         for stat in &statistics {
             for (i, (name, t)) in selected.iter().enumerate() {
-                let c = column(name);
+                let c = Expr::column(name);
                 let numeric = t.is_numeric();
                 let value = match stat.to_ascii_lowercase().as_str() {
                     "count" => Some(Expr::func("count", vec![c])),
@@ -92,7 +88,7 @@ impl Resolver<'_> {
             stack.push(string(stat));
             for i in 0..width {
                 let c = &stats.columns[s * width + i];
-                stack.push(Expr::Column { name: vec![c.name.clone()], plan_id: None });
+                stack.push(Expr::column(&c.name));
             }
         }
         let mut names = vec!["summary".to_string()];
@@ -108,7 +104,7 @@ impl Resolver<'_> {
     /// `crosstab(a, b)`: rows per value of `a`, a BIGINT count column per
     /// value of `b` (as strings, sorted), 0 where a pair never occurs.
     pub(crate) fn resolve_crosstab(&mut self, input: &Relation, left: &str, right: &str) -> ResolveResult<ResolvedRelation> {
-        let as_text = |name: &str| Expr::func("coalesce", vec![cast(column(name), DataType::String), string("null")]);
+        let as_text = |name: &str| Expr::func("coalesce", vec![cast(Expr::column(name), DataType::String), string("null")]);
         let key = as_text(left).alias(&format!("{left}_{right}"));
         let pivot = relation(RelationKind::Aggregate {
             input: Box::new(input.clone()),
@@ -141,7 +137,7 @@ impl Resolver<'_> {
             }
         }
         let (f, name) = if correlation { ("corr", "corr") } else { ("covar_samp", "cov") };
-        let e = Expr::func(f, vec![cast(column(left), DataType::Double), cast(column(right), DataType::Double)]).alias(name);
+        let e = Expr::func(f, vec![cast(Expr::column(left), DataType::Double), cast(Expr::column(right), DataType::Double)]).alias(name);
         self.project_exprs(r, &[e])
     }
 
@@ -158,7 +154,7 @@ impl Resolver<'_> {
         let fractions = Expr::Literal(Literal::Array { element_type: DataType::Double, values: probabilities.iter().map(|p| Literal::Double(*p)).collect() });
         let per_column = columns
             .iter()
-            .map(|c| Expr::func("percentile_approx", vec![cast(column(c), DataType::Double), fractions.clone()]))
+            .map(|c| Expr::func("percentile_approx", vec![cast(Expr::column(c), DataType::Double), fractions.clone()]))
             .collect();
         self.project_exprs(r, &[Expr::func("array", per_column).alias("approx_quantile")])
     }
@@ -173,7 +169,7 @@ impl Resolver<'_> {
         // Every value of each column, each in a one-element array so NULLs count.
         let lists = columns
             .iter()
-            .map(|c| Expr::func("collect_list", vec![Expr::func("array", vec![column(c)])]).alias(&format!("{c}_freqItems")))
+            .map(|c| Expr::func("collect_list", vec![Expr::func("array", vec![Expr::column(c)])]).alias(&format!("{c}_freqItems")))
             .collect::<Vec<_>>();
         let agg = Relation::new(RelationKind::Aggregate { input: Box::new(input.clone()), kind: AggregateKind::GroupBy, grouping: vec![], aggregates: lists, having: None });
         let r = self.resolve(&agg)?;

@@ -86,6 +86,13 @@ def main():
         "",
         f"**{passed} of {len(results)} functions with documented examples are exact.**",
         "",
+        "Sketches (`theta_*`, `tuple_*`, `hll_*`, `kll_*`) use the algorithms of Apache DataSketches,",
+        "so their estimates are exact while a sketch is in exact mode (up to `2^lgNomEntries` distinct",
+        "items for Theta and Tuple, `2^lgConfigK / 4` for HLL, `k` items for KLL) and carry the same",
+        "error bounds beyond it; the estimates past exact mode are not bit-identical to Spark's. Their",
+        "binary form is this server's own: sketches written by Apache Spark are rejected with Spark's",
+        "`*_INVALID_INPUT_SKETCH_BUFFER` error, and sketches written here cannot be read by Spark.",
+        "",
     ]
     for g in sorted(groups, key=lambda g: GROUP_TITLES.get(g, g)):
         lines += [f"## {GROUP_TITLES.get(g, g)}", "", "| function | status |", "|---|---|"]

@@ -7,6 +7,7 @@
 pub mod arithmetic;
 pub mod array_index;
 pub mod binary_fns;
+pub mod bitmap;
 pub mod datetime_format;
 pub mod datetime_fns;
 pub mod decimal;
@@ -24,8 +25,10 @@ pub mod random;
 pub mod registry;
 pub mod string_fns;
 pub mod rounding;
+pub mod sketch;
 pub mod text_metrics;
 pub mod time_zone;
+pub mod vector_fns;
 
 pub use registry::{FunctionKind, FunctionRegistry};
 

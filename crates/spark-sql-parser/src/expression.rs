@@ -444,7 +444,12 @@ impl Parser {
                 };
                 return Ok(Expr::TypedLiteral { data_type, text });
             }
-            "x" if next_is_str => {}
+            // `X 'F0'`: Spark's type constructor for a hex binary literal.
+            "x" if next_is_str => {
+                self.advance();
+                let Tok::Str(text) = self.advance() else { return self.error() };
+                return Ok(Expr::Literal(Literal::Binary(crate::literal::parse_hex(&text)?)));
+            }
             "interval"
                 if !next_is_paren
                     && (!matches!(self.peek_at(1), Tok::Sym(_) | Tok::Eof)

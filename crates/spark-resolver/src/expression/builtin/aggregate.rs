@@ -210,6 +210,16 @@ fn grouping(c: &Call<'_>, id: bool) -> ResolveResult<Built> {
     Ok(Built::new(cast(e, t)).nullable(false))
 }
 
+/// `bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`; the latter two take BINARY bitmaps.
+fn bitmap(c: &Call<'_>, kind: spark_functions::bitmap::BitmapAgg) -> ResolveResult<Built> {
+    use spark_functions::bitmap::{BitmapAgg, SparkBitmapAgg};
+    if kind != BitmapAgg::Construct && !matches!(c.types[0], ArrowType::Binary | ArrowType::Null) {
+        return Err(super::type_mismatch_sql(c.name, 0, &c.names[0], &c.types[0], "\"BINARY\""));
+    }
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkBitmapAgg::udaf(kind), vec![c.arg(0)?], false, None, vec![], None));
+    Ok(Built::new(e).nullable(false))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -234,5 +244,8 @@ pub(super) fn functions() -> Table {
         ("percentile_approx", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("approx_percentile", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("string_agg", f(Range(1, 2), &[Any, String], listagg)),
+        ("bitmap_construct_agg", f(Exactly(1), &[Long], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Construct))),
+        ("bitmap_or_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Or))),
+        ("bitmap_and_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::And))),
     ]
 }

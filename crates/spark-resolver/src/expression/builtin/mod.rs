@@ -14,7 +14,9 @@ mod json;
 mod math;
 mod misc;
 mod string;
+mod sketch;
 mod time_type;
+mod vector;
 
 pub(crate) use time_type::unsupported_time_type;
 
@@ -191,7 +193,7 @@ pub(crate) fn f(arity: Arity, inputs: &'static [In], build: Builder) -> Builtin 
 
 static BUILTINS: LazyLock<HashMap<&'static str, Builtin>> = LazyLock::new(|| {
     let mut m = HashMap::new();
-    for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions(), time_type::functions(), external_formats::functions()] {
+    for table in [json::functions(), collection::functions(), datetime::functions(), math::functions(), string::functions(), misc::functions(), aggregate::functions(), time_type::functions(), external_formats::functions(), vector::functions(), sketch::functions()] {
         for (name, b) in table {
             m.insert(name, b);
         }
@@ -312,21 +314,26 @@ fn in_sql(want: In) -> &'static str {
 }
 
 pub(crate) fn type_mismatch(function: &str, pos: usize, shown: &str, t: &ArrowType, want: In) -> ResolveError {
+    type_mismatch_sql(function, pos, shown, t, in_sql(want))
+}
+
+/// Spark's `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` for argument `pos`
+/// (from 0), which requires the type written `required` (`"ARRAY<FLOAT>"`).
+pub(crate) fn type_mismatch_sql(function: &str, pos: usize, shown: &str, t: &ArrowType, required: &str) -> ResolveError {
     let actual = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_else(|_| format!("{t}"));
     let ordinal = ordinal(pos + 1);
     ResolveError::analysis(
         "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
         "42K09",
         format!(
-            "Cannot resolve \"{function}\" due to data type mismatch: The {ordinal} parameter requires the {} type, however \"{shown}\" has the type \"{actual}\".",
-            in_sql(want)
+            "Cannot resolve \"{function}\" due to data type mismatch: The {ordinal} parameter requires the {required} type, however \"{shown}\" has the type \"{actual}\".",
         ),
         &[
             ("sqlExpr", format!("\"{function}\"")),
             ("paramIndex", ordinal.clone()),
             ("inputSql", format!("\"{shown}\"")),
             ("inputType", format!("\"{actual}\"")),
-            ("requiredType", in_sql(want).to_string()),
+            ("requiredType", required.to_string()),
         ],
     )
 }

@@ -10,88 +10,18 @@ pyspark). A benchmark, not a test: nothing here asserts on time.
 """
 
 import argparse
-import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, timeout):
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.05):
-                return time.perf_counter() - start
-        except OSError:
-            time.sleep(0.002)
-    raise RuntimeError("server did not start")
-
-
-def rss_mib(pid):
-    """Resident memory of a process and its children, in MiB."""
-    total = 0
-    pids = [pid]
-    try:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-        pids += [int(p) for p in out.split()]
-    except OSError:
-        pass
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
-def start_ours(binary):
-    port = free_port()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([binary, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=dict(os.environ, RUST_LOG="warn"))
-    startup = wait_port(port, proc, 30)
-    del t0
-    return proc, port, startup
-
-
-def start_spark(spark_home, workdir):
-    port = free_port()
-    cmd = [
-        f"{spark_home}/bin/spark-submit", "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-        "--master", "local[2]",
-        "--conf", f"spark.connect.grpc.binding.port={port}",
-        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", f"spark.sql.warehouse.dir={workdir}/warehouse",
-        "--conf", f"spark.local.dir={workdir}/local",
-        "spark-internal",
-    ]
-    env = dict(os.environ, SPARK_HOME=spark_home)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=workdir,
-                            start_new_session=True)
-    startup = wait_port(port, proc, 180)
-    return proc, port, startup
+from servers import machine, rss_mib, start_ours, start_spark, stop, write_section
 
 
 def measure(port, iterations, warmup):
-    from pyspark.sql import SparkSession
+    from servers import session
 
-    spark = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").create()
+    spark = session(port)
     df = spark.range(10)
     raw = raw_execute_plan(port)
     probes = {
@@ -144,17 +74,6 @@ def raw_execute_plan(port):
     return call
 
 
-def stop(proc):
-    try:
-        os.killpg(proc.pid, 15)
-    except OSError:
-        proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ours", required=True)
@@ -190,20 +109,12 @@ def main():
         cells = " | ".join(f"{lat[p][0]:.2f} / {lat[p][1]:.2f}" for p in probes)
         lines.append(f"| {name} | {startup:.3f} | {idle:.0f} | {cells} |")
     table = "\n".join(lines)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(table)
     if args.report:
-        report = Path(args.report)
-        text = report.read_text() if report.exists() else "# Benchmarks\n"
-        begin, end = "<!-- latency:begin -->", "<!-- latency:end -->"
-        block = (f"{begin}\nMeasured {time.strftime('%Y-%m-%d')} on {machine}; {args.iterations} iterations after "
-                 f"{args.warmup} warm-up calls, one client on loopback. Start-up is process launch until the port "
-                 f"accepts connections.\n\n{table}\n{end}")
-        if begin in text:
-            text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
-        else:
-            text += "\n" + block + "\n"
-        report.write_text(text)
+        write_section(args.report, "latency", (
+            f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {args.iterations} iterations after "
+            f"{args.warmup} warm-up calls, one client on loopback. Start-up is process launch until the port "
+            f"accepts connections.\n\n{table}"))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult
 fn convert(session: &ServerSession, r: &sc::Relation) -> ServerResult<Relation> {
     let artifact = |name: &str| session.artifact(name);
     let persisted = |r: &sc::Relation| session.persisted(r);
-    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted);
+    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
     convert_relation(r, &mut ctx)
 }
 

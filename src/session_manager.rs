@@ -45,6 +45,12 @@ impl ServerSession {
         self.artifacts.lock().ok()?.get(name).cloned()
     }
 
+    /// How this session's SQL text reads.
+    pub fn parse_options(&self) -> spark_sql_parser::ParseOptions {
+        let conf = self.spark.conf();
+        spark_sql_parser::ParseOptions { escaped_string_literals: conf.bool("spark.sql.parser.escapedStringLiterals", false) }
+    }
+
     /// The cache id of a relation `persist()`ed in this session, if it is one.
     pub fn persisted(&self, r: &crate::proto::sc::Relation) -> Option<String> {
         let plan_id = r.common.as_ref()?.plan_id?;

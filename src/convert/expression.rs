@@ -1,7 +1,7 @@
 //! `spark.connect.Expression` → unresolved expressions.
 
 use spark_plan::{CastMode, Expr, FrameType, SortOrder, WindowFrame, WindowFrameBound};
-use spark_sql_parser::{parse_data_type, parse_expression, parse_identifier_parts};
+use spark_sql_parser::{parse_data_type, parse_expression_with, parse_identifier_parts};
 
 use super::Required;
 use super::data_type::proto_to_type;
@@ -37,7 +37,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
             let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
             Expr::Function { name: f.function_name.clone(), args, distinct: f.is_distinct }
         }
-        ExprType::ExpressionString(s) => parse_expression(&s.expression).map_err(parse_err)?,
+        ExprType::ExpressionString(s) => parse_expression_with(&s.expression, &ctx.parse_options).map_err(parse_err)?,
         ExprType::UnresolvedStar(s) => Expr::Star {
             target: match &s.unparsed_target {
                 Some(t) => {

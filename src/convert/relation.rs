@@ -25,11 +25,18 @@ pub struct RelationContext<'a> {
     references: HashMap<i64, sc::Relation>,
     /// The cache id of relations the session `persist()`ed.
     persisted: Option<&'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)>,
+    /// How the session's SQL text reads (`spark.sql`, `expr()` strings).
+    pub parse_options: spark_sql_parser::ParseOptions,
 }
 
 impl<'a> RelationContext<'a> {
     pub fn new(artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync)) -> Self {
-        Self { depth: 0, artifact, references: HashMap::new(), persisted: None }
+        Self { depth: 0, artifact, references: HashMap::new(), persisted: None, parse_options: Default::default() }
+    }
+
+    pub fn with_parse_options(mut self, options: spark_sql_parser::ParseOptions) -> Self {
+        self.parse_options = options;
+        self
     }
 
     pub fn with_persisted(mut self, persisted: &'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)) -> Self {
@@ -150,16 +157,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             condition: convert_expression(f.condition.as_ref().required("Filter.condition")?, ctx)?,
         },
         RelType::Join(j) => {
-            use sc::join::JoinType as P;
-            let join_type = match P::try_from(j.join_type).unwrap_or(P::Unspecified) {
-                P::Inner | P::Unspecified => JoinType::Inner,
-                P::FullOuter => JoinType::FullOuter,
-                P::LeftOuter => JoinType::LeftOuter,
-                P::RightOuter => JoinType::RightOuter,
-                P::LeftAnti => JoinType::LeftAnti,
-                P::LeftSemi => JoinType::LeftSemi,
-                P::Cross => JoinType::Cross,
-            };
+            let join_type = join_type(j.join_type);
             RelationKind::Join {
                 left: boxed(j.left.as_deref(), "Join.left", ctx)?,
                 right: boxed(j.right.as_deref(), "Join.right", ctx)?,
@@ -171,6 +169,15 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
                 using: j.using_columns.clone(),
             }
         }
+        RelType::LateralJoin(j) => RelationKind::LateralJoin {
+            left: boxed(j.left.as_deref(), "LateralJoin.left", ctx)?,
+            right: boxed(j.right.as_deref(), "LateralJoin.right", ctx)?,
+            join_type: join_type(j.join_type),
+            condition: match &j.join_condition {
+                Some(c) => Some(convert_expression(c, ctx)?),
+                None => None,
+            },
+        },
         RelType::SetOp(s) => {
             use sc::set_operation::SetOpType as P;
             let kind = match P::try_from(s.set_op_type).unwrap_or(P::Unspecified) {
@@ -441,6 +448,19 @@ pub fn convert_sql(s: &sc::Sql, plan_id: Option<i64>, ctx: &mut RelationContext)
     }
 }
 
+fn join_type(t: i32) -> JoinType {
+    use sc::join::JoinType as P;
+    match P::try_from(t).unwrap_or(P::Unspecified) {
+        P::Inner | P::Unspecified => JoinType::Inner,
+        P::FullOuter => JoinType::FullOuter,
+        P::LeftOuter => JoinType::LeftOuter,
+        P::RightOuter => JoinType::RightOuter,
+        P::LeftAnti => JoinType::LeftAnti,
+        P::LeftSemi => JoinType::LeftSemi,
+        P::Cross => JoinType::Cross,
+    }
+}
+
 pub fn parse_sql(s: &sc::Sql, ctx: &mut RelationContext) -> ServerResult<Plan> {
     let mut named = HashMap::new();
     for (k, v) in &s.named_arguments {
@@ -456,5 +476,5 @@ pub fn parse_sql(s: &sc::Sql, ctx: &mut RelationContext) -> ServerResult<Plan> {
     for v in &s.pos_args {
         positional.push(Expr::Literal(convert_literal(v)?));
     }
-    parse_statement_with_args(&s.query, named, positional).map_err(|e| ServerError::Engine(e.into()))
+    parse_statement_with_args(&s.query, named, positional, &ctx.parse_options).map_err(|e| ServerError::Engine(e.into()))
 }

@@ -414,6 +414,147 @@ FUNCTION_FAMILIES = [
     q("tuple_foreign_buffer", "SELECT tuple_sketch_estimate_double(X'0102')"),
 ]
 
+# The SQL language (issue 4): every clause, join, subquery, set operation,
+# operator, literal, type name and statement the issue lists, plus parse
+# errors. Each case is one query (or a script of statements).
+T2 = "VALUES (1, 'a', 10), (2, 'b', 20), (3, NULL, 30), (NULL, 'd', NULL) AS t(k, s, v)"
+U2 = "VALUES (1, 'x'), (3, 'y'), (5, 'z') AS u(k, w)"
+
+
+def sql_script(name, *statements, ordered=False):
+    return c(name, "script(" + ", ".join(repr(s) for s in statements) + ")", ordered)
+
+
+SQL = [
+    # SELECT, WHERE, DISTINCT, aliases, star forms
+    q("select_where", f"SELECT k, s AS name FROM {T2} WHERE v > 10 ORDER BY k", True),
+    q("select_distinct", "SELECT DISTINCT k % 2 AS parity FROM range(6) AS r(k) ORDER BY parity", True),
+    q("select_star_except", f"SELECT * EXCEPT (s) FROM {T2} ORDER BY k NULLS LAST", True),
+    q("select_qualified_star", f"SELECT t.*, u.w FROM {T2} JOIN {U2} ON t.k = u.k ORDER BY t.k", True),
+    q("lateral_column_alias", "SELECT 1 AS a, a + 1 AS b, b * 2 AS c"),
+    q("lateral_alias_over_table", f"SELECT v * 2 AS dbl, dbl + 1 FROM {T2} WHERE k = 1"),
+    q("backticked_names", "SELECT `a b`, `c``d` FROM VALUES (1, 2) AS t(`a b`, `c``d`)"),
+    q("comments", "SELECT /* block /* nested */ comment */ 1 AS one -- trailing comment"),
+    # Joins
+    q("join_inner", f"SELECT t.k, s, w FROM {T2} JOIN {U2} ON t.k = u.k ORDER BY t.k", True),
+    q("join_left", f"SELECT t.k, w FROM {T2} LEFT JOIN {U2} ON t.k = u.k ORDER BY t.k NULLS FIRST", True),
+    q("join_right", f"SELECT u.k, s FROM {T2} RIGHT OUTER JOIN {U2} ON t.k = u.k ORDER BY u.k", True),
+    q("join_full", f"SELECT t.k AS tk, u.k AS uk FROM {T2} FULL JOIN {U2} ON t.k = u.k ORDER BY tk NULLS LAST, uk", True),
+    q("join_using", f"SELECT * FROM {T2} JOIN {U2} USING (k) ORDER BY k", True),
+    q("join_natural", f"SELECT * FROM {T2} NATURAL JOIN {U2} ORDER BY k", True),
+    q("join_cross", "SELECT a, b FROM VALUES (1), (2) AS x(a) CROSS JOIN VALUES ('p'), ('q') AS y(b) ORDER BY a, b", True),
+    q("join_semi_anti", f"SELECT (SELECT count(*) FROM {T2} LEFT SEMI JOIN {U2} ON t.k = u.k), (SELECT count(*) FROM {T2} LEFT ANTI JOIN {U2} ON t.k = u.k)"),
+    q("join_comma", f"SELECT count(*) FROM {T2}, {U2} WHERE t.k = u.k"),
+    q("join_lateral_values", "SELECT * FROM VALUES (1), (2) AS t(a), LATERAL (SELECT t.a * 10 AS b) ORDER BY a", True),
+    q("join_lateral_aggregate", f"SELECT t.k, m FROM {T2} JOIN LATERAL (SELECT max(w) AS m FROM {U2} WHERE u.k = t.k) ORDER BY t.k", True),
+    q("join_lateral_left", f"SELECT t.k, w FROM {T2} LEFT JOIN LATERAL (SELECT w FROM {U2} WHERE u.k = t.k) ON true ORDER BY t.k NULLS FIRST", True),
+    # Grouping
+    q("group_by_expressions", f"SELECT v > 15 AS big, count(*), sum(v) FROM {T2} GROUP BY v > 15 ORDER BY big NULLS FIRST", True),
+    q("group_by_ordinal", f"SELECT s IS NULL, count(*) FROM {T2} GROUP BY 1 ORDER BY 1", True),
+    q("group_by_all", f"SELECT k % 2 AS p, sum(v) FROM {T2} GROUP BY ALL ORDER BY p NULLS FIRST", True),
+    q("group_by_rollup", "SELECT a, b, sum(c) FROM VALUES (1, 1, 10), (1, 2, 20), (2, 1, 30) AS x(a, b, c) GROUP BY ROLLUP (a, b) ORDER BY a NULLS LAST, b NULLS LAST", True),
+    q("group_by_cube", "SELECT a, b, count(*) FROM VALUES (1, 1), (1, 2), (2, 1) AS x(a, b) GROUP BY CUBE (a, b) ORDER BY a NULLS LAST, b NULLS LAST", True),
+    q("group_by_grouping_sets", "SELECT a, b, sum(c), grouping_id() FROM VALUES (1, 1, 10), (1, 2, 20) AS x(a, b, c) GROUP BY GROUPING SETS ((a), (b), ()) ORDER BY a NULLS LAST, b NULLS LAST", True),
+    q("having", f"SELECT k % 2 AS p, count(*) AS n FROM {T2} GROUP BY k % 2 HAVING count(*) > 1"),
+    q("aggregate_filter", f"SELECT count(*) FILTER (WHERE v > 10), sum(v) FILTER (WHERE s IS NOT NULL) FROM {T2}"),
+    q("qualify", f"SELECT k, v FROM {T2} QUALIFY row_number() OVER (ORDER BY v DESC NULLS LAST) <= 2 ORDER BY k", True),
+    q("window_clause", f"SELECT k, sum(v) OVER w AS running FROM {T2} WHERE k IS NOT NULL WINDOW w AS (ORDER BY k) ORDER BY k", True),
+    q("window_ignore_nulls", "SELECT id, last_value(v) IGNORE NULLS OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS lv FROM VALUES (1, 10), (2, NULL), (3, 30) AS t(id, v) ORDER BY id", True),
+    q("within_group", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v), percentile_disc(0.5) WITHIN GROUP (ORDER BY v DESC), listagg(s, ',') WITHIN GROUP (ORDER BY s) FROM VALUES (1, 'b'), (2, 'a'), (4, 'c') AS t(v, s)"),
+    # Ordering, limits
+    q("order_nulls", f"SELECT k FROM {T2} ORDER BY k DESC NULLS FIRST", True),
+    # SORT BY sorts within partitions: Spark's order depends on its partitioning.
+    q("sort_by", f"SELECT k FROM {T2} WHERE k IS NOT NULL SORT BY k DESC"),
+    q("distribute_sort_by", f"SELECT k, v FROM {T2} WHERE k IS NOT NULL DISTRIBUTE BY k SORT BY v", True),
+    q("cluster_by", "SELECT a FROM VALUES (3), (1), (2) AS x(a) CLUSTER BY a", True),
+    q("limit_offset", "SELECT id FROM range(10) ORDER BY id LIMIT 3 OFFSET 4", True),
+    q("limit_all", "SELECT count(*) FROM (SELECT id FROM range(5) LIMIT ALL)"),
+    # Set operations
+    q("union_distinct_all", "SELECT * FROM (SELECT 1 AS a UNION SELECT 1 UNION ALL SELECT 2) ORDER BY a", True),
+    q("intersect_except", "SELECT * FROM (VALUES (1), (2), (2), (3) AS x(a) INTERSECT ALL VALUES (2), (2), (4) AS y(a)) UNION ALL (SELECT * FROM VALUES (1), (2) AS z(a) EXCEPT SELECT 2) ORDER BY 1", True),
+    q("set_precedence", "SELECT * FROM (SELECT 1 AS a UNION SELECT 2 EXCEPT SELECT 3 INTERSECT SELECT 1) ORDER BY a", True),
+    q("minus", "SELECT * FROM (SELECT id FROM range(4) MINUS SELECT id FROM range(2)) ORDER BY id", True),
+    # CTEs, subqueries
+    q("cte_chain", "WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS y FROM a) SELECT * FROM a, b"),
+    q("cte_column_names", "WITH c(p, q) AS (SELECT 1, 2) SELECT q, p FROM c"),
+    q("subquery_scalar_correlated", f"SELECT k, (SELECT max(w) FROM {U2} WHERE u.k = t.k) AS w FROM {T2} ORDER BY k NULLS LAST", True),
+    q("subquery_in_exists", f"SELECT k FROM {T2} WHERE k IN (SELECT k FROM {U2}) AND EXISTS (SELECT 1 FROM {U2} WHERE u.k = t.k) ORDER BY k", True),
+    q("subquery_not_in", f"SELECT k FROM {T2} WHERE k NOT IN (SELECT 5) AND k IS NOT NULL ORDER BY k", True),
+    q("subquery_in_from", f"SELECT max(d) FROM (SELECT v * 2 AS d FROM {T2}) AS sub"),
+    # VALUES and table-valued functions
+    q("values_inline", "SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(id, name) ORDER BY id", True),
+    q("values_statement", "VALUES (1, 2), (3, 4)"),
+    q("tvf_range", "SELECT * FROM range(2, 10, 3)"),
+    q("tvf_explode_inline", "SELECT * FROM explode(array(1, 2)) UNION ALL SELECT col1 FROM inline(array(struct(3, 'x')))"),
+    q("tvf_stack", "SELECT * FROM stack(2, 'a', 1, 'b', 2)"),
+    q("tablesample_rows", "SELECT count(*) FROM (SELECT * FROM range(100)) TABLESAMPLE (5 ROWS)"),
+    q("tablesample_percent", "SELECT count(*) FROM (SELECT * FROM range(100)) TABLESAMPLE (100 PERCENT)"),
+    q("hints", f"SELECT /*+ BROADCAST(u), REPARTITION(3) */ count(*) FROM {T2} JOIN {U2} ON t.k = u.k"),
+    q("identifier_clause", "SELECT IDENTIFIER('abs')(-3), * FROM IDENTIFIER('range')(2)"),
+    # LATERAL VIEW, PIVOT
+    q("lateral_view_qualified", "SELECT t.id, e.x FROM VALUES (1, array(1, 2)) AS t(id, arr) LATERAL VIEW explode(arr) e AS x WHERE e.x > 1"),
+    q("lateral_view_json_tuple", "SELECT k, v FROM VALUES ('{\"a\":1}') AS t(j) LATERAL VIEW json_tuple(j, 'a', 'b') jt AS k, v"),
+    q("json_tuple_select", "SELECT json_tuple('{\"a\":1, \"b\":\"x\"}', 'a', 'b', 'c')"),
+    # Operators and predicates
+    q("arithmetic_operators", "SELECT 7 DIV 2, 7 % 3, -7 % 3, 2 * 3 + 4, 10 / 4, 1 <=> NULL, NULL <=> NULL"),
+    q("string_concat_operator", "SELECT 'a' || 'b' || 1, concat('x', NULL)"),
+    q("bitwise_operators", "SELECT 3 & 5, 3 | 5, 3 ^ 5, ~3, 1 << 3, -16 >> 2, -16 >>> 28"),
+    q("like_forms", "SELECT 'abc' LIKE 'a%', 'abc' ILIKE 'A_C', 'a_c' LIKE 'a\\_c', 'abc' LIKE ANY ('x%', '%c'), 'abc' LIKE ALL ('a%', '%b%'), 'abc' NOT LIKE ANY ('a%', 'z%')"),
+    q("rlike_regexp", "SELECT 'abc' RLIKE '^a.c$', 'abc' REGEXP 'z', regexp_like('abc', 'b')"),
+    q("is_distinct_from", "SELECT 1 IS DISTINCT FROM 2, NULL IS NOT DISTINCT FROM NULL, 1 IS NOT DISTINCT FROM NULL"),
+    q("between_in_case", "SELECT 5 BETWEEN 1 AND 10, 5 NOT BETWEEN 1 AND 4, 2 IN (1, 2), 3 NOT IN (1, 2), CASE WHEN 1 > 2 THEN 'x' WHEN 2 > 1 THEN 'y' END, CASE 3 WHEN 1 THEN 'one' ELSE 'other' END"),
+    q("is_true_false", "SELECT true IS TRUE, NULL IS UNKNOWN, false IS NOT FALSE, NULL IS NULL, 1 IS NOT NULL"),
+    q("lambdas", "SELECT transform(array(1, 2, 3), x -> x * x), filter(array(1, 2, 3), (x, i) -> i > 0), aggregate(array(1, 2, 3), 0, (acc, x) -> acc + x)"),
+    # Literals and types
+    q("typed_number_literals", "SELECT 1Y, 2S, 3L, 4BD, 5D, 6F, 1.5, 1e3, .5, 123456789012"),
+    q("typed_literals", "SELECT DATE '2024-02-29', TIMESTAMP '2024-01-01 10:00:00', TIMESTAMP_NTZ '2024-01-01 10:00:00', X'CAFE', X 'FF'"),
+    q("interval_literals", "SELECT INTERVAL 1 DAY, INTERVAL '1 2:03:04' DAY TO SECOND, INTERVAL '3' HOUR, INTERVAL 90 MINUTES"),
+    q("string_literals", "SELECT 'it''s', \"dq\", 'tab\\there', r'raw\\n', 'a' 'b'"),
+    q("cast_forms", "SELECT CAST('1' AS INT), '2'::BIGINT, CAST(3 AS STRING), CAST('2024-01-01' AS DATE), try_cast('x' AS INT)"),
+    q("cast_complex_types", "SELECT CAST(array(1, 2) AS ARRAY<STRING>), CAST(map('a', 1) AS MAP<STRING, BIGINT>), CAST(named_struct('a', 1) AS STRUCT<a: STRING>), CAST(1.25 AS DECIMAL(5, 1))"),
+    q("cast_invalid_ansi", "SELECT CAST('abc' AS INT)"),
+    # Parameters
+    c("named_parameters", "spark.sql('SELECT :a + 1 AS x, :b AS y', args={'a': 41, 'b': 'hi'})"),
+    c("positional_parameters", "spark.sql('SELECT ? * 2 AS x, ? AS y', args=[21, 'hi'])"),
+    c("identifier_with_parameter", "spark.sql('SELECT * FROM IDENTIFIER(:t)', args={'t': 'range(3)'.split('(')[0]}).limit(0)"),
+    # Statements
+    sql_script("temp_view_lifecycle", "CREATE OR REPLACE TEMP VIEW sql_v1 AS SELECT 1 AS a", "CREATE OR REPLACE TEMPORARY VIEW sql_v1 (x) AS SELECT 2", "SELECT * FROM sql_v1"),
+    sql_script("drop_view", "CREATE TEMP VIEW sql_v2 AS SELECT 1", "DROP VIEW sql_v2", "DROP VIEW IF EXISTS sql_v2"),
+    sql_script("drop_missing_view", "DROP VIEW sql_missing_view"),
+    sql_script("global_temp_view", "CREATE OR REPLACE GLOBAL TEMP VIEW sql_gv AS SELECT 7 AS n", "SELECT * FROM global_temp.sql_gv"),
+    sql_script("set_and_get", "SET spark.sql.shuffle.partitions=7", "SET spark.sql.shuffle.partitions"),
+    sql_script("reset_key", "SET spark.sql.shuffle.partitions=7", "RESET spark.sql.shuffle.partitions", "SET spark.sql.shuffle.partitions"),
+    sql_script("set_time_zone", "SET TIME ZONE 'America/New_York'", "SELECT current_timezone()"),
+    sql_script("set_time_zone_interval", "SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", "SELECT current_timezone()"),
+    sql_script("set_time_zone_then_timestamp", "SET TIME ZONE '+02:00'", "SELECT hour(TIMESTAMP '2024-01-01 10:00:00'), CAST(TIMESTAMP '2024-01-01 10:00:00' AS STRING)"),
+    q("use_default", "USE default"),
+    q("use_missing", "USE no_such_db"),
+    q("describe_query", "DESCRIBE QUERY SELECT 1 AS a, 'x' AS b"),
+    q("describe_function", "DESCRIBE FUNCTION upper"),
+    q("describe_function_extended", "DESCRIBE FUNCTION EXTENDED abs"),
+    q("describe_missing_function", "DESCRIBE FUNCTION no_such_fn"),
+    q("show_functions_like", "SHOW FUNCTIONS LIKE 'array_*'"),
+    sql_script("show_views", "CREATE OR REPLACE TEMP VIEW sql_sv AS SELECT 1", "SHOW VIEWS LIKE 'sql_sv'"),
+    sql_script("show_tables_in", "CREATE OR REPLACE TEMP VIEW sql_st AS SELECT 1", "SHOW TABLES IN default LIKE 'sql_st'"),
+    q("show_catalogs", "SHOW CATALOGS"),
+    q("show_namespaces", "SHOW NAMESPACES"),
+    sql_script("show_columns", "CREATE OR REPLACE TEMP VIEW sql_sc AS SELECT 1 AS a, 'x' AS b", "SHOW COLUMNS IN sql_sc"),
+    sql_script("describe_view", "CREATE OR REPLACE TEMP VIEW sql_dv AS SELECT 1 AS a, 'x' AS b", "DESCRIBE TABLE sql_dv"),
+    sql_script("cache_table_as", "CACHE TABLE sql_cached AS SELECT 5 AS n", "SELECT * FROM sql_cached"),
+    sql_script("uncache_and_clear", "CACHE TABLE sql_c2 AS SELECT 1 AS n", "UNCACHE TABLE sql_c2", "CLEAR CACHE", "SELECT * FROM sql_c2"),
+    q("uncache_missing", "UNCACHE TABLE IF EXISTS sql_never_cached"),
+    # Parse errors
+    q("parse_error_cast_without_type", "SELECT CAST(1 AS) FROM range(1)"),
+    q("parse_error_dangling_order_by", "SELECT id FROM range(3) ORDER BY"),
+    q("parse_error_bad_token", "SELECT 1 +* 2"),
+    q("parse_error_unclosed_string", "SELECT 'abc"),
+    q("parse_error_unclosed_comment", "SELECT 1 /* open"),
+    q("parse_error_misspelled_keyword", "SELEC 1"),
+    q("parse_error_trailing", "SELECT 1 FROM range(1) xyz abc"),
+    q("parse_error_empty_in", "SELECT 1 IN ()"),
+    q("missing_window_definition", "SELECT sum(id) OVER w FROM range(3)"),
+]
+
 # Spark SQL clauses (issue 4), checked as the DataFrame cases are.
 SALES_SQL = "VALUES (2023, 'Q1', 'A', 10), (2023, 'Q2', 'A', 20), (2023, 'Q1', 'B', 5), (2024, 'Q1', 'A', 7) AS t(year, quarter, product, amount)"
 SQL_CLAUSES = [
@@ -434,4 +575,4 @@ SQL_CLAUSES = [
     q("pivot_non_literal_error", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN (year))"),
 ]
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES}
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL}

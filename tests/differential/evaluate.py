@@ -82,6 +82,8 @@ def evaluate(spark, code):
     from pyspark.sql import Window
 
     scope["W"] = Window
+    # script("CREATE ...", "SELECT ..."): runs statements in order, the last one's result.
+    scope["script"] = lambda *statements: [spark.sql(s) for s in statements][-1]
     mode = "df"
     for prefix in ("show_vertical:", "show:"):
         if code.startswith(prefix):

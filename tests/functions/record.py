@@ -13,7 +13,13 @@ Two steps, both against the real Apache Spark shipped in `pip install pyspark==4
 
      python tests/functions/record.py gold --remote sc://127.0.0.1:15202
 
-Outputs: tests/functions/catalog.json and tests/functions/gold/examples.json.
+3. describe: `SHOW FUNCTIONS` and `DESCRIBE FUNCTION EXTENDED` of every
+   function, through Spark Connect, which the server answers from:
+
+     python tests/functions/record.py describe --remote sc://127.0.0.1:15202
+
+Outputs: tests/functions/catalog.json, tests/functions/gold/examples.json and
+crates/spark-functions/data/functions.json.
 """
 
 import argparse
@@ -67,6 +73,24 @@ def record_catalog():
     spark.stop()
 
 
+def record_describe(remote):
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.remote(remote).getOrCreate()
+    names = [r[0] for r in spark.sql("SHOW FUNCTIONS").collect()]
+    described = {}
+    for name in names:
+        quoted = "`" + name.replace("`", "``") + "`"
+        rows = [r[0] for r in spark.sql(f"DESCRIBE FUNCTION EXTENDED {quoted}").collect()]
+        described[name] = rows
+    out = {"spark_version": spark.version, "show_functions": names, "describe_extended": described}
+    target = HERE.parents[1] / "crates" / "spark-functions" / "data" / "functions.json"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(json.dumps(out, indent=0, sort_keys=True) + "\n")
+    print(f"{len(names)} functions described")
+    spark.stop()
+
+
 def record_gold(remote):
     from pyspark.sql import SparkSession
 
@@ -92,11 +116,13 @@ def record_gold(remote):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["catalog", "gold"])
+    ap.add_argument("step", choices=["catalog", "gold", "describe"])
     ap.add_argument("--remote")
     args = ap.parse_args()
     if args.step == "catalog":
         record_catalog()
+    elif args.step == "describe":
+        record_describe(args.remote)
     else:
         record_gold(args.remote)
 

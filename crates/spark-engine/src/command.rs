@@ -47,6 +47,21 @@ fn like(pattern: &str, name: &str) -> bool {
     })
 }
 
+/// The machine's time zone (`SET TIME ZONE LOCAL`): `TZ`, else the zone
+/// `/etc/localtime` links to, else UTC.
+fn local_time_zone() -> String {
+    if let Ok(tz) = std::env::var("TZ") {
+        let tz = tz.trim_start_matches(':').to_string();
+        if !tz.is_empty() {
+            return tz;
+        }
+    }
+    std::fs::read_link("/etc/localtime")
+        .ok()
+        .and_then(|p| p.to_str().and_then(|s| s.split("zoneinfo/").nth(1)).map(str::to_string))
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
 impl SparkSession {
     pub async fn run_command(&self, cmd: &Command) -> EngineResult<CommandOutput> {
         match cmd {
@@ -76,7 +91,7 @@ impl SparkSession {
                 string_table(&["key", "value"], rows)
             }
             Command::SetConf { key: Some(k), value: Some(v) } => {
-                let v = if v == "__local__" { "UTC".to_string() } else { v.clone() };
+                let v = if v == "__local__" { local_time_zone() } else { v.clone() };
                 self.set_conf(k, &v)?;
                 string_table(&["key", "value"], vec![vec![k.clone(), v]])
             }
@@ -124,13 +139,53 @@ impl SparkSession {
                 ])?;
                 Ok(CommandOutput { schema, batches: vec![batch] })
             }
+            Command::ShowViews { database, pattern } => {
+                let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
+                let mut rows: Vec<(String, String)> = Vec::new();
+                if global {
+                    rows.extend(self.shared.global_views.names().into_iter().map(|v| ("global_temp".to_string(), v)));
+                }
+                rows.extend(self.views.names().into_iter().map(|v| (String::new(), v)));
+                rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
+                let schema = Arc::new(Schema::new(vec![
+                    Field::new("namespace", ArrowType::Utf8, false),
+                    Field::new("viewName", ArrowType::Utf8, false),
+                    Field::new("isTemporary", ArrowType::Boolean, false),
+                ]));
+                let batch = RecordBatch::try_new(schema.clone(), vec![
+                    Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
+                    Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
+                    Arc::new(BooleanArray::from(vec![true; rows.len()])),
+                ])?;
+                Ok(CommandOutput { schema, batches: vec![batch] })
+            }
+            Command::DescribeFunction { name, extended } => match spark_functions::catalog::describe(name, *extended) {
+                Some(rows) => string_table(&["function_desc"], rows.into_iter().map(|r| vec![r]).collect()),
+                None => Err(spark_resolver::ResolveError::unresolved_routine(name).into()),
+            },
+            Command::CacheTable { name, input } => {
+                self.cache_table(name, input.as_deref()).await?;
+                Ok(empty())
+            }
+            Command::UncacheTable { name, if_exists } => {
+                self.uncache_table(name, *if_exists)?;
+                Ok(empty())
+            }
+            Command::ClearCache => {
+                self.clear_cache();
+                Ok(empty())
+            }
             Command::ShowDatabases { pattern } => {
                 let rows = ["default"].iter().filter(|d| pattern.as_deref().is_none_or(|p| like(p, d))).map(|d| vec![d.to_string()]).collect();
                 string_table(&["namespace"], rows)
             }
             Command::ShowCatalogs => string_table(&["catalog"], vec![vec!["spark_catalog".into()]]),
-            Command::ShowFunctions => {
-                let rows = spark_functions::FunctionRegistry::global().names().into_iter().map(|n| vec![n]).collect();
+            Command::ShowFunctions { pattern } => {
+                let rows = spark_functions::catalog::spark_function_names()
+                    .iter()
+                    .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
+                    .map(|n| vec![n.clone()])
+                    .collect();
                 string_table(&["function"], rows)
             }
             Command::ShowColumns { table } => {

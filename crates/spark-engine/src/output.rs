@@ -22,7 +22,10 @@ pub fn output_schema(fields: &[(String, Field)], time_zone: &str) -> EngineResul
     let mut spark_fields = Vec::with_capacity(fields.len());
     for (name, f) in fields {
         let t = canonical_arrow(f.data_type(), time_zone)?;
-        let spark = from_arrow(&t)?;
+        let spark = match spark_resolver::types::from_arrow_field(f)? {
+            interval @ (DataType::DayTimeInterval { .. } | DataType::YearMonthInterval { .. }) => interval,
+            _ => from_arrow(&t)?,
+        };
         arrow_fields.push(Field::new(name, t, f.is_nullable()));
         spark_fields.push(StructField::new(name.clone(), spark, f.is_nullable()));
     }

@@ -76,6 +76,9 @@ pub struct SparkSession {
     pub(crate) ctx: SessionContext,
     pub(crate) conf: RwLock<SparkConf>,
     pub(crate) views: ViewCatalog,
+    /// Views `CACHE TABLE` replaced by their rows, with their definitions
+    /// as they were before, for `UNCACHE TABLE` and `CLEAR CACHE`.
+    pub(crate) cached_tables: std::sync::Mutex<Vec<TempView>>,
 }
 
 impl SparkSession {
@@ -92,7 +95,7 @@ impl SparkSession {
         opts.optimizer.enable_round_robin_repartition = false;
         let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
         let conf = SparkConf::new(&shared.settings.default_confs);
-        Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default() }
+        Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default() }
     }
 
     pub fn conf(&self) -> SparkConf {
@@ -276,6 +279,53 @@ impl SparkSession {
         let relation = spark_resolver::materialized(&r, batches)?;
         self.views.put(TempView { name: spark_plan::relation::cached_relation_view(id), relation }, true);
         Ok(())
+    }
+
+    /// `CACHE TABLE name [AS query]`: the view now reads rows computed once.
+    pub async fn cache_table(&self, name: &[String], input: Option<&Relation>) -> EngineResult<()> {
+        let [view] = name else {
+            return Err(spark_resolver::ResolveError::table_not_found(&name.join(".")).into());
+        };
+        if let Some(q) = input {
+            self.create_temp_view(view, q, true, false)?;
+        }
+        let Some(original) = self.views.get(view) else {
+            return Err(spark_resolver::ResolveError::table_not_found(view).into());
+        };
+        let df = self.ctx.execute_logical_plan(original.relation.plan.clone()).await?;
+        let batches = df.collect().await?;
+        let relation = spark_resolver::materialized(&original.relation, batches)?;
+        if let Ok(mut cached) = self.cached_tables.lock() {
+            cached.retain(|t| !t.name.eq_ignore_ascii_case(view));
+            cached.push(original.as_ref().clone());
+        }
+        self.views.put(TempView { name: original.name.clone(), relation }, true);
+        Ok(())
+    }
+
+    /// `UNCACHE TABLE name`: the view reads its definition again.
+    pub fn uncache_table(&self, name: &[String], if_exists: bool) -> EngineResult<()> {
+        let view = name.join(".");
+        let original = self.cached_tables.lock().ok().and_then(|mut cached| {
+            let at = cached.iter().position(|t| t.name.eq_ignore_ascii_case(&view))?;
+            Some(cached.remove(at))
+        });
+        match original {
+            Some(t) => {
+                self.views.put(t, true);
+                Ok(())
+            }
+            None if if_exists || self.views.get(&view).is_some() => Ok(()),
+            None => Err(spark_resolver::ResolveError::table_not_found(&view).into()),
+        }
+    }
+
+    /// `CLEAR CACHE`: every cached view reads its definition again.
+    pub fn clear_cache(&self) {
+        let all = self.cached_tables.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
+        for t in all {
+            self.views.put(t, true);
+        }
     }
 
     /// Forgets a checkpoint (the client released its DataFrame).

@@ -16,6 +16,18 @@ use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
 
+/// How a percentile is read off the sorted values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// The value at rank `ceil(p * n)` (`percentile_approx`).
+    Nearest,
+    /// Linear interpolation at position `p * (n - 1)` (`percentile`,
+    /// `percentile_cont`, `median`), as a DOUBLE.
+    Linear,
+    /// The value at index `ceil(p * n) - 1` (`percentile_disc`), as a DOUBLE.
+    Discrete,
+}
+
 /// Fractions are kept as bits so the function can be hashed and compared.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SparkPercentile {
@@ -23,23 +35,39 @@ pub struct SparkPercentile {
     fractions: Vec<u64>,
     /// Whether the result is an array (the percentages were an array).
     array: bool,
+    method: Method,
+    /// `WITHIN GROUP (ORDER BY x DESC)`: percentiles count from the top.
+    descending: bool,
+    /// Every value counts this many times (`percentile`'s constant frequency).
+    frequency: u64,
 }
 
 impl SparkPercentile {
     /// The percentile(s) `fractions` of the first argument; further
     /// arguments (the percentages and accuracy as written) are ignored.
     pub fn udaf(fractions: &[f64], array: bool, arity: usize) -> Arc<AggregateUDF> {
+        Self::with_method(fractions, array, arity, Method::Nearest, false, 1)
+    }
+
+    pub fn with_method(fractions: &[f64], array: bool, arity: usize, method: Method, descending: bool, frequency: u64) -> Arc<AggregateUDF> {
         Arc::new(AggregateUDF::new_from_impl(Self {
             signature: Signature::any(arity, Volatility::Immutable),
             fractions: fractions.iter().map(|f| f.to_bits()).collect(),
             array,
+            method,
+            descending,
+            frequency: frequency.max(1),
         }))
     }
 }
 
 impl AggregateUDFImpl for SparkPercentile {
     fn name(&self) -> &str {
-        "spark_percentile_approx"
+        match self.method {
+            Method::Nearest => "spark_percentile_approx",
+            Method::Linear => "spark_percentile",
+            Method::Discrete => "spark_percentile_disc",
+        }
     }
 
     fn signature(&self) -> &Signature {
@@ -47,7 +75,7 @@ impl AggregateUDFImpl for SparkPercentile {
     }
 
     fn return_type(&self, args: &[DataType]) -> Result<DataType> {
-        let t = args.first().cloned().unwrap_or(DataType::Null);
+        let t = if self.method == Method::Nearest { args.first().cloned().unwrap_or(DataType::Null) } else { DataType::Float64 };
         Ok(if self.array { DataType::List(Arc::new(Field::new("element", t, true))) } else { t })
     }
 
@@ -57,6 +85,9 @@ impl AggregateUDFImpl for SparkPercentile {
             data_type: t,
             fractions: self.fractions.iter().map(|b| f64::from_bits(*b)).collect(),
             array: self.array,
+            method: self.method,
+            descending: self.descending,
+            frequency: self.frequency,
             chunks: vec![],
             bytes: 0,
         }))
@@ -73,6 +104,9 @@ struct PercentileAccumulator {
     data_type: DataType,
     fractions: Vec<f64>,
     array: bool,
+    method: Method,
+    descending: bool,
+    frequency: u64,
     chunks: Vec<ArrayRef>,
     bytes: usize,
 }
@@ -92,6 +126,39 @@ impl PercentileAccumulator {
             self.bytes += non_null.get_array_memory_size();
             self.chunks.push(non_null);
         }
+    }
+
+    /// `percentile` / `percentile_cont` / `percentile_disc` over the values as doubles.
+    fn evaluate_f64(&self) -> Result<ScalarValue> {
+        let values = datafusion::arrow::compute::cast(&self.values()?, &DataType::Float64)?;
+        let mut v: Vec<f64> = values.as_primitive::<datafusion::arrow::datatypes::Float64Type>().values().to_vec();
+        v.sort_by(|a, b| if self.descending { b.total_cmp(a) } else { a.total_cmp(b) });
+        let f = self.frequency as usize;
+        let n = v.len() * f;
+        let at = |i: usize| v[i / f];
+        let pick = |p: f64| -> Option<f64> {
+            if n == 0 {
+                return None;
+            }
+            Some(match self.method {
+                Method::Discrete => at(((p * n as f64).ceil() as usize).saturating_sub(1).min(n - 1)),
+                _ => {
+                    let position = p * (n - 1) as f64;
+                    let (lower, higher) = (position.floor() as usize, position.ceil() as usize);
+                    if lower == higher { at(lower) } else { (higher as f64 - position) * at(lower) + (position - lower as f64) * at(higher) }
+                }
+            })
+        };
+        if self.array {
+            if n == 0 {
+                return ScalarValue::try_from(&DataType::List(Arc::new(Field::new("element", DataType::Float64, true))));
+            }
+            let picked: Vec<Option<f64>> = self.fractions.iter().map(|p| pick(*p)).collect();
+            let field = Arc::new(Field::new("element", DataType::Float64, true));
+            let values = Arc::new(datafusion::arrow::array::Float64Array::from(picked));
+            return Ok(ScalarValue::List(Arc::new(ListArray::new(field, OffsetBuffer::from_lengths([values.len()]), values, None))));
+        }
+        Ok(ScalarValue::Float64(self.fractions.first().and_then(|p| pick(*p))))
     }
 
     fn values(&self) -> Result<ArrayRef> {
@@ -133,6 +200,9 @@ impl Accumulator for PercentileAccumulator {
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
+        if self.method != Method::Nearest {
+            return self.evaluate_f64();
+        }
         let values = self.values()?;
         let n = values.len();
         let field = Arc::new(Field::new("element", self.data_type.clone(), true));
@@ -173,7 +243,16 @@ mod tests {
     use datafusion::arrow::array::Int64Array;
 
     fn run(values: Vec<Option<i64>>, fractions: &[f64], array: bool) -> ScalarValue {
-        let mut acc = PercentileAccumulator { data_type: DataType::Int64, fractions: fractions.to_vec(), array, chunks: vec![], bytes: 0 };
+        let mut acc = PercentileAccumulator {
+            data_type: DataType::Int64,
+            fractions: fractions.to_vec(),
+            array,
+            method: Method::Nearest,
+            descending: false,
+            frequency: 1,
+            chunks: vec![],
+            bytes: 0,
+        };
         let a: ArrayRef = Arc::new(Int64Array::from(values));
         acc.update_batch(&[a]).unwrap();
         acc.evaluate().unwrap()
@@ -188,6 +267,27 @@ mod tests {
         assert_eq!(run(v.clone(), &[0.0], false), ScalarValue::Int64(Some(0)));
         assert_eq!(run(v, &[1.0], false), ScalarValue::Int64(Some(10)));
         assert_eq!(run((0..100).map(Some).collect(), &[0.25], false), ScalarValue::Int64(Some(24)));
+    }
+
+    #[test]
+    fn linear_and_discrete_as_spark() {
+        let mut acc = PercentileAccumulator {
+            data_type: DataType::Int64,
+            fractions: vec![0.25],
+            array: false,
+            method: Method::Linear,
+            descending: true,
+            frequency: 1,
+            chunks: vec![],
+            bytes: 0,
+        };
+        acc.update_batch(&[Arc::new(Int64Array::from(vec![0, 10, 20, 30])) as ArrayRef]).unwrap();
+        // percentile_cont(0.25) WITHIN GROUP (ORDER BY c DESC) over 0, 10, 20, 30.
+        assert_eq!(acc.evaluate().unwrap(), ScalarValue::Float64(Some(22.5)));
+        acc.method = Method::Discrete;
+        acc.descending = false;
+        acc.fractions = vec![0.51];
+        assert_eq!(acc.evaluate().unwrap(), ScalarValue::Float64(Some(20.0)));
     }
 
     #[test]

@@ -105,4 +105,45 @@ impl Expr {
     pub fn lit(l: Literal) -> Expr {
         Expr::Literal(l)
     }
+
+    /// Rebuilds the expression bottom-up, passing every node (after its
+    /// children) through `f`. Subquery plans are left as they are.
+    pub fn transform_up(self, f: &mut dyn FnMut(Expr) -> Expr) -> Expr {
+        let each = |v: Vec<Expr>, f: &mut dyn FnMut(Expr) -> Expr| -> Vec<Expr> { v.into_iter().map(|e| e.transform_up(f)).collect() };
+        let sort = |s: SortOrder, f: &mut dyn FnMut(Expr) -> Expr| SortOrder { expr: s.expr.transform_up(f), ..s };
+        let node = match self {
+            Expr::Function { name, args, distinct } => Expr::Function { name, args: each(args, f), distinct },
+            Expr::Alias { expr, names, metadata } => Expr::Alias { expr: Box::new(expr.transform_up(f)), names, metadata },
+            Expr::Cast { expr, to, mode, explicit } => Expr::Cast { expr: Box::new(expr.transform_up(f)), to, mode, explicit },
+            Expr::SortOrder(s) => Expr::SortOrder(Box::new(sort(*s, f))),
+            Expr::Window { function, partition_by, order_by, frame } => Expr::Window {
+                function: Box::new(function.transform_up(f)),
+                partition_by: each(partition_by, f),
+                order_by: order_by.into_iter().map(|s| sort(s, f)).collect(),
+                frame,
+            },
+            Expr::ExtractValue { child, extraction } => {
+                Expr::ExtractValue { child: Box::new(child.transform_up(f)), extraction: Box::new(extraction.transform_up(f)) }
+            }
+            Expr::UpdateField { struct_expr, field, value } => Expr::UpdateField {
+                struct_expr: Box::new(struct_expr.transform_up(f)),
+                field,
+                value: value.map(|v| Box::new(v.transform_up(f))),
+            },
+            Expr::Lambda { params, body } => Expr::Lambda { params, body: Box::new(body.transform_up(f)) },
+            Expr::NamedArgument { name, value } => Expr::NamedArgument { name, value: Box::new(value.transform_up(f)) },
+            Expr::InSubquery { values, plan, negated } => Expr::InSubquery { values: each(values, f), plan, negated },
+            other => other,
+        };
+        f(node)
+    }
+
+    /// Rebuilds the expression with every column reference replaced by
+    /// `f(name, plan_id)`.
+    pub fn map_columns(self, f: &mut dyn FnMut(Vec<String>, Option<i64>) -> Expr) -> Expr {
+        self.transform_up(&mut |e| match e {
+            Expr::Column { name, plan_id } => f(name, plan_id),
+            other => other,
+        })
+    }
 }

@@ -99,6 +99,9 @@ pub enum RelationKind {
         condition: Option<Expr>,
         using: Vec<String>,
     },
+    /// `df.lateralJoin(right)` / SQL `LATERAL (subquery)`: `right` may
+    /// refer to `left`'s columns, evaluated for each left row.
+    LateralJoin { left: Box<Relation>, right: Box<Relation>, join_type: JoinType, condition: Option<Expr> },
     SetOp {
         left: Box<Relation>,
         right: Box<Relation>,
@@ -170,7 +173,7 @@ impl Relation {
         use RelationKind as K;
         match &self.kind {
             K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) | K::CachedRelation { .. } => vec![],
-            K::Join { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
+            K::Join { left, right, .. } | K::LateralJoin { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
             K::With { input, ctes } => {
                 let mut v: Vec<&Relation> = ctes.iter().map(|(_, r)| r).collect();
                 v.push(input);
@@ -228,10 +231,16 @@ pub enum Command {
     SetConf { key: Option<String>, value: Option<String> },
     ResetConf { key: Option<String> },
     ShowTables { database: Option<String>, pattern: Option<String> },
+    ShowViews { database: Option<String>, pattern: Option<String> },
     ShowDatabases { pattern: Option<String> },
     ShowCatalogs,
     ShowColumns { table: Vec<String> },
-    ShowFunctions,
+    ShowFunctions { pattern: Option<String> },
+    DescribeFunction { name: String, extended: bool },
+    /// `CACHE [LAZY] TABLE name [AS query]`: with a query, also a temp view.
+    CacheTable { name: Vec<String>, input: Option<Box<Relation>> },
+    UncacheTable { name: Vec<String>, if_exists: bool },
+    ClearCache,
     DescribeTable { table: Vec<String> },
     DescribeQuery { input: Box<Relation> },
     Explain { input: Box<Relation>, mode: String },

@@ -78,5 +78,12 @@ pub fn materialized(r: &ResolvedRelation, batches: Vec<datafusion::arrow::array:
                 .map(|(n, f)| Expr::Column(datafusion::common::Column::new(Some("cached"), n)).alias(f.name().clone())),
         )?
         .build()?;
-    Ok(ResolvedRelation { plan, columns: r.columns.clone() })
+    // The scan's fields are all nullable; the columns keep what they were.
+    let columns = r
+        .columns
+        .iter()
+        .zip(fields.iter())
+        .map(|(c, f)| crate::ResolvedColumn { nullable: Some(c.nullable.unwrap_or(f.is_nullable())), ..c.clone() })
+        .collect();
+    Ok(ResolvedRelation { plan, columns })
 }

@@ -106,6 +106,9 @@ impl<'a> Resolver<'a> {
             RelationKind::Join { left, right, join_type, condition, using } => {
                 self.resolve_join(left, right, *join_type, condition.as_ref(), using)
             }
+            RelationKind::LateralJoin { left, right, join_type, condition } => {
+                self.resolve_lateral_join(left, right, *join_type, condition.as_ref())
+            }
             RelationKind::SetOp { left, right, kind, all, by_name, allow_missing } => {
                 self.resolve_set_op(left, right, *kind, *all, *by_name, *allow_missing)
             }

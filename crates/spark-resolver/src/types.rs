@@ -118,3 +118,21 @@ pub fn from_arrow(t: &ArrowType) -> ResolveResult<DataType> {
 pub fn canonical_arrow(t: &ArrowType, time_zone: &str) -> ResolveResult<ArrowType> {
     to_arrow(&from_arrow(t)?, time_zone)
 }
+
+/// Arrow field metadata naming the fields of an ANSI interval (`"1,1"` is
+/// `interval hour`); without it a duration is `interval day to second`.
+pub const INTERVAL_FIELDS_KEY: &str = "spark.interval.fields";
+
+/// The Spark type of an Arrow field, honouring interval-field metadata.
+pub fn from_arrow_field(f: &datafusion::arrow::datatypes::Field) -> ResolveResult<DataType> {
+    let t = from_arrow(f.data_type())?;
+    let fields = f.metadata().get(INTERVAL_FIELDS_KEY).and_then(|v| {
+        let (a, b) = v.split_once(',')?;
+        Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?))
+    });
+    Ok(match (t, fields) {
+        (DataType::DayTimeInterval { .. }, Some((start, end))) => DataType::DayTimeInterval { start, end },
+        (DataType::YearMonthInterval { .. }, Some((start, end))) => DataType::YearMonthInterval { start, end },
+        (t, _) => t,
+    })
+}

@@ -106,6 +106,13 @@ impl Parser {
                     self.expect_sym(")")?;
                     e = Expr::InSubquery { values: vec![e], plan: Box::new(q), negated };
                 } else {
+                    if self.is_sym(")") {
+                        return Err(crate::ParseError::other(
+                            "INVALID_SQL_SYNTAX.EMPTY_IN_PREDICATE",
+                            "42000",
+                            "Invalid SQL syntax: IN predicate requires at least one value.",
+                        ));
+                    }
                     let mut args = vec![e];
                     args.extend(self.parse_comma_separated(|p| p.parse_expression())?);
                     self.expect_sym(")")?;
@@ -119,11 +126,11 @@ impl Parser {
                     self.expect_sym("(")?;
                     let pats = self.parse_comma_separated(|p| p.parse_expression())?;
                     self.expect_sym(")")?;
-                    let fname = format!("{name}_{quant}");
+                    // `NOT LIKE ANY (p, ...)`: some pattern does not match.
+                    let fname = format!("{}{name}_{quant}", if negated { "not_" } else { "" });
                     let mut args = vec![e];
                     args.extend(pats);
-                    let f = Expr::func(&fname, args);
-                    e = if negated { not(f) } else { f };
+                    e = Expr::func(&fname, args);
                 } else {
                     let pat = self.parse_comparison()?;
                     let mut args = vec![e, pat];
@@ -145,7 +152,9 @@ impl Parser {
                 let neg = self.eat_word("not");
                 if self.eat_word("null") {
                     e = Expr::func(if neg { "isnotnull" } else { "isnull" }, vec![e]);
-                } else if self.is_word("true") || self.is_word("false") || self.is_word("unknown") {
+                } else if self.eat_word("unknown") {
+                    e = Expr::func(if neg { "isnotnull" } else { "isnull" }, vec![e]);
+                } else if self.is_word("true") || self.is_word("false") {
                     let what = match self.advance() {
                         Tok::Word(w) if w.eq_ignore_ascii_case("true") => Literal::Boolean(true),
                         Tok::Word(w) if w.eq_ignore_ascii_case("false") => Literal::Boolean(false),
@@ -410,6 +419,13 @@ impl Parser {
     }
 
     fn parse_word_primary(&mut self, w: String) -> ParseResult<Expr> {
+        if let Some(mut parts) = self.parse_identifier_clause()? {
+            // IDENTIFIER('f')(args) calls f; IDENTIFIER('t.c') names a column.
+            if self.is_sym("(") && parts.len() == 1 {
+                return self.parse_function_call(parts.remove(0));
+            }
+            return Ok(Expr::Column { name: parts, plan_id: None });
+        }
         let lower = w.to_ascii_lowercase();
         let next_is_paren = matches!(self.peek_at(1), Tok::Sym("("));
         let next_is_str = matches!(self.peek_at(1), Tok::Str(_));
@@ -614,6 +630,17 @@ impl Parser {
 
     fn finish_function(&mut self, name: String, args: Vec<Expr>, distinct: bool) -> ParseResult<Expr> {
         let mut f = Expr::Function { name, args, distinct };
+        // `agg(...) WITHIN GROUP (ORDER BY x [DESC], ...)`.
+        if self.eat_words(&["within", "group"]) {
+            self.expect_sym("(")?;
+            self.expect_word("order")?;
+            self.expect_word("by")?;
+            let order = self.parse_comma_separated(|p| p.parse_sort_order())?;
+            self.expect_sym(")")?;
+            let mut args = vec![f];
+            args.extend(order.into_iter().map(|o| Expr::SortOrder(Box::new(o))));
+            f = Expr::func("__within_group", args);
+        }
         if self.eat_word("filter") {
             self.expect_sym("(")?;
             self.expect_word("where")?;
@@ -624,11 +651,33 @@ impl Parser {
             }
             f = Expr::func("__agg_filter", vec![f, cond]);
         }
-        if self.eat_words(&["ignore", "nulls"]) || self.eat_words(&["respect", "nulls"]) {}
+        if self.eat_words(&["ignore", "nulls"]) {
+            // `first_value(x) IGNORE NULLS` is Spark's `first(x, true)`.
+            if let Expr::Function { name, args, distinct } = f {
+                let lower = name.to_ascii_lowercase();
+                let name = match lower.as_str() {
+                    "first" | "first_value" => "first".to_string(),
+                    "last" | "last_value" => "last".to_string(),
+                    _ => name,
+                };
+                let mut args = args;
+                if args.len() == 1 {
+                    args.push(Expr::Literal(Literal::Boolean(true)));
+                }
+                f = Expr::Function { name, args, distinct };
+            }
+        } else {
+            self.eat_words(&["respect", "nulls"]);
+        }
         if self.eat_word("over") {
             return self.parse_window_spec(f);
         }
         Ok(f)
+    }
+
+    /// The `(...)` of a WINDOW clause definition, as a window over nothing.
+    pub(crate) fn parse_named_window_spec(&mut self) -> ParseResult<Expr> {
+        self.parse_window_spec(Expr::Literal(Literal::Null(spark_plan::DataType::Null)))
     }
 
     fn parse_window_spec(&mut self, function: Expr) -> ParseResult<Expr> {

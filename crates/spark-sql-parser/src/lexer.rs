@@ -38,7 +38,10 @@ const SYMBOLS: [&str; 31] = [
 ];
 const MORE_SYMBOLS: [&str; 4] = ["]", "!", ":", "?"];
 
-pub fn tokenize(sql: &str) -> ParseResult<Vec<Token>> {
+/// Tokenizes; with `escaped_literals` (Spark's
+/// `spark.sql.parser.escapedStringLiterals`), string literals keep their
+/// backslashes as written.
+pub fn tokenize_with(sql: &str, escaped_literals: bool) -> ParseResult<Vec<Token>> {
     let chars: Vec<char> = sql.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -112,7 +115,7 @@ pub fn tokenize(sql: &str) -> ParseResult<Vec<Token>> {
             continue;
         }
         if c == '\'' || c == '"' {
-            let (s, next) = read_string(&chars, i)?;
+            let (s, next) = if escaped_literals { read_string_as_written(&chars, i)? } else { read_string(&chars, i)? };
             i = next;
             out.push(Token { tok: Tok::Str(s), pos: start, text: chars[start..i].iter().collect() });
             continue;
@@ -238,6 +241,29 @@ fn read_number(chars: &[char], mut i: usize) -> usize {
 
 /// Reads a quoted string with Spark's escapes (`\n`, `\t`, `\\`, `\'`, `\uXXXX`)
 /// and doubled quotes.
+/// A quoted string whose backslashes stay as written (a backslash still
+/// keeps the next character from ending the literal).
+fn read_string_as_written(chars: &[char], start: usize) -> ParseResult<(String, usize)> {
+    let quote = chars[start];
+    let mut i = start + 1;
+    let mut s = String::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c == quote {
+            return Ok((s, i + 1));
+        }
+        s.push(c);
+        if c == '\\' {
+            if let Some(next) = chars.get(i + 1) {
+                s.push(*next);
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    Err(ParseError::Syntax { token: format!("'{quote}'"), position: start })
+}
+
 fn read_string(chars: &[char], start: usize) -> ParseResult<(String, usize)> {
     let quote = chars[start];
     let mut i = start + 1;
@@ -294,7 +320,7 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        tokenize(s).map(|t| t.into_iter().map(|t| t.tok).collect()).unwrap_or_default()
+        tokenize_with(s, false).map(|t| t.into_iter().map(|t| t.tok).collect()).unwrap_or_default()
     }
 
     #[test]

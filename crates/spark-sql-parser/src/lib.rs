@@ -29,7 +29,11 @@ pub fn parse_statement(sql: &str) -> ParseResult<Plan> {
 
 /// Parses a SQL expression string, as used by `expr()` and `selectExpr()`.
 pub fn parse_expression(sql: &str) -> ParseResult<Expr> {
-    let mut p = parser::Parser::new(sql)?;
+    parse_expression_with(sql, &ParseOptions::default())
+}
+
+pub fn parse_expression_with(sql: &str, options: &ParseOptions) -> ParseResult<Expr> {
+    let mut p = parser::Parser::new_with(sql, options)?;
     let e = p.parse_named_expression()?;
     p.expect_eof()?;
     Ok(e)
@@ -56,14 +60,23 @@ pub fn parse_schema(sql: &str) -> ParseResult<DataType> {
     Ok(t)
 }
 
+/// Session settings that change how SQL text reads.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// `spark.sql.parser.escapedStringLiterals`: string literals keep their
+    /// backslashes (Spark 1.6 behaviour).
+    pub escaped_string_literals: bool,
+}
+
 /// Parses one SQL statement with `spark.sql(query, args)` parameters bound:
 /// named (`:name`) and positional (`?`) markers become the given expressions.
 pub fn parse_statement_with_args(
     sql: &str,
     named: std::collections::HashMap<String, Expr>,
     positional: Vec<Expr>,
+    options: &ParseOptions,
 ) -> ParseResult<Plan> {
-    let mut p = parser::Parser::new(sql)?.with_args(named, positional);
+    let mut p = parser::Parser::new_with(sql, options)?.with_args(named, positional);
     let plan = p.parse_statement()?;
     p.skip_semicolons();
     p.expect_eof()?;

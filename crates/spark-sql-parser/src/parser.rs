@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use spark_plan::Expr;
 
-use crate::lexer::{Tok, Token, tokenize};
+use crate::lexer::{Tok, Token};
 use crate::{ParseError, ParseResult};
 
 /// Deep nesting is parsed recursively; beyond this depth the parser reports an
@@ -23,8 +23,12 @@ pub struct Parser {
 
 impl Parser {
     pub fn new(sql: &str) -> ParseResult<Self> {
+        Self::new_with(sql, &crate::ParseOptions::default())
+    }
+
+    pub fn new_with(sql: &str, options: &crate::ParseOptions) -> ParseResult<Self> {
         Ok(Self {
-            tokens: tokenize(sql)?,
+            tokens: crate::lexer::tokenize_with(sql, options.escaped_string_literals)?,
             pos: 0,
             depth: 0,
             named_args: HashMap::new(),
@@ -165,12 +169,40 @@ impl Parser {
 
     /// `a.b.c` as parts.
     pub(crate) fn parse_multipart_identifier(&mut self) -> ParseResult<Vec<String>> {
+        if let Some(parts) = self.parse_identifier_clause()? {
+            return Ok(parts);
+        }
         let mut parts = vec![self.parse_identifier()?];
         while self.is_sym(".") && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_)) {
             self.advance();
             parts.push(self.parse_identifier_or_keyword()?);
         }
         Ok(parts)
+    }
+
+    /// `IDENTIFIER('a.b')` (or of a parameter): the name parts of a constant
+    /// string. `None` when the next tokens are not that clause.
+    pub(crate) fn parse_identifier_clause(&mut self) -> ParseResult<Option<Vec<String>>> {
+        let is_clause = matches!(self.peek(), Tok::Word(w) if w.eq_ignore_ascii_case("identifier"))
+            && matches!(self.peek_at(1), Tok::Sym("("))
+            && matches!(self.peek_at(2), Tok::Str(_) | Tok::NamedParam(_) | Tok::PositionalParam);
+        if !is_clause {
+            return Ok(None);
+        }
+        self.advance();
+        self.advance();
+        let text = match self.parse_expression()? {
+            Expr::Literal(spark_plan::Literal::String(s)) => s,
+            _ => {
+                return Err(crate::ParseError::other(
+                    "NOT_A_CONSTANT_STRING.WRONG_TYPE",
+                    "42601",
+                    "The expression used for the routine or clause IDENTIFIER must be a constant STRING.",
+                ));
+            }
+        };
+        self.expect_sym(")")?;
+        crate::identifier::parse_identifier_parts(&text).map(Some)
     }
 
     /// After a dot any word is a name, reserved or not.

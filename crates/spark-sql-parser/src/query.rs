@@ -53,12 +53,22 @@ impl Parser {
     }
 
     fn parse_query_tail(&mut self, mut body: Relation) -> ParseResult<Relation> {
-        if self.eat_words(&["order", "by"]) || self.eat_words(&["sort", "by"]) {
-            let order = self.parse_comma_separated(|p| p.parse_sort_order())?;
-            body = rel(RelationKind::Sort { input: Box::new(body), order, global: true });
-        }
-        if self.eat_words(&["cluster", "by"]) || self.eat_words(&["distribute", "by"]) {
+        // DISTRIBUTE BY only spreads rows over partitions; CLUSTER BY also
+        // sorts by the same keys, like SORT BY. One result stream is one
+        // partition here, so the sorts are total.
+        if self.eat_words(&["cluster", "by"]) {
+            let keys = self.parse_comma_separated(|p| p.parse_expression())?;
+            let order = keys.into_iter().map(|expr| spark_plan::SortOrder { expr, ascending: true, nulls_first: None }).collect();
+            body = rel(RelationKind::Sort { input: Box::new(body), order, global: false });
+        } else if self.eat_words(&["distribute", "by"]) {
             self.parse_comma_separated(|p| p.parse_expression())?;
+        }
+        if self.eat_words(&["order", "by"]) {
+            let order = self.parse_comma_separated(|p| p.parse_sort_order().map(ordinal_key))?;
+            body = rel(RelationKind::Sort { input: Box::new(body), order, global: true });
+        } else if self.eat_words(&["sort", "by"]) {
+            let order = self.parse_comma_separated(|p| p.parse_sort_order().map(ordinal_key))?;
+            body = rel(RelationKind::Sort { input: Box::new(body), order, global: false });
         }
         if self.eat_word("limit") {
             if !self.eat_word("all") {
@@ -132,7 +142,8 @@ impl Parser {
             return self.parse_select();
         }
         if self.is_word("values") {
-            return self.parse_values();
+            let values = self.parse_values()?;
+            return self.parse_table_alias(values);
         }
         if self.eat_word("table") {
             let name = self.parse_multipart_identifier()?;
@@ -214,7 +225,30 @@ impl Parser {
         if self.eat_words(&["group", "by"]) {
             group = Some(self.parse_group_by()?);
         }
-        let having = if self.eat_word("having") { Some(self.parse_expression()?) } else { None };
+        let mut having = if self.eat_word("having") { Some(self.parse_expression()?) } else { None };
+        let mut items = items;
+        let mut qualify = None;
+        if self.eat_word("qualify") {
+            qualify = Some(self.parse_expression()?);
+        }
+        let defs = if self.eat_word("window") {
+            self.parse_comma_separated(|p| {
+                let name = p.parse_identifier()?;
+                p.expect_word("as")?;
+                let spec = p.parse_named_window_spec()?;
+                Ok((name, spec))
+            })?
+        } else {
+            vec![]
+        };
+        if qualify.is_none() && self.eat_word("qualify") {
+            qualify = Some(self.parse_expression()?);
+        }
+        // `OVER w` names a window of the WINDOW clause (an error without one).
+        let bind = |e: Expr| bind_named_windows(e, &defs);
+        items = items.into_iter().map(bind).collect::<ParseResult<_>>()?;
+        having = having.map(bind).transpose()?;
+        qualify = qualify.map(bind).transpose()?;
         let mut out = match group {
             Some((kind, grouping)) => rel(RelationKind::Aggregate {
                 input: Box::new(input),
@@ -234,8 +268,7 @@ impl Parser {
                 None => rel(RelationKind::Project { input: Box::new(input), exprs: items }),
             },
         };
-        if self.eat_word("qualify") {
-            let condition = self.parse_expression()?;
+        if let Some(condition) = qualify {
             out = rel(RelationKind::Filter { input: Box::new(out), condition });
         }
         if distinct {
@@ -296,6 +329,13 @@ impl Parser {
     fn parse_from_list(&mut self) -> ParseResult<Relation> {
         let mut left = self.parse_joined_table()?;
         while self.eat_sym(",") {
+            if self.is_lateral_subquery() {
+                self.advance();
+                let right = self.parse_table_primary()?;
+                left = rel(RelationKind::LateralJoin { left: Box::new(left), right: Box::new(right), join_type: JoinType::Inner, condition: None });
+                left = self.parse_joins(left)?;
+                continue;
+            }
             let right = self.parse_joined_table()?;
             left = rel(RelationKind::Join {
                 left: Box::new(left),
@@ -360,10 +400,12 @@ impl Parser {
             (_, g) => g,
         };
         // The table alias, then the column aliases.
+        let mut table = None;
         if !self.is_word("as") {
             if let Tok::Word(w) = self.peek().clone() {
                 if !crate::parser::is_reserved(&w) && !is_table_clause_word(&w) {
                     self.advance();
+                    table = Some(w);
                 }
             }
         }
@@ -372,6 +414,10 @@ impl Parser {
             names = self.parse_comma_separated(|p| p.parse_identifier())?;
         }
         let generated = if names.is_empty() { generator } else { Expr::Alias { expr: Box::new(generator), names, metadata: None } };
+        let generated = match table {
+            Some(t) => Expr::func("__lateral_view", vec![Expr::Literal(spark_plan::Literal::String(t)), generated]),
+            None => generated,
+        };
         Ok(rel(RelationKind::Project { input: Box::new(input), exprs: vec![Expr::Star { target: None, plan_id: None }, generated] }))
     }
 
@@ -403,8 +449,17 @@ impl Parser {
         }))
     }
 
+    /// `LATERAL (subquery)` (not `LATERAL VIEW`).
+    fn is_lateral_subquery(&self) -> bool {
+        self.is_word("lateral") && matches!(self.peek_at(1), Tok::Sym("("))
+    }
+
     fn parse_joined_table(&mut self) -> ParseResult<Relation> {
-        let mut left = self.parse_table_primary()?;
+        let left = self.parse_table_primary()?;
+        self.parse_joins(left)
+    }
+
+    fn parse_joins(&mut self, mut left: Relation) -> ParseResult<Relation> {
         loop {
             let save = self.position();
             let natural = self.eat_word("natural");
@@ -426,7 +481,16 @@ impl Parser {
                 self.reset(save);
                 return Ok(left);
             };
+            let lateral = self.is_lateral_subquery();
+            if lateral {
+                self.advance();
+            }
             let right = self.parse_table_primary()?;
+            if lateral {
+                let condition = if self.eat_word("on") { Some(self.parse_expression()?) } else { None };
+                left = rel(RelationKind::LateralJoin { left: Box::new(left), right: Box::new(right), join_type, condition });
+                continue;
+            }
             let mut condition = None;
             let mut using = vec![];
             if natural {
@@ -470,7 +534,63 @@ impl Parser {
                 rel(RelationKind::Read(ReadSource::Table { name }))
             }
         };
+        // Spark samples tables and subqueries, not table-valued functions.
+        let sampled = !matches!(&base.kind, RelationKind::Project { input, .. } if matches!(input.kind, RelationKind::OneRow))
+            && !matches!(base.kind, RelationKind::Range { .. });
+        let base = if sampled && self.eat_word("tablesample") { self.parse_table_sample(base)? } else { base };
         self.parse_table_alias(base)
+    }
+
+    /// `TABLESAMPLE (n PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)]`.
+    fn parse_table_sample(&mut self, input: Relation) -> ParseResult<Relation> {
+        self.expect_sym("(")?;
+        let out = if self.eat_word("bucket") {
+            let x = self.parse_integer()?;
+            self.expect_word("out")?;
+            self.expect_word("of")?;
+            let y = self.parse_integer()?;
+            if x <= 0 || y <= 0 || x > y {
+                return Err(crate::ParseError::other(
+                    "_LEGACY_ERROR_TEMP_0064",
+                    "42000",
+                    format!("Sampling fraction ({}) must be on interval [0, 1]", x as f64 / y as f64),
+                ));
+            }
+            self.expect_sym(")")?;
+            let (lower, upper) = ((x - 1) as f64 / y as f64, x as f64 / y as f64);
+            rel(RelationKind::Sample { input: Box::new(input), lower, upper, with_replacement: false, seed: None })
+        } else {
+            let n = match self.advance() {
+                Tok::Number(n) => n,
+                _ => return self.error(),
+            };
+            if self.eat_word("rows") {
+                let rows: i64 = n.trim_end_matches(['L', 'l']).parse().or_else(|_| self.error())?;
+                self.expect_sym(")")?;
+                rel(RelationKind::Limit { input: Box::new(input), limit: rows })
+            } else {
+                self.expect_word("percent")?;
+                let p: f64 = n.trim_end_matches(['D', 'd', 'F', 'f']).parse().or_else(|_| self.error())?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(crate::ParseError::other(
+                        "_LEGACY_ERROR_TEMP_0064",
+                        "42000",
+                        format!("Sampling fraction ({}) must be on interval [0, 1]", p / 100.0),
+                    ));
+                }
+                self.expect_sym(")")?;
+                rel(RelationKind::Sample { input: Box::new(input), lower: 0.0, upper: p / 100.0, with_replacement: false, seed: None })
+            }
+        };
+        if self.eat_word("repeatable") {
+            self.expect_sym("(")?;
+            let seed = self.parse_integer()?;
+            self.expect_sym(")")?;
+            if let RelationKind::Sample { input, lower, upper, with_replacement, .. } = out.kind {
+                return Ok(rel(RelationKind::Sample { input, lower, upper, with_replacement, seed: Some(seed) }));
+            }
+        }
+        Ok(out)
     }
 
     fn table_function(&mut self, name: Vec<String>, args: Vec<Expr>) -> ParseResult<Relation> {
@@ -526,6 +646,46 @@ impl Parser {
         }
         Ok(rel(RelationKind::SubqueryAlias { input: Box::new(input), alias }))
     }
+}
+
+/// `ORDER BY 2`: an integer names the second output column
+/// (`spark.sql.orderByOrdinal`).
+fn ordinal_key(o: spark_plan::SortOrder) -> spark_plan::SortOrder {
+    match o.expr {
+        Expr::Literal(spark_plan::Literal::Integer(_)) => spark_plan::SortOrder { expr: Expr::func("__ordinal", vec![o.expr]), ..o },
+        _ => o,
+    }
+}
+
+/// Replaces `OVER w` references to the WINDOW clause's named windows.
+fn bind_named_windows(e: Expr, defs: &[(String, Expr)]) -> ParseResult<Expr> {
+    let mut missing = None;
+    let bound = e.transform_up(&mut |node| match node {
+        Expr::Window { function, partition_by, order_by, frame } => {
+            let reference = match partition_by.as_slice() {
+                [Expr::Column { name, .. }] if order_by.is_empty() && frame.is_none() => {
+                    name.first().and_then(|n| n.strip_prefix("__window_ref:")).map(str::to_string)
+                }
+                _ => None,
+            };
+            match reference {
+                Some(r) => match defs.iter().find(|(n, _)| n.eq_ignore_ascii_case(&r)) {
+                    Some((_, Expr::Window { partition_by, order_by, frame, .. })) => {
+                        Expr::Window { function, partition_by: partition_by.clone(), order_by: order_by.clone(), frame: frame.clone() }
+                    }
+                    _ => {
+                        missing = Some(r);
+                        Expr::Window { function, partition_by, order_by, frame }
+                    }
+                },
+                None => Expr::Window { function, partition_by, order_by, frame },
+            }
+        }
+        other => other,
+    });
+    // An undefined name stays a reference; the analyzer reports it.
+    let _ = missing;
+    Ok(bound)
 }
 
 fn is_table_clause_word(w: &str) -> bool {

@@ -42,8 +42,40 @@ impl Parser {
                 let input = self.parse_query()?;
                 Ok(Plan::Command(Command::Explain { input: Box::new(input), mode }))
             }
+            "cache" => {
+                self.advance();
+                self.eat_word("lazy");
+                self.expect_word("table")?;
+                let name = self.parse_multipart_identifier()?;
+                if self.eat_word("options") {
+                    self.expect_sym("(")?;
+                    while !self.eat_sym(")") {
+                        if matches!(self.advance(), Tok::Eof) {
+                            return self.error();
+                        }
+                    }
+                }
+                let input = if self.eat_word("as") || self.is_word("select") || self.is_word("with") {
+                    Some(Box::new(self.parse_query()?))
+                } else {
+                    None
+                };
+                Ok(Plan::Command(Command::CacheTable { name, input }))
+            }
+            "uncache" => {
+                self.advance();
+                self.expect_word("table")?;
+                let if_exists = self.eat_words(&["if", "exists"]);
+                let name = self.parse_multipart_identifier()?;
+                Ok(Plan::Command(Command::UncacheTable { name, if_exists }))
+            }
+            "clear" if matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("cache")) => {
+                self.advance();
+                self.advance();
+                Ok(Plan::Command(Command::ClearCache))
+            }
             "insert" | "update" | "delete" | "merge" | "alter" | "truncate" | "analyze"
-            | "cache" | "uncache" | "clear" | "refresh" | "msck" | "load" | "add" | "list" => {
+            | "refresh" | "msck" | "load" | "add" | "list" => {
                 let text = self.rest_as_text();
                 Ok(Plan::Command(Command::NotSupported(text)))
             }
@@ -83,6 +115,7 @@ impl Parser {
             let value = match self.advance() {
                 Tok::Str(s) => s,
                 Tok::Word(w) if w.eq_ignore_ascii_case("local") => "__local__".to_string(),
+                Tok::Word(w) if w.eq_ignore_ascii_case("interval") => self.parse_zone_offset()?,
                 _ => return self.error(),
             };
             return Ok(Plan::Command(Command::SetConf {
@@ -116,6 +149,54 @@ impl Parser {
             return Ok(Plan::Command(Command::SetConf { key: Some(key), value: Some(value) }));
         }
         Ok(Plan::Command(Command::SetConf { key: Some(key), value: None }))
+    }
+
+    /// `SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE` or
+    /// `INTERVAL 2 HOURS [30 MINUTES]`: the offset as `+HH:MM`.
+    fn parse_zone_offset(&mut self) -> ParseResult<String> {
+        let invalid = || {
+            crate::ParseError::other(
+                "INVALID_INTERVAL_FORMAT.TIMEZONE_INTERVAL_OUT_OF_RANGE",
+                "22006",
+                "The interval value must be in the range of [-18, +18] hours with second precision.",
+            )
+        };
+        let seconds: i64 = match self.peek().clone() {
+            Tok::Str(text) => {
+                self.advance();
+                self.eat_words(&["hour", "to", "minute"]);
+                self.eat_words(&["hour", "to", "second"]);
+                let (sign, body) = match text.trim().strip_prefix('-') {
+                    Some(b) => (-1, b.to_string()),
+                    None => (1, text.trim().trim_start_matches('+').to_string()),
+                };
+                let parts: Vec<i64> = body.split(':').map(|p| p.trim().parse::<i64>()).collect::<Result<_, _>>().map_err(|_| invalid())?;
+                let (h, m, s) = (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+                sign * (h * 3600 + m * 60 + s)
+            }
+            _ => {
+                let mut total = 0i64;
+                while let Tok::Number(n) = self.peek().clone() {
+                    self.advance();
+                    let n: i64 = n.parse().map_err(|_| invalid())?;
+                    let unit = self.parse_identifier()?.to_ascii_lowercase();
+                    total += n * match unit.trim_end_matches('s') {
+                        "hour" => 3600,
+                        "minute" => 60,
+                        "second" => 1,
+                        _ => return Err(invalid()),
+                    };
+                }
+                total
+            }
+        };
+        if seconds.abs() > 18 * 3600 {
+            return Err(invalid());
+        }
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let a = seconds.abs();
+        let (h, m, s) = (a / 3600, a % 3600 / 60, a % 60);
+        Ok(if s == 0 { format!("{sign}{h:02}:{m:02}") } else { format!("{sign}{h:02}:{m:02}:{s:02}") })
     }
 
     fn parse_create(&mut self) -> ParseResult<Plan> {
@@ -175,14 +256,18 @@ impl Parser {
                 _ => None,
             }
         };
-        if self.eat_word("tables") || self.eat_word("views") {
+        if self.is_word("tables") || self.is_word("views") {
+            let views = self.eat_word("views");
+            if !views {
+                self.advance();
+            }
             let database = if self.eat_word("in") || self.eat_word("from") {
                 Some(self.parse_multipart_identifier()?.join("."))
             } else {
                 None
             };
             let pattern = pattern(self);
-            return Ok(Plan::Command(Command::ShowTables { database, pattern }));
+            return Ok(Plan::Command(if views { Command::ShowViews { database, pattern } } else { Command::ShowTables { database, pattern } }));
         }
         if self.eat_word("databases") || self.eat_word("namespaces") || self.eat_word("schemas") {
             let pattern = pattern(self);
@@ -200,8 +285,8 @@ impl Parser {
             return Ok(Plan::Command(Command::ShowColumns { table }));
         }
         if self.eat_word("functions") || self.eat_words(&["user", "functions"]) || self.eat_words(&["system", "functions"]) || self.eat_words(&["all", "functions"]) {
-            let _ = pattern(self);
-            return Ok(Plan::Command(Command::ShowFunctions));
+            let pattern = pattern(self);
+            return Ok(Plan::Command(Command::ShowFunctions { pattern }));
         }
         let text = self.rest_as_text();
         Ok(Plan::Command(Command::NotSupported(format!("SHOW {text}"))))
@@ -214,8 +299,19 @@ impl Parser {
             return Ok(Plan::Command(Command::DescribeQuery { input: Box::new(input) }));
         }
         if self.eat_word("function") {
-            let _ = self.rest_as_text();
-            return Ok(Plan::Command(Command::NotSupported("DESCRIBE FUNCTION".into())));
+            let extended = self.eat_word("extended");
+            // Any name, keyword or operator (`DESCRIBE FUNCTION +`), or a string.
+            let name = match self.peek().clone() {
+                Tok::Str(s) => {
+                    self.advance();
+                    s
+                }
+                _ => self.rest_as_text(),
+            };
+            if name.is_empty() {
+                return self.error();
+            }
+            return Ok(Plan::Command(Command::DescribeFunction { name, extended }));
         }
         self.eat_word("table");
         self.eat_word("extended");

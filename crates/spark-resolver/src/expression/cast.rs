@@ -29,7 +29,10 @@ impl Resolver<'_> {
             CastMode::Ansi => true,
             CastMode::Legacy | CastMode::Try => false,
         };
-        let e = if ansi {
+        let source = self.arrow_type(&inner.expr, scope)?;
+        let e = if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
+            e
+        } else if ansi {
             DfExpr::Cast(Cast::new(Box::new(inner.expr), target))
         } else {
             DfExpr::TryCast(TryCast::new(Box::new(inner.expr), target))
@@ -43,6 +46,20 @@ impl Resolver<'_> {
             inner.name
         };
         Ok(ResolvedExpr::new(e, name).with_nullable(nullable))
+    }
+}
+
+impl Resolver<'_> {
+    /// A timestamp cast to STRING in Spark's text form (Arrow's is ISO 8601).
+    pub(crate) fn timestamp_to_string(&self, e: &DfExpr, from: &datafusion::arrow::datatypes::DataType, to: &datafusion::arrow::datatypes::DataType) -> Option<DfExpr> {
+        use datafusion::arrow::datatypes::DataType as A;
+        let A::Timestamp(_, tz) = from else { return None };
+        if !matches!(to, A::Utf8 | A::LargeUtf8 | A::Utf8View) {
+            return None;
+        }
+        let zone = tz.as_ref().map(|_| self.config.time_zone.as_str());
+        let f = spark_functions::timestamp_string::SparkTimestampString::udf(zone);
+        Some(super::builtin::call_udf(f, vec![e.clone()]))
     }
 }
 
@@ -75,7 +92,9 @@ fn decimal_can_hold(from: &DataType, precision: u8, scale: i8) -> bool {
         DataType::Short => whole >= 5,
         DataType::Integer => whole >= 10,
         DataType::Long => whole >= 20,
-        DataType::Decimal { precision: p, scale: s } => whole >= (*p as i16 - *s as i16) && scale >= *s,
+        // Spark's canNullSafeCastToDecimal: more whole digits, whatever the
+        // scale (rounding the fraction cannot overflow then).
+        DataType::Decimal { precision: p, scale: s } => whole > (*p as i16 - *s as i16),
         DataType::Boolean => whole >= 1,
         _ => false,
     }

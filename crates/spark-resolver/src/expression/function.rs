@@ -79,6 +79,21 @@ pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
     }
 }
 
+/// `f(DISTINCT ...)` of an aggregate built from the builtin table.
+fn with_distinct(r: ResolvedExpr) -> ResolvedExpr {
+    match r.expr {
+        DfExpr::AggregateFunction(mut f) => {
+            f.params.distinct = true;
+            let name = match r.name.split_once('(') {
+                Some((head, rest)) => format!("{head}(DISTINCT {rest}"),
+                None => r.name,
+            };
+            ResolvedExpr { expr: DfExpr::AggregateFunction(f), name, nullable: r.nullable }
+        }
+        expr => ResolvedExpr { expr, ..r },
+    }
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_function(
         &mut self,
@@ -98,6 +113,32 @@ impl Resolver<'_> {
             let shown = args.iter().map(|a| self.resolve_expr(a, scope).map(|r| r.name)).collect::<ResolveResult<Vec<_>>>()?;
             let r = self.resolve_function("%", args, distinct, scope)?;
             return Ok(ResolvedExpr { name: format!("mod({})", shown.join(", ")), ..r });
+        }
+        if lower == "__lateral_alias" {
+            let [Expr::Literal(Literal::String(alias)), inner] = args else {
+                return Err(ResolveError::invalid("bad lateral alias reference"));
+            };
+            let r = self.resolve_expr(inner, scope)?;
+            return Ok(ResolvedExpr { name: format!("lateralAliasReference({alias})"), ..r });
+        }
+        if let Some(r) = self.resolve_like_quantified(&lower, args, scope)? {
+            return Ok(r);
+        }
+        if lower == "__ordinal" {
+            let [Expr::Literal(Literal::Integer(n))] = args else { return Err(ResolveError::invalid("bad ordinal")) };
+            let visible: Vec<&crate::ResolvedColumn> = scope.visible().collect();
+            let Some(c) = usize::try_from(*n).ok().filter(|i| *i >= 1).and_then(|i| visible.get(i - 1)) else {
+                return Err(ResolveError::analysis(
+                    "ORDER_BY_POS_OUT_OF_RANGE",
+                    "42805",
+                    format!("ORDER BY position {n} is not in select list (valid range is [1, {}]).", visible.len()),
+                    &[("index", n.to_string()), ("size", visible.len().to_string())],
+                ));
+            };
+            return Ok(ResolvedExpr { expr: crate::resolver::id_col(&c.id), name: c.name.clone(), nullable: c.nullable });
+        }
+        if lower == "__within_group" {
+            return self.resolve_within_group(args, scope);
         }
         if lower == "__agg_filter" {
             return self.resolve_agg_filter(args, scope);
@@ -130,7 +171,8 @@ impl Resolver<'_> {
             }
         }
         if let Some(b) = super::builtin::lookup(&lower) {
-            return self.resolve_builtin(b, &lower, args, resolved, child_nullable, scope);
+            let r = self.resolve_builtin(b, &lower, args, resolved, child_nullable, scope)?;
+            return Ok(if distinct { with_distinct(r) } else { r });
         }
         let mut exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
         let arity = |n: usize| -> ResolveResult<()> {
@@ -494,8 +536,52 @@ impl Resolver<'_> {
                 format!("Window function \"{lower}\" requires an OVER clause."),
                 &[("funcName", format!("\"{lower}\""))],
             )),
+            None if spark_functions::catalog::is_spark_function(lower) => Err(ResolveError::unsupported(format!(
+                "the Spark function `{lower}`, which this server does not implement yet (see docs/functions.md)"
+            ))),
             None => Err(ResolveError::unresolved_routine(name)),
         }
+    }
+
+    /// `v [NOT] [I]LIKE ANY|ALL (p, ...)`, named as Spark names it
+    /// (`likeany(v)`; with a NULL pattern, the OR / AND of the LIKEs).
+    fn resolve_like_quantified(&mut self, lower: &str, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<Option<ResolvedExpr>> {
+        let (negated, rest) = match lower.strip_prefix("not_") {
+            Some(r) => (true, r),
+            None => (false, lower),
+        };
+        let (ci, all) = match rest {
+            "like_any" => (false, false),
+            "like_all" => (false, true),
+            "ilike_any" => (true, false),
+            "ilike_all" => (true, true),
+            _ => return Ok(None),
+        };
+        let Some((value, patterns)) = args.split_first() else { return Err(wrong_args(lower, 0, "> 1")) };
+        let v = self.resolve_expr(value, scope)?;
+        let mut pats = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            pats.push(self.resolve_expr(p, scope)?);
+        }
+        let has_null = patterns.iter().any(|p| matches!(p, Expr::Literal(Literal::Null(_))));
+        let lower_case = |e: DfExpr| datafusion::functions::string::expr_fn::lower(e);
+        let mut terms = Vec::with_capacity(pats.len());
+        for p in &pats {
+            let (value, pattern) = if ci { (lower_case(v.expr.clone()), lower_case(p.expr.clone())) } else { (v.expr.clone(), p.expr.clone()) };
+            let like = DfExpr::Like(Like::new(negated, Box::new(value), Box::new(pattern), Some('\\'), false));
+            terms.push(like);
+        }
+        let op = if all { Operator::And } else { Operator::Or };
+        let Some(expr) = terms.into_iter().reduce(|a, b| binary(a, op, b)) else { return Err(wrong_args(lower, 1, "> 1")) };
+        let shown_value = if ci { format!("lower({})", v.name) } else { v.name.clone() };
+        let name = if has_null {
+            let word = if negated { "NOT LIKE" } else { "LIKE" };
+            let joined = pats.iter().map(|p| format!("{shown_value} {word} {}", p.name)).collect::<Vec<_>>().join(if all { " AND " } else { " OR " });
+            format!("({joined})")
+        } else {
+            format!("{}like{}({shown_value})", if negated { "not" } else { "" }, if all { "all" } else { "any" })
+        };
+        Ok(Some(ResolvedExpr { expr, name, nullable: Some(true) }))
     }
 
     fn resolve_agg_filter(&mut self, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {

@@ -5,7 +5,7 @@
 //! style (`INTERVAL '5 03:07' DAY TO MINUTE`).
 
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::lit;
+use datafusion::logical_expr::Expr as DfExpr;
 
 use super::ResolvedExpr;
 use crate::resolver::Resolver;
@@ -28,6 +28,16 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    /// Spark's number of the field within its interval type.
+    fn code(self) -> u8 {
+        match self {
+            Field::Year | Field::Day => 0,
+            Field::Month | Field::Hour => 1,
+            Field::Minute => 2,
+            Field::Second => 3,
+        }
+    }
+
     fn parse(unit: &str) -> Option<(Field, i64)> {
         let l = unit.to_ascii_lowercase();
         let l = l.strip_suffix('s').unwrap_or(&l);
@@ -122,6 +132,18 @@ impl IntervalValue {
                 format!("INTERVAL '{body}' {}", fields_sql(*start, *end))
             }
         }
+    }
+
+    /// The interval's start and end fields as Spark numbers them, carried
+    /// as Arrow field metadata so the result schema names the right type
+    /// (`interval hour`, `interval year to month`).
+    pub(crate) fn field_metadata(&self) -> datafusion::common::metadata::FieldMetadata {
+        let (start, end) = match self {
+            IntervalValue::YearMonth { start, end, .. } | IntervalValue::DayTime { start, end, .. } => (start.code(), end.code()),
+        };
+        let mut m = std::collections::BTreeMap::new();
+        m.insert(crate::types::INTERVAL_FIELDS_KEY.to_string(), format!("{start},{end}"));
+        datafusion::common::metadata::FieldMetadata::new(m)
     }
 
     pub(crate) fn scalar(&self) -> ResolveResult<ScalarValue> {
@@ -338,7 +360,7 @@ impl Resolver<'_> {
     /// An interval literal as a DataFusion literal with Spark's name.
     pub(crate) fn resolve_interval_literal(&self, text: &str) -> ResolveResult<ResolvedExpr> {
         let v = parse_interval(text)?;
-        Ok(ResolvedExpr::new(lit(v.scalar()?), v.sql()))
+        Ok(ResolvedExpr::new(DfExpr::Literal(v.scalar()?, Some(v.field_metadata())), v.sql()))
     }
 }
 

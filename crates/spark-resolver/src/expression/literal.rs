@@ -119,7 +119,10 @@ impl Resolver<'_> {
         let naive = if with_tz {
             match self.config.time_zone.parse::<chrono_tz::Tz>() {
                 Ok(tz) => utc.with_timezone(&tz).naive_local(),
-                Err(_) => utc.naive_utc(),
+                Err(_) => match self.config.time_zone.parse::<chrono::FixedOffset>() {
+                    Ok(offset) => utc.with_timezone(&offset).naive_local(),
+                    Err(_) => utc.naive_utc(),
+                },
             }
         } else {
             utc.naive_utc()
@@ -161,10 +164,15 @@ impl Resolver<'_> {
         Ok(resolved)
     }
 
+    /// The instant a wall-clock time names in the session time zone (a
+    /// region such as `Europe/Paris` or a fixed offset such as `+02:00`).
     fn local_to_utc_micros(&self, naive: &NaiveDateTime) -> Option<i64> {
-        let tz: chrono_tz::Tz = self.config.time_zone.parse().ok()?;
-        let local = tz.from_local_datetime(naive).earliest()?;
-        Some(local.timestamp_micros())
+        let zone = &self.config.time_zone;
+        if let Ok(tz) = zone.parse::<chrono_tz::Tz>() {
+            return Some(tz.from_local_datetime(naive).earliest()?.timestamp_micros());
+        }
+        let offset: chrono::FixedOffset = zone.parse().ok()?;
+        Some(offset.from_local_datetime(naive).single()?.timestamp_micros())
     }
 }
 

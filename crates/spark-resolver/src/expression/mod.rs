@@ -13,6 +13,7 @@ mod literal;
 mod subquery;
 mod update_fields;
 mod window;
+mod within_group;
 
 pub(crate) use function::{wider_type, wrong_args};
 

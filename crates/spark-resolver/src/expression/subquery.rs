@@ -32,7 +32,20 @@ impl Resolver<'_> {
                 &[("number", r.columns.len().to_string())],
             ));
         }
-        Ok(ResolvedExpr::new(DfExpr::ScalarSubquery(sub), "scalarsubquery()"))
+        // Spark names a correlated scalar subquery by the outer columns it reads.
+        let mut outer_names: Vec<String> = Vec::new();
+        for e in &sub.outer_ref_columns {
+            if let DfExpr::OuterReferenceColumn(_, c) = e {
+                if let Some(col) = scope.columns.iter().find(|sc| sc.id == c.name) {
+                    if !outer_names.contains(&col.name) {
+                        outer_names.push(col.name.clone());
+                    }
+                }
+            }
+        }
+        let name = format!("scalarsubquery({})", outer_names.join(", "));
+        // No row gives NULL, whatever the subquery's own nullability.
+        Ok(ResolvedExpr { expr: DfExpr::ScalarSubquery(sub), name, nullable: Some(true) })
     }
 
     pub(crate) fn resolve_exists(&mut self, plan: &Relation, negated: bool, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {

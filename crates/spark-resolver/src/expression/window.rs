@@ -36,6 +36,17 @@ impl Resolver<'_> {
         frame: Option<&WindowFrame>,
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
+        // `OVER w` without a WINDOW clause defining w.
+        if let [Expr::Column { name, .. }] = partition_by {
+            if let Some(w) = name.first().and_then(|n| n.strip_prefix("__window_ref:")) {
+                return Err(ResolveError::analysis(
+                    "MISSING_WINDOW_SPECIFICATION",
+                    "42P20",
+                    format!("Window specification {w} is not defined in the WINDOW clause for {w}. For more information about WINDOW clauses, please refer to 'https://spark.apache.org/docs/latest/sql-ref-syntax-qry-select-window.html'."),
+                    &[("windowName", w.to_string())],
+                ));
+            }
+        }
         let Expr::Function { name, args, distinct } = function else {
             return Err(ResolveError::invalid("a window expression needs a function"));
         };

@@ -14,21 +14,27 @@ use super::project::ProjectItem;
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
-const GENERATORS: &[&str] = &["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack"];
+const GENERATORS: &[&str] = &["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
 
 /// A generator call in a select list, with its multi-alias names.
 pub(crate) struct GeneratorCall<'a> {
     pub name: String,
     pub args: &'a [Expr],
     pub aliases: Vec<String>,
+    /// The table alias of a SQL `LATERAL VIEW`, qualifying the generated columns.
+    pub qualifier: Option<String>,
 }
 
 /// The generator at the top of a select item, if it is one.
 pub(crate) fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
     match e {
         Expr::Function { name, args, .. } if GENERATORS.contains(&name.to_ascii_lowercase().as_str()) => {
-            Some(GeneratorCall { name: name.to_ascii_lowercase(), args, aliases: vec![] })
+            Some(GeneratorCall { name: name.to_ascii_lowercase(), args, aliases: vec![], qualifier: None })
         }
+        Expr::Function { name, args, .. } if name == "__lateral_view" => match args.as_slice() {
+            [Expr::Literal(Literal::String(q)), g] => generator_call(g).map(|c| GeneratorCall { qualifier: Some(q.clone()), ..c }),
+            _ => None,
+        },
         Expr::Alias { expr, names, .. } => generator_call(expr).map(|g| GeneratorCall { aliases: names.clone(), ..g }),
         _ => None,
     }
@@ -48,6 +54,11 @@ impl Resolver<'_> {
         let base = g.name.trim_end_matches("_outer");
         let (list, with_position) = match base {
             "stack" => (self.stack_rows(g.args, &r)?, false),
+            // One row: the struct of the requested fields (`c0`, `c1`, ...).
+            "json_tuple" => {
+                let fields = self.resolve_expr(&Expr::Function { name: "json_tuple".into(), args: g.args.to_vec(), distinct: false }, &r)?;
+                (udf("make_array", vec![fields.expr])?, false)
+            }
             _ => {
                 let [arg] = g.args else {
                     return Err(crate::expression::wrong_args(&g.name, g.args.len(), "1"));
@@ -105,7 +116,7 @@ impl Resolver<'_> {
             items.push(ProjectItem { expr: pos, name: "pos".into(), passthrough: None, nullable: Some(outer) });
         }
         match (&element_type, base) {
-            (ArrowType::Struct(fields), "inline" | "stack") => {
+            (ArrowType::Struct(fields), "inline" | "stack" | "json_tuple") => {
                 for f in fields.iter() {
                     items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable: None });
                 }

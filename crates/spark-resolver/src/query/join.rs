@@ -86,6 +86,71 @@ impl Resolver<'_> {
         Ok(ResolvedRelation { plan, columns })
     }
 
+    /// A lateral join: the right side is resolved with the left side's
+    /// columns visible as outer references. A right side that only computes
+    /// values from the left row (`LATERAL (SELECT t.a + 1)`) becomes a
+    /// projection of the left side; others become a join with a correlated
+    /// subquery, which DataFusion's optimizer decorrelates (inner and left
+    /// joins, correlated filters and ungrouped aggregates).
+    pub(crate) fn resolve_lateral_join(
+        &mut self,
+        left: &Relation,
+        right: &Relation,
+        join_type: JoinType,
+        condition: Option<&Expr>,
+    ) -> ResolveResult<ResolvedRelation> {
+        let l = self.resolve(left)?;
+        self.outer.push(l.clone());
+        let r = self.resolve(right);
+        self.outer.pop();
+        let r = r?;
+        let df_type = match join_type {
+            JoinType::Inner | JoinType::Cross => DfJoinType::Inner,
+            JoinType::LeftOuter => DfJoinType::Left,
+            other => {
+                return Err(ResolveError::analysis(
+                    "INVALID_LATERAL_JOIN_TYPE",
+                    "42613",
+                    format!("The {other:?} JOIN with LATERAL correlation is not allowed because an OUTER subquery cannot correlate to its join partner. Remove the LATERAL correlation or use an INNER JOIN, or LEFT OUTER JOIN instead."),
+                    &[("joinType", format!("{other:?}").to_uppercase())],
+                ));
+            }
+        };
+        let mut both = l.columns.clone();
+        both.extend(r.columns.iter().cloned());
+        let outer_refs = r.plan.all_out_ref_exprs();
+        if outer_refs.is_empty() {
+            let scope = ResolvedRelation { plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?, columns: both.clone() };
+            let cond = match condition {
+                Some(c) => self.resolve_expr(c, &scope)?.expr,
+                None => datafusion::logical_expr::lit(true),
+            };
+            let plan = LogicalPlanBuilder::from(l.plan).join_on(r.plan, df_type, vec![cond])?.build()?;
+            return Ok(ResolvedRelation { plan, columns: both });
+        }
+        if condition.is_none() {
+            if let Some(exprs) = row_values(&r.plan) {
+                // Each left row gets the values computed from it.
+                let mut items: Vec<DfExpr> = l.columns.iter().map(|c| id_col(&c.id)).collect();
+                items.extend(exprs);
+                let plan = LogicalPlanBuilder::from(l.plan).project(items)?.build()?;
+                return Ok(ResolvedRelation { plan, columns: both });
+            }
+        }
+        let subquery = datafusion::logical_expr::Subquery { subquery: std::sync::Arc::new(r.plan), outer_ref_columns: outer_refs, spans: Default::default() };
+        let right_plan = datafusion::logical_expr::LogicalPlan::Subquery(subquery);
+        let scope_columns = both.clone();
+        let cond = match condition {
+            Some(c) => {
+                let scope = ResolvedRelation { plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(right_plan.clone())?.build()?, columns: scope_columns };
+                self.resolve_expr(c, &scope)?.expr
+            }
+            None => datafusion::logical_expr::lit(true),
+        };
+        let plan = LogicalPlanBuilder::from(l.plan).join_on(right_plan, df_type, vec![cond])?.build()?;
+        Ok(ResolvedRelation { plan, columns: both })
+    }
+
     /// `USING (a, b)`: equality on the named columns; the output has each
     /// using column once (coalesced for full outer joins), then the others.
     fn join_using(
@@ -136,6 +201,30 @@ impl Resolver<'_> {
         }
         Ok(out)
     }
+}
+
+/// The expressions of a projection over one empty row (a `SELECT` without
+/// FROM), with outer references turned into plain column references.
+fn row_values(plan: &datafusion::logical_expr::LogicalPlan) -> Option<Vec<DfExpr>> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    use datafusion::logical_expr::LogicalPlan;
+    let LogicalPlan::Projection(p) = plan else { return None };
+    let LogicalPlan::EmptyRelation(e) = p.input.as_ref() else { return None };
+    if !e.produce_one_row {
+        return None;
+    }
+    p.expr
+        .iter()
+        .map(|x| {
+            x.clone()
+                .transform_up(|n| match n {
+                    DfExpr::OuterReferenceColumn(_, c) => Ok(Transformed::yes(DfExpr::Column(c))),
+                    other => Ok(Transformed::no(other)),
+                })
+                .map(|t| t.data)
+                .ok()
+        })
+        .collect()
 }
 
 fn using_missing(name: &str, side: &str, r: &ResolvedRelation) -> ResolveError {

@@ -37,7 +37,7 @@ pub(crate) fn contains_aggregate(e: &DfExpr) -> bool {
     found
 }
 
-fn contains_window(e: &DfExpr) -> bool {
+pub(crate) fn contains_window(e: &DfExpr) -> bool {
     let mut found = false;
     let _ = e.apply(|n| {
         if matches!(n, DfExpr::WindowFunction(_)) {
@@ -58,7 +58,25 @@ impl Resolver<'_> {
     /// Resolves a select list over an input, expanding `*`.
     pub(crate) fn resolve_select_items(&mut self, exprs: &[Expr], scope: &ResolvedRelation) -> ResolveResult<Vec<ProjectItem>> {
         let mut items = Vec::new();
+        // Earlier `expr AS name` items, which later items may name (Spark's
+        // lateral column aliases).
+        let mut aliases: Vec<(String, Expr)> = Vec::new();
         for e in exprs {
+            let original = e;
+            let lateral;
+            let e = if aliases.is_empty() {
+                e
+            } else {
+                lateral = self.with_lateral_aliases(e.clone(), &aliases, scope);
+                &lateral
+            };
+            // The alias stands for its expression with its own lateral
+            // references already replaced.
+            if let Expr::Alias { expr, names, .. } = e {
+                if let [name] = names.as_slice() {
+                    aliases.push((name.clone(), expr.as_ref().clone()));
+                }
+            }
             match e {
                 Expr::Star { target, plan_id } => items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &[])?),
                 Expr::Regex { pattern, plan_id } => items.extend(self.expand_regex(pattern, *plan_id, scope)?),
@@ -75,7 +93,7 @@ impl Resolver<'_> {
                 }
                 _ => {
                     let ResolvedExpr { expr, name, nullable } = self.resolve_expr(e, scope)?;
-                    let name = output_name(e, name);
+                    let name = output_name(original, name);
                     let passthrough = match (&expr, e) {
                         (DfExpr::Column(c), Expr::Column { .. }) => {
                             scope.columns.iter().find(|sc| sc.id == c.name).cloned()
@@ -87,6 +105,23 @@ impl Resolver<'_> {
             }
         }
         Ok(items)
+    }
+
+    /// Replaces each single-part column name that the input cannot resolve
+    /// but an earlier select item's alias gives with that item's expression,
+    /// marked so it is named `lateralAliasReference(name)` as in Spark.
+    fn with_lateral_aliases(&self, e: Expr, aliases: &[(String, Expr)], scope: &ResolvedRelation) -> Expr {
+        e.map_columns(&mut |name, plan_id| {
+            if let (None, [single]) = (plan_id, name.as_slice()) {
+                if self.find_column(&name, None, scope).is_err() {
+                    if let Some((alias, expr)) = aliases.iter().rev().find(|(a, _)| self.config.name_eq(a, single)) {
+                        let label = Expr::Literal(spark_plan::Literal::String(alias.clone()));
+                        return Expr::func("__lateral_alias", vec![label, expr.clone()]);
+                    }
+                }
+            }
+            Expr::Column { name, plan_id }
+        })
     }
 
     /// `df.colRegex("`re`")`: the visible columns whose whole name matches
@@ -192,12 +227,20 @@ impl Resolver<'_> {
             let Some(call) = super::generate::generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
             let (r, generated) = self.generate(r, &call)?;
             let mut items = self.resolve_select_items(&exprs[..at], &r)?;
+            let generated_at = items.len()..items.len() + generated.len();
             items.extend(generated);
             items.extend(self.resolve_select_items(&exprs[at + 1..], &r)?);
             if items.iter().any(|i| contains_aggregate(&i.expr)) {
                 return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
             }
-            return self.finish_projection(r, items);
+            let mut out = self.finish_projection(r, items)?;
+            // `LATERAL VIEW f(...) t AS c`: the generated columns answer to `t.c`.
+            if let Some(q) = &call.qualifier {
+                for c in out.columns[generated_at].iter_mut() {
+                    c.qualifier = vec![q.clone()];
+                }
+            }
+            return Ok(out);
         }
         let items = self.resolve_select_items(exprs, &r)?;
         if items.iter().any(|i| contains_aggregate(&i.expr)) {

@@ -122,7 +122,12 @@ impl Resolver<'_> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(datafusion::error::DataFusionError::from)?;
         let names = spark_fields.iter().map(|f| f.name.clone()).collect();
-        self.scan_batches(target, batches, names)
+        let mut r = self.scan_batches(target, batches, names)?;
+        // The data is read as nullable; the columns are as the schema says.
+        for (c, f) in r.columns.iter_mut().zip(&spark_fields) {
+            c.nullable = Some(f.nullable);
+        }
+        Ok(r)
     }
 
     pub(crate) fn resolve_values(&mut self, rows: &[Vec<Expr>], names: &[String]) -> ResolveResult<ResolvedRelation> {
@@ -238,8 +243,25 @@ impl Resolver<'_> {
                 &[],
             ));
         }
+        if super::project::contains_window(&c.expr) {
+            return self.filter_on_windows(r, c.expr, c.name);
+        }
         let plan = LogicalPlanBuilder::from(r.plan).filter(c.expr)?.build()?;
         Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    /// A filter over window functions (`QUALIFY`): the windows are computed
+    /// below it and dropped above it.
+    fn filter_on_windows(&mut self, r: ResolvedRelation, condition: DfExpr, name: String) -> ResolveResult<ResolvedRelation> {
+        let columns = r.columns.clone();
+        let item = super::project::ProjectItem { expr: condition, name, passthrough: None, nullable: None };
+        let (windowed, mut items) = self.plan_windows(r, vec![item])?;
+        let condition = items.remove(0).expr;
+        let plan = LogicalPlanBuilder::from(windowed.plan)
+            .filter(condition)?
+            .project(columns.iter().map(|c| crate::resolver::id_col(&c.id)))?
+            .build()?;
+        Ok(ResolvedRelation { plan, columns })
     }
 
     pub(crate) fn resolve_limit(&mut self, input: &Relation, limit: i64) -> ResolveResult<ResolvedRelation> {

@@ -103,7 +103,8 @@ fn listagg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let delim = c.args.get(1).cloned().unwrap_or(lit(""));
     let shown = c.names.get(1).cloned().unwrap_or_else(|| "NULL".into());
     let udaf = datafusion::functions_aggregate::string_agg::string_agg_udaf();
-    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![cast(c.arg(0)?, ArrowType::Utf8), delim], false, None, vec![], None));
+    let value = if c.types[0] == ArrowType::Utf8 { c.arg(0)? } else { cast(c.arg(0)?, ArrowType::Utf8) };
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![value, delim], false, None, vec![], None));
     Ok(Built::new(e).named(format!("{}({}, {shown})", c.name, c.names[0])).nullable(true))
 }
 
@@ -200,6 +201,60 @@ fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(shown).nullable(true))
 }
 
+/// `percentile(x, p | array(p, ...)[, frequency])` and `median(x)`: linear
+/// interpolation between the closest ranks, as a DOUBLE.
+fn percentile(c: &Call<'_>, median: bool) -> ResolveResult<Built> {
+    use spark_functions::percentile::{Method, SparkPercentile};
+    let name = c.default_name();
+    let (fs, array) = if median {
+        (vec![0.5], false)
+    } else {
+        c.constant(1).as_ref().and_then(fractions).ok_or_else(|| {
+            ResolveError::analysis(
+                "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                "42K09",
+                format!("Cannot resolve \"{name}\" due to data type mismatch: the input percentage should be a foldable \"DOUBLE\" or \"ARRAY<DOUBLE>\" expression."),
+                &[],
+            )
+        })?
+    };
+    if let Some(bad) = fs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            "42K09",
+            format!("Cannot resolve \"{name}\" due to data type mismatch: The percentage must be between [0.0, 1.0], but got {bad}."),
+            &[],
+        ));
+    }
+    let frequency = match c.constant(2).map(|v| v.cast_to(&ArrowType::Int64)) {
+        None if c.args.len() < 3 => 1,
+        Some(Ok(datafusion::common::ScalarValue::Int64(Some(f)))) if f > 0 => f as u64,
+        _ => return Err(ResolveError::unsupported("percentile with a frequency that is not a positive constant")),
+    };
+    let udaf = SparkPercentile::with_method(&fs, array, 1, Method::Linear, false, frequency);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
+    let shown = if median { name } else { super::with_defaults(c, &[(lit(1i64), "1")]).1 };
+    Ok(Built::new(e).named(shown).nullable(true))
+}
+
+/// `mode(x[, deterministic])`: with `deterministic`, ties go to the
+/// smallest value and Spark names it as the WITHIN GROUP form.
+fn mode(c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::mode::{SparkMode, Ties};
+    let deterministic = match c.constant(1) {
+        None if c.args.len() < 2 => false,
+        Some(datafusion::common::ScalarValue::Boolean(Some(b))) => b,
+        _ => return Err(ResolveError::unsupported("mode with a non-constant deterministic flag")),
+    };
+    let (ties, name) = if deterministic {
+        (Ties::Smallest, format!("mode() WITHIN GROUP (ORDER BY {} DESC)", c.names[0]))
+    } else {
+        (Ties::HashOrder, format!("mode({})", c.names[0]))
+    };
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkMode::udaf(ties), vec![c.arg(0)?], false, None, vec![], None));
+    Ok(Built::new(e).named(name).nullable(true))
+}
+
 /// `grouping(c)` (TINYINT) and `grouping_id(c...)` (BIGINT): DataFusion's
 /// `grouping` bit mask. Without arguments `grouping_id()` covers every
 /// grouping column; the aggregate planner fills them in.
@@ -244,6 +299,9 @@ pub(super) fn functions() -> Table {
         ("percentile_approx", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("approx_percentile", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("string_agg", f(Range(1, 2), &[Any, String], listagg)),
+        ("percentile", f(Range(2, 3), &[Any, Any, Long], |_, c| percentile(c, false))),
+        ("median", f(Exactly(1), &[Any], |_, c| percentile(c, true))),
+        ("mode", f(Range(1, 2), &[Any, Boolean], |_, c| mode(c))),
         ("bitmap_construct_agg", f(Exactly(1), &[Long], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Construct))),
         ("bitmap_or_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Or))),
         ("bitmap_and_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::And))),

@@ -78,21 +78,26 @@ impl Call<'_> {
     /// The value of argument `i` when it is constant (folded without any
     /// input row), as Spark's "foldable" arguments.
     pub fn constant(&self, i: usize) -> Option<datafusion::common::ScalarValue> {
-        let e = self.args.get(i)?;
-        if let DfExpr::Literal(v, _) = e {
-            return Some(v.clone());
-        }
-        let schema = std::sync::Arc::new(datafusion::common::DFSchema::empty());
-        let context = datafusion::logical_expr::simplify::SimplifyContext::builder().with_schema(schema).build();
-        match datafusion::optimizer::simplify_expressions::ExprSimplifier::new(context).simplify(e.clone()) {
-            Ok(DfExpr::Literal(v, _)) => Some(v),
-            _ => None,
-        }
+        constant_value(self.args.get(i)?)
     }
 
     /// The default column name, `name(a, b)`.
     pub fn default_name(&self) -> String {
         format!("{}({})", self.name, self.names.join(", "))
+    }
+}
+
+/// The value of an expression that needs no input row (Spark's "foldable"
+/// arguments), folded as the optimizer would.
+pub(crate) fn constant_value(e: &DfExpr) -> Option<datafusion::common::ScalarValue> {
+    if let DfExpr::Literal(v, _) = e {
+        return Some(v.clone());
+    }
+    let schema = std::sync::Arc::new(datafusion::common::DFSchema::empty());
+    let context = datafusion::logical_expr::simplify::SimplifyContext::builder().with_schema(schema).build();
+    match datafusion::optimizer::simplify_expressions::ExprSimplifier::new(context).simplify(e.clone()) {
+        Ok(DfExpr::Literal(v, _)) => Some(v),
+        _ => None,
     }
 }
 
@@ -295,6 +300,7 @@ impl Resolver<'_> {
             (ArrowType::Timestamp(_, Some(_)), ArrowType::Date32) => {
                 cast(call_udf(SparkZoneShift::udf(Direction::InstantToWall, &zone, ""), vec![e]), ArrowType::Date32)
             }
+            (ArrowType::Timestamp(..), _) => self.timestamp_to_string(&e, from, to).unwrap_or_else(|| cast(e, to.clone())),
             _ => cast(e, to.clone()),
         }
     }

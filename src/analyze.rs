@@ -164,7 +164,9 @@ pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Re
         }
         Analyze::GetStorageLevel(g) => {
             let r = g.relation.as_ref().ok_or_else(|| ServerError::missing("GetStorageLevel.relation"))?;
-            let level = session.storage_levels.lock().ok().and_then(|m| m.get(&storage_key(r)).cloned()).unwrap_or_default();
+            // Not persisted: StorageLevel.NONE, which has one replica.
+            let none = sc::StorageLevel { replication: 1, ..Default::default() };
+            let level = session.storage_levels.lock().ok().and_then(|m| m.get(&storage_key(r)).cloned()).unwrap_or(none);
             res::Result::GetStorageLevel(res::GetStorageLevel { storage_level: Some(level) })
         }
         Analyze::JsonToDdl(j) => {

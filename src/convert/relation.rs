@@ -178,6 +178,38 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
                 None => None,
             },
         },
+        RelType::UnresolvedTableValuedFunction(f) => {
+            let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
+            let r = spark_plan::relation::table_valued_function(&f.function_name, args)
+                .ok_or_else(|| ServerError::invalid_plan(format!("invalid arguments of table-valued function {}", f.function_name)))?;
+            r.kind
+        }
+        RelType::AsOfJoin(j) => {
+            let expr = |e: &Option<sc::Expression>, what: &str, ctx: &mut RelationContext| -> ServerResult<Expr> {
+                match e {
+                    Some(e) => convert_expression(e, ctx),
+                    None => Err(ServerError::missing(what)),
+                }
+            };
+            RelationKind::AsOfJoin {
+                left: boxed(j.left.as_deref(), "AsOfJoin.left", ctx)?,
+                right: boxed(j.right.as_deref(), "AsOfJoin.right", ctx)?,
+                left_as_of: expr(&j.left_as_of, "AsOfJoin.left_as_of", ctx)?,
+                right_as_of: expr(&j.right_as_of, "AsOfJoin.right_as_of", ctx)?,
+                condition: match &j.join_expr {
+                    Some(c) => Some(convert_expression(c, ctx)?),
+                    None => None,
+                },
+                using: j.using_columns.clone(),
+                join_type: j.join_type.clone(),
+                tolerance: match &j.tolerance {
+                    Some(t) => Some(convert_expression(t, ctx)?),
+                    None => None,
+                },
+                allow_exact_matches: j.allow_exact_matches,
+                direction: j.direction.clone(),
+            }
+        }
         RelType::SetOp(s) => {
             use sc::set_operation::SetOpType as P;
             let kind = match P::try_from(s.set_op_type).unwrap_or(P::Unspecified) {

@@ -555,6 +555,52 @@ SQL = [
     q("missing_window_definition", "SELECT sum(id) OVER w FROM range(3)"),
 ]
 
+# More of the DataFrame API (issue 3): as-of joins in every direction,
+# methods docs/compatibility.md listed as untested, session helpers.
+LEFT_ASOF = "spark.createDataFrame([(1, 1, 'a'), (1, 5, 'b'), (1, 10, 'c'), (2, 3, 'd')], 'k int, t int, l string')"
+RIGHT_ASOF = "spark.createDataFrame([(1, 2, 'x'), (1, 6, 'y'), (1, 10, 'z'), (3, 1, 'w')], 'k int, t int, r string')"
+
+
+def as_of(name, args):
+    return c(name, f"{LEFT_ASOF}._joinAsOf({RIGHT_ASOF}, leftAsOfColumn='t', rightAsOfColumn='t', {args}).orderBy('l')", True)
+
+
+DATAFRAME_MORE = [
+    as_of("as_of_backward_using", "on='k'"),
+    as_of("as_of_forward_left", "on='k', how='left', direction='forward'"),
+    as_of("as_of_nearest", "on='k', direction='nearest'"),
+    as_of("as_of_no_exact_matches", "on='k', allowExactMatches=False"),
+    as_of("as_of_tolerance", "on='k', how='left', tolerance=F.lit(1)"),
+    c("as_of_bad_direction", f"{LEFT_ASOF}._joinAsOf({RIGHT_ASOF}, leftAsOfColumn='t', rightAsOfColumn='t', direction='sideways')"),
+    c("lateral_join_condition", "emp.lateralJoin(dept.where(F.col('dept_id') == F.col('dept_id').outer()).select('dept_name'), how='left').orderBy('id')", True),
+    c("zip_with_index", "people.orderBy('name').zipWithIndex().select('name', 'index')"),
+    c("zip_with_index_named", "spark.range(3).zipWithIndex('n')"),
+    c("drop_duplicates_alias", "people.drop_duplicates(['dept']).select('dept').orderBy('dept')", True),
+    c("groupby_alias", "people.groupby('dept').count().orderBy('dept')", True),
+    c("grouped_avg_min", "people.groupBy('dept').avg('salary').join(people.groupBy('dept').min('age'), 'dept').orderBy('dept')", True),
+    c("transform_method", "people.transform(lambda df, n: df.select('name').limit(n), 2).orderBy('name')"),
+    c("to_json_rows", "people.select('name', 'age').toJSON().collect()"),
+    c("random_split_covers_rows", "sum(d.count() for d in spark.range(100).randomSplit([0.3, 0.7], seed=7))"),
+    c("register_temp_table", "(people.registerTempTable('df_more_people'), spark.table('df_more_people').orderBy('name'))[1]"),
+    c("global_temp_view", "(people.createOrReplaceGlobalTempView('df_more_gv'), spark.table('global_temp.df_more_gv').orderBy('name'))[1]"),
+    c("repartition_by_range", "people.repartitionByRange(2, 'age').orderBy('name')"),
+    c("is_cached", "(spark.range(7).is_cached, spark.range(8).cache().is_cached)"),
+    c("with_metadata", "people.withMetadata('age', {'unit': 'years'}).schema['age'].metadata"),
+    c("show_returns_none", "people.show()"),
+    c("column_pow_bitwise", "emp.select(F.col('id') ** 2, F.col('id').bitwiseOR(2), F.col('id').bitwiseXOR(3), F.col('id').bitwiseAND(1)).orderBy(F.col('id') ** 2)"),
+    c("column_is_nan", "spark.createDataFrame([(1.0,), (float('nan'),), (None,)], 'x double').select(F.col('x').isNaN(), F.isnan('x'))"),
+    c("column_transform", "emp.select(F.col('id').transform(lambda c: c * 10).alias('t')).orderBy('t')"),
+    c("window_rows_between", "people.select('name', F.sum('salary').over(W.partitionBy('dept').orderBy('name').rowsBetween(W.unboundedPreceding, W.currentRow)).alias('s')).orderBy('name')"),
+    c("window_range_between", "emp.select('id', F.count('*').over(W.orderBy('id').rangeBetween(-1, 1)).alias('c')).orderBy('id')"),
+    c("empty_data_frame", "spark.emptyDataFrame()"),
+    c("tvf_range", "spark.tvf.range(2, 5)"),
+    c("tvf_explode", "spark.tvf.explode(F.array(F.lit(1), F.lit(2)))"),
+    c("tags", "(spark.addTag('t1'), spark.addTag('t2'), spark.removeTag('t1'), sorted(spark.getTags()), spark.clearTags(), spark.getTags())[3:]"),
+    c("interrupt_nothing", "(spark.interruptTag('no_such_tag'), spark.interruptOperation('00112233-4455-6677-8899-aabbccddeeff'))"),
+    c("sample_with_replacement_bounds", "spark.range(1000).sample(withReplacement=True, fraction=0.5, seed=3).count() > 300"),
+    c("sample_fraction_error", "spark.range(10).sample(fraction=-0.1)"),
+]
+
 # Spark SQL clauses (issue 4), checked as the DataFrame cases are.
 SALES_SQL = "VALUES (2023, 'Q1', 'A', 10), (2023, 'Q2', 'A', 20), (2023, 'Q1', 'B', 5), (2024, 'Q1', 'A', 7) AS t(year, quarter, product, amount)"
 SQL_CLAUSES = [
@@ -575,4 +621,4 @@ SQL_CLAUSES = [
     q("pivot_non_literal_error", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN (year))"),
 ]
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL}
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE}

@@ -82,13 +82,28 @@ def evaluate(spark, code):
     from pyspark.sql import Window
 
     scope["W"] = Window
-    # script("CREATE ...", "SELECT ..."): runs statements in order, the last one's result.
-    scope["script"] = lambda *statements: [spark.sql(s) for s in statements][-1]
+    # script("SET ...", "SELECT ..."): runs statements in order, the last
+    # one's result; the session's confs are RESET once it has been read.
+    cleanups = []
+
+    def script(*statements):
+        cleanups.append(lambda: spark.sql("RESET").collect())
+        return [spark.sql(s) for s in statements][-1]
+
+    scope["script"] = script
     mode = "df"
     for prefix in ("show_vertical:", "show:"):
         if code.startswith(prefix):
             mode = prefix[:-1]
             code = code[len(prefix):].strip()
+    try:
+        return _outcome(eval, code, scope, mode)
+    finally:
+        for cleanup in cleanups:
+            cleanup()
+
+
+def _outcome(eval, code, scope, mode):
     try:
         df = eval(code, scope)
         if not hasattr(df, "schema"):

@@ -27,7 +27,9 @@ pub fn output_schema(fields: &[(String, Field)], time_zone: &str) -> EngineResul
             _ => from_arrow(&t)?,
         };
         arrow_fields.push(Field::new(name, t, f.is_nullable()));
-        spark_fields.push(StructField::new(name.clone(), spark, f.is_nullable()));
+        let mut field = StructField::new(name.clone(), spark, f.is_nullable());
+        field.metadata = f.metadata().get(spark_resolver::types::COLUMN_METADATA_KEY).cloned();
+        spark_fields.push(field);
     }
     Ok((Arc::new(Schema::new(arrow_fields)), DataType::Struct(spark_fields)))
 }

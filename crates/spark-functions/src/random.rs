@@ -110,6 +110,9 @@ pub enum Draw {
     Gaussian,
     /// A string of the given length.
     Chars(usize),
+    /// A Poisson-distributed count with the given mean (as bits), for
+    /// sampling with replacement.
+    Poisson(u64),
 }
 
 #[derive(Debug)]
@@ -151,6 +154,7 @@ impl ScalarUDFImpl for SparkRandom {
             Draw::Uniform => "rand",
             Draw::Gaussian => "randn",
             Draw::Chars(_) => "randstr",
+            Draw::Poisson(_) => "poisson",
         }
     }
 
@@ -161,6 +165,7 @@ impl ScalarUDFImpl for SparkRandom {
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
         Ok(match self.draw {
             Draw::Chars(_) => DataType::Utf8,
+            Draw::Poisson(_) => DataType::Int32,
             _ => DataType::Float64,
         })
     }
@@ -173,6 +178,18 @@ impl ScalarUDFImpl for SparkRandom {
         Ok(ColumnarValue::Array(match self.draw {
             Draw::Uniform => Arc::new(Float64Array::from_iter_values((0..n).map(|_| rng.next_double()))),
             Draw::Gaussian => Arc::new(Float64Array::from_iter_values((0..n).map(|_| rng.next_gaussian()))),
+            Draw::Poisson(mean) => {
+                let limit = (-f64::from_bits(mean)).exp();
+                // Knuth: multiply uniform draws until the product falls below e^-mean.
+                Arc::new(datafusion::arrow::array::Int32Array::from_iter_values((0..n).map(|_| {
+                    let (mut k, mut p) = (0i32, rng.next_double());
+                    while p > limit && k < 1_000 {
+                        k += 1;
+                        p *= rng.next_double();
+                    }
+                    k
+                })))
+            }
             Draw::Chars(len) => {
                 let mut b = StringBuilder::with_capacity(n, n * len);
                 for _ in 0..n {

@@ -102,6 +102,21 @@ pub enum RelationKind {
     /// `df.lateralJoin(right)` / SQL `LATERAL (subquery)`: `right` may
     /// refer to `left`'s columns, evaluated for each left row.
     LateralJoin { left: Box<Relation>, right: Box<Relation>, join_type: JoinType, condition: Option<Expr> },
+    /// `df._joinAsOf(...)`: each left row with the closest right row.
+    AsOfJoin {
+        left: Box<Relation>,
+        right: Box<Relation>,
+        left_as_of: Expr,
+        right_as_of: Expr,
+        condition: Option<Expr>,
+        using: Vec<String>,
+        /// `inner` or `left`.
+        join_type: String,
+        tolerance: Option<Expr>,
+        allow_exact_matches: bool,
+        /// `backward`, `forward` or `nearest`.
+        direction: String,
+    },
     SetOp {
         left: Box<Relation>,
         right: Box<Relation>,
@@ -173,7 +188,7 @@ impl Relation {
         use RelationKind as K;
         match &self.kind {
             K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) | K::CachedRelation { .. } => vec![],
-            K::Join { left, right, .. } | K::LateralJoin { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
+            K::Join { left, right, .. } | K::LateralJoin { left, right, .. } | K::AsOfJoin { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
             K::With { input, ctes } => {
                 let mut v: Vec<&Relation> = ctes.iter().map(|(_, r)| r).collect();
                 v.push(input);
@@ -212,6 +227,33 @@ impl Relation {
             | K::Persisted { input, .. } => vec![input],
         }
     }
+}
+
+/// A table-valued function call in FROM (SQL) or `spark.tvf.f(...)`:
+/// `range` of integer constants becomes a Range; the others (`explode`,
+/// `inline`, `stack`, ...) a generator over one row. `None` when `range`
+/// has arguments that are not integer constants.
+pub fn table_valued_function(name: &str, args: Vec<Expr>) -> Option<Relation> {
+    let lower = name.to_ascii_lowercase();
+    if lower == "range" {
+        let ints: Vec<i64> = args
+            .iter()
+            .map(|a| match a {
+                Expr::Literal(Literal::Integer(v)) => Some(*v as i64),
+                Expr::Literal(Literal::Long(v)) => Some(*v),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let (start, end, step, num_partitions) = match ints.as_slice() {
+            [e] => (0, *e, 1, None),
+            [s, e] => (*s, *e, 1, None),
+            [s, e, st] => (*s, *e, *st, None),
+            [s, e, st, n] => (*s, *e, *st, Some(*n as i32)),
+            _ => return None,
+        };
+        return Some(Relation::new(RelationKind::Range { start, end, step, num_partitions }));
+    }
+    Some(Relation::new(RelationKind::Project { input: Box::new(Relation::new(RelationKind::OneRow)), exprs: vec![Expr::func(&lower, args)] }))
 }
 
 /// The temp-view name under which a materialized relation is kept.

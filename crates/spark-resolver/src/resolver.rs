@@ -109,6 +109,19 @@ impl<'a> Resolver<'a> {
             RelationKind::LateralJoin { left, right, join_type, condition } => {
                 self.resolve_lateral_join(left, right, *join_type, condition.as_ref())
             }
+            RelationKind::AsOfJoin { left, right, left_as_of, right_as_of, condition, using, join_type, tolerance, allow_exact_matches, direction } => {
+                let spec = crate::query::as_of_join::AsOf {
+                    left_as_of,
+                    right_as_of,
+                    condition: condition.as_ref(),
+                    using,
+                    join_type,
+                    tolerance: tolerance.as_ref(),
+                    allow_exact_matches: *allow_exact_matches,
+                    direction,
+                };
+                self.resolve_as_of_join(left, right, &spec)
+            }
             RelationKind::SetOp { left, right, kind, all, by_name, allow_missing } => {
                 self.resolve_set_op(left, right, *kind, *all, *by_name, *allow_missing)
             }

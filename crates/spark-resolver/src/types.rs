@@ -123,6 +123,9 @@ pub fn canonical_arrow(t: &ArrowType, time_zone: &str) -> ResolveResult<ArrowTyp
 /// `interval hour`); without it a duration is `interval day to second`.
 pub const INTERVAL_FIELDS_KEY: &str = "spark.interval.fields";
 
+/// Arrow field metadata holding a column's Spark metadata (a JSON object).
+pub const COLUMN_METADATA_KEY: &str = "spark.metadata";
+
 /// The Spark type of an Arrow field, honouring interval-field metadata.
 pub fn from_arrow_field(f: &datafusion::arrow::datatypes::Field) -> ResolveResult<DataType> {
     let t = from_arrow(f.data_type())?;

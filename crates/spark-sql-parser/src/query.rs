@@ -595,30 +595,10 @@ impl Parser {
 
     fn table_function(&mut self, name: Vec<String>, args: Vec<Expr>) -> ParseResult<Relation> {
         let fname = name.join(".").to_ascii_lowercase();
-        if fname == "range" {
-            let ints: Vec<i64> = args
-                .iter()
-                .map(|a| match a {
-                    Expr::Literal(spark_plan::Literal::Integer(v)) => Ok(*v as i64),
-                    Expr::Literal(spark_plan::Literal::Long(v)) => Ok(*v),
-                    _ => Err(()),
-                })
-                .collect::<Result<_, _>>()
-                .or_else(|_| self.error())?;
-            let (start, end, step, parts) = match ints.as_slice() {
-                [e] => (0, *e, 1, None),
-                [s, e] => (*s, *e, 1, None),
-                [s, e, st] => (*s, *e, *st, None),
-                [s, e, st, n] => (*s, *e, *st, Some(*n as i32)),
-                _ => return self.error(),
-            };
-            return Ok(rel(RelationKind::Range { start, end, step, num_partitions: parts }));
+        match spark_plan::relation::table_valued_function(&fname, args) {
+            Some(r) => Ok(r),
+            None => self.error(),
         }
-        // Other table-valued functions (explode, inline, ...) are resolved later.
-        Ok(rel(RelationKind::Project {
-            input: Box::new(rel(RelationKind::OneRow)),
-            exprs: vec![Expr::func(&fname, args)],
-        }))
     }
 
     fn parse_table_alias(&mut self, base: Relation) -> ParseResult<Relation> {

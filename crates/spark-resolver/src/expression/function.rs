@@ -114,6 +114,23 @@ impl Resolver<'_> {
             let r = self.resolve_function("%", args, distinct, scope)?;
             return Ok(ResolvedExpr { name: format!("mod({})", shown.join(", ")), ..r });
         }
+        // `struct(*)`, `concat(t.*)`: a star argument stands for the columns.
+        if lower != "count" && args.iter().any(|a| matches!(a, Expr::Star { .. })) {
+            let mut expanded = Vec::with_capacity(args.len());
+            for a in args {
+                match a {
+                    Expr::Star { target, plan_id } => {
+                        for item in self.expand_star(target.as_deref(), *plan_id, scope, &[])? {
+                            let mut name = item.passthrough.map(|c| c.qualifier).unwrap_or_default();
+                            name.push(item.name);
+                            expanded.push(Expr::Column { name, plan_id: None });
+                        }
+                    }
+                    other => expanded.push(other.clone()),
+                }
+            }
+            return self.resolve_function(name, &expanded, distinct, scope);
+        }
         if lower == "__lateral_alias" {
             let [Expr::Literal(Literal::String(alias)), inner] = args else {
                 return Err(ResolveError::invalid("bad lateral alias reference"));

@@ -17,6 +17,11 @@ mod within_group;
 
 pub(crate) use function::{wider_type, wrong_args};
 
+/// A call of a scalar function implementation.
+pub(crate) fn call_scalar(f: std::sync::Arc<datafusion::logical_expr::ScalarUDF>, args: Vec<DfExpr>) -> DfExpr {
+    DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(f, args))
+}
+
 /// A call of the registry's scalar function `name` (DataFusion's or ours).
 pub(crate) fn registry_scalar(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
     match spark_functions::FunctionRegistry::global().get(name) {
@@ -68,10 +73,20 @@ impl Resolver<'_> {
                 &[("elem", "'*'".into()), ("prettyName", "expression".into())],
             )),
             Expr::Function { name, args, distinct } => self.resolve_function(name, args, *distinct, scope),
-            Expr::Alias { expr, names, .. } => {
+            Expr::Alias { expr, names, metadata } => {
                 let inner = self.resolve_expr(expr, scope)?;
                 let name = names.first().cloned().unwrap_or(inner.name);
-                Ok(ResolvedExpr { name, ..inner })
+                // `alias(..., metadata=...)` / `withMetadata`: the column's
+                // metadata rides on the Arrow field to the result schema.
+                let expr = match metadata {
+                    Some(json) => {
+                        let mut m = std::collections::BTreeMap::new();
+                        m.insert(crate::types::COLUMN_METADATA_KEY.to_string(), json.clone());
+                        inner.expr.alias_with_metadata(name.clone(), Some(datafusion::common::metadata::FieldMetadata::new(m)))
+                    }
+                    None => inner.expr,
+                };
+                Ok(ResolvedExpr { expr, name, nullable: inner.nullable })
             }
             Expr::Cast { expr, to, mode, explicit } => self.resolve_cast(expr, to, *mode, *explicit, scope),
             Expr::SortOrder(_) => Err(ResolveError::invalid("a sort order is only valid in a sort")),

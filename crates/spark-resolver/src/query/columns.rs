@@ -48,11 +48,12 @@ impl Resolver<'_> {
             .map(|c| super::project::ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: Some(c.clone()), nullable: c.nullable })
             .collect();
         for e in columns {
-            let (name, inner) = match e {
-                Expr::Alias { expr, names, .. } if names.len() == 1 => (names[0].clone(), expr.as_ref()),
+            let name = match e {
+                Expr::Alias { names, .. } if names.len() == 1 => names[0].clone(),
                 _ => return Err(ResolveError::invalid("withColumns needs one alias per column")),
             };
-            let resolved = self.resolve_expr(inner, &r)?;
+            // The alias itself resolves, so its metadata (`withMetadata`) stays.
+            let resolved = self.resolve_expr(e, &r)?;
             let item = super::project::ProjectItem { expr: resolved.expr, name: name.clone(), passthrough: None, nullable: resolved.nullable };
             match items.iter().position(|i| self.config.name_eq(&i.name, &name)) {
                 Some(pos) => items[pos] = item,

@@ -1,6 +1,7 @@
 //! Relation resolution, one file per family of relations.
 
 mod aggregate;
+pub(crate) mod as_of_join;
 mod columns;
 mod generate;
 mod join;

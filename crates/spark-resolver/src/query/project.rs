@@ -153,7 +153,7 @@ impl Resolver<'_> {
             .collect())
     }
 
-    fn expand_star(
+    pub(crate) fn expand_star(
         &mut self,
         target: Option<&[String]>,
         plan_id: Option<i64>,

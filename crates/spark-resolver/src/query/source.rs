@@ -337,26 +337,60 @@ impl Resolver<'_> {
         Ok(r)
     }
 
+    /// `df.sample` / `randomSplit`: rows whose seeded uniform draw falls in
+    /// `[lower, upper)`, or with replacement each row a Poisson-distributed
+    /// number of times. One draw per row in row order, so splits with the
+    /// same seed share draws and never overlap.
     pub(crate) fn resolve_sample(
         &mut self,
         input: &Relation,
         lower: f64,
         upper: f64,
         with_replacement: bool,
-        _seed: Option<i64>,
+        seed: Option<i64>,
     ) -> ResolveResult<ResolvedRelation> {
+        use spark_functions::random::{Draw, SparkRandom};
         if !(0.0..=1.0).contains(&lower) || !(0.0..=1.0).contains(&upper) || lower > upper {
-            return Err(ResolveError::IllegalArgument(format!(
-                "requirement failed: Upper bound ({upper}) must be <= 1.0 and lower bound ({lower}) must be >= 0.0"
-            )));
-        }
-        if with_replacement {
-            return Err(ResolveError::unsupported("sampling with replacement"));
+            if !(with_replacement && lower == 0.0 && upper >= 0.0) {
+                return Err(ResolveError::IllegalArgument(format!(
+                    "requirement failed: Upper bound ({upper}) must be <= 1.0 and lower bound ({lower}) must be >= 0.0"
+                )));
+            }
         }
         let r = self.resolve(input)?;
-        let rand = self.resolve_expr(&Expr::func("rand", vec![]), &r)?.expr;
-        let cond = rand.clone().gt_eq(lit(lower)).and(rand.lt(lit(upper)));
-        let plan = LogicalPlanBuilder::from(r.plan).filter(cond)?.build()?;
-        Ok(ResolvedRelation { plan, columns: r.columns })
+        let seed = seed.unwrap_or_else(|| (uuid_seed() & 0x7fff_ffff_ffff) as i64);
+        let columns = r.columns.clone();
+        let keep: Vec<DfExpr> = columns.iter().map(|c| id_col(&c.id)).collect();
+        let draw_id = fresh_id();
+        let mut with_draw = keep.clone();
+        let plan = if with_replacement {
+            let udf = SparkRandom::udf(Draw::Poisson((upper - lower).to_bits()), seed);
+            with_draw.push(crate::expression::call_scalar(udf, vec![]).alias(draw_id.clone()));
+            let copies = fresh_id();
+            let mut repeated = keep.clone();
+            repeated.push(crate::expression::registry_scalar("array_repeat", vec![lit(true), id_col(&draw_id)])?.alias(copies.clone()));
+            LogicalPlanBuilder::from(r.plan)
+                .project(with_draw)?
+                .filter(id_col(&draw_id).gt(lit(0i32)))?
+                .project(repeated)?
+                .unnest_column(datafusion::common::Column::from_name(copies))?
+                .project(keep)?
+                .build()?
+        } else {
+            let udf = SparkRandom::udf(Draw::Uniform, seed);
+            with_draw.push(crate::expression::call_scalar(udf, vec![]).alias(draw_id.clone()));
+            LogicalPlanBuilder::from(r.plan)
+                .project(with_draw)?
+                .filter(id_col(&draw_id).gt_eq(lit(lower)).and(id_col(&draw_id).lt(lit(upper))))?
+                .project(keep)?
+                .build()?
+        };
+        Ok(ResolvedRelation { plan, columns })
     }
+}
+
+/// A seed for samples that give none (Spark draws a random one).
+fn uuid_seed() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(42)
 }

@@ -219,6 +219,11 @@ pub(super) fn functions() -> Table {
     use In::*;
     vec![
         ("round", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfUp))),
+        // NULL is not NaN: false, never NULL.
+        ("isnan", f(Exactly(1), &[Double], |_, c| {
+            let nan = call_udf(registry_udf("isnan")?, vec![c.arg(0)?]);
+            Ok(Built::new(datafusion::functions::core::expr_fn::coalesce(vec![nan, lit(false)])).nullable(false))
+        })),
         ("bround", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfEven))),
         ("ceil", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
         ("ceiling", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),

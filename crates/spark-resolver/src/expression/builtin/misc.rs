@@ -104,6 +104,11 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(spark_functions::murmur_hash::SparkMurmurHash::udf(), c.args.clone())).nullable(false))
         })),
         ("typeof", f(Exactly(1), &[Any], type_of)),
+        // `df.zipWithIndex()`: consecutive row numbers from 0, in row order.
+        ("distributed_sequence_id", f(Exactly(0), &[], |_, _| {
+            let n = binary_expr(datafusion::functions_window::expr_fn::row_number(), Operator::Minus, lit(1u64));
+            Ok(Built::new(cast(n, ArrowType::Int64)).nullable(false))
+        })),
         ("equal_null", f(Exactly(2), &[Any, Any], equal_null)),
         ("nullifzero", f(Exactly(1), &[Any], nullifzero)),
         ("zeroifnull", f(Exactly(1), &[Any], zeroifnull)),

@@ -43,7 +43,7 @@ QUERIES = {
         "md5": "SELECT max(md5(s)) FROM t",
         "sha2": "SELECT max(sha2(s, 256)) FROM t",
         "hash (murmur3)": "SELECT sum(hash(id, s)) FROM t",
-        "xxhash64": "SELECT sum(xxhash64(s)) FROM t",
+        "xxhash64": "SELECT max(xxhash64(s)) FROM t",
         "crc32": "SELECT sum(crc32(s)) FROM t",
     },
     "array": {

@@ -371,6 +371,10 @@ DATAFRAME = [
     c("show_joined", "show: emp.join(dept, 'dept_id', 'left').orderBy('id')"),
 ]
 
+def sql_script(name, *statements, ordered=False):
+    return c(name, "script(" + ", ".join(repr(s) for s in statements) + ")", ordered)
+
+
 # Vector, bitmap and sketch functions beyond their documented examples:
 # NULLs, empty vectors, dimension and degree errors, sketch set operations
 # in exact mode, foreign sketch buffers, parameter range errors.
@@ -412,6 +416,12 @@ FUNCTION_FAMILIES = [
     q("tuple_with_theta", "SELECT tuple_sketch_summary_double(tuple_union_theta_double(tuple_sketch_agg_double(k, v), theta_sketch_agg(k2))), tuple_sketch_summary_double(tuple_intersection_double(tuple_sketch_agg_double(k, v), tuple_sketch_agg_double(k, v))), tuple_sketch_summary_double(tuple_intersection_theta_double(tuple_sketch_agg_double(k, v), theta_sketch_agg(k))) FROM VALUES (1, 2.0D, 7), (1, 5.0D, 1), (2, 3.0D, 8) AS t(k, v, k2)"),
     q("tuple_bad_mode", "SELECT tuple_sketch_agg_double(k, v, 12, 'avg') FROM VALUES (1, 2.0D) AS t(k, v)"),
     q("tuple_foreign_buffer", "SELECT tuple_sketch_estimate_double(X'0102')"),
+    q("sum_overflow_ansi", "SELECT sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)"),
+    q("try_sum_overflow", "SELECT try_sum(x), sum(y) FROM VALUES (9223372036854775807L, 1), (1L, 2) AS t(x, y)"),
+    q("sum_grouped_overflow", "SELECT g, try_sum(x) FROM VALUES (1, 9223372036854775807L), (1, 1L), (2, 5L) AS t(g, x) GROUP BY g ORDER BY g", True),
+    sql_script("sum_overflow_legacy", "SET spark.sql.ansi.enabled=false", "SELECT sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)"),
+    sql_script("date_trunc_in_zone", "SET TIME ZONE 'America/New_York'", "SELECT date_trunc('DAY', TIMESTAMP '2024-03-10 12:00:00'), date_trunc('WEEK', TIMESTAMP '2024-03-10 12:00:00'), date_trunc('QUARTER', TIMESTAMP '2024-05-10 12:00:00'), date_trunc('HOUR', TIMESTAMP '2024-11-03 01:30:00'), date_trunc('bogus', TIMESTAMP '2024-03-10 12:00:00')"),
+    q("date_trunc_units", "SELECT date_trunc(u, TIMESTAMP '2015-03-05 09:32:05.359123') FROM VALUES ('YEAR'), ('yy'), ('MM'), ('MON'), ('DD'), ('MINUTE'), ('SECOND'), ('MILLISECOND'), ('MICROSECOND'), (NULL) AS t(u)"),
 ]
 
 # The SQL language (issue 4): every clause, join, subquery, set operation,
@@ -419,10 +429,6 @@ FUNCTION_FAMILIES = [
 # errors. Each case is one query (or a script of statements).
 T2 = "VALUES (1, 'a', 10), (2, 'b', 20), (3, NULL, 30), (NULL, 'd', NULL) AS t(k, s, v)"
 U2 = "VALUES (1, 'x'), (3, 'y'), (5, 'z') AS u(k, w)"
-
-
-def sql_script(name, *statements, ordered=False):
-    return c(name, "script(" + ", ".join(repr(s) for s in statements) + ")", ordered)
 
 
 SQL = [

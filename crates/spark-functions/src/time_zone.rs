@@ -43,6 +43,10 @@ impl SparkZoneShift {
 /// Parses a Spark time zone: a region id, `UTC`/`Z`, or an offset `+08:00`.
 pub fn parse_zone(zone: &str) -> Option<ZoneKind> {
     if let Ok(tz) = zone.parse::<Tz>() {
+        // Zones that never change their offset convert by arithmetic.
+        if matches!(tz, Tz::UTC | Tz::Etc__UTC | Tz::Etc__GMT | Tz::GMT | Tz::Etc__Universal | Tz::Etc__Zulu | Tz::UCT | Tz::Universal | Tz::Zulu) {
+            return Some(ZoneKind::Fixed(0));
+        }
         return Some(ZoneKind::Region(tz));
     }
     let z = zone.trim();

@@ -88,7 +88,12 @@ fn with_distinct(r: ResolvedExpr) -> ResolvedExpr {
                 Some((head, rest)) => format!("{head}(DISTINCT {rest}"),
                 None => r.name,
             };
-            ResolvedExpr { expr: DfExpr::AggregateFunction(f), name, nullable: r.nullable }
+            let expr = if f.func.name() == "string_agg" {
+                super::within_group::distinct_string_agg(f.clone()).unwrap_or(DfExpr::AggregateFunction(f))
+            } else {
+                DfExpr::AggregateFunction(f)
+            };
+            ResolvedExpr { expr, name, nullable: r.nullable }
         }
         expr => ResolvedExpr { expr, ..r },
     }

@@ -52,6 +52,22 @@ fn aggregate(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args:
     DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, None, vec![], None))
 }
 
+/// `listagg(DISTINCT v, d) [WITHIN GROUP (ORDER BY ...)]`: DataFusion's
+/// distinct string_agg does not keep an order, so the distinct non-null
+/// values are gathered in order (by value when no order is given) and
+/// joined. `None` when `f` is not a two-argument string_agg.
+pub(crate) fn distinct_string_agg(f: AggregateFunction) -> Option<DfExpr> {
+    let [value, delimiter] = f.params.args.as_slice() else { return None };
+    let mut order = f.params.order_by.clone();
+    if order.is_empty() {
+        order.push(Sort::new(value.clone(), true, false));
+    }
+    let udaf = datafusion::functions_aggregate::array_agg::array_agg_udaf();
+    let present = Box::new(DfExpr::IsNotNull(Box::new(value.clone())));
+    let values = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![value.clone()], true, Some(present), order, None));
+    Some(datafusion::functions_nested::expr_fn::array_to_string(values, delimiter.clone()))
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_within_group(&mut self, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         let Some((Expr::Function { name, args: fargs, distinct }, rest)) = args.split_first() else {
@@ -92,16 +108,7 @@ impl Resolver<'_> {
                 }
                 let name = format!("{} WITHIN GROUP (ORDER BY {})", r.name, shown.join(", "));
                 if f.params.distinct {
-                    // DataFusion's distinct string_agg does not keep the order:
-                    // join the ordered distinct non-null values instead.
-                    let (value, delimiter) = match f.params.args.as_slice() {
-                        [v, d] => (v.clone(), d.clone()),
-                        _ => return Err(unsupported(&lower)),
-                    };
-                    let udaf = datafusion::functions_aggregate::array_agg::array_agg_udaf();
-                    let present = Box::new(DfExpr::IsNotNull(Box::new(value.clone())));
-                    let values = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![value], true, Some(present), f.params.order_by, None));
-                    let joined = datafusion::functions_nested::expr_fn::array_to_string(values, delimiter);
+                    let joined = distinct_string_agg(f).ok_or_else(|| unsupported(&lower))?;
                     return Ok(ResolvedExpr { expr: joined, name, nullable: Some(true) });
                 }
                 Ok(ResolvedExpr { expr: DfExpr::AggregateFunction(f), name, nullable: Some(true) })

@@ -146,8 +146,28 @@ fn avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).nullable(true))
 }
 
-fn sum(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn sum(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::sum::{Overflow, SparkLongSum};
     let x = c.arg(0)?;
+    // Integral sums: Spark's BIGINT with its overflow rules.
+    if c.types[0].is_integer() {
+        let overflow = if c.name == "try_sum" {
+            Overflow::Null
+        } else if r.config.ansi {
+            Overflow::Fail
+        } else {
+            Overflow::Wrap
+        };
+        let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkLongSum::udaf(overflow), vec![x], false, None, vec![], None));
+        return Ok(Built::new(e).nullable(true));
+    }
+    if c.name == "try_sum" {
+        let Some(spark_functions::FunctionKind::Aggregate(f)) = spark_functions::FunctionRegistry::global().get("try_sum") else {
+            return Err(ResolveError::unresolved_routine("try_sum"));
+        };
+        let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(f.clone(), vec![x], false, None, vec![], None));
+        return Ok(Built::new(e).nullable(true));
+    }
     // The sum of an untyped NULL column is a DOUBLE NULL, as in Spark.
     let x = if c.types[0].is_null() { cast(x, ArrowType::Float64) } else { x };
     Ok(Built::new(agg::sum(x)).nullable(true))
@@ -285,6 +305,7 @@ pub(super) fn functions() -> Table {
         ("last", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, false))),
         ("last_value", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, false))),
         ("sum", f(Exactly(1), &[Any], sum)),
+        ("try_sum", f(Exactly(1), &[Any], sum)),
         ("avg", f(Exactly(1), &[Any], avg)),
         ("mean", f(Exactly(1), &[Any], avg)),
         ("count_if", f(Exactly(1), &[Boolean], count_if)),

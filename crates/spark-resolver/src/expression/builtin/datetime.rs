@@ -256,7 +256,10 @@ pub(super) fn functions() -> Table {
         ("make_timestamp_ntz", f(Range(1, 6), &[Int, Int, Int, Int, Int, Any], |r, c| make_timestamp(r, c, true))),
         ("now", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("now()").nullable(false)))),
         ("current_timestamp", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("current_timestamp()").nullable(false)))),
-        ("date_trunc", f(Exactly(2), &[String, Timestamp], delegate)),
+        ("date_trunc", f(Exactly(2), &[String, Timestamp], |r, c| {
+            // An unknown unit gives NULL.
+            Ok(Built::new(call_udf(spark_functions::date_trunc::SparkDateTrunc::udf(&r.config.time_zone), c.args.clone())).nullable(true))
+        })),
         ("from_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, true))),
         ("to_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, false))),
         ("make_dt_interval", f(Range(0, 4), &[Int, Int, Int, Any], |_, c| {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use spark_plan::{AggregateKind, Expr, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind};
+use spark_plan::{AggregateKind, Cte, Expr, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind};
 use spark_sql_parser::{parse_data_type, parse_identifier_parts, parse_statement_with_args};
 
 use super::Required;
@@ -248,13 +248,13 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             let mut ctes = Vec::new();
             for r in &w.references {
                 if let Some(RelType::SubqueryAlias(a)) = &r.rel_type {
-                    ctes.push((a.alias.clone(), convert_relation(a.input.as_deref().required("SubqueryAlias.input")?, ctx)?));
+                    ctes.push(Cte::new(a.alias.clone(), convert_relation(a.input.as_deref().required("SubqueryAlias.input")?, ctx)?));
                 }
             }
             if ctes.is_empty() {
                 return Ok(root);
             }
-            RelationKind::With { input: Box::new(root), ctes }
+            RelationKind::With { input: Box::new(root), ctes, recursive: false }
         }
         RelType::Sample(s) => RelationKind::Sample {
             input: boxed(s.input.as_deref(), "Sample.input", ctx)?,

@@ -39,6 +39,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("spark.connect.session.planCompression.defaultAlgorithm", "NONE"),
     ("spark.sql.groupByOrdinal", "true"),
     ("spark.sql.orderByOrdinal", "true"),
+    ("spark.sql.cteRecursionLevelLimit", "100"),
     ("spark.sql.legacy.timeParserPolicy", "CORRECTED"),
     ("spark.sql.catalogImplementation", "in-memory"),
     ("spark.sql.warehouse.dir", "spark-warehouse"),
@@ -100,6 +101,11 @@ impl SparkConf {
 
     pub fn bool(&self, key: &str, default: bool) -> bool {
         self.get(key).map(|v| v.trim().eq_ignore_ascii_case("true")).unwrap_or(default)
+    }
+
+    /// An integer setting; values that do not parse read as the default.
+    pub fn int(&self, key: &str, default: i64) -> i64 {
+        self.get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
     }
 }
 

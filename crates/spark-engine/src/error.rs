@@ -221,6 +221,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
                 RuntimeKind::UnsupportedOperation => ExceptionKind::UnsupportedOperation,
                 RuntimeKind::NoSuchElement => ExceptionKind::NoSuchElement,
                 RuntimeKind::Runtime => ExceptionKind::Runtime,
+                RuntimeKind::Spark => ExceptionKind::Spark,
             },
             error_class: Some(r.error_class.clone()),
             sql_state: Some(r.sql_state.clone()),

@@ -143,6 +143,7 @@ impl SparkSession {
             ansi: conf.bool("spark.sql.ansi.enabled", true),
             time_zone: parse_offset(&tz).unwrap_or(tz),
             timestamp_nanos: conf.bool("spark.sql.timestampNanosTypes.enabled", false),
+            cte_recursion_level_limit: u32::try_from(conf.int("spark.sql.cteRecursionLevelLimit", 100)).unwrap_or(u32::MAX),
         }
     }
 

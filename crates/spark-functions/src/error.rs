@@ -17,6 +17,8 @@ pub enum RuntimeKind {
     NoSuchElement,
     /// `SparkRuntimeException`.
     Runtime,
+    /// `SparkException` (errors of query execution itself).
+    Spark,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

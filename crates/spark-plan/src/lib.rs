@@ -16,5 +16,5 @@ pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, SortOrder, WindowFrame, WindowFrameBound, FrameType};
 pub use literal::Literal;
 pub use relation::{
-    AggregateKind, Command, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind,
+    AggregateKind, Command, Cte, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind,
 };

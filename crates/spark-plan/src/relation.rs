@@ -178,8 +178,25 @@ pub enum RelationKind {
     /// A `persist()`ed relation: its rows are computed on the first action
     /// and kept under `id`; later reads scan them.
     Persisted { id: String, input: Box<Relation> },
-    /// CTEs: named relations visible inside `input`.
-    With { input: Box<Relation>, ctes: Vec<(String, Relation)> },
+    /// CTEs: named relations visible inside `input` (`WITH RECURSIVE`:
+    /// a CTE may read itself).
+    With { input: Box<Relation>, ctes: Vec<Cte>, recursive: bool },
+}
+
+/// One named query of a `WITH` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cte {
+    pub name: String,
+    pub query: Relation,
+    /// `MAX RECURSION LEVEL n` of a recursive CTE (else the session's
+    /// `spark.sql.cteRecursionLevelLimit`).
+    pub max_recursion_level: Option<u32>,
+}
+
+impl Cte {
+    pub fn new(name: impl Into<String>, query: Relation) -> Self {
+        Self { name: name.into(), query, max_recursion_level: None }
+    }
 }
 
 impl Relation {
@@ -189,8 +206,8 @@ impl Relation {
         match &self.kind {
             K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) | K::CachedRelation { .. } => vec![],
             K::Join { left, right, .. } | K::LateralJoin { left, right, .. } | K::AsOfJoin { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
-            K::With { input, ctes } => {
-                let mut v: Vec<&Relation> = ctes.iter().map(|(_, r)| r).collect();
+            K::With { input, ctes, .. } => {
+                let mut v: Vec<&Relation> = ctes.iter().map(|c| &c.query).collect();
                 v.push(input);
                 v
             }

@@ -10,11 +10,14 @@ pub struct ResolverConfig {
     /// `spark.sql.timestampNanosTypes.enabled`: timestamp literals keep
     /// nanoseconds in their printed names.
     pub timestamp_nanos: bool,
+    /// `spark.sql.cteRecursionLevelLimit`: the deepest level a recursive
+    /// CTE may reach (its anchor is level 0).
+    pub cte_recursion_level_limit: u32,
 }
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100 }
     }
 }
 

@@ -135,7 +135,7 @@ impl<'a> Resolver<'a> {
             RelationKind::Sample { input, lower, upper, with_replacement, seed } => {
                 self.resolve_sample(input, *lower, *upper, *with_replacement, *seed)
             }
-            RelationKind::With { input, ctes } => self.resolve_with(input, ctes),
+            RelationKind::With { input, ctes, recursive } => self.resolve_with(input, ctes, *recursive),
             RelationKind::Persisted { id, input } => match self.views.get(&spark_plan::relation::cached_relation_view(id)) {
                 Some(view) => self.with_fresh_ids(view.relation.clone()),
                 None => self.resolve(input),

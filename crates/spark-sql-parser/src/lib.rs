@@ -4,6 +4,7 @@
 //! DataFrame calls produce. Spark's `SqlBaseParser.g4` is the reference grammar.
 
 mod data_type;
+mod ddl;
 mod error;
 mod expression;
 mod identifier;

@@ -227,6 +227,20 @@ impl Parser {
         Ok(out)
     }
 
+    /// The `n` of `MAX RECURSION LEVEL n`: a non-negative integer.
+    pub(crate) fn parse_recursion_level(&mut self) -> ParseResult<u32> {
+        match self.peek().clone() {
+            Tok::Number(n) => match n.parse::<u32>() {
+                Ok(v) => {
+                    self.advance();
+                    Ok(v)
+                }
+                Err(_) => self.error(),
+            },
+            _ => self.error(),
+        }
+    }
+
     pub(crate) fn parse_integer(&mut self) -> ParseResult<i64> {
         let neg = self.eat_sym("-");
         match self.peek().clone() {

@@ -1,7 +1,7 @@
 //! Queries: WITH, set operations, SELECT blocks, FROM clauses and joins.
 
 use spark_plan::{
-    AggregateKind, Expr, JoinType, ReadSource, Relation, RelationKind, SetOpKind,
+    AggregateKind, Cte, Expr, JoinType, ReadSource, Relation, RelationKind, SetOpKind,
 };
 
 use crate::lexer::Tok;
@@ -23,8 +23,9 @@ impl Parser {
 
     fn parse_query_inner(&mut self) -> ParseResult<Relation> {
         let mut ctes = Vec::new();
+        let mut recursive = false;
         if self.eat_word("with") {
-            self.eat_word("recursive");
+            recursive = self.eat_word("recursive");
             ctes = self.parse_comma_separated(|p| {
                 let name = p.parse_identifier()?;
                 let cols = if p.eat_sym("(") {
@@ -34,6 +35,7 @@ impl Parser {
                 } else {
                     None
                 };
+                let max_recursion_level = if p.eat_words(&["max", "recursion", "level"]) { Some(p.parse_recursion_level()?) } else { None };
                 p.eat_word("as");
                 p.expect_sym("(")?;
                 let mut q = p.parse_query()?;
@@ -41,13 +43,13 @@ impl Parser {
                 if let Some(names) = cols {
                     q = rel(RelationKind::ToDf { input: Box::new(q), names });
                 }
-                Ok((name, q))
+                Ok(Cte { name, query: q, max_recursion_level })
             })?;
         }
         let mut body = self.parse_set_operation()?;
         body = self.parse_query_tail(body)?;
         if !ctes.is_empty() {
-            body = rel(RelationKind::With { input: Box::new(body), ctes });
+            body = rel(RelationKind::With { input: Box::new(body), ctes, recursive });
         }
         Ok(body)
     }

@@ -74,8 +74,13 @@ impl Parser {
                 self.advance();
                 Ok(Plan::Command(Command::ClearCache))
             }
-            "insert" | "update" | "delete" | "merge" | "alter" | "truncate" | "analyze"
-            | "refresh" | "msck" | "load" | "add" | "list" => {
+            "insert" => self.parse_insert(),
+            "update" => self.parse_update(),
+            "delete" => self.parse_delete(),
+            "merge" => self.parse_merge(),
+            "alter" => self.parse_alter(),
+            "truncate" => self.parse_truncate(),
+            "analyze" | "refresh" | "msck" | "load" | "add" | "list" => {
                 let text = self.rest_as_text();
                 Ok(Plan::Command(Command::NotSupported(text)))
             }
@@ -84,7 +89,7 @@ impl Parser {
     }
 
     /// The remaining tokens as text (for keys and unsupported statements).
-    fn rest_as_text(&mut self) -> String {
+    pub(crate) fn rest_as_text(&mut self) -> String {
         let mut parts = Vec::new();
         while !matches!(self.peek(), Tok::Eof | Tok::Sym(";")) {
             parts.push(match self.advance() {
@@ -229,8 +234,10 @@ impl Parser {
             let _ = if_not_exists;
             return Ok(Plan::Command(Command::CreateView { name, input: Box::new(input), replace, global }));
         }
-        let _ = self.rest_as_text();
-        Ok(Plan::Command(Command::NotSupported("CREATE".into())))
+        if let Some(plan) = self.parse_create_persistent()? {
+            return Ok(plan);
+        }
+        self.error()
     }
 
     fn parse_drop(&mut self) -> ParseResult<Plan> {
@@ -240,8 +247,7 @@ impl Parser {
             let name = self.parse_multipart_identifier()?;
             return Ok(Plan::Command(Command::DropView { name, if_exists }));
         }
-        let _ = self.rest_as_text();
-        Ok(Plan::Command(Command::NotSupported("DROP".into())))
+        self.parse_drop_persistent()
     }
 
     fn parse_show(&mut self) -> ParseResult<Plan> {

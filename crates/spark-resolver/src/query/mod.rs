@@ -11,6 +11,7 @@ mod reshape;
 mod stat;
 mod project;
 mod read;
+mod recursive_cte;
 mod set_op;
 mod sort;
 mod source;

@@ -14,7 +14,9 @@ use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::datasource::{MemTable, provider_as_source};
 use datafusion::functions_table::generate_series::RangeFunc;
 use datafusion::logical_expr::{EmptyRelation, Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
-use spark_plan::{DataType, Expr, ReadSource, Relation};
+use spark_plan::{Cte, DataType, Expr, ReadSource, Relation};
+
+use super::recursive_cte::reads_table;
 
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::types::{from_arrow, to_arrow};
@@ -216,13 +218,13 @@ impl Resolver<'_> {
         Ok(r)
     }
 
-    pub(crate) fn resolve_with(&mut self, input: &Relation, ctes: &[(String, Relation)]) -> ResolveResult<ResolvedRelation> {
+    pub(crate) fn resolve_with(&mut self, input: &Relation, ctes: &[Cte], recursive: bool) -> ResolveResult<ResolvedRelation> {
         self.ctes.push(Default::default());
         let result = (|| {
-            for (name, rel) in ctes {
-                let r = self.resolve_query(rel)?;
+            for cte in ctes {
+                let r = if recursive && reads_table(&cte.query, &cte.name) { self.resolve_recursive_cte(cte)? } else { self.resolve_query(&cte.query)? };
                 if let Some(scope) = self.ctes.last_mut() {
-                    scope.insert(name.clone(), r);
+                    scope.insert(cte.name.clone(), r);
                 }
             }
             self.resolve(input)

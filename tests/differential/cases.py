@@ -549,6 +549,12 @@ SQL = [
     sql_script("cache_table_as", "CACHE TABLE sql_cached AS SELECT 5 AS n", "SELECT * FROM sql_cached"),
     sql_script("uncache_and_clear", "CACHE TABLE sql_c2 AS SELECT 1 AS n", "UNCACHE TABLE sql_c2", "CLEAR CACHE", "SELECT * FROM sql_c2"),
     q("uncache_missing", "UNCACHE TABLE IF EXISTS sql_never_cached"),
+    # PIVOT on several columns
+    q("pivot_multi_column_aliases", "SELECT * FROM VALUES (1,'x',10),(1,'y',20),(2,'x',30),(2,'y',40),(3,'x',5) AS t(a,b,v) PIVOT (sum(v) FOR (a, b) IN ((1, 'x') AS p1, (2, 'y') AS p2))"),
+    q("pivot_multi_column_two_aggregates", "SELECT * FROM VALUES (1,'x',10),(1,'y',20),(2,'x',30),(2,'y',40),(3,'x',5) AS t(a,b,v) PIVOT (sum(v) AS s, count(v) FOR (a, b) IN ((1, 'x'), (2, 'y')))"),
+    q("pivot_multi_column_grouped", "SELECT * FROM VALUES (1,'x',10,'g'),(1,'y',20,'h') AS t(a,b,v,g) PIVOT (sum(v) FOR (a, b) IN ((1, 'x'), (2, 'y')))"),
+    q("pivot_multi_column_arity_mismatch", "SELECT * FROM VALUES (1,'x',10,'g') AS t(a,b,v,g) PIVOT (sum(v) FOR (a, b) IN ((1, 'x', 3)))"),
+    q("pivot_multi_column_scalar_value", "SELECT * FROM VALUES (1,'x',10,'g') AS t(a,b,v,g) PIVOT (sum(v) FOR (a, b) IN (1))"),
     # Recursive CTEs
     q("recursive_cte", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r ORDER BY n", True),
     q("recursive_cte_paths", "WITH RECURSIVE p(node, depth) AS (SELECT 'a', 0 UNION ALL SELECT e.dst, p.depth + 1 FROM p JOIN VALUES ('a', 'b'), ('b', 'c'), ('c', 'd') AS e(src, dst) ON p.node = e.src) SELECT * FROM p ORDER BY depth", True),

@@ -423,7 +423,8 @@ impl Parser {
         Ok(rel(RelationKind::Project { input: Box::new(input), exprs: vec![Expr::Star { target: None, plan_id: None }, generated] }))
     }
 
-    /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`.
+    /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`; several pivot
+    /// columns `FOR (a, b) IN ((1, 'x') [AS n], ...)` pivot on their struct.
     fn parse_pivot(&mut self, input: Relation) -> ParseResult<Relation> {
         self.expect_sym("(")?;
         let aggregates = self.parse_comma_separated(|p| {
@@ -433,7 +434,13 @@ impl Parser {
         })?;
         self.expect_word("for")?;
         // The pivot column is a name: `col IN (...)` is not an IN predicate here.
-        let column = Expr::Column { name: self.parse_multipart_identifier()?, plan_id: None };
+        let column = if self.eat_sym("(") {
+            let columns = self.parse_comma_separated(|p| Ok(Expr::Column { name: p.parse_multipart_identifier()?, plan_id: None }))?;
+            self.expect_sym(")")?;
+            Expr::func("struct", columns)
+        } else {
+            Expr::Column { name: self.parse_multipart_identifier()?, plan_id: None }
+        };
         self.expect_word("in")?;
         self.expect_sym("(")?;
         let values = self.parse_comma_separated(|p| {

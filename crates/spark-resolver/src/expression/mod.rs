@@ -15,6 +15,7 @@ mod update_fields;
 mod window;
 mod within_group;
 
+pub(crate) use builtin::constant_value;
 pub(crate) use function::{wider_type, wrong_args};
 
 /// A call of a scalar function implementation.

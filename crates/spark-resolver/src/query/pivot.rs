@@ -13,15 +13,22 @@ use datafusion::logical_expr::expr::{AggregateFunction, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder, lit};
 use spark_plan::{AggregateKind, Expr, Relation, RelationKind};
 
+use crate::expression::constant_value;
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 const PIVOT_MAX_VALUES: usize = 10_000;
 
-/// The column name Spark gives a pivot value (`value.toString`, `null`).
+/// The column name Spark gives a pivot value (`value.toString`, `null`,
+/// `{1, x}` for the struct of several pivot columns).
 fn value_name(v: &ScalarValue) -> String {
     if v.is_null() {
         return "null".into();
+    }
+    if let ScalarValue::Struct(s) = v {
+        let fields: Vec<String> =
+            s.columns().iter().map(|c| ScalarValue::try_from_array(c, 0).map(|f| value_name(&f)).unwrap_or_default()).collect();
+        return format!("{{{}}}", fields.join(", "));
     }
     match v.cast_to(&ArrowType::Utf8) {
         Ok(ScalarValue::Utf8(Some(s))) => s,
@@ -55,7 +62,7 @@ impl Resolver<'_> {
             let mut out = Vec::with_capacity(values.len());
             for v in values {
                 let e = self.resolve_expr(v, &r)?;
-                let DfExpr::Literal(s, _) = e.expr else {
+                let Some(s) = constant_value(&e.expr) else {
                     return Err(ResolveError::analysis(
                         "NON_LITERAL_PIVOT_VALUES",
                         "42K08",
@@ -63,11 +70,11 @@ impl Resolver<'_> {
                         &[],
                     ));
                 };
-                out.push(s.cast_to(&pivot_type).map_err(|_| {
+                out.push(cast_value(&s, &pivot_type).map_err(|_| {
                     ResolveError::analysis(
                         "PIVOT_VALUE_DATA_TYPE_MISMATCH",
                         "42K09",
-                        format!("Invalid pivot value '{}': value data type {} does not match pivot column data type {}.", e.name, s.data_type(), pivot_type),
+                        format!("Invalid pivot value '{}': value data type {} does not match pivot column data type {}.", e.name, spark_type(&s.data_type()), spark_type(&pivot_type)),
                         &[],
                     )
                 })?);
@@ -155,6 +162,33 @@ impl Resolver<'_> {
         }
         Ok(out)
     }
+}
+
+/// A listed pivot value as the pivot column's type; a tuple of values for
+/// several pivot columns matches their struct by position.
+fn cast_value(v: &ScalarValue, to: &ArrowType) -> datafusion::common::Result<ScalarValue> {
+    match (v, to) {
+        (ScalarValue::Struct(s), ArrowType::Struct(fields)) => {
+            if s.num_columns() != fields.len() {
+                return datafusion::common::plan_err!("pivot value has {} fields, the pivot columns {}", s.num_columns(), fields.len());
+            }
+            let columns = s
+                .columns()
+                .iter()
+                .zip(fields.iter())
+                .map(|(c, f)| datafusion::arrow::compute::cast(c, f.data_type()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let array = datafusion::arrow::array::StructArray::try_new(fields.clone(), columns, None)?;
+            Ok(ScalarValue::Struct(std::sync::Arc::new(array)))
+        }
+        (ScalarValue::Struct(_), _) | (_, ArrowType::Struct(_)) => datafusion::common::plan_err!("pivot value type mismatch"),
+        _ => v.cast_to(to),
+    }
+}
+
+/// A type as Spark prints it in messages (`struct<a:int,b:string>`).
+fn spark_type(t: &ArrowType) -> String {
+    crate::types::from_arrow(t).map(|d| d.simple_string()).unwrap_or_else(|_| t.to_string())
 }
 
 fn strip_alias(e: &Expr) -> &Expr {

@@ -35,6 +35,18 @@ struct State {
     finished: bool,
     error: Option<Status>,
     released_all: bool,
+    cancelled: bool,
+}
+
+/// Where an operation is, as `GetStatus` reports it (as Spark does, an
+/// operation runs until its last response has been sent, then terminates
+/// until the client releases it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Running,
+    Terminating,
+    Failed,
+    Cancelled,
 }
 
 impl State {
@@ -108,6 +120,16 @@ impl Operation {
         self.notify.notify_waiters();
     }
 
+    pub fn progress(&self) -> Progress {
+        match self.state.lock() {
+            Ok(s) if s.cancelled => Progress::Cancelled,
+            Ok(s) if s.finished && s.error.is_some() => Progress::Failed,
+            Ok(s) if !s.finished || s.sent_until < s.next_index => Progress::Running,
+            Ok(_) => Progress::Terminating,
+            Err(_) => Progress::Failed,
+        }
+    }
+
     pub fn is_finished(&self) -> bool {
         self.state.lock().map(|s| s.finished).unwrap_or(true)
     }
@@ -121,6 +143,9 @@ impl Operation {
             }
         }
         if running {
+            if let Ok(mut s) = self.state.lock() {
+                s.cancelled = true;
+            }
             self.finish(Some(
                 ServerError::Spark {
                     kind: spark_engine::error::ExceptionKind::Spark,

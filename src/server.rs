@@ -231,12 +231,49 @@ impl SparkConnectService for SparkConnectServer {
         }))
     }
 
-    async fn clone_session(&self, _request: Request<sc::CloneSessionRequest>) -> Result<Response<sc::CloneSessionResponse>, Status> {
-        Err(ServerError::unsupported("cloneSession").into())
+    async fn clone_session(&self, request: Request<sc::CloneSessionRequest>) -> Result<Response<sc::CloneSessionResponse>, Status> {
+        let req = request.into_inner();
+        tracing::debug!(session_id = %req.session_id, "CloneSession");
+        let source = self.existing(req.user_context.as_ref(), &req.session_id, req.client_observed_server_side_session_id.as_deref())?;
+        let clone = self.sessions.clone_session(&source, req.new_session_id.as_deref())?;
+        Ok(Response::new(sc::CloneSessionResponse {
+            session_id: req.session_id,
+            server_side_session_id: source.server_side_session_id.clone(),
+            new_session_id: clone.session_id.clone(),
+            new_server_side_session_id: clone.server_side_session_id.clone(),
+        }))
     }
 
-    async fn get_status(&self, _request: Request<sc::GetStatusRequest>) -> Result<Response<sc::GetStatusResponse>, Status> {
-        Err(ServerError::unsupported("the GetStatus RPC").into())
+    async fn get_status(&self, request: Request<sc::GetStatusRequest>) -> Result<Response<sc::GetStatusResponse>, Status> {
+        use crate::operation::Progress;
+        use sc::get_status_response::{OperationStatus, operation_status::OperationState};
+        let req = request.into_inner();
+        let session = self.existing(req.user_context.as_ref(), &req.session_id, req.client_observed_server_side_session_id.as_deref())?;
+        let mut operation_statuses = Vec::new();
+        if let Some(asked) = req.operation_status {
+            // No ids asks for every operation the session knows.
+            let ids: Vec<String> = if asked.operation_ids.is_empty() {
+                session.operations.lock().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+            } else {
+                asked.operation_ids
+            };
+            for operation_id in ids {
+                let state = match session.operation(&operation_id).map(|o| o.progress()) {
+                    Some(Progress::Running) => OperationState::Running,
+                    Some(Progress::Terminating) => OperationState::Terminating,
+                    Some(Progress::Failed) => OperationState::Failed,
+                    Some(Progress::Cancelled) => OperationState::Cancelled,
+                    None => OperationState::Unknown,
+                };
+                operation_statuses.push(OperationStatus { operation_id, state: state as i32, extensions: vec![] });
+            }
+        }
+        Ok(Response::new(sc::GetStatusResponse {
+            session_id: req.session_id,
+            server_side_session_id: session.server_side_session_id.clone(),
+            operation_statuses,
+            extensions: vec![],
+        }))
     }
 }
 

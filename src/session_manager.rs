@@ -31,6 +31,20 @@ pub struct ServerSession {
 }
 
 impl ServerSession {
+    fn new(user_id: &str, session_id: &str, spark: SparkSession) -> Self {
+        Self {
+            user_id: user_id.to_string(),
+            session_id: session_id.to_string(),
+            server_side_session_id: uuid::Uuid::new_v4().to_string(),
+            spark,
+            operations: Mutex::new(HashMap::new()),
+            artifacts: Mutex::new(HashMap::new()),
+            storage_levels: Mutex::new(HashMap::new()),
+            persisted_plan_ids: Mutex::new(Default::default()),
+            last_used: Mutex::new(Instant::now()),
+        }
+    }
+
     pub fn touch(&self) {
         if let Ok(mut t) = self.last_used.lock() {
             *t = Instant::now();
@@ -80,6 +94,12 @@ pub struct SessionManager {
     idle_timeout: Duration,
 }
 
+fn copy_locked<T: Clone>(from: &Mutex<T>, to: &Mutex<T>) {
+    if let (Ok(from), Ok(mut to)) = (from.lock(), to.lock()) {
+        *to = from.clone();
+    }
+}
+
 fn is_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok()
 }
@@ -127,20 +147,38 @@ impl SessionManager {
                 format!("The handle {session_id} is invalid. The existing Spark server driver instance has restarted. Please reconnect."),
             ));
         }
-        let session = Arc::new(ServerSession {
-            user_id: user_id.to_string(),
-            session_id: session_id.to_string(),
-            server_side_session_id: uuid::Uuid::new_v4().to_string(),
-            spark: SparkSession::new(self.shared.clone()),
-            operations: Mutex::new(HashMap::new()),
-            artifacts: Mutex::new(HashMap::new()),
-            storage_levels: Mutex::new(HashMap::new()),
-            persisted_plan_ids: Mutex::new(Default::default()),
-            last_used: Mutex::new(Instant::now()),
-        });
+        let session = Arc::new(ServerSession::new(user_id, session_id, SparkSession::new(self.shared.clone())));
         sessions.insert(key, session.clone());
         tracing::debug!(session_id, user_id, "session created");
         Ok(session)
+    }
+
+    /// `cloneSession`: a new session (under `new_session_id`, or a fresh id)
+    /// with copies of the source's confs, temporary views, cached data and
+    /// artifacts.
+    pub fn clone_session(&self, source: &ServerSession, new_session_id: Option<&str>) -> ServerResult<Arc<ServerSession>> {
+        let new_id = match new_session_id {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => uuid::Uuid::new_v4().to_string(),
+        };
+        Self::check_id(&new_id)?;
+        let key = (source.user_id.clone(), new_id.clone());
+        let mut sessions = self.sessions.lock().map_err(|_| ServerError::invalid_plan("session registry unavailable"))?;
+        let closed = self.closed.lock().map(|c| c.contains(&key)).unwrap_or(false);
+        if sessions.contains_key(&key) || closed {
+            return Err(ServerError::handle(
+                "INVALID_HANDLE.SESSION_ALREADY_EXISTS",
+                format!("The handle {new_id} is invalid. Session already exists."),
+            ));
+        }
+        let clone = ServerSession::new(&source.user_id, &new_id, source.spark.clone_session());
+        copy_locked(&source.artifacts, &clone.artifacts);
+        copy_locked(&source.storage_levels, &clone.storage_levels);
+        copy_locked(&source.persisted_plan_ids, &clone.persisted_plan_ids);
+        let clone = Arc::new(clone);
+        sessions.insert(key, clone.clone());
+        tracing::debug!(session_id = %source.session_id, new_session_id = %new_id, "session cloned");
+        Ok(clone)
     }
 
     /// An existing session (for calls that must not create one).

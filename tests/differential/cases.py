@@ -599,6 +599,11 @@ def as_of(name, args):
 
 
 DATAFRAME_MORE = [
+    # df["col"] of a DataFrame on both sides of a join
+    c("join_self_filter_col_ambiguous", "emp.join(emp.filter('id > 1'), 'id').select(emp.name)"),
+    c("join_derived_condition_col", "emp.join(emp.withColumn('id2', emp.id * 10), emp.id == F.col('id2')).select('id2')"),
+    c("join_derived_dropped_col", "emp.join(emp.withColumn('id2', emp.id * 10).select('id', 'id2'), 'id').select(emp.name, 'id2')"),
+    c("join_derived_new_col", "(lambda d: emp.join(d, 'id').select(d.id2))(emp.withColumn('id2', emp.id * 10))"),
     as_of("as_of_backward_using", "on='k'"),
     as_of("as_of_forward_left", "on='k', how='left', direction='forward'"),
     as_of("as_of_nearest", "on='k', direction='nearest'"),

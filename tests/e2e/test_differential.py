@@ -22,7 +22,6 @@ KNOWN_DIFFERENCES = {
     "function_edges/filter_index": "name: Spark prints CAST(NULL AS ARRAY<INT>) as NULL",
     "function_edges/posexplode_map": "nullability of generated map values",
     "function_edges/lateral_generator_alias": "nullability of generated array elements",
-    "dataframe/join_derived_df_col": "Spark raises AMBIGUOUS_COLUMN_REFERENCE for a column of a frame joined with one derived from it; we resolve it to that frame",
     "dataframe/inline": "nullability of inline's struct fields",
     "sql_clauses/lateral_view_explode": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
     "sql_clauses/lateral_view_chained": "nullability of generated array elements (DataFusion arrays do not track containsNull)",

@@ -205,6 +205,31 @@ def test_sessions_are_isolated(server, spark):
         other.stop()
 
 
+def test_clone_session_copies_views_and_confs(server):
+    s = new_session(server)
+    try:
+        s.conf.set("spark.sql.shuffle.partitions", "7")
+        s.createDataFrame([(1, "a")], "id int, v string").createOrReplaceTempView("cloned_view")
+        # (Cloned sessions are not stopped: pyspark-client 4.2's stop() fails on them.)
+        clone = s.cloneSession()
+        assert clone.session_id != s.session_id
+        assert clone.table("cloned_view").collect() == [(1, "a")]
+        assert clone.conf.get("spark.sql.shuffle.partitions") == "7"
+        # Later changes stay in their own session.
+        clone.conf.set("spark.sql.shuffle.partitions", "9")
+        clone.range(1).createOrReplaceTempView("only_in_clone")
+        assert s.conf.get("spark.sql.shuffle.partitions") == "7"
+        with pytest.raises(AnalysisException):
+            s.table("only_in_clone").collect()
+        fixed = str(uuid.uuid4())
+        assert s.cloneSession(fixed).session_id == fixed
+        # An id already in use is refused (the client raises the raw gRPC error, as with Spark).
+        with pytest.raises(grpc.RpcError):
+            s.cloneSession(fixed)
+    finally:
+        s.stop()
+
+
 def test_interrupt_all_cancels_running_query(server):
     s = new_session(server)
     errors = []
@@ -258,6 +283,27 @@ def _exec_request(session_id, plan, op_id=None, reattachable=True):
         opt.reattach_options.reattachable = True
         req.request_options.append(opt)
     return req
+
+
+def test_get_status_reports_operations(server):
+    channel, stub = _stub(server)
+    session_id, op_id = str(uuid.uuid4()), str(uuid.uuid4())
+    user = base_pb2.UserContext(user_id="test")
+    list(stub.ExecutePlan(_exec_request(session_id, _range_plan(5), op_id)))
+
+    def status(**kw):
+        return stub.GetStatus(base_pb2.GetStatusRequest(session_id=session_id, user_context=user, **kw))
+
+    State = base_pb2.GetStatusResponse.OperationStatus.OperationState
+    asked = base_pb2.GetStatusRequest.OperationStatusRequest(operation_ids=[op_id, str(uuid.uuid4())])
+    got = {s.operation_id: s.state for s in status(operation_status=asked).operation_statuses}
+    # Every response sent, not yet released: terminating, as Spark reports it.
+    assert got[op_id] == State.OPERATION_STATE_TERMINATING
+    assert sorted(got.values()).count(State.OPERATION_STATE_UNKNOWN) == 1
+    every = status(operation_status=base_pb2.GetStatusRequest.OperationStatusRequest())
+    assert [s.operation_id for s in every.operation_statuses] == [op_id] and every.server_side_session_id
+    assert not status().operation_statuses
+    channel.close()
 
 
 def test_reattach_resumes_after_last_response(server):

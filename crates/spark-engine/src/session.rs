@@ -98,6 +98,18 @@ impl SparkSession {
         Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default() }
     }
 
+    /// A new session with a copy of this one's confs, temporary views and
+    /// cached tables (Spark Connect's `cloneSession`); later changes to
+    /// either do not reach the other.
+    pub fn clone_session(&self) -> Self {
+        let clone = Self::new(self.shared.clone());
+        if let Ok(mut conf) = clone.conf.write() {
+            *conf = self.conf();
+        }
+        let cached = self.cached_tables.lock().map(|c| c.clone()).unwrap_or_default();
+        Self { views: self.views.snapshot(), cached_tables: std::sync::Mutex::new(cached), ..clone }
+    }
+
     pub fn conf(&self) -> SparkConf {
         self.conf.read().map(|c| c.clone()).unwrap_or_default()
     }

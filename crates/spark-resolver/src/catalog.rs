@@ -42,6 +42,12 @@ impl ViewCatalog {
         self.views.write().map(|mut v| v.remove(&Self::key(name)).is_some()).unwrap_or(false)
     }
 
+    /// A separate catalog holding the same views (for a cloned session).
+    pub fn snapshot(&self) -> ViewCatalog {
+        let views = self.views.read().map(|v| v.clone()).unwrap_or_default();
+        ViewCatalog { views: RwLock::new(views) }
+    }
+
     /// View names as created, sorted.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self

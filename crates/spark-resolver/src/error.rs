@@ -72,6 +72,19 @@ impl ResolveError {
         )
     }
 
+    /// `df["c"]` where `df` was joined with a DataFrame derived from it.
+    pub fn ambiguous_dataframe_column(name: &str) -> Self {
+        let quoted = format!("\"{name}\"");
+        Self::analysis(
+            "AMBIGUOUS_COLUMN_REFERENCE",
+            "42702",
+            format!(
+                "Column {quoted} is ambiguous. It's because you joined several DataFrame together, and some of these DataFrames are the same.\nThis column points to one of the DataFrames but Spark is unable to figure out which one.\nPlease alias the DataFrames with different names via `DataFrame.alias` before joining them,\nand specify the column using qualified name, e.g. `df.alias(\"a\").join(df.alias(\"b\"), col(\"a.id\") > col(\"b.id\"))`."
+            ),
+            &[("name", quoted)],
+        )
+    }
+
     pub fn ambiguous(name: &str, candidates: &[String]) -> Self {
         let quoted = quote_name(name);
         let refs = candidates.join(", ");

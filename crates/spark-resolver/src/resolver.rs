@@ -33,6 +33,10 @@ pub struct Resolver<'a> {
     pub(crate) global_views: &'a ViewCatalog,
     /// Output columns of each DataFrame (by `plan_id`) seen so far, for `df["col"]`.
     pub(crate) plan_outputs: HashMap<i64, Vec<ResolvedColumn>>,
+    /// The right-side columns of DataFrames that appear on both sides of a
+    /// join (`df.join(df.filter(...))`): above that join, `df["col"]` is
+    /// ambiguous when both sides still have it.
+    pub(crate) joined_twice: HashMap<i64, Vec<ResolvedColumn>>,
     /// Common table expressions in scope, innermost last.
     pub(crate) ctes: Vec<HashMap<String, ResolvedRelation>>,
     /// Outer query scopes, for correlated subqueries (innermost last).
@@ -54,7 +58,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None }
     }
 
     pub fn with_runner(mut self, runner: &'a QueryRunner) -> Self {

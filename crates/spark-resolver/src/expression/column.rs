@@ -58,6 +58,12 @@ impl Resolver<'_> {
                 let matches = self.match_columns(parts, outputs);
                 if let Some(m) = matches.first() {
                     if scope.columns.iter().any(|c| c.id == m.column.id) {
+                        if let Some(other) = self.joined_twice.get(&pid) {
+                            let in_scope = |id: &str| scope.columns.iter().any(|c| c.id == id);
+                            if self.match_columns(parts, other).iter().any(|o| o.column.id != m.column.id && in_scope(&o.column.id)) {
+                                return Err(ResolveError::ambiguous_dataframe_column(&display));
+                            }
+                        }
                         return Ok(m.clone());
                     }
                     // The DataFrame's column is not part of this input: Spark resolves

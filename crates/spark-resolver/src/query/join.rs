@@ -1,6 +1,6 @@
 //! Joins: every Spark join type, `on` conditions and `using` columns.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use datafusion::common::JoinType as DfJoinType;
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
@@ -19,8 +19,10 @@ impl Resolver<'_> {
         using: &[String],
     ) -> ResolveResult<ResolvedRelation> {
         let l = self.resolve(left)?;
-        let before: HashSet<i64> = self.plan_outputs.keys().copied().collect();
-        let left_outputs = self.plan_outputs.clone();
+        // The right side registers its DataFrames afresh; those also seen on
+        // the left keep their left-side meaning, and their right-side columns
+        // are remembered as the other candidates.
+        let left_outputs = std::mem::take(&mut self.plan_outputs);
         let mut r = self.resolve(right)?;
         // A relation joined with itself (or with something derived from it)
         // shares column ids: give the right side fresh ones.
@@ -28,22 +30,16 @@ impl Resolver<'_> {
         if r.columns.iter().any(|c| left_ids.contains(c.id.as_str())) {
             let old: Vec<String> = r.columns.iter().map(|c| c.id.clone()).collect();
             r = self.with_fresh_ids(r)?;
-            let mapping: Vec<(String, String)> = old.into_iter().zip(r.columns.iter().map(|c| c.id.clone())).collect();
-            for (pid, cols) in self.plan_outputs.iter_mut() {
-                if before.contains(pid) {
-                    continue;
+            let mapping: HashMap<String, String> = old.into_iter().zip(r.columns.iter().map(|c| c.id.clone())).collect();
+            for c in self.plan_outputs.values_mut().flatten() {
+                if let Some(new) = mapping.get(&c.id) {
+                    c.id = new.clone();
                 }
-                for c in cols.iter_mut() {
-                    if let Some((_, new)) = mapping.iter().find(|(o, _)| *o == c.id) {
-                        c.id = new.clone();
-                    }
-                }
-            }
-            // DataFrames seen on both sides keep their left-side meaning.
-            for (pid, cols) in left_outputs {
-                self.plan_outputs.insert(pid, cols);
             }
         }
+        let right_versions: Vec<(i64, Vec<ResolvedColumn>)> =
+            self.plan_outputs.iter().filter(|(pid, _)| left_outputs.contains_key(pid)).map(|(pid, cols)| (*pid, cols.clone())).collect();
+        self.plan_outputs.extend(left_outputs);
         let df_type = match join_type {
             JoinType::Inner | JoinType::Cross => DfJoinType::Inner,
             JoinType::LeftOuter => DfJoinType::Left,
@@ -66,12 +62,16 @@ impl Resolver<'_> {
             using.to_vec()
         };
         if !using.is_empty() {
+            self.joined_twice.extend(right_versions);
             return self.join_using(l, r, df_type, join_type, &using);
         }
+        // As in Spark, the join's own condition takes such a column from the
+        // left side; only references above the join are ambiguous.
         let cond = match condition {
             Some(c) => Some(self.resolve_expr(c, &scope)?.expr),
             None => None,
         };
+        self.joined_twice.extend(right_versions);
         let plan = match cond {
             Some(c) => LogicalPlanBuilder::from(l.plan).join_on(r.plan, df_type, vec![c])?.build()?,
             None if matches!(join_type, JoinType::Inner | JoinType::Cross) => {

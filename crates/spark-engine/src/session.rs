@@ -74,6 +74,14 @@ pub struct CommandOutput {
 pub struct SparkSession {
     pub(crate) shared: Arc<SessionShared>,
     pub(crate) ctx: SessionContext,
+    /// The context's state, taken once for resolution: nothing registers
+    /// into the context after creation, and cloning a state (its function
+    /// registries) costs more than resolving a small plan. Queries still
+    /// take a fresh state for their start time.
+    pub(crate) state: Arc<datafusion::execution::SessionState>,
+    /// What every execution runs with, made once from `state` for the same
+    /// reason.
+    pub(crate) task_ctx: Arc<datafusion::execution::TaskContext>,
     pub(crate) conf: RwLock<SparkConf>,
     pub(crate) views: ViewCatalog,
     /// Views `CACHE TABLE` replaced by their rows, with their definitions
@@ -95,7 +103,9 @@ impl SparkSession {
         opts.optimizer.enable_round_robin_repartition = false;
         let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
         let conf = SparkConf::new(&shared.settings.default_confs);
-        Self { shared, ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default() }
+        let state = Arc::new(ctx.state());
+        let task_ctx = state.task_ctx();
+        Self { shared, ctx, state, task_ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default() }
     }
 
     /// A new session with a copy of this one's confs, temporary views and
@@ -162,10 +172,9 @@ impl SparkSession {
     /// Resolves a query to a DataFusion plan plus Spark column names.
     pub fn resolve(&self, rel: &Relation) -> EngineResult<ResolvedRelation> {
         let config = self.resolver_config();
-        let state = self.ctx.state();
         let ctx = self.ctx.clone();
         let runner = move |plan: LogicalPlan| run_to_completion(&ctx, plan);
-        let mut resolver = Resolver::new(&state, &config, &self.views, &self.shared.global_views).with_runner(&runner);
+        let mut resolver = Resolver::new(&self.state, &config, &self.views, &self.shared.global_views).with_runner(&runner);
         Ok(resolver.resolve_query(rel)?)
     }
 
@@ -220,8 +229,10 @@ impl SparkSession {
     pub async fn execute_resolved(&self, r: ResolvedRelation) -> EngineResult<QueryStream> {
         let tz = self.resolver_config().time_zone;
         let (schema, spark_schema) = output_schema(&Self::output_fields(&r), &tz)?;
-        let df = self.ctx.execute_logical_plan(r.plan).await?;
-        let stream = df.execute_stream().await?;
+        // A fresh state per query: it fixes the query's start time, which
+        // `current_timestamp()` and friends read.
+        let physical = self.ctx.state().create_physical_plan(&r.plan).await?;
+        let stream = datafusion::physical_plan::execute_stream(physical, self.task_ctx.clone())?;
         Ok(QueryStream::new(schema, spark_schema, stream))
     }
 
@@ -253,8 +264,7 @@ impl SparkSession {
     /// The optimized DataFusion plan, as `df.explain()` shows.
     pub fn explain(&self, rel: &Relation, extended: bool) -> EngineResult<String> {
         let r = self.resolve(rel)?;
-        let state = self.ctx.state();
-        let optimized = state.optimize(&r.plan)?;
+        let optimized = self.ctx.state().optimize(&r.plan)?;
         let mut out = String::new();
         if extended {
             out.push_str("== Analyzed Logical Plan ==\n");

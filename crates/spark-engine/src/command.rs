@@ -127,17 +127,7 @@ impl SparkSession {
                     rows.push((String::new(), v));
                 }
                 rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
-                let schema = Arc::new(Schema::new(vec![
-                    Field::new("namespace", ArrowType::Utf8, false),
-                    Field::new("tableName", ArrowType::Utf8, false),
-                    Field::new("isTemporary", ArrowType::Boolean, false),
-                ]));
-                let batch = RecordBatch::try_new(schema.clone(), vec![
-                    Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
-                    Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
-                    Arc::new(BooleanArray::from(vec![true; rows.len()])),
-                ])?;
-                Ok(CommandOutput { schema, batches: vec![batch] })
+                temporary_objects("tableName", &rows)
             }
             Command::ShowViews { database, pattern } => {
                 let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
@@ -147,17 +137,7 @@ impl SparkSession {
                 }
                 rows.extend(self.views.names().into_iter().map(|v| (String::new(), v)));
                 rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
-                let schema = Arc::new(Schema::new(vec![
-                    Field::new("namespace", ArrowType::Utf8, false),
-                    Field::new("viewName", ArrowType::Utf8, false),
-                    Field::new("isTemporary", ArrowType::Boolean, false),
-                ]));
-                let batch = RecordBatch::try_new(schema.clone(), vec![
-                    Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
-                    Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
-                    Arc::new(BooleanArray::from(vec![true; rows.len()])),
-                ])?;
-                Ok(CommandOutput { schema, batches: vec![batch] })
+                temporary_objects("viewName", &rows)
             }
             Command::DescribeFunction { name, extended } => match spark_functions::catalog::describe(name, *extended) {
                 Some(rows) => string_table(&["function_desc"], rows.into_iter().map(|r| vec![r]).collect()),
@@ -238,4 +218,20 @@ mod tests {
         assert!(like("a|b", "B"));
         assert!(!like("x*", "temp"));
     }
+}
+
+/// `SHOW TABLES` / `SHOW VIEWS` rows: (namespace, name, isTemporary), every
+/// object here being a temporary view.
+fn temporary_objects(name_column: &str, rows: &[(String, String)]) -> EngineResult<CommandOutput> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("namespace", ArrowType::Utf8, false),
+        Field::new(name_column, ArrowType::Utf8, false),
+        Field::new("isTemporary", ArrowType::Boolean, false),
+    ]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![
+        Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
+        Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
+        Arc::new(BooleanArray::from(vec![true; rows.len()])),
+    ])?;
+    Ok(CommandOutput { schema, batches: vec![batch] })
 }

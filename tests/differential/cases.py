@@ -599,6 +599,10 @@ def as_of(name, args):
 
 
 DATAFRAME_MORE = [
+    # Window's static frame builders, repartitionById
+    c("window_rows_between_static", "emp.select('id', F.sum('id').over(W.rowsBetween(-1, 1).orderBy('id')).alias('s'))"),
+    c("window_range_between_static", "emp.select('id', F.sum('id').over(W.rangeBetween(-10, 0).orderBy('dept_id')).alias('s'))"),
+    c("repartition_by_id", "emp.repartitionById(2, 'id')"),
     # df["col"] of a DataFrame on both sides of a join
     c("join_self_filter_col_ambiguous", "emp.join(emp.filter('id > 1'), 'id').select(emp.name)"),
     c("join_derived_condition_col", "emp.join(emp.withColumn('id2', emp.id * 10), emp.id == F.col('id2')).select('id2')"),

@@ -195,9 +195,9 @@ fn fractions(v: &datafusion::common::ScalarValue) -> Option<(Vec<f64>, bool)> {
     }
 }
 
-/// `percentile_approx(x, p[, accuracy])`: see `spark_functions::percentile`.
-fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let name = c.default_name();
+/// The constant percentage (or array of them) in argument 1, each within
+/// [0, 1], as Spark checks them; and whether it was an array.
+fn percentages(c: &Call<'_>, name: &str) -> ResolveResult<(Vec<f64>, bool)> {
     let (fs, array) = c.constant(1).as_ref().and_then(fractions).ok_or_else(|| {
         ResolveError::analysis(
             "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
@@ -214,6 +214,13 @@ fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
             &[],
         ));
     }
+    Ok((fs, array))
+}
+
+/// `percentile_approx(x, p[, accuracy])`: see `spark_functions::percentile`.
+fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let name = c.default_name();
+    let (fs, array) = percentages(c, &name)?;
     let udaf = spark_functions::percentile::SparkPercentile::udaf(&fs, array, 1);
     let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
     // Spark shows the default accuracy.
@@ -226,26 +233,7 @@ fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 fn percentile(c: &Call<'_>, median: bool) -> ResolveResult<Built> {
     use spark_functions::percentile::{Method, SparkPercentile};
     let name = c.default_name();
-    let (fs, array) = if median {
-        (vec![0.5], false)
-    } else {
-        c.constant(1).as_ref().and_then(fractions).ok_or_else(|| {
-            ResolveError::analysis(
-                "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
-                "42K09",
-                format!("Cannot resolve \"{name}\" due to data type mismatch: the input percentage should be a foldable \"DOUBLE\" or \"ARRAY<DOUBLE>\" expression."),
-                &[],
-            )
-        })?
-    };
-    if let Some(bad) = fs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
-        return Err(ResolveError::analysis(
-            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
-            "42K09",
-            format!("Cannot resolve \"{name}\" due to data type mismatch: The percentage must be between [0.0, 1.0], but got {bad}."),
-            &[],
-        ));
-    }
+    let (fs, array) = if median { (vec![0.5], false) } else { percentages(c, &name)? };
     let frequency = match c.constant(2).map(|v| v.cast_to(&ArrowType::Int64)) {
         None if c.args.len() < 3 => 1,
         Some(Ok(datafusion::common::ScalarValue::Int64(Some(f)))) if f > 0 => f as u64,

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from servers import PeakRss, machine, session, start_ours, start_spark, stop, write_section
+from servers import comparison_table, machine, measure_both, session, write_section
 
 QUERIES = {
     "string": {
@@ -111,35 +111,9 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         data = Path(work) / "functions.parquet"
         write_data(data, args.rows)
-        results, peaks = {}, {}
-        print("spark-connect-server")
-        proc, port, _ = start_ours(args.ours)
-        rss = PeakRss(proc.pid)
-        results["ours"] = run(port, data, args.runs)
-        peaks["ours"] = rss.stop()
-        stop(proc)
-        if args.spark_home:
-            print("Apache Spark (JVM)")
-            proc, port, _ = start_spark(args.spark_home, work)
-            rss = PeakRss(proc.pid)
-            results["spark"] = run(port, data, args.runs)
-            peaks["spark"] = rss.stop()
-            stop(proc)
+        results, peaks = measure_both(args.ours, args.spark_home, lambda port: run(port, data, args.runs), work)
 
-    lines = ["| group | function(s) | spark-connect-server (s) | Apache Spark 4.3.0 JVM (s) | speed-up | same answer |", "|---|---|---|---|---|---|"]
-    ours_total = spark_total = 0.0
-    for key, (t, answer) in results["ours"].items():
-        ours_total += t
-        if "spark" in results:
-            st, sa = results["spark"][key]
-            spark_total += st
-            lines.append(f"| {key[0]} | {key[1]} | {t:.3f} | {st:.3f} | {st / t:.1f}x | {'yes' if sa == answer else 'NO'} |")
-        else:
-            lines.append(f"| {key[0]} | {key[1]} | {t:.3f} | | | |")
-    if "spark" in results:
-        lines.append(f"| **total** | | **{ours_total:.2f}** | **{spark_total:.2f}** | **{spark_total / ours_total:.1f}x** | |")
-    table = "\n".join(lines)
-    memory = ", ".join(f"{'spark-connect-server' if k == 'ours' else 'Apache Spark (JVM)'} {v:.0f} MiB" for k, v in peaks.items())
+    table, memory = comparison_table(results, peaks, ["group", "function(s)"], list, lambda a, b: a == b)
     print(table)
     print(f"peak RSS: {memory}")
     if args.report:

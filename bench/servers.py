@@ -133,3 +133,46 @@ def write_section(report, name, block):
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     report.write_text(text)
+
+
+def measure_both(ours_binary, spark_home, run, workdir):
+    """Runs `run(port)` against our server, then (with `spark_home`) against
+    the JVM server; returns the results and peak RSS (MiB) of each, keyed
+    "ours" and "spark"."""
+    results, peaks = {}, {}
+    servers = [("ours", "spark-connect-server", lambda: start_ours(ours_binary))]
+    if spark_home:
+        servers.append(("spark", "Apache Spark (JVM)", lambda: start_spark(spark_home, workdir)))
+    for key, title, start in servers:
+        print(title)
+        proc, port, _ = start()
+        rss = PeakRss(proc.pid)
+        results[key] = run(port)
+        peaks[key] = rss.stop()
+        stop(proc)
+    return results, peaks
+
+
+def comparison_table(results, peaks, header, label, same):
+    """The side-by-side Markdown table of per-item times: `header` names the
+    item columns, `label(key)` gives an item's cells and `same(a, b)` whether
+    two answers agree. Returns the table and the peak-memory sentence."""
+    pad = [""] * (len(header) - 1)
+    lines = ["| " + " | ".join(header + ["spark-connect-server (s)", "Apache Spark 4.3.0 JVM (s)", "speed-up", "same answer"]) + " |",
+             "|" + "---|" * (len(header) + 4)]
+    ours_total = spark_total = 0.0
+    for key, (t, answer) in results["ours"].items():
+        ours_total += t
+        cells = label(key) + [f"{t:.3f}"]
+        if "spark" in results:
+            st, sa = results["spark"][key]
+            spark_total += st
+            cells += [f"{st:.3f}", f"{st / t:.1f}x", "yes" if same(answer, sa) else "NO"]
+        else:
+            cells += ["", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    if "spark" in results:
+        total = ["**total**"] + pad + [f"**{ours_total:.2f}**", f"**{spark_total:.2f}**", f"**{spark_total / ours_total:.1f}x**", ""]
+        lines.append("| " + " | ".join(total) + " |")
+    memory = ", ".join(f"{'spark-connect-server' if k == 'ours' else 'Apache Spark (JVM)'} {v:.0f} MiB" for k, v in peaks.items())
+    return "\n".join(lines), memory

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from servers import PeakRss, machine, session, start_ours, start_spark, stop, write_section
+from servers import comparison_table, machine, measure_both, session, write_section
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "tpch"))
 import tpch  # noqa: E402
@@ -63,36 +63,10 @@ def main():
     args = ap.parse_args()
     tpch.data_dir(args.scale)
 
-    results, peaks = {}, {}
-    print("spark-connect-server")
-    proc, port, _ = start_ours(args.ours)
-    rss = PeakRss(proc.pid)
-    results["ours"] = run(port, args.scale, args.runs)
-    peaks["ours"] = rss.stop()
-    stop(proc)
-    if args.spark_home:
-        with tempfile.TemporaryDirectory() as work:
-            print("Apache Spark (JVM)")
-            proc, port, _ = start_spark(args.spark_home, work)
-            rss = PeakRss(proc.pid)
-            results["spark"] = run(port, args.scale, args.runs)
-            peaks["spark"] = rss.stop()
-            stop(proc)
+    with tempfile.TemporaryDirectory() as work:
+        results, peaks = measure_both(args.ours, args.spark_home, lambda port: run(port, args.scale, args.runs), work)
 
-    lines = ["| query | spark-connect-server (s) | Apache Spark 4.3.0 JVM (s) | speed-up | same answer |", "|---|---|---|---|---|"]
-    ours_total = spark_total = 0.0
-    for n, (t, answer) in results["ours"].items():
-        ours_total += t
-        if "spark" in results:
-            st, sa = results["spark"][n]
-            spark_total += st
-            lines.append(f"| q{n} | {t:.3f} | {st:.3f} | {st / t:.1f}x | {'yes' if same(answer, sa) else 'NO'} |")
-        else:
-            lines.append(f"| q{n} | {t:.3f} | | | |")
-    if "spark" in results:
-        lines.append(f"| **total** | **{ours_total:.2f}** | **{spark_total:.2f}** | **{spark_total / ours_total:.1f}x** | |")
-    table = "\n".join(lines)
-    memory = ", ".join(f"{'spark-connect-server' if k == 'ours' else 'Apache Spark (JVM)'} {v:.0f} MiB" for k, v in peaks.items())
+    table, memory = comparison_table(results, peaks, ["query"], lambda n: [f"q{n}"], same)
     print(table)
     print(f"peak RSS: {memory}")
     if args.report:

@@ -641,6 +641,18 @@ DATAFRAME_MORE = [
     c("interrupt_nothing", "(spark.interruptTag('no_such_tag'), spark.interruptOperation('00112233-4455-6677-8899-aabbccddeeff'))"),
     c("sample_with_replacement_bounds", "spark.range(1000).sample(withReplacement=True, fraction=0.5, seed=3).count() > 300"),
     c("sample_fraction_error", "spark.range(10).sample(fraction=-0.1)"),
+    # Nullability inside arrays, maps and structs (containsNull, valueContainsNull, field nullable).
+    c("nested_nullability_constructors", "spark.range(1).select(F.array(F.lit(1), F.lit(2)).alias('a'), F.array(F.lit(1), F.lit(None)).alias('b'), F.create_map(F.lit('k'), F.lit(1)).alias('m'), F.create_map(F.lit('k'), F.lit(None).cast('int')).alias('n'), F.struct(F.lit(1).alias('x'), F.lit(None).cast('string').alias('y')).alias('s'), F.array(F.col('id')).alias('c')).schema.json()"),
+    c("nested_nullability_nested", "spark.sql(\"SELECT array(array(1, 2), array(3)) a, array(struct(1 AS x, null AS y)) b, map('k', array(1, null)) m, named_struct('p', array(1)) s\").schema.json()"),
+    c("nested_nullability_values", "spark.sql(\"SELECT * FROM VALUES (array(1), map('a', array(2, null))), (array(), map('b', array(3))) AS t(a, m)\").schema.json()"),
+    c("nested_nullability_union", "spark.sql('SELECT array(1) a UNION ALL SELECT array(2)').unionByName(spark.sql('SELECT array(3, NULL) a')).schema.json()"),
+    c("nested_nullability_through_plan", "spark.sql('SELECT a, explode(a) e FROM (SELECT array(1, 2) a, id FROM range(3)) WHERE id > 0 ORDER BY id LIMIT 5')"),
+    c("nested_nullability_outer", "spark.sql(\"SELECT explode_outer(array(1, 2)) e, 1 x UNION ALL SELECT 3, 4\").select('e', F.posexplode_outer(F.array(F.lit('a'))))"),
+    c("nested_nullability_inline_outer", "spark.sql(\"SELECT inline_outer(array(struct(1 AS a, 'x' AS b)))\")"),
+    c("nested_nullability_explode_null_elements", "spark.sql('SELECT explode(array(1, NULL)) e')"),
+    c("nested_nullability_create_data_frame", "spark.createDataFrame([([1, 2],)], 'a array<int>').select(F.explode('a'))"),
+    c("nested_nullability_join", "spark.sql('SELECT array(1) a, 1 k').join(spark.sql('SELECT 1 k, map(1, 2) m'), 'k').select('a', F.explode('m'))"),
+    c("nested_nullability_aggregate", "spark.sql('SELECT a, count(*) FROM (SELECT array(id) a FROM range(2)) GROUP BY a').select(F.explode('a'))"),
 ]
 
 # Spark SQL clauses (issue 4), checked as the DataFrame cases are.

@@ -20,18 +20,8 @@ from evaluate import evaluate  # noqa: E402
 KNOWN_DIFFERENCES = {
     "function_edges/date_patterns": "nullability: Spark folds the constant parse and reports NOT NULL",
     "function_edges/filter_index": "name: Spark prints CAST(NULL AS ARRAY<INT>) as NULL",
-    "function_edges/posexplode_map": "nullability of generated map values",
-    "function_edges/lateral_generator_alias": "nullability of generated array elements",
-    "dataframe/inline": "nullability of inline's struct fields",
-    "sql_clauses/lateral_view_explode": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
-    "sql_clauses/lateral_view_chained": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
-    "sql_clauses/lateral_view_default_names": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
-    "sql_clauses/lateral_view_then_group": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
-    "sql/tvf_explode_inline": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
-    "sql/lateral_view_qualified": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
     "sql/ddl_create_table": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
     "sql/dml_insert": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
-    "dataframe_more/tvf_explode": "nullability of generated array elements (DataFusion arrays do not track containsNull)",
 }
 
 

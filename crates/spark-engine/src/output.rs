@@ -16,15 +16,26 @@ use spark_resolver::types::{canonical_arrow, from_arrow};
 
 use crate::EngineResult;
 
+/// One column of a query's result.
+pub struct OutputColumn {
+    /// The name Spark gives it.
+    pub name: String,
+    /// DataFusion's field, with Spark's nullability.
+    pub field: Field,
+    /// Its type with Spark's nullability inside arrays, maps and structs,
+    /// where that is known better than DataFusion's type.
+    pub nested: Option<datafusion::arrow::datatypes::DataType>,
+}
+
 /// The output schema for a resolved plan's fields: Spark names, canonical types.
-pub fn output_schema(fields: &[(String, Field)], time_zone: &str) -> EngineResult<(SchemaRef, DataType)> {
-    let mut arrow_fields = Vec::with_capacity(fields.len());
-    let mut spark_fields = Vec::with_capacity(fields.len());
-    for (name, f) in fields {
+pub fn output_schema(columns: &[OutputColumn], time_zone: &str) -> EngineResult<(SchemaRef, DataType)> {
+    let mut arrow_fields = Vec::with_capacity(columns.len());
+    let mut spark_fields = Vec::with_capacity(columns.len());
+    for OutputColumn { name, field: f, nested } in columns {
         let t = canonical_arrow(f.data_type(), time_zone)?;
         let spark = match spark_resolver::types::from_arrow_field(f)? {
             interval @ (DataType::DayTimeInterval { .. } | DataType::YearMonthInterval { .. }) => interval,
-            _ => from_arrow(&t)?,
+            _ => from_arrow(&canonical_arrow(nested.as_ref().unwrap_or(&t), time_zone)?)?,
         };
         arrow_fields.push(Field::new(name, t, f.is_nullable()));
         let mut field = StructField::new(name.clone(), spark, f.is_nullable());

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use datafusion::arrow::datatypes::Field;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::memory_pool::FairSpillPool;
@@ -17,7 +16,7 @@ use spark_plan::{DataType, Relation};
 use spark_resolver::{ResolvedRelation, Resolver, ResolverConfig, TempView, ViewCatalog};
 
 use crate::error::ExceptionKind;
-use crate::output::{QueryStream, output_schema};
+use crate::output::{OutputColumn, QueryStream, output_schema};
 use crate::{EngineError, EngineResult, SparkConf, show};
 
 /// Server-wide settings for every session.
@@ -178,13 +177,15 @@ impl SparkSession {
         Ok(resolver.resolve_query(rel)?)
     }
 
-    fn output_fields(r: &ResolvedRelation) -> Vec<(String, Field)> {
+    fn output_fields(r: &ResolvedRelation) -> Vec<OutputColumn> {
         r.columns
             .iter()
             .zip(r.plan.schema().fields())
-            .map(|(c, f)| {
+            .enumerate()
+            .map(|(i, (c, f))| {
                 let nullable = c.nullable.unwrap_or(f.is_nullable());
-                (c.name.clone(), f.as_ref().clone().with_nullable(nullable))
+                let nested = spark_resolver::nested_nullability::spark_column_type(&r.plan, i);
+                OutputColumn { name: c.name.clone(), field: f.as_ref().clone().with_nullable(nullable), nested }
             })
             .collect()
     }

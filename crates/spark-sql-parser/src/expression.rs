@@ -516,7 +516,8 @@ impl Parser {
         }
         let mut args = Vec::new();
         loop {
-            args.push(self.parse_function_argument()?);
+            // `struct(1 AS a, b)`: struct's arguments may carry aliases (field names).
+            args.push(if lower == "struct" { self.parse_named_expression()? } else { self.parse_function_argument()? });
             if !self.eat_sym(",") {
                 break;
             }
@@ -843,4 +844,26 @@ fn negate_literal(l: Literal) -> Result<Literal, Literal> {
         Literal::Decimal { value, precision, scale } => Literal::Decimal { value: -value, precision, scale },
         other => return Err(other),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_expression;
+    use spark_plan::Expr;
+
+    #[test]
+    fn struct_arguments_take_aliases() {
+        let Ok(Expr::Function { name, args, .. }) = parse_expression("struct(1 AS a, b c, d)") else { panic!("not a call") };
+        assert_eq!(name, "struct");
+        let names: Vec<Option<String>> = args
+            .iter()
+            .map(|a| match a {
+                Expr::Alias { names, .. } => names.first().cloned(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, vec![Some("a".to_string()), Some("c".to_string()), None]);
+        // Other functions do not: `array(1 AS a)` is a syntax error as in Spark.
+        assert!(parse_expression("array(1 AS a)").is_err());
+    }
 }

@@ -249,7 +249,14 @@ impl Resolver<'_> {
         let mut rewritten = Vec::with_capacity(items.len());
         for item in items {
             let expr = rewrite(item.expr)?;
-            rewritten.push(ProjectItem { expr, name: item.name, passthrough: None, nullable: item.nullable });
+            // ROLLUP, CUBE and GROUPING SETS fill absent grouping columns with NULL.
+            let grouping_column = matches!(&expr, DfExpr::Column(c) if group_ids.contains(&c.name));
+            let nullable = match kind {
+                GroupKind::Plain => item.nullable,
+                _ if grouping_column => item.nullable.filter(|n| *n),
+                _ => item.nullable,
+            };
+            rewritten.push(ProjectItem { expr, name: item.name, passthrough: None, nullable });
         }
         let having = having.map(&mut rewrite).transpose()?;
 

@@ -82,6 +82,12 @@ impl Resolver<'_> {
                 (list, base == "posexplode")
             }
         };
+        // Spark's nullability of the elements (DataFusion's lists do not carry it).
+        let spark_element = match crate::nested_nullability::spark_type(&list, &r.plan) {
+            Some(ArrowType::List(f)) => Some(f),
+            _ => None,
+        };
+        let known = |nullable: Option<bool>| if outer { Some(true) } else { nullable };
         // 1. The input plus the list (and the positions) as hidden columns.
         let list_id = fresh_id();
         let mut pre: Vec<(DfExpr, ResolvedColumn)> = r.columns.iter().map(|c| (id_col(&c.id), c.clone())).collect();
@@ -117,15 +123,27 @@ impl Resolver<'_> {
         }
         match (&element_type, base) {
             (ArrowType::Struct(fields), "inline" | "stack" | "json_tuple") => {
-                for f in fields.iter() {
-                    items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable: None });
+                let spark_fields = match spark_element.as_ref().map(|f| f.data_type()) {
+                    Some(ArrowType::Struct(s)) if s.len() == fields.len() && base == "inline" => Some(s.clone()),
+                    _ => None,
+                };
+                for (i, f) in fields.iter().enumerate() {
+                    let nullable = known(spark_fields.as_ref().map(|s| s[i].is_nullable()));
+                    items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable });
                 }
             }
             (ArrowType::Struct(fields), _) if fields.len() == 2 && fields[0].name() == "key" => {
                 items.push(ProjectItem { expr: get_field(element.clone(), "key"), name: "key".into(), passthrough: None, nullable: Some(outer) });
-                items.push(ProjectItem { expr: get_field(element.clone(), "value"), name: "value".into(), passthrough: None, nullable: None });
+                let value = match spark_element.as_ref().map(|f| f.data_type()) {
+                    Some(ArrowType::Struct(kv)) if kv.len() == 2 => Some(kv[1].is_nullable()),
+                    _ => None,
+                };
+                items.push(ProjectItem { expr: get_field(element.clone(), "value"), name: "value".into(), passthrough: None, nullable: known(value) });
             }
-            _ => items.push(ProjectItem { expr: element, name: "col".into(), passthrough: None, nullable: None }),
+            _ => {
+                let nullable = known(spark_element.as_ref().map(|f| f.is_nullable()));
+                items.push(ProjectItem { expr: element, name: "col".into(), passthrough: None, nullable })
+            }
         }
         if !g.aliases.is_empty() {
             if g.aliases.len() != items.len() {

@@ -9,6 +9,15 @@ use spark_plan::{Expr, JoinType, Relation};
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
+/// The columns of an outer join's side that gets NULL rows become nullable.
+fn outer_join_side(columns: &mut [ResolvedColumn]) {
+    for c in columns {
+        if c.nullable.is_some() {
+            c.nullable = Some(true);
+        }
+    }
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_join(
         &mut self,
@@ -48,6 +57,13 @@ impl Resolver<'_> {
             JoinType::LeftSemi => DfJoinType::LeftSemi,
             JoinType::LeftAnti => DfJoinType::LeftAnti,
         };
+        let mut l = l;
+        if matches!(join_type, JoinType::RightOuter | JoinType::FullOuter) {
+            outer_join_side(&mut l.columns);
+        }
+        if matches!(join_type, JoinType::LeftOuter | JoinType::FullOuter) {
+            outer_join_side(&mut r.columns);
+        }
         let mut both = l.columns.clone();
         both.extend(r.columns.iter().cloned());
         let scope_plan = LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?;
@@ -103,7 +119,10 @@ impl Resolver<'_> {
         self.outer.push(l.clone());
         let r = self.resolve(right);
         self.outer.pop();
-        let r = r?;
+        let mut r = r?;
+        if join_type == JoinType::LeftOuter {
+            outer_join_side(&mut r.columns);
+        }
         let df_type = match join_type {
             JoinType::Inner | JoinType::Cross => DfJoinType::Inner,
             JoinType::LeftOuter => DfJoinType::Left,

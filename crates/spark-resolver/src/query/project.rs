@@ -214,6 +214,25 @@ impl Resolver<'_> {
     }
 
     pub(crate) fn project_exprs(&mut self, r: ResolvedRelation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let (r, items, generated) = self.select_items_with_generator(r, exprs)?;
+        if items.iter().any(|i| contains_aggregate(&i.expr)) {
+            return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
+        }
+        let mut out = self.finish_projection(r, items)?;
+        if let Some(g) = generated {
+            g.qualify(&mut out.columns);
+        }
+        Ok(out)
+    }
+
+    /// The select items of `exprs` over `r`. A generator among them (Spark
+    /// allows one per SELECT) is applied to `r` first; the items then read
+    /// the generated relation, which is returned with them.
+    pub(crate) fn select_items_with_generator(
+        &mut self,
+        r: ResolvedRelation,
+        exprs: &[Expr],
+    ) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>, Option<GeneratedItems>)> {
         let generators: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| super::generate::generator_call(e).is_some()).map(|(i, _)| i).collect();
         if generators.len() > 1 {
             return Err(ResolveError::analysis(
@@ -223,30 +242,17 @@ impl Resolver<'_> {
                 &[],
             ));
         }
-        if let Some(&at) = generators.first() {
-            let Some(call) = super::generate::generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
-            let (r, generated) = self.generate(r, &call)?;
-            let mut items = self.resolve_select_items(&exprs[..at], &r)?;
-            let generated_at = items.len()..items.len() + generated.len();
-            items.extend(generated);
-            items.extend(self.resolve_select_items(&exprs[at + 1..], &r)?);
-            if items.iter().any(|i| contains_aggregate(&i.expr)) {
-                return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
-            }
-            let mut out = self.finish_projection(r, items)?;
-            // `LATERAL VIEW f(...) t AS c`: the generated columns answer to `t.c`.
-            if let Some(q) = &call.qualifier {
-                for c in out.columns[generated_at].iter_mut() {
-                    c.qualifier = vec![q.clone()];
-                }
-            }
-            return Ok(out);
-        }
-        let items = self.resolve_select_items(exprs, &r)?;
-        if items.iter().any(|i| contains_aggregate(&i.expr)) {
-            return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
-        }
-        self.finish_projection(r, items)
+        let Some(&at) = generators.first() else {
+            let items = self.resolve_select_items(exprs, &r)?;
+            return Ok((r, items, None));
+        };
+        let Some(call) = super::generate::generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
+        let (r, generated) = self.generate(r, &call)?;
+        let mut items = self.resolve_select_items(&exprs[..at], &r)?;
+        let range = items.len()..items.len() + generated.len();
+        items.extend(generated);
+        items.extend(self.resolve_select_items(&exprs[at + 1..], &r)?);
+        Ok((r, items, Some(GeneratedItems { range, qualifier: call.qualifier.clone() })))
     }
 
     /// Builds the projection, first computing window functions if any.
@@ -331,5 +337,23 @@ fn output_name(e: &Expr, resolved_name: String) -> String {
         Expr::Column { .. } if resolved_name.ends_with("()") => resolved_name,
         Expr::Column { name, .. } => name.last().cloned().unwrap_or(resolved_name),
         _ => resolved_name,
+    }
+}
+
+/// Where a generator's columns sit among the select items.
+pub(crate) struct GeneratedItems {
+    range: std::ops::Range<usize>,
+    /// `LATERAL VIEW f(...) t AS c`: the generated columns answer to `t.c`.
+    qualifier: Option<String>,
+}
+
+impl GeneratedItems {
+    /// Gives the generated output columns their LATERAL VIEW qualifier.
+    pub(crate) fn qualify(&self, columns: &mut [ResolvedColumn]) {
+        if let (Some(q), Some(generated)) = (&self.qualifier, columns.get_mut(self.range.clone())) {
+            for c in generated {
+                c.qualifier = vec![q.clone()];
+            }
+        }
     }
 }

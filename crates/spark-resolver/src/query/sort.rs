@@ -21,7 +21,7 @@ impl Resolver<'_> {
                 // Keys missing from a projection: resolve them below it.
                 let RelationKind::Project { input: inner, exprs } = &input.kind else { return Err(err) };
                 let inner_r = self.resolve(inner)?;
-                let items = self.resolve_select_items(exprs, &inner_r)?;
+                let (inner_r, items, generated) = self.select_items_with_generator(inner_r, exprs)?;
                 if items.iter().any(|i| super::project::contains_aggregate(&i.expr)) {
                     return Err(err);
                 }
@@ -40,7 +40,10 @@ impl Resolver<'_> {
                         pairs.push((id_col(&c.id), ResolvedColumn { hidden: true, ..c.clone() }));
                     }
                 }
-                let projected = self.project(windowed.plan, pairs)?;
+                let mut projected = self.project(windowed.plan, pairs)?;
+                if let Some(g) = generated {
+                    g.qualify(&mut projected.columns);
+                }
                 let (plan, scope_cols) = (projected.plan, projected.columns);
                 let extended = ResolvedRelation { plan, columns: scope_cols };
                 let sorts = order

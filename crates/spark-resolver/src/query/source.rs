@@ -135,7 +135,9 @@ impl Resolver<'_> {
     pub(crate) fn resolve_values(&mut self, rows: &[Vec<Expr>], names: &[String]) -> ResolveResult<ResolvedRelation> {
         let empty = self.resolve_one_row()?;
         let width = rows.first().map(|r| r.len()).unwrap_or(0);
-        let mut df_rows = Vec::with_capacity(rows.len());
+        let mut df_rows: Vec<Vec<DfExpr>> = Vec::with_capacity(rows.len());
+        // Spark's nullability of each column: nullable if any row's value is.
+        let mut nullable = vec![false; width];
         for row in rows {
             if row.len() != width {
                 return Err(ResolveError::analysis(
@@ -145,7 +147,12 @@ impl Resolver<'_> {
                     &[],
                 ));
             }
-            df_rows.push(row.iter().map(|e| self.resolve_expr(e, &empty).map(|r| r.expr)).collect::<ResolveResult<Vec<_>>>()?);
+            let resolved = row.iter().map(|e| self.resolve_expr(e, &empty)).collect::<ResolveResult<Vec<_>>>()?;
+            for (c, r) in resolved.iter().enumerate() {
+                let n = self.is_nullable(r, &empty);
+                nullable[c] |= n;
+            }
+            df_rows.push(resolved.into_iter().map(|r| r.expr).collect());
         }
         // Cast each column to the widest type among rows.
         for c in 0..width {
@@ -178,7 +185,11 @@ impl Resolver<'_> {
             .fields()
             .iter()
             .zip(names)
-            .map(|(f, n)| (DfExpr::Column(datafusion::common::Column::new_unqualified(f.name())), ResolvedColumn::new(fresh_id(), n)))
+            .zip(nullable)
+            .map(|((f, n), nullable)| {
+                let column = ResolvedColumn { nullable: Some(nullable), ..ResolvedColumn::new(fresh_id(), n) };
+                (DfExpr::Column(datafusion::common::Column::new_unqualified(f.name())), column)
+            })
             .collect();
         self.project(plan, items)
     }

@@ -53,6 +53,24 @@ impl Responder {
     }
 }
 
+/// The executed plan's operator metrics as the client reads them.
+fn metrics_proto(nodes: Vec<spark_engine::plan_metrics::NodeMetrics>) -> epr::Metrics {
+    let metrics = nodes
+        .into_iter()
+        .map(|n| epr::metrics::MetricObject {
+            name: n.name,
+            plan_id: n.id,
+            parent: n.parent,
+            execution_metrics: n
+                .values
+                .into_iter()
+                .map(|m| (m.name.clone(), epr::metrics::MetricValue { name: m.name, value: m.value, metric_type: m.kind.to_string() }))
+                .collect(),
+        })
+        .collect();
+    epr::Metrics { metrics }
+}
+
 pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder) -> ServerResult<()> {
     let artifact = |name: &str| session.artifact(name);
     let persisted = |r: &sc::Relation| session.persisted(r);
@@ -99,6 +117,7 @@ async fn run_root(session: &ServerSession, rel: Relation, out: &Responder) -> Se
                 writer.batch(0, write_stream(&stream.schema, &[empty])?).await;
             }
             writer.observed = observed_metrics(session, &rel).await?;
+            writer.metrics = metrics_proto(stream.metrics());
             writer.finish().await;
             Ok(())
         }
@@ -118,11 +137,13 @@ struct ResultWriter<'a> {
     offset: i64,
     /// `df.observe(...)` metrics, sent with the last message.
     observed: Vec<epr::ObservedMetrics>,
+    /// The operators' metrics, sent with the last message.
+    metrics: epr::Metrics,
 }
 
 impl<'a> ResultWriter<'a> {
     fn new(out: &'a Responder, schema: &DataType) -> Self {
-        Self { out, schema: Some(type_to_proto(schema)), pending: None, offset: 0, observed: vec![] }
+        Self { out, schema: Some(type_to_proto(schema)), pending: None, offset: 0, observed: vec![], metrics: epr::Metrics::default() }
     }
 
     fn sent_any(&self) -> bool {
@@ -148,7 +169,7 @@ impl<'a> ResultWriter<'a> {
     async fn finish(mut self) {
         let mut last = self.pending.take().unwrap_or_else(|| self.out.response());
         last.schema = last.schema.or(self.schema.take());
-        last.metrics = Some(epr::Metrics { metrics: vec![] });
+        last.metrics = Some(std::mem::take(&mut self.metrics));
         last.observed_metrics = std::mem::take(&mut self.observed);
         self.out.op.push(last).await;
     }

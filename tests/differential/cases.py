@@ -641,6 +641,7 @@ DATAFRAME_MORE = [
     c("interrupt_nothing", "(spark.interruptTag('no_such_tag'), spark.interruptOperation('00112233-4455-6677-8899-aabbccddeeff'))"),
     c("sample_with_replacement_bounds", "spark.range(1000).sample(withReplacement=True, fraction=0.5, seed=3).count() > 300"),
     c("sample_fraction_error", "spark.range(10).sample(fraction=-0.1)"),
+    c("execution_info_flows", "(lambda d: (d.collect(), d.executionInfo.flows)[1])(spark.range(10).filter('id > 3').observe('o', F.count(F.lit(1)).alias('c')))"),
     # Nullability inside arrays, maps and structs (containsNull, valueContainsNull, field nullable).
     c("nested_nullability_constructors", "spark.range(1).select(F.array(F.lit(1), F.lit(2)).alias('a'), F.array(F.lit(1), F.lit(None)).alias('b'), F.create_map(F.lit('k'), F.lit(1)).alias('m'), F.create_map(F.lit('k'), F.lit(None).cast('int')).alias('n'), F.struct(F.lit(1).alias('x'), F.lit(None).cast('string').alias('y')).alias('s'), F.array(F.col('id')).alias('c')).schema.json()"),
     c("nested_nullability_nested", "spark.sql(\"SELECT array(array(1, 2), array(3)) a, array(struct(1 AS x, null AS y)) b, map('k', array(1, null)) m, named_struct('p', array(1)) s\").schema.json()"),

@@ -165,6 +165,21 @@ def test_streams_large_results(spark):
     assert table.column("d")[n - 1].as_py() == 2 * (n - 1)
 
 
+def test_execution_info_has_operator_metrics_and_observations(spark):
+    df = spark.range(10).filter("id > 3").observe("o", F.count(F.lit(1)).alias("c"))
+    assert df.executionInfo is None
+    assert len(df.collect()) == 6
+    info = df.executionInfo
+    assert info.flows == [("o", {"c": 6})]
+    root, graph = info.metrics.extract_graph()
+    assert {m.name: m.value for m in graph[root].metrics}["numOutputRows"] == 6
+    assert len(graph) >= 3 and all(n.name for n in graph.values())
+    # The scan under the filter produced all ten rows.
+    assert "numOutputRows: 10 (sum)" in info.metrics.toText()
+    # toPandas carries them too.
+    assert "metrics" in df.toPandas().attrs
+
+
 def test_checkpoint_and_cache_keep_the_rows(spark):
     from pyspark.sql import functions as F
 

@@ -10,11 +10,13 @@ use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::ExecutionPlan;
 use futures::Stream;
 use spark_plan::{DataType, StructField};
 use spark_resolver::types::{canonical_arrow, from_arrow};
 
 use crate::EngineResult;
+use crate::plan_metrics::{NodeMetrics, plan_metrics};
 
 /// One column of a query's result.
 pub struct OutputColumn {
@@ -61,12 +63,19 @@ pub fn convert_batch(batch: &RecordBatch, schema: &SchemaRef) -> EngineResult<Re
 pub struct QueryStream {
     pub schema: SchemaRef,
     pub spark_schema: DataType,
+    /// The running physical plan, which keeps its operators' metrics.
+    plan: Arc<dyn ExecutionPlan>,
     inner: SendableRecordBatchStream,
 }
 
 impl QueryStream {
-    pub fn new(schema: SchemaRef, spark_schema: DataType, inner: SendableRecordBatchStream) -> Self {
-        Self { schema, spark_schema, inner }
+    pub fn new(schema: SchemaRef, spark_schema: DataType, plan: Arc<dyn ExecutionPlan>, inner: SendableRecordBatchStream) -> Self {
+        Self { schema, spark_schema, plan, inner }
+    }
+
+    /// What each operator did so far (all of it once the stream has ended).
+    pub fn metrics(&self) -> Vec<NodeMetrics> {
+        plan_metrics(&self.plan)
     }
 }
 

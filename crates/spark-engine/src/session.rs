@@ -233,8 +233,8 @@ impl SparkSession {
         // A fresh state per query: it fixes the query's start time, which
         // `current_timestamp()` and friends read.
         let physical = self.ctx.state().create_physical_plan(&r.plan).await?;
-        let stream = datafusion::physical_plan::execute_stream(physical, self.task_ctx.clone())?;
-        Ok(QueryStream::new(schema, spark_schema, stream))
+        let stream = datafusion::physical_plan::execute_stream(physical.clone(), self.task_ctx.clone())?;
+        Ok(QueryStream::new(schema, spark_schema, physical, stream))
     }
 
     /// Runs a query to completion (for small results: show, commands).

@@ -140,6 +140,7 @@ READ = [
     c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),
     c("missing_path", "spark.read.csv(DATA + '/no/such/dir')"),
     c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
+    c("metadata_column", "(lambda d: d.select('name', d.metadataColumn('_metadata').getField('file_name').alias('f'), F.col('_metadata.file_size')))(spark.read.option('header', True).csv(DATA + '/csv/people.csv'))"),
 ]
 
 # Function edge cases beyond Spark's documented examples: NULLs, overflow,

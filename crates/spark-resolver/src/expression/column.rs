@@ -130,6 +130,9 @@ impl Resolver<'_> {
                 None if parts.len() == 1 && NILADIC.iter().any(|f| parts[0].eq_ignore_ascii_case(f)) => {
                     return self.resolve_function(&parts[0].to_ascii_lowercase(), &[], false, scope);
                 }
+                None if self.reads_files && parts.first().is_some_and(|p| p.eq_ignore_ascii_case("_metadata")) => {
+                    return Err(ResolveError::unsupported("the hidden file metadata column `_metadata` (file path, name, size and modification time of each row)"));
+                }
                 None => return Err(e),
             },
         };

@@ -47,6 +47,7 @@ impl Resolver<'_> {
         };
         let source = FileSource { format, paths: &paths, options: SourceOptions::new(options.iter()), schema: user_schema, time_zone: &tz };
         let opened = spark_datasource::open(&source).map_err(source_error)?;
+        self.reads_files = true;
         let mut fields: Vec<Field> = opened.data_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
         fields.extend(opened.partition_fields.iter().cloned());
         let ids: Vec<String> = fields.iter().map(|_| fresh_id()).collect();

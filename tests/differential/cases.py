@@ -140,7 +140,16 @@ READ = [
     c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),
     c("missing_path", "spark.read.csv(DATA + '/no/such/dir')"),
     c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
+    # The hidden _metadata column (file_path and file_modification_time depend on the checkout).
     c("metadata_column", "(lambda d: d.select('name', d.metadataColumn('_metadata').getField('file_name').alias('f'), F.col('_metadata.file_size')))(spark.read.option('header', True).csv(DATA + '/csv/people.csv'))"),
+    c("metadata_parquet_row_index", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n', '_metadata.row_index', '_metadata.file_name', '_metadata.file_block_start', '_metadata.file_block_length')"),
+    c("metadata_partitioned", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True).select('*', '_metadata.file_name', '_metadata.file_size')"),
+    c("metadata_filter_group", "spark.read.csv(DATA + '/parts', header=True).filter(F.col('_metadata.file_size') > 4).groupBy('_metadata.file_name', 'year').count()"),
+    c("metadata_json", "spark.read.json(DATA + '/json/people.json').select('name', '_metadata.file_name')"),
+    c("metadata_text", "spark.read.text(DATA + '/text').select('value', F.col('_metadata.file_name'), F.col('_metadata.file_size'))"),
+    c("metadata_schema", "[f.name for f in spark.read.parquet(DATA + '/parquet/numbers.parquet').select('_metadata').schema.fields[0].dataType.fields] + spark.read.json(DATA + '/json/people.json').select('_metadata').schema.fields[0].dataType.simpleString().split(',')"),
+    c("metadata_not_in_star", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('*')"),
+    c("metadata_after_select", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n').filter('n > 20').select('_metadata.row_index', 'n')"),
 ]
 
 # Function edge cases beyond Spark's documented examples: NULLs, overflow,

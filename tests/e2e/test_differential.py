@@ -22,7 +22,6 @@ KNOWN_DIFFERENCES = {
     "function_edges/filter_index": "name: Spark prints CAST(NULL AS ARRAY<INT>) as NULL",
     "sql/ddl_create_table": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
     "sql/dml_insert": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
-    "read/metadata_column": "the hidden file metadata column `_metadata` is not provided (UNSUPPORTED_FEATURE)",
 }
 
 

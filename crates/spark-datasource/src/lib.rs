@@ -10,6 +10,7 @@
 
 mod csv;
 mod error;
+pub mod file_metadata;
 pub mod json;
 mod listing;
 mod options;
@@ -44,6 +45,8 @@ pub struct FileSource<'a> {
 pub struct SourcePart {
     pub table: Arc<dyn TableProvider>,
     pub partition_values: Vec<ScalarValue>,
+    /// Spark's hidden `_metadata` column over a scan of `table`.
+    pub metadata: datafusion::logical_expr::Expr,
 }
 
 /// An opened source: the data columns (as Spark types them, all nullable),
@@ -125,7 +128,9 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
         let options = ListingOptions::new(file_format.clone()).with_file_extension("");
         let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(scan_schema.clone());
         let table = ListingTable::try_new(config)?;
-        parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone() });
+        let row_index = source.format.eq_ignore_ascii_case("parquet");
+        let metadata = file_metadata::metadata_expr(&file_metadata::statuses(&dir.files)?, row_index, source.time_zone);
+        parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone(), metadata });
     }
     Ok(OpenedSource { data_schema, partition_fields, parts })
 }
@@ -133,8 +138,13 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
 fn open_text(source: &FileSource) -> SourceResult<OpenedSource> {
     let listing = listing::list(source.paths)?;
     let mut parts = Vec::new();
+    // One part per file, so that each knows its `_metadata`.
     for dir in &listing.dirs {
-        parts.push(SourcePart { table: text::table(&dir.files, &source.options)?, partition_values: dir.partition_values.clone() });
+        for file in &dir.files {
+            let metadata = file_metadata::metadata_literal(&file_metadata::FileStatus::of(file)?, source.time_zone);
+            let table = text::table(std::slice::from_ref(file), &source.options)?;
+            parts.push(SourcePart { table, partition_values: dir.partition_values.clone(), metadata });
+        }
     }
     Ok(OpenedSource { data_schema: text::schema(), partition_fields: listing.partition_fields(), parts })
 }

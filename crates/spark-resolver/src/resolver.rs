@@ -46,9 +46,6 @@ pub struct Resolver<'a> {
     /// Runs a plan to completion, for the few relations whose output columns
     /// depend on the data (pivot without values, crosstab), as in Spark.
     pub(crate) runner: Option<&'a QueryRunner>,
-    /// Whether the query reads a file source, whose hidden `_metadata`
-    /// column Spark offers and this server does not.
-    pub(crate) reads_files: bool,
 }
 
 /// Executes a resolved plan and returns its batches.
@@ -61,7 +58,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, reads_files: false }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None }
     }
 
     pub fn with_runner(mut self, runner: &'a QueryRunner) -> Self {

@@ -130,26 +130,24 @@ impl Resolver<'_> {
                 None if parts.len() == 1 && NILADIC.iter().any(|f| parts[0].eq_ignore_ascii_case(f)) => {
                     return self.resolve_function(&parts[0].to_ascii_lowercase(), &[], false, scope);
                 }
-                None if self.reads_files && parts.first().is_some_and(|p| p.eq_ignore_ascii_case("_metadata")) => {
-                    return Err(ResolveError::unsupported("the hidden file metadata column `_metadata` (file path, name, size and modification time of each row)"));
-                }
                 None => return Err(e),
             },
         };
         let mut expr = id_col(&m.column.id);
         let mut name = if self.lambda_ids.contains(&m.column.id) { "namedlambdavariable()".to_string() } else { m.column.name.clone() };
-        let column_nullable = m.column.nullable;
+        // Spark's nullability where known: a struct field is nullable if the
+        // struct or the field is.
+        let mut nullable = m.column.nullable;
         let mut t = self.arrow_type(&expr, scope)?;
         for field in &m.nested {
+            nullable = self.struct_field_nullable(nullable, &t, field);
             let (e, n, nt) = self.extract_field(expr, &t, field)?;
             expr = e;
             name = format!("{name}.{n}");
             t = nt;
         }
         let mut r = ResolvedExpr::new(expr, name);
-        if m.nested.is_empty() {
-            r.nullable = column_nullable;
-        }
+        r.nullable = nullable;
         Ok(r)
     }
 

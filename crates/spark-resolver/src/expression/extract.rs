@@ -12,6 +12,14 @@ use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
 impl Resolver<'_> {
+    /// Spark's nullability of `field` of a struct of type `t` whose own
+    /// nullability is `parent`: nullable if either is; `None` if unknown.
+    pub(crate) fn struct_field_nullable(&self, parent: Option<bool>, t: &ArrowType, field: &str) -> Option<bool> {
+        let ArrowType::Struct(fields) = t else { return None };
+        let field = fields.iter().find(|f| self.config.name_eq(f.name(), field))?;
+        Some(parent? || field.is_nullable())
+    }
+
     pub(crate) fn resolve_extract_value(
         &mut self,
         child: &Expr,
@@ -22,8 +30,11 @@ impl Resolver<'_> {
         let t = self.arrow_type(&c.expr, scope)?;
         match (&t, extraction) {
             (ArrowType::Struct(_), Expr::Literal(Literal::String(field))) => {
+                let nullable = self.struct_field_nullable(c.nullable, &t, field);
                 let (e, n, _) = self.extract_field(c.expr, &t, field)?;
-                Ok(ResolvedExpr::new(e, format!("{}.{}", c.name, n)))
+                let mut r = ResolvedExpr::new(e, format!("{}.{}", c.name, n));
+                r.nullable = nullable;
+                Ok(r)
             }
             (ArrowType::List(_) | ArrowType::LargeList(_), _) => {
                 let idx = self.resolve_expr(extraction, scope)?;

@@ -3,6 +3,7 @@
 
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
+use spark_datasource::file_metadata::METADATA_COLUMN;
 use spark_plan::{AggregateKind, Expr, Relation};
 
 use crate::expression::ResolvedExpr;
@@ -268,6 +269,11 @@ impl Resolver<'_> {
             };
             used.push(column.id.clone());
             out.push((item.expr, column));
+        }
+        // A file source's hidden `_metadata` stays reachable above the
+        // projection, as Spark adds metadata columns through projections.
+        for c in input.columns.iter().filter(|c| c.hidden && c.name == METADATA_COLUMN && !used.contains(&c.id)) {
+            out.push((id_col(&c.id), c.clone()));
         }
         self.project(input.plan, out)
     }

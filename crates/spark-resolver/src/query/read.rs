@@ -8,6 +8,8 @@ use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::common::DFSchema;
 use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::{EmptyRelation, Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, cast, lit};
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use spark_datasource::file_metadata::{self, METADATA_COLUMN};
 use spark_datasource::{FileSource, SourceError, SourceOptions};
 use spark_plan::DataType;
 
@@ -47,11 +49,15 @@ impl Resolver<'_> {
         };
         let source = FileSource { format, paths: &paths, options: SourceOptions::new(options.iter()), schema: user_schema, time_zone: &tz };
         let opened = spark_datasource::open(&source).map_err(source_error)?;
-        self.reads_files = true;
         let mut fields: Vec<Field> = opened.data_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
         fields.extend(opened.partition_fields.iter().cloned());
         let ids: Vec<String> = fields.iter().map(|_| fresh_id()).collect();
         let targets = fields.iter().map(|f| canonical_arrow(f.data_type(), &tz)).collect::<ResolveResult<Vec<_>>>()?;
+        // Spark's hidden `_metadata` column, unless the data has a column of that name.
+        let with_metadata = !fields.iter().any(|f| f.name().eq_ignore_ascii_case(METADATA_COLUMN));
+        let metadata_type = ArrowType::Struct(file_metadata::metadata_fields(format.eq_ignore_ascii_case("parquet"), &tz));
+        let metadata_target = canonical_arrow(&metadata_type, &tz)?;
+        let metadata_id = fresh_id();
         // Spark's CSV `nullValue` also turns matching strings into NULL.
         let null_value = options
             .iter()
@@ -75,6 +81,9 @@ impl Resolver<'_> {
                 let value = lit(v.clone());
                 exprs.push(cast_to(value, &v.data_type(), &targets[offset + j]).alias(ids[offset + j].clone()));
             }
+            if with_metadata {
+                exprs.push(cast_to(part.metadata, &metadata_type, &metadata_target).alias(metadata_id.clone()));
+            }
             let projected = LogicalPlanBuilder::from(scan).project(exprs)?.build()?;
             plan = Some(match plan {
                 None => projected,
@@ -84,7 +93,10 @@ impl Resolver<'_> {
         let plan = match plan {
             Some(p) => p,
             None => {
-                let empty_fields: Vec<Field> = ids.iter().zip(&targets).map(|(id, t)| Field::new(id, t.clone(), true)).collect();
+                let mut empty_fields: Vec<Field> = ids.iter().zip(&targets).map(|(id, t)| Field::new(id, t.clone(), true)).collect();
+                if with_metadata {
+                    empty_fields.push(Field::new(&metadata_id, metadata_target.clone(), false));
+                }
                 LogicalPlan::EmptyRelation(EmptyRelation {
                     produce_one_row: false,
                     schema: Arc::new(DFSchema::try_from(Schema::new(empty_fields))?),
@@ -92,7 +104,11 @@ impl Resolver<'_> {
             }
         };
         // Every column of a file source is nullable, partition columns too.
-        let columns = ids.into_iter().zip(fields).map(|(id, f)| ResolvedColumn { nullable: Some(true), ..ResolvedColumn::new(id, f.name().clone()) }).collect();
+        let mut columns: Vec<ResolvedColumn> =
+            ids.into_iter().zip(fields).map(|(id, f)| ResolvedColumn { nullable: Some(true), ..ResolvedColumn::new(id, f.name().clone()) }).collect();
+        if with_metadata {
+            columns.push(ResolvedColumn { hidden: true, nullable: Some(false), ..ResolvedColumn::new(metadata_id, METADATA_COLUMN.to_string()) });
+        }
         Ok(ResolvedRelation { plan, columns })
     }
 }

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use spark_plan::{DataType, Plan, Relation, RelationKind, StructField};
 
 use crate::arrow_ipc::{encode_batch, write_stream};
-use crate::convert::{ConnectCommand, RelationContext, convert_command, convert_relation, type_to_proto};
+use crate::convert::{ConnectCommand, MlCacheCommand, RelationContext, convert_command, convert_relation, literal_to_proto, type_to_proto};
 use crate::error::{ServerError, ServerResult};
 use crate::operation::Operation;
 use crate::proto::sc;
@@ -256,6 +256,18 @@ async fn run_command(session: &ServerSession, cmd: ConnectCommand, out: &Respond
             session.spark.release_checkpoint(&id);
             Ok(())
         }
-        ConnectCommand::NoOp => Ok(()),
+        ConnectCommand::MlCache(c) => {
+            use sc::ml_command_result::{MlOperatorInfo, ResultType, ml_operator_info};
+            let result = match c {
+                MlCacheCommand::Clean => ResultType::Param(literal_to_proto(&spark_plan::Literal::Integer(0))),
+                MlCacheCommand::Info => ResultType::Param(literal_to_proto(&spark_plan::Literal::Array { element_type: DataType::String, values: vec![] })),
+                MlCacheCommand::Delete => ResultType::OperatorInfo(MlOperatorInfo {
+                    r#type: Some(ml_operator_info::Type::ObjRef(sc::ObjectRef { id: String::new() })),
+                    ..Default::default()
+                }),
+            };
+            out.send(ResponseType::MlCommandResult(sc::MlCommandResult { result_type: Some(result) })).await;
+            Ok(())
+        }
     }
 }

@@ -4,7 +4,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::error::ServerError;
@@ -95,7 +95,21 @@ impl SparkConnectService for SparkConnectServer {
             }
         });
         op.set_task(handle.abort_handle());
-        let stream = op.clone().stream_from(0);
+        let mut stream = Box::pin(op.clone().stream_from(0));
+        // An operation that fails before its first response fails the call
+        // itself (a trailers-only response), as the JVM server's does; the
+        // Python client otherwise can hang at exit finalizing the failed
+        // stream.
+        let stream = match stream.next().await {
+            Some(Err(status)) => {
+                if !reattachable {
+                    remove_op(&session, &operation_id);
+                }
+                return Err(status);
+            }
+            Some(Ok(first)) => futures::stream::once(std::future::ready(Ok(first))).chain(stream).left_stream(),
+            None => futures::stream::empty().right_stream(),
+        };
         if reattachable {
             Ok(Response::new(Box::pin(stream)))
         } else {

@@ -18,8 +18,20 @@ pub enum ConnectCommand {
     Checkpoint(spark_plan::Relation),
     /// The client released a checkpointed DataFrame.
     ReleaseCheckpoint(String),
-    /// `ml_command.clean_cache` and similar no-ops answered at once.
-    NoOp,
+    /// The client's housekeeping of the ML object cache, which stays empty
+    /// here: answered as Spark answers for an empty cache.
+    MlCache(MlCacheCommand),
+}
+
+/// The ML cache commands the client sends on its own (at exit, on `del model`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MlCacheCommand {
+    /// `clean_cache`: how many objects were dropped (none).
+    Clean,
+    /// `get_cache_info`: the cached objects (none).
+    Info,
+    /// `delete`: the ids of the objects deleted (none).
+    Delete,
 }
 
 pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResult<ConnectCommand> {
@@ -58,7 +70,15 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
             let name = spark_sql_parser::parse_identifier_parts(&v.name).map_err(|e| ServerError::Engine(e.into()))?;
             ConnectCommand::Run(Command::CreateView { name, input: Box::new(input), replace: v.replace, global: v.is_global })
         }
-        CommandType::MlCommand(_) => ConnectCommand::NoOp,
+        CommandType::MlCommand(m) => {
+            use sc::ml_command::Command as Ml;
+            match m.command.as_ref().required("MlCommand.command")? {
+                Ml::CleanCache(_) => ConnectCommand::MlCache(MlCacheCommand::Clean),
+                Ml::GetCacheInfo(_) => ConnectCommand::MlCache(MlCacheCommand::Info),
+                Ml::Delete(_) => ConnectCommand::MlCache(MlCacheCommand::Delete),
+                _ => return Err(ServerError::unsupported("Spark ML (pyspark.ml estimators, models and evaluators over Spark Connect)")),
+            }
+        }
         CommandType::CheckpointCommand(c) => {
             ConnectCommand::Checkpoint(convert_relation(c.relation.as_ref().required("CheckpointCommand.relation")?, ctx)?)
         }

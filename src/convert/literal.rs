@@ -142,6 +142,11 @@ pub fn literal_to_proto(l: &Literal) -> PLiteral {
             precision: Some(*precision as i32),
             scale: Some(*scale as i32),
         }),
+        Literal::Array { element_type, values } => {
+            let data_type = type_to_proto(&DataType::array(element_type.clone(), values.iter().any(|v| matches!(v, Literal::Null(_)))));
+            let elements = values.iter().map(literal_to_proto).collect();
+            return PLiteral { literal_type: Some(LiteralType::Array(literal::Array { elements, ..Default::default() })), data_type: Some(data_type) };
+        }
         other => LiteralType::String(format!("{other:?}")),
     };
     PLiteral { literal_type: Some(t), data_type: None }

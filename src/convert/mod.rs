@@ -11,7 +11,7 @@ mod literal;
 #[allow(deprecated)]
 mod relation;
 
-pub use command::{ConnectCommand, convert_command};
+pub use command::{ConnectCommand, MlCacheCommand, convert_command};
 // Deprecated proto fields are still read so that older clients keep working.
 
 pub use data_type::{proto_to_type, type_to_proto};

@@ -1,6 +1,7 @@
 """Protocol behaviour with the real pyspark client: every RPC, sessions,
 errors, reattach, interrupts, artifacts, deep plans and bad input."""
 
+import subprocess
 import sys
 import threading
 import time
@@ -450,3 +451,44 @@ def test_deep_dataframe_chains(server, spark, depth):
         sys.setrecursionlimit(old)
     assert server.alive()
     assert spark.range(1).count() == 1
+
+
+def test_script_without_stop_exits(server, tmp_path):
+    # At exit the client cleans its ML cache with an ExecutePlan of its own;
+    # an answer the client does not expect used to leave the process hanging.
+    script = (
+        "from pyspark.sql import SparkSession\n"
+        f"spark = SparkSession.builder.remote('{server.url}').getOrCreate()\n"
+        "spark.range(3).createOrReplaceTempView('v')\n"
+        "assert spark.sql('SELECT count(*) FROM v').collect()[0][0] == 3\n"
+        "try:\n"
+        "    spark.sql('SELECT * FROM no_such_table')\n"
+        "except Exception:\n"
+        "    pass\n"
+    )
+    path = tmp_path / "no_stop.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_ml_cache_commands_and_unsupported_ml(server):
+    from pyspark.sql.connect.proto import commands_pb2, ml_common_pb2
+
+    channel, stub = _stub(server)
+    session_id = str(uuid.uuid4())
+
+    def run(fill):
+        cmd = commands_pb2.Command()
+        fill(cmd.ml_command)
+        return list(stub.ExecutePlan(_exec_request(session_id, base_pb2.Plan(command=cmd))))
+
+    [clean] = [r for r in run(lambda m: m.clean_cache.SetInParent()) if r.HasField("ml_command_result")]
+    assert clean.ml_command_result.param.integer == 0
+    [info] = [r for r in run(lambda m: m.get_cache_info.SetInParent()) if r.HasField("ml_command_result")]
+    assert list(info.ml_command_result.param.array.elements) == []
+    with pytest.raises(grpc.RpcError) as e:
+        run(lambda m: m.fit.estimator.CopyFrom(ml_common_pb2.MlOperator(name="org.apache.spark.ml.classification.LogisticRegression")))
+    assert e.value.code() == grpc.StatusCode.INTERNAL or "UNSUPPORTED_FEATURE" in str(e.value.details())
+    assert "Spark ML" in e.value.details()
+    channel.close()

@@ -468,8 +468,10 @@ def test_script_without_stop_exits(server, tmp_path):
     )
     path = tmp_path / "no_stop.py"
     path.write_text(script)
-    done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
+    # The hang was a race at interpreter exit: a few runs catch it.
+    for _ in range(3):
+        done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_ml_cache_commands_and_unsupported_ml(server):

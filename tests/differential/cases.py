@@ -442,6 +442,13 @@ U2 = "VALUES (1, 'x'), (3, 'y'), (5, 'z') AS u(k, w)"
 
 
 SQL = [
+    # SQL on files: format.`path`.
+    c("sql_on_files_json", "spark.sql('SELECT name, age FROM json.`' + DATA + '/json/people.json` WHERE age > 1')"),
+    c("sql_on_files_parquet_metadata", "spark.sql('SELECT n, _metadata.row_index, _metadata.file_name FROM parquet.`' + DATA + '/parquet` ORDER BY n DESC')", True),
+    c("sql_on_files_csv", "spark.sql('SELECT _c0, _c1 FROM csv.`' + DATA + '/csv/people.csv`')"),
+    c("sql_on_files_text", "spark.sql('SELECT count(*) FROM text.`' + DATA + '/text`')"),
+    c("sql_on_files_missing", "spark.sql('SELECT * FROM parquet.`/no/such/path`')"),
+    c("sql_quoted_dotted_table", "spark.sql('SELECT * FROM `no.such`')"),
     # SELECT, WHERE, DISTINCT, aliases, star forms
     q("select_where", f"SELECT k, s AS name FROM {T2} WHERE v > 10 ORDER BY k", True),
     q("select_distinct", "SELECT DISTINCT k % 2 AS parity FROM range(6) AS r(k) ORDER BY parity", True),

@@ -82,7 +82,7 @@ impl SparkSession {
                     _ => false,
                 };
                 if !removed && !if_exists {
-                    return Err(spark_resolver::ResolveError::table_not_found(&name.join(".")).into());
+                    return Err(spark_resolver::ResolveError::table_not_found(name).into());
                 }
                 Ok(empty())
             }

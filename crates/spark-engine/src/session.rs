@@ -308,13 +308,13 @@ impl SparkSession {
     /// `CACHE TABLE name [AS query]`: the view now reads rows computed once.
     pub async fn cache_table(&self, name: &[String], input: Option<&Relation>) -> EngineResult<()> {
         let [view] = name else {
-            return Err(spark_resolver::ResolveError::table_not_found(&name.join(".")).into());
+            return Err(spark_resolver::ResolveError::table_not_found(name).into());
         };
         if let Some(q) = input {
             self.create_temp_view(view, q, true, false)?;
         }
         let Some(original) = self.views.get(view) else {
-            return Err(spark_resolver::ResolveError::table_not_found(view).into());
+            return Err(spark_resolver::ResolveError::table_not_found(name).into());
         };
         let df = self.ctx.execute_logical_plan(original.relation.plan.clone()).await?;
         let batches = df.collect().await?;
@@ -340,7 +340,7 @@ impl SparkSession {
                 Ok(())
             }
             None if if_exists || self.views.get(&view).is_some() => Ok(()),
-            None => Err(spark_resolver::ResolveError::table_not_found(&view).into()),
+            None => Err(spark_resolver::ResolveError::table_not_found(name).into()),
         }
     }
 

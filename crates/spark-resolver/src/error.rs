@@ -96,8 +96,9 @@ impl ResolveError {
         )
     }
 
-    pub fn table_not_found(name: &str) -> Self {
-        let quoted = name.split('.').map(quote_part).collect::<Vec<_>>().join(".");
+    /// `name` is the table's name parts (a backticked `a.b` is one part).
+    pub fn table_not_found(name: &[String]) -> Self {
+        let quoted = name.iter().map(|p| quote_part(p)).collect::<Vec<_>>().join(".");
         Self::analysis(
             "TABLE_OR_VIEW_NOT_FOUND",
             "42P01",
@@ -124,4 +125,22 @@ fn quote_part(p: &str) -> String {
 /// Spark quotes each part of a multi-part name: `` `a`.`b` ``.
 pub fn quote_name(name: &str) -> String {
     quote_part(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_are_quoted_part_by_part() {
+        let message = |e: ResolveError| match e {
+            ResolveError::Analysis { message, .. } => message,
+            other => other.to_string(),
+        };
+        let m = message(ResolveError::table_not_found(&["db".to_string(), "t".to_string()]));
+        assert!(m.starts_with("The table or view `db`.`t` cannot be found."), "{m}");
+        // A backticked `a.b` is one part.
+        let m = message(ResolveError::table_not_found(&["a.b".to_string()]));
+        assert!(m.starts_with("The table or view `a.b` cannot be found."), "{m}");
+    }
 }

@@ -20,6 +20,11 @@ use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 /// Formats Spark knows that this server cannot read.
 const KNOWN_UNSUPPORTED: &[&str] = &["orc", "avro", "jdbc", "delta", "iceberg", "hive", "xml", "binaryfile", "libsvm", "image"];
 
+/// File formats that `format.`path`` names in SQL (Spark's SQL on files).
+pub(crate) fn is_file_format(name: &str) -> bool {
+    ["parquet", "csv", "json", "text", "orc", "avro", "xml", "binaryfile"].iter().any(|f| f.eq_ignore_ascii_case(name))
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_data_source(
         &mut self,

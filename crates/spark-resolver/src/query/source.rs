@@ -204,7 +204,6 @@ impl Resolver<'_> {
     }
 
     fn resolve_table(&mut self, name: &[String]) -> ResolveResult<ResolvedRelation> {
-        let display = name.join(".");
         if let [single] = name {
             for scope in self.ctes.iter().rev() {
                 if let Some(r) = scope.iter().find(|(k, _)| self.config.name_eq(k, single)).map(|(_, v)| v.clone()) {
@@ -219,9 +218,13 @@ impl Resolver<'_> {
         let (catalog, view_name, qualifier) = match name {
             [n] => (self.views, n.clone(), vec![n.clone()]),
             [db, n] if db.eq_ignore_ascii_case("global_temp") => (self.global_views, n.clone(), vec![db.clone(), n.clone()]),
-            _ => return Err(ResolveError::table_not_found(&display)),
+            // Spark's SQL on files: `SELECT * FROM parquet.`/data/t``.
+            [format, path] if super::read::is_file_format(format) => {
+                return self.resolve_data_source(Some(format), None, &Default::default(), std::slice::from_ref(path));
+            }
+            _ => return Err(ResolveError::table_not_found(name)),
         };
-        let view = catalog.get(&view_name).ok_or_else(|| ResolveError::table_not_found(&display))?;
+        let view = catalog.get(&view_name).ok_or_else(|| ResolveError::table_not_found(name))?;
         let mut r = self.with_fresh_ids(view.relation.clone())?;
         for c in &mut r.columns {
             c.qualifier = qualifier.clone();

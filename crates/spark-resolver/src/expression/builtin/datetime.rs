@@ -168,7 +168,14 @@ fn parse(r: &Resolver<'_>, c: &Call<'_>, target: ParseTarget, try_: bool) -> Res
         let f = SparkParseDatetime::udf(target, &r.config.time_zone, fail);
         call_udf(f, vec![value, c.arg(1)?])
     };
-    Ok(Built::new(expr).nullable(true))
+    Ok(Built::new(expr).nullable(parse_nullable(c, fail)))
+}
+
+/// Spark's nullability of a parse with a pattern: in ANSI mode a bad input
+/// is an error, so only NULL inputs give NULL; otherwise (and for the
+/// pattern-less cast forms) any input may.
+fn parse_nullable(c: &Call<'_>, fail: bool) -> bool {
+    !(fail && c.args.len() > 1) || c.nullable.iter().any(|n| *n)
 }
 
 fn unix_timestamp(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -188,7 +195,7 @@ fn unix_timestamp(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
             ArrowType::Int64,
         )
     };
-    Ok(Built::new(expr).named(format!("{}({value_name}, {pattern_name})", c.name)).nullable(true))
+    Ok(Built::new(expr).named(format!("{}({value_name}, {pattern_name})", c.name)).nullable(!fail || c.nullable.iter().any(|n| *n)))
 }
 
 fn from_unixtime(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -196,7 +203,7 @@ fn from_unixtime(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let micros = binary_expr(cast(c.arg(0)?, ArrowType::Int64), Operator::Multiply, lit(MICROS_PER_SECOND));
     let ts = micros_to_timestamp(r, micros);
     let e = call_udf(SparkDateFormat::udf(), vec![ts, pattern]);
-    Ok(Built::new(e).named(format!("from_unixtime({}, {pattern_name})", c.names[0])))
+    Ok(Built::new(e).named(format!("from_unixtime({}, {pattern_name})", c.names[0])).nullable(true))
 }
 
 fn date_format(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {

@@ -166,6 +166,8 @@ FUNCTION_EDGES = [
     q("divide_by_zero_ansi", "SELECT 1 / 0"),
     q("mod_by_zero_ansi", "SELECT 5 % 0"),
     q("date_patterns", "SELECT date_format(TIMESTAMP '2024-03-05 07:08:09.123', 'yyyy-MM-dd HH:mm:ss.SSS EEE MMM d'), to_date('05/03/2024', 'dd/MM/yyyy'), to_timestamp('2024-03-05 07:08', 'yyyy-MM-dd HH:mm')"),
+    q("lambda_nullability", "SELECT exists(array(), x -> x > 0) a, exists(array(1, NULL), x -> x > 0) b, forall(array(1, 2), x -> x > 0) c, exists(array(1), x -> x IS NULL) d, exists(array(1), x -> CAST(NULL AS BOOLEAN)) f, exists(arr, x -> x > 1) g, forall(array(1), x -> x / 2 > 1) h FROM VALUES (array(1, 2)) t(arr)"),
+    q("forall_with_index", "SELECT forall(array(1, 2), (x, i) -> x > i)"),
     q("parse_nullability", "SELECT to_date('2024-01-01') c, unix_timestamp('2024-01-01 00:00:00') d, unix_timestamp() > 0 n, to_timestamp_ntz('2024-01-01', 'yyyy-MM-dd') g, try_to_timestamp('2024-01-01', 'yyyy-MM-dd') h, from_unixtime(0) j, to_date(x, 'yyyy') k, to_date(y, 'yyyy') l FROM VALUES ('2024', CAST(NULL AS STRING)) t(x, y)"),
     c("parse_nullability_legacy", "script('SET spark.sql.ansi.enabled=false', \"SELECT to_date('05/03/2024', 'dd/MM/yyyy') a, unix_timestamp('2024-01-01', 'yyyy-MM-dd') d, date_format(TIMESTAMP '2024-03-05 07:08:09', 'yyyy') f\")"),
     q("bad_timestamp_ansi", "SELECT to_timestamp('not a time', 'yyyy-MM-dd')"),

@@ -64,6 +64,8 @@ struct Lambda {
     compiled: CompiledLambda,
     outer: Vec<String>,
     body_type: ArrowType,
+    /// Whether the body can be NULL, by Spark's rules.
+    body_nullable: bool,
     name: String,
 }
 
@@ -81,7 +83,9 @@ impl Resolver<'_> {
         let wrong = || super::wrong_args(lower, args.len(), "2");
         let t0 = types.first().cloned().ok_or_else(wrong)?;
         let param_types: Vec<ArrowType> = match kind {
-            LambdaKind::Transform | LambdaKind::Filter | LambdaKind::Exists | LambdaKind::Forall => vec![element(&t0), ArrowType::Int32],
+            LambdaKind::Transform | LambdaKind::Filter => vec![element(&t0), ArrowType::Int32],
+            // exists and forall take the element only.
+            LambdaKind::Exists | LambdaKind::Forall => vec![element(&t0)],
             LambdaKind::Aggregate => vec![types.get(1).cloned().ok_or_else(wrong)?, element(&t0)],
             LambdaKind::ZipWith => vec![element(&t0), element(types.get(1).ok_or_else(wrong)?)],
             _ => {
@@ -89,7 +93,7 @@ impl Resolver<'_> {
                 vec![k, v]
             }
         };
-        let main = self.compile_lambda(lambdas.first().ok_or_else(wrong)?, &param_types, scope)?;
+        let main = self.compile_lambda(lambdas.first().ok_or_else(wrong)?, &param_types, &vec![true; param_types.len()], scope)?;
         let mut values = values;
         // The zero of aggregate takes the type of what merge returns.
         if kind == LambdaKind::Aggregate && main.body_type != param_types[0] {
@@ -111,9 +115,19 @@ impl Resolver<'_> {
         param_types: &[ArrowType],
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
-        let main = self.compile_lambda(&lambdas[0], param_types, scope)?;
+        // Spark knows an element of `array(1, 2)` is never NULL; an index never is.
+        let element_nullable = match values.first().and_then(|v| crate::nested_nullability::spark_type(&v.expr, &scope.plan)) {
+            Some(ArrowType::List(f)) => f.is_nullable(),
+            _ => true,
+        };
+        let param_nullable = match kind {
+            LambdaKind::Transform | LambdaKind::Filter => vec![element_nullable, false],
+            LambdaKind::Exists | LambdaKind::Forall => vec![element_nullable],
+            _ => vec![true; param_types.len()],
+        };
+        let main = self.compile_lambda(&lambdas[0], param_types, &param_nullable, scope)?;
         let finish = match (kind, lambdas.get(1)) {
-            (LambdaKind::Aggregate, Some(f)) => Some(self.compile_lambda(f, &[main.body_type.clone()], scope)?),
+            (LambdaKind::Aggregate, Some(f)) => Some(self.compile_lambda(f, &[main.body_type.clone()], &[true], scope)?),
             _ => None,
         };
         let return_type = match kind {
@@ -132,7 +146,8 @@ impl Resolver<'_> {
         let name = format!("{lower}({})", names.join(", "));
         let collections = values.len();
         let nullable = match kind {
-            LambdaKind::Exists | LambdaKind::Forall | LambdaKind::Aggregate => true,
+            LambdaKind::Exists | LambdaKind::Forall => main.body_nullable || values.iter().any(|v| self.is_nullable(v, scope)),
+            LambdaKind::Aggregate => true,
             _ => values.iter().any(|v| self.is_nullable(v, scope)),
         };
         let mut call_args: Vec<DfExpr> = values.into_iter().map(|v| v.expr).collect();
@@ -153,7 +168,7 @@ impl Resolver<'_> {
         Ok(ResolvedExpr::new(DfExpr::ScalarFunction(ScalarFunction::new_udf(udf, call_args)), name).with_nullable(nullable))
     }
 
-    fn compile_lambda(&mut self, lambda: &Expr, param_types: &[ArrowType], scope: &ResolvedRelation) -> ResolveResult<Lambda> {
+    fn compile_lambda(&mut self, lambda: &Expr, param_types: &[ArrowType], param_nullable: &[bool], scope: &ResolvedRelation) -> ResolveResult<Lambda> {
         let Expr::Lambda { params, body } = lambda else {
             return Err(ResolveError::invalid("expected a lambda function"));
         };
@@ -161,14 +176,20 @@ impl Resolver<'_> {
             return Err(ResolveError::analysis(
                 "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH",
                 "42K0D",
-                format!("Invalid lambda function call. A higher order function expects {} arguments, but got {}.", param_types.len(), params.len()),
+                // Spark's wording: the lambda's parameter count is "expected".
+                format!("Invalid lambda function call. A higher order function expects {} arguments, but got {}.", params.len(), param_types.len()),
                 &[],
             ));
         }
         // The scope: parameters, then the enclosing columns they do not shadow.
         let ids: Vec<String> = params.iter().map(|_| fresh_id()).collect();
         let mut fields: Vec<Field> = ids.iter().zip(param_types).map(|(id, t)| Field::new(id, t.clone(), true)).collect();
-        let mut columns: Vec<ResolvedColumn> = ids.iter().zip(params).map(|(id, p)| ResolvedColumn::new(id.clone(), p.clone())).collect();
+        let mut columns: Vec<ResolvedColumn> = ids
+            .iter()
+            .zip(params)
+            .enumerate()
+            .map(|(i, (id, p))| ResolvedColumn { nullable: Some(param_nullable.get(i).copied().unwrap_or(true)), ..ResolvedColumn::new(id.clone(), p.clone()) })
+            .collect();
         for c in &scope.columns {
             if params.iter().any(|p| self.config.name_eq(p, &c.name)) {
                 continue;
@@ -207,8 +228,9 @@ impl Resolver<'_> {
         let context = datafusion::logical_expr::simplify::SimplifyContext::builder().with_schema(Arc::new(batch_df.clone())).build();
         let coerced = ExprSimplifier::new(context).coerce(resolved.expr.clone(), &batch_df)?;
         let body_type = self.arrow_type(&resolved.expr, &lambda_scope)?;
+        let body_nullable = self.is_nullable(&resolved, &lambda_scope);
         let physical = create_physical_expr(&coerced, &batch_df, &props, &datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default())?;
         let name = format!("lambdafunction({}, {})", resolved.name, vec![VARIABLE; params.len()].join(", "));
-        Ok(Lambda { compiled: CompiledLambda { body: physical, schema: batch_schema, params: params.len() }, outer, body_type, name })
+        Ok(Lambda { compiled: CompiledLambda { body: physical, schema: batch_schema, params: params.len() }, outer, body_type, body_nullable, name })
     }
 }

@@ -35,6 +35,7 @@ NOT_OFFERED = {
     "foreachPartition": "Python UDFs need a Python worker, which this server does not run",
     "udf": "Python UDFs need a Python worker, which this server does not run",
     "udtf": "Python UDFs need a Python worker, which this server does not run",
+    "asTable": "table arguments are for Python UDTFs, which need a Python worker this server does not run",
     "dataSource": "Python data sources need a Python worker, which this server does not run",
     "rdd": "RDDs do not exist in Spark Connect",
     "sparkContext": "RDDs do not exist in Spark Connect",

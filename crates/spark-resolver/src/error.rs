@@ -51,8 +51,10 @@ impl ResolveError {
         ResolveError::InvalidPlan(what.into())
     }
 
-    pub fn unresolved_column(name: &str, candidates: &[String]) -> Self {
-        let quoted = quote_name(name);
+    /// `name` and each candidate are name parts, quoted one by one as Spark
+    /// does (`` `t`.`a` ``; a backticked `a.b` is one part).
+    pub fn unresolved_column(name: &[String], candidates: &[Vec<String>]) -> Self {
+        let quoted = quote_parts(name);
         if candidates.is_empty() {
             return Self::analysis(
                 "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
@@ -61,7 +63,7 @@ impl ResolveError {
                 &[("objectName", quoted.clone())],
             );
         }
-        let suggestion = candidates.iter().map(|c| quote_name(c)).collect::<Vec<_>>().join(", ");
+        let suggestion = candidates.iter().map(|c| quote_parts(c)).collect::<Vec<_>>().join(", ");
         Self::analysis(
             "UNRESOLVED_COLUMN.WITH_SUGGESTION",
             "42703",
@@ -98,7 +100,7 @@ impl ResolveError {
 
     /// `name` is the table's name parts (a backticked `a.b` is one part).
     pub fn table_not_found(name: &[String]) -> Self {
-        let quoted = name.iter().map(|p| quote_part(p)).collect::<Vec<_>>().join(".");
+        let quoted = quote_parts(name);
         Self::analysis(
             "TABLE_OR_VIEW_NOT_FOUND",
             "42P01",
@@ -116,6 +118,10 @@ impl ResolveError {
             &[("routineName", quoted), ("searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]".into())],
         )
     }
+}
+
+fn quote_parts(parts: &[String]) -> String {
+    parts.iter().map(|p| quote_part(p)).collect::<Vec<_>>().join(".")
 }
 
 fn quote_part(p: &str) -> String {
@@ -142,5 +148,14 @@ mod tests {
         // A backticked `a.b` is one part.
         let m = message(ResolveError::table_not_found(&["a.b".to_string()]));
         assert!(m.starts_with("The table or view `a.b` cannot be found."), "{m}");
+    }
+
+    #[test]
+    fn unresolved_columns_quote_each_part() {
+        let s = |v: &[&str]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let e = ResolveError::unresolved_column(&s(&["_metadata", "file_name"]), &[s(&["pv", "n"]), s(&["a.b"])]);
+        let ResolveError::Analysis { message, .. } = e else { panic!("an analysis error") };
+        assert!(message.contains("with name `_metadata`.`file_name` cannot"), "{message}");
+        assert!(message.ends_with("[`pv`.`n`, `a.b`]."), "{message}");
     }
 }

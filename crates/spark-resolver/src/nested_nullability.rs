@@ -34,7 +34,9 @@ pub fn spark_type(expr: &Expr, plan: &LogicalPlan) -> Option<DataType> {
 
 /// The type of the output column `index` of `plan`, as [`spark_type`].
 pub fn spark_column_type(plan: &LogicalPlan, index: usize) -> Option<DataType> {
-    column_type(plan, index, 0)
+    // Only nested types have anything to add; skip the search for the rest.
+    let nested = plan.schema().fields().get(index).is_some_and(|f| f.data_type().is_nested());
+    if nested { column_type(plan, index, 0) } else { None }
 }
 
 fn expr_type(

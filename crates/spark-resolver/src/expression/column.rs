@@ -84,7 +84,7 @@ impl Resolver<'_> {
         let matches = self.match_columns(parts, &scope.columns);
         match matches.len() {
             1 => Ok(matches.into_iter().next().unwrap_or_else(|| unreachable_match())),
-            0 => Err(ResolveError::unresolved_column(&display, &self.suggestions(&display, scope))),
+            0 => Err(ResolveError::unresolved_column(parts, &self.suggestions(&display, scope))),
             _ => {
                 let names: Vec<String> = matches
                     .iter()
@@ -100,15 +100,12 @@ impl Resolver<'_> {
     }
 
     /// Spark proposes the closest visible column names (at most five).
-    pub(crate) fn suggestions(&self, name: &str, scope: &ResolvedRelation) -> Vec<String> {
-        let mut cands: Vec<(usize, String)> = scope
+    pub(crate) fn suggestions(&self, name: &str, scope: &ResolvedRelation) -> Vec<Vec<String>> {
+        let mut cands: Vec<(usize, Vec<String>)> = scope
             .visible()
             .map(|c| {
-                let full = if c.qualifier.is_empty() {
-                    c.name.clone()
-                } else {
-                    format!("{}.{}", c.qualifier.join("."), c.name)
-                };
+                let mut full = c.qualifier.clone();
+                full.push(c.name.clone());
                 (levenshtein(&name.to_lowercase(), &c.name.to_lowercase()), full)
             })
             .collect();

@@ -140,6 +140,12 @@ READ = [
     c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),
     c("missing_path", "spark.read.csv(DATA + '/no/such/dir')"),
     c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
+    # JSON Lines: a line holding an array is one record per object; malformed lines follow `mode`.
+    c("json_array_and_corrupt_lines", "spark.read.json(DATA + '/jsonl/mixed.json')"),
+    c("json_dropmalformed", "spark.read.option('mode', 'DROPMALFORMED').json(DATA + '/jsonl/mixed.json')"),
+    c("json_corrupt_column_name", "spark.read.option('columnNameOfCorruptRecord', 'bad').json(DATA + '/jsonl/mixed.json')"),
+    c("json_failfast", "spark.read.option('mode', 'FAILFAST').json(DATA + '/jsonl/mixed.json')"),
+    c("json_mixed_dir", "spark.read.json(DATA + '/jsonl').select('a', 'b', '_corrupt_record', '_metadata.file_name')"),
     # The hidden _metadata column (file_path and file_modification_time depend on the checkout).
     c("metadata_column", "(lambda d: d.select('name', d.metadataColumn('_metadata').getField('file_name').alias('f'), F.col('_metadata.file_size')))(spark.read.option('header', True).csv(DATA + '/csv/people.csv'))"),
     c("metadata_parquet_row_index", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n', '_metadata.row_index', '_metadata.file_name', '_metadata.file_block_start', '_metadata.file_block_length')"),

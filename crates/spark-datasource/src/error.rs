@@ -16,6 +16,10 @@ pub enum SourceError {
     InvalidOption(String),
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String },
+    /// A malformed record in FAILFAST mode (Spark's
+    /// `MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION`, a SparkException).
+    #[error("Malformed records are detected in record parsing: {0}. Parse Mode: FAILFAST.")]
+    Malformed(String),
     #[error(transparent)]
     DataFusion(#[from] DataFusionError),
 }

@@ -1,13 +1,18 @@
 //! JSON with Spark's schema inference (`JsonInferSchema`): integers are
 //! bigint, other numbers double, objects structs whose fields are sorted by
 //! name, arrays take the widest element type, conflicting types become
-//! string, and columns only ever NULL are strings. One record per line, or
-//! with `multiLine` one document per file (an object or an array of them).
+//! string, and columns only ever NULL are strings. One record per line (a
+//! line holding an array of objects is one record each; with the default
+//! PERMISSIVE mode a malformed line is a row of NULLs with the line in
+//! `_corrupt_record`), or with `multiLine` one document per file (an object
+//! or an array of them).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef};
+use datafusion::arrow::json::ReaderBuilder;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::json::JsonFormat;
 use serde_json::Value;
@@ -76,27 +81,69 @@ fn to_arrow(t: &JType) -> DataType {
     }
 }
 
-fn documents(text: &str, multi_line: bool, path: &std::path::Path) -> SourceResult<Vec<Value>> {
+/// One line of a JSON Lines file, as Spark reads it: an object is a
+/// record, an array of objects is several, anything else is malformed.
+enum Line {
+    Records(Vec<Value>),
+    Corrupt(String),
+}
+
+fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|line| match serde_json::from_str::<Value>(line) {
+        Ok(v @ Value::Object(_)) => Line::Records(vec![v]),
+        Ok(Value::Array(items)) => Line::Records(items.into_iter().filter(Value::is_object).collect()),
+        _ => Line::Corrupt(line.to_string()),
+    })
+}
+
+/// Spark's handling of malformed records (`mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParseMode {
+    /// Keep the row: fields NULL, the line in the corrupt-record column.
+    Permissive,
+    DropMalformed,
+    FailFast,
+}
+
+fn parse_mode(options: &SourceOptions) -> SourceResult<ParseMode> {
+    match options.get("mode").map(str::to_ascii_uppercase).as_deref() {
+        None | Some("PERMISSIVE") => Ok(ParseMode::Permissive),
+        Some("DROPMALFORMED") => Ok(ParseMode::DropMalformed),
+        Some("FAILFAST") => Ok(ParseMode::FailFast),
+        Some(other) => Err(SourceError::InvalidOption(format!("[PARSE_MODE_UNSUPPORTED] The function `json` doesn't support the {other} mode. Acceptable modes are PERMISSIVE and FAILFAST."))),
+    }
+}
+
+fn corrupt_column(options: &SourceOptions) -> String {
+    options.get("columnNameOfCorruptRecord").unwrap_or("_corrupt_record").to_string()
+}
+
+fn malformed(_path: &std::path::Path, line: &str) -> SourceError {
+    SourceError::Malformed(line.to_string())
+}
+
+/// The records of a file for schema inference, and whether any line was malformed.
+fn documents(text: &str, multi_line: bool, path: &std::path::Path, mode: ParseMode) -> SourceResult<(Vec<Value>, bool)> {
     if multi_line {
         let v: Value = serde_json::from_str(text).map_err(|e| SourceError::read(path, e))?;
-        return Ok(match v {
-            Value::Array(items) => items,
-            other => vec![other],
-        });
+        return Ok((
+            match v {
+                Value::Array(items) => items,
+                other => vec![other],
+            },
+            false,
+        ));
     }
     let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        // Malformed lines are skipped for inference (Spark records them in
-        // `_corrupt_record`, which this reader does not produce).
-        if let Ok(v) = serde_json::from_str::<Value>(line) {
-            out.push(v);
+    let mut corrupt = false;
+    for line in lines(text) {
+        match line {
+            Line::Records(records) => out.extend(records),
+            Line::Corrupt(l) if mode == ParseMode::FailFast => return Err(malformed(path, &l)),
+            Line::Corrupt(_) => corrupt = true,
         }
     }
-    Ok(out)
+    Ok((out, corrupt))
 }
 
 impl SourceFormat for Json {
@@ -107,19 +154,60 @@ impl SourceFormat for Json {
 
     fn infer_schema(&self, files: &[std::path::PathBuf], options: &SourceOptions, _time_zone: &str) -> SourceResult<Schema> {
         let multi_line = options.bool("multiLine", false)?;
+        let mode = parse_mode(options)?;
         let mut t = JType::Null;
+        let mut any_corrupt = false;
         for f in files {
             let bytes = std::fs::read(f).map_err(|e| SourceError::read(f, e))?;
-            for doc in documents(&String::from_utf8_lossy(&bytes), multi_line, f)? {
+            let (docs, corrupt) = documents(&String::from_utf8_lossy(&bytes), multi_line, f, mode)?;
+            any_corrupt |= corrupt;
+            for doc in docs {
                 if matches!(doc, Value::Object(_)) {
                     t = merge(&t, &infer(&doc));
                 }
             }
         }
+        // PERMISSIVE keeps malformed lines in a string column.
+        if any_corrupt && mode == ParseMode::Permissive {
+            t = merge(&t, &JType::Struct(BTreeMap::from([(corrupt_column(options), JType::Str)])));
+        }
         match t {
             JType::Struct(fields) => Ok(Schema::new(fields.iter().map(|(k, v)| Field::new(k, to_arrow(v), true)).collect::<Vec<_>>())),
             _ => Err(SourceError::CannotInferSchema("JSON".into())),
         }
+    }
+
+    /// A JSON Lines file with array lines or malformed lines, which
+    /// DataFusion's reader rejects, read here; clean files are scanned.
+    fn read_in_memory(&self, file: &std::path::Path, schema: &SchemaRef, options: &SourceOptions) -> SourceResult<Option<RecordBatch>> {
+        if options.bool("multiLine", false)? {
+            return Ok(None);
+        }
+        let mode = parse_mode(options)?;
+        let bytes = std::fs::read(file).map_err(|e| SourceError::read(file, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let needs_us = text.lines().map(str::trim).filter(|l| !l.is_empty()).any(|l| !l.starts_with('{') || serde_json::from_str::<Value>(l).is_err());
+        if !needs_us {
+            return Ok(None);
+        }
+        let corrupt_name = corrupt_column(options);
+        let keeps_corrupt = schema.field_with_name(&corrupt_name).is_ok();
+        let mut rows: Vec<Value> = Vec::new();
+        for line in lines(&text) {
+            match line {
+                Line::Records(records) => rows.extend(records),
+                Line::Corrupt(l) => match mode {
+                    ParseMode::FailFast => return Err(malformed(file, &l)),
+                    ParseMode::DropMalformed => {}
+                    ParseMode::Permissive if keeps_corrupt => rows.push(Value::Object(serde_json::Map::from_iter([(corrupt_name.clone(), Value::String(l))]))),
+                    ParseMode::Permissive => rows.push(Value::Object(serde_json::Map::new())),
+                },
+            }
+        }
+        let mut decoder = ReaderBuilder::new(schema.clone()).build_decoder().map_err(|e| SourceError::read(file, e))?;
+        decoder.serialize(&rows).map_err(|e| SourceError::read(file, e))?;
+        let batch = decoder.flush().map_err(|e| SourceError::read(file, e))?;
+        Ok(Some(batch.unwrap_or_else(|| RecordBatch::new_empty(schema.clone()))))
     }
 }
 
@@ -143,6 +231,19 @@ mod tests {
         assert_eq!(fields["a"], JType::Array(Box::new(JType::Double)));
         assert_eq!(fields["b"], JType::Str);
         assert_eq!(to_arrow(&fields["c"]).to_string().contains("x"), true);
+    }
+
+    #[test]
+    fn json_lines_expand_arrays_and_flag_malformed_lines() {
+        let text = "{\"a\": 1}\n[{\"a\": 2}, {\"a\": 3}]\n[]\n{\"a\": 4\n";
+        let path = std::path::Path::new("t.json");
+        let (docs, corrupt) = match documents(text, false, path, ParseMode::Permissive) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(docs.len(), 3);
+        assert!(corrupt);
+        assert!(matches!(documents(text, false, path, ParseMode::FailFast), Err(SourceError::Malformed(l)) if l == "{\"a\": 4"));
     }
 }
 

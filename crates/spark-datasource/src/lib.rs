@@ -62,6 +62,11 @@ pub struct OpenedSource {
 trait SourceFormat {
     fn file_format(&self, options: &SourceOptions) -> SourceResult<Arc<dyn FileFormat>>;
     fn infer_schema(&self, files: &[std::path::PathBuf], options: &SourceOptions, time_zone: &str) -> SourceResult<Schema>;
+    /// The rows of a file that DataFusion's reader cannot take as Spark
+    /// would, read here instead; `None` for files it scans.
+    fn read_in_memory(&self, _file: &std::path::Path, _schema: &SchemaRef, _options: &SourceOptions) -> SourceResult<Option<datafusion::arrow::array::RecordBatch>> {
+        Ok(None)
+    }
 }
 
 fn format_for(name: &str) -> SourceResult<Box<dyn SourceFormat>> {
@@ -117,11 +122,21 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
     let file_format = format.file_format(&source.options)?;
     let mut parts = Vec::new();
     for dir in &listing.dirs {
-        if dir.files.is_empty() {
+        let mut scanned = Vec::with_capacity(dir.files.len());
+        for file in &dir.files {
+            match format.read_in_memory(file, &scan_schema, &source.options)? {
+                Some(batch) => {
+                    let table = datafusion::datasource::MemTable::try_new(scan_schema.clone(), vec![vec![batch]])?;
+                    let metadata = file_metadata::metadata_literal(&file_metadata::FileStatus::of(file)?, source.time_zone);
+                    parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone(), metadata });
+                }
+                None => scanned.push(file.clone()),
+            }
+        }
+        if scanned.is_empty() {
             continue;
         }
-        let urls = dir
-            .files
+        let urls = scanned
             .iter()
             .map(|f| ListingTableUrl::parse(f.to_string_lossy()).map_err(SourceError::from))
             .collect::<SourceResult<Vec<_>>>()?;
@@ -129,7 +144,7 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
         let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(scan_schema.clone());
         let table = ListingTable::try_new(config)?;
         let row_index = source.format.eq_ignore_ascii_case("parquet");
-        let metadata = file_metadata::metadata_expr(&file_metadata::statuses(&dir.files)?, row_index, source.time_zone);
+        let metadata = file_metadata::metadata_expr(&file_metadata::statuses(&scanned)?, row_index, source.time_zone);
         parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone(), metadata });
     }
     Ok(OpenedSource { data_schema, partition_fields, parts })

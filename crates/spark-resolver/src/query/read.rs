@@ -144,6 +144,15 @@ fn source_error(e: SourceError) -> ResolveError {
         ),
         SourceError::InvalidOption(m) => ResolveError::IllegalArgument(m),
         SourceError::Read { .. } => ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(e))),
+        SourceError::Malformed(_) => {
+            let error = spark_functions::error::SparkRuntimeError::new(
+                spark_functions::error::RuntimeKind::Spark,
+                "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
+                "22023",
+                e.to_string(),
+            );
+            ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(error)))
+        }
         SourceError::DataFusion(d) => ResolveError::DataFusion(d),
     }
 }

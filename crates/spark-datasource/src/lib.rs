@@ -49,6 +49,14 @@ pub struct SourcePart {
     pub metadata: datafusion::logical_expr::Expr,
 }
 
+impl SourcePart {
+    /// A part holding one file's rows, read when the source was opened.
+    fn of_file(table: Arc<dyn TableProvider>, file: &std::path::Path, dir: &listing::PartitionDir, time_zone: &str) -> SourceResult<Self> {
+        let metadata = file_metadata::metadata_literal(&file_metadata::FileStatus::of(file)?, time_zone);
+        Ok(SourcePart { table, partition_values: dir.partition_values.clone(), metadata })
+    }
+}
+
 /// An opened source: the data columns (as Spark types them, all nullable),
 /// then the partition columns, and the tables holding the files.
 pub struct OpenedSource {
@@ -127,8 +135,7 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
             match format.read_in_memory(file, &scan_schema, &source.options)? {
                 Some(batch) => {
                     let table = datafusion::datasource::MemTable::try_new(scan_schema.clone(), vec![vec![batch]])?;
-                    let metadata = file_metadata::metadata_literal(&file_metadata::FileStatus::of(file)?, source.time_zone);
-                    parts.push(SourcePart { table: Arc::new(table), partition_values: dir.partition_values.clone(), metadata });
+                    parts.push(SourcePart::of_file(Arc::new(table), file, dir, source.time_zone)?);
                 }
                 None => scanned.push(file.clone()),
             }
@@ -156,9 +163,8 @@ fn open_text(source: &FileSource) -> SourceResult<OpenedSource> {
     // One part per file, so that each knows its `_metadata`.
     for dir in &listing.dirs {
         for file in &dir.files {
-            let metadata = file_metadata::metadata_literal(&file_metadata::FileStatus::of(file)?, source.time_zone);
             let table = text::table(std::slice::from_ref(file), &source.options)?;
-            parts.push(SourcePart { table, partition_values: dir.partition_values.clone(), metadata });
+            parts.push(SourcePart::of_file(table, file, dir, source.time_zone)?);
         }
     }
     Ok(OpenedSource { data_schema: text::schema(), partition_fields: listing.partition_fields(), parts })

@@ -186,7 +186,12 @@ impl SourceFormat for Json {
         let mode = parse_mode(options)?;
         let bytes = std::fs::read(file).map_err(|e| SourceError::read(file, e))?;
         let text = String::from_utf8_lossy(&bytes);
-        let needs_us = text.lines().map(str::trim).filter(|l| !l.is_empty()).any(|l| !l.starts_with('{') || serde_json::from_str::<Value>(l).is_err());
+        // Validating without building values keeps the common, clean case cheap.
+        let needs_us = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .any(|l| !l.starts_with('{') || serde_json::from_str::<serde::de::IgnoredAny>(l).is_err());
         if !needs_us {
             return Ok(None);
         }

@@ -89,7 +89,7 @@ fn canonical_plan(session: &ServerSession, rel: &Relation) -> ServerResult<Strin
 
 use crate::session_manager::{cache_id, storage_key};
 
-pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Result> {
+pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Result> {
     Ok(match analyze {
         Analyze::Schema(s) => {
             let rel = relation_of(session, s.plan.as_ref())?;
@@ -98,7 +98,7 @@ pub fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Re
         Analyze::Explain(e) => {
             let rel = relation_of(session, e.plan.as_ref())?;
             let extended = e.explain_mode >= 2;
-            res::Result::Explain(res::Explain { explain_string: session.spark.explain(&rel, extended)? })
+            res::Result::Explain(res::Explain { explain_string: session.spark.explain(&rel, extended).await? })
         }
         Analyze::TreeString(t) => {
             let rel = relation_of(session, t.plan.as_ref())?;

@@ -28,18 +28,7 @@ pub fn handle(session: &ServerSession, op: OpType) -> ServerResult<(Vec<KeyValue
                 if IGNORED.contains(&p.key.as_str()) {
                     warnings.push(format!("The SQL config '{}' is NOT supported in Spark Connect", p.key));
                 }
-                let conf = spark.conf();
-                let result = if !conf.is_modifiable(&p.key) {
-                    Err(ServerError::Engine(spark_engine::EngineError::spark(
-                        spark_engine::error::ExceptionKind::Analysis,
-                        "CANNOT_MODIFY_CONFIG",
-                        "46110",
-                        format!("Cannot modify the value of the Spark config: \"{}\".", p.key),
-                        &[("key", format!("\"{}\"", p.key))],
-                    )))
-                } else {
-                    spark.set_conf(&p.key, &value).map_err(ServerError::from)
-                };
+                let result = spark.set_conf(&p.key, &value).map_err(ServerError::from);
                 match result {
                     Ok(()) => {}
                     Err(e) if silent => warnings.push(e.to_string()),

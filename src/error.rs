@@ -150,6 +150,10 @@ impl From<ServerError> for Status {
 
 /// The error for plans nested beyond what the server accepts.
 pub fn plan_too_deep() -> Status {
+    plan_too_deep_error().into()
+}
+
+pub fn plan_too_deep_error() -> ServerError {
     ServerError::Spark {
         kind: ExceptionKind::InvalidPlanInput,
         error_class: "CONNECT_INVALID_PLAN.PLAN_TOO_DEEP".into(),
@@ -159,5 +163,4 @@ pub fn plan_too_deep() -> Status {
             crate::codec::MAX_NESTING
         ),
     }
-    .into()
 }

@@ -124,7 +124,7 @@ impl SparkConnectService for SparkConnectServer {
         let session = self.session(req.user_context.as_ref(), &req.session_id, req.client_observed_server_side_session_id.as_deref())?;
         tracing::debug!(session_id = %req.session_id, "AnalyzePlan");
         let analyze = req.analyze.ok_or_else(|| ServerError::missing("AnalyzePlanRequest.analyze"))?;
-        let result = crate::analyze::handle(&session, analyze)?;
+        let result = crate::analyze::handle(&session, analyze).await?;
         Ok(Response::new(sc::AnalyzePlanResponse {
             session_id: req.session_id,
             server_side_session_id: session.server_side_session_id.clone(),

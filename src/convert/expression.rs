@@ -35,7 +35,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
                 return Err(ServerError::unsupported(format!("user-defined function `{}`", f.function_name)));
             }
             let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
-            Expr::Function { name: f.function_name.clone(), args, distinct: f.is_distinct }
+            Expr::Function { name: f.function_name.clone(), args, distinct: f.is_distinct, filter: None, within_group: vec![] }
         }
         ExprType::ExpressionString(s) => parse_expression_with(&s.expression, &ctx.parse_options).map_err(parse_err)?,
         ExprType::UnresolvedStar(s) => Expr::Star {
@@ -47,6 +47,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
                 None => None,
             },
             plan_id: s.plan_id,
+            except: vec![],
         },
         ExprType::Alias(a) => Expr::Alias {
             expr: Box::new(convert_expression(a.expr.as_deref().required("Alias.expr")?, ctx)?),
@@ -99,7 +100,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
         ExprType::CommonInlineUserDefinedFunction(f) => Expr::Unsupported(format!("Python user-defined function `{}`", f.function_name)),
         ExprType::CallFunction(f) => {
             let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
-            Expr::Function { name: f.function_name.clone(), args, distinct: false }
+            Expr::func(&f.function_name, args)
         }
         ExprType::NamedArgumentExpression(n) => Expr::NamedArgument {
             name: n.key.clone(),

@@ -13,9 +13,6 @@ use crate::error::{ServerError, ServerResult};
 use crate::proto::sc;
 use crate::proto::sc::relation::RelType;
 
-/// Plans this deep are rejected before they reach the recursive resolver.
-const MAX_DEPTH: usize = 6000;
-
 /// What converting one plan needs beyond the proto itself.
 pub struct RelationContext<'a> {
     depth: usize,
@@ -44,15 +41,13 @@ impl<'a> RelationContext<'a> {
         self
     }
 
+    /// One level deeper. The codec already bounds a message's nesting; this
+    /// also bounds plans that grow while converting (subqueries that
+    /// reference other plans, possibly in a cycle), with the same limit.
     pub(crate) fn enter(&mut self) -> ServerResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(ServerError::Spark {
-                kind: spark_engine::error::ExceptionKind::InvalidPlanInput,
-                error_class: "CONNECT_INVALID_PLAN.PLAN_TOO_DEEP".into(),
-                sql_state: "54001".into(),
-                message: format!("The plan is nested more than {MAX_DEPTH} levels deep. Break long DataFrame chains with `checkpoint()` or temporary views."),
-            });
+        if self.depth > crate::codec::MAX_NESTING {
+            return Err(crate::error::plan_too_deep_error());
         }
         Ok(())
     }
@@ -167,6 +162,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
                     None => None,
                 },
                 using: j.using_columns.clone(),
+                natural: false,
             }
         }
         RelType::LateralJoin(j) => RelationKind::LateralJoin {

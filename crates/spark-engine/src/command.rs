@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema};
-use spark_plan::{Command, DataType};
+use spark_plan::{Command, DataType, TimeZoneSetting};
+
+const TIME_ZONE: &str = "spark.sql.session.timeZone";
 
 use crate::error::ExceptionKind;
 use crate::session::{CommandOutput, SparkSession};
@@ -91,9 +93,16 @@ impl SparkSession {
                 string_table(&["key", "value"], rows)
             }
             Command::SetConf { key: Some(k), value: Some(v) } => {
-                let v = if v == "__local__" { local_time_zone() } else { v.clone() };
-                self.set_conf(k, &v)?;
-                string_table(&["key", "value"], vec![vec![k.clone(), v]])
+                self.set_conf(k, v)?;
+                string_table(&["key", "value"], vec![vec![k.clone(), v.clone()]])
+            }
+            Command::SetTimeZone(setting) => {
+                let zone = match setting {
+                    TimeZoneSetting::Zone(z) => z.clone(),
+                    TimeZoneSetting::Local => local_time_zone(),
+                };
+                self.set_conf(TIME_ZONE, &zone)?;
+                string_table(&["key", "value"], vec![vec![TIME_ZONE.to_string(), zone]])
             }
             Command::SetConf { key: Some(k), value: None } => {
                 let v = self.conf().get(k).unwrap_or_else(|| "<undefined>".into());
@@ -179,7 +188,7 @@ impl SparkSession {
             }
             Command::DescribeQuery { input } => self.describe(input),
             Command::Explain { input, mode } => {
-                let text = self.explain(input, mode != "simple")?;
+                let text = self.explain(input, mode != "simple").await?;
                 string_table(&["plan"], vec![vec![text]])
             }
             Command::NotSupported(what) => Err(EngineError::spark(

@@ -1,7 +1,8 @@
 //! Spark runtime configuration with Spark 4.3's defaults for the keys that
 //! clients read (see the protocol notes, "Config RPC").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 
 /// (key, default) for keys every session answers even when never set.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -47,8 +48,46 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("spark.master", "local[*]"),
 ];
 
-/// Static settings that cannot change after start (`is_modifiable` false).
-pub const STATIC: &[&str] = &["spark.sql.warehouse.dir", "spark.sql.catalogImplementation", "spark.app.name", "spark.master"];
+/// The configuration keys Spark registers, recorded from Spark by
+/// `data/record_confs.py`: they decide what a session may set.
+struct Registered {
+    static_sql: HashSet<String>,
+    runtime_sql: HashSet<String>,
+    core: HashSet<String>,
+}
+
+fn registered() -> &'static Registered {
+    static REGISTERED: LazyLock<Registered> = LazyLock::new(|| {
+        let parsed: serde_json::Value = serde_json::from_str(include_str!("../data/spark_confs.json")).unwrap_or_default();
+        let set = |k: &str| -> HashSet<String> {
+            parsed[k].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        };
+        Registered { static_sql: set("static_sql"), runtime_sql: set("runtime_sql"), core: set("core") }
+    });
+    &REGISTERED
+}
+
+/// Why a session may not set a key, as Spark's `RuntimeConfig` refuses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsettable {
+    /// A static SQL conf (`spark.sql.warehouse.dir`): CANNOT_MODIFY_STATIC_CONFIG.
+    StaticSql,
+    /// A Spark core conf (`spark.executor.memory`): CANNOT_MODIFY_CONFIG.
+    SparkCore,
+}
+
+/// Whether a session may set `key` (`SET k=v` and the Config RPC alike).
+/// Unknown keys, `spark.app.name` and `spark.master` may be set, as in Spark.
+pub fn settable(key: &str) -> Result<(), Unsettable> {
+    let r = registered();
+    if r.static_sql.contains(key) {
+        Err(Unsettable::StaticSql)
+    } else if r.core.contains(key) {
+        Err(Unsettable::SparkCore)
+    } else {
+        Ok(())
+    }
+}
 
 /// One session's configuration: explicit settings over defaults.
 #[derive(Debug, Clone, Default)]
@@ -95,8 +134,9 @@ impl SparkConf {
         all
     }
 
+    /// Spark's `isModifiable`: true only for its runtime SQL confs.
     pub fn is_modifiable(&self, key: &str) -> bool {
-        !STATIC.contains(&key)
+        registered().runtime_sql.contains(key)
     }
 
     pub fn bool(&self, key: &str, default: bool) -> bool {
@@ -112,6 +152,19 @@ impl SparkConf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modifiability_is_sparks() {
+        let c = SparkConf::new(&BTreeMap::new());
+        assert!(c.is_modifiable("spark.sql.shuffle.partitions"));
+        assert!(!c.is_modifiable("spark.sql.warehouse.dir"));
+        assert!(!c.is_modifiable("spark.app.name"));
+        assert_eq!(settable("spark.sql.warehouse.dir"), Err(Unsettable::StaticSql));
+        assert_eq!(settable("spark.executor.memory"), Err(Unsettable::SparkCore));
+        assert_eq!(settable("spark.app.name"), Ok(()));
+        assert_eq!(settable("spark.master"), Ok(()));
+        assert_eq!(settable("my.own.key"), Ok(()));
+    }
 
     #[test]
     fn layering() {

@@ -229,6 +229,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
             params: r.params.clone(),
         };
     }
+    // DataFusion's and Arrow's own errors, by variant.
     let root = e.find_root();
     if let DataFusionError::ArrowError(a, _) = root {
         match a.as_ref() {
@@ -239,15 +240,6 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
         }
     }
     let msg = root.to_string();
-    if msg.contains("[DIVIDE_BY_ZERO]") || msg.contains("Divide by zero") {
-        return divide_by_zero();
-    }
-    if msg.contains("Overflow happened") || msg.contains("overflow") {
-        return overflow(&msg);
-    }
-    if msg.contains("Cannot cast string") || msg.contains("Cannot parse") {
-        return cast_error(&msg);
-    }
     match root {
         DataFusionError::Plan(_) | DataFusionError::SchemaError(_, _) => {
             SparkException::new(ExceptionKind::Analysis, "INTERNAL_ERROR", "XX000", format!("[INTERNAL_ERROR] {msg} SQLSTATE: XX000"))
@@ -255,19 +247,13 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
         DataFusionError::NotImplemented(_) => {
             SparkException::new(ExceptionKind::UnsupportedOperation, "UNSUPPORTED_FEATURE", "0A000", format!("[UNSUPPORTED_FEATURE] The feature is not supported: {msg} SQLSTATE: 0A000"))
         }
-        DataFusionError::ResourcesExhausted(_) => SparkException::plain(ExceptionKind::Spark, msg),
         _ => SparkException::plain(ExceptionKind::Spark, msg),
     }
 }
 
 fn divide_by_zero() -> SparkException {
-    SparkException::new(
-        ExceptionKind::Arithmetic,
-        "DIVIDE_BY_ZERO",
-        "22012",
-        spark_functions::arithmetic::DIVIDE_BY_ZERO.to_string(),
-    )
-    .with_param("config", "\"spark.sql.ansi.enabled\"")
+    let e = spark_functions::error::divide_by_zero_error();
+    SparkException { kind: ExceptionKind::Arithmetic, error_class: Some(e.error_class.clone()), sql_state: Some(e.sql_state.clone()), message: e.to_string(), params: e.params }
 }
 
 fn overflow(m: &str) -> SparkException {
@@ -288,9 +274,4 @@ fn cast_error(m: &str) -> SparkException {
     )
 }
 
-impl SparkException {
-    fn with_param(mut self, k: &str, v: &str) -> Self {
-        self.params.push((k.into(), v.into()));
-        self
-    }
-}
+

@@ -128,7 +128,30 @@ impl SparkSession {
     }
 
     /// Sets a conf, validating the values Spark validates.
+    /// Sets a conf as `SET key=value` and the Config RPC do, refusing the
+    /// keys Spark refuses.
     pub fn set_conf(&self, key: &str, value: &str) -> EngineResult<()> {
+        match crate::conf::settable(key) {
+            Err(crate::conf::Unsettable::StaticSql) => {
+                return Err(EngineError::spark(
+                    ExceptionKind::Analysis,
+                    "CANNOT_MODIFY_STATIC_CONFIG",
+                    "46110",
+                    format!("Cannot modify the value of the static Spark config: \"{key}\"."),
+                    &[("key", format!("\"{key}\""))],
+                ));
+            }
+            Err(crate::conf::Unsettable::SparkCore) => {
+                return Err(EngineError::spark(
+                    ExceptionKind::Analysis,
+                    "CANNOT_MODIFY_CONFIG",
+                    "46110",
+                    format!("Cannot modify the value of the Spark config: \"{key}\".\nSee also 'https://spark.apache.org/docs/latest/sql-migration-guide.html#ddl-statements'."),
+                    &[("key", format!("\"{key}\"")), ("docroot", "https://spark.apache.org/docs/latest".into())],
+                ));
+            }
+            Ok(()) => {}
+        }
         if key == "spark.sql.session.timeZone" && value.parse::<chrono_tz::Tz>().is_err() && parse_offset(value).is_none() {
             return Err(EngineError::spark(
                 ExceptionKind::IllegalArgument,
@@ -262,10 +285,13 @@ impl SparkSession {
         Ok(show::html_string(&names, &batches, n, truncate.max(0) as usize, &self.resolver_config().time_zone))
     }
 
-    /// The optimized DataFusion plan, as `df.explain()` shows.
-    pub fn explain(&self, rel: &Relation, extended: bool) -> EngineResult<String> {
+    /// `df.explain()`: the physical plan DataFusion would run; `extended`
+    /// also shows the analyzed and optimized logical plans, as Spark does.
+    pub async fn explain(&self, rel: &Relation, extended: bool) -> EngineResult<String> {
         let r = self.resolve(rel)?;
-        let optimized = self.ctx.state().optimize(&r.plan)?;
+        let state = self.ctx.state();
+        let optimized = state.optimize(&r.plan)?;
+        let physical = state.query_planner().create_physical_plan(&optimized, &state).await?;
         let mut out = String::new();
         if extended {
             out.push_str("== Analyzed Logical Plan ==\n");
@@ -274,7 +300,7 @@ impl SparkSession {
             out.push_str(&format!("{}\n\n", optimized.display_indent()));
         }
         out.push_str("== Physical Plan ==\n");
-        out.push_str(&format!("{}\n", optimized.display_indent()));
+        out.push_str(&format!("{}\n", datafusion::physical_plan::displayable(physical.as_ref()).indent(true)));
         Ok(out)
     }
 

@@ -11,9 +11,6 @@ use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
-/// The message Spark gives for `DIVIDE_BY_ZERO`; the error mapper recognises the prefix.
-pub const DIVIDE_BY_ZERO: &str = "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22012";
-
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SparkDivide {
     signature: Signature,
@@ -64,7 +61,7 @@ impl ScalarUDFImpl for SparkDivide {
             let d = r.value(i);
             if d == 0.0 {
                 if self.ansi {
-                    return Err(DataFusionError::Execution(DIVIDE_BY_ZERO.to_string()));
+                    return Err(crate::error::divide_by_zero());
                 }
                 out.push(None);
                 continue;

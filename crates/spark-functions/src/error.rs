@@ -77,6 +77,11 @@ impl SparkRuntimeError {
 
 /// `DIVIDE_BY_ZERO` (ANSI mode).
 pub fn divide_by_zero() -> DataFusionError {
+    divide_by_zero_error().into_df()
+}
+
+/// `DIVIDE_BY_ZERO`, for where an Arrow kernel reports the division.
+pub fn divide_by_zero_error() -> SparkRuntimeError {
     SparkRuntimeError::new(
         RuntimeKind::Arithmetic,
         "DIVIDE_BY_ZERO",
@@ -84,7 +89,6 @@ pub fn divide_by_zero() -> DataFusionError {
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
     )
     .param("config", "\"spark.sql.ansi.enabled\"")
-    .into_df()
 }
 
 /// `REMAINDER_BY_ZERO` (ANSI mode), for `%` and `mod`.

@@ -1,4 +1,6 @@
-//! Spark name → implementation.
+//! Implementations by their own names: DataFusion's and `datafusion-spark`'s
+//! functions. Spark names are the resolver's function table's business;
+//! this registry only finds the kernels an entry names.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -13,57 +15,25 @@ pub enum FunctionKind {
     Window(Arc<WindowUDF>),
 }
 
-/// Spark names whose implementation has another name in DataFusion or
-/// `datafusion-spark`.
-const ALIASES: &[(&str, &str)] = &[
-    ("trim", "btrim"),
-    ("nvl", "coalesce"),
-    ("ifnull", "coalesce"),
-    ("mean", "avg"),
-    ("first", "first_value"),
-    ("last", "last_value"),
-    ("sha", "sha1"),
-    ("getbit", "bit_get"),
-    ("~", "bitwise_not"),
-    ("array_remove", "array_remove_all"),
-    ("array_agg", "array_agg"),
-    ("approx_count_distinct", "approx_distinct"),
-    ("every", "bool_and"),
-    ("some", "bool_or"),
-    ("any", "bool_or"),
-    ("stddev", "stddev"),
-    ("std", "stddev"),
-    ("stddev_samp", "stddev"),
-    ("variance", "var"),
-    ("var_samp", "var"),
-    ("instr", "strpos"),
-    ("startswith", "starts_with"),
-    ("endswith", "ends_with"),
-    ("current_timestamp", "now"),
-    ("now", "now"),
-    ("ucase", "upper"),
-    ("lcase", "lower"),
-    ("char_length", "length"),
-    ("character_length", "length"),
-    ("substr", "substring"),
-    ("power", "power"),
-    ("pow", "power"),
-    ("sign", "signum"),
-    ("rand", "random"),
-    ("datediff", "date_diff"),
-    ("date_diff", "date_diff"),
-    ("day", "dayofmonth"),
-];
-
-/// DataFusion functions that must not be used under their own name because
-/// their Spark namesake behaves differently; `datafusion-spark` provides those.
+/// `datafusion-spark` functions that [`FunctionRegistry::get`] passes over
+/// for DataFusion's namesake.
 const SPARK_OVERRIDES_SKIPPED: &[&str] = &[
     // datafusion-spark's avg always returns DOUBLE, even for decimals.
     "avg",
 ];
 
 pub struct FunctionRegistry {
-    functions: HashMap<String, FunctionKind>,
+    /// DataFusion's functions, by their names and aliases.
+    datafusion: HashMap<String, FunctionKind>,
+    /// `datafusion-spark`'s functions, by name.
+    datafusion_spark: HashMap<String, FunctionKind>,
+}
+
+fn insert(m: &mut HashMap<String, FunctionKind>, name: &str, aliases: &[String], f: FunctionKind) {
+    for a in aliases {
+        m.entry(a.to_ascii_lowercase()).or_insert_with(|| f.clone());
+    }
+    m.insert(name.to_ascii_lowercase(), f);
 }
 
 impl FunctionRegistry {
@@ -74,59 +44,45 @@ impl FunctionRegistry {
     }
 
     fn build() -> Self {
-        let mut functions = HashMap::new();
-        let add_scalar = |f: Arc<ScalarUDF>, m: &mut HashMap<String, FunctionKind>| {
-            m.insert(f.name().to_ascii_lowercase(), FunctionKind::Scalar(f.clone()));
-            for a in f.aliases() {
-                m.entry(a.to_ascii_lowercase()).or_insert(FunctionKind::Scalar(f.clone()));
-            }
-        };
-        for f in datafusion::functions::all_default_functions() {
-            add_scalar(f, &mut functions);
-        }
-        for f in datafusion::functions_nested::all_default_nested_functions() {
-            add_scalar(f, &mut functions);
+        let mut datafusion = HashMap::new();
+        for f in datafusion::functions::all_default_functions().into_iter().chain(datafusion::functions_nested::all_default_nested_functions()) {
+            insert(&mut datafusion, f.name(), f.aliases(), FunctionKind::Scalar(f.clone()));
         }
         for f in datafusion::functions_aggregate::all_default_aggregate_functions() {
-            functions.insert(f.name().to_ascii_lowercase(), FunctionKind::Aggregate(f.clone()));
-            for a in f.aliases() {
-                functions
-                    .entry(a.to_ascii_lowercase())
-                    .or_insert(FunctionKind::Aggregate(f.clone()));
-            }
+            insert(&mut datafusion, f.name(), f.aliases(), FunctionKind::Aggregate(f.clone()));
         }
         // Window functions that are also aggregates (first_value, ...) stay
         // aggregates: as aggregates they also work over a window.
         for f in datafusion::functions_window::all_default_window_functions() {
-            functions.entry(f.name().to_ascii_lowercase()).or_insert(FunctionKind::Window(f.clone()));
+            datafusion.entry(f.name().to_ascii_lowercase()).or_insert(FunctionKind::Window(f.clone()));
         }
-        // Spark-compatible implementations replace DataFusion's namesakes.
+        let mut datafusion_spark = HashMap::new();
         for f in datafusion_spark::all_default_scalar_functions() {
-            functions.insert(f.name().to_ascii_lowercase(), FunctionKind::Scalar(f.clone()));
+            insert(&mut datafusion_spark, f.name(), &[], FunctionKind::Scalar(f.clone()));
         }
         for f in datafusion_spark::all_default_aggregate_functions() {
-            if SPARK_OVERRIDES_SKIPPED.contains(&f.name()) {
-                continue;
-            }
-            functions.insert(f.name().to_ascii_lowercase(), FunctionKind::Aggregate(f.clone()));
+            insert(&mut datafusion_spark, f.name(), &[], FunctionKind::Aggregate(f.clone()));
         }
-        for (spark, target) in ALIASES {
-            if let Some(f) = functions.get(*target).cloned() {
-                functions.insert(spark.to_string(), f);
-            }
-        }
-        Self { functions }
+        Self { datafusion, datafusion_spark }
     }
 
-    /// Looks a function up by Spark name, case-insensitively.
+    /// DataFusion's implementation `name`.
+    pub fn datafusion(&self, name: &str) -> Option<&FunctionKind> {
+        self.datafusion.get(&name.to_ascii_lowercase())
+    }
+
+    /// `datafusion-spark`'s implementation `name`.
+    pub fn datafusion_spark(&self, name: &str) -> Option<&FunctionKind> {
+        self.datafusion_spark.get(&name.to_ascii_lowercase())
+    }
+
+    /// An implementation by its own name: `datafusion-spark`'s where it has
+    /// one (it follows Spark), else DataFusion's.
     pub fn get(&self, name: &str) -> Option<&FunctionKind> {
-        self.functions.get(&name.to_ascii_lowercase())
-    }
-
-    /// All registered names, sorted.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.functions.keys().cloned().collect();
-        names.sort();
-        names
+        let lower = name.to_ascii_lowercase();
+        match self.datafusion_spark.get(&lower) {
+            Some(f) if !SPARK_OVERRIDES_SKIPPED.contains(&lower.as_str()) => Some(f),
+            _ => self.datafusion.get(&lower),
+        }
     }
 }

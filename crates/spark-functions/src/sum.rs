@@ -115,6 +115,11 @@ impl AggregateUDFImpl for SparkLongSum {
         Ok(vec![Arc::new(Field::new("sum", DataType::Int64, true)), Arc::new(Field::new("overflowed", DataType::Boolean, false))])
     }
 
+    /// Over a sliding window frame: rows leave the frame as it moves.
+    fn create_sliding_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(SlidingSum { overflow: self.overflow, sum: 0, count: 0 }))
+    }
+
     fn groups_accumulator_supported(&self, _: AccumulatorArgs) -> bool {
         true
     }
@@ -164,6 +169,76 @@ impl Accumulator for SumAccumulator {
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
         Ok(ScalarValue::Int64(self.running.value()))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+}
+
+/// The sum of a sliding window frame, kept exact (in 128 bits) as rows
+/// enter and leave it; the overflow rule applies to each frame's sum.
+#[derive(Debug)]
+struct SlidingSum {
+    overflow: Overflow,
+    sum: i128,
+    count: u64,
+}
+
+impl SlidingSum {
+    fn fold(&mut self, values: &ArrayRef, sign: i128) -> Result<()> {
+        let longs = as_longs(values)?;
+        let longs = longs.as_primitive::<Int64Type>();
+        for i in 0..longs.len() {
+            if longs.is_valid(i) {
+                self.sum += sign * longs.value(i) as i128;
+                if sign > 0 { self.count += 1 } else { self.count = self.count.saturating_sub(1) }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for SlidingSum {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        self.fold(&values[0], 1)
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        self.fold(&values[0], -1)
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        for p in partials(states)? {
+            if p.seen {
+                self.sum += p.sum as i128;
+                self.count += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        let v = self.evaluate()?;
+        Ok(vec![v.clone(), ScalarValue::Boolean(Some(self.count > 0 && v.is_null()))])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        if self.count == 0 {
+            return Ok(ScalarValue::Int64(None));
+        }
+        Ok(ScalarValue::Int64(match i64::try_from(self.sum) {
+            Ok(v) => Some(v),
+            Err(_) => match self.overflow {
+                Overflow::Fail => return Err(overflow_error()),
+                Overflow::Null => None,
+                Overflow::Wrap => Some(self.sum as i64),
+            },
+        }))
     }
 
     fn size(&self) -> usize {

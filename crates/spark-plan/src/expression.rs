@@ -12,6 +12,13 @@ pub enum CastMode {
     Try,
 }
 
+/// `ANY` / `SOME` or `ALL` of a quantified predicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortOrder {
     pub expr: Expr,
@@ -58,10 +65,22 @@ pub enum Expr {
     /// A column reference by (already split) name parts, e.g. `t.a.b` → `["t","a","b"]`.
     /// `plan_id` ties it to one DataFrame (`df["a"]`).
     Column { name: Vec<String>, plan_id: Option<i64> },
-    /// `*`, `t.*` or `struct_col.*`.
-    Star { target: Option<Vec<String>>, plan_id: Option<i64> },
+    /// `*`, `t.*` or `struct_col.*`; SQL's `* EXCEPT (a, t.b)` leaves out
+    /// the columns `except` names.
+    Star { target: Option<Vec<String>>, plan_id: Option<i64>, except: Vec<Vec<String>> },
     /// A function or operator call by Spark name (`+`, `==`, `upper`, ...).
-    Function { name: String, args: Vec<Expr>, distinct: bool },
+    /// `filter` is an aggregate's `FILTER (WHERE ...)`; `within_group` the
+    /// ordering of an ordered-set aggregate, `WITHIN GROUP (ORDER BY ...)`.
+    Function { name: String, args: Vec<Expr>, distinct: bool, filter: Option<Box<Expr>>, within_group: Vec<SortOrder> },
+    /// `value [NOT] [I]LIKE ANY|ALL (pattern, ...)`.
+    LikeQuantified { value: Box<Expr>, patterns: Vec<Expr>, quantifier: Quantifier, case_insensitive: bool, negated: bool },
+    /// `ORDER BY 2`: the second item of the select list
+    /// (`spark.sql.orderByOrdinal`).
+    Ordinal(i64),
+    /// A reference to an earlier item of the same select list by its alias
+    /// (Spark's lateral column alias), standing for that item's expression.
+    /// The resolver makes these; Spark names them `lateralAliasReference(name)`.
+    LateralAlias { alias: String, expr: Box<Expr> },
     Alias { expr: Box<Expr>, names: Vec<String>, metadata: Option<String> },
     /// `explicit` casts were written in SQL and appear in generated names
     /// (`CAST(a AS INT)`); DataFrame `col.cast(...)` keeps the child's name.
@@ -73,6 +92,9 @@ pub enum Expr {
         order_by: Vec<SortOrder>,
         frame: Option<WindowFrame>,
     },
+    /// `f(...) OVER w` where `w` names a window of the query's WINDOW
+    /// clause that the parser could not bind (an analysis error).
+    NamedWindow { function: Box<Expr>, window: String },
     /// `child[extraction]`: array index, map key or struct field.
     ExtractValue { child: Box<Expr>, extraction: Box<Expr> },
     /// `col.withField` / `dropFields`: `value` is `None` for a drop.
@@ -95,7 +117,12 @@ impl Expr {
     }
 
     pub fn func(name: &str, args: Vec<Expr>) -> Expr {
-        Expr::Function { name: name.to_string(), args, distinct: false }
+        Expr::Function { name: name.to_string(), args, distinct: false, filter: None, within_group: vec![] }
+    }
+
+    /// `*`, or `target.*`.
+    pub fn star(target: Option<Vec<String>>, plan_id: Option<i64>) -> Expr {
+        Expr::Star { target, plan_id, except: vec![] }
     }
 
     pub fn alias(self, name: &str) -> Expr {
@@ -112,7 +139,22 @@ impl Expr {
         let each = |v: Vec<Expr>, f: &mut dyn FnMut(Expr) -> Expr| -> Vec<Expr> { v.into_iter().map(|e| e.transform_up(f)).collect() };
         let sort = |s: SortOrder, f: &mut dyn FnMut(Expr) -> Expr| SortOrder { expr: s.expr.transform_up(f), ..s };
         let node = match self {
-            Expr::Function { name, args, distinct } => Expr::Function { name, args: each(args, f), distinct },
+            Expr::Function { name, args, distinct, filter, within_group } => Expr::Function {
+                name,
+                args: each(args, f),
+                distinct,
+                filter: filter.map(|c| Box::new(c.transform_up(f))),
+                within_group: within_group.into_iter().map(|s| sort(s, f)).collect(),
+            },
+            Expr::LikeQuantified { value, patterns, quantifier, case_insensitive, negated } => Expr::LikeQuantified {
+                value: Box::new(value.transform_up(f)),
+                patterns: each(patterns, f),
+                quantifier,
+                case_insensitive,
+                negated,
+            },
+            Expr::LateralAlias { alias, expr } => Expr::LateralAlias { alias, expr: Box::new(expr.transform_up(f)) },
+            Expr::NamedWindow { function, window } => Expr::NamedWindow { function: Box::new(function.transform_up(f)), window },
             Expr::Alias { expr, names, metadata } => Expr::Alias { expr: Box::new(expr.transform_up(f)), names, metadata },
             Expr::Cast { expr, to, mode, explicit } => Expr::Cast { expr: Box::new(expr.transform_up(f)), to, mode, explicit },
             Expr::SortOrder(s) => Expr::SortOrder(Box::new(sort(*s, f))),

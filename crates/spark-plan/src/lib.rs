@@ -13,8 +13,8 @@ pub mod schema_json;
 
 pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
-pub use expression::{CastMode, Expr, SortOrder, WindowFrame, WindowFrameBound, FrameType};
+pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
 pub use relation::{
-    AggregateKind, Command, Cte, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind,
+    AggregateKind, Command, Cte, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
 };

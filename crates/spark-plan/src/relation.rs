@@ -46,6 +46,9 @@ pub enum SetOpKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AggregateKind {
     GroupBy,
+    /// SQL's `GROUP BY ALL`: the grouping keys are the select items that
+    /// hold no aggregate function.
+    GroupByAll,
     Rollup,
     Cube,
     GroupingSets(Vec<Vec<Expr>>),
@@ -92,12 +95,15 @@ pub enum RelationKind {
         aggregates: Vec<Expr>,
         having: Option<Expr>,
     },
+    /// `natural` joins on every column name both sides have (SQL's
+    /// `NATURAL JOIN`), like `using` those names.
     Join {
         left: Box<Relation>,
         right: Box<Relation>,
         join_type: JoinType,
         condition: Option<Expr>,
         using: Vec<String>,
+        natural: bool,
     },
     /// `df.lateralJoin(right)` / SQL `LATERAL (subquery)`: `right` may
     /// refer to `left`'s columns, evaluated for each left row.
@@ -178,6 +184,9 @@ pub enum RelationKind {
     /// A `persist()`ed relation: its rows are computed on the first action
     /// and kept under `id`; later reads scan them.
     Persisted { id: String, input: Box<Relation> },
+    /// SQL's `LATERAL VIEW [OUTER] generator(...) [table] [AS c1, ...]`:
+    /// every input column, then the generator's output for each row.
+    LateralView { input: Box<Relation>, generator: Expr, outer: bool, table_alias: Option<String>, column_aliases: Vec<String> },
     /// CTEs: named relations visible inside `input` (`WITH RECURSIVE`:
     /// a CTE may read itself).
     With { input: Box<Relation>, ctes: Vec<Cte>, recursive: bool },
@@ -241,7 +250,8 @@ impl Relation {
             | K::SampleBy { input, .. }
             | K::CollectMetrics { input, .. }
             | K::Transpose { input, .. }
-            | K::Persisted { input, .. } => vec![input],
+            | K::Persisted { input, .. }
+            | K::LateralView { input, .. } => vec![input],
         }
     }
 }
@@ -281,6 +291,15 @@ pub fn cached_relation_view(id: &str) -> String {
 /// Views with this prefix hold materialized relations, not user views.
 pub const CACHED_RELATION_PREFIX: &str = "__cached_relation_";
 
+/// The value of `SET TIME ZONE`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeZoneSetting {
+    /// A region or offset (`'America/New_York'`, `'+02:00'`).
+    Zone(String),
+    /// `LOCAL`: the server's own time zone.
+    Local,
+}
+
 /// Commands run eagerly; their result is a small table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -288,6 +307,8 @@ pub enum Command {
     DropView { name: Vec<String>, if_exists: bool },
     /// `SET key=value`, `SET key`, `SET` (all).
     SetConf { key: Option<String>, value: Option<String> },
+    /// `SET TIME ZONE 'zone' | INTERVAL ... | LOCAL`.
+    SetTimeZone(TimeZoneSetting),
     ResetConf { key: Option<String> },
     ShowTables { database: Option<String>, pattern: Option<String> },
     ShowViews { database: Option<String>, pattern: Option<String> },

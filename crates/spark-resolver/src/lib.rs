@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 mod expression;
+mod functions;
 pub mod nested_nullability;
 
 mod query;

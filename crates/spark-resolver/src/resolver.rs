@@ -107,8 +107,11 @@ impl<'a> Resolver<'a> {
             RelationKind::Aggregate { input, kind, grouping, aggregates, having } => {
                 self.resolve_aggregate(input, kind, grouping, aggregates, having.as_ref())
             }
-            RelationKind::Join { left, right, join_type, condition, using } => {
-                self.resolve_join(left, right, *join_type, condition.as_ref(), using)
+            RelationKind::LateralView { input, generator, outer, table_alias, column_aliases } => {
+                self.resolve_lateral_view(input, generator, *outer, table_alias.as_deref(), column_aliases)
+            }
+            RelationKind::Join { left, right, join_type, condition, using, natural } => {
+                self.resolve_join(left, right, *join_type, condition.as_ref(), using, *natural)
             }
             RelationKind::LateralJoin { left, right, join_type, condition } => {
                 self.resolve_lateral_join(left, right, *join_type, condition.as_ref())

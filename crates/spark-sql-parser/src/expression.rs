@@ -127,10 +127,8 @@ impl Parser {
                     let pats = self.parse_comma_separated(|p| p.parse_expression())?;
                     self.expect_sym(")")?;
                     // `NOT LIKE ANY (p, ...)`: some pattern does not match.
-                    let fname = format!("{}{name}_{quant}", if negated { "not_" } else { "" });
-                    let mut args = vec![e];
-                    args.extend(pats);
-                    e = Expr::func(&fname, args);
+                    let quantifier = if quant == "all" { spark_plan::Quantifier::All } else { spark_plan::Quantifier::Any };
+                    e = Expr::LikeQuantified { value: Box::new(e), patterns: pats, quantifier, case_insensitive: name == "ilike", negated };
                 } else {
                     let pat = self.parse_comparison()?;
                     let mut args = vec![e, pat];
@@ -324,7 +322,7 @@ impl Parser {
                 self.advance();
                 self.advance();
                 e = match e {
-                    Expr::Column { name, plan_id } => Expr::Star { target: Some(name), plan_id },
+                    Expr::Column { name, plan_id } => Expr::star(Some(name), plan_id),
                     _ => return self.error(),
                 };
             } else if self.eat_sym("::") {
@@ -382,7 +380,7 @@ impl Parser {
             }
             Tok::Sym("*") => {
                 self.advance();
-                Ok(Expr::Star { target: None, plan_id: None })
+                Ok(Expr::star(None, None))
             }
             Tok::Sym("(") => {
                 self.advance();
@@ -583,7 +581,14 @@ impl Parser {
                     return Ok(None);
                 }
                 let s = self.parse_expression()?;
-                Ok(Some(Expr::func(&format!("__trim_{side}"), vec![s, chars])))
+                // Spark's two-argument trim functions take the characters
+                // first: `TRIM(LEADING c FROM s)` is `ltrim(c, s)`.
+                let f = match side {
+                    "leading" => "ltrim",
+                    "trailing" => "rtrim",
+                    _ => "trim",
+                };
+                Ok(Some(Expr::func(f, vec![chars, s])))
             }
             "overlay" => {
                 let save = self.position();
@@ -630,46 +635,38 @@ impl Parser {
     }
 
     fn finish_function(&mut self, name: String, args: Vec<Expr>, distinct: bool) -> ParseResult<Expr> {
-        let mut f = Expr::Function { name, args, distinct };
         // `agg(...) WITHIN GROUP (ORDER BY x [DESC], ...)`.
+        let mut within_group = vec![];
         if self.eat_words(&["within", "group"]) {
             self.expect_sym("(")?;
             self.expect_word("order")?;
             self.expect_word("by")?;
-            let order = self.parse_comma_separated(|p| p.parse_sort_order())?;
+            within_group = self.parse_comma_separated(|p| p.parse_sort_order())?;
             self.expect_sym(")")?;
-            let mut args = vec![f];
-            args.extend(order.into_iter().map(|o| Expr::SortOrder(Box::new(o))));
-            f = Expr::func("__within_group", args);
         }
+        let mut filter = None;
         if self.eat_word("filter") {
             self.expect_sym("(")?;
             self.expect_word("where")?;
-            let cond = self.parse_expression()?;
+            filter = Some(Box::new(self.parse_expression()?));
             self.expect_sym(")")?;
-            if let Expr::Function { args, .. } = &mut f {
-                let _ = args;
-            }
-            f = Expr::func("__agg_filter", vec![f, cond]);
         }
+        let (mut name, mut args) = (name, args);
         if self.eat_words(&["ignore", "nulls"]) {
             // `first_value(x) IGNORE NULLS` is Spark's `first(x, true)`.
-            if let Expr::Function { name, args, distinct } = f {
-                let lower = name.to_ascii_lowercase();
-                let name = match lower.as_str() {
-                    "first" | "first_value" => "first".to_string(),
-                    "last" | "last_value" => "last".to_string(),
-                    _ => name,
-                };
-                let mut args = args;
-                if args.len() == 1 {
-                    args.push(Expr::Literal(Literal::Boolean(true)));
-                }
-                f = Expr::Function { name, args, distinct };
+            let lower = name.to_ascii_lowercase();
+            name = match lower.as_str() {
+                "first" | "first_value" => "first".to_string(),
+                "last" | "last_value" => "last".to_string(),
+                _ => name,
+            };
+            if args.len() == 1 {
+                args.push(Expr::Literal(Literal::Boolean(true)));
             }
         } else {
             self.eat_words(&["respect", "nulls"]);
         }
+        let f = Expr::Function { name, args, distinct, filter, within_group };
         if self.eat_word("over") {
             return self.parse_window_spec(f);
         }
@@ -683,13 +680,8 @@ impl Parser {
 
     fn parse_window_spec(&mut self, function: Expr) -> ParseResult<Expr> {
         if !self.is_sym("(") {
-            let name = self.parse_identifier()?;
-            return Ok(Expr::Window {
-                function: Box::new(function),
-                partition_by: vec![Expr::column(&format!("__window_ref:{name}"))],
-                order_by: vec![],
-                frame: None,
-            });
+            let window = self.parse_identifier()?;
+            return Ok(Expr::NamedWindow { function: Box::new(function), window });
         }
         self.expect_sym("(")?;
         let mut partition_by = vec![];

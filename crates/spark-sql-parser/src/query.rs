@@ -209,9 +209,10 @@ impl Parser {
                 p.expect_sym("(")?;
                 let cols = p.parse_comma_separated(|p| p.parse_multipart_identifier())?;
                 p.expect_sym(")")?;
-                let mut args = vec![e];
-                args.extend(cols.into_iter().map(|name| Expr::Column { name, plan_id: None }));
-                return Ok(Expr::func("__star_except", args));
+                if let Expr::Star { target, plan_id, .. } = e {
+                    return Ok(Expr::Star { target, plan_id, except: cols });
+                }
+                return Ok(e);
             }
             p.parse_optional_alias(e)
         })
@@ -281,7 +282,7 @@ impl Parser {
 
     fn parse_group_by(&mut self) -> ParseResult<(AggregateKind, Vec<Expr>)> {
         if self.eat_word("all") {
-            return Ok((AggregateKind::GroupBy, vec![Expr::func("__group_by_all", vec![])]));
+            return Ok((AggregateKind::GroupByAll, vec![]));
         }
         let parse_set = |p: &mut Parser| -> ParseResult<Vec<Expr>> {
             if p.eat_sym("(") {
@@ -345,6 +346,7 @@ impl Parser {
                 join_type: JoinType::Cross,
                 condition: None,
                 using: vec![],
+                natural: false,
             });
         }
         while self.is_word("lateral") && matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("view")) {
@@ -397,10 +399,6 @@ impl Parser {
     fn parse_lateral_view(&mut self, input: Relation) -> ParseResult<Relation> {
         let outer = self.eat_word("outer");
         let generator = self.parse_expression()?;
-        let generator = match (outer, generator) {
-            (true, Expr::Function { name, args, distinct }) => Expr::Function { name: format!("{name}_outer"), args, distinct },
-            (_, g) => g,
-        };
         // The table alias, then the column aliases.
         let mut table = None;
         if !self.is_word("as") {
@@ -411,16 +409,11 @@ impl Parser {
                 }
             }
         }
-        let mut names = Vec::new();
+        let mut column_aliases = Vec::new();
         if self.eat_word("as") || matches!(self.peek(), Tok::Word(w) if !crate::parser::is_reserved(w) && !is_table_clause_word(w)) {
-            names = self.parse_comma_separated(|p| p.parse_identifier())?;
+            column_aliases = self.parse_comma_separated(|p| p.parse_identifier())?;
         }
-        let generated = if names.is_empty() { generator } else { Expr::Alias { expr: Box::new(generator), names, metadata: None } };
-        let generated = match table {
-            Some(t) => Expr::func("__lateral_view", vec![Expr::Literal(spark_plan::Literal::String(t)), generated]),
-            None => generated,
-        };
-        Ok(rel(RelationKind::Project { input: Box::new(input), exprs: vec![Expr::Star { target: None, plan_id: None }, generated] }))
+        Ok(rel(RelationKind::LateralView { input: Box::new(input), generator, outer, table_alias: table, column_aliases }))
     }
 
     /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`; several pivot
@@ -503,7 +496,7 @@ impl Parser {
             let mut condition = None;
             let mut using = vec![];
             if natural {
-                using = vec!["__natural__".to_string()];
+                // NATURAL joins on the common column names: no ON or USING.
             } else if self.eat_word("on") {
                 condition = Some(self.parse_expression()?);
             } else if self.eat_word("using") {
@@ -512,7 +505,7 @@ impl Parser {
                 self.expect_sym(")")?;
             }
             let join_type = if join_type == JoinType::Cross && condition.is_some() { JoinType::Inner } else { join_type };
-            left = rel(RelationKind::Join { left: Box::new(left), right: Box::new(right), join_type, condition, using });
+            left = rel(RelationKind::Join { left: Box::new(left), right: Box::new(right), join_type, condition, using, natural });
         }
     }
 
@@ -641,40 +634,23 @@ impl Parser {
 /// (`spark.sql.orderByOrdinal`).
 fn ordinal_key(o: spark_plan::SortOrder) -> spark_plan::SortOrder {
     match o.expr {
-        Expr::Literal(spark_plan::Literal::Integer(_)) => spark_plan::SortOrder { expr: Expr::func("__ordinal", vec![o.expr]), ..o },
+        Expr::Literal(spark_plan::Literal::Integer(n)) => spark_plan::SortOrder { expr: Expr::Ordinal(n as i64), ..o },
         _ => o,
     }
 }
 
-/// Replaces `OVER w` references to the WINDOW clause's named windows.
+/// Replaces `OVER w` references to the WINDOW clause's named windows; an
+/// undefined name stays a reference, which the analyzer reports.
 fn bind_named_windows(e: Expr, defs: &[(String, Expr)]) -> ParseResult<Expr> {
-    let mut missing = None;
-    let bound = e.transform_up(&mut |node| match node {
-        Expr::Window { function, partition_by, order_by, frame } => {
-            let reference = match partition_by.as_slice() {
-                [Expr::Column { name, .. }] if order_by.is_empty() && frame.is_none() => {
-                    name.first().and_then(|n| n.strip_prefix("__window_ref:")).map(str::to_string)
-                }
-                _ => None,
-            };
-            match reference {
-                Some(r) => match defs.iter().find(|(n, _)| n.eq_ignore_ascii_case(&r)) {
-                    Some((_, Expr::Window { partition_by, order_by, frame, .. })) => {
-                        Expr::Window { function, partition_by: partition_by.clone(), order_by: order_by.clone(), frame: frame.clone() }
-                    }
-                    _ => {
-                        missing = Some(r);
-                        Expr::Window { function, partition_by, order_by, frame }
-                    }
-                },
-                None => Expr::Window { function, partition_by, order_by, frame },
+    Ok(e.transform_up(&mut |node| match node {
+        Expr::NamedWindow { function, window } => match defs.iter().find(|(n, _)| n.eq_ignore_ascii_case(&window)) {
+            Some((_, Expr::Window { partition_by, order_by, frame, .. })) => {
+                Expr::Window { function, partition_by: partition_by.clone(), order_by: order_by.clone(), frame: frame.clone() }
             }
-        }
+            _ => Expr::NamedWindow { function, window },
+        },
         other => other,
-    });
-    // An undefined name stays a reference; the analyzer reports it.
-    let _ = missing;
-    Ok(bound)
+    }))
 }
 
 fn is_table_clause_word(w: &str) -> bool {

@@ -1,6 +1,6 @@
 //! Statements: queries plus the commands Spark runs eagerly.
 
-use spark_plan::{Command, Plan};
+use spark_plan::{Command, Plan, TimeZoneSetting};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -117,16 +117,13 @@ impl Parser {
     fn parse_set(&mut self) -> ParseResult<Plan> {
         self.expect_word("set")?;
         if self.eat_words(&["time", "zone"]) {
-            let value = match self.advance() {
-                Tok::Str(s) => s,
-                Tok::Word(w) if w.eq_ignore_ascii_case("local") => "__local__".to_string(),
-                Tok::Word(w) if w.eq_ignore_ascii_case("interval") => self.parse_zone_offset()?,
+            let setting = match self.advance() {
+                Tok::Str(s) => TimeZoneSetting::Zone(s),
+                Tok::Word(w) if w.eq_ignore_ascii_case("local") => TimeZoneSetting::Local,
+                Tok::Word(w) if w.eq_ignore_ascii_case("interval") => TimeZoneSetting::Zone(self.parse_zone_offset()?),
                 _ => return self.error(),
             };
-            return Ok(Plan::Command(Command::SetConf {
-                key: Some("spark.sql.session.timeZone".into()),
-                value: Some(value),
-            }));
+            return Ok(Plan::Command(Command::SetTimeZone(setting)));
         }
         if matches!(self.peek(), Tok::Eof) {
             return Ok(Plan::Command(Command::SetConf { key: None, value: None }));

@@ -18,7 +18,7 @@ impl Resolver<'_> {
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
         if matches!(to, DataType::Time(_)) {
-            return Err(super::builtin::unsupported_time_type());
+            return Err(crate::functions::unsupported_time_type());
         }
         let inner = self.resolve_expr(expr, scope)?;
         let from = crate::types::from_arrow(&self.arrow_type(&inner.expr, scope)?)?;
@@ -59,7 +59,7 @@ impl Resolver<'_> {
         }
         let zone = tz.as_ref().map(|_| self.config.time_zone.as_str());
         let f = spark_functions::timestamp_string::SparkTimestampString::udf(zone);
-        Some(super::builtin::call_udf(f, vec![e.clone()]))
+        Some(crate::functions::call_udf(f, vec![e.clone()]))
     }
 }
 

@@ -125,7 +125,9 @@ impl Resolver<'_> {
                 Some(r) => return Ok(r),
                 // `current_date`, `current_user`, ... without parentheses are calls.
                 None if parts.len() == 1 && NILADIC.iter().any(|f| parts[0].eq_ignore_ascii_case(f)) => {
-                    return self.resolve_function(&parts[0].to_ascii_lowercase(), &[], false, scope);
+                    let name = parts[0].to_ascii_lowercase();
+                    let call = super::function::FunctionCall { name: &name, args: &[], distinct: false, filter: None, within_group: &[] };
+                    return self.resolve_function(&call, scope);
                 }
                 None => return Err(e),
             },

@@ -59,7 +59,7 @@ impl Resolver<'_> {
     /// `extract(field FROM source)` and `date_part('field', source)`.
     pub(crate) fn resolve_extract(&mut self, function: &str, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         let [field, source] = args else {
-            return Err(super::function::wrong_args(function, args.len(), "2"));
+            return Err(crate::functions::wrong_args(function, args.len(), "2"));
         };
         let (field_name, shown_field) = match field {
             Expr::Column { name, .. } if name.len() == 1 => (name[0].clone(), name[0].clone()),
@@ -74,7 +74,7 @@ impl Resolver<'_> {
         };
         let src_type = self.arrow_type(&src.expr, scope)?;
         if matches!(src_type, ArrowType::Time32(_) | ArrowType::Time64(_)) {
-            return Err(super::builtin::unsupported_time_type());
+            return Err(crate::functions::unsupported_time_type());
         }
         if matches!(src_type, ArrowType::Interval(IntervalUnit::YearMonth) | ArrowType::Duration(_)) {
             use spark_functions::interval_fns::{IntervalField, SparkIntervalField};

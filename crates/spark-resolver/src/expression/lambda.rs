@@ -22,21 +22,6 @@ use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 const VARIABLE: &str = "namedlambdavariable()";
 
-fn kind_of(name: &str) -> Option<LambdaKind> {
-    Some(match name {
-        "transform" => LambdaKind::Transform,
-        "filter" => LambdaKind::Filter,
-        "exists" => LambdaKind::Exists,
-        "forall" => LambdaKind::Forall,
-        "aggregate" | "reduce" => LambdaKind::Aggregate,
-        "zip_with" => LambdaKind::ZipWith,
-        "map_filter" => LambdaKind::MapFilter,
-        "transform_keys" => LambdaKind::TransformKeys,
-        "transform_values" => LambdaKind::TransformValues,
-        _ => return None,
-    })
-}
-
 fn element(t: &ArrowType) -> ArrowType {
     match t {
         ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => f.data_type().clone(),
@@ -70,19 +55,15 @@ struct Lambda {
 }
 
 impl Resolver<'_> {
-    /// `Some` when `name` is a higher-order function called with lambdas.
-    pub(crate) fn resolve_higher_order(&mut self, lower: &str, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<Option<ResolvedExpr>> {
-        let Some(kind) = kind_of(lower) else { return Ok(None) };
-        if !args.iter().any(|a| matches!(a, Expr::Lambda { .. })) {
-            return Ok(None);
-        }
+    /// A higher-order function called with lambdas (`kind` of `lower`).
+    pub(crate) fn resolve_higher_order(&mut self, lower: &str, kind: LambdaKind, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         let first_lambda = args.iter().position(|a| matches!(a, Expr::Lambda { .. })).unwrap_or(args.len());
         let values = args[..first_lambda].iter().map(|a| self.resolve_expr(a, scope)).collect::<ResolveResult<Vec<_>>>()?;
         let types = values.iter().map(|v| self.arrow_type(&v.expr, scope)).collect::<ResolveResult<Vec<_>>>()?;
         let lambdas = &args[first_lambda..];
-        let wrong = || super::wrong_args(lower, args.len(), "2");
+        let wrong = || crate::functions::wrong_args(lower, args.len(), "2");
         let t0 = types.first().cloned().ok_or_else(wrong)?;
-        let param_types: Vec<ArrowType> = match kind {
+        let mut param_types: Vec<ArrowType> = match kind {
             LambdaKind::Transform | LambdaKind::Filter => vec![element(&t0), ArrowType::Int32],
             // exists and forall take the element only.
             LambdaKind::Exists | LambdaKind::Forall => vec![element(&t0)],
@@ -93,15 +74,21 @@ impl Resolver<'_> {
                 vec![k, v]
             }
         };
-        let main = self.compile_lambda(lambdas.first().ok_or_else(wrong)?, &param_types, &vec![true; param_types.len()], scope)?;
         let mut values = values;
-        // The zero of aggregate takes the type of what merge returns.
-        if kind == LambdaKind::Aggregate && main.body_type != param_types[0] {
-            let zero = values.remove(1);
-            values.insert(1, ResolvedExpr { expr: self.cast_if_needed(zero.expr, &main.body_type, scope)?, ..zero });
-            return self.finish_higher_order(lower, kind, values, &t0, lambdas, &[main.body_type.clone(), element(&t0)], scope).map(Some);
+        // The zero of aggregate takes the type of what merge returns, which
+        // only the merge lambda itself tells.
+        if kind == LambdaKind::Aggregate {
+            let merge = self.compile_lambda(lambdas.first().ok_or_else(wrong)?, &param_types, &vec![true; param_types.len()], scope)?;
+            if merge.body_type != param_types[0] {
+                let zero = values.remove(1);
+                values.insert(1, ResolvedExpr { expr: self.cast_if_needed(zero.expr, &merge.body_type, scope)?, ..zero });
+                param_types[0] = merge.body_type;
+            }
         }
-        self.finish_higher_order(lower, kind, values, &t0, lambdas, &param_types, scope).map(Some)
+        if lambdas.is_empty() {
+            return Err(wrong());
+        }
+        self.finish_higher_order(lower, kind, values, &t0, lambdas, &param_types, scope)
     }
 
     #[allow(clippy::too_many_arguments)]

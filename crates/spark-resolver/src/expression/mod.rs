@@ -1,22 +1,22 @@
 //! Expression resolution: unresolved `spark_plan::Expr` → DataFusion `Expr`,
 //! together with the name Spark generates for it.
 
-mod builtin;
 mod cast;
-mod extract;
+mod coercion;
 mod column;
 mod datetime;
-mod function;
+mod extract;
+pub(crate) mod function;
 mod interval_literal;
 mod lambda;
+mod like_quantified;
 mod literal;
 mod subquery;
 mod update_fields;
 mod window;
-mod within_group;
 
-pub(crate) use builtin::constant_value;
-pub(crate) use function::{wider_type, wrong_args};
+pub(crate) use crate::functions::{constant_value, wrong_args};
+pub(crate) use coercion::wider_type;
 
 /// A call of a scalar function implementation.
 pub(crate) fn call_scalar(f: std::sync::Arc<datafusion::logical_expr::ScalarUDF>, args: Vec<DfExpr>) -> DfExpr {
@@ -73,7 +73,25 @@ impl Resolver<'_> {
                 "Invalid usage of '*' in expression.",
                 &[("elem", "'*'".into()), ("prettyName", "expression".into())],
             )),
-            Expr::Function { name, args, distinct } => self.resolve_function(name, args, *distinct, scope),
+            Expr::Function { name, args, distinct, filter, within_group } => {
+                let call = function::FunctionCall { name, args, distinct: *distinct, filter: filter.as_deref(), within_group };
+                self.resolve_function(&call, scope)
+            }
+            Expr::LikeQuantified { value, patterns, quantifier, case_insensitive, negated } => {
+                self.resolve_like_quantified(value, patterns, *quantifier, *case_insensitive, *negated, scope)
+            }
+            Expr::Ordinal(n) => self.resolve_ordinal(*n, scope),
+            // Spark names a lateral column alias reference after the alias.
+            Expr::LateralAlias { alias, expr } => {
+                let r = self.resolve_expr(expr, scope)?;
+                Ok(ResolvedExpr { name: format!("lateralAliasReference({alias})"), ..r })
+            }
+            Expr::NamedWindow { window, .. } => Err(ResolveError::analysis(
+                "MISSING_WINDOW_SPECIFICATION",
+                "42P20",
+                format!("Window specification {window} is not defined in the WINDOW clause for {window}. For more information about WINDOW clauses, please refer to 'https://spark.apache.org/docs/latest/sql-ref-syntax-qry-select-window.html'."),
+                &[("windowName", window.clone())],
+            )),
             Expr::Alias { expr, names, metadata } => {
                 let inner = self.resolve_expr(expr, scope)?;
                 let name = names.first().cloned().unwrap_or(inner.name);
@@ -113,12 +131,26 @@ impl Resolver<'_> {
         }
     }
 
-    /// The Arrow type of a resolved expression over a scope.
+    /// `ORDER BY 2`: the second visible column of the scope.
+    fn resolve_ordinal(&self, n: i64, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        let visible: Vec<&crate::ResolvedColumn> = scope.visible().collect();
+        let Some(c) = usize::try_from(n).ok().filter(|i| *i >= 1).and_then(|i| visible.get(i - 1)) else {
+            return Err(ResolveError::analysis(
+                "ORDER_BY_POS_OUT_OF_RANGE",
+                "42805",
+                format!("ORDER BY position {n} is not in select list (valid range is [1, {}]).", visible.len()),
+                &[("index", n.to_string()), ("size", visible.len().to_string())],
+            ));
+        };
+        Ok(ResolvedExpr { expr: crate::resolver::id_col(&c.id), name: c.name.clone(), nullable: c.nullable })
+    }
+
     /// Whether a resolved expression can be NULL, by Spark's rules.
     pub(crate) fn is_nullable(&self, r: &ResolvedExpr, scope: &ResolvedRelation) -> bool {
         r.nullable.unwrap_or_else(|| r.expr.nullable(scope.plan.schema()).unwrap_or(true))
     }
 
+    /// The Arrow type of a resolved expression over a scope.
     pub(crate) fn arrow_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<ArrowType> {
         Ok(e.get_type(scope.plan.schema())?)
     }

@@ -1,19 +1,20 @@
 //! Window functions: `f(...) OVER (PARTITION BY ... ORDER BY ... frame)`.
 
 use datafusion::common::ScalarValue;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::expr::{Sort, WindowFunction, WindowFunctionParams};
 use datafusion::logical_expr::{
     Expr as DfExpr, WindowFrame as DfFrame, WindowFrameBound as DfBound, WindowFrameUnits,
     WindowFunctionDefinition,
 };
-use spark_functions::{FunctionKind, FunctionRegistry};
 use spark_plan::{Expr, FrameType, Literal, SortOrder, WindowFrame, WindowFrameBound};
 
 use super::ResolvedExpr;
+use super::function::FunctionCall;
+use crate::functions::{self, DefaultFrame};
+use crate::functions::window::unbounded;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
-
-const RANKING: &[&str] = &["row_number", "rank", "dense_rank", "percent_rank", "ntile", "lag", "lead"];
 
 impl Resolver<'_> {
     pub(crate) fn resolve_sort_order(&mut self, so: &SortOrder, scope: &ResolvedRelation) -> ResolveResult<(Sort, String)> {
@@ -36,87 +37,24 @@ impl Resolver<'_> {
         frame: Option<&WindowFrame>,
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
-        // `OVER w` without a WINDOW clause defining w.
-        if let [Expr::Column { name, .. }] = partition_by {
-            if let Some(w) = name.first().and_then(|n| n.strip_prefix("__window_ref:")) {
-                return Err(ResolveError::analysis(
-                    "MISSING_WINDOW_SPECIFICATION",
-                    "42P20",
-                    format!("Window specification {w} is not defined in the WINDOW clause for {w}. For more information about WINDOW clauses, please refer to 'https://spark.apache.org/docs/latest/sql-ref-syntax-qry-select-window.html'."),
-                    &[("windowName", w.to_string())],
-                ));
-            }
-        }
-        let Expr::Function { name, args, distinct } = function else {
+        let Expr::Function { name, args, distinct, filter, within_group } = function else {
             return Err(ResolveError::invalid("a window expression needs a function"));
         };
         let lower = name.to_ascii_lowercase();
-        let args: Vec<Expr> = if lower == "count" && matches!(args.as_slice(), [Expr::Star { .. }]) {
-            vec![Expr::Literal(Literal::Integer(1))]
-        } else {
-            args.clone()
+        let entry = functions::lookup(&lower).ok_or_else(|| functions::unknown(name))?;
+        let not_for_window = || {
+            ResolveError::analysis(
+                "UNSUPPORTED_EXPR_FOR_WINDOW",
+                "42P20",
+                format!("Expression \"{lower}\" not supported within a window function."),
+                &[("sqlExpr", format!("\"{lower}\""))],
+            )
         };
-        let resolved = args.iter().map(|a| self.resolve_expr(a, scope)).collect::<ResolveResult<Vec<_>>>()?;
-        let arg_nullable: Vec<bool> = resolved.iter().map(|r| self.is_nullable(r, scope)).collect();
-        let mut arg_names: Vec<String> = resolved.iter().map(|r| r.name.clone()).collect();
-        let mut arg_exprs: Vec<DfExpr> = resolved.into_iter().map(|r| r.expr).collect();
-        // Spark accepts (and ignores) arguments to the rank functions.
-        if matches!(lower.as_str(), "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "row_number") {
-            arg_exprs.clear();
+        if entry.is_generator() {
+            return Err(not_for_window());
         }
-        // Spark prints these rank functions in capitals and without arguments.
-        let shown_function = if matches!(lower.as_str(), "rank" | "dense_rank" | "percent_rank") {
-            arg_names.clear();
-            lower.to_uppercase()
-        } else {
-            lower.clone()
-        };
-        // nth_value's n is a BIGINT constant for DataFusion.
-        if lower == "nth_value" {
-            if let Some(DfExpr::Literal(v, _)) = arg_exprs.get(1) {
-                if let Ok(n) = v.cast_to(&datafusion::arrow::datatypes::DataType::Int64) {
-                    arg_exprs[1] = DfExpr::Literal(n, None);
-                }
-            }
-        }
-        // first/last(x, ignoreNulls): the flag is DataFusion's null treatment.
-        let mut ignore_nulls = false;
-        if matches!(lower.as_str(), "first" | "last" | "first_value" | "last_value" | "any_value") && arg_exprs.len() == 2 {
-            match arg_exprs.pop() {
-                Some(DfExpr::Literal(ScalarValue::Boolean(Some(b)), _)) => ignore_nulls = b,
-                _ => return Err(ResolveError::unsupported(format!("{lower} with a non-constant ignoreNulls"))),
-            }
-            arg_names.truncate(1);
-        }
-        // lag/lead print their offset and default: `lag(b, 1, NULL)`.
-        let mut offset_frame: Option<String> = None;
-        if matches!(lower.as_str(), "lag" | "lead") {
-            let offset = arg_names.get(1).cloned().unwrap_or_else(|| "1".into());
-            if arg_names.len() < 2 {
-                arg_names.push("1".into());
-            }
-            if arg_names.len() < 3 {
-                arg_names.push("NULL".into());
-            }
-            let signed = if lower == "lag" {
-                offset.strip_prefix('-').map(str::to_string).unwrap_or_else(|| format!("-{offset}"))
-            } else {
-                offset
-            };
-            offset_frame = Some(format!("ROWS BETWEEN {signed} FOLLOWING AND {signed} FOLLOWING"));
-        }
-        let fun: WindowFunctionDefinition = match FunctionRegistry::global().get(&lower) {
-            Some(FunctionKind::Window(w)) => WindowFunctionDefinition::WindowUDF(w.clone()),
-            Some(FunctionKind::Aggregate(a)) => WindowFunctionDefinition::AggregateUDF(a.clone()),
-            Some(FunctionKind::Scalar(_)) | None => {
-                return Err(ResolveError::analysis(
-                    "UNSUPPORTED_EXPR_FOR_WINDOW",
-                    "42P20",
-                    format!("Expression \"{lower}\" not supported within a window function."),
-                    &[("sqlExpr", format!("\"{lower}\""))],
-                ));
-            }
-        };
+        let call = FunctionCall { name, args, distinct: *distinct, filter: filter.as_deref(), within_group };
+        let resolved = self.resolve_call(entry, &lower, &call, scope)?;
         let mut partitions = Vec::new();
         let mut partition_names = Vec::new();
         for p in partition_by {
@@ -131,7 +69,7 @@ impl Resolver<'_> {
             orders.push(s);
             order_names.push(n);
         }
-        let ranking = RANKING.contains(&lower.as_str());
+        let full = || DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::Following(unbounded()));
         let (df_frame, frame_name) = match frame {
             Some(f) => {
                 let order_type = match orders.first() {
@@ -140,29 +78,58 @@ impl Resolver<'_> {
                 };
                 (self.window_frame(f, order_type, scope)?, frame_sql(f))
             }
-            None if orders.is_empty() => (
-                DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(ScalarValue::UInt64(None)), DfBound::Following(ScalarValue::UInt64(None))),
-                "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING".to_string(),
-            ),
-            None if ranking => (
-                DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(ScalarValue::UInt64(None)), DfBound::CurrentRow),
+            None if orders.is_empty() => (full(), "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING".to_string()),
+            None if entry.frame.is_ranking() => (
+                DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::CurrentRow),
                 "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string(),
             ),
-            None => (
-                DfFrame::new(Some(false)),
-                "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string(),
-            ),
+            None => (DfFrame::new(Some(false)), "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string()),
         };
-        let params = WindowFunctionParams {
-            args: arg_exprs,
-            partition_by: partitions,
-            order_by: orders,
-            window_frame: df_frame,
-            filter: None,
-            null_treatment: ignore_nulls.then_some(datafusion::logical_expr::expr::NullTreatment::IgnoreNulls),
-            distinct: *distinct,
+        let frame_name = match entry.frame {
+            DefaultFrame::Offset { lag } => {
+                let offset = match args.get(1) {
+                    Some(a) => Some(self.resolve_expr(a, scope)?.name),
+                    None => None,
+                };
+                functions::window::offset_frame(lag, offset.as_deref())
+            }
+            _ => frame_name,
         };
-        let expr = DfExpr::WindowFunction(Box::new(WindowFunction { fun, params }));
+        // Every aggregate or window function of the call computes over the window.
+        let mut windowed = false;
+        let expr = resolved
+            .expr
+            .transform_up(|e| {
+                let over = |fun, args, filter, null_treatment, distinct| {
+                    let params = WindowFunctionParams {
+                        args,
+                        partition_by: partitions.clone(),
+                        order_by: orders.clone(),
+                        window_frame: df_frame.clone(),
+                        filter,
+                        null_treatment,
+                        distinct,
+                    };
+                    DfExpr::WindowFunction(Box::new(WindowFunction { fun, params }))
+                };
+                Ok(match e {
+                    DfExpr::AggregateFunction(a) => {
+                        windowed = true;
+                        let p = a.params;
+                        Transformed::yes(over(WindowFunctionDefinition::AggregateUDF(a.func), p.args, p.filter, p.null_treatment, p.distinct))
+                    }
+                    DfExpr::WindowFunction(w) => {
+                        windowed = true;
+                        let p = w.params;
+                        Transformed::yes(over(w.fun, p.args, p.filter, p.null_treatment, p.distinct))
+                    }
+                    other => Transformed::no(other),
+                })
+            })?
+            .data;
+        if !windowed {
+            return Err(not_for_window());
+        }
         let mut spec = Vec::new();
         if !partition_names.is_empty() {
             spec.push(format!("PARTITION BY {}", partition_names.join(", ")));
@@ -170,19 +137,9 @@ impl Resolver<'_> {
         if !order_names.is_empty() {
             spec.push(format!("ORDER BY {}", order_names.join(", ")));
         }
-        spec.push(offset_frame.unwrap_or(frame_name));
-        let name = format!("{shown_function}({}) OVER ({})", arg_names.join(", "), spec.join(" "));
-        // Spark's ranks are INT; DataFusion's unsigned.
-        let expr = match lower.as_str() {
-            "row_number" | "rank" | "dense_rank" | "ntile" => DfExpr::Cast(datafusion::logical_expr::Cast::new(Box::new(expr), datafusion::arrow::datatypes::DataType::Int32)),
-            _ => expr,
-        };
-        // lag/lead are NULL only for NULL input or a NULL (or missing) default.
-        if matches!(lower.as_str(), "lag" | "lead") {
-            let nullable = arg_nullable.first().copied().unwrap_or(true) || arg_nullable.get(2).copied().unwrap_or(true);
-            return Ok(ResolvedExpr::new(expr, name).with_nullable(nullable));
-        }
-        Ok(ResolvedExpr::new(expr, name))
+        spec.push(frame_name);
+        let name = format!("{} OVER ({})", resolved.name, spec.join(" "));
+        Ok(ResolvedExpr { expr, name, nullable: resolved.nullable })
     }
 
     fn window_frame(&mut self, f: &WindowFrame, order_type: Option<datafusion::arrow::datatypes::DataType>, scope: &ResolvedRelation) -> ResolveResult<DfFrame> {

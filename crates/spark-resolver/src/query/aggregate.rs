@@ -31,7 +31,7 @@ impl Resolver<'_> {
         let r = self.resolve(input)?;
         let items = self.resolve_select_items(aggregates, &r)?;
         // GROUP BY ALL: every output expression without aggregates.
-        let group_by_all = matches!(grouping, [Expr::Function { name, .. }] if name == "__group_by_all");
+        let group_by_all = matches!(kind, AggregateKind::GroupByAll);
         let mut groups: Vec<(DfExpr, String, Option<bool>)> = Vec::new();
         if group_by_all {
             for i in &items {

@@ -14,8 +14,6 @@ use super::project::ProjectItem;
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
-const GENERATORS: &[&str] = &["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
-
 /// A generator call in a select list, with its multi-alias names.
 pub(crate) struct GeneratorCall<'a> {
     pub name: String,
@@ -28,13 +26,9 @@ pub(crate) struct GeneratorCall<'a> {
 /// The generator at the top of a select item, if it is one.
 pub(crate) fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
     match e {
-        Expr::Function { name, args, .. } if GENERATORS.contains(&name.to_ascii_lowercase().as_str()) => {
+        Expr::Function { name, args, .. } if crate::functions::lookup(&name.to_ascii_lowercase()).is_some_and(|f| f.is_generator()) => {
             Some(GeneratorCall { name: name.to_ascii_lowercase(), args, aliases: vec![], qualifier: None })
         }
-        Expr::Function { name, args, .. } if name == "__lateral_view" => match args.as_slice() {
-            [Expr::Literal(Literal::String(q)), g] => generator_call(g).map(|c| GeneratorCall { qualifier: Some(q.clone()), ..c }),
-            _ => None,
-        },
         Expr::Alias { expr, names, .. } => generator_call(expr).map(|g| GeneratorCall { aliases: names.clone(), ..g }),
         _ => None,
     }
@@ -47,6 +41,36 @@ fn hidden(id: &str) -> ResolvedColumn {
 }
 
 impl Resolver<'_> {
+    /// SQL's `LATERAL VIEW [OUTER] generator(...) [table] [AS c1, ...]`:
+    /// every input column, then the generated ones (qualified by `table`).
+    pub(crate) fn resolve_lateral_view(
+        &mut self,
+        input: &spark_plan::Relation,
+        generator: &Expr,
+        outer: bool,
+        table_alias: Option<&str>,
+        column_aliases: &[String],
+    ) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let Some(call) = generator_call(generator) else {
+            return Err(ResolveError::analysis(
+                "UNSUPPORTED_GENERATOR.NOT_GENERATOR",
+                "42K0E",
+                "The generator is not supported: LATERAL VIEW needs a generator function.".to_string(),
+                &[],
+            ));
+        };
+        let name = if outer && !call.name.ends_with("_outer") { format!("{}_outer", call.name) } else { call.name.clone() };
+        let call = GeneratorCall { name, aliases: column_aliases.to_vec(), qualifier: table_alias.map(str::to_string), ..call };
+        let (r, generated) = self.generate(r, &call)?;
+        let mut items = self.resolve_select_items(&[Expr::star(None, None)], &r)?;
+        let range = items.len()..items.len() + generated.len();
+        items.extend(generated);
+        let mut out = self.finish_projection(r, items)?;
+        super::project::GeneratedItems { range, qualifier: call.qualifier.clone() }.qualify(&mut out.columns);
+        Ok(out)
+    }
+
     /// Applies a generator to `r`: the relation with one row per generated
     /// element, and the select items that read the generated columns.
     pub(crate) fn generate(&mut self, r: ResolvedRelation, g: &GeneratorCall<'_>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
@@ -56,8 +80,9 @@ impl Resolver<'_> {
             "stack" => (self.stack_rows(g.args, &r)?, false),
             // One row: the struct of the requested fields (`c0`, `c1`, ...).
             "json_tuple" => {
-                let fields = self.resolve_expr(&Expr::Function { name: "json_tuple".into(), args: g.args.to_vec(), distinct: false }, &r)?;
-                (udf("make_array", vec![fields.expr])?, false)
+                let args = self.resolve_arguments(g.args, &r)?;
+                let fields = udf("json_tuple", args.into_iter().map(|a| a.expr).collect())?;
+                (udf("make_array", vec![fields])?, false)
             }
             _ => {
                 let [arg] = g.args else {

@@ -26,6 +26,7 @@ impl Resolver<'_> {
         join_type: JoinType,
         condition: Option<&Expr>,
         using: &[String],
+        natural: bool,
     ) -> ResolveResult<ResolvedRelation> {
         let l = self.resolve(left)?;
         // The right side registers its DataFrames afresh; those also seen on
@@ -69,7 +70,7 @@ impl Resolver<'_> {
         let scope_plan = LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?;
         let scope = ResolvedRelation { plan: scope_plan, columns: both.clone() };
 
-        let using: Vec<String> = if using.first().map(String::as_str) == Some("__natural__") {
+        let using: Vec<String> = if natural {
             l.visible()
                 .filter(|c| r.visible().any(|rc| self.config.name_eq(&rc.name, &c.name)))
                 .map(|c| c.name.clone())

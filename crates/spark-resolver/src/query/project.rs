@@ -79,19 +79,14 @@ impl Resolver<'_> {
                 }
             }
             match e {
-                Expr::Star { target, plan_id } => items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &[])?),
-                Expr::Regex { pattern, plan_id } => items.extend(self.expand_regex(pattern, *plan_id, scope)?),
-                Expr::Function { name, args, .. } if name == "__star_except" => {
-                    let (star, excluded) = args.split_first().ok_or_else(|| ResolveError::invalid("bad * EXCEPT"))?;
-                    let Expr::Star { target, plan_id } = star else { return Err(ResolveError::invalid("bad * EXCEPT")) };
+                Expr::Star { target, plan_id, except } => {
                     let mut ids = Vec::new();
-                    for x in excluded {
-                        if let Expr::Column { name, plan_id } = x {
-                            ids.push(self.find_column(name, *plan_id, scope)?.column.id);
-                        }
+                    for x in except {
+                        ids.push(self.find_column(x, None, scope)?.column.id);
                     }
                     items.extend(self.expand_star(target.as_deref(), *plan_id, scope, &ids)?);
                 }
+                Expr::Regex { pattern, plan_id } => items.extend(self.expand_regex(pattern, *plan_id, scope)?),
                 _ => {
                     let ResolvedExpr { expr, name, nullable } = self.resolve_expr(e, scope)?;
                     let name = output_name(original, name);
@@ -116,8 +111,7 @@ impl Resolver<'_> {
             if let (None, [single]) = (plan_id, name.as_slice()) {
                 if self.find_column(&name, None, scope).is_err() {
                     if let Some((alias, expr)) = aliases.iter().rev().find(|(a, _)| self.config.name_eq(a, single)) {
-                        let label = Expr::Literal(spark_plan::Literal::String(alias.clone()));
-                        return Expr::func("__lateral_alias", vec![label, expr.clone()]);
+                        return Expr::LateralAlias { alias: alias.clone(), expr: Box::new(expr.clone()) };
                     }
                 }
             }
@@ -348,9 +342,9 @@ fn output_name(e: &Expr, resolved_name: String) -> String {
 
 /// Where a generator's columns sit among the select items.
 pub(crate) struct GeneratedItems {
-    range: std::ops::Range<usize>,
+    pub range: std::ops::Range<usize>,
     /// `LATERAL VIEW f(...) t AS c`: the generated columns answer to `t.c`.
-    qualifier: Option<String>,
+    pub qualifier: Option<String>,
 }
 
 impl GeneratedItems {

@@ -55,7 +55,7 @@ impl Resolver<'_> {
                 let numeric = t.is_numeric();
                 let value = match stat.to_ascii_lowercase().as_str() {
                     "count" => Some(Expr::func("count", vec![c])),
-                    "count_distinct" => Some(Expr::Function { name: "count".into(), args: vec![c], distinct: true }),
+                    "count_distinct" => Some(Expr::Function { name: "count".into(), args: vec![c], distinct: true, filter: None, within_group: vec![] }),
                     "approx_count_distinct" => Some(Expr::func("approx_count_distinct", vec![c])),
                     "mean" => numeric.then(|| Expr::func("avg", vec![c])),
                     "stddev" => numeric.then(|| Expr::func("stddev", vec![c])),

@@ -9,7 +9,7 @@ use spark_functions::arithmetic::{IntOp, SparkIntArith};
 use spark_functions::random::{Draw, SparkRandom};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f};
+use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f, Display, Nullable, datafusion, datafusion_spark};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -88,6 +88,9 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
 fn try_arith(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
     let (l, rt) = (c.arg(0)?, c.arg(1)?);
     let (lt, rtt) = (&c.types[0], &c.types[1]);
+    if [lt, rtt].iter().any(|t| matches!(t, ArrowType::Time32(_) | ArrowType::Time64(_))) {
+        return Err(super::unsupported_time_type());
+    }
     if lt.is_integer() && rtt.is_integer() {
         let wide = if matches!(lt, ArrowType::Int64) || matches!(rtt, ArrowType::Int64) { ArrowType::Int64 } else { ArrowType::Int32 };
         let wide = if matches!(op, IntOp::Remainder | IntOp::Div) || lt != rtt || !matches!(lt, ArrowType::Int8 | ArrowType::Int16) { wide } else { lt.clone() };
@@ -214,10 +217,21 @@ fn log1p(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("LOG1P({})", c.names[0])).nullable(true))
 }
 
+/// `log(base, x)`, and `log(x)`: the natural logarithm, which Spark
+/// prints `LOG(E(), x)`.
+fn log(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if c.args.len() == 1 {
+        let e = call_udf(registry_udf("ln")?, vec![c.arg(0)?]);
+        return Ok(Built::new(e).named(format!("LOG(E(), {})", c.names[0])));
+    }
+    Ok(Built::new(call_udf(registry_udf("log")?, vec![c.arg(0)?, c.arg(1)?])))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
+        ("log", f(Range(1, 2), &[Double, Double], log).nullable(Nullable::Always).display(Display::Upper)),
         ("round", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfUp))),
         // NULL is not NaN: false, never NULL.
         ("isnan", f(Exactly(1), &[Double], |_, c| {
@@ -242,5 +256,49 @@ pub(super) fn functions() -> Table {
         ("randn", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Gaussian, "randn"))),
         ("randstr", f(Range(1, 2), &[Any, Any], randstr)),
         ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
+        // Kernels called as they are.
+        ("abs", datafusion_spark(Exactly(1), &[], "abs")),
+        ("acos", datafusion(Exactly(1), &[], "acos").nullable(Nullable::Always).display(Display::Upper)),
+        ("acosh", datafusion(Exactly(1), &[], "acosh").nullable(Nullable::Always).display(Display::Upper)),
+        ("asin", datafusion(Exactly(1), &[], "asin").nullable(Nullable::Always).display(Display::Upper)),
+        ("asinh", datafusion(Exactly(1), &[], "asinh").nullable(Nullable::Always).display(Display::Upper)),
+        ("atan", datafusion(Exactly(1), &[], "atan").nullable(Nullable::Always).display(Display::Upper)),
+        ("atan2", datafusion_spark(Exactly(2), &[], "atan2").nullable(Nullable::Always).display(Display::Upper)),
+        ("atanh", datafusion(Exactly(1), &[], "atanh").nullable(Nullable::Always).display(Display::Upper)),
+        ("bin", datafusion_spark(Exactly(1), &[], "bin")),
+        ("cbrt", datafusion(Exactly(1), &[], "cbrt").nullable(Nullable::Always).display(Display::Upper)),
+        ("cos", datafusion(Exactly(1), &[], "cos").nullable(Nullable::Always).display(Display::Upper)),
+        ("cosh", datafusion(Exactly(1), &[], "cosh").nullable(Nullable::Always).display(Display::Upper)),
+        ("cot", datafusion(Exactly(1), &[], "cot").nullable(Nullable::Always).display(Display::Upper)),
+        ("csc", datafusion_spark(Exactly(1), &[], "csc").nullable(Nullable::Always).display(Display::Upper)),
+        ("degrees", datafusion(Exactly(1), &[], "degrees").nullable(Nullable::Always).display(Display::Upper)),
+        ("exp", datafusion(Exactly(1), &[], "exp").nullable(Nullable::Always).display(Display::Upper)),
+        ("expm1", datafusion_spark(Exactly(1), &[], "expm1").nullable(Nullable::Always).display(Display::Upper)),
+        ("factorial", datafusion_spark(Exactly(1), &[], "factorial")),
+        ("hex", datafusion_spark(Exactly(1), &[], "hex")),
+        ("hypot", datafusion_spark(Exactly(2), &[], "hypot").nullable(Nullable::Always).display(Display::Upper)),
+        ("ln", datafusion(Exactly(1), &[], "ln").nullable(Nullable::Always)),
+        ("log10", datafusion(Exactly(1), &[], "log10").nullable(Nullable::Always).display(Display::Upper)),
+        ("log2", datafusion(Exactly(1), &[], "log2").nullable(Nullable::Always).display(Display::Upper)),
+        ("pmod", datafusion_spark(Exactly(2), &[], "pmod")),
+        ("pow", datafusion(Exactly(2), &[], "power").nullable(Nullable::Always)),
+        ("power", datafusion(Exactly(2), &[], "power").nullable(Nullable::Always).display(Display::Upper)),
+        ("radians", datafusion(Exactly(1), &[], "radians").nullable(Nullable::Always).display(Display::Upper)),
+        ("sec", datafusion_spark(Exactly(1), &[], "sec").nullable(Nullable::Always).display(Display::Upper)),
+        ("sign", datafusion(Exactly(1), &[], "signum")),
+        ("signum", datafusion(Exactly(1), &[], "signum").display(Display::Upper)),
+        ("sin", datafusion(Exactly(1), &[], "sin").nullable(Nullable::Always).display(Display::Upper)),
+        ("sinh", datafusion(Exactly(1), &[], "sinh").nullable(Nullable::Always).display(Display::Upper)),
+        ("sqrt", datafusion(Exactly(1), &[], "sqrt").nullable(Nullable::Always).display(Display::Upper)),
+        ("tan", datafusion(Exactly(1), &[], "tan").nullable(Nullable::Always).display(Display::Upper)),
+        ("tanh", datafusion(Exactly(1), &[], "tanh").nullable(Nullable::Always).display(Display::Upper)),
+        ("unhex", datafusion_spark(Exactly(1), &[], "unhex")),
+        ("width_bucket", datafusion_spark(Exactly(4), &[], "width_bucket")),
+        ("bit_count", datafusion_spark(Exactly(1), &[], "bit_count")),
+        ("bit_get", datafusion_spark(Exactly(2), &[], "bit_get")),
+        ("getbit", datafusion_spark(Exactly(2), &[], "bit_get")),
+        ("shiftleft", datafusion_spark(Exactly(2), &[], "shiftleft")),
+        ("shiftright", datafusion_spark(Exactly(2), &[], "shiftright")),
+        ("shiftrightunsigned", datafusion_spark(Exactly(2), &[], "shiftrightunsigned")),
     ]
 }

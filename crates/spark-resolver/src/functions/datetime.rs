@@ -9,7 +9,9 @@ use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::time_zone::{Direction, SparkZoneShift};
 use spark_functions::datetime_format::{ParseTarget, SparkDateFormat, SparkParseDatetime};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, try_cast, f};
+use super::{Arity, Built, Call, CallSite, In, Table, call_udf, cast, datafusion, datafusion_spark, f, registry_udf, try_cast, unresolved};
+use crate::expression::ResolvedExpr;
+use crate::ResolvedRelation;
 use crate::ResolveResult;
 use crate::resolver::Resolver;
 
@@ -215,10 +217,19 @@ fn datediff(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(binary_expr(days(c.arg(0)?), Operator::Minus, days(c.arg(1)?))))
 }
 
+/// `extract(field FROM x)`, `date_part('field', x)`: the field is a word
+/// or a string, taken unresolved.
+fn extract(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    r.resolve_extract(call.name, call.args, scope)
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
+        ("extract", unresolved(Exactly(2), extract)),
+        ("date_part", unresolved(Exactly(2), extract)),
+        ("datepart", unresolved(Exactly(2), extract)),
         ("year", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "year")?)))),
         ("quarter", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "quarter")?)))),
         ("month", f(Exactly(1), &[Date], |_, c| Ok(Built::new(part(c, "month")?)))),
@@ -300,5 +311,9 @@ pub(super) fn functions() -> Table {
         ("datediff", f(Exactly(2), &[Date, Date], datediff)),
         ("date_diff", f(Exactly(2), &[Date, Date], datediff)),
         ("convert_timezone", f(Range(2, 3), &[String, Any, Any], convert_timezone)),
+        // Kernels called as they are.
+        ("make_date", datafusion(Exactly(3), &[], "make_date")),
+        ("make_interval", datafusion_spark(Range(0, 7), &[], "make_interval")),
+        ("trunc", datafusion_spark(Exactly(2), &[], "trunc")),
     ]
 }

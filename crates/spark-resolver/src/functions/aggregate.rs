@@ -7,9 +7,51 @@ use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Built, Call, In, Table, cast, f};
+use super::{Arity, Built, Call, CallSite, Function, In, Nullable, Table, cast, f, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
+use crate::expression::ResolvedExpr;
+use crate::ResolvedRelation;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
+
+/// `count(*)` counts rows: Spark's `count(1)`.
+fn count(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    let one = [spark_plan::Expr::Literal(spark_plan::Literal::Integer(1))];
+    let args = match call.args {
+        [spark_plan::Expr::Star { target: None, .. }] => &one[..],
+        args => args,
+    };
+    let args = r.resolve_arguments(args, scope)?;
+    r.apply_function(&COUNT, call.name, args, call.distinct, scope)
+}
+
+/// `count(x, ...)`: DataFusion's count; `count(DISTINCT a, b)` counts the
+/// distinct rows of (a, b) with no NULL in them.
+const COUNT: Function = Function {
+    arity: Arity::AtLeast(1),
+    inputs: &[],
+    kind: super::Kind::Build(count_values),
+    nullable: Nullable::Never,
+    display: super::Display::Call,
+    within_group: None,
+    frame: super::DefaultFrame::Aggregate,
+};
+
+fn count_values(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let args = if c.distinct && c.args.len() > 1 {
+        let all_present = c.args.iter().map(|e| e.clone().is_not_null()).reduce(|a, b| a.and(b)).unwrap_or(lit(true));
+        let mut fields = Vec::new();
+        for (i, e) in c.args.iter().enumerate() {
+            fields.push(lit(format!("c{i}")));
+            fields.push(e.clone());
+        }
+        let row = super::call_udf(super::registry_udf("named_struct")?, fields);
+        vec![DfExpr::Case(Case::new(None, vec![(Box::new(all_present), Box::new(row))], None))]
+    } else {
+        c.args.clone()
+    };
+    let udaf = datafusion::functions_aggregate::count::count_udaf();
+    Ok(Built::new(DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, args, c.distinct, None, vec![], None))))
+}
 
 fn count_if(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let one_if = DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(lit(1i32)))], None));
@@ -302,17 +344,56 @@ pub(super) fn functions() -> Table {
         ("skewness", f(Exactly(1), &[Double], skewness)),
         ("kurtosis", f(Exactly(1), &[Double], kurtosis)),
         ("try_avg", f(Exactly(1), &[Any], try_avg)),
-        ("listagg", f(Range(1, 2), &[Any, String], listagg)),
+        ("listagg", f(Range(1, 2), &[Any, String], listagg).within_group(ordered_set::listagg)),
         ("grouping", f(Exactly(1), &[Any], |_, c| grouping(c, false))),
         ("grouping_id", f(AtLeast(0), &[Any], |_, c| grouping(c, true))),
         ("percentile_approx", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
         ("approx_percentile", f(Range(2, 3), &[Any, Any, Int], percentile_approx)),
-        ("string_agg", f(Range(1, 2), &[Any, String], listagg)),
+        ("string_agg", f(Range(1, 2), &[Any, String], listagg).within_group(ordered_set::listagg)),
         ("percentile", f(Range(2, 3), &[Any, Any, Long], |_, c| percentile(c, false))),
         ("median", f(Exactly(1), &[Any], |_, c| percentile(c, true))),
-        ("mode", f(Range(1, 2), &[Any, Boolean], |_, c| mode(c))),
+        ("mode", f(Range(1, 2), &[Any, Boolean], |_, c| mode(c)).within_group(ordered_set::mode)),
+        ("percentile_cont", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
+        ("percentile_disc", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
+        ("count", unresolved(AtLeast(1), count).nullable(Nullable::Never)),
         ("bitmap_construct_agg", f(Exactly(1), &[Long], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Construct))),
         ("bitmap_or_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::Or))),
         ("bitmap_and_agg", f(Exactly(1), &[Any], |_, c| bitmap(c, spark_functions::bitmap::BitmapAgg::And))),
+        // Kernels called as they are.
+        ("any", datafusion_aggregate(Exactly(1), &[], "bool_or")),
+        ("some", datafusion_aggregate(Exactly(1), &[], "bool_or")),
+        ("bool_or", datafusion_aggregate(Exactly(1), &[], "bool_or")),
+        ("every", datafusion_aggregate(Exactly(1), &[], "bool_and")),
+        ("bool_and", datafusion_aggregate(Exactly(1), &[], "bool_and")),
+        ("approx_count_distinct", datafusion_aggregate(Range(1, 2), &[], "approx_distinct")),
+        ("bit_and", datafusion_aggregate(Exactly(1), &[], "bit_and")),
+        ("bit_or", datafusion_aggregate(Exactly(1), &[], "bit_or")),
+        ("bit_xor", datafusion_aggregate(Exactly(1), &[], "bit_xor")),
+        ("collect_list", datafusion_spark_aggregate(Exactly(1), &[], "collect_list").nullable(Nullable::Never)),
+        ("collect_set", datafusion_spark_aggregate(Exactly(1), &[], "collect_set").nullable(Nullable::Never)),
+        ("corr", datafusion_aggregate(Exactly(2), &[], "corr")),
+        ("covar_pop", datafusion_aggregate(Exactly(2), &[], "covar_pop")),
+        ("covar_samp", datafusion_aggregate(Exactly(2), &[], "covar_samp")),
+        ("max", datafusion_aggregate(Exactly(1), &[], "max")),
+        ("min", datafusion_aggregate(Exactly(1), &[], "min")),
+        ("regr_avgx", datafusion_aggregate(Exactly(2), &[], "regr_avgx")),
+        ("regr_avgy", datafusion_aggregate(Exactly(2), &[], "regr_avgy")),
+        ("regr_count", datafusion_aggregate(Exactly(2), &[], "regr_count")),
+        ("regr_intercept", datafusion_aggregate(Exactly(2), &[], "regr_intercept")),
+        ("regr_r2", datafusion_aggregate(Exactly(2), &[], "regr_r2")),
+        ("regr_slope", datafusion_aggregate(Exactly(2), &[], "regr_slope")),
+        ("regr_sxx", datafusion_aggregate(Exactly(2), &[], "regr_sxx")),
+        ("regr_sxy", datafusion_aggregate(Exactly(2), &[], "regr_sxy")),
+        ("regr_syy", datafusion_aggregate(Exactly(2), &[], "regr_syy")),
+        ("std", datafusion_aggregate(Exactly(1), &[], "stddev")),
+        ("stddev", datafusion_aggregate(Exactly(1), &[], "stddev")),
+        ("stddev_samp", datafusion_aggregate(Exactly(1), &[], "stddev")),
+        ("stddev_pop", datafusion_aggregate(Exactly(1), &[], "stddev_pop")),
+        ("variance", datafusion_aggregate(Exactly(1), &[], "var")),
+        ("var_samp", datafusion_aggregate(Exactly(1), &[], "var")),
+        ("var_pop", datafusion_aggregate(Exactly(1), &[], "var_pop")),
+        ("bitmap_bit_position", datafusion_spark(Exactly(1), &[], "bitmap_bit_position")),
+        ("bitmap_bucket_number", datafusion_spark(Exactly(1), &[], "bitmap_bucket_number")),
+        ("bitmap_count", datafusion_spark(Exactly(1), &[], "bitmap_count")),
     ]
 }

@@ -11,7 +11,7 @@ use spark_functions::regex_fns::{RegexFn, SparkRegex};
 use spark_functions::string_fns::{SparkString, StringFn};
 use spark_functions::text_metrics::{SparkText, TextFn};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, delegate_defaults, f, is_string, registry_udf, try_cast, with_defaults};
+use super::{Arity, Nullable, Built, Call, In, Table, call_udf, cast, delegate_defaults, f, is_string, registry_udf, try_cast, with_defaults, datafusion, datafusion_spark};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -25,7 +25,7 @@ fn regex(c: &Call<'_>, kind: RegexFn, defaults: &[(DfExpr, &str)]) -> ResolveRes
 fn locate(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let (args, name) = with_defaults(c, &[(lit(1i32), "1")]);
     let [sub, s, pos] = args.as_slice() else {
-        return Err(super::super::function::wrong_args(c.name, c.args.len(), "[2, 3]"));
+        return Err(super::wrong_args(c.name, c.args.len(), "[2, 3]"));
     };
     let tail = df::substr(s.clone(), pos.clone());
     let found = df::strpos(tail, sub.clone());
@@ -106,10 +106,16 @@ fn charset(c: &Call<'_>) -> ResolveResult<()> {
     }
 }
 
-/// `TRIM(BOTH chars FROM s)` and its LEADING/TRAILING forms.
-fn trim_chars(c: &Call<'_>, target: &str, side: &str) -> ResolveResult<Built> {
-    let e = call_udf(registry_udf(target)?, vec![c.arg(0)?, c.arg(1)?]);
-    Ok(Built::new(e).named(format!("TRIM({side} {} FROM {})", c.names[1], c.names[0])))
+/// `trim(s)`, and `trim(chars, s)`: Spark's two-argument form takes the
+/// characters first and prints as `TRIM(BOTH chars FROM s)` (the SQL
+/// syntax `TRIM(BOTH chars FROM s)` parses into it). Likewise `ltrim`
+/// (LEADING) and `rtrim` (TRAILING).
+fn trim(c: &Call<'_>, kernel: &str, side: &str) -> ResolveResult<Built> {
+    if c.args.len() == 1 {
+        return Ok(Built::new(call_udf(registry_udf(kernel)?, c.args.clone())));
+    }
+    let e = call_udf(registry_udf(kernel)?, vec![c.arg(1)?, c.arg(0)?]);
+    Ok(Built::new(e).named(format!("TRIM({side} {} FROM {})", c.names[0], c.names[1])))
 }
 
 /// `to_number(text, format)` / `try_to_number`.
@@ -231,9 +237,9 @@ pub(super) fn functions() -> Table {
         ("try_to_number", f(Exactly(2), &[String, String], |_, c| to_number(c, false))),
         ("to_char", f(Exactly(2), &[Any, String], to_char)),
         ("to_varchar", f(Exactly(2), &[Any, String], to_char)),
-        ("__trim_both", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "btrim", "BOTH"))),
-        ("__trim_leading", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "ltrim", "LEADING"))),
-        ("__trim_trailing", f(Exactly(2), &[String, String], |_, c| trim_chars(c, "rtrim", "TRAILING"))),
+        ("trim", f(Range(1, 2), &[String, String], |_, c| trim(c, "btrim", "BOTH"))),
+        ("ltrim", f(Range(1, 2), &[String, String], |_, c| trim(c, "ltrim", "LEADING"))),
+        ("rtrim", f(Range(1, 2), &[String, String], |_, c| trim(c, "rtrim", "TRAILING"))),
         ("overlay", f(Range(3, 4), &[Any, Any, Int, Int], |_, c| {
             let (_, name) = with_defaults(c, &[(lit(-1i32), "-1")]);
             // A length of -1 (the default) replaces as many characters as the replacement has.
@@ -331,5 +337,44 @@ pub(super) fn functions() -> Table {
         ("try_to_binary", f(Range(1, 2), &[String, String], |r, c| to_binary(r, c, true))),
         ("validate_utf8", f(Exactly(1), &[Any], |r, c| validate_utf8(r, c, false))),
         ("try_validate_utf8", f(Exactly(1), &[Any], |r, c| validate_utf8(r, c, true).map(|b| b.nullable(true)))),
+        // Kernels called as they are.
+        ("ascii", datafusion_spark(Exactly(1), &[], "ascii")),
+        ("base64", datafusion_spark(Exactly(1), &[], "base64")),
+        ("unbase64", datafusion_spark(Exactly(1), &[], "unbase64")),
+        ("char", datafusion_spark(Exactly(1), &[], "char")),
+        ("chr", datafusion(Exactly(1), &[], "chr")),
+        // NULL only for a NULL separator: NULL strings are skipped.
+        ("concat_ws", datafusion_spark(AtLeast(1), &[], "concat_ws").nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true)))),
+        ("crc32", datafusion_spark(Exactly(1), &[], "crc32")),
+        ("elt", datafusion_spark(AtLeast(2), &[], "elt")),
+        ("find_in_set", datafusion(Exactly(2), &[], "find_in_set")),
+        ("initcap", datafusion(Exactly(1), &[], "initcap")),
+        ("is_valid_utf8", datafusion_spark(Exactly(1), &[], "is_valid_utf8")),
+        ("make_valid_utf8", datafusion_spark(Exactly(1), &[], "make_valid_utf8")),
+        ("lcase", datafusion(Exactly(1), &[], "lower")),
+        ("lower", datafusion(Exactly(1), &[], "lower")),
+        ("ucase", datafusion(Exactly(1), &[], "upper")),
+        ("upper", datafusion(Exactly(1), &[], "upper")),
+        ("luhn_check", datafusion_spark(Exactly(1), &[], "luhn_check")),
+        ("md5", datafusion(Exactly(1), &[], "md5")),
+        ("parse_url", datafusion_spark(Range(2, 3), &[], "parse_url")),
+        ("try_parse_url", datafusion_spark(Range(2, 3), &[], "try_parse_url")),
+        ("quote", datafusion_spark(Exactly(1), &[], "quote")),
+        ("repeat", datafusion(Exactly(2), &[], "repeat")),
+        ("replace", datafusion(Range(2, 3), &[], "replace")),
+        ("right", datafusion(Exactly(2), &[], "right")),
+        ("sha", datafusion_spark(Exactly(1), &[], "sha1")),
+        ("sha1", datafusion_spark(Exactly(1), &[], "sha1")),
+        ("sha2", datafusion_spark(Exactly(2), &[], "sha2")),
+        ("soundex", datafusion_spark(Exactly(1), &[], "soundex")),
+        ("space", datafusion_spark(Exactly(1), &[], "space")),
+        ("split_part", datafusion(Exactly(3), &[], "split_part")),
+        ("substring_index", datafusion(Exactly(3), &[], "substring_index")),
+        ("translate", datafusion(Exactly(3), &[], "translate")),
+        ("url_decode", datafusion_spark(Exactly(1), &[], "url_decode")),
+        ("try_url_decode", datafusion_spark(Exactly(1), &[], "try_url_decode")),
+        ("url_encode", datafusion_spark(Exactly(1), &[], "url_encode")),
+        ("xxhash64", datafusion_spark(AtLeast(1), &[], "xxhash64")),
+        ("uuid", datafusion(Exactly(0), &[], "uuid")),
     ]
 }

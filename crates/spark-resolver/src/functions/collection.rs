@@ -8,7 +8,10 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f};
+use super::{Arity, Built, Call, CallSite, In, Nullable, Table, call_udf, cast, datafusion, datafusion_spark, f, registry_udf, unresolved};
+use crate::expression::ResolvedExpr;
+use crate::ResolvedRelation;
+use spark_plan::Expr;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -23,7 +26,7 @@ fn is_list(t: &ArrowType) -> bool {
 /// `map(k1, v1, k2, v2, ...)`.
 fn map(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.args.len() % 2 != 0 {
-        return Err(super::super::function::wrong_args("map", c.args.len(), "2n (n > 0)"));
+        return Err(super::wrong_args("map", c.args.len(), "2n (n > 0)"));
     }
     let keys: Vec<DfExpr> = c.args.iter().step_by(2).cloned().collect();
     let values: Vec<DfExpr> = c.args.iter().skip(1).step_by(2).cloned().collect();
@@ -41,7 +44,7 @@ fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> Re
             None => (*t).clone(),
             Some(cur) if cur.is_null() => (*t).clone(),
             Some(cur) if &&cur == t || t.is_null() => cur,
-            Some(cur) => super::super::function::wider_type(&cur, t).unwrap_or(cur),
+            Some(cur) => crate::expression::wider_type(&cur, t).unwrap_or(cur),
         });
     }
     let Some(target) = target else { return Ok(exprs) };
@@ -123,11 +126,52 @@ fn reverse(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(df("reverse", c.args.clone())?))
 }
 
+/// `struct(a, b AS x, 1)`: fields named after the column, the alias, or
+/// `colN`; an aliased field prints as `expr AS x`.
+fn struct_(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    let args = r.expand_star_arguments(call.args, scope)?;
+    let mut fields = Vec::with_capacity(args.len() * 2);
+    let mut shown = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        let (field, value) = match a {
+            Expr::Alias { expr, names, .. } => {
+                let alias = names.first().cloned().unwrap_or_default();
+                let inner = r.resolve_expr(expr, scope)?;
+                shown.push(format!("{} AS {alias}", inner.name));
+                (alias, inner.expr)
+            }
+            other => {
+                let v = r.resolve_expr(other, scope)?;
+                shown.push(v.name);
+                let field = match other {
+                    Expr::Column { name, .. } => name.last().cloned().unwrap_or_default(),
+                    _ => format!("col{}", i + 1),
+                };
+                (field, v.expr)
+            }
+        };
+        fields.push(lit(ScalarValue::Utf8(Some(field))));
+        fields.push(value);
+    }
+    let expr = call_udf(registry_udf("named_struct")?, fields);
+    Ok(ResolvedExpr { expr, name: format!("struct({})", shown.join(", ")), nullable: Some(false) })
+}
+
+/// `named_struct(name1, v1, ...)`.
+fn named_struct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if c.args.len() % 2 != 0 {
+        return Err(super::wrong_args("named_struct", c.args.len(), "2n (n > 0)"));
+    }
+    Ok(Built::new(call_udf(registry_udf("named_struct")?, c.args.clone())))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
         ("map", f(AtLeast(0), &[Any], map)),
+        ("struct", unresolved(AtLeast(0), struct_)),
+        ("named_struct", f(AtLeast(0), &[], named_struct).nullable(Nullable::Never)),
         ("element_at", f(Exactly(2), &[Any, Any], |r, c| element_at(r, c, false))),
         ("try_element_at", f(Exactly(2), &[Any, Any], |r, c| element_at(r, c, true))),
         ("get", f(Exactly(2), &[Any, Int], get)),
@@ -153,6 +197,32 @@ pub(super) fn functions() -> Table {
             let e = df_agg("array_agg", c.args.clone())?;
             Ok(Built::new(e).named(format!("collect_list({})", c.names[0])))
         })),
+        // Kernels called as they are.
+        ("array", datafusion_spark(AtLeast(0), &[], "array").nullable(Nullable::Never)),
+        ("array_compact", datafusion(Exactly(1), &[], "array_compact")),
+        ("array_contains", datafusion_spark(Exactly(2), &[], "array_contains").nullable(Nullable::Always)),
+        ("array_distinct", datafusion(Exactly(1), &[], "array_distinct")),
+        ("array_except", datafusion(Exactly(2), &[], "array_except")),
+        ("array_intersect", datafusion(Exactly(2), &[], "array_intersect")),
+        ("array_join", datafusion(Range(2, 3), &[], "array_join").nullable(Nullable::Always)),
+        ("array_max", datafusion(Exactly(1), &[], "array_max").nullable(Nullable::Always)),
+        ("array_min", datafusion(Exactly(1), &[], "array_min").nullable(Nullable::Always)),
+        ("array_remove", datafusion(Exactly(2), &[], "array_remove_all")),
+        ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat")),
+        ("array_sort", datafusion(Range(1, 2), &[], "array_sort")),
+        ("array_union", datafusion(Exactly(2), &[], "array_union")),
+        ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
+        ("arrays_zip", datafusion(AtLeast(0), &[], "arrays_zip")),
+        ("cardinality", datafusion(Exactly(1), &[], "cardinality")),
+        ("size", datafusion_spark(Exactly(1), &[], "size")),
+        ("flatten", datafusion(Exactly(1), &[], "flatten")),
+        ("map_entries", datafusion(Exactly(1), &[], "map_entries")),
+        ("map_from_arrays", datafusion_spark(Exactly(2), &[], "map_from_arrays")),
+        ("map_from_entries", datafusion_spark(Exactly(1), &[], "map_from_entries")),
+        ("map_keys", datafusion(Exactly(1), &[], "map_keys")),
+        ("map_values", datafusion(Exactly(1), &[], "map_values")),
+        ("shuffle", datafusion_spark(Range(1, 2), &[], "shuffle")),
+        ("slice", datafusion_spark(Exactly(3), &[], "slice")),
     ]
 }
 

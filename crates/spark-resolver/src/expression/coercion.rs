@@ -1,0 +1,146 @@
+//! Spark's type coercion between operands: the wider type of two
+//! (`findWiderTypeForTwo`), the common type of several, and when decimal
+//! arithmetic applies (with Spark's precision rules).
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::{Cast, Expr as DfExpr};
+use spark_functions::decimal::{DecimalOp, SparkDecimalArith, integral_decimal, literal_decimal, result_type};
+
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+fn cast(e: DfExpr, t: &ArrowType) -> DfExpr {
+    DfExpr::Cast(Cast::new(Box::new(e), t.clone()))
+}
+
+/// Spark's numeric precedence for implicit widening.
+fn numeric_rank(t: &ArrowType) -> Option<u8> {
+    Some(match t {
+        ArrowType::Int8 => 1,
+        ArrowType::Int16 => 2,
+        ArrowType::Int32 => 3,
+        ArrowType::Int64 => 4,
+        ArrowType::Decimal128(..) => 5,
+        ArrowType::Float32 => 6,
+        ArrowType::Float64 => 7,
+        _ => return None,
+    })
+}
+
+fn is_string(t: &ArrowType) -> bool {
+    matches!(t, ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)
+}
+
+/// The type two operands are widened to (Spark's `findWiderTypeForTwo` for
+/// numbers; strings meet numbers as DOUBLE in arithmetic).
+pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
+    if l == r {
+        return Some(l.clone());
+    }
+    // `array()` (of NULLs) meets a typed array as that array.
+    match (l, r) {
+        (ArrowType::List(a), ArrowType::List(_)) if a.data_type().is_null() => return Some(r.clone()),
+        (ArrowType::List(_), ArrowType::List(b)) if b.data_type().is_null() => return Some(l.clone()),
+        _ => {}
+    }
+    match (numeric_rank(l), numeric_rank(r)) {
+        (Some(a), Some(b)) => {
+            if let (ArrowType::Decimal128(..), ArrowType::Decimal128(..)) = (l, r) {
+                return None;
+            }
+            let (hi, lo) = if a >= b { (l, r) } else { (r, l) };
+            if let ArrowType::Decimal128(p, s) = hi {
+                // Integer meets decimal: the integer becomes a decimal wide enough.
+                let int_digits: u8 = match lo {
+                    ArrowType::Int8 => 3,
+                    ArrowType::Int16 => 5,
+                    ArrowType::Int32 => 10,
+                    _ => 20,
+                };
+                let whole = (*p as i16 - *s as i16).max(int_digits as i16);
+                let p = (whole + *s as i16).min(38) as u8;
+                return Some(ArrowType::Decimal128(p, *s));
+            }
+            Some(hi.clone())
+        }
+        (Some(_), None) if is_string(r) || r.is_null() => Some(if r.is_null() { l.clone() } else { ArrowType::Float64 }),
+        (None, Some(_)) if is_string(l) || l.is_null() => Some(if l.is_null() { r.clone() } else { ArrowType::Float64 }),
+        _ => None,
+    }
+}
+
+impl Resolver<'_> {
+    /// The decimal types of two arithmetic operands when Spark computes them
+    /// as decimals: at least one is a decimal and the other is a decimal or
+    /// an integer (integer literals take only the digits they need).
+    pub(crate) fn decimal_operands(&self, l: &DfExpr, r: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<Option<((u8, i8), (u8, i8))>> {
+        let lt = self.arrow_type(l, scope)?;
+        let rt = self.arrow_type(r, scope)?;
+        if !matches!(lt, ArrowType::Decimal128(..)) && !matches!(rt, ArrowType::Decimal128(..)) {
+            return Ok(None);
+        }
+        let of = |e: &DfExpr, t: &ArrowType| match e {
+            DfExpr::Literal(ScalarValue::Int8(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int16(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int32(Some(v)), _) => Some(literal_decimal(*v as i64)),
+            DfExpr::Literal(ScalarValue::Int64(Some(v)), _) => Some(literal_decimal(*v)),
+            _ if t.is_null() => Some((1, 0)),
+            _ => integral_decimal(t),
+        };
+        Ok(of(l, &lt).zip(of(r, &rt)))
+    }
+
+    pub(crate) fn decimal_arith(&self, op: DecimalOp, l: DfExpr, r: DfExpr, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
+        let Some((a, b)) = self.decimal_operands(&l, &r, scope)? else {
+            return Err(ResolveError::invalid("decimal arithmetic on non-decimal operands"));
+        };
+        let l = self.cast_if_needed(l, &ArrowType::Decimal128(a.0, a.1), scope)?;
+        let r = self.cast_if_needed(r, &ArrowType::Decimal128(b.0, b.1), scope)?;
+        let f = SparkDecimalArith::udf(op, self.config.ansi, result_type(op, a, b));
+        Ok(DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![l, r])))
+    }
+
+    /// Casts the two operands of a binary operator to their common type.
+    pub(crate) fn coerce_pair(
+        &self,
+        l: DfExpr,
+        r: DfExpr,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<(DfExpr, DfExpr)> {
+        let lt = self.arrow_type(&l, scope)?;
+        let rt = self.arrow_type(&r, scope)?;
+        // ANSI mode: a string meets an integer as BIGINT ('5' + 1 is 6L).
+        let integral = |t: &ArrowType| matches!(t, ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 | ArrowType::Int64);
+        if self.config.ansi && ((is_string(&lt) && integral(&rt)) || (integral(&lt) && is_string(&rt))) {
+            return Ok((self.cast_if_needed(l, &ArrowType::Int64, scope)?, self.cast_if_needed(r, &ArrowType::Int64, scope)?));
+        }
+        match wider_type(&lt, &rt) {
+            Some(t) => Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?)),
+            None => Ok((l, r)),
+        }
+    }
+
+    pub(crate) fn common_type(&self, exprs: &[DfExpr], scope: &ResolvedRelation) -> ResolveResult<Option<ArrowType>> {
+        let mut target: Option<ArrowType> = None;
+        for e in exprs {
+            let t = self.arrow_type(e, scope)?;
+            target = Some(match target {
+                None => t,
+                Some(cur) if cur.is_null() => t,
+                Some(cur) => wider_type(&cur, &t).unwrap_or(cur),
+            });
+        }
+        Ok(target)
+    }
+
+    pub(crate) fn cast_if_needed(&self, e: DfExpr, t: &ArrowType, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
+        if &self.arrow_type(&e, scope)? == t {
+            Ok(e)
+        } else {
+            Ok(cast(e, t))
+        }
+    }
+}
+

@@ -1,0 +1,83 @@
+//! Conditional functions: `CASE WHEN` (`when`), `if`, `coalesce` and its
+//! aliases, `nullif`, `nvl2`, `nanvl`, `greatest` / `least`. Their branches
+//! meet in one type, Spark's common type of the results.
+
+use datafusion::logical_expr::Expr as DfExpr;
+use datafusion::logical_expr::expr::Case;
+
+use super::{Arity, Built, Call, Display, Nullable, Table, call_udf, f, registry_udf};
+use crate::resolver::Resolver;
+use crate::ResolveResult;
+
+/// `CASE WHEN c1 THEN v1 ... [ELSE e] END`: the arguments alternate
+/// condition and value, with the ELSE value last when their count is odd.
+fn when(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let mut exprs = c.args.clone();
+    let else_expr = if exprs.len() % 2 == 1 { exprs.pop() } else { None };
+    let mut results: Vec<DfExpr> = exprs.iter().skip(1).step_by(2).cloned().collect();
+    results.extend(else_expr.iter().cloned());
+    let target = r.common_type(&results, c.scope)?;
+    let to_target = |v: DfExpr| match &target {
+        Some(t) => r.cast_if_needed(v, t, c.scope),
+        None => Ok(v),
+    };
+    let mut whens = Vec::new();
+    let mut it = exprs.into_iter();
+    while let (Some(cond), Some(v)) = (it.next(), it.next()) {
+        whens.push((Box::new(cond), Box::new(to_target(v)?)));
+    }
+    let else_expr = else_expr.map(to_target).transpose()?;
+    Ok(Built::new(DfExpr::Case(Case::new(None, whens, else_expr.map(Box::new)))))
+}
+
+fn case_name(_: &str, names: &[String]) -> String {
+    let mut n = String::from("CASE");
+    for (i, pair) in names.chunks(2).enumerate() {
+        if pair.len() == 2 {
+            n.push_str(&format!(" WHEN {} THEN {}", pair[0], pair[1]));
+        } else if i * 2 < names.len() {
+            n.push_str(&format!(" ELSE {}", pair[0]));
+        }
+    }
+    n.push_str(" END");
+    n
+}
+
+/// NULL when a branch value can be, or when there is no ELSE.
+fn case_nullable(args: &[bool]) -> bool {
+    let has_else = args.len() % 2 == 1;
+    let value_nullable = args.iter().enumerate().any(|(i, n)| *n && (i % 2 == 1 || (has_else && i == args.len() - 1)));
+    value_nullable || !has_else
+}
+
+fn if_then_else(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (a, b) = r.coerce_pair(c.arg(1)?, c.arg(2)?, c.scope)?;
+    let e = DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(a))], Some(Box::new(b))));
+    Ok(Built::new(e))
+}
+
+/// The kernel `kernel` over the arguments cast to their common type.
+fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
+    let args = match r.common_type(&c.args, c.scope)? {
+        Some(t) => c.args.iter().map(|e| r.cast_if_needed(e.clone(), &t, c.scope)).collect::<ResolveResult<Vec<_>>>()?,
+        None => c.args.clone(),
+    };
+    Ok(Built::new(call_udf(registry_udf(kernel)?, args)))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    let coalesce = f(AtLeast(1), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)));
+    vec![
+        ("when", f(AtLeast(2), &[], when).nullable(Nullable::Rule(case_nullable)).display(Display::Rule(case_name))),
+        ("if", f(Exactly(3), &[], if_then_else).display(Display::Rule(|_, a| format!("(IF({}))", a.join(", "))))),
+        ("coalesce", coalesce),
+        ("nvl", f(Exactly(2), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
+        ("ifnull", f(Exactly(2), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
+        ("nullif", f(Exactly(2), &[], |r, c| over_common_type(r, c, "nullif")).nullable(Nullable::Always)),
+        ("greatest", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "greatest"))),
+        ("least", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "least"))),
+        ("nvl2", super::datafusion(Exactly(3), &[], "nvl2")),
+        ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::Always)),
+    ]
+}

@@ -1,0 +1,221 @@
+//! Operators, as the Spark Connect client and the SQL parser send them:
+//! arithmetic (`+`, `-`, `*`, `/`, `%`, `div`), comparison, boolean and
+//! bitwise operators, `IS [NOT] NULL`, `IN`, `BETWEEN` and pattern matching.
+//! Spark prints most of them infix and parenthesised, `(a + b)`.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::logical_expr::expr::{InList, Like};
+use datafusion::logical_expr::{BinaryExpr, Expr as DfExpr, Operator};
+use spark_functions::arithmetic::{IntOp, SparkDivide, SparkIntArith};
+use spark_functions::decimal::DecimalOp;
+
+use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, registry_udf, unresolved};
+use crate::expression::{ResolvedExpr, wider_type};
+use crate::resolver::Resolver;
+use crate::{ResolveResult, ResolvedRelation};
+
+fn binary(l: DfExpr, op: Operator, r: DfExpr) -> DfExpr {
+    DfExpr::BinaryExpr(BinaryExpr::new(Box::new(l), op, Box::new(r)))
+}
+
+/// The arithmetic of two numbers with Spark's rules: decimal precision,
+/// ANSI overflow checks for integers, NULL for `x % 0`.
+fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
+    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    if op != IntOp::Div && r.decimal_operands(&l, &rt, c.scope)?.is_some() {
+        let dop = match op {
+            IntOp::Add => DecimalOp::Add,
+            IntOp::Subtract => DecimalOp::Subtract,
+            IntOp::Multiply => DecimalOp::Multiply,
+            _ => DecimalOp::Remainder,
+        };
+        return Ok(Built::new(r.decimal_arith(dop, l, rt, c.scope)?));
+    }
+    if op == IntOp::Div {
+        let f = SparkIntArith::udf(IntOp::Div, r.config.ansi);
+        return Ok(Built::new(call_udf(f, vec![cast(l, ArrowType::Int64), cast(rt, ArrowType::Int64)])));
+    }
+    let (l, rt) = r.coerce_pair(l, rt, c.scope)?;
+    let t = r.arrow_type(&l, c.scope)?;
+    // ANSI overflow checks, and Spark's NULL for `x % 0`.
+    if t.is_integer() && (r.config.ansi || op == IntOp::Remainder) {
+        return Ok(Built::new(call_udf(SparkIntArith::udf(op, r.config.ansi), vec![l, rt])));
+    }
+    let df_op = match op {
+        IntOp::Add => Operator::Plus,
+        IntOp::Subtract => Operator::Minus,
+        IntOp::Multiply => Operator::Multiply,
+        _ => Operator::Modulo,
+    };
+    Ok(Built::new(binary(l, df_op, rt)))
+}
+
+/// `a / b`: a decimal division, else DOUBLE (NULL or an error for 0).
+fn divide(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    if r.decimal_operands(&l, &rt, c.scope)?.is_some() {
+        return Ok(Built::new(r.decimal_arith(DecimalOp::Divide, l, rt, c.scope)?));
+    }
+    let f = SparkDivide::udf(r.config.ansi);
+    Ok(Built::new(call_udf(f, vec![cast(l, ArrowType::Float64), cast(rt, ArrowType::Float64)])))
+}
+
+/// `+` and `-`: unary, or binary over numbers, dates, timestamps and
+/// intervals. Datetime arithmetic reads the unresolved operands (whether an
+/// interval literal is written in whole days decides the result type).
+fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    let (name, args) = (call.name, call.args);
+    super::Arity::Range(1, 2).check(name, args.len())?;
+    let minus = name == "-";
+    let resolved = r.resolve_arguments(args, scope)?;
+    for a in &resolved {
+        if matches!(r.arrow_type(&a.expr, scope)?, ArrowType::Time32(_) | ArrowType::Time64(_)) {
+            return Err(super::unsupported_time_type());
+        }
+    }
+    let nullable: Vec<bool> = resolved.iter().map(|a| r.is_nullable(a, scope)).collect();
+    if let [x] = resolved.as_slice() {
+        let (expr, shown) = if minus { (DfExpr::Negative(Box::new(x.expr.clone())), "-") } else { (x.expr.clone(), "+") };
+        return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
+    }
+    if let [a, b] = resolved.as_slice() {
+        if let Some((expr, shown)) = r.resolve_datetime_arith(minus, args, a, b, scope)? {
+            return Ok(ResolvedExpr { expr, name: shown, nullable: Some(nullable.iter().any(|n| *n)) });
+        }
+    }
+    let entry = if minus { &SUBTRACT } else { &ADD };
+    r.apply_function(entry, name, resolved, false, scope)
+}
+
+const ADD: Function = binary_op(|r, c| arithmetic(r, c, IntOp::Add), "+");
+const SUBTRACT: Function = binary_op(|r, c| arithmetic(r, c, IntOp::Subtract), "-");
+
+/// A two-operand operator printed `(a op b)`.
+const fn binary_op(build: super::Builder, op: &'static str) -> Function {
+    Function {
+        arity: Arity::Exactly(2),
+        inputs: &[],
+        kind: super::Kind::Build(build),
+        nullable: Nullable::AnyArgument,
+        display: Display::Infix(op),
+        within_group: None,
+        frame: super::DefaultFrame::Aggregate,
+    }
+}
+
+fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
+    let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
+    Ok(Built::new(binary(l, op, rt)))
+}
+
+/// `!=` and `<>` are `NOT (a = b)` in Spark, and print so.
+fn not_equal(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
+    Ok(Built::new(binary(l, Operator::NotEq, rt)).named(format!("(NOT ({} = {}))", c.names[0], c.names[1])))
+}
+
+fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
+    Ok(Built::new(binary(c.arg(0)?, op, c.arg(1)?)))
+}
+
+fn bitwise(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
+    let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
+    Ok(Built::new(binary(l, op, rt)))
+}
+
+fn shift(c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(registry_udf(kernel)?, c.args.clone())))
+}
+
+/// `v IN (a, b, ...)`: every operand widened to one type.
+fn in_list(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let mut target = c.types[0].clone();
+    for t in &c.types[1..] {
+        if let Some(w) = wider_type(&target, t) {
+            target = w;
+        }
+    }
+    let value = r.cast_if_needed(c.arg(0)?, &target, c.scope)?;
+    let list = c.args[1..].iter().map(|e| r.cast_if_needed(e.clone(), &target, c.scope)).collect::<ResolveResult<Vec<_>>>()?;
+    let name = format!("({} IN ({}))", c.names[0], c.names[1..].join(", "));
+    Ok(Built::new(DfExpr::InList(InList::new(Box::new(value), list, false))).named(name))
+}
+
+fn between(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let v = c.arg(0)?;
+    let (v1, lo) = r.coerce_pair(v.clone(), c.arg(1)?, c.scope)?;
+    let (v2, hi) = r.coerce_pair(v, c.arg(2)?, c.scope)?;
+    let e = binary(binary(v1, Operator::GtEq, lo), Operator::And, binary(v2, Operator::LtEq, hi));
+    Ok(Built::new(e))
+}
+
+/// `v LIKE p [ESCAPE 'c']` and `ilike(v, p)`.
+fn like(c: &Call<'_>, case_insensitive: bool) -> ResolveResult<Built> {
+    let escape = match c.args.get(2) {
+        Some(_) => c.str_literal(2).and_then(|s| s.chars().next()),
+        None => Some('\\'),
+    };
+    let e = DfExpr::Like(Like::new(false, Box::new(c.arg(0)?), Box::new(c.arg(1)?), escape, case_insensitive));
+    let name = if case_insensitive { ilike_name(c.name, &c.names) } else { format!("{} LIKE {}", c.names[0], c.names[1]) };
+    Ok(Built::new(e).named(name))
+}
+
+fn rlike(c: &Call<'_>) -> ResolveResult<Built> {
+    let e = binary(c.arg(0)?, Operator::RegexMatch, c.arg(1)?);
+    Ok(Built::new(e).named(format!("{}({}, {})", c.name.to_uppercase(), c.names[0], c.names[1])))
+}
+
+fn ilike_name(_: &str, a: &[String]) -> String {
+    format!("ilike({})", a[..a.len().min(2)].join(", "))
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    let plus_minus_entry = unresolved(Range(1, 2), plus_minus);
+    let multiply = binary_op(|r, c| arithmetic(r, c, IntOp::Multiply), "*");
+    let remainder = binary_op(|r, c| arithmetic(r, c, IntOp::Remainder), "%").nullable(Nullable::Always);
+    let equal = binary_op(|r, c| comparison(r, c, Operator::Eq), "=");
+    let not_equal = binary_op(not_equal, "!=");
+    let not = f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::Not(Box::new(c.arg(0)?))))).display(Display::Rule(|_, a| format!("(NOT {})", a.join(", "))));
+    vec![
+        ("+", plus_minus_entry),
+        ("-", plus_minus_entry),
+        ("*", multiply),
+        ("/", binary_op(divide, "/").nullable(Nullable::Always)),
+        ("%", remainder),
+        // `mod(a, b)` is `a % b` under its own name.
+        ("mod", remainder.display(Display::Call)),
+        ("div", binary_op(|r, c| arithmetic(r, c, IntOp::Div), "div").nullable(Nullable::Always)),
+        ("==", equal),
+        ("=", equal),
+        ("!=", not_equal),
+        ("<>", not_equal),
+        ("<", binary_op(|r, c| comparison(r, c, Operator::Lt), "<")),
+        ("<=", binary_op(|r, c| comparison(r, c, Operator::LtEq), "<=")),
+        (">", binary_op(|r, c| comparison(r, c, Operator::Gt), ">")),
+        (">=", binary_op(|r, c| comparison(r, c, Operator::GtEq), ">=")),
+        ("<=>", binary_op(|r, c| comparison(r, c, Operator::IsNotDistinctFrom), "<=>").nullable(Nullable::Never)),
+        ("and", binary_op(|_, c| logical(c, Operator::And), "AND")),
+        ("or", binary_op(|_, c| logical(c, Operator::Or), "OR")),
+        ("not", not),
+        ("!", not),
+        ("&", binary_op(|r, c| bitwise(r, c, Operator::BitwiseAnd), "&")),
+        ("|", binary_op(|r, c| bitwise(r, c, Operator::BitwiseOr), "|")),
+        ("^", binary_op(|r, c| bitwise(r, c, Operator::BitwiseXor), "^")),
+        ("<<", binary_op(|_, c| shift(c, "shiftleft"), "<<")),
+        (">>", binary_op(|_, c| shift(c, "shiftright"), ">>")),
+        (">>>", binary_op(|_, c| shift(c, "shiftrightunsigned"), ">>>")),
+        ("~", f(Exactly(1), &[], |_, c| shift(c, "bitwise_not")).display(Display::Rule(|_, a| format!("~{}", a.join(", "))))),
+        ("negative", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::Negative(Box::new(c.arg(0)?)))))),
+        ("positive", f(Exactly(1), &[], |_, c| Ok(Built::new(c.arg(0)?))).display(Display::Rule(|_, a| format!("(+ {})", a.join(", "))))),
+        ("isnull", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::IsNull(Box::new(c.arg(0)?))))).nullable(Nullable::Never).display(Display::Rule(|_, a| format!("({} IS NULL)", a.join(", "))))),
+        ("isnotnull", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::IsNotNull(Box::new(c.arg(0)?))))).nullable(Nullable::Never).display(Display::Rule(|_, a| format!("({} IS NOT NULL)", a.join(", "))))),
+        ("in", f(AtLeast(1), &[], in_list)),
+        ("between", f(Exactly(3), &[], between)),
+        ("like", f(Range(2, 3), &[], |_, c| like(c, false))),
+        ("ilike", f(Range(2, 3), &[], |_, c| like(c, true))),
+        ("rlike", f(Exactly(2), &[], |_, c| rlike(c))),
+        ("regexp", f(Exactly(2), &[], |_, c| rlike(c))),
+        ("regexp_like", f(Exactly(2), &[], |_, c| rlike(c))),
+    ]
+}

@@ -1,0 +1,127 @@
+//! Window functions: ranking (`row_number`, `rank`, ...), distribution
+//! (`cume_dist`, `percent_rank`, `ntile`) and offsets (`lag`, `lead`,
+//! `nth_value`). Aggregates are window functions too; their entries live
+//! with the other aggregates. `expression/window.rs` adds the `OVER` clause.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::{Expr as DfExpr, WindowFunctionDefinition};
+
+use super::{Arity, Built, Call, Nullable, Table, cast, f};
+use crate::{ResolveError, ResolveResult};
+
+/// The frame of a function over a window with an ORDER BY and no frame of
+/// its own, and how Spark prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DefaultFrame {
+    /// Aggregates: `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`.
+    Aggregate,
+    /// Ranking: `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`.
+    Ranking,
+    /// `cume_dist`, `nth_value`: window functions with the aggregates'
+    /// RANGE frame.
+    Distribution,
+    /// `lag` / `lead`: the ranking frame, printed as the offset row
+    /// (`ROWS BETWEEN -1 FOLLOWING AND -1 FOLLOWING` for `lag(x)`).
+    Offset { lag: bool },
+}
+
+impl DefaultFrame {
+    /// Whether the function needs an `OVER` clause.
+    pub fn is_window_only(self) -> bool {
+        !matches!(self, DefaultFrame::Aggregate)
+    }
+
+    /// Whether the default frame is row-based.
+    pub fn is_ranking(self) -> bool {
+        matches!(self, DefaultFrame::Ranking | DefaultFrame::Offset { .. })
+    }
+}
+
+/// DataFusion's window function `name`, not yet over a window.
+fn window_udf(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
+    match spark_functions::FunctionRegistry::global().datafusion(name) {
+        Some(spark_functions::FunctionKind::Window(w)) => {
+            Ok(DfExpr::WindowFunction(Box::new(WindowFunction::new(WindowFunctionDefinition::WindowUDF(w.clone()), args))))
+        }
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}
+
+/// A ranking function: Spark accepts (and ignores) arguments.
+fn ranking(c: &Call<'_>, kernel: &str, int: bool) -> ResolveResult<Built> {
+    let e = window_udf(kernel, vec![])?;
+    // Spark's ranks are INT; DataFusion's unsigned.
+    let e = if int { cast(e, ArrowType::Int32) } else { e };
+    // Spark prints these in capitals and without arguments.
+    let name = match c.name {
+        "rank" | "dense_rank" | "percent_rank" => format!("{}()", c.name.to_uppercase()),
+        _ => format!("{}()", c.name),
+    };
+    Ok(Built::new(e).named(name))
+}
+
+/// `lag` / `lead`, printed with their offset and default: `lag(b, 1, NULL)`.
+fn offset(c: &Call<'_>) -> ResolveResult<Built> {
+    let mut names = c.names.clone();
+    if names.len() < 2 {
+        names.push("1".into());
+    }
+    if names.len() < 3 {
+        names.push("NULL".into());
+    }
+    let e = window_udf(c.name, c.args.clone())?;
+    Ok(Built::new(e).named(format!("{}({})", c.name, names.join(", "))))
+}
+
+/// `nth_value(x, n)`: DataFusion wants n as a BIGINT constant.
+fn nth_value(c: &Call<'_>) -> ResolveResult<Built> {
+    let mut args = c.args.clone();
+    if let Some(DfExpr::Literal(v, _)) = args.get(1) {
+        if let Ok(n) = v.cast_to(&ArrowType::Int64) {
+            args[1] = DfExpr::Literal(n, None);
+        }
+    }
+    let udaf = datafusion::functions_aggregate::nth_value::nth_value_udaf();
+    let f = datafusion::logical_expr::expr::AggregateFunction::new_udf(udaf, args, false, None, vec![], None);
+    Ok(Built::new(DfExpr::AggregateFunction(f)))
+}
+
+/// The offset of a `lag` / `lead` as Spark prints it in the frame.
+pub(crate) fn offset_frame(lag: bool, offset: Option<&str>) -> String {
+    let offset = offset.unwrap_or("1").to_string();
+    let signed = if lag { offset.strip_prefix('-').map(str::to_string).unwrap_or_else(|| format!("-{offset}")) } else { offset };
+    format!("ROWS BETWEEN {signed} FOLLOWING AND {signed} FOLLOWING")
+}
+
+/// An unsigned 64-bit NULL, DataFusion's unbounded frame offset.
+pub(crate) fn unbounded() -> ScalarValue {
+    ScalarValue::UInt64(None)
+}
+
+pub(super) fn functions() -> Table {
+    use Arity::*;
+    let ranked = |build: super::Builder| f(AtLeast(0), &[], build).frame(DefaultFrame::Ranking).nullable(Nullable::Never);
+    let lag_lead = |lag: bool| {
+        f(Range(1, 3), &[], |_, c| offset(c))
+            .frame(DefaultFrame::Offset { lag })
+            .nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true) || a.get(2).copied().unwrap_or(true)))
+    };
+    vec![
+        ("row_number", ranked(|_, c| ranking(c, "row_number", true))),
+        ("rank", ranked(|_, c| ranking(c, "rank", true))),
+        ("dense_rank", ranked(|_, c| ranking(c, "dense_rank", true))),
+        ("percent_rank", ranked(|_, c| ranking(c, "percent_rank", false))),
+        ("ntile", f(Range(0, 1), &[], |_, c| {
+            let e = cast(window_udf("ntile", c.args.clone())?, ArrowType::Int32);
+            Ok(Built::new(e))
+        })
+        .frame(DefaultFrame::Ranking)
+        .nullable(Nullable::Never)),
+        ("cume_dist", f(AtLeast(0), &[], |_, c| ranking(c, "cume_dist", false)).frame(DefaultFrame::Distribution).nullable(Nullable::Never)),
+        ("lag", lag_lead(true)),
+        ("lead", lag_lead(false)),
+        ("nth_value", f(Range(2, 3), &[], |_, c| nth_value(c)).frame(DefaultFrame::Distribution).nullable(Nullable::Always)),
+    ]
+}

@@ -19,6 +19,7 @@ pub mod regex_fns;
 pub mod interval_fns;
 pub mod json_fns;
 pub mod lambda;
+pub mod logarithm;
 pub mod misc;
 pub mod mode;
 pub mod murmur_hash;

@@ -274,12 +274,14 @@ impl Parser {
 
     fn parse_unary(&mut self) -> ParseResult<Expr> {
         if self.eat_sym("-") {
+            // `-1` is a negative literal; `-(1)` and `-x` are the unary minus.
+            let number = matches!(self.peek(), Tok::Number(_));
             self.enter()?;
             let e = self.parse_unary();
             self.leave();
             let e = e?;
             return Ok(match e {
-                Expr::Literal(l) => match negate_literal(l) {
+                Expr::Literal(l) if number => match negate_literal(l) {
                     Ok(l) => Expr::Literal(l),
                     Err(l) => Expr::func("-", vec![Expr::Literal(l)]),
                 },

@@ -6,6 +6,7 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::math::expr_fn as m;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::arithmetic::{IntOp, SparkIntArith};
+use spark_functions::logarithm::{Log, SparkLog};
 use spark_functions::random::{Draw, SparkRandom};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
@@ -212,26 +213,24 @@ fn uniform(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).nullable(false))
 }
 
-fn log1p(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let e = m::ln(binary_expr(lit(1.0f64), Operator::Plus, c.arg(0)?));
-    Ok(Built::new(e).named(format!("LOG1P({})", c.names[0])).nullable(true))
-}
-
-/// `log(base, x)`, and `log(x)`: the natural logarithm, which Spark
-/// prints `LOG(E(), x)`.
-fn log(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    if c.args.len() == 1 {
-        let e = call_udf(registry_udf("ln")?, vec![c.arg(0)?]);
+/// Spark's logarithms, NULL outside their domain; `log(x)` is the natural
+/// logarithm, which Spark prints `LOG(E(), x)`.
+fn log(c: &Call<'_>, kind: Log) -> ResolveResult<Built> {
+    if c.name == "log" && c.args.len() == 1 {
+        let e = call_udf(SparkLog::udf(Log::Ln), vec![c.arg(0)?]);
         return Ok(Built::new(e).named(format!("LOG(E(), {})", c.names[0])));
     }
-    Ok(Built::new(call_udf(registry_udf("log")?, vec![c.arg(0)?, c.arg(1)?])))
+    Ok(Built::new(call_udf(SparkLog::udf(kind), c.args.clone())))
 }
 
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
-        ("log", f(Range(1, 2), &[Double, Double], log).nullable(Nullable::Always).display(Display::Upper)),
+        ("log", f(Range(1, 2), &[Double, Double], |_, c| log(c, Log::WithBase)).nullable(Nullable::Always).display(Display::Upper)),
+        ("ln", f(Exactly(1), &[Double], |_, c| log(c, Log::Ln)).nullable(Nullable::Always)),
+        ("log10", f(Exactly(1), &[Double], |_, c| log(c, Log::Log10)).nullable(Nullable::Always).display(Display::Upper)),
+        ("log2", f(Exactly(1), &[Double], |_, c| log(c, Log::Log2)).nullable(Nullable::Always).display(Display::Upper)),
         ("round", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfUp))),
         // NULL is not NaN: false, never NULL.
         ("isnan", f(Exactly(1), &[Double], |_, c| {
@@ -250,7 +249,7 @@ pub(super) fn functions() -> Table {
         ("try_divide", f(Exactly(2), &[Any, Any], try_divide)),
         ("e", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::E)).named("E()")))),
         ("pi", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::PI)).named("PI()")))),
-        ("log1p", f(Exactly(1), &[Double], log1p)),
+        ("log1p", f(Exactly(1), &[Double], |_, c| log(c, Log::Log1p)).nullable(Nullable::Always).display(Display::Upper)),
         ("rand", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
         ("random", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
         ("randn", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Gaussian, "randn"))),
@@ -277,9 +276,6 @@ pub(super) fn functions() -> Table {
         ("factorial", datafusion_spark(Exactly(1), &[], "factorial")),
         ("hex", datafusion_spark(Exactly(1), &[], "hex")),
         ("hypot", datafusion_spark(Exactly(2), &[], "hypot").nullable(Nullable::Always).display(Display::Upper)),
-        ("ln", datafusion(Exactly(1), &[], "ln").nullable(Nullable::Always)),
-        ("log10", datafusion(Exactly(1), &[], "log10").nullable(Nullable::Always).display(Display::Upper)),
-        ("log2", datafusion(Exactly(1), &[], "log2").nullable(Nullable::Always).display(Display::Upper)),
         ("pmod", datafusion_spark(Exactly(2), &[], "pmod")),
         ("pow", datafusion(Exactly(2), &[], "power").nullable(Nullable::Always)),
         ("power", datafusion(Exactly(2), &[], "power").nullable(Nullable::Always).display(Display::Upper)),

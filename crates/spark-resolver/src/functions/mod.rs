@@ -327,7 +327,8 @@ pub(crate) fn lookup(lower: &str) -> Option<&'static Function> {
 }
 
 /// Every name in the table, sorted.
-pub fn names() -> Vec<&'static str> {
+#[cfg(test)]
+pub(crate) fn names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = FUNCTIONS.keys().copied().collect();
     names.sort_unstable();
     names

@@ -1,0 +1,34 @@
+"""Differential cases: the `function_edges` group."""
+
+from . import c, q
+
+FUNCTION_EDGES = [
+    q("hash_types", "SELECT hash(1L), hash(1.5D), hash('a', NULL), hash(CAST(1.25 AS DECIMAL(5,2))), hash(array(1, NULL)), hash(NULL)"),
+    q("round_doubles", "SELECT round(2.675D, 2), bround(2.5D), round(-2.5D), bround(25, -1), round(1.5, 0), ceil(-1.5D), floor(2.5BD)"),
+    q("int_overflow_ansi", "SELECT 2147483647 + 1"),
+    q("int_overflow_try", "SELECT try_add(2147483647, 1), try_multiply(9223372036854775807L, 2L), try_divide(1, 0), try_mod(5, 0)"),
+    q("divide_by_zero_ansi", "SELECT 1 / 0"),
+    q("mod_by_zero_ansi", "SELECT 5 % 0"),
+    q("date_patterns", "SELECT date_format(TIMESTAMP '2024-03-05 07:08:09.123', 'yyyy-MM-dd HH:mm:ss.SSS EEE MMM d'), to_date('05/03/2024', 'dd/MM/yyyy'), to_timestamp('2024-03-05 07:08', 'yyyy-MM-dd HH:mm')"),
+    q("lambda_nullability", "SELECT exists(array(), x -> x > 0) a, exists(array(1, NULL), x -> x > 0) b, forall(array(1, 2), x -> x > 0) c, exists(array(1), x -> x IS NULL) d, exists(array(1), x -> CAST(NULL AS BOOLEAN)) f, exists(arr, x -> x > 1) g, forall(array(1), x -> x / 2 > 1) h FROM VALUES (array(1, 2)) t(arr)"),
+    q("forall_with_index", "SELECT forall(array(1, 2), (x, i) -> x > i)"),
+    q("parse_nullability", "SELECT to_date('2024-01-01') c, unix_timestamp('2024-01-01 00:00:00') d, unix_timestamp() > 0 n, to_timestamp_ntz('2024-01-01', 'yyyy-MM-dd') g, try_to_timestamp('2024-01-01', 'yyyy-MM-dd') h, from_unixtime(0) j, to_date(x, 'yyyy') k, to_date(y, 'yyyy') l FROM VALUES ('2024', CAST(NULL AS STRING)) t(x, y)"),
+    c("parse_nullability_legacy", "script('SET spark.sql.ansi.enabled=false', \"SELECT to_date('05/03/2024', 'dd/MM/yyyy') a, unix_timestamp('2024-01-01', 'yyyy-MM-dd') d, date_format(TIMESTAMP '2024-03-05 07:08:09', 'yyyy') f\")"),
+    q("bad_timestamp_ansi", "SELECT to_timestamp('not a time', 'yyyy-MM-dd')"),
+    q("bad_timestamp_try", "SELECT try_to_timestamp('not a time', 'yyyy-MM-dd')"),
+    q("date_parts_null", "SELECT year(NULL), month(CAST(NULL AS DATE)), dayofweek('2024-03-05'), weekofyear(DATE '2021-01-01')"),
+    q("transform_outer_column", "SELECT id, transform(array(1, 2), x -> x * id) FROM range(3)", True),
+    q("filter_index", "SELECT filter(array(5, 6, 7, 8), (x, i) -> i % 2 = 0), exists(array(), x -> x > 0), forall(CAST(NULL AS ARRAY<INT>), x -> x > 0)"),
+    q("aggregate_finish", "SELECT aggregate(array(1, 2, 3, 4), 0L, (acc, x) -> acc + x, acc -> acc * 2)"),
+    q("explode_outer_empty", "SELECT id, explode_outer(CASE WHEN id = 0 THEN array() WHEN id = 1 THEN NULL ELSE array(id, id) END) FROM range(3)"),
+    q("posexplode_map", "SELECT posexplode(map('a', 1, 'b', 2))"),
+    q("lateral_generator_alias", "SELECT x.pos, x.v FROM (SELECT posexplode(array('p', 'q')) AS (pos, v)) x"),
+    q("json_edges", "SELECT get_json_object('{\"a\":{\"b\":[1,2]}}', '$.a.b[1]'), get_json_object('not json', '$.a'), json_array_length('{}'), to_json(named_struct('a', NULL, 'b', 'x'))"),
+    q("from_json_invalid", "SELECT from_json('{bad', 'a INT')"),
+    q("to_number_mismatch", "SELECT to_number('12x', '999')"),
+    q("string_edges", "SELECT split('', ','), split('a,b,,', ',', 0), regexp_extract('abc', '(x)?', 1), instr('', ''), locate('a', 'banana', 3), lpad('abc', 2), rpad('', 3, 'xy')"),
+    q("format_number_edges", "SELECT format_number(-1234567.891, 2), format_number(0.5D, 0), format_number(1e10, 0)"),
+]
+
+# The DataFrame API (issue 3): every relation and expression kind the client
+# sends, on the shared frames of evaluate.frames(): people, emp, dept, nested, sales.

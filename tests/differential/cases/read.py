@@ -1,0 +1,41 @@
+"""Differential cases: the `read` group."""
+
+from . import c
+
+READ = [
+    c("csv_header_infer", "spark.read.option('header', True).option('inferSchema', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_header_strings", "spark.read.option('header', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_no_header", "spark.read.csv(DATA + '/csv/mixed.csv')"),
+    c("csv_infer_mixed", "spark.read.csv(DATA + '/csv/mixed.csv', inferSchema=True)"),
+    c("csv_sep", "spark.read.csv(DATA + '/csv/semicolon.csv', sep=';', header=True, inferSchema=True)"),
+    c("csv_schema_ddl", "spark.read.schema('name STRING, age INT').option('header', True).csv(DATA + '/csv/people.csv')"),
+    c("csv_null_value", "spark.read.csv(DATA + '/csv/people.csv', header=True, nullValue='Bob')"),
+    c("csv_format_load", "spark.read.format('csv').option('header', 'true').load(DATA + '/csv/people.csv').select('name')"),
+    c("json_infer", "spark.read.json(DATA + '/json/people.json')"),
+    c("json_nested_field", "spark.read.json(DATA + '/json/people.json').select('name', 'address.city')"),
+    c("json_multiline_array", "spark.read.option('multiLine', True).json(DATA + '/json/array.json')"),
+    c("text_lines", "spark.read.text(DATA + '/text/lines.txt')", True),
+    c("partition_discovery", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True)"),
+    c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),
+    c("missing_path", "spark.read.csv(DATA + '/no/such/dir')"),
+    c("read_then_filter", "spark.read.json(DATA + '/json/people.json').filter(F.col('age') > 30).select('name')"),
+    # JSON Lines: a line holding an array is one record per object; malformed lines follow `mode`.
+    c("json_array_and_corrupt_lines", "spark.read.json(DATA + '/jsonl/mixed.json')"),
+    c("json_dropmalformed", "spark.read.option('mode', 'DROPMALFORMED').json(DATA + '/jsonl/mixed.json')"),
+    c("json_corrupt_column_name", "spark.read.option('columnNameOfCorruptRecord', 'bad').json(DATA + '/jsonl/mixed.json')"),
+    c("json_failfast", "spark.read.option('mode', 'FAILFAST').json(DATA + '/jsonl/mixed.json')"),
+    c("json_mixed_dir", "spark.read.json(DATA + '/jsonl').select('a', 'b', '_corrupt_record', '_metadata.file_name')"),
+    # The hidden _metadata column (file_path and file_modification_time depend on the checkout).
+    c("metadata_column", "(lambda d: d.select('name', d.metadataColumn('_metadata').getField('file_name').alias('f'), F.col('_metadata.file_size')))(spark.read.option('header', True).csv(DATA + '/csv/people.csv'))"),
+    c("metadata_parquet_row_index", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n', '_metadata.row_index', '_metadata.file_name', '_metadata.file_block_start', '_metadata.file_block_length')"),
+    c("metadata_partitioned", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True).select('*', '_metadata.file_name', '_metadata.file_size')"),
+    c("metadata_filter_group", "spark.read.csv(DATA + '/parts', header=True).filter(F.col('_metadata.file_size') > 4).groupBy('_metadata.file_name', 'year').count()"),
+    c("metadata_json", "spark.read.json(DATA + '/json/people.json').select('name', '_metadata.file_name')"),
+    c("metadata_text", "spark.read.text(DATA + '/text').select('value', F.col('_metadata.file_name'), F.col('_metadata.file_size'))"),
+    c("metadata_schema", "[f.name for f in spark.read.parquet(DATA + '/parquet/numbers.parquet').select('_metadata').schema.fields[0].dataType.fields] + spark.read.json(DATA + '/json/people.json').select('_metadata').schema.fields[0].dataType.simpleString().split(',')"),
+    c("metadata_not_in_star", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('*')"),
+    c("metadata_after_select", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n').filter('n > 20').select('_metadata.row_index', 'n')"),
+]
+
+# Function edge cases beyond Spark's documented examples: NULLs, overflow,
+# ANSI errors, rounding, patterns, lambdas over columns, generators.

@@ -2,7 +2,7 @@
 //! `valueExpression` rules (lowest first): OR, AND, NOT, predicates and
 //! comparisons, `|`, `^`, `&`, `+ - ||`, `* / % DIV`, unary, `::`, postfix.
 
-use spark_plan::{CastMode, DataType, Expr, Literal, SortOrder, WindowFrame, WindowFrameBound, FrameType};
+use spark_plan::{CastMode, DataType, Expr, Literal};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -174,7 +174,7 @@ impl Parser {
         }
     }
 
-    fn parse_comparison(&mut self) -> ParseResult<Expr> {
+    pub(crate) fn parse_comparison(&mut self) -> ParseResult<Expr> {
         let mut left = self.parse_bit_or()?;
         loop {
             let op = match self.peek() {
@@ -197,7 +197,7 @@ impl Parser {
         }
     }
 
-    fn parse_bit_or(&mut self) -> ParseResult<Expr> {
+    pub(crate) fn parse_bit_or(&mut self) -> ParseResult<Expr> {
         let mut left = self.parse_bit_xor()?;
         while self.is_sym("|") {
             self.advance();
@@ -241,7 +241,7 @@ impl Parser {
         }
     }
 
-    fn parse_additive(&mut self) -> ParseResult<Expr> {
+    pub(crate) fn parse_additive(&mut self) -> ParseResult<Expr> {
         let mut left = self.parse_multiplicative()?;
         loop {
             let op = match self.peek() {
@@ -488,263 +488,6 @@ impl Parser {
             return self.error();
         }
         self.after_name(w)
-    }
-
-    fn after_name(&mut self, name: String) -> ParseResult<Expr> {
-        if self.eat_sym("->") {
-            let body = self.parse_expression()?;
-            return Ok(Expr::Lambda { params: vec![name], body: Box::new(body) });
-        }
-        Ok(Expr::Column { name: vec![name], plan_id: None })
-    }
-
-    fn parse_function_call(&mut self, mut name: String) -> ParseResult<Expr> {
-        self.expect_sym("(")?;
-        let lower = name.to_ascii_lowercase();
-        // Lambda with several parameters: (x, y) -> body
-        if self.is_sym(")") {
-            self.advance();
-            return self.finish_function(name, vec![], false);
-        }
-        if let Some(e) = self.parse_special_call(&lower)? {
-            self.expect_sym(")")?;
-            return Ok(e);
-        }
-        let distinct = self.eat_word("distinct");
-        if !distinct {
-            self.eat_word("all");
-        }
-        let mut args = Vec::new();
-        loop {
-            // `struct(1 AS a, b)`: struct's arguments may carry aliases (field names).
-            args.push(if lower == "struct" { self.parse_named_expression()? } else { self.parse_function_argument()? });
-            if !self.eat_sym(",") {
-                break;
-            }
-        }
-        // `extract(field FROM e)`, `substring(s FROM pos [FOR len])`.
-        if lower == "extract" && self.eat_word("from") {
-            let source = self.parse_expression()?;
-            args.push(source);
-        }
-        if matches!(lower.as_str(), "substring" | "substr") && args.len() == 1 && self.eat_word("from") {
-            // The FROM form is printed as `substring(...)` whichever name was used.
-            name = "substring".to_string();
-            args.push(self.parse_expression()?);
-            if self.eat_word("for") {
-                args.push(self.parse_expression()?);
-            }
-        }
-        if (lower == "position" || lower == "locate") && args.len() == 1 {
-            if let Some(Expr::Function { name, args: inner, .. }) = args.first() {
-                if name == "in" && inner.len() == 2 {
-                    args = inner.clone();
-                }
-            }
-        }
-        self.expect_sym(")")?;
-        self.finish_function(name, args, distinct)
-    }
-
-    /// The SQL-standard call forms: `POSITION(a IN b)`,
-    /// `TRIM([BOTH|LEADING|TRAILING] [chars] FROM s)` and
-    /// `OVERLAY(s PLACING r FROM p [FOR n])`. `None` for ordinary calls.
-    fn parse_special_call(&mut self, lower: &str) -> ParseResult<Option<Expr>> {
-        match lower {
-            "position" => {
-                let save = self.position();
-                let needle = self.parse_bit_or()?;
-                if !self.eat_word("in") {
-                    self.reset(save);
-                    return Ok(None);
-                }
-                let haystack = self.parse_bit_or()?;
-                Ok(Some(Expr::func("locate", vec![needle, haystack])))
-            }
-            "trim" => {
-                let save = self.position();
-                let side = ["both", "leading", "trailing"].into_iter().find(|w| self.is_word(w));
-                if side.is_some() {
-                    self.advance();
-                }
-                let side = side.unwrap_or("both");
-                if self.eat_word("from") {
-                    let s = self.parse_expression()?;
-                    let f = match side {
-                        "leading" => "ltrim",
-                        "trailing" => "rtrim",
-                        _ => "trim",
-                    };
-                    return Ok(Some(Expr::func(f, vec![s])));
-                }
-                let chars = self.parse_bit_or()?;
-                if !self.eat_word("from") {
-                    self.reset(save);
-                    return Ok(None);
-                }
-                let s = self.parse_expression()?;
-                // Spark's two-argument trim functions take the characters
-                // first: `TRIM(LEADING c FROM s)` is `ltrim(c, s)`.
-                let f = match side {
-                    "leading" => "ltrim",
-                    "trailing" => "rtrim",
-                    _ => "trim",
-                };
-                Ok(Some(Expr::func(f, vec![chars, s])))
-            }
-            "overlay" => {
-                let save = self.position();
-                let input = self.parse_bit_or()?;
-                if !self.eat_word("placing") {
-                    self.reset(save);
-                    return Ok(None);
-                }
-                let replace = self.parse_bit_or()?;
-                self.expect_word("from")?;
-                let pos = self.parse_bit_or()?;
-                let mut args = vec![input, replace, pos];
-                if self.eat_word("for") {
-                    args.push(self.parse_bit_or()?);
-                }
-                Ok(Some(Expr::func("overlay", args)))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    pub(crate) fn parse_function_argument(&mut self) -> ParseResult<Expr> {
-        // Named argument: name => value
-        if let (Tok::Word(n), Tok::Sym("=>")) = (self.peek().clone(), self.peek_at(1).clone()) {
-            self.advance();
-            self.advance();
-            let value = self.parse_expression()?;
-            return Ok(Expr::NamedArgument { name: n, value: Box::new(value) });
-        }
-        // Lambda with several parameters: (x, y) -> body
-        if self.is_sym("(") {
-            let save = self.position();
-            self.advance();
-            if let Ok(params) = self.parse_comma_separated(|p| p.parse_identifier()) {
-                if self.eat_sym(")") && self.eat_sym("->") {
-                    let body = self.parse_expression()?;
-                    return Ok(Expr::Lambda { params, body: Box::new(body) });
-                }
-            }
-            self.reset(save);
-        }
-        // `extract(YEAR FROM d)`: the field is a bare word.
-        self.parse_expression()
-    }
-
-    fn finish_function(&mut self, name: String, args: Vec<Expr>, distinct: bool) -> ParseResult<Expr> {
-        // `agg(...) WITHIN GROUP (ORDER BY x [DESC], ...)`.
-        let mut within_group = vec![];
-        if self.eat_words(&["within", "group"]) {
-            self.expect_sym("(")?;
-            self.expect_word("order")?;
-            self.expect_word("by")?;
-            within_group = self.parse_comma_separated(|p| p.parse_sort_order())?;
-            self.expect_sym(")")?;
-        }
-        let mut filter = None;
-        if self.eat_word("filter") {
-            self.expect_sym("(")?;
-            self.expect_word("where")?;
-            filter = Some(Box::new(self.parse_expression()?));
-            self.expect_sym(")")?;
-        }
-        let (mut name, mut args) = (name, args);
-        if self.eat_words(&["ignore", "nulls"]) {
-            // `first_value(x) IGNORE NULLS` is Spark's `first(x, true)`.
-            let lower = name.to_ascii_lowercase();
-            name = match lower.as_str() {
-                "first" | "first_value" => "first".to_string(),
-                "last" | "last_value" => "last".to_string(),
-                _ => name,
-            };
-            if args.len() == 1 {
-                args.push(Expr::Literal(Literal::Boolean(true)));
-            }
-        } else {
-            self.eat_words(&["respect", "nulls"]);
-        }
-        let f = Expr::Function { name, args, distinct, filter, within_group };
-        if self.eat_word("over") {
-            return self.parse_window_spec(f);
-        }
-        Ok(f)
-    }
-
-    /// The `(...)` of a WINDOW clause definition, as a window over nothing.
-    pub(crate) fn parse_named_window_spec(&mut self) -> ParseResult<Expr> {
-        self.parse_window_spec(Expr::Literal(Literal::Null(spark_plan::DataType::Null)))
-    }
-
-    fn parse_window_spec(&mut self, function: Expr) -> ParseResult<Expr> {
-        if !self.is_sym("(") {
-            let window = self.parse_identifier()?;
-            return Ok(Expr::NamedWindow { function: Box::new(function), window });
-        }
-        self.expect_sym("(")?;
-        let mut partition_by = vec![];
-        let mut order_by = vec![];
-        let mut frame = None;
-        if self.eat_words(&["partition", "by"]) || self.eat_words(&["distribute", "by"]) {
-            partition_by = self.parse_comma_separated(|p| p.parse_expression())?;
-        }
-        if self.eat_words(&["order", "by"]) || self.eat_words(&["sort", "by"]) {
-            order_by = self.parse_comma_separated(|p| p.parse_sort_order())?;
-        }
-        if self.is_word("rows") || self.is_word("range") {
-            let frame_type = if self.eat_word("rows") { FrameType::Rows } else { self.advance(); FrameType::Range };
-            let (lower, upper) = if self.eat_word("between") {
-                let lower = self.parse_frame_bound()?;
-                self.expect_word("and")?;
-                let upper = self.parse_frame_bound()?;
-                (lower, upper)
-            } else {
-                (self.parse_frame_bound()?, WindowFrameBound::CurrentRow)
-            };
-            frame = Some(WindowFrame { frame_type, lower, upper });
-        }
-        self.expect_sym(")")?;
-        Ok(Expr::Window { function: Box::new(function), partition_by, order_by, frame })
-    }
-
-    fn parse_frame_bound(&mut self) -> ParseResult<WindowFrameBound> {
-        if self.eat_words(&["unbounded", "preceding"]) {
-            return Ok(WindowFrameBound::UnboundedPreceding);
-        }
-        if self.eat_words(&["unbounded", "following"]) {
-            return Ok(WindowFrameBound::UnboundedFollowing);
-        }
-        if self.eat_words(&["current", "row"]) {
-            return Ok(WindowFrameBound::CurrentRow);
-        }
-        let e = self.parse_additive()?;
-        if self.eat_word("preceding") {
-            return Ok(WindowFrameBound::Value(Box::new(Expr::func("negative", vec![e]))));
-        }
-        self.expect_word("following")?;
-        Ok(WindowFrameBound::Value(Box::new(e)))
-    }
-
-    pub(crate) fn parse_sort_order(&mut self) -> ParseResult<SortOrder> {
-        let expr = self.parse_expression()?;
-        let ascending = if self.eat_word("desc") {
-            false
-        } else {
-            self.eat_word("asc");
-            true
-        };
-        let nulls_first = if self.eat_words(&["nulls", "first"]) {
-            Some(true)
-        } else if self.eat_words(&["nulls", "last"]) {
-            Some(false)
-        } else {
-            None
-        };
-        Ok(SortOrder { expr, ascending, nulls_first })
     }
 
     fn parse_case(&mut self) -> ParseResult<Expr> {

@@ -7,6 +7,7 @@ mod data_type;
 mod ddl;
 mod error;
 mod expression;
+mod function_call;
 mod identifier;
 mod lexer;
 mod literal;

@@ -1,8 +1,6 @@
 //! The AnalyzePlan RPC: schemas, explain, versions, DDL parsing and the
 //! other questions clients ask about a plan without running it.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 
 use spark_plan::{DataType, Relation, RelationKind};
 
@@ -24,7 +22,7 @@ fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult
 
 fn convert(session: &ServerSession, r: &sc::Relation) -> ServerResult<Relation> {
     let artifact = |name: &str| session.artifact(name);
-    let persisted = |r: &sc::Relation| session.persisted(r);
+    let persisted = |r: &spark_plan::Relation| session.persisted(r);
     let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
     convert_relation(r, &mut ctx)
 }
@@ -68,26 +66,25 @@ pub fn tree_string(t: &DataType, max_level: Option<i32>) -> String {
     out
 }
 
-/// A plan in canonical form for `sameSemantics` / `semanticHash`: the
-/// unresolved plan with the client's plan ids erased (they differ between two
-/// DataFrames built the same way). Resolving it first rejects invalid plans.
-fn canonical_plan(session: &ServerSession, rel: &Relation) -> ServerResult<String> {
+/// A plan's identity for `sameSemantics` / `semanticHash`: its fingerprint,
+/// blind to the client's plan ids (they differ between two DataFrames built
+/// the same way). Resolving it first rejects invalid plans.
+fn semantic_fingerprint(session: &ServerSession, rel: &Relation) -> ServerResult<u64> {
     session.spark.plan_of(rel)?;
-    let text = format!("{rel:?}");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    const MARK: &str = "plan_id: Some(";
-    while let Some(pos) = rest.find(MARK) {
-        out.push_str(&rest[..pos]);
-        out.push_str("plan_id: None");
-        let after = &rest[pos + MARK.len()..];
-        rest = after.find(')').map(|end| &after[end + 1..]).unwrap_or("");
-    }
-    out.push_str(rest);
-    Ok(out)
+    Ok(rel.fingerprint())
 }
 
-use crate::session_manager::{cache_id, storage_key};
+/// The plan `persist()` / `unpersist()` / `storageLevel` name: as converted,
+/// without the marker a persisted plan gets when it is read.
+fn persist_target(session: &ServerSession, r: Option<&sc::Relation>) -> ServerResult<Relation> {
+    let r = r.ok_or_else(|| ServerError::missing("relation"))?;
+    let plan = convert(session, r)?;
+    Ok(match plan.kind {
+        RelationKind::Persisted { input, .. } => *input,
+        _ => plan,
+    })
+}
+
 
 pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Result> {
     Ok(match analyze {
@@ -126,18 +123,15 @@ pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<r
         Analyze::SameSemantics(s) => {
             let a = relation_of(session, s.target_plan.as_ref())?;
             let b = relation_of(session, s.other_plan.as_ref())?;
-            let same = canonical_plan(session, &a)? == canonical_plan(session, &b)?;
+            let same = semantic_fingerprint(session, &a)? == semantic_fingerprint(session, &b)?;
             res::Result::SameSemantics(res::SameSemantics { result: same })
         }
         Analyze::SemanticHash(s) => {
             let rel = relation_of(session, s.plan.as_ref())?;
-            let mut h = DefaultHasher::new();
-            canonical_plan(session, &rel)?.hash(&mut h);
-            res::Result::SemanticHash(res::SemanticHash { result: h.finish() as i32 })
+            res::Result::SemanticHash(res::SemanticHash { result: semantic_fingerprint(session, &rel)? as i32 })
         }
         Analyze::Persist(p) => {
-            let r = p.relation.as_ref().ok_or_else(|| ServerError::missing("Persist.relation"))?;
-            convert(session, r)?;
+            let plan = persist_target(session, p.relation.as_ref())?;
             let level = p.storage_level.unwrap_or(sc::StorageLevel {
                 use_disk: true,
                 use_memory: true,
@@ -145,28 +139,21 @@ pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<r
                 deserialized: true,
                 replication: 1,
             });
-            if let Ok(mut m) = session.storage_levels.lock() {
-                m.insert(storage_key(r), level);
-            }
-            if let (Some(id), Ok(mut ids)) = (r.common.as_ref().and_then(|c| c.plan_id), session.persisted_plan_ids.lock()) {
-                ids.insert(id);
+            if let Ok(mut persisted) = session.persisted.lock() {
+                persisted.persist(&plan, level);
             }
             res::Result::Persist(res::Persist {})
         }
         Analyze::Unpersist(u) => {
-            let r = u.relation.as_ref().ok_or_else(|| ServerError::missing("Unpersist.relation"))?;
-            let key = storage_key(r);
-            if let Ok(mut m) = session.storage_levels.lock() {
-                m.remove(&key);
+            let plan = persist_target(session, u.relation.as_ref())?;
+            if let Ok(mut persisted) = session.persisted.lock() {
+                session.spark.release_checkpoint(&persisted.unpersist(&plan));
             }
-            session.spark.release_checkpoint(&cache_id(&key));
             res::Result::Unpersist(res::Unpersist {})
         }
         Analyze::GetStorageLevel(g) => {
-            let r = g.relation.as_ref().ok_or_else(|| ServerError::missing("GetStorageLevel.relation"))?;
-            // Not persisted: StorageLevel.NONE, which has one replica.
-            let none = sc::StorageLevel { replication: 1, ..Default::default() };
-            let level = session.storage_levels.lock().ok().and_then(|m| m.get(&storage_key(r)).cloned()).unwrap_or(none);
+            let plan = persist_target(session, g.relation.as_ref())?;
+            let level = session.persisted.lock().map(|p| p.storage_level(&plan)).map_err(|_| ServerError::internal("persist state"))?;
             res::Result::GetStorageLevel(res::GetStorageLevel { storage_level: Some(level) })
         }
         Analyze::JsonToDdl(j) => {

@@ -73,7 +73,7 @@ fn metrics_proto(nodes: Vec<spark_engine::plan_metrics::NodeMetrics>) -> epr::Me
 
 pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder) -> ServerResult<()> {
     let artifact = |name: &str| session.artifact(name);
-    let persisted = |r: &sc::Relation| session.persisted(r);
+    let persisted = |r: &spark_plan::Relation| session.persisted(r);
     let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
     match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
         sc::plan::OpType::Root(rel) => {

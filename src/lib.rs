@@ -16,6 +16,7 @@ pub mod convert;
 pub mod error;
 pub mod execute;
 pub mod operation;
+pub mod persist;
 pub mod proto;
 pub mod server;
 pub mod session_manager;

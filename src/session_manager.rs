@@ -21,12 +21,8 @@ pub struct ServerSession {
     pub spark: SparkSession,
     pub operations: Mutex<HashMap<String, Arc<Operation>>>,
     pub artifacts: Mutex<HashMap<String, Arc<Vec<u8>>>>,
-    /// Storage levels recorded by `persist()`, keyed by the relation's encoding.
-    pub storage_levels: Mutex<HashMap<Vec<u8>, crate::proto::sc::StorageLevel>>,
-    /// Plan ids of persisted DataFrames: only relations with one of these
-    /// are checked against `storage_levels` (encoding every node of a deep
-    /// plan would be quadratic).
-    pub persisted_plan_ids: Mutex<std::collections::HashSet<i64>>,
+    /// What `persist()` recorded.
+    pub persisted: Mutex<crate::persist::PersistedPlans>,
     last_used: Mutex<Instant>,
 }
 
@@ -39,8 +35,7 @@ impl ServerSession {
             spark,
             operations: Mutex::new(HashMap::new()),
             artifacts: Mutex::new(HashMap::new()),
-            storage_levels: Mutex::new(HashMap::new()),
-            persisted_plan_ids: Mutex::new(Default::default()),
+            persisted: Mutex::new(Default::default()),
             last_used: Mutex::new(Instant::now()),
         }
     }
@@ -66,14 +61,8 @@ impl ServerSession {
     }
 
     /// The cache id of a relation `persist()`ed in this session, if it is one.
-    pub fn persisted(&self, r: &crate::proto::sc::Relation) -> Option<String> {
-        let plan_id = r.common.as_ref()?.plan_id?;
-        if !self.persisted_plan_ids.lock().ok()?.contains(&plan_id) {
-            return None;
-        }
-        let levels = self.storage_levels.lock().ok()?;
-        let key = storage_key(r);
-        levels.contains_key(&key).then(|| cache_id(&key))
+    pub fn persisted(&self, r: &spark_plan::Relation) -> Option<String> {
+        self.persisted.lock().ok()?.cache_id_of(r)
     }
 
     pub fn operation(&self, id: &str) -> Option<Arc<Operation>> {
@@ -173,8 +162,7 @@ impl SessionManager {
         }
         let clone = ServerSession::new(&source.user_id, &new_id, source.spark.clone_session());
         copy_locked(&source.artifacts, &clone.artifacts);
-        copy_locked(&source.storage_levels, &clone.storage_levels);
-        copy_locked(&source.persisted_plan_ids, &clone.persisted_plan_ids);
+        copy_locked(&source.persisted, &clone.persisted);
         let clone = Arc::new(clone);
         sessions.insert(key, clone.clone());
         tracing::debug!(session_id = %source.session_id, new_session_id = %new_id, "session cloned");
@@ -232,20 +220,4 @@ impl SessionManager {
     pub fn session_count(&self) -> usize {
         self.sessions.lock().map(|s| s.len()).unwrap_or(0)
     }
-}
-
-/// A relation's identity for `persist()`: its encoding without the plan id.
-pub fn storage_key(r: &crate::proto::sc::Relation) -> Vec<u8> {
-    use prost::Message;
-    let mut r = r.clone();
-    r.common = None;
-    r.encode_to_vec()
-}
-
-/// The id under which a persisted relation's rows are kept.
-pub fn cache_id(key: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut h);
-    format!("persist-{:016x}-{}", h.finish(), key.len())
 }

@@ -21,7 +21,7 @@ pub struct RelationContext<'a> {
     /// `WithRelations.references` by plan id, for subquery expressions.
     references: HashMap<i64, sc::Relation>,
     /// The cache id of relations the session `persist()`ed.
-    persisted: Option<&'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)>,
+    persisted: Option<&'a (dyn Fn(&Relation) -> Option<String> + Sync)>,
     /// How the session's SQL text reads (`spark.sql`, `expr()` strings).
     pub parse_options: spark_sql_parser::ParseOptions,
 }
@@ -36,7 +36,9 @@ impl<'a> RelationContext<'a> {
         self
     }
 
-    pub fn with_persisted(mut self, persisted: &'a (dyn Fn(&sc::Relation) -> Option<String> + Sync)) -> Self {
+    /// `persisted` gives the cache id of a converted relation that the
+    /// session persisted.
+    pub fn with_persisted(mut self, persisted: &'a (dyn Fn(&Relation) -> Option<String> + Sync)) -> Self {
         self.persisted = Some(persisted);
         self
     }
@@ -93,9 +95,11 @@ pub fn convert_relation(rel: &sc::Relation, ctx: &mut RelationContext) -> Server
     let r = convert_inner(rel, ctx);
     ctx.leave();
     // A persisted DataFrame reads its kept rows once they exist.
-    match (r, ctx.persisted.and_then(|p| p(rel))) {
-        (Ok(input), Some(id)) => Ok(Relation { plan_id: input.plan_id, kind: RelationKind::Persisted { id, input: Box::new(input) } }),
-        (r, _) => r,
+    let _ = rel;
+    let input = r?;
+    match ctx.persisted.and_then(|p| p(&input)) {
+        Some(id) => Ok(Relation { plan_id: input.plan_id, kind: RelationKind::Persisted { id, input: Box::new(input) } }),
+        None => Ok(input),
     }
 }
 
@@ -110,7 +114,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             num_partitions: r.num_partitions,
         },
         RelType::LocalRelation(l) => RelationKind::LocalRelation {
-            data: l.data.clone().map(Arc::new),
+            data: l.data.clone().map(|d| spark_plan::IpcStream(Arc::new(d))),
             schema: match &l.schema {
                 Some(s) => Some(parse_schema_string(s)?),
                 None => None,
@@ -119,7 +123,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
         RelType::CachedLocalRelation(c) => {
             let data = (ctx.artifact)(&format!("cache/{}", c.hash))
                 .ok_or_else(|| ServerError::invalid_plan(format!("cached local relation {} was not uploaded", c.hash)))?;
-            RelationKind::LocalRelation { data: Some(data), schema: None }
+            RelationKind::LocalRelation { data: Some(spark_plan::IpcStream(data)), schema: None }
         }
         RelType::ChunkedCachedLocalRelation(c) => chunked_local_relation(c, ctx)?,
         RelType::CachedRemoteRelation(c) => RelationKind::CachedRelation { id: c.relation_id.clone() },
@@ -432,7 +436,7 @@ fn chunked_local_relation(c: &sc::ChunkedCachedLocalRelation, ctx: &mut Relation
         None => None,
     };
     let data = crate::arrow_ipc::concat_ipc_streams(&chunks)?;
-    Ok(RelationKind::LocalRelation { data: Some(Arc::new(data)), schema })
+    Ok(RelationKind::LocalRelation { data: Some(spark_plan::IpcStream(Arc::new(data))), schema })
 }
 
 fn convert_aggregate(a: &sc::Aggregate, ctx: &mut RelationContext) -> ServerResult<RelationKind> {

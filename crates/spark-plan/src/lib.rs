@@ -6,6 +6,7 @@
 pub mod data_type;
 pub mod error;
 pub mod expression;
+pub mod fingerprint;
 pub mod format;
 pub mod literal;
 pub mod relation;
@@ -16,5 +17,5 @@ pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
 pub use relation::{
-    AggregateKind, Command, Cte, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
+    AggregateKind, Command, Cte, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
 };

@@ -74,7 +74,7 @@ pub enum ReadSource {
 pub enum RelationKind {
     Range { start: i64, end: i64, step: i64, num_partitions: Option<i32> },
     /// Arrow IPC stream bytes with an optional explicit schema.
-    LocalRelation { data: Option<Arc<Vec<u8>>>, schema: Option<DataType> },
+    LocalRelation { data: Option<IpcStream>, schema: Option<DataType> },
     /// SQL `VALUES` rows.
     Values { rows: Vec<Vec<Expr>>, names: Vec<String> },
     /// `SELECT` without `FROM`: one row, no columns.
@@ -190,6 +190,29 @@ pub enum RelationKind {
     /// CTEs: named relations visible inside `input` (`WITH RECURSIVE`:
     /// a CTE may read itself).
     With { input: Box<Relation>, ctes: Vec<Cte>, recursive: bool },
+}
+
+/// The bytes of an Arrow IPC stream (a local relation's rows). Its `Debug`
+/// form is a digest, so that formatting (and fingerprinting) a plan does not
+/// print megabytes of data.
+#[derive(Clone, PartialEq)]
+pub struct IpcStream(pub Arc<Vec<u8>>);
+
+impl std::ops::Deref for IpcStream {
+    type Target = Vec<u8>;
+
+    fn deref(&self) -> &Vec<u8> {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for IpcStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut h);
+        write!(f, "IpcStream({} bytes, {:016x})", self.0.len(), h.finish())
+    }
 }
 
 /// One named query of a `WITH` clause.

@@ -566,7 +566,7 @@ fn is_clause_word(w: &str) -> bool {
 }
 
 /// Folds a leading minus into a numeric literal, as Spark does for `-1`.
-fn negate_literal(l: Literal) -> Result<Literal, Literal> {
+pub(crate) fn negate_literal(l: Literal) -> Result<Literal, Literal> {
     Ok(match l {
         Literal::Integer(v) => Literal::Integer(-v),
         // `-2147483648` is an INT in Spark: the sign is part of the literal.

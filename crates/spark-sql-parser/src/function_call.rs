@@ -243,7 +243,14 @@ impl Parser {
         }
         let e = self.parse_additive()?;
         if self.eat_word("preceding") {
-            return Ok(WindowFrameBound::Value(Box::new(Expr::func("negative", vec![e]))));
+            let offset = match e {
+                Expr::Literal(l) => match crate::expression::negate_literal(l) {
+                    Ok(negated) => Expr::Literal(negated),
+                    Err(l) => Expr::func("negative", vec![Expr::Literal(l)]),
+                },
+                e => Expr::func("negative", vec![e]),
+            };
+            return Ok(WindowFrameBound::Value(Box::new(offset)));
         }
         self.expect_word("following")?;
         Ok(WindowFrameBound::Value(Box::new(e)))

@@ -64,7 +64,8 @@ impl Resolver<'_> {
 }
 
 /// Spark's `Cast.forceNullable`: casts that can fail and yield NULL.
-fn force_nullable(from: &DataType, to: &DataType) -> bool {
+/// Whether a cast can give NULL for a non-NULL value (Spark's `Cast.forceNullable`).
+pub(crate) fn force_nullable(from: &DataType, to: &DataType) -> bool {
     use DataType as T;
     let integral = |t: &DataType| matches!(t, T::Byte | T::Short | T::Integer | T::Long);
     match (from, to) {

@@ -34,10 +34,16 @@ fn is_string(t: &ArrowType) -> bool {
 }
 
 /// The type two operands are widened to (Spark's `findWiderTypeForTwo` for
-/// numbers; strings meet numbers as DOUBLE in arithmetic).
-pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
+/// numbers; strings meet numbers as DOUBLE in arithmetic). Under ANSI mode a
+/// FLOAT meets an integer or a decimal as DOUBLE (Spark's ANSI coercion
+/// widens only without loss), outside it as FLOAT.
+pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
+    }
+    let exact = |t: &ArrowType| t.is_integer() || matches!(t, ArrowType::Decimal128(..));
+    if ansi && ((matches!(l, ArrowType::Float32) && exact(r)) || (matches!(r, ArrowType::Float32) && exact(l))) {
+        return Some(ArrowType::Float64);
     }
     // `array()` (of NULLs) meets a typed array as that array.
     match (l, r) {
@@ -116,7 +122,7 @@ impl Resolver<'_> {
         if self.config.ansi && ((is_string(&lt) && integral(&rt)) || (integral(&lt) && is_string(&rt))) {
             return Ok((self.cast_if_needed(l, &ArrowType::Int64, scope)?, self.cast_if_needed(r, &ArrowType::Int64, scope)?));
         }
-        match wider_type(&lt, &rt) {
+        match wider_type(&lt, &rt, self.config.ansi) {
             Some(t) => Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?)),
             None => Ok((l, r)),
         }
@@ -129,7 +135,7 @@ impl Resolver<'_> {
             target = Some(match target {
                 None => t,
                 Some(cur) if cur.is_null() => t,
-                Some(cur) => wider_type(&cur, &t).unwrap_or(cur),
+                Some(cur) => wider_type(&cur, &t, self.config.ansi).unwrap_or(cur),
             });
         }
         Ok(target)
@@ -144,3 +150,15 @@ impl Resolver<'_> {
     }
 }
 
+/// Whether widening operands of these types to `target` casts a string to
+/// another type. Such a cast can fail, so Spark reports the result nullable.
+pub(crate) fn casts_string(types: &[ArrowType], target: &ArrowType) -> bool {
+    !is_string(target) && types.iter().any(is_string)
+}
+
+/// Whether decimal arithmetic casts an integer literal to a decimal of just
+/// its digits (Spark's literal precision), a cast Spark reports as nullable.
+pub(crate) fn narrows_integer_literal(l: &DfExpr, r: &DfExpr) -> bool {
+    let int_literal = |e: &DfExpr| matches!(e, DfExpr::Literal(v, _) if v.data_type().is_integer() && !v.is_null());
+    int_literal(l) || int_literal(r)
+}

@@ -133,16 +133,23 @@ impl Resolver<'_> {
             },
         };
         let mut expr = id_col(&m.column.id);
-        let mut name = if self.lambda_ids.contains(&m.column.id) { "namedlambdavariable()".to_string() } else { m.column.name.clone() };
+        // Spark prints a reference as written, without its qualifier
+        // (`T.ID + 1` is `(ID + 1)`).
+        let written = parts.len().checked_sub(m.nested.len() + 1).and_then(|i| parts.get(i));
+        let mut name = match written {
+            _ if self.lambda_ids.contains(&m.column.id) => "namedlambdavariable()".to_string(),
+            Some(w) => w.clone(),
+            None => m.column.name.clone(),
+        };
         // Spark's nullability where known: a struct field is nullable if the
         // struct or the field is.
         let mut nullable = m.column.nullable;
         let mut t = self.arrow_type(&expr, scope)?;
         for field in &m.nested {
             nullable = self.struct_field_nullable(nullable, &t, field);
-            let (e, n, nt) = self.extract_field(expr, &t, field)?;
+            let (e, _, nt) = self.extract_field(expr, &t, field)?;
             expr = e;
-            name = format!("{name}.{n}");
+            name = format!("{name}.{field}");
             t = nt;
         }
         let mut r = ResolvedExpr::new(expr, name);

@@ -1,7 +1,7 @@
 //! Window functions: `f(...) OVER (PARTITION BY ... ORDER BY ... frame)`.
 
 use datafusion::common::ScalarValue;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::logical_expr::expr::{Sort, WindowFunction, WindowFunctionParams};
 use datafusion::logical_expr::{
     Expr as DfExpr, WindowFrame as DfFrame, WindowFrameBound as DfBound, WindowFrameUnits,
@@ -95,11 +95,13 @@ impl Resolver<'_> {
             }
             _ => frame_name,
         };
-        // Every aggregate or window function of the call computes over the window.
+        // The call's outermost aggregate or window functions compute over the
+        // window; an aggregate in their arguments (`sum(sum(x)) OVER ()`)
+        // stays a grouping aggregate.
         let mut windowed = false;
         let expr = resolved
             .expr
-            .transform_up(|e| {
+            .transform_down(|e| {
                 let over = |fun, args, filter, null_treatment, distinct| {
                     let params = WindowFunctionParams {
                         args,
@@ -116,12 +118,13 @@ impl Resolver<'_> {
                     DfExpr::AggregateFunction(a) => {
                         windowed = true;
                         let p = a.params;
-                        Transformed::yes(over(WindowFunctionDefinition::AggregateUDF(a.func), p.args, p.filter, p.null_treatment, p.distinct))
+                        let w = over(WindowFunctionDefinition::AggregateUDF(a.func), p.args, p.filter, p.null_treatment, p.distinct);
+                        Transformed::new(w, true, TreeNodeRecursion::Jump)
                     }
                     DfExpr::WindowFunction(w) => {
                         windowed = true;
                         let p = w.params;
-                        Transformed::yes(over(w.fun, p.args, p.filter, p.null_treatment, p.distinct))
+                        Transformed::new(over(w.fun, p.args, p.filter, p.null_treatment, p.distinct), true, TreeNodeRecursion::Jump)
                     }
                     other => Transformed::no(other),
                 })
@@ -170,7 +173,8 @@ impl Resolver<'_> {
             WindowFrameBound::UnboundedFollowing => DfBound::Following(ScalarValue::UInt64(None)),
             WindowFrameBound::Value(e) => {
                 let v = self.resolve_expr(e, scope)?;
-                let DfExpr::Literal(value, _) = v.expr else {
+                // A constant offset (`1 PRECEDING` is `negative(1)`).
+                let Some(value) = crate::functions::constant_value(&v.expr) else {
                     return Err(ResolveError::unsupported("non-literal window frame boundaries"));
                 };
                 let n = match &value {

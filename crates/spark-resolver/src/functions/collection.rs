@@ -44,7 +44,7 @@ fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> Re
             None => (*t).clone(),
             Some(cur) if cur.is_null() => (*t).clone(),
             Some(cur) if &&cur == t || t.is_null() => cur,
-            Some(cur) => crate::expression::wider_type(&cur, t).unwrap_or(cur),
+            Some(cur) => crate::expression::wider_type(&cur, t, r.config.ansi).unwrap_or(cur),
         });
     }
     let Some(target) = target else { return Ok(exprs) };
@@ -200,7 +200,15 @@ pub(super) fn functions() -> Table {
         // Kernels called as they are.
         ("array", datafusion_spark(AtLeast(0), &[], "array").nullable(Nullable::Never)),
         ("array_compact", datafusion(Exactly(1), &[], "array_compact")),
-        ("array_contains", datafusion_spark(Exactly(2), &[], "array_contains").nullable(Nullable::Always)),
+        // NULL also when the value is absent from an array holding NULLs.
+        ("array_contains", f(Exactly(2), &[], |_, c| {
+            let contains_null = match crate::nested_nullability::spark_type(&c.args[0], &c.scope.plan) {
+                Some(ArrowType::List(f)) => f.is_nullable(),
+                _ => true,
+            };
+            let e = call_udf(super::kernel_udf(super::Source::DataFusionSpark, "array_contains")?, c.args.clone());
+            Ok(Built::new(e).nullable(c.any_nullable() || contains_null))
+        })),
         ("array_distinct", datafusion(Exactly(1), &[], "array_distinct")),
         ("array_except", datafusion(Exactly(2), &[], "array_except")),
         ("array_intersect", datafusion(Exactly(2), &[], "array_intersect")),

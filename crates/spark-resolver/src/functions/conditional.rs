@@ -6,6 +6,7 @@ use datafusion::logical_expr::Expr as DfExpr;
 use datafusion::logical_expr::expr::Case;
 
 use super::{Arity, Built, Call, Display, Nullable, Table, call_udf, f, registry_udf};
+use crate::expression::casts_string;
 use crate::resolver::Resolver;
 use crate::ResolveResult;
 
@@ -27,7 +28,8 @@ fn when(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         whens.push((Box::new(cond), Box::new(to_target(v)?)));
     }
     let else_expr = else_expr.map(to_target).transpose()?;
-    Ok(Built::new(DfExpr::Case(Case::new(None, whens, else_expr.map(Box::new)))))
+    let e = Built::new(DfExpr::Case(Case::new(None, whens, else_expr.map(Box::new))));
+    Ok(if branch_casts_string(r, &results, &target, c)? { e.nullable(true) } else { e })
 }
 
 fn case_name(_: &str, names: &[String]) -> String {
@@ -52,17 +54,30 @@ fn case_nullable(args: &[bool]) -> bool {
 
 fn if_then_else(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let (a, b) = r.coerce_pair(c.arg(1)?, c.arg(2)?, c.scope)?;
-    let e = DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(a))], Some(Box::new(b))));
-    Ok(Built::new(e))
+    let string_cast = casts_string(&c.types[1..], &r.arrow_type(&a, c.scope)?);
+    let e = Built::new(DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(a))], Some(Box::new(b)))));
+    Ok(if string_cast { e.nullable(true) } else { e })
+}
+
+/// Whether the branch values' common type makes a string branch cast.
+fn branch_casts_string(r: &Resolver<'_>, results: &[DfExpr], target: &Option<datafusion::arrow::datatypes::DataType>, c: &Call<'_>) -> ResolveResult<bool> {
+    let Some(t) = target else { return Ok(false) };
+    let types = results.iter().map(|e| r.arrow_type(e, c.scope)).collect::<ResolveResult<Vec<_>>>()?;
+    Ok(casts_string(&types, t))
 }
 
 /// The kernel `kernel` over the arguments cast to their common type.
 fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
-    let args = match r.common_type(&c.args, c.scope)? {
-        Some(t) => c.args.iter().map(|e| r.cast_if_needed(e.clone(), &t, c.scope)).collect::<ResolveResult<Vec<_>>>()?,
+    let target = r.common_type(&c.args, c.scope)?;
+    let args = match &target {
+        Some(t) => c.args.iter().map(|e| r.cast_if_needed(e.clone(), t, c.scope)).collect::<ResolveResult<Vec<_>>>()?,
         None => c.args.clone(),
     };
-    Ok(Built::new(call_udf(registry_udf(kernel)?, args)))
+    let e = Built::new(call_udf(registry_udf(kernel)?, args));
+    Ok(match target {
+        Some(t) if casts_string(&c.types, &t) => e.nullable(true),
+        _ => e,
+    })
 }
 
 pub(super) fn functions() -> Table {
@@ -75,8 +90,9 @@ pub(super) fn functions() -> Table {
         ("nvl", f(Exactly(2), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("ifnull", f(Exactly(2), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("nullif", f(Exactly(2), &[], |r, c| over_common_type(r, c, "nullif")).nullable(Nullable::Always)),
-        ("greatest", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "greatest"))),
-        ("least", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "least"))),
+        // NULL only when every argument is: NULLs are skipped.
+        ("greatest", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "greatest")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
+        ("least", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "least")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("nvl2", super::datafusion(Exactly(3), &[], "nvl2")),
         ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::Always)),
     ]

@@ -66,8 +66,10 @@ fn assert_true(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// `date(x)`, `int(x)`, ...: Spark's cast functions, named as their argument.
 fn cast_to(r: &Resolver<'_>, c: &Call<'_>, to: ArrowType) -> ResolveResult<Built> {
     let x = c.arg(0)?;
+    let (from, target) = (crate::types::from_arrow(&c.types[0])?, crate::types::from_arrow(&to)?);
+    let nullable = c.nullable[0] || crate::expression::force_nullable(&from, &target);
     let e = if r.config.ansi { r.spark_cast(x, &c.types[0], &to) } else { super::try_cast(x, to) };
-    Ok(Built::new(e).named(c.names[0].clone()))
+    Ok(Built::new(e).named(c.names[0].clone()).nullable(nullable))
 }
 
 pub(super) fn functions() -> Table {

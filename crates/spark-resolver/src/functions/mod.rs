@@ -345,6 +345,14 @@ pub(crate) fn unknown(name: &str) -> ResolveError {
     }
 }
 
+/// A scalar kernel by source and name, for builders that call one.
+pub(crate) fn kernel_udf(source: Source, name: &'static str) -> ResolveResult<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> {
+    match kernel_impl(Kernel { source, name })? {
+        spark_functions::FunctionKind::Scalar(f) => Ok(f),
+        _ => Err(ResolveError::unresolved_routine(name)),
+    }
+}
+
 /// A kernel's implementation.
 pub(crate) fn kernel_impl(k: Kernel) -> ResolveResult<spark_functions::FunctionKind> {
     let registry = spark_functions::FunctionRegistry::global();

@@ -10,7 +10,7 @@ use spark_functions::arithmetic::{IntOp, SparkDivide, SparkIntArith};
 use spark_functions::decimal::DecimalOp;
 
 use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, registry_udf, unresolved};
-use crate::expression::{ResolvedExpr, wider_type};
+use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal, wider_type};
 use crate::resolver::Resolver;
 use crate::{ResolveResult, ResolvedRelation};
 
@@ -29,7 +29,8 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
             IntOp::Multiply => DecimalOp::Multiply,
             _ => DecimalOp::Remainder,
         };
-        return Ok(Built::new(r.decimal_arith(dop, l, rt, c.scope)?));
+        let narrowed = narrows_integer_literal(&l, &rt);
+        return Ok(nullable_if(Built::new(r.decimal_arith(dop, l, rt, c.scope)?), narrowed));
     }
     if op == IntOp::Div {
         let f = SparkIntArith::udf(IntOp::Div, r.config.ansi);
@@ -37,9 +38,10 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
     }
     let (l, rt) = r.coerce_pair(l, rt, c.scope)?;
     let t = r.arrow_type(&l, c.scope)?;
+    let string_cast = casts_string(&c.types, &t);
     // ANSI overflow checks, and Spark's NULL for `x % 0`.
     if t.is_integer() && (r.config.ansi || op == IntOp::Remainder) {
-        return Ok(Built::new(call_udf(SparkIntArith::udf(op, r.config.ansi), vec![l, rt])));
+        return Ok(nullable_if(Built::new(call_udf(SparkIntArith::udf(op, r.config.ansi), vec![l, rt])), string_cast));
     }
     let df_op = match op {
         IntOp::Add => Operator::Plus,
@@ -47,7 +49,13 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
         IntOp::Multiply => Operator::Multiply,
         _ => Operator::Modulo,
     };
-    Ok(Built::new(binary(l, df_op, rt)))
+    Ok(nullable_if(Built::new(binary(l, df_op, rt)), string_cast))
+}
+
+/// NULL also for non-NULL arguments when `cast_can_fail`; otherwise as the
+/// entry says.
+fn nullable_if(b: Built, cast_can_fail: bool) -> Built {
+    if cast_can_fail { b.nullable(true) } else { b }
 }
 
 /// `a / b`: a decimal division, else DOUBLE (NULL or an error for 0).
@@ -105,13 +113,14 @@ const fn binary_op(build: super::Builder, op: &'static str) -> Function {
 
 fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
     let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
-    Ok(Built::new(binary(l, op, rt)))
+    let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
+    Ok(nullable_if(Built::new(binary(l, op, rt)), string_cast && op != Operator::IsNotDistinctFrom))
 }
 
 /// `!=` and `<>` are `NOT (a = b)` in Spark, and print so.
 fn not_equal(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
-    Ok(Built::new(binary(l, Operator::NotEq, rt)).named(format!("(NOT ({} = {}))", c.names[0], c.names[1])))
+    let b = comparison(r, c, Operator::NotEq)?;
+    Ok(b.named(format!("(NOT ({} = {}))", c.names[0], c.names[1])))
 }
 
 fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
@@ -131,7 +140,7 @@ fn shift(c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
 fn in_list(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let mut target = c.types[0].clone();
     for t in &c.types[1..] {
-        if let Some(w) = wider_type(&target, t) {
+        if let Some(w) = wider_type(&target, t, r.config.ansi) {
             target = w;
         }
     }

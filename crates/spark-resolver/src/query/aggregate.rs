@@ -237,6 +237,14 @@ impl Resolver<'_> {
             })?;
             if let Some(id) = missing {
                 let name = pre.columns.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or(id);
+                if group_ids.is_empty() && matches!(kind, GroupKind::Plain) {
+                    return Err(ResolveError::analysis(
+                        "MISSING_GROUP_BY",
+                        "42803",
+                        "The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.",
+                        &[],
+                    ));
+                }
                 return Err(ResolveError::analysis(
                     "MISSING_AGGREGATION",
                     "42803",

@@ -11,13 +11,16 @@ impl Resolver<'_> {
     pub(crate) fn resolve_to_df(&mut self, input: &Relation, names: &[String]) -> ResolveResult<ResolvedRelation> {
         let mut r = self.resolve_query(input)?;
         if names.len() != r.columns.len() {
-            return Err(ResolveError::IllegalArgument(format!(
-                "requirement failed: The number of columns doesn't match.\nOld column names ({}): {}\nNew column names ({}): {}",
-                r.columns.len(),
-                r.names().join(", "),
-                names.len(),
-                names.join(", ")
-            )));
+            return Err(ResolveError::analysis(
+                "ASSIGNMENT_ARITY_MISMATCH",
+                "42802",
+                format!(
+                    "The number of columns or variables assigned or aliased: {} does not match the number of source expressions: {}.",
+                    r.columns.len(),
+                    names.len()
+                ),
+                &[("numTarget", r.columns.len().to_string()), ("numExpr", names.len().to_string())],
+            ));
         }
         for (c, n) in r.columns.iter_mut().zip(names) {
             c.name = n.clone();

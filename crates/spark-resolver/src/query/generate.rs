@@ -202,7 +202,7 @@ impl Resolver<'_> {
             *slot = Some(match slot.take() {
                 None => t,
                 Some(cur) if cur.is_null() => t,
-                Some(cur) => crate::expression::wider_type(&cur, &t).unwrap_or(cur),
+                Some(cur) => crate::expression::wider_type(&cur, &t, self.config.ansi).unwrap_or(cur),
             });
         }
         let mut rows = Vec::with_capacity(n);

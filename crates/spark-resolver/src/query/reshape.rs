@@ -20,7 +20,7 @@ fn is_string(t: &ArrowType) -> bool {
 }
 
 /// The least common type of values that may not mix strings with others.
-fn least_common_type(types: &[ArrowType]) -> Option<ArrowType> {
+fn least_common_type(types: &[ArrowType], ansi: bool) -> Option<ArrowType> {
     let mut out: Option<ArrowType> = None;
     for t in types {
         out = Some(match out {
@@ -28,7 +28,7 @@ fn least_common_type(types: &[ArrowType]) -> Option<ArrowType> {
             Some(cur) if cur.is_null() => t.clone(),
             Some(cur) if t.is_null() => cur,
             Some(cur) if is_string(&cur) != is_string(t) => return None,
-            Some(cur) => wider_type(&cur, t)?,
+            Some(cur) => wider_type(&cur, t, ansi)?,
         });
     }
     out
@@ -92,12 +92,14 @@ impl Resolver<'_> {
         }
         let mut names = Vec::new();
         let mut types = Vec::new();
+        let mut any_nullable = false;
         for v in &values {
             let resolved = self.resolve_expr(v, &r)?;
             types.push(self.arrow_type(&resolved.expr, &r)?);
+            any_nullable |= self.is_nullable(&resolved, &r);
             names.push(resolved.name);
         }
-        let common = least_common_type(&types).ok_or_else(|| {
+        let common = least_common_type(&types, self.config.ansi).ok_or_else(|| {
             let listed: Vec<String> = names.iter().zip(&types).map(|(n, t)| format!("`{n}` {}", sql_type(t))).collect();
             ResolveError::analysis(
                 "UNPIVOT_VALUE_DATA_TYPE_MISMATCH",
@@ -123,6 +125,10 @@ impl Resolver<'_> {
         let n = out.columns.len();
         if let Some(var) = out.columns.get_mut(n.wrapping_sub(2)) {
             var.nullable = Some(false);
+        }
+        // The value is NULL only where a value column is.
+        if let Some(value) = out.columns.get_mut(n.wrapping_sub(1)) {
+            value.nullable = Some(any_nullable);
         }
         Ok(out)
     }
@@ -173,8 +179,8 @@ impl Resolver<'_> {
         }
         let value_cols: Vec<_> = visible.iter().filter(|c| c.id != index_id).cloned().collect();
         let value_types = value_cols.iter().map(|c| self.arrow_type(&id_col(&c.id), &r)).collect::<ResolveResult<Vec<_>>>()?;
-        let common = least_common_type(&value_types).unwrap_or(ArrowType::Null);
-        if !value_types.is_empty() && least_common_type(&value_types).is_none() {
+        let common = least_common_type(&value_types, self.config.ansi).unwrap_or(ArrowType::Null);
+        if !value_types.is_empty() && least_common_type(&value_types, self.config.ansi).is_none() {
             return Err(ResolveError::analysis(
                 "TRANSPOSE_NO_LEAST_COMMON_TYPE",
                 "42K09",

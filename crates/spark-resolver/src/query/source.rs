@@ -259,11 +259,35 @@ impl Resolver<'_> {
                 &[],
             ));
         }
+        if super::project::contains_aggregate(&c.expr) {
+            return Err(self.invalid_where_condition(condition, &c.name, &r));
+        }
         if super::project::contains_window(&c.expr) {
             return self.filter_on_windows(r, c.expr, c.name);
         }
         let plan = LogicalPlanBuilder::from(r.plan).filter(c.expr)?.build()?;
         Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    /// Spark's INVALID_WHERE_CONDITION for aggregates in a filter, listing
+    /// them as Spark prints them.
+    fn invalid_where_condition(&mut self, condition: &Expr, shown: &str, r: &ResolvedRelation) -> ResolveError {
+        let mut found = Vec::new();
+        let mut stack = vec![condition];
+        while let Some(e) = stack.pop() {
+            if let Expr::Function { args, .. } = e {
+                match self.resolve_expr(e, r) {
+                    Ok(f) if matches!(f.expr, DfExpr::AggregateFunction(_)) => found.push(f.name),
+                    _ => stack.extend(args.iter().rev()),
+                }
+            }
+        }
+        ResolveError::analysis(
+            "INVALID_WHERE_CONDITION",
+            "42903",
+            format!("The WHERE condition \"{shown}\" contains invalid expressions: {}.\nRewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.", found.join(", ")),
+            &[("condition", format!("\"{shown}\"")), ("expressionList", found.join(", "))],
+        )
     }
 
     /// A filter over window functions (`QUALIFY`): the windows are computed

@@ -34,15 +34,16 @@ fn is_string(t: &ArrowType) -> bool {
 }
 
 /// The type two operands are widened to (Spark's `findWiderTypeForTwo` for
-/// numbers; strings meet numbers as DOUBLE in arithmetic). Under ANSI mode a
-/// FLOAT meets an integer or a decimal as DOUBLE (Spark's ANSI coercion
-/// widens only without loss), outside it as FLOAT.
+/// numbers; strings meet numbers as DOUBLE in arithmetic). A FLOAT meets a
+/// decimal as DOUBLE, and under ANSI mode an integer too (Spark's ANSI
+/// coercion widens only without loss); outside it FLOAT with an integer is
+/// FLOAT.
 pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
     }
-    let exact = |t: &ArrowType| t.is_integer() || matches!(t, ArrowType::Decimal128(..));
-    if ansi && ((matches!(l, ArrowType::Float32) && exact(r)) || (matches!(r, ArrowType::Float32) && exact(l))) {
+    let float_with = |a: &ArrowType, b: &ArrowType| matches!(a, ArrowType::Float32) && (matches!(b, ArrowType::Decimal128(..)) || (ansi && b.is_integer()));
+    if float_with(l, r) || float_with(r, l) {
         return Some(ArrowType::Float64);
     }
     // `array()` (of NULLs) meets a typed array as that array.

@@ -20,6 +20,9 @@ pub(crate) struct ProjectItem {
     pub nullable: Option<bool>,
 }
 
+/// Whether an expression aggregates: an aggregate function outside any
+/// window, or inside a window function's arguments or specification
+/// (`sum(sum(x)) OVER ()` aggregates, then computes the window).
 pub(crate) fn contains_aggregate(e: &DfExpr) -> bool {
     let mut found = false;
     let _ = e.apply(|n| {
@@ -28,7 +31,12 @@ pub(crate) fn contains_aggregate(e: &DfExpr) -> bool {
                 found = true;
                 return Ok(TreeNodeRecursion::Stop);
             }
-            DfExpr::WindowFunction(_) | DfExpr::ScalarSubquery(_) | DfExpr::Exists(_) | DfExpr::InSubquery(_) => {
+            DfExpr::WindowFunction(w) => {
+                let p = &w.params;
+                found = p.args.iter().chain(&p.partition_by).chain(p.order_by.iter().map(|s| &s.expr)).any(contains_aggregate);
+                return Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Jump });
+            }
+            DfExpr::ScalarSubquery(_) | DfExpr::Exists(_) | DfExpr::InSubquery(_) => {
                 return Ok(TreeNodeRecursion::Jump);
             }
             _ => {}

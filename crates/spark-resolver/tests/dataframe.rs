@@ -120,7 +120,7 @@ fn case_sensitive_resolution_when_configured() {
 fn ansi_off_keeps_float_with_integer_a_float() {
     let config = ResolverConfig { ansi: false, ..ResolverConfig::default() };
     let o = common::sql_with("SELECT CAST(1 AS FLOAT) + 1, CAST(1 AS FLOAT) + 1.5", &config);
-    assert_eq!(o.types, ["float", "float"]);
+    assert_eq!(o.types, ["float", "double"]);
     let o = common::sql("SELECT CAST(1 AS FLOAT) + 1, CAST(1 AS FLOAT) + 1.5");
     assert_eq!(o.types, ["double", "double"]);
 }

@@ -1,8 +1,10 @@
-//! The Spark function library: one registry from Spark function names (and
-//! aliases) to implementations, shared by the DataFrame and SQL paths.
-//!
-//! Implementations come from DataFusion and `datafusion-spark` where they match
-//! Spark, and from this crate where they do not (see `arithmetic`).
+//! Spark's function kernels: the implementations the resolver's function
+//! table (`spark-resolver/src/functions`) calls where neither DataFusion nor
+//! `datafusion-spark` computes a function as Spark does (decimal and ANSI
+//! arithmetic, datetime formats, sketches, ...), plus `registry`, which finds
+//! DataFusion's and `datafusion-spark`'s kernels by their own names, and
+//! `catalog`, Spark's recorded list of functions for SHOW / DESCRIBE
+//! FUNCTION. Which Spark name maps to which kernel is the table's business.
 
 pub mod arithmetic;
 pub mod array_index;

@@ -6,6 +6,13 @@
 //! plan ids that can address it live beside the plan in [`ResolvedColumn`]s.
 //! That keeps duplicate names (`select a, a`, self-joins) and `df["col"]`
 //! references unambiguous; names are put back on the results at the end.
+//!
+//! Layout: `resolver.rs` dispatches over relation kinds to `query/` (one file
+//! per relation family); `expression/` resolves each expression kind; every
+//! function call goes through the function table in `functions/` (one entry
+//! per Spark function, see that module's documentation for how to add one).
+//! The tests in `tests/` resolve small plans and compare names, types,
+//! nullability and error classes with Spark's.
 
 pub mod catalog;
 pub mod config;

@@ -10,7 +10,7 @@ use spark_functions::logarithm::{Log, SparkLog};
 use spark_functions::random::{Draw, SparkRandom};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
-use super::{Arity, Built, Call, In, Table, call_udf, cast, registry_udf, f, Display, Nullable, datafusion, datafusion_spark};
+use super::{Arity, Built, Call, Function, In, Table, call_udf, cast, registry_udf, f, Display, Nullable, datafusion, datafusion_spark};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -223,6 +223,12 @@ fn log(c: &Call<'_>, kind: Log) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkLog::udf(kind), c.args.clone())))
 }
 
+/// Spark's `UnaryMathExpression`s (`SQRT`, `COS`, ...): NULL possible for
+/// any input, the name printed in capitals.
+fn unary_math(kernel: Function) -> Function {
+    kernel.nullable(Nullable::Always).display(Display::Upper)
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -257,37 +263,37 @@ pub(super) fn functions() -> Table {
         ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
         // Kernels called as they are.
         ("abs", datafusion_spark(Exactly(1), &[], "abs")),
-        ("acos", datafusion(Exactly(1), &[Double], "acos").nullable(Nullable::Always).display(Display::Upper)),
-        ("acosh", datafusion(Exactly(1), &[Double], "acosh").nullable(Nullable::Always).display(Display::Upper)),
-        ("asin", datafusion(Exactly(1), &[Double], "asin").nullable(Nullable::Always).display(Display::Upper)),
-        ("asinh", datafusion(Exactly(1), &[Double], "asinh").nullable(Nullable::Always).display(Display::Upper)),
-        ("atan", datafusion(Exactly(1), &[Double], "atan").nullable(Nullable::Always).display(Display::Upper)),
+        ("acos", unary_math(datafusion(Exactly(1), &[Double], "acos"))),
+        ("acosh", unary_math(datafusion(Exactly(1), &[Double], "acosh"))),
+        ("asin", unary_math(datafusion(Exactly(1), &[Double], "asin"))),
+        ("asinh", unary_math(datafusion(Exactly(1), &[Double], "asinh"))),
+        ("atan", unary_math(datafusion(Exactly(1), &[Double], "atan"))),
         ("atan2", datafusion_spark(Exactly(2), &[Double, Double], "atan2").display(Display::Upper)),
-        ("atanh", datafusion(Exactly(1), &[Double], "atanh").nullable(Nullable::Always).display(Display::Upper)),
+        ("atanh", unary_math(datafusion(Exactly(1), &[Double], "atanh"))),
         ("bin", datafusion_spark(Exactly(1), &[], "bin")),
-        ("cbrt", datafusion(Exactly(1), &[Double], "cbrt").nullable(Nullable::Always).display(Display::Upper)),
-        ("cos", datafusion(Exactly(1), &[Double], "cos").nullable(Nullable::Always).display(Display::Upper)),
-        ("cosh", datafusion(Exactly(1), &[Double], "cosh").nullable(Nullable::Always).display(Display::Upper)),
-        ("cot", datafusion(Exactly(1), &[Double], "cot").nullable(Nullable::Always).display(Display::Upper)),
-        ("csc", datafusion_spark(Exactly(1), &[Double], "csc").nullable(Nullable::Always).display(Display::Upper)),
-        ("degrees", datafusion(Exactly(1), &[Double], "degrees").nullable(Nullable::Always).display(Display::Upper)),
-        ("exp", datafusion(Exactly(1), &[Double], "exp").nullable(Nullable::Always).display(Display::Upper)),
-        ("expm1", datafusion_spark(Exactly(1), &[Double], "expm1").nullable(Nullable::Always).display(Display::Upper)),
+        ("cbrt", unary_math(datafusion(Exactly(1), &[Double], "cbrt"))),
+        ("cos", unary_math(datafusion(Exactly(1), &[Double], "cos"))),
+        ("cosh", unary_math(datafusion(Exactly(1), &[Double], "cosh"))),
+        ("cot", unary_math(datafusion(Exactly(1), &[Double], "cot"))),
+        ("csc", unary_math(datafusion_spark(Exactly(1), &[Double], "csc"))),
+        ("degrees", unary_math(datafusion(Exactly(1), &[Double], "degrees"))),
+        ("exp", unary_math(datafusion(Exactly(1), &[Double], "exp"))),
+        ("expm1", unary_math(datafusion_spark(Exactly(1), &[Double], "expm1"))),
         ("factorial", datafusion_spark(Exactly(1), &[], "factorial")),
         ("hex", datafusion_spark(Exactly(1), &[], "hex")),
         ("hypot", datafusion_spark(Exactly(2), &[Double, Double], "hypot").display(Display::Upper)),
         ("pmod", datafusion_spark(Exactly(2), &[], "pmod")),
         ("pow", datafusion(Exactly(2), &[Double, Double], "power")),
         ("power", datafusion(Exactly(2), &[Double, Double], "power").display(Display::Upper)),
-        ("radians", datafusion(Exactly(1), &[Double], "radians").nullable(Nullable::Always).display(Display::Upper)),
-        ("sec", datafusion_spark(Exactly(1), &[Double], "sec").nullable(Nullable::Always).display(Display::Upper)),
+        ("radians", unary_math(datafusion(Exactly(1), &[Double], "radians"))),
+        ("sec", unary_math(datafusion_spark(Exactly(1), &[Double], "sec"))),
         ("sign", datafusion(Exactly(1), &[], "signum").nullable(Nullable::Always)),
         ("signum", datafusion(Exactly(1), &[], "signum").nullable(Nullable::Always).display(Display::Upper)),
-        ("sin", datafusion(Exactly(1), &[Double], "sin").nullable(Nullable::Always).display(Display::Upper)),
-        ("sinh", datafusion(Exactly(1), &[Double], "sinh").nullable(Nullable::Always).display(Display::Upper)),
-        ("sqrt", datafusion(Exactly(1), &[Double], "sqrt").nullable(Nullable::Always).display(Display::Upper)),
-        ("tan", datafusion(Exactly(1), &[Double], "tan").nullable(Nullable::Always).display(Display::Upper)),
-        ("tanh", datafusion(Exactly(1), &[Double], "tanh").nullable(Nullable::Always).display(Display::Upper)),
+        ("sin", unary_math(datafusion(Exactly(1), &[Double], "sin"))),
+        ("sinh", unary_math(datafusion(Exactly(1), &[Double], "sinh"))),
+        ("sqrt", unary_math(datafusion(Exactly(1), &[Double], "sqrt"))),
+        ("tan", unary_math(datafusion(Exactly(1), &[Double], "tan"))),
+        ("tanh", unary_math(datafusion(Exactly(1), &[Double], "tanh"))),
         ("unhex", datafusion_spark(Exactly(1), &[], "unhex")),
         ("width_bucket", datafusion_spark(Exactly(4), &[], "width_bucket")),
         ("bit_count", datafusion_spark(Exactly(1), &[], "bit_count")),

@@ -11,8 +11,10 @@ use prost::Message;
 use tonic::Status;
 use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 
-/// Deepest message nesting accepted (about 4,000 chained DataFrame operations).
-pub const MAX_NESTING: usize = 8192;
+/// Deepest message nesting accepted: a relation or an expression is two
+/// message levels, so this admits every plan within `spark_plan::limits`
+/// (and a little framing) and stops decoding far deeper ones early.
+pub const MAX_NESTING: usize = 2 * (spark_plan::limits::MAX_RELATION_DEPTH + spark_plan::limits::MAX_EXPRESSION_DEPTH) + 64;
 
 /// Returns the nesting depth of a protobuf message, counting every
 /// length-delimited field that parses as a message, or `None` when it exceeds `limit`.
@@ -129,7 +131,7 @@ impl<U: Message + Default> Decoder for SparkDecoder<U> {
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
         let bytes = buf.copy_to_bytes(buf.remaining());
         if nesting_depth(&bytes, MAX_NESTING).is_none() {
-            return Err(crate::error::plan_too_deep());
+            return Err(crate::error::plan_too_deep_error(spark_plan::limits::TooDeep::Relations).into());
         }
         U::decode(bytes).map(Some).map_err(|e| {
             crate::error::ServerError::invalid_plan(format!("the request is not a valid Spark Connect message: {e}")).into()

@@ -148,19 +148,12 @@ impl From<ServerError> for Status {
     }
 }
 
-/// The error for plans nested beyond what the server accepts.
-pub fn plan_too_deep() -> Status {
-    plan_too_deep_error().into()
-}
-
-pub fn plan_too_deep_error() -> ServerError {
+/// The error for plans nested beyond `spark_plan::limits`.
+pub fn plan_too_deep_error(what: spark_plan::limits::TooDeep) -> ServerError {
     ServerError::Spark {
         kind: ExceptionKind::InvalidPlanInput,
         error_class: "CONNECT_INVALID_PLAN.PLAN_TOO_DEEP".into(),
         sql_state: "54001".into(),
-        message: format!(
-            "The plan is nested more than {} levels deep. Break long DataFrame chains with `checkpoint()` or temporary views.",
-            crate::codec::MAX_NESTING
-        ),
+        message: what.message(),
     }
 }

@@ -12,12 +12,14 @@ use spark_plan::{DataType, Plan, Relation, RelationKind, StructField};
 use crate::arrow_ipc::{encode_batch, write_stream};
 use crate::convert::{ConnectCommand, MlCacheCommand, RelationContext, convert_command, convert_relation, literal_to_proto, type_to_proto};
 use crate::error::{ServerError, ServerResult};
+use crate::executor::{QueryRuntimes, Weight, relation_weight};
 use crate::operation::Operation;
 use crate::proto::sc;
 use crate::proto::sc::execute_plan_response::{self as epr, ResponseType};
 use crate::session_manager::ServerSession;
 
 /// Stamps every response with the ids the client checks.
+#[derive(Clone)]
 pub struct Responder {
     pub session_id: String,
     pub server_side_session_id: String,
@@ -71,22 +73,61 @@ fn metrics_proto(nodes: Vec<spark_engine::plan_metrics::NodeMetrics>) -> epr::Me
     epr::Metrics { metrics }
 }
 
-pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder) -> ServerResult<()> {
-    let artifact = |name: &str| session.artifact(name);
-    let persisted = |r: &spark_plan::Relation| session.persisted(r);
-    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
-    match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
-        sc::plan::OpType::Root(rel) => {
-            let rel = convert_relation(&rel, &mut ctx)?;
-            run_root(&session, rel, out).await
+/// What one request asks for, converted from its proto.
+enum Work {
+    Root(Relation),
+    Command(ConnectCommand),
+}
+
+impl Work {
+    /// Reads files, tables or large data (see `executor`).
+    fn weight(&self) -> Weight {
+        match self {
+            Work::Root(rel) | Work::Command(ConnectCommand::Checkpoint(rel)) => relation_weight(rel),
+            Work::Command(ConnectCommand::Sql { plan, .. }) => crate::executor::weight(plan),
+            Work::Command(ConnectCommand::Run(cmd)) => crate::executor::weight(&Plan::Command(cmd.clone())),
+            Work::Command(_) => Weight::Light,
         }
-        sc::plan::OpType::Command(cmd) => {
-            let cmd = convert_command(&cmd, &mut ctx)?;
-            run_command(&session, cmd, out).await
+    }
+}
+
+/// Converts the plan (on the light runtime, where this runs) and runs it
+/// here if it is light, else on the heavy runtime.
+pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, runtimes: &QueryRuntimes) -> ServerResult<()> {
+    let work = {
+        let artifact = |name: &str| session.artifact(name);
+        let persisted = |r: &spark_plan::Relation| session.persisted(r);
+        let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
+        match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
+            sc::plan::OpType::Root(rel) => Work::Root(convert_relation(&rel, &mut ctx)?),
+            sc::plan::OpType::Command(cmd) => Work::Command(convert_command(&cmd, &mut ctx)?),
+            sc::plan::OpType::CompressedOperation(_) => {
+                return Err(ServerError::invalid_plan("compressed plans are not supported; the server advertises no plan compression"));
+            }
         }
-        sc::plan::OpType::CompressedOperation(_) => {
-            Err(ServerError::invalid_plan("compressed plans are not supported; the server advertises no plan compression"))
+    };
+    match work.weight() {
+        Weight::Light => run_work(&session, work, out).await,
+        Weight::Heavy => {
+            let out = out.clone();
+            let task = runtimes
+                .spawn(Weight::Heavy, async move { run_work(&session, work, &out).await })
+                .ok_or_else(|| ServerError::internal("the server is shutting down"))?;
+            match task.await {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => {
+                    Err(ServerError::internal(format!("The query failed unexpectedly: {}", crate::server::panic_message(e.into_panic().as_ref()))))
+                }
+                Err(e) => Err(ServerError::internal(format!("The query was stopped: {e}"))),
+            }
         }
+    }
+}
+
+async fn run_work(session: &ServerSession, work: Work, out: &Responder) -> ServerResult<()> {
+    match work {
+        Work::Root(rel) => run_root(session, rel, out).await,
+        Work::Command(cmd) => run_command(session, cmd, out).await,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod config_rpc;
 pub mod convert;
 pub mod error;
 pub mod execute;
+pub mod executor;
 pub mod operation;
 pub mod persist;
 pub mod proto;
@@ -23,6 +24,7 @@ pub mod session_manager;
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use proto::sc::spark_connect_service_server::SparkConnectServiceServer;
@@ -43,7 +45,8 @@ pub async fn serve(
             reaper.expire_idle();
         }
     });
-    let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions))
+    let runtimes = Arc::new(executor::QueryRuntimes::new(config.engine_settings().target_partitions)?);
+    let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions, runtimes))
         .max_decoding_message_size(config.server.max_message_size)
         .max_encoding_message_size(config.server.max_message_size);
     // tonic applies `tcp_nodelay` only to listeners it binds itself; without

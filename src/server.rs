@@ -9,17 +9,20 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::error::ServerError;
 use crate::execute::{self, Responder};
+use crate::executor::{QueryRuntimes, Weight};
 use crate::operation::Operation;
 use crate::proto::sc::{self, spark_connect_service_server::SparkConnectService};
 use crate::session_manager::{ServerSession, SessionManager};
 
 pub struct SparkConnectServer {
     sessions: Arc<SessionManager>,
+    /// Where queries run (never on the gRPC threads).
+    runtimes: Arc<QueryRuntimes>,
 }
 
 impl SparkConnectServer {
-    pub fn new(sessions: Arc<SessionManager>) -> Self {
-        Self { sessions }
+    pub fn new(sessions: Arc<SessionManager>, runtimes: Arc<QueryRuntimes>) -> Self {
+        Self { sessions, runtimes }
     }
 
     fn session(&self, user: Option<&sc::UserContext>, session_id: &str, observed: Option<&str>) -> Result<Arc<ServerSession>, Status> {
@@ -70,10 +73,13 @@ impl SparkConnectService for SparkConnectServer {
             return Err(ServerError::missing("ExecutePlanRequest.plan").into());
         };
         let task_session = session.clone();
-        let handle = tokio::spawn(async move {
+        let runtimes = self.runtimes.clone();
+        // The plan is converted on the light runtime, then runs where its
+        // weight says (see `executor`).
+        let handle = self.runtimes.spawn(Weight::Light, async move {
             // A panic in execution (ours or a library's) must end the
             // operation with an error, not leave its stream open forever.
-            let run = std::panic::AssertUnwindSafe(execute::run(task_session, plan, &responder));
+            let run = std::panic::AssertUnwindSafe(execute::run(task_session, plan, &responder, &runtimes));
             let result = match futures::FutureExt::catch_unwind(run).await {
                 Ok(result) => result,
                 Err(panic) => Err(ServerError::internal(format!(
@@ -94,7 +100,12 @@ impl SparkConnectService for SparkConnectServer {
                 }
             }
         });
-        op.set_task(handle.abort_handle());
+        // The task runs on by itself; the operation's abort handle stops it.
+        let Some(abort) = handle.and_then(|h| h.detach()) else {
+            remove_op(&session, &operation_id);
+            return Err(ServerError::internal("the server is shutting down").into());
+        };
+        op.set_task(abort);
         let mut stream = Box::pin(op.clone().stream_from(0));
         // An operation that fails before its first response fails the call
         // itself (a trailers-only response), as the JVM server's does; the
@@ -124,7 +135,13 @@ impl SparkConnectService for SparkConnectServer {
         let session = self.session(req.user_context.as_ref(), &req.session_id, req.client_observed_server_side_session_id.as_deref())?;
         tracing::debug!(session_id = %req.session_id, "AnalyzePlan");
         let analyze = req.analyze.ok_or_else(|| ServerError::missing("AnalyzePlanRequest.analyze"))?;
-        let result = crate::analyze::handle(&session, analyze).await?;
+        let task_session = session.clone();
+        let result = self
+            .runtimes
+            .spawn(Weight::Light, async move { crate::analyze::handle(&task_session, analyze).await })
+            .ok_or_else(|| ServerError::internal("the server is shutting down"))?
+            .await
+            .map_err(|e| ServerError::internal(format!("The analysis failed unexpectedly: {e}")))??;
         Ok(Response::new(sc::AnalyzePlanResponse {
             session_id: req.session_id,
             server_side_session_id: session.server_side_session_id.clone(),
@@ -327,7 +344,7 @@ impl Stream for CleanupStream {
 }
 
 /// The text of a caught panic.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = panic.downcast_ref::<String>() {

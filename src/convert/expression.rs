@@ -16,9 +16,9 @@ fn parse_err(e: spark_sql_parser::ParseError) -> ServerError {
 }
 
 pub fn convert_expression(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<Expr> {
-    ctx.enter()?;
+    ctx.enter_expression()?;
     let r = convert_inner(e, ctx);
-    ctx.leave();
+    ctx.leave_expression();
     r
 }
 

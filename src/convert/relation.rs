@@ -15,7 +15,7 @@ use crate::proto::sc::relation::RelType;
 
 /// What converting one plan needs beyond the proto itself.
 pub struct RelationContext<'a> {
-    depth: usize,
+    depth: spark_plan::limits::DepthGuard,
     /// Cached artifacts by name (`cache/<sha256>`), for cached local relations.
     pub artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync),
     /// `WithRelations.references` by plan id, for subquery expressions.
@@ -28,7 +28,7 @@ pub struct RelationContext<'a> {
 
 impl<'a> RelationContext<'a> {
     pub fn new(artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync)) -> Self {
-        Self { depth: 0, artifact, references: HashMap::new(), persisted: None, parse_options: Default::default() }
+        Self { depth: Default::default(), artifact, references: HashMap::new(), persisted: None, parse_options: Default::default() }
     }
 
     pub fn with_parse_options(mut self, options: spark_sql_parser::ParseOptions) -> Self {
@@ -43,19 +43,23 @@ impl<'a> RelationContext<'a> {
         self
     }
 
-    /// One level deeper. The codec already bounds a message's nesting; this
-    /// also bounds plans that grow while converting (subqueries that
-    /// reference other plans, possibly in a cycle), with the same limit.
-    pub(crate) fn enter(&mut self) -> ServerResult<()> {
-        self.depth += 1;
-        if self.depth > crate::codec::MAX_NESTING {
-            return Err(crate::error::plan_too_deep_error());
-        }
-        Ok(())
+    /// One relation deeper (`spark_plan::limits`). This also bounds plans
+    /// that grow while converting: subqueries that reference other plans,
+    /// possibly in a cycle.
+    pub(crate) fn enter_relation(&mut self) -> ServerResult<()> {
+        self.depth.enter_relation().map_err(crate::error::plan_too_deep_error)
     }
 
-    pub(crate) fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+    pub(crate) fn leave_relation(&mut self) {
+        self.depth.leave_relation();
+    }
+
+    pub(crate) fn enter_expression(&mut self) -> ServerResult<()> {
+        self.depth.enter_expression().map_err(crate::error::plan_too_deep_error)
+    }
+
+    pub(crate) fn leave_expression(&mut self) {
+        self.depth.leave_expression();
     }
 
     pub(crate) fn subquery(&mut self, s: &sc::SubqueryExpression) -> ServerResult<Expr> {
@@ -91,9 +95,9 @@ fn exprs(v: &[sc::Expression], ctx: &mut RelationContext) -> ServerResult<Vec<Ex
 }
 
 pub fn convert_relation(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Relation> {
-    ctx.enter()?;
+    ctx.enter_relation()?;
     let r = convert_inner(rel, ctx);
-    ctx.leave();
+    ctx.leave_relation();
     // A persisted DataFrame reads its kept rows once they exist.
     let _ = rel;
     let input = r?;

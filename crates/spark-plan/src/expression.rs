@@ -133,6 +133,48 @@ impl Expr {
         Expr::Literal(l)
     }
 
+    /// The expressions directly inside this one, and the plans of its
+    /// subqueries.
+    pub fn children(&self) -> (Vec<&Expr>, Vec<&Relation>) {
+        match self {
+            Expr::Function { args, filter, within_group, .. } => {
+                let mut v: Vec<&Expr> = args.iter().collect();
+                v.extend(filter.as_deref());
+                v.extend(within_group.iter().map(|s| &s.expr));
+                (v, vec![])
+            }
+            Expr::LikeQuantified { value, patterns, .. } => (std::iter::once(value.as_ref()).chain(patterns).collect(), vec![]),
+            Expr::Alias { expr, .. } | Expr::Cast { expr, .. } | Expr::LateralAlias { expr, .. } => (vec![expr], vec![]),
+            Expr::SortOrder(s) => (vec![&s.expr], vec![]),
+            Expr::Window { function, partition_by, order_by, frame } => {
+                let mut v: Vec<&Expr> = vec![function];
+                v.extend(partition_by);
+                v.extend(order_by.iter().map(|s| &s.expr));
+                for b in frame.iter().flat_map(|f| [&f.lower, &f.upper]) {
+                    if let WindowFrameBound::Value(e) = b {
+                        v.push(e);
+                    }
+                }
+                (v, vec![])
+            }
+            Expr::NamedWindow { function, .. } => (vec![function], vec![]),
+            Expr::ExtractValue { child, extraction } => (vec![child, extraction], vec![]),
+            Expr::UpdateField { struct_expr, value, .. } => (std::iter::once(struct_expr.as_ref()).chain(value.as_deref()).collect(), vec![]),
+            Expr::Lambda { body, .. } => (vec![body], vec![]),
+            Expr::NamedArgument { value, .. } => (vec![value], vec![]),
+            Expr::ScalarSubquery(plan) | Expr::Exists { plan, .. } => (vec![], vec![plan]),
+            Expr::InSubquery { values, plan, .. } => (values.iter().collect(), vec![plan]),
+            Expr::Literal(_)
+            | Expr::TypedLiteral { .. }
+            | Expr::Column { .. }
+            | Expr::Star { .. }
+            | Expr::Ordinal(_)
+            | Expr::LambdaVariable(_)
+            | Expr::Regex { .. }
+            | Expr::Unsupported(_) => (vec![], vec![]),
+        }
+    }
+
     /// Rebuilds the expression bottom-up, passing every node (after its
     /// children) through `f`. Subquery plans are left as they are.
     pub fn transform_up(self, f: &mut dyn FnMut(Expr) -> Expr) -> Expr {

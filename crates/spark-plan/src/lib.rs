@@ -8,6 +8,7 @@ pub mod error;
 pub mod expression;
 pub mod fingerprint;
 pub mod format;
+pub mod limits;
 pub mod literal;
 pub mod relation;
 pub mod schema_json;

@@ -279,6 +279,37 @@ impl Relation {
     }
 }
 
+impl Relation {
+    /// The expressions this relation itself holds (not its inputs').
+    pub fn expressions(&self) -> Vec<&Expr> {
+        use RelationKind as K;
+        match &self.kind {
+            K::Values { rows, .. } => rows.iter().flatten().collect(),
+            K::Project { exprs, .. } | K::WithColumns { columns: exprs, .. } | K::Drop { columns: exprs, .. } => exprs.iter().collect(),
+            K::CollectMetrics { metrics: exprs, .. } | K::Transpose { index: exprs, .. } => exprs.iter().collect(),
+            K::Filter { condition, .. } => vec![condition],
+            K::Sort { order, .. } => order.iter().map(|s| &s.expr).collect(),
+            K::Aggregate { kind, grouping, aggregates, having, .. } => {
+                let mut v: Vec<&Expr> = grouping.iter().chain(aggregates).chain(having).collect();
+                match kind {
+                    AggregateKind::GroupingSets(sets) => v.extend(sets.iter().flatten()),
+                    AggregateKind::Pivot { column, values, .. } => v.extend(std::iter::once(column).chain(values)),
+                    _ => {}
+                }
+                v
+            }
+            K::Join { condition, .. } | K::LateralJoin { condition, .. } => condition.iter().collect(),
+            K::AsOfJoin { left_as_of, right_as_of, condition, tolerance, .. } => {
+                [left_as_of, right_as_of].into_iter().chain(condition).chain(tolerance).collect()
+            }
+            K::Unpivot { ids, values, .. } => ids.iter().flatten().chain(values.iter().flatten()).collect(),
+            K::SampleBy { column, .. } => vec![column],
+            K::LateralView { generator, .. } => vec![generator],
+            _ => vec![],
+        }
+    }
+}
+
 /// A table-valued function call in FROM (SQL) or `spark.tvf.f(...)`:
 /// `range` of integer constants becomes a Range; the others (`explode`,
 /// `inline`, `stack`, ...) a generator over one row. `None` when `range`

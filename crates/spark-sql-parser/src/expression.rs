@@ -43,9 +43,9 @@ impl Parser {
     }
 
     pub fn parse_expression(&mut self) -> ParseResult<Expr> {
-        self.enter()?;
+        self.enter_expression()?;
         let r = self.parse_or();
-        self.leave();
+        self.leave_expression();
         r
     }
 
@@ -70,9 +70,9 @@ impl Parser {
     fn parse_not(&mut self) -> ParseResult<Expr> {
         if self.is_word("not") || self.is_sym("!") {
             self.advance();
-            self.enter()?;
+            self.enter_expression()?;
             let e = self.parse_not();
-            self.leave();
+            self.leave_expression();
             return Ok(not(e?));
         }
         // EXISTS (query); `exists(array, x -> ...)` is the function.
@@ -276,9 +276,9 @@ impl Parser {
         if self.eat_sym("-") {
             // `-1` is a negative literal; `-(1)` and `-x` are the unary minus.
             let number = matches!(self.peek(), Tok::Number(_));
-            self.enter()?;
+            self.enter_expression()?;
             let e = self.parse_unary();
-            self.leave();
+            self.leave_expression();
             let e = e?;
             return Ok(match e {
                 Expr::Literal(l) if number => match negate_literal(l) {

@@ -26,6 +26,13 @@ pub fn parse_statement(sql: &str) -> ParseResult<Plan> {
     let plan = p.parse_statement()?;
     p.skip_semicolons();
     p.expect_eof()?;
+    // Operator chains (`a + b + c ...`) nest without recursing; the built
+    // plan is checked as a whole.
+    match &plan {
+        Plan::Query(r) => spark_plan::limits::check(r),
+        Plan::Command(c) => spark_plan::limits::check_command(c),
+    }
+    .map_err(parser::too_deep)?;
     Ok(plan)
 }
 
@@ -38,6 +45,7 @@ pub fn parse_expression_with(sql: &str, options: &ParseOptions) -> ParseResult<E
     let mut p = parser::Parser::new_with(sql, options)?;
     let e = p.parse_named_expression()?;
     p.expect_eof()?;
+    spark_plan::limits::check_expression(&e).map_err(parser::too_deep)?;
     Ok(e)
 }
 

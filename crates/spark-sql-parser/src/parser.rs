@@ -8,14 +8,12 @@ use spark_plan::Expr;
 use crate::lexer::{Tok, Token};
 use crate::{ParseError, ParseResult};
 
-/// Deep nesting is parsed recursively; beyond this depth the parser reports an
-/// error instead of risking the stack.
-const MAX_DEPTH: usize = 1000;
-
 pub struct Parser {
     tokens: Vec<Token>,
     pos: usize,
-    depth: usize,
+    /// Nesting so far: deep input is parsed recursively and stops at
+    /// `spark_plan::limits` with PARSE_STACK_OVERFLOW.
+    depth: spark_plan::limits::DepthGuard,
     pub(crate) named_args: HashMap<String, Expr>,
     pub(crate) positional_args: Vec<Expr>,
     pub(crate) next_positional: usize,
@@ -30,7 +28,7 @@ impl Parser {
         Ok(Self {
             tokens: crate::lexer::tokenize_with(sql, options.escaped_string_literals)?,
             pos: 0,
-            depth: 0,
+            depth: Default::default(),
             named_args: HashMap::new(),
             positional_args: Vec::new(),
             next_positional: 0,
@@ -43,20 +41,20 @@ impl Parser {
         self
     }
 
-    pub(crate) fn enter(&mut self) -> ParseResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(ParseError::other(
-                "PARSE_STACK_OVERFLOW",
-                "54001",
-                "The SQL statement is nested too deeply to be parsed.",
-            ));
-        }
-        Ok(())
+    pub(crate) fn enter_relation(&mut self) -> ParseResult<()> {
+        self.depth.enter_relation().map_err(too_deep)
     }
 
-    pub(crate) fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+    pub(crate) fn leave_relation(&mut self) {
+        self.depth.leave_relation();
+    }
+
+    pub(crate) fn enter_expression(&mut self) -> ParseResult<()> {
+        self.depth.enter_expression().map_err(too_deep)
+    }
+
+    pub(crate) fn leave_expression(&mut self) {
+        self.depth.leave_expression();
     }
 
     pub(crate) fn peek(&self) -> &Tok {
@@ -294,4 +292,9 @@ impl Parser {
             t.pos += 1;
         }
     }
+}
+
+/// SQL nested beyond `spark_plan::limits`.
+pub(crate) fn too_deep(_: spark_plan::limits::TooDeep) -> ParseError {
+    ParseError::other("PARSE_STACK_OVERFLOW", "54001", "The SQL statement is nested too deeply to be parsed.")
 }

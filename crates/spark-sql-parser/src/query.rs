@@ -15,9 +15,9 @@ fn rel(kind: RelationKind) -> Relation {
 impl Parser {
     /// A full query: `[WITH ...] body [ORDER BY ...] [LIMIT n] [OFFSET n]`.
     pub fn parse_query(&mut self) -> ParseResult<Relation> {
-        self.enter()?;
+        self.enter_relation()?;
         let r = self.parse_query_inner();
-        self.leave();
+        self.leave_relation();
         r
     }
 

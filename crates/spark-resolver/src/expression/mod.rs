@@ -6,6 +6,7 @@ mod coercion;
 mod column;
 mod datetime;
 mod extract;
+mod field;
 pub(crate) mod function;
 mod interval_literal;
 mod lambda;
@@ -36,7 +37,7 @@ pub(crate) fn registry_scalar(name: &str, args: Vec<DfExpr>) -> ResolveResult<Df
 
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
-use datafusion::logical_expr::{Expr as DfExpr, ExprSchemable};
+use datafusion::logical_expr::Expr as DfExpr;
 use spark_plan::Expr;
 
 use crate::resolver::Resolver;
@@ -148,11 +149,11 @@ impl Resolver<'_> {
 
     /// Whether a resolved expression can be NULL, by Spark's rules.
     pub(crate) fn is_nullable(&self, r: &ResolvedExpr, scope: &ResolvedRelation) -> bool {
-        r.nullable.unwrap_or_else(|| r.expr.nullable(scope.plan.schema()).unwrap_or(true))
+        r.nullable.unwrap_or_else(|| field::expr_field(&r.expr, scope.plan.schema()).map(|f| f.is_nullable()).unwrap_or(true))
     }
 
     /// The Arrow type of a resolved expression over a scope.
     pub(crate) fn arrow_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<ArrowType> {
-        Ok(e.get_type(scope.plan.schema())?)
+        Ok(field::expr_field(e, scope.plan.schema())?.data_type().clone())
     }
 }

@@ -12,7 +12,7 @@ use spark_functions::decimal::DecimalOp;
 use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, registry_udf, unresolved};
 use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal, wider_type};
 use crate::resolver::Resolver;
-use crate::{ResolveResult, ResolvedRelation};
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
 fn binary(l: DfExpr, op: Operator, r: DfExpr) -> DfExpr {
     DfExpr::BinaryExpr(BinaryExpr::new(Box::new(l), op, Box::new(r)))
@@ -123,8 +123,34 @@ fn not_equal(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(b.named(format!("(NOT ({} = {}))", c.names[0], c.names[1])))
 }
 
+/// `AND` / `OR`: BOOLEAN operands (strings are cast to BOOLEAN), else
+/// Spark's DATATYPE_MISMATCH.
 fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
-    Ok(Built::new(binary(c.arg(0)?, op, c.arg(1)?)))
+    let symbol = if op == Operator::And { "AND" } else { "OR" };
+    let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
+    let boolean_like = |t: &ArrowType| matches!(t, ArrowType::Boolean | ArrowType::Null) || super::is_string(t);
+    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+    let (lt, rt) = (&c.types[0], &c.types[1]);
+    if !boolean_like(lt) || !boolean_like(rt) {
+        if lt != rt && !lt.is_null() && !rt.is_null() {
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+                "42K09",
+                format!("Cannot resolve \"{shown}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({} and {}).", sql(lt), sql(rt)),
+                &[("left", sql(lt)), ("right", sql(rt)), ("sqlExpr", format!("\"{shown}\""))],
+            ));
+        }
+        let wrong = if boolean_like(lt) { rt } else { lt };
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+            "42K09",
+            format!("Cannot resolve \"{shown}\" due to data type mismatch: the binary operator requires the input type \"BOOLEAN\", not {}.", sql(wrong)),
+            &[("actualDataType", sql(wrong)), ("sqlExpr", format!("\"{shown}\"")), ("inputType", "\"BOOLEAN\"".into())],
+        ));
+    }
+    let as_boolean = |e: DfExpr, t: &ArrowType| if super::is_string(t) { cast(e, ArrowType::Boolean) } else { e };
+    let string_cast = super::is_string(lt) || super::is_string(rt);
+    Ok(nullable_if(Built::new(binary(as_boolean(c.arg(0)?, lt), op, as_boolean(c.arg(1)?, rt))), string_cast))
 }
 
 fn bitwise(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {

@@ -50,21 +50,19 @@ impl Parser {
     }
 
     fn parse_or(&mut self) -> ParseResult<Expr> {
-        let mut left = self.parse_and()?;
+        let mut terms = vec![self.parse_and()?];
         while self.eat_word("or") {
-            let right = self.parse_and()?;
-            left = Expr::func("or", vec![left, right]);
+            terms.push(self.parse_and()?);
         }
-        Ok(left)
+        Ok(balanced("or", terms))
     }
 
     fn parse_and(&mut self) -> ParseResult<Expr> {
-        let mut left = self.parse_not()?;
+        let mut terms = vec![self.parse_not()?];
         while self.eat_word("and") {
-            let right = self.parse_not()?;
-            left = Expr::func("and", vec![left, right]);
+            terms.push(self.parse_not()?);
         }
-        Ok(left)
+        Ok(balanced("and", terms))
     }
 
     fn parse_not(&mut self) -> ParseResult<Expr> {
@@ -546,6 +544,27 @@ impl Parser {
         }
         Ok(Expr::TypedLiteral { data_type: DataType::CalendarInterval, text: text.trim().to_string() })
     }
+}
+
+/// A chain of ANDs (or ORs) as a balanced tree, as Spark's parser builds it
+/// (so that long generated conditions do not nest deeply); Spark prints it
+/// so: `a AND b AND c AND d` is `((a AND b) AND (c AND d))`.
+fn balanced(op: &str, mut terms: Vec<Expr>) -> Expr {
+    fn build(op: &str, terms: &mut [Option<Expr>]) -> Expr {
+        match terms {
+            [one] => one.take().unwrap_or(Expr::Literal(Literal::Boolean(true))),
+            _ => {
+                let mid = (terms.len() - 1) / 2;
+                let (low, high) = terms.split_at_mut(mid + 1);
+                Expr::func(op, vec![build(op, low), build(op, high)])
+            }
+        }
+    }
+    if terms.len() == 1 {
+        return terms.remove(0);
+    }
+    let mut slots: Vec<Option<Expr>> = terms.into_iter().map(Some).collect();
+    build(op, &mut slots)
 }
 
 fn is_interval_unit(w: &str) -> bool {

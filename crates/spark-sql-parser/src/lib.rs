@@ -22,18 +22,7 @@ use spark_plan::{DataType, Expr, Plan};
 
 /// Parses one SQL statement.
 pub fn parse_statement(sql: &str) -> ParseResult<Plan> {
-    let mut p = parser::Parser::new(sql)?;
-    let plan = p.parse_statement()?;
-    p.skip_semicolons();
-    p.expect_eof()?;
-    // Operator chains (`a + b + c ...`) nest without recursing; the built
-    // plan is checked as a whole.
-    match &plan {
-        Plan::Query(r) => spark_plan::limits::check(r),
-        Plan::Command(c) => spark_plan::limits::check_command(c),
-    }
-    .map_err(parser::too_deep)?;
-    Ok(plan)
+    parse_statement_with_args(sql, Default::default(), vec![], &ParseOptions::default())
 }
 
 /// Parses a SQL expression string, as used by `expr()` and `selectExpr()`.
@@ -90,5 +79,12 @@ pub fn parse_statement_with_args(
     let plan = p.parse_statement()?;
     p.skip_semicolons();
     p.expect_eof()?;
+    // Operator chains (`a + b + c ...`) nest without recursing; the built
+    // plan is checked as a whole.
+    match &plan {
+        Plan::Query(r) => spark_plan::limits::check(r),
+        Plan::Command(c) => spark_plan::limits::check_command(c),
+    }
+    .map_err(parser::too_deep)?;
     Ok(plan)
 }

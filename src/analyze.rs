@@ -23,7 +23,7 @@ fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult
 fn convert(session: &ServerSession, r: &sc::Relation) -> ServerResult<Relation> {
     let artifact = |name: &str| session.artifact(name);
     let persisted = |r: &spark_plan::Relation| session.persisted(r);
-    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
+    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options()).with_limits(session.limits);
     convert_relation(r, &mut ctx)
 }
 

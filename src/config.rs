@@ -14,6 +14,12 @@ pub struct ServerSection {
     pub port: u16,
     pub max_message_size: usize,
     pub session_idle_timeout_secs: u64,
+    pub shutdown_grace_secs: u64,
+    pub auth_tokens: Vec<String>,
+    pub tls_cert: String,
+    pub tls_key: String,
+    pub metrics_port: u16,
+    pub access_log: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -21,6 +27,9 @@ pub struct ExecutionSection {
     pub memory_limit_mb: usize,
     pub spill_dir: String,
     pub target_partitions: usize,
+    pub query_timeout_secs: u64,
+    pub max_literal_bytes: usize,
+    pub max_local_relation_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +91,17 @@ impl Config {
         env("SPARK_CONNECT_SERVER_PORT", &mut c.server.port)?;
         env("SPARK_CONNECT_SERVER_MAX_MESSAGE_SIZE", &mut c.server.max_message_size)?;
         env("SPARK_CONNECT_SERVER_SESSION_IDLE_TIMEOUT_SECS", &mut c.server.session_idle_timeout_secs)?;
+        env("SPARK_CONNECT_SERVER_SHUTDOWN_GRACE_SECS", &mut c.server.shutdown_grace_secs)?;
+        if let Ok(tokens) = std::env::var("SPARK_CONNECT_SERVER_AUTH_TOKENS") {
+            c.server.auth_tokens = tokens.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+        }
+        env("SPARK_CONNECT_SERVER_TLS_CERT", &mut c.server.tls_cert)?;
+        env("SPARK_CONNECT_SERVER_TLS_KEY", &mut c.server.tls_key)?;
+        env("SPARK_CONNECT_SERVER_METRICS_PORT", &mut c.server.metrics_port)?;
+        env("SPARK_CONNECT_SERVER_ACCESS_LOG", &mut c.server.access_log)?;
+        env("SPARK_CONNECT_SERVER_QUERY_TIMEOUT_SECS", &mut c.execution.query_timeout_secs)?;
+        env("SPARK_CONNECT_SERVER_MAX_LITERAL_BYTES", &mut c.execution.max_literal_bytes)?;
+        env("SPARK_CONNECT_SERVER_MAX_LOCAL_RELATION_BYTES", &mut c.execution.max_local_relation_bytes)?;
         env("SPARK_CONNECT_SERVER_MEMORY_LIMIT_MB", &mut c.execution.memory_limit_mb)?;
         env("SPARK_CONNECT_SERVER_SPILL_DIR", &mut c.execution.spill_dir)?;
         env("SPARK_CONNECT_SERVER_TARGET_PARTITIONS", &mut c.execution.target_partitions)?;

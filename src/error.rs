@@ -25,6 +25,9 @@ pub enum ServerError {
     /// A Spark error with its own class (session and operation handles, ...).
     #[error("[{error_class}] {message}")]
     Spark { kind: ExceptionKind, error_class: String, sql_state: String, message: String },
+    /// A request for something that belongs to another user.
+    #[error("{0}")]
+    PermissionDenied(String),
 }
 
 pub type ServerResult<T> = Result<T, ServerError>;
@@ -77,6 +80,7 @@ impl ServerError {
                 message: m.clone(),
                 params: vec![],
             },
+            ServerError::PermissionDenied(m) => SparkException { kind: ExceptionKind::Spark, error_class: None, sql_state: None, message: m.clone(), params: vec![] },
             ServerError::Spark { kind, error_class, sql_state, message } => SparkException {
                 kind: *kind,
                 error_class: Some(error_class.clone()),
@@ -144,7 +148,10 @@ pub fn exception_status(e: &SparkException) -> Status {
 
 impl From<ServerError> for Status {
     fn from(e: ServerError) -> Status {
-        exception_status(&e.exception())
+        match e {
+            ServerError::PermissionDenied(m) => Status::permission_denied(m),
+            e => exception_status(&e.exception()),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use crate::arrow_ipc::{encode_batch, write_stream};
 use crate::convert::{ConnectCommand, MlCacheCommand, RelationContext, convert_command, convert_relation, literal_to_proto, type_to_proto};
 use crate::error::{ServerError, ServerResult};
 use crate::executor::{QueryRuntimes, Weight, relation_weight};
+use spark_resolver::cancel::Cancellable;
 use crate::operation::Operation;
 use crate::proto::sc;
 use crate::proto::sc::execute_plan_response::{self as epr, ResponseType};
@@ -97,7 +98,7 @@ pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, r
     let work = {
         let artifact = |name: &str| session.artifact(name);
         let persisted = |r: &spark_plan::Relation| session.persisted(r);
-        let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options());
+        let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options()).with_limits(session.limits);
         match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
             sc::plan::OpType::Root(rel) => Work::Root(convert_relation(&rel, &mut ctx)?),
             sc::plan::OpType::Command(cmd) => Work::Command(convert_command(&cmd, &mut ctx)?),
@@ -106,13 +107,13 @@ pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, r
             }
         }
     };
+    let flag = out.op.cancel_flag.clone();
     match work.weight() {
-        Weight::Light => run_work(&session, work, out).await,
+        Weight::Light => Cancellable::new(flag, run_work(&session, work, out)).await,
         Weight::Heavy => {
             let out = out.clone();
-            let task = runtimes
-                .spawn(Weight::Heavy, async move { run_work(&session, work, &out).await })
-                .ok_or_else(|| ServerError::internal("the server is shutting down"))?;
+            let work = Cancellable::new(flag, async move { run_work(&session, work, &out).await });
+            let task = runtimes.spawn(Weight::Heavy, work).ok_or_else(|| ServerError::internal("the server is shutting down"))?;
             match task.await {
                 Ok(result) => result,
                 Err(e) if e.is_panic() => {

@@ -7,6 +7,7 @@
 //! → `operation` (buffered responses, reattach) → back to the client.
 
 pub mod analyze;
+pub mod auth;
 pub mod arrow_ipc;
 pub mod artifacts;
 pub mod codec;
@@ -36,8 +37,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let shared = spark_engine::SessionShared::new(config.engine_settings())?;
-    let sessions = session_manager::SessionManager::new(shared, Duration::from_secs(config.server.session_idle_timeout_secs));
+    let limits = convert::SizeLimits {
+        max_literal_bytes: config.execution.max_literal_bytes,
+        max_local_relation_bytes: config.execution.max_local_relation_bytes,
+    };
+    let sessions = session_manager::SessionManager::new(shared, Duration::from_secs(config.server.session_idle_timeout_secs), limits);
     let reaper = sessions.clone();
+    let sessions_for_shutdown = sessions.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
         loop {
@@ -46,9 +52,11 @@ pub async fn serve(
         }
     });
     let runtimes = Arc::new(executor::QueryRuntimes::new(config.engine_settings().target_partitions)?);
-    let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions, runtimes))
+    let query_timeout = (config.execution.query_timeout_secs > 0).then(|| Duration::from_secs(config.execution.query_timeout_secs));
+    let service = SparkConnectServiceServer::new(server::SparkConnectServer::new(sessions, runtimes, query_timeout))
         .max_decoding_message_size(config.server.max_message_size)
         .max_encoding_message_size(config.server.max_message_size);
+    let service = tonic::service::interceptor::InterceptedService::new(service, auth::TokenCheck::new(config.server.auth_tokens.clone()));
     // tonic applies `tcp_nodelay` only to listeners it binds itself; without
     // it, Nagle's algorithm holds each small response for a delayed ACK.
     use futures::StreamExt;
@@ -59,22 +67,28 @@ pub async fn serve(
             }
         })
     });
-    // Graceful shutdown lets running operations finish, but no longer than
-    // SHUTDOWN_GRACE: a client streaming a long result must not keep the
-    // process alive indefinitely.
+    // A shutdown stops accepting work and cancels running queries; streams
+    // still open after the grace period are cut.
+    let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let stopper = sessions_for_shutdown;
     let shutdown = async move {
         shutdown.await;
+        stopper.interrupt_everything();
         let _ = stopping_tx.send(());
     };
-    let server = tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls_config(&config)? {
+        builder = builder.tls_config(tls)?;
+    }
+    let server = builder
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(60)))
         .add_service(service)
         .serve_with_incoming_shutdown(incoming, shutdown);
     let deadline = async move {
         if stopping_rx.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
+            tokio::time::sleep(grace).await;
             tracing::warn!("operations still running after the shutdown grace period; stopping anyway");
         } else {
             std::future::pending::<()>().await;
@@ -87,8 +101,20 @@ pub async fn serve(
     Ok(())
 }
 
-/// How long a shutdown waits for running operations.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// TLS from the configured certificate and key files, if both are set.
+fn tls_config(config: &config::Config) -> Result<Option<tonic::transport::ServerTlsConfig>, Box<dyn std::error::Error + Send + Sync>> {
+    let (cert, key) = (&config.server.tls_cert, &config.server.tls_key);
+    match (cert.is_empty(), key.is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => {
+            let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+            let identity = tonic::transport::Identity::from_pem(read(cert)?, read(key)?);
+            Ok(Some(tonic::transport::ServerTlsConfig::new().identity(identity)))
+        }
+        _ => Err("TLS needs both server.tls_cert and server.tls_key".into()),
+    }
+}
 
 /// The address the config asks to listen on.
 pub fn listen_addr(config: &config::Config) -> Result<SocketAddr, std::net::AddrParseError> {

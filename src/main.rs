@@ -62,6 +62,9 @@ fn main() -> std::process::ExitCode {
         tracing::info!(address = %listener.local_addr()?, "Spark Connect server listening");
         serve(config, listener, shutdown_signal()).await
     });
+    // Whatever still runs (a blocking task, a query ignoring cancellation)
+    // must not hold the process past the grace period.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     match result {
         Ok(()) => {
             tracing::info!("server stopped");
@@ -74,7 +77,8 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or SIGINT.
+async fn signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -93,5 +97,15 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    tracing::info!("shutting down");
+}
+
+/// The first signal starts a graceful shutdown; a second exits at once.
+async fn shutdown_signal() {
+    signal().await;
+    tracing::info!("shutting down (a second signal exits at once)");
+    tokio::spawn(async {
+        signal().await;
+        tracing::warn!("second signal: exiting now");
+        std::process::exit(130);
+    });
 }

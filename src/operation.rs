@@ -74,11 +74,14 @@ pub struct Operation {
     state: Mutex<State>,
     notify: Notify,
     task: Mutex<Option<tokio::task::AbortHandle>>,
+    /// Set when the operation is interrupted: synchronous stages
+    /// (resolution) see it through `spark_resolver::cancel` and stop.
+    pub cancel_flag: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Operation {
     pub fn new(id: String, tags: Vec<String>) -> Arc<Self> {
-        Arc::new(Self { id, tags, state: Mutex::new(State::default()), notify: Notify::new(), task: Mutex::new(None) })
+        Arc::new(Self { id, tags, state: Mutex::new(State::default()), notify: Notify::new(), task: Mutex::new(None), cancel_flag: Default::default() })
     }
 
     pub fn set_task(&self, handle: tokio::task::AbortHandle) {
@@ -136,7 +139,26 @@ impl Operation {
 
     /// Cancels the running execution; returns whether it was still running.
     pub fn interrupt(&self) -> bool {
+        self.stop(ServerError::Engine(spark_engine::EngineError::operation_cancelled()).into())
+    }
+
+    /// Stops an operation that ran past the query time limit.
+    pub fn time_out(&self, limit: std::time::Duration) -> bool {
+        let error = spark_engine::EngineError::spark(
+            spark_engine::error::ExceptionKind::Spark,
+            "OPERATION_CANCELED",
+            "HY008",
+            format!("Operation has been canceled: it ran longer than the server's query time limit of {} seconds (execution.query_timeout_secs).", limit.as_secs()),
+            &[],
+        );
+        self.stop(ServerError::Engine(error).into())
+    }
+
+    /// Stops the execution (its task and its synchronous stages) and ends
+    /// the operation with `error` if it was still running.
+    fn stop(&self, error: Status) -> bool {
         let running = !self.is_finished();
+        self.cancel_flag.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Ok(t) = self.task.lock() {
             if let Some(h) = t.as_ref() {
                 h.abort();
@@ -146,15 +168,7 @@ impl Operation {
             if let Ok(mut s) = self.state.lock() {
                 s.cancelled = true;
             }
-            self.finish(Some(
-                ServerError::Spark {
-                    kind: spark_engine::error::ExceptionKind::Spark,
-                    error_class: "OPERATION_CANCELED".into(),
-                    sql_state: "HY008".into(),
-                    message: "Operation has been canceled.".into(),
-                }
-                .into(),
-            ));
+            self.finish(Some(error));
         }
         running
     }

@@ -18,11 +18,13 @@ pub struct SparkConnectServer {
     sessions: Arc<SessionManager>,
     /// Where queries run (never on the gRPC threads).
     runtimes: Arc<QueryRuntimes>,
+    /// Operations running longer are cancelled.
+    query_timeout: Option<std::time::Duration>,
 }
 
 impl SparkConnectServer {
-    pub fn new(sessions: Arc<SessionManager>, runtimes: Arc<QueryRuntimes>) -> Self {
-        Self { sessions, runtimes }
+    pub fn new(sessions: Arc<SessionManager>, runtimes: Arc<QueryRuntimes>, query_timeout: Option<std::time::Duration>) -> Self {
+        Self { sessions, runtimes, query_timeout }
     }
 
     fn session(&self, user: Option<&sc::UserContext>, session_id: &str, observed: Option<&str>) -> Result<Arc<ServerSession>, Status> {
@@ -106,6 +108,15 @@ impl SparkConnectService for SparkConnectServer {
             return Err(ServerError::internal("the server is shutting down").into());
         };
         op.set_task(abort);
+        if let Some(limit) = self.query_timeout {
+            let watched = op.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(limit).await;
+                if watched.time_out(limit) {
+                    tracing::info!(operation_id = %watched.id, "operation cancelled by the query time limit");
+                }
+            });
+        }
         let mut stream = Box::pin(op.clone().stream_from(0));
         // An operation that fails before its first response fails the call
         // itself (a trailers-only response), as the JVM server's does; the
@@ -242,6 +253,7 @@ impl SparkConnectService for SparkConnectServer {
         let req = request.into_inner();
         let user_id = req.user_context.as_ref().map(|u| u.user_id.clone()).unwrap_or_default();
         tracing::debug!(session_id = %req.session_id, "ReleaseSession");
+        self.sessions.check_may_release(&user_id, &req.session_id)?;
         let released = self.sessions.release(&user_id, &req.session_id, req.allow_reconnect);
         Ok(Response::new(sc::ReleaseSessionResponse {
             session_id: req.session_id,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use spark_engine::{SessionShared, SparkSession};
 
+use crate::convert::SizeLimits;
 use crate::error::{ServerError, ServerResult};
 use crate::operation::Operation;
 
@@ -23,12 +24,15 @@ pub struct ServerSession {
     pub artifacts: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// What `persist()` recorded.
     pub persisted: Mutex<crate::persist::PersistedPlans>,
+    /// The largest data a plan may carry.
+    pub limits: SizeLimits,
     last_used: Mutex<Instant>,
 }
 
 impl ServerSession {
-    fn new(user_id: &str, session_id: &str, spark: SparkSession) -> Self {
+    fn new(user_id: &str, session_id: &str, spark: SparkSession, limits: SizeLimits) -> Self {
         Self {
+            limits,
             user_id: user_id.to_string(),
             session_id: session_id.to_string(),
             server_side_session_id: uuid::Uuid::new_v4().to_string(),
@@ -81,6 +85,8 @@ pub struct SessionManager {
     sessions: Mutex<HashMap<SessionKey, Arc<ServerSession>>>,
     closed: Mutex<HashSet<SessionKey>>,
     idle_timeout: Duration,
+    /// The largest data a plan may carry.
+    limits: SizeLimits,
 }
 
 fn copy_locked<T: Clone>(from: &Mutex<T>, to: &Mutex<T>) {
@@ -94,8 +100,16 @@ fn is_uuid(s: &str) -> bool {
 }
 
 impl SessionManager {
-    pub fn new(shared: Arc<SessionShared>, idle_timeout: Duration) -> Arc<Self> {
-        Arc::new(Self { shared, sessions: Mutex::new(HashMap::new()), closed: Mutex::new(HashSet::new()), idle_timeout })
+    pub fn new(shared: Arc<SessionShared>, idle_timeout: Duration, limits: SizeLimits) -> Arc<Self> {
+        Arc::new(Self { shared, sessions: Mutex::new(HashMap::new()), closed: Mutex::new(HashSet::new()), idle_timeout, limits })
+    }
+
+    /// Cancels every running operation of every session (shutdown).
+    pub fn interrupt_everything(&self) {
+        let sessions: Vec<Arc<ServerSession>> = self.sessions.lock().map(|s| s.values().cloned().collect()).unwrap_or_default();
+        for s in sessions {
+            s.interrupt_all();
+        }
     }
 
     fn check_id(session_id: &str) -> ServerResult<()> {
@@ -116,6 +130,16 @@ impl SessionManager {
         }
     }
 
+    /// A session belongs to the user who created it: another user naming
+    /// its id (to run in it, reattach to or release its operations) is
+    /// refused.
+    fn check_owner(sessions: &HashMap<SessionKey, Arc<ServerSession>>, user_id: &str, session_id: &str) -> ServerResult<()> {
+        if sessions.keys().any(|(u, s)| s == session_id && u != user_id) {
+            return Err(ServerError::PermissionDenied(format!("The session {session_id} belongs to another user.")));
+        }
+        Ok(())
+    }
+
     /// The session for a request, created on first use.
     pub fn get_or_create(&self, user_id: &str, session_id: &str, observed: Option<&str>) -> ServerResult<Arc<ServerSession>> {
         Self::check_id(session_id)?;
@@ -129,6 +153,7 @@ impl SessionManager {
             s.touch();
             return Ok(s.clone());
         }
+        Self::check_owner(&sessions, user_id, session_id)?;
         if observed.is_some_and(|o| !o.is_empty()) {
             // The client saw another server instance (this server restarted).
             return Err(ServerError::handle(
@@ -136,7 +161,7 @@ impl SessionManager {
                 format!("The handle {session_id} is invalid. The existing Spark server driver instance has restarted. Please reconnect."),
             ));
         }
-        let session = Arc::new(ServerSession::new(user_id, session_id, SparkSession::new(self.shared.clone())));
+        let session = Arc::new(ServerSession::new(user_id, session_id, SparkSession::new(self.shared.clone()), self.limits));
         sessions.insert(key, session.clone());
         tracing::debug!(session_id, user_id, "session created");
         Ok(session)
@@ -160,7 +185,7 @@ impl SessionManager {
                 format!("The handle {new_id} is invalid. Session already exists."),
             ));
         }
-        let clone = ServerSession::new(&source.user_id, &new_id, source.spark.clone_session());
+        let clone = ServerSession::new(&source.user_id, &new_id, source.spark.clone_session(), source.limits);
         copy_locked(&source.artifacts, &clone.artifacts);
         copy_locked(&source.persisted, &clone.persisted);
         let clone = Arc::new(clone);
@@ -173,15 +198,22 @@ impl SessionManager {
     pub fn get(&self, user_id: &str, session_id: &str, observed: Option<&str>) -> ServerResult<Arc<ServerSession>> {
         Self::check_id(session_id)?;
         let key = (user_id.to_string(), session_id.to_string());
-        let s = self
-            .sessions
-            .lock()
-            .ok()
-            .and_then(|s| s.get(&key).cloned())
+        let sessions = self.sessions.lock().map_err(|_| ServerError::invalid_plan("session registry unavailable"))?;
+        Self::check_owner(&sessions, user_id, session_id)?;
+        let s = sessions
+            .get(&key)
+            .cloned()
             .ok_or_else(|| ServerError::handle("INVALID_HANDLE.SESSION_NOT_FOUND", format!("The handle {session_id} is invalid. Session not found.")))?;
+        drop(sessions);
         Self::check_observed(&s, observed)?;
         s.touch();
         Ok(s)
+    }
+
+    /// Refuses to release another user's session.
+    pub fn check_may_release(&self, user_id: &str, session_id: &str) -> ServerResult<()> {
+        let sessions = self.sessions.lock().map_err(|_| ServerError::invalid_plan("session registry unavailable"))?;
+        Self::check_owner(&sessions, user_id, session_id)
     }
 
     /// Drops a session and everything it holds.

@@ -25,7 +25,15 @@ pub fn convert_expression(e: &sc::Expression, ctx: &mut RelationContext) -> Serv
 fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<Expr> {
     let t = e.expr_type.as_ref().required("Expression.expr_type")?;
     Ok(match t {
-        ExprType::Literal(l) => Expr::Literal(convert_literal(l)?),
+        ExprType::Literal(l) => {
+            use sc::expression::literal::LiteralType;
+            match &l.literal_type {
+                Some(LiteralType::String(s)) => ctx.check_literal(s.len())?,
+                Some(LiteralType::Binary(b)) => ctx.check_literal(b.len())?,
+                _ => {}
+            }
+            Expr::Literal(convert_literal(l)?)
+        }
         ExprType::UnresolvedAttribute(a) => Expr::Column {
             name: parse_identifier_parts(&a.unparsed_identifier).map_err(parse_err)?,
             plan_id: a.plan_id,

@@ -13,8 +13,22 @@ use crate::error::{ServerError, ServerResult};
 use crate::proto::sc;
 use crate::proto::sc::relation::RelType;
 
+/// The largest data a plan may carry (`[execution]` in the config).
+#[derive(Debug, Clone, Copy)]
+pub struct SizeLimits {
+    pub max_literal_bytes: usize,
+    pub max_local_relation_bytes: usize,
+}
+
+impl Default for SizeLimits {
+    fn default() -> Self {
+        Self { max_literal_bytes: 16 << 20, max_local_relation_bytes: 1 << 30 }
+    }
+}
+
 /// What converting one plan needs beyond the proto itself.
 pub struct RelationContext<'a> {
+    pub limits: SizeLimits,
     depth: spark_plan::limits::DepthGuard,
     /// Cached artifacts by name (`cache/<sha256>`), for cached local relations.
     pub artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync),
@@ -28,7 +42,41 @@ pub struct RelationContext<'a> {
 
 impl<'a> RelationContext<'a> {
     pub fn new(artifact: &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync)) -> Self {
-        Self { depth: Default::default(), artifact, references: HashMap::new(), persisted: None, parse_options: Default::default() }
+        Self { limits: SizeLimits::default(), depth: Default::default(), artifact, references: HashMap::new(), persisted: None, parse_options: Default::default() }
+    }
+
+    pub fn with_limits(mut self, limits: SizeLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Spark's LOCAL_RELATION_SIZE_LIMIT_EXCEEDED beyond the configured size.
+    pub(crate) fn check_local_relation(&self, bytes: usize) -> ServerResult<()> {
+        let limit = self.limits.max_local_relation_bytes;
+        if bytes <= limit {
+            return Ok(());
+        }
+        Err(ServerError::Engine(spark_engine::EngineError::spark(
+            spark_engine::error::ExceptionKind::Analysis,
+            "LOCAL_RELATION_SIZE_LIMIT_EXCEEDED",
+            "54000",
+            format!("Local relation size ({bytes} bytes) exceeds the limit ({limit} bytes)."),
+            &[("actualSize", bytes.to_string()), ("sizeLimit", limit.to_string())],
+        )))
+    }
+
+    /// A string or binary literal beyond the configured size.
+    pub(crate) fn check_literal(&self, bytes: usize) -> ServerResult<()> {
+        let limit = self.limits.max_literal_bytes;
+        if bytes <= limit {
+            return Ok(());
+        }
+        Err(ServerError::Spark {
+            kind: spark_engine::error::ExceptionKind::InvalidPlanInput,
+            error_class: "CONNECT_INVALID_PLAN.LITERAL_TOO_LARGE".into(),
+            sql_state: "54000".into(),
+            message: format!("A literal of {bytes} bytes exceeds the server's limit of {limit} bytes (execution.max_literal_bytes); pass large data as a DataFrame."),
+        })
     }
 
     pub fn with_parse_options(mut self, options: spark_sql_parser::ParseOptions) -> Self {
@@ -118,7 +166,13 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             num_partitions: r.num_partitions,
         },
         RelType::LocalRelation(l) => RelationKind::LocalRelation {
-            data: l.data.clone().map(|d| spark_plan::IpcStream(Arc::new(d))),
+            data: match &l.data {
+                Some(d) => {
+                    ctx.check_local_relation(d.len())?;
+                    Some(spark_plan::IpcStream(Arc::new(d.clone())))
+                }
+                None => None,
+            },
             schema: match &l.schema {
                 Some(s) => Some(parse_schema_string(s)?),
                 None => None,
@@ -127,6 +181,7 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
         RelType::CachedLocalRelation(c) => {
             let data = (ctx.artifact)(&format!("cache/{}", c.hash))
                 .ok_or_else(|| ServerError::invalid_plan(format!("cached local relation {} was not uploaded", c.hash)))?;
+            ctx.check_local_relation(data.len())?;
             RelationKind::LocalRelation { data: Some(spark_plan::IpcStream(data)), schema: None }
         }
         RelType::ChunkedCachedLocalRelation(c) => chunked_local_relation(c, ctx)?,
@@ -439,6 +494,7 @@ fn chunked_local_relation(c: &sc::ChunkedCachedLocalRelation, ctx: &mut Relation
         }
         None => None,
     };
+    ctx.check_local_relation(chunks.iter().map(|c| c.len()).sum())?;
     let data = crate::arrow_ipc::concat_ipc_streams(&chunks)?;
     Ok(RelationKind::LocalRelation { data: Some(spark_plan::IpcStream(Arc::new(data))), schema })
 }

@@ -166,6 +166,12 @@ impl EngineError {
         }
     }
 
+    /// Spark's OPERATION_CANCELED: an interrupt, a released session or the
+    /// query time limit stopped the operation.
+    pub fn operation_cancelled() -> Self {
+        EngineError::spark(ExceptionKind::Spark, "OPERATION_CANCELED", "HY008", "Operation has been canceled.", &[])
+    }
+
     /// What Spark would raise for this error.
     pub fn to_spark(&self) -> SparkException {
         match self {
@@ -205,6 +211,7 @@ fn resolve_to_spark(r: &ResolveError) -> SparkException {
             SparkException::new(ExceptionKind::UnsupportedOperation, "UNSUPPORTED_FEATURE", "0A000", r.to_string())
         }
         ResolveError::DataFusion(e) => datafusion_to_spark(e),
+        ResolveError::Cancelled => operation_cancelled(),
     }
 }
 
@@ -249,6 +256,11 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
         }
         _ => SparkException::plain(ExceptionKind::Spark, msg),
     }
+}
+
+/// Spark's OPERATION_CANCELED, for work stopped by an interrupt.
+fn operation_cancelled() -> SparkException {
+    EngineError::operation_cancelled().to_spark()
 }
 
 fn divide_by_zero() -> SparkException {

@@ -24,6 +24,9 @@ pub enum ResolveError {
     Unsupported(String),
     #[error(transparent)]
     DataFusion(#[from] DataFusionError),
+    /// The operation was cancelled while resolving (see `cancel`).
+    #[error("the operation was cancelled")]
+    Cancelled,
 }
 
 pub type ResolveResult<T> = Result<T, ResolveError>;

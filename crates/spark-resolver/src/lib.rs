@@ -14,6 +14,7 @@
 //! The tests in `tests/` resolve small plans and compare names, types,
 //! nullability and error classes with Spark's.
 
+pub mod cancel;
 pub mod catalog;
 pub mod config;
 pub mod error;

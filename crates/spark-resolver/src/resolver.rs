@@ -82,6 +82,9 @@ impl<'a> Resolver<'a> {
     }
 
     pub(crate) fn resolve(&mut self, rel: &Relation) -> ResolveResult<ResolvedRelation> {
+        if crate::cancel::is_cancelled() {
+            return Err(ResolveError::Cancelled);
+        }
         let mut out = self.resolve_kind(&rel.kind)?;
         if let Some(plan_id) = rel.plan_id {
             self.plan_outputs.insert(plan_id, out.columns.clone());

@@ -65,6 +65,9 @@ impl ResolvedExpr {
 
 impl Resolver<'_> {
     pub(crate) fn resolve_expr(&mut self, e: &Expr, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        if crate::cancel::is_cancelled() {
+            return Err(ResolveError::Cancelled);
+        }
         match e {
             Expr::Literal(l) => self.resolve_literal(l),
             Expr::TypedLiteral { data_type, text } => self.resolve_typed_literal(data_type, text),

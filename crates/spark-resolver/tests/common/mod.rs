@@ -79,6 +79,7 @@ pub fn error_class(e: &ResolveError) -> String {
         ResolveError::IllegalArgument(_) => "IllegalArgument".into(),
         ResolveError::InvalidPlan(_) => "InvalidPlan".into(),
         ResolveError::DataFusion(d) => format!("DataFusion: {d}"),
+        ResolveError::Cancelled => "Cancelled".into(),
     }
 }
 

@@ -51,6 +51,20 @@ impl Responder {
         self.op.push(r).await;
     }
 
+    async fn send_progress(&self, (stages, inflight): (Vec<spark_engine::progress::StageProgress>, i64)) {
+        let stages = stages
+            .into_iter()
+            .map(|s| epr::execution_progress::StageInfo {
+                stage_id: s.stage_id,
+                num_tasks: s.num_tasks,
+                num_completed_tasks: s.num_completed_tasks,
+                input_bytes_read: s.input_bytes_read,
+                done: s.done,
+            })
+            .collect();
+        self.send(ResponseType::ExecutionProgress(epr::ExecutionProgress { stages, num_inflight_tasks: inflight })).await;
+    }
+
     pub async fn complete(&self) {
         self.send(ResponseType::ResultComplete(epr::ResultComplete {})).await;
     }
@@ -92,9 +106,65 @@ impl Work {
     }
 }
 
+/// `spark.connect.progress.reportInterval` (Spark's default 2 s); a
+/// negative value turns progress reports off.
+fn report_interval(session: &ServerSession) -> Option<std::time::Duration> {
+    let text = session.spark.conf().get("spark.connect.progress.reportInterval").unwrap_or_else(|| "2s".into());
+    let text = text.trim().to_ascii_lowercase();
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1.0)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1000.0)
+    } else if let Some(m) = text.strip_suffix("min") {
+        (m, 60_000.0)
+    } else {
+        (text.as_str(), 1.0)
+    };
+    let millis = number.trim().parse::<f64>().ok()? * scale;
+    (millis > 0.0).then(|| std::time::Duration::from_millis(millis as u64))
+}
+
+/// The SQL text of a plan, for logs.
+fn sql_text(plan: &sc::Plan) -> Option<String> {
+    use sc::relation::RelType;
+    let sql_of = |r: &sc::Relation| match &r.rel_type {
+        Some(RelType::Sql(s)) => Some(s.query.clone()),
+        _ => None,
+    };
+    match &plan.op_type {
+        Some(sc::plan::OpType::Command(sc::Command { command_type: Some(sc::command::CommandType::SqlCommand(s)) })) => s.input.as_ref().and_then(sql_of),
+        Some(sc::plan::OpType::Root(r)) => sql_of(r),
+        _ => None,
+    }
+}
+
+/// The kinds of a plan's relations, outermost first (`Project <- Filter <- Read`).
+fn outline(rel: &Relation) -> String {
+    let mut kinds = Vec::new();
+    let mut next = Some(rel);
+    while let Some(r) = next.filter(|_| kinds.len() < 12) {
+        let debug = format!("{:?}", std::mem::discriminant(&r.kind));
+        let name = format!("{:?}", r.kind);
+        kinds.push(name.split([' ', '(', '{']).next().unwrap_or(&debug).to_string());
+        next = r.children().into_iter().next();
+    }
+    kinds.join(" <- ")
+}
+
 /// Converts the plan (on the light runtime, where this runs) and runs it
 /// here if it is light, else on the heavy runtime.
 pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, runtimes: &QueryRuntimes) -> ServerResult<()> {
+    let span = tracing::debug_span!("operation", session_id = %out.session_id, operation_id = %out.operation_id, plan = tracing::field::Empty);
+    if span.is_disabled() {
+        return run_plan(session, plan, out, runtimes).await;
+    }
+    if let Some(sql) = sql_text(&plan) {
+        span.record("plan", sql.as_str());
+    }
+    tracing::Instrument::instrument(run_plan(session, plan, out, runtimes), span).await
+}
+
+async fn run_plan(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, runtimes: &QueryRuntimes) -> ServerResult<()> {
     let work = {
         let artifact = |name: &str| session.artifact(name);
         let persisted = |r: &spark_plan::Relation| session.persisted(r);
@@ -107,6 +177,13 @@ pub async fn run(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, r
             }
         }
     };
+    if let Work::Root(rel) = &work {
+        let span = tracing::Span::current();
+        if !span.is_disabled() {
+            span.record("plan", outline(rel).as_str());
+        }
+    }
+    tracing::debug!("running");
     let flag = out.op.cancel_flag.clone();
     match work.weight() {
         Weight::Light => Cancellable::new(flag, run_work(&session, work, out)).await,
@@ -145,7 +222,20 @@ async fn run_root(session: &ServerSession, rel: Relation, out: &Responder) -> Se
         _ => {
             let mut stream = session.spark.execute(&rel).await?;
             let mut writer = ResultWriter::new(out, &stream.spark_schema);
-            while let Some(batch) = stream.next().await {
+            // Progress goes out every `spark.connect.progress.reportInterval`
+            // while batches are awaited.
+            let every = report_interval(session);
+            let period = every.unwrap_or(std::time::Duration::from_secs(3600));
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                let next = tokio::select! {
+                    b = stream.next() => b,
+                    _ = ticks.tick(), if every.is_some() => {
+                        out.send_progress(stream.progress()).await;
+                        continue;
+                    }
+                };
+                let Some(batch) = next else { break };
                 let batch = batch?;
                 if batch.num_rows() == 0 {
                     continue;
@@ -193,6 +283,9 @@ impl<'a> ResultWriter<'a> {
     }
 
     async fn batch(&mut self, rows: usize, data: Vec<u8>) {
+        let m = crate::metrics::metrics();
+        m.rows_returned.fetch_add(rows as u64, std::sync::atomic::Ordering::Relaxed);
+        m.bytes_returned.fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let mut r = self.out.response();
         r.schema = self.schema.take();
         r.response_type = Some(ResponseType::ArrowBatch(epr::ArrowBatch {

@@ -17,6 +17,7 @@ pub mod convert;
 pub mod error;
 pub mod execute;
 pub mod executor;
+pub mod metrics;
 pub mod operation;
 pub mod persist;
 pub mod proto;
@@ -37,11 +38,27 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let shared = spark_engine::SessionShared::new(config.engine_settings())?;
+    let runtime_env = shared.runtime.clone();
+    let memory_limit = config.engine_settings().memory_limit_bytes;
     let limits = convert::SizeLimits {
         max_literal_bytes: config.execution.max_literal_bytes,
         max_local_relation_bytes: config.execution.max_local_relation_bytes,
     };
     let sessions = session_manager::SessionManager::new(shared, Duration::from_secs(config.server.session_idle_timeout_secs), limits);
+    if config.server.metrics_port != 0 {
+        let addr = SocketAddr::new(listen_addr(&config)?.ip(), config.server.metrics_port);
+        let metrics_listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!(address = %metrics_listener.local_addr()?, "Prometheus metrics on /metrics");
+        let counted = sessions.clone();
+        let gauges = Arc::new(move || metrics::Gauges {
+            sessions: counted.session_count(),
+            memory_reserved: runtime_env.memory_pool.reserved(),
+            memory_limit,
+            spill_bytes: runtime_env.disk_manager.used_disk_space(),
+            udf_workers: 0,
+        });
+        tokio::spawn(metrics::serve(metrics_listener, gauges));
+    }
     let reaper = sessions.clone();
     let sessions_for_shutdown = sessions.clone();
     tokio::spawn(async move {
@@ -82,6 +99,7 @@ pub async fn serve(
         builder = builder.tls_config(tls)?;
     }
     let server = builder
+        .layer(metrics::RpcLayer { access_log: config.server.access_log })
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(60)))
         .add_service(service)

@@ -81,6 +81,7 @@ pub struct Operation {
 
 impl Operation {
     pub fn new(id: String, tags: Vec<String>) -> Arc<Self> {
+        crate::metrics::metrics().operations_started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Arc::new(Self { id, tags, state: Mutex::new(State::default()), notify: Notify::new(), task: Mutex::new(None), cancel_flag: Default::default() })
     }
 
@@ -115,6 +116,15 @@ impl Operation {
 
     pub fn finish(&self, error: Option<Status>) {
         if let Ok(mut s) = self.state.lock() {
+            if !s.finished {
+                let m = crate::metrics::metrics();
+                let counter = match (&error, s.cancelled) {
+                    (_, true) => &m.operations_cancelled,
+                    (Some(_), false) => &m.operations_failed,
+                    (None, false) => &m.operations_succeeded,
+                };
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             s.finished = true;
             if s.error.is_none() {
                 s.error = error;

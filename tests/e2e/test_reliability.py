@@ -271,3 +271,40 @@ def test_sessions_belong_to_their_user(server):
     assert e.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert execute("alice")
     channel.close()
+
+
+def test_progress_reports_reach_the_client(server):
+    spark = new_session(server)
+    seen = []
+    spark.registerProgressHandler(lambda stages, inflight_tasks, operation_id, done: seen.append((list(stages), inflight_tasks, done)))
+    spark.conf.set("spark.connect.progress.reportInterval", "100ms")
+    try:
+        rows = spark.range(0, 60_000_000, numPartitions=4).selectExpr("sum(id % 7) AS s").collect()
+        assert rows[0].s == sum(i % 7 for i in range(7)) * (60_000_000 // 7) + sum(range(60_000_000 % 7))
+        reports = [s for s, _, _ in seen if s]
+        assert reports, "no progress report arrived"
+        assert all(st.num_tasks >= 1 and 0 <= st.num_completed_tasks <= st.num_tasks for stages in reports for st in stages)
+    finally:
+        spark.conf.unset("spark.connect.progress.reportInterval")
+        spark.clearProgressHandlers()
+        spark.stop()
+
+
+def test_metrics_endpoint():
+    import urllib.request
+
+    from conftest import free_port
+
+    port = free_port()
+    s = Server(extra_env={"SPARK_CONNECT_SERVER_METRICS_PORT": str(port)})
+    try:
+        spark = new_session(s)
+        assert spark.range(5).count() == 5
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        assert "scs_sessions 1" in text
+        assert 'scs_rpc_duration_seconds_count{method="ExecutePlan"}' in text
+        assert 'scs_operations{state="succeeded"}' in text
+        assert "scs_rows_returned_total" in text and "scs_memory_pool_limit_bytes" in text
+        spark.stop()
+    finally:
+        s.stop()

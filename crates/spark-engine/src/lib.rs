@@ -7,6 +7,7 @@ pub mod conf;
 pub mod error;
 pub mod output;
 pub mod plan_metrics;
+pub mod progress;
 pub mod session;
 pub mod show;
 mod command;

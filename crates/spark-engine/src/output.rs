@@ -77,6 +77,11 @@ impl QueryStream {
     pub fn metrics(&self) -> Vec<NodeMetrics> {
         plan_metrics(&self.plan)
     }
+
+    /// The running plan's stages and in-flight tasks.
+    pub fn progress(&self) -> (Vec<crate::progress::StageProgress>, i64) {
+        crate::progress::progress(&self.plan)
+    }
 }
 
 impl Stream for QueryStream {

@@ -1,11 +1,9 @@
 //! Arrow IPC streams: how results travel in `ArrowBatch.data` and
 //! `LocalRelation.data`.
 
-use std::io::Cursor;
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
 
 use crate::error::{ServerError, ServerResult};
@@ -49,13 +47,11 @@ pub fn concat_ipc_streams(chunks: &[std::sync::Arc<Vec<u8>>]) -> ServerResult<Ve
     let mut schema: Option<SchemaRef> = None;
     let mut batches = Vec::new();
     for c in chunks {
-        let reader = StreamReader::try_new(Cursor::new(c.as_slice()), None).map_err(ipc_err)?;
+        let (s, read) = spark_resolver::ipc::read_stream(c).map_err(|e| ServerError::invalid_plan(format!("invalid Arrow IPC data: {e}")))?;
         if schema.is_none() {
-            schema = Some(reader.schema());
+            schema = Some(s);
         }
-        for b in reader {
-            batches.push(b.map_err(ipc_err)?);
-        }
+        batches.extend(read);
     }
     match schema {
         Some(s) => write_stream(&s, &batches),

@@ -119,6 +119,15 @@ impl<T: Message> Encoder for SparkEncoder<T> {
     }
 }
 
+/// Decodes one request, refusing nesting beyond `MAX_NESTING` first (prost
+/// decodes recursively).
+pub fn decode_message<U: Message + Default>(bytes: bytes::Bytes) -> Result<U, crate::error::ServerError> {
+    if nesting_depth(&bytes, MAX_NESTING).is_none() {
+        return Err(crate::error::plan_too_deep_error(spark_plan::limits::TooDeep::Relations));
+    }
+    U::decode(bytes).map_err(|e| crate::error::ServerError::invalid_plan(format!("the request is not a valid Spark Connect message: {e}")))
+}
+
 #[derive(Debug)]
 pub struct SparkDecoder<U> {
     _pd: PhantomData<U>,
@@ -129,13 +138,7 @@ impl<U: Message + Default> Decoder for SparkDecoder<U> {
     type Error = Status;
 
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
-        let bytes = buf.copy_to_bytes(buf.remaining());
-        if nesting_depth(&bytes, MAX_NESTING).is_none() {
-            return Err(crate::error::plan_too_deep_error(spark_plan::limits::TooDeep::Relations).into());
-        }
-        U::decode(bytes).map(Some).map_err(|e| {
-            crate::error::ServerError::invalid_plan(format!("the request is not a valid Spark Connect message: {e}")).into()
-        })
+        decode_message(buf.copy_to_bytes(buf.remaining())).map(Some).map_err(Status::from)
     }
 
     fn buffer_settings(&self) -> BufferSettings {

@@ -17,6 +17,7 @@ pub mod convert;
 pub mod error;
 pub mod execute;
 pub mod executor;
+pub mod fuzzing;
 pub mod metrics;
 pub mod operation;
 pub mod persist;

@@ -308,3 +308,71 @@ def test_metrics_endpoint():
         spark.stop()
     finally:
         s.stop()
+
+
+def test_query_over_the_memory_limit_spills_or_fails_cleanly():
+    s = Server(extra_env={"SPARK_CONNECT_SERVER_MEMORY_LIMIT_MB": "48"})
+    try:
+        big = new_session(s)
+        other = new_session(s)
+        outcome = {}
+
+        def run():
+            try:
+                # A full sort of ~150 MB under a 48 MB limit (the window
+                # keeps the optimizer from dropping the sort).
+                ranked = big.range(0, 3_000_000).selectExpr("uuid() AS u").selectExpr("row_number() OVER (ORDER BY u) AS n")
+                outcome["rows"] = ranked.selectExpr("max(n) AS c").collect()[0].c
+                outcome["distinct"] = big.range(0, 2_000_000).selectExpr("id % 1000003 AS k", "repeat('x', 40) AS p").groupBy("k").count().count()
+            except Exception as e:  # noqa: BLE001 - a clean memory error is an accepted outcome
+                outcome["error"] = str(e)
+
+        t = threading.Thread(target=run)
+        t.start()
+        answers = [other.range(10).count() for _ in range(5)]
+        t.join(timeout=300)
+        assert not t.is_alive()
+        assert answers == [10] * 5
+        if "error" in outcome:
+            assert "UNABLE_TO_ACQUIRE_MEMORY" in outcome["error"], outcome["error"]
+        else:
+            assert outcome == {"rows": 3_000_000, "distinct": 1_000_003}
+        assert s.alive()
+        big.stop()
+        other.stop()
+    finally:
+        s.stop()
+
+
+def test_client_killed_mid_stream_then_reattaches(server):
+    """A client reading a large result disappears; a new connection
+    reattaches to the operation and gets the rest, without repeats."""
+    session_id, op_id = str(uuid.uuid4()), str(uuid.uuid4())
+    user = base_pb2.UserContext(user_id="t")
+    rel = relations_pb2.Relation(range=relations_pb2.Range(start=0, end=3_000_000, step=1))
+    req = base_pb2.ExecutePlanRequest(
+        session_id=session_id,
+        user_context=user,
+        operation_id=op_id,
+        plan=base_pb2.Plan(root=rel),
+        request_options=[base_pb2.ExecutePlanRequest.RequestOption(reattach_options=base_pb2.ReattachOptions(reattachable=True))],
+    )
+    channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+    stub = base_pb2_grpc.SparkConnectServiceStub(channel)
+    first = []
+    stream = stub.ExecutePlan(req)
+    for r in stream:
+        first.append(r)
+        if sum(1 for x in first if x.HasField("arrow_batch")) >= 2:
+            break
+    stream.cancel()
+    channel.close()  # the client is gone
+    rows = sum(r.arrow_batch.row_count for r in first if r.HasField("arrow_batch"))
+    channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+    stub = base_pb2_grpc.SparkConnectServiceStub(channel)
+    rest = list(stub.ReattachExecute(base_pb2.ReattachExecuteRequest(session_id=session_id, user_context=user, operation_id=op_id, last_response_id=first[-1].response_id)))
+    rows += sum(r.arrow_batch.row_count for r in rest if r.HasField("arrow_batch"))
+    assert rows == 3_000_000
+    assert rest[-1].HasField("result_complete")
+    stub.ReleaseExecute(base_pb2.ReleaseExecuteRequest(session_id=session_id, user_context=user, operation_id=op_id, release_all=base_pb2.ReleaseExecuteRequest.ReleaseAll()))
+    channel.close()

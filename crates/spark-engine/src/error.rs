@@ -251,6 +251,14 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
         DataFusionError::Plan(_) | DataFusionError::SchemaError(_, _) => {
             SparkException::new(ExceptionKind::Analysis, "INTERNAL_ERROR", "XX000", format!("[INTERNAL_ERROR] {msg} SQLSTATE: XX000"))
         }
+        // Execution memory is exhausted and the operator cannot spill.
+        DataFusionError::ResourcesExhausted(_) => SparkException {
+            kind: ExceptionKind::Spark,
+            error_class: Some("UNABLE_TO_ACQUIRE_MEMORY".into()),
+            sql_state: Some("53200".into()),
+            message: format!("[UNABLE_TO_ACQUIRE_MEMORY] Unable to acquire memory for the query: {msg} SQLSTATE: 53200"),
+            params: vec![],
+        },
         DataFusionError::NotImplemented(_) => {
             SparkException::new(ExceptionKind::UnsupportedOperation, "UNSUPPORTED_FEATURE", "0A000", format!("[UNSUPPORTED_FEATURE] The feature is not supported: {msg} SQLSTATE: 0A000"))
         }

@@ -18,6 +18,7 @@ pub mod cancel;
 pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod ipc;
 mod expression;
 mod functions;
 pub mod nested_nullability;

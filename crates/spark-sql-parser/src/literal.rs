@@ -67,6 +67,9 @@ pub fn parse_decimal(body: &str) -> Option<Literal> {
 }
 
 pub fn parse_hex(h: &str) -> ParseResult<Vec<u8>> {
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ParseError::Syntax { token: format!("'X'{h}''"), position: 0 });
+    }
     let padded = if h.len() % 2 == 1 { format!("0{h}") } else { h.to_string() };
     (0..padded.len())
         .step_by(2)

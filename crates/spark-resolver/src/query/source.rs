@@ -1,13 +1,11 @@
 //! Leaf relations and simple unary ones: range, local data, VALUES, one row,
 //! tables and views, CTEs, filter, limit, offset, tail, alias, sample.
 
-use std::io::Cursor;
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{Field, Schema};
-use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::catalog::TableFunctionArgs;
 use datafusion::catalog::TableFunctionImpl;
 use datafusion::common::{DFSchema, ScalarValue};
@@ -78,12 +76,9 @@ impl Resolver<'_> {
         let mut batches = Vec::new();
         let mut arrow_schema: Option<Arc<Schema>> = None;
         if let Some(bytes) = data.filter(|b| !b.is_empty()) {
-            let reader = StreamReader::try_new(Cursor::new(bytes.as_slice()), None)
-                .map_err(|e| ResolveError::invalid(format!("invalid Arrow IPC data in local relation: {e}")))?;
-            arrow_schema = Some(reader.schema());
-            for b in reader {
-                batches.push(b.map_err(|e| ResolveError::invalid(format!("invalid Arrow IPC data in local relation: {e}")))?);
-            }
+            let (schema, read) = crate::ipc::read_stream(bytes).map_err(|e| ResolveError::invalid(format!("invalid Arrow IPC data in local relation: {e}")))?;
+            arrow_schema = Some(schema);
+            batches = read;
         }
         // The Spark schema: explicit, else the one the Arrow data implies.
         let spark_fields = match (schema, &arrow_schema) {

@@ -55,7 +55,7 @@ def _view(spark):
     name = f"v{random.randrange(1 << 30)}"
     spark.range(10).createOrReplaceTempView(name)
     n = spark.table(name).count()
-    spark.catalog.dropTempView(name)
+    spark.sql(f"DROP VIEW {name}")
     return n
 
 
@@ -65,6 +65,7 @@ def main():
     ap.add_argument("--sessions", type=int, default=16)
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--report")
+    ap.add_argument("--max-rss-mib", type=float, default=1024, help="fail when the server's peak RSS exceeds this")
     args = ap.parse_args()
     from pyspark.sql import SparkSession
 
@@ -112,7 +113,7 @@ def main():
     last_minute = [s for s in samples[-12:]] or [0]
     lines = [
         f"Soak run {time.strftime('%Y-%m-%d')} on {machine()}: {args.sessions} sessions for {args.minutes:g} minutes of mixed queries "
-        f"against the release build.",
+        f"against the {Path(args.binary).resolve().parent.name} build of the server.",
         "",
         "| queries | wrong or failed | server alive | p50 / p95 latency (s) | RSS first minute / last minute / peak (MiB) |",
         "|---|---|---|---|---|",
@@ -128,7 +129,10 @@ def main():
     print("per query:", counts)
     if args.report:
         write_section(args.report, "soak", table)
-    sys.exit(0 if alive and not failures else 1)
+    bounded = peak <= args.max_rss_mib
+    if not bounded:
+        print(f"peak RSS {peak:.0f} MiB exceeds --max-rss-mib {args.max_rss_mib:g}")
+    sys.exit(0 if alive and bounded and not failures else 1)
 
 
 if __name__ == "__main__":

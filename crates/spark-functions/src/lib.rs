@@ -15,6 +15,8 @@ pub mod date_trunc;
 pub mod datetime_format;
 pub mod datetime_fns;
 pub mod decimal;
+pub mod distinct;
+pub mod float_normalize;
 pub mod error;
 pub mod freq_items;
 pub mod regex_fns;

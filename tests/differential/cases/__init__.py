@@ -31,11 +31,6 @@ def sql_script(name, *statements, ordered=False):
     return c(name, "script(" + ", ".join(repr(s) for s in statements) + ")", ordered)
 
 
-# Vector, bitmap and sketch functions beyond their documented examples:
-# NULLs, empty vectors, dimension and degree errors, sketch set operations
-# in exact mode, foreign sketch buffers, parameter range errors.
-
-
 from .foundation import FOUNDATION  # noqa: E402
 from .read import READ  # noqa: E402
 from .function_edges import FUNCTION_EDGES  # noqa: E402
@@ -45,5 +40,6 @@ from .sql import SQL  # noqa: E402
 from .dataframe_more import DATAFRAME_MORE  # noqa: E402
 from .sql_clauses import SQL_CLAUSES  # noqa: E402
 from .function_table import FUNCTION_TABLE  # noqa: E402
+from .semantics import SEMANTICS  # noqa: E402
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE}
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE, "semantics": SEMANTICS}

@@ -9,6 +9,7 @@ use spark_functions::FunctionKind;
 use spark_plan::{Expr, SortOrder};
 
 use super::ResolvedExpr;
+use super::float_normalize::normalized_floats;
 use crate::functions::{self, Call, Display, Function, Kind, Nullable};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
@@ -63,7 +64,7 @@ impl Resolver<'_> {
                 self.apply_function(entry, lower, args, call.distinct, scope)?
             }
         };
-        let resolved = if call.distinct { with_distinct(resolved) } else { resolved };
+        let resolved = if call.distinct { with_distinct(resolved, scope.plan.schema())? } else { resolved };
         match call.filter {
             Some(condition) => self.with_filter(resolved, condition, scope),
             None => Ok(resolved),
@@ -175,23 +176,69 @@ impl Resolver<'_> {
     }
 }
 
-/// `f(DISTINCT ...)` of an aggregate: the flag on the aggregate function,
-/// and `DISTINCT` in its name when its entry did not print it.
-fn with_distinct(r: ResolvedExpr) -> ResolvedExpr {
-    match r.expr {
+/// `f(DISTINCT ...)` of an aggregate: every aggregate the entry built
+/// (`avg` of a decimal is a `sum` over a `count`) over the distinct rows of
+/// its arguments, and `DISTINCT` in the name when the entry did not print it.
+fn with_distinct(r: ResolvedExpr, schema: &datafusion::common::DFSchema) -> ResolveResult<ResolvedExpr> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    let transformed = r.expr.transform_up(|e| match e {
         DfExpr::AggregateFunction(mut f) => {
-            f.params.distinct = true;
-            let name = match r.name.split_once('(') {
-                Some((head, rest)) if !rest.starts_with("DISTINCT ") => format!("{head}(DISTINCT {rest}"),
-                _ => r.name,
-            };
-            let expr = if f.func.name() == "string_agg" {
-                functions::ordered_set::distinct_string_agg(f.clone()).unwrap_or(DfExpr::AggregateFunction(f))
-            } else {
-                DfExpr::AggregateFunction(f)
-            };
-            ResolvedExpr { expr, name, nullable: r.nullable }
+            f.params.args = f.params.args.into_iter().map(|a| normalized_floats(a, schema)).collect();
+            Ok(Transformed::yes(distinct_aggregate(f)))
         }
-        expr => ResolvedExpr { expr, ..r },
+        e => Ok(Transformed::no(e)),
+    })?;
+    if !transformed.transformed {
+        return Ok(ResolvedExpr { expr: transformed.data, ..r });
     }
+    let name = match r.name.split_once('(') {
+        Some((head, rest)) if !rest.starts_with("DISTINCT ") => format!("{head}(DISTINCT {rest}"),
+        _ => r.name,
+    };
+    Ok(ResolvedExpr { expr: transformed.data, name, nullable: r.nullable })
+}
+
+/// Whether `func` is one of DataFusion's aggregates that implement
+/// `DISTINCT` themselves (or that duplicates cannot change). Any other
+/// aggregate, ours included whatever its name, is wrapped to see each
+/// distinct row of its arguments once.
+fn natively_distinct(func: &datafusion::logical_expr::AggregateUDF) -> bool {
+    use datafusion::functions_aggregate::{
+        approx_distinct, array_agg, average, bit_and_or_xor, bool_and_or, count, first_last, median, min_max, sum, variance,
+    };
+    [
+        count::count_udaf(),
+        sum::sum_udaf(),
+        average::avg_udaf(),
+        min_max::min_udaf(),
+        min_max::max_udaf(),
+        array_agg::array_agg_udaf(),
+        median::median_udaf(),
+        variance::var_samp_udaf(),
+        variance::var_pop_udaf(),
+        bit_and_or_xor::bit_and_udaf(),
+        bit_and_or_xor::bit_or_udaf(),
+        bit_and_or_xor::bit_xor_udaf(),
+        bool_and_or::bool_and_udaf(),
+        bool_and_or::bool_or_udaf(),
+        approx_distinct::approx_distinct_udaf(),
+        first_last::first_value_udaf(),
+        first_last::last_value_udaf(),
+    ]
+    .iter()
+    .any(|native| **native == *func)
+}
+
+fn distinct_aggregate(mut f: AggregateFunction) -> DfExpr {
+    if f.func.name() == "string_agg" {
+        f.params.distinct = true;
+        return functions::ordered_set::distinct_string_agg(f.clone()).unwrap_or(DfExpr::AggregateFunction(f));
+    }
+    if natively_distinct(&f.func) {
+        f.params.distinct = true;
+    } else {
+        f.func = spark_functions::distinct::DistinctOf::udaf(f.func);
+        f.params.distinct = false;
+    }
+    DfExpr::AggregateFunction(f)
 }

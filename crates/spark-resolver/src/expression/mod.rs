@@ -7,6 +7,7 @@ mod column;
 mod datetime;
 mod extract;
 mod field;
+pub(crate) mod float_normalize;
 pub(crate) mod function;
 mod interval_literal;
 mod lambda;

@@ -142,6 +142,14 @@ impl Resolver<'_> {
         }
         spec.push(frame_name);
         let name = format!("{} OVER ({})", resolved.name, spec.join(" "));
+        if *distinct {
+            return Err(ResolveError::analysis(
+                "DISTINCT_WINDOW_FUNCTION_UNSUPPORTED",
+                "0A000",
+                format!("Distinct window functions are not supported: \"{name}\"."),
+                &[("windowExpr", format!("\"{name}\""))],
+            ));
+        }
         Ok(ResolvedExpr { expr, name, nullable: resolved.nullable })
     }
 

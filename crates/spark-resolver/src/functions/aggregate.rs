@@ -291,6 +291,9 @@ fn percentile(c: &Call<'_>, median: bool) -> ResolveResult<Built> {
 /// smallest value and Spark names it as the WITHIN GROUP form.
 fn mode(c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::mode::{SparkMode, Ties};
+    if c.distinct {
+        return Err(super::ordered_set::distinct_unsupported(c.name));
+    }
     let deterministic = match c.constant(1) {
         None if c.args.len() < 2 => false,
         Some(datafusion::common::ScalarValue::Boolean(Some(b))) => b,

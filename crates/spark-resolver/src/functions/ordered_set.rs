@@ -24,6 +24,17 @@ fn unsupported(function: &str) -> ResolveError {
     )
 }
 
+/// `f(DISTINCT ...) WITHIN GROUP (...)` of a function where duplicates
+/// matter to the ordering (`mode`, `percentile_cont`, `percentile_disc`).
+pub(crate) fn distinct_unsupported(function: &str) -> ResolveError {
+    ResolveError::analysis(
+        "INVALID_WITHIN_GROUP_EXPRESSION.DISTINCT_UNSUPPORTED",
+        "42K0K",
+        format!("Invalid function `{function}` with WITHIN GROUP. The function does not support DISTINCT with WITHIN GROUP."),
+        &[("funcName", format!("`{function}`"))],
+    )
+}
+
 fn one_order<'a>(function: &str, orders: &'a [SortOrder]) -> ResolveResult<&'a SortOrder> {
     match orders {
         [o] => Ok(o),
@@ -91,7 +102,10 @@ pub(crate) fn within_group_missing(r: &mut Resolver<'_>, call: &CallSite<'_>, _:
 }
 
 /// `percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])` and `percentile_disc`.
-pub(crate) fn percentile(r: &mut Resolver<'_>, lower: &str, args: &[Expr], _: bool, orders: &[SortOrder], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+pub(crate) fn percentile(r: &mut Resolver<'_>, lower: &str, args: &[Expr], distinct: bool, orders: &[SortOrder], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    if distinct {
+        return Err(distinct_unsupported(lower));
+    }
     let order = one_order(lower, orders)?;
     let [p] = args else { return Err(super::wrong_args(lower, args.len(), "1")) };
     let p = r.resolve_expr(p, scope)?;
@@ -106,14 +120,26 @@ pub(crate) fn percentile(r: &mut Resolver<'_>, lower: &str, args: &[Expr], _: bo
 
 /// `listagg(v [, d]) WITHIN GROUP (ORDER BY ...)` and `string_agg`.
 pub(crate) fn listagg(r: &mut Resolver<'_>, lower: &str, args: &[Expr], distinct: bool, orders: &[SortOrder], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
-    let call = Expr::Function { name: "listagg".into(), args: args.to_vec(), distinct, filter: None, within_group: vec![] };
+    let call = Expr::Function { name: "listagg".into(), args: args.to_vec(), distinct: false, filter: None, within_group: vec![] };
     let resolved = r.resolve_expr(&call, scope)?;
     let DfExpr::AggregateFunction(mut f) = resolved.expr else {
         return Err(unsupported(lower));
     };
+    let value = args.first().map(|v| r.resolve_expr(v, scope)).transpose()?;
     let mut shown = Vec::new();
     for o in orders {
         let key = r.resolve_expr(&o.expr, scope)?;
+        if let Some(value) = value.as_ref().filter(|v| distinct && v.expr != key.expr) {
+            return Err(ResolveError::analysis(
+                "INVALID_WITHIN_GROUP_EXPRESSION.MISMATCH_WITH_DISTINCT_INPUT",
+                "42K0K",
+                format!(
+                    "Invalid function `{lower}` with WITHIN GROUP. The function is invoked with DISTINCT and WITHIN GROUP but expressions \"{}\" and \"{}\" do not match. The WITHIN GROUP ordering expression must be picked from the function inputs.",
+                    value.name, key.name
+                ),
+                &[("funcName", format!("`{lower}`")), ("funcArg", format!("\"{}\"", value.name)), ("orderingExpr", format!("\"{}\"", key.name))],
+            ));
+        }
         let nulls_first = o.nulls_first();
         shown.push(format!(
             "{} {} NULLS {}",
@@ -124,7 +150,9 @@ pub(crate) fn listagg(r: &mut Resolver<'_>, lower: &str, args: &[Expr], distinct
         f.params.order_by.push(Sort::new(key.expr, o.ascending, nulls_first));
     }
     let name = format!("{} WITHIN GROUP (ORDER BY {})", resolved.name, shown.join(", "));
-    if f.params.distinct {
+    let name = if distinct { name.replacen('(', "(DISTINCT ", 1) } else { name };
+    if distinct {
+        f.params.distinct = true;
         let joined = distinct_string_agg(f).ok_or_else(|| unsupported(lower))?;
         return Ok(ResolvedExpr { expr: joined, name, nullable: Some(true) });
     }
@@ -133,7 +161,10 @@ pub(crate) fn listagg(r: &mut Resolver<'_>, lower: &str, args: &[Expr], distinct
 
 /// `mode() WITHIN GROUP (ORDER BY x)`: ties go to the smallest value (the
 /// largest with DESC).
-pub(crate) fn mode(r: &mut Resolver<'_>, lower: &str, args: &[Expr], _: bool, orders: &[SortOrder], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+pub(crate) fn mode(r: &mut Resolver<'_>, lower: &str, args: &[Expr], distinct: bool, orders: &[SortOrder], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    if distinct {
+        return Err(distinct_unsupported(lower));
+    }
     let order = one_order(lower, orders)?;
     if !args.is_empty() {
         return Err(super::wrong_args(lower, args.len(), "0"));

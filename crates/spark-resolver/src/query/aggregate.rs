@@ -10,6 +10,7 @@ use datafusion::logical_expr::{Expr as DfExpr, GroupingSet, LogicalPlanBuilder};
 use spark_plan::{AggregateKind, Expr, Literal, Relation};
 
 use super::project::ProjectItem;
+use crate::expression::float_normalize::normalized_floats;
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
@@ -180,7 +181,8 @@ impl Resolver<'_> {
             pre.push((id_col(&c.id), c.clone()));
         }
         for ((g, n, nullable), id) in groups.iter().zip(&group_ids) {
-            pre.push((g.clone(), ResolvedColumn { nullable: *nullable, ..ResolvedColumn::new(id.clone(), n.clone()) }));
+            let g = normalized_floats(g.clone(), r.plan.schema());
+            pre.push((g, ResolvedColumn { nullable: *nullable, ..ResolvedColumn::new(id.clone(), n.clone()) }));
         }
         let pre = self.project(r.plan, pre)?;
 

@@ -131,7 +131,14 @@ pub enum RelationKind {
         by_name: bool,
         allow_missing: bool,
     },
+    /// The DataFrame's `distinct()` / `dropDuplicates(columns)`: one row
+    /// per distinct key (all columns when `columns` is `None`), the first
+    /// one met. A sort or filter above it may still name columns dropped
+    /// below it (they come along with that first row).
     Deduplicate { input: Box<Relation>, columns: Option<Vec<String>> },
+    /// SQL's `SELECT DISTINCT`: the distinct rows of its input, which a
+    /// sort or filter above it cannot see through.
+    Distinct { input: Box<Relation> },
     SubqueryAlias { input: Box<Relation>, alias: String },
     ToDf { input: Box<Relation>, names: Vec<String> },
     WithColumns { input: Box<Relation>, columns: Vec<Expr> },
@@ -251,6 +258,7 @@ impl Relation {
             | K::Tail { input, .. }
             | K::Aggregate { input, .. }
             | K::Deduplicate { input, .. }
+            | K::Distinct { input }
             | K::SubqueryAlias { input, .. }
             | K::ToDf { input, .. }
             | K::WithColumns { input, .. }

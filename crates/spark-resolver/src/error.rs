@@ -54,6 +54,13 @@ impl ResolveError {
         ResolveError::InvalidPlan(what.into())
     }
 
+    /// Whether this is a column (by name or by DataFrame reference) that
+    /// did not resolve against its input.
+    pub fn is_unresolved_column(&self) -> bool {
+        matches!(self, Self::Analysis { error_class, .. }
+            if error_class.starts_with("UNRESOLVED_COLUMN") || error_class == "CANNOT_RESOLVE_DATAFRAME_COLUMN")
+    }
+
     /// `name` and each candidate are name parts, quoted one by one as Spark
     /// does (`` `t`.`a` ``; a backticked `a.b` is one part).
     pub fn unresolved_column(name: &[String], candidates: &[Vec<String>]) -> Self {

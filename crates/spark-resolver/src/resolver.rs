@@ -136,6 +136,7 @@ impl<'a> Resolver<'a> {
                 self.resolve_set_op(left, right, *kind, *all, *by_name, *allow_missing)
             }
             RelationKind::Deduplicate { input, columns } => self.resolve_deduplicate(input, columns.as_deref()),
+            RelationKind::Distinct { input } => self.resolve_deduplicate(input, None),
             RelationKind::SubqueryAlias { input, alias } => self.resolve_subquery_alias(input, alias),
             RelationKind::ToDf { input, names } => self.resolve_to_df(input, names),
             RelationKind::WithColumns { input, columns } => self.resolve_with_columns(input, columns),

@@ -138,3 +138,44 @@ fn internal_names_are_not_functions() {
         assert_eq!(error_class(&resolve(&r).unwrap_err()), "UNRESOLVED_ROUTINE", "{name}");
     }
 }
+
+#[test]
+fn filter_names_a_column_the_projection_dropped() {
+    // df.select("id").filter(df["dept"] > 15): Spark keeps `dept` below the
+    // projection for the filter, then drops it again.
+    let base = with_id(1, people().kind);
+    let filter = rel(RelationKind::Filter {
+        input: Box::new(project(base, vec![col("id")])),
+        condition: call(">", vec![Expr::Column { name: vec!["dept".into()], plan_id: Some(1) }, int(15)]),
+    });
+    let o = resolve(&filter).unwrap();
+    assert_eq!(o.names, ["id"]);
+    assert_eq!(o.types, ["int"]);
+}
+
+#[test]
+fn sort_reaches_through_limit_and_distinct() {
+    let inner = rel(RelationKind::Deduplicate { input: Box::new(project(people(), vec![col("id")])), columns: None });
+    let limited = rel(RelationKind::Limit { input: Box::new(inner), limit: 5 });
+    let sort = rel(RelationKind::Sort { input: Box::new(limited), order: vec![spark_plan::SortOrder { expr: col("name"), ascending: true, nulls_first: None }], global: true });
+    assert_eq!(resolve(&sort).unwrap().names, ["id"]);
+}
+
+#[test]
+fn sql_distinct_hides_dropped_columns() {
+    let e = common::sql_error("SELECT DISTINCT id FROM VALUES (1, 2) AS t(id, v) ORDER BY v");
+    assert_eq!(e, "UNRESOLVED_COLUMN.WITH_SUGGESTION");
+}
+
+#[test]
+fn sort_over_aggregate_computes_missing_aggregates() {
+    let o = common::sql("SELECT k FROM VALUES (1, 5), (2, 0) AS t(k, v) GROUP BY k ORDER BY max(v), k");
+    assert_eq!(o.names, ["k"]);
+}
+
+#[test]
+fn filter_over_aggregate_is_its_having() {
+    let agg = common::parse("SELECT k, count(*) AS n FROM VALUES (1, 5), (2, 0) AS t(k, v) GROUP BY k");
+    let filter = rel(RelationKind::Filter { input: Box::new(agg), condition: call(">", vec![call("max", vec![col("v")]), int(1)]) });
+    assert_eq!(resolve(&filter).unwrap().names, ["k", "n"]);
+}

@@ -275,7 +275,7 @@ impl Parser {
             out = rel(RelationKind::Filter { input: Box::new(out), condition });
         }
         if distinct {
-            out = rel(RelationKind::Deduplicate { input: Box::new(out), columns: None });
+            out = rel(RelationKind::Distinct { input: Box::new(out) });
         }
         Ok(out)
     }

@@ -1,13 +1,15 @@
 """Differential cases: the `semantics` group. Classes of difference found by
 running workloads no one here wrote (issue 19, part 2): several DISTINCT
 aggregates in one aggregation, floating-point normalization in grouping,
-DISTINCT in window and WITHIN GROUP forms."""
+DISTINCT in window and WITHIN GROUP forms, filters and sorts naming columns
+their input dropped."""
 
 from . import c, q
 
 _PAIRS = "FROM VALUES (1, 1), (1, 1), (1, 2), (2, NULL), (NULL, 3), (3, 3) AS t(a, b)"
 _GROUPED = "FROM VALUES (1, 1, 1.0D), (1, 1, 1.0D), (1, 2, 2.0D), (2, 3, NULL), (2, 3, 5.0D), (2, 4, 5.0D) AS t(k, a, d)"
 _MIXED = "FROM VALUES (1, 1.0D, 'x'), (1, 1.0D, 'x'), (2, 2.0D, 'y'), (3, NULL, NULL), (3, -0.0D, 'x'), (4, 0.0D, 'z') AS t(a, d, s)"
+_DF = "spark.createDataFrame([(1, 5, 'x'), (1, 0, 'y'), (2, 3, 'z'), (3, 9, 'w')], 'a int, b int, c string')"
 _FLOATS = "FROM VALUES (0.0D), (-0.0D), (double('NaN')), (-double('NaN')), (1.0D), (NULL) AS t(d)"
 
 SEMANTICS = [
@@ -44,4 +46,30 @@ SEMANTICS = [
     q("group_by_floats_normalized", f"SELECT d, count(*) {_FLOATS} GROUP BY d"),
     q("group_by_float_in_struct", "SELECT s, count(*) FROM VALUES (named_struct('x', 0.0D)), (named_struct('x', -0.0D)) AS t(s) GROUP BY s"),
     q("distinct_float_count", f"SELECT count(DISTINCT d), count(d) {_FLOATS}"),
+    # Filters and sorts naming columns dropped below them.
+    c("missing_filter_by_reference", f"(lambda df: df.select('a').filter(df.b > 1))({_DF})"),
+    c("missing_filter_by_name", f"{_DF}.select('a').filter('b > 1')"),
+    c("missing_filter_by_col", f"{_DF}.select('a').filter(F.col('b') > 1)"),
+    c("missing_sort_by_name", f"{_DF}.select('a').orderBy('b')", ordered=True),
+    c("missing_sort_desc_reference", f"(lambda df: df.select('a').orderBy(df.b.desc()))({_DF})", ordered=True),
+    c("missing_sort_expression", f"{_DF}.select('a').orderBy(F.col('b') + F.col('a'), 'c')", ordered=True),
+    c("missing_filter_below_alias", f"{_DF}.select((F.col('a') * 2).alias('x')).filter('b > 1')"),
+    c("missing_through_two_projections", f"{_DF}.select('a', 'b').select('a').orderBy('c')", ordered=True),
+    c("missing_through_with_column", f"{_DF}.withColumn('d', F.col('a') + 1).select('d').filter(F.col('c') == 'x')"),
+    c("missing_through_limit", f"(lambda df: df.select('a').limit(2).filter(df.b > 1))({_DF})"),
+    c("missing_after_drop", f"(lambda df: df.drop('b').filter(df.b > 1))({_DF})"),
+    c("missing_through_distinct", f"{_DF}.select('a').distinct().filter('b > 4')"),
+    c("missing_through_drop_duplicates", f"{_DF}.select('a', 'c').dropDuplicates(['c']).orderBy('b')", ordered=True),
+    c("missing_visible_name_wins", f"{_DF}.select((F.col('b') * 10).alias('a')).orderBy('a')", ordered=True),
+    c("missing_under_aggregate", f"{_DF}.groupBy('a').count().filter(F.col('b') > 1)"),
+    c("missing_aggregate_in_sort", f"{_DF}.groupBy('a').count().orderBy(F.max('b'))", ordered=True),
+    c("missing_aggregate_in_filter", f"{_DF}.groupBy('a').count().filter(F.max('b') > 5)"),
+    q("missing_sql_sort_by_input_column", "SELECT a FROM VALUES (1, 5), (2, 0) AS t(a, b) ORDER BY b", ordered=True),
+    q("missing_sql_sort_qualified", "SELECT t.a FROM VALUES (1, 5), (2, 0) AS t(a, b) ORDER BY t.b DESC", ordered=True),
+    q("missing_sql_sort_by_aggregate", "SELECT a FROM VALUES (1, 5), (2, 0), (1, 1) AS t(a, b) GROUP BY a ORDER BY max(b)", ordered=True),
+    q("missing_sql_sort_by_aggregate_expression", "SELECT a FROM VALUES (1, 5), (2, 0), (2, 1) AS t(a, b) GROUP BY a ORDER BY sum(b) + a", ordered=True),
+    q("missing_sql_sort_alias_and_aggregate", "SELECT a, count(*) AS n FROM VALUES (1, 5), (2, 0), (2, 1) AS t(a, b) GROUP BY a ORDER BY n DESC, max(b)", ordered=True),
+    q("missing_sql_sort_ungrouped_column", "SELECT a FROM VALUES (1, 5), (2, 0) AS t(a, b) GROUP BY a ORDER BY b"),
+    q("missing_sql_distinct_sort", "SELECT DISTINCT a FROM VALUES (1, 5), (2, 0) AS t(a, b) ORDER BY b"),
+    q("missing_sql_union_sort", "SELECT a FROM VALUES (1, 5) AS t(a, b) UNION SELECT a FROM VALUES (2, 0) AS s(a, b) ORDER BY b"),
 ]

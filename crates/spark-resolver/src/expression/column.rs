@@ -81,7 +81,12 @@ impl Resolver<'_> {
                 }
             }
         }
-        let matches = self.match_columns(parts, &scope.columns);
+        let mut matches = self.match_columns(parts, &scope.columns);
+        // A hidden column (kept for a sort or filter above a projection)
+        // never makes a visible one ambiguous.
+        if matches.len() > 1 && matches.iter().any(|m| !m.column.hidden) {
+            matches.retain(|m| !m.column.hidden);
+        }
         match matches.len() {
             1 => Ok(matches.into_iter().next().unwrap_or_else(|| unreachable_match())),
             0 => Err(ResolveError::unresolved_column(parts, &self.suggestions(&display, scope))),

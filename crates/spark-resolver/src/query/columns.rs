@@ -84,9 +84,19 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_drop(&mut self, input: &Relation, columns: &[Expr], names: &[String]) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve_query(input)?;
+        let drop_ids = self.dropped_ids(&r, columns, names);
+        let keep: Vec<ResolvedColumn> = r.columns.iter().filter(|c| !drop_ids.contains(&c.id)).cloned().collect();
+        let plan = LogicalPlanBuilder::from(r.plan).project(keep.iter().map(|c| id_col(&c.id)))?.build()?;
+        Ok(ResolvedRelation { plan, columns: keep })
+    }
+
+    /// The ids of the columns of `r` that `drop(columns)` / `drop(names)`
+    /// removes; names and references that match nothing are ignored, as
+    /// in Spark.
+    pub(crate) fn dropped_ids(&self, r: &ResolvedRelation, columns: &[Expr], names: &[String]) -> Vec<String> {
         let mut drop_ids = Vec::new();
         for n in names {
-            for c in &r.columns {
+            for c in r.visible() {
                 if self.config.name_eq(&c.name, n) {
                     drop_ids.push(c.id.clone());
                 }
@@ -94,22 +104,32 @@ impl Resolver<'_> {
         }
         for e in columns {
             if let Expr::Column { name, plan_id } = e {
-                if let Ok(m) = self.find_column(name, *plan_id, &r) {
+                if let Ok(m) = self.find_column(name, *plan_id, r) {
                     if m.nested.is_empty() {
                         drop_ids.push(m.column.id);
                     }
                 }
             }
         }
-        let keep: Vec<ResolvedColumn> = r.columns.iter().filter(|c| !drop_ids.contains(&c.id)).cloned().collect();
-        let plan = LogicalPlanBuilder::from(r.plan).project(keep.iter().map(|c| id_col(&c.id)))?.build()?;
-        Ok(ResolvedRelation { plan, columns: keep })
+        drop_ids
     }
 
     pub(crate) fn resolve_deduplicate(&mut self, input: &Relation, subset: Option<&[String]>) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve_query(input)?;
+        self.apply_deduplicate(r, subset)
+    }
+
+    /// One row of `r` per distinct value of `subset` (all visible columns
+    /// when `None`); hidden columns come from that row.
+    pub(crate) fn apply_deduplicate(&mut self, r: ResolvedRelation, subset: Option<&[String]>) -> ResolveResult<ResolvedRelation> {
         let Some(subset) = subset.filter(|s| !s.is_empty()) else {
-            let plan = LogicalPlanBuilder::from(r.plan).distinct()?.build()?;
+            if !r.columns.iter().any(|c| c.hidden) {
+                let plan = LogicalPlanBuilder::from(r.plan).distinct()?.build()?;
+                return Ok(ResolvedRelation { plan, columns: r.columns });
+            }
+            let on = r.visible().map(|c| id_col(&c.id)).collect();
+            let select = r.columns.iter().map(|c| id_col(&c.id).alias(c.id.clone())).collect();
+            let plan = LogicalPlanBuilder::from(r.plan).distinct_on(on, select, None)?.build()?;
             return Ok(ResolvedRelation { plan, columns: r.columns });
         };
         let mut on = Vec::new();

@@ -5,6 +5,7 @@ pub(crate) mod as_of_join;
 mod columns;
 mod generate;
 mod join;
+mod missing_columns;
 mod na;
 mod pivot;
 mod reshape;

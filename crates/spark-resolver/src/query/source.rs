@@ -244,6 +244,15 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_filter(&mut self, input: &Relation, condition: &Expr) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
+        match self.apply_filter(r, condition) {
+            Ok(filtered) => Ok(filtered),
+            Err(err) if matches!(input.kind, spark_plan::RelationKind::Aggregate { .. }) => self.filter_over_aggregate(input, condition, err),
+            Err(err) => self.retry_with_dropped_columns(input, err, |s, r| s.apply_filter(r, condition)),
+        }
+    }
+
+    /// The rows of `r` where `condition` holds.
+    pub(crate) fn apply_filter(&mut self, r: ResolvedRelation, condition: &Expr) -> ResolveResult<ResolvedRelation> {
         let c = self.resolve_expr(condition, &r)?;
         let t = self.arrow_type(&c.expr, &r)?;
         if !matches!(t, datafusion::arrow::datatypes::DataType::Boolean | datafusion::arrow::datatypes::DataType::Null) {
@@ -309,7 +318,12 @@ impl Resolver<'_> {
             ));
         }
         let r = self.resolve(input)?;
-        let plan = LogicalPlanBuilder::from(r.plan).limit(0, Some(limit as usize))?.build()?;
+        self.apply_limit(r, limit)
+    }
+
+    /// The first `limit` rows of `r`.
+    pub(crate) fn apply_limit(&mut self, r: ResolvedRelation, limit: i64) -> ResolveResult<ResolvedRelation> {
+        let plan = LogicalPlanBuilder::from(r.plan).limit(0, Some(limit.max(0) as usize))?.build()?;
         Ok(ResolvedRelation { plan, columns: r.columns })
     }
 
@@ -323,7 +337,12 @@ impl Resolver<'_> {
             ));
         }
         let r = self.resolve(input)?;
-        let plan = LogicalPlanBuilder::from(r.plan).limit(offset as usize, None)?.build()?;
+        self.apply_offset(r, offset)
+    }
+
+    /// `r` without its first `offset` rows.
+    pub(crate) fn apply_offset(&mut self, r: ResolvedRelation, offset: i64) -> ResolveResult<ResolvedRelation> {
+        let plan = LogicalPlanBuilder::from(r.plan).limit(offset.max(0) as usize, None)?.build()?;
         Ok(ResolvedRelation { plan, columns: r.columns })
     }
 

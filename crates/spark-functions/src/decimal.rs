@@ -228,22 +228,33 @@ impl SparkDecimalArith {
         if !self.ansi {
             return Ok(None);
         }
-        let shown = value.map(|v| decimal_text(v, self.scale as i32)).unwrap_or_else(|| "The value".into());
-        Err(SparkRuntimeError::new(
-            RuntimeKind::Arithmetic,
-            "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
-            "22003",
-            format!(
-                " {shown} cannot be represented as Decimal({}, {}). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead.",
-                self.precision, self.scale
-            ),
-        )
-        .param("value", shown)
-        .param("precision", self.precision.to_string())
-        .param("scale", self.scale.to_string())
-        .param("config", "\"spark.sql.ansi.enabled\"")
-        .into_df())
+        Err(match value {
+            Some(v) => out_of_range(v, self.precision, self.scale),
+            None => out_of_range_error("The value".into(), self.precision, self.scale),
+        })
     }
+}
+
+/// Spark's `NUMERIC_VALUE_OUT_OF_RANGE` for `value` (at `scale`) that does
+/// not fit DECIMAL(precision, scale).
+pub(crate) fn out_of_range(value: i256, precision: u8, scale: i8) -> datafusion::error::DataFusionError {
+    out_of_range_error(decimal_text(value, scale as i32), precision, scale)
+}
+
+fn out_of_range_error(shown: String, precision: u8, scale: i8) -> datafusion::error::DataFusionError {
+    SparkRuntimeError::new(
+        RuntimeKind::Arithmetic,
+        "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+        "22003",
+        format!(
+            " {shown} cannot be represented as Decimal({precision}, {scale}). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead."
+        ),
+    )
+    .param("value", shown)
+    .param("precision", precision.to_string())
+    .param("scale", scale.to_string())
+    .param("config", "\"spark.sql.ansi.enabled\"")
+    .into_df()
 }
 
 impl ScalarUDFImpl for SparkDecimalArith {

@@ -157,7 +157,7 @@ mod tests {
     use datafusion::arrow::datatypes::Schema;
 
     fn long_sum() -> Arc<AggregateUDF> {
-        crate::sum::SparkLongSum::udaf(crate::sum::Overflow::Fail)
+        crate::sum::SparkSum::udaf(crate::sum::SumType::Long, crate::sum::Overflow::Fail)
     }
 
     fn accumulator() -> Box<dyn Accumulator> {

@@ -23,6 +23,7 @@ pub mod regex_fns;
 pub mod interval_fns;
 pub mod json_fns;
 pub mod lambda;
+pub mod like_pattern;
 pub mod logarithm;
 pub mod misc;
 pub mod mode;

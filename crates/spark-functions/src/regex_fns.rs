@@ -39,15 +39,30 @@ impl SparkRegex {
 }
 
 fn compile(pattern: &str) -> Result<Regex> {
+    compile_for(pattern, "regexp")
+}
+
+/// `pattern` compiled, or Spark's `INVALID_PARAMETER_VALUE.PATTERN` naming
+/// `function`.
+fn compile_for(pattern: &str, function: &str) -> Result<Regex> {
     Regex::new(pattern).map_err(|e| {
+        let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
         SparkRuntimeError::new(
             RuntimeKind::Runtime,
             "INVALID_PARAMETER_VALUE.PATTERN",
             "22023",
-            format!("The value of parameter(s) `regexp` in `regexp` is invalid: {e}"),
+            format!("The value of parameter(s) `regexp` in `{function}` is invalid: {detail}"),
         )
+        .param("parameter", "`regexp`")
+        .param("functionName", format!("`{function}`"))
         .into_df()
     })
+}
+
+/// Checks a constant `pattern` of `function` (`rlike`, `regexp_replace`,
+/// ...) before the query runs.
+pub fn check_pattern(pattern: &str, function: &str) -> Result<()> {
+    compile_for(pattern, function).map(|_| ())
 }
 
 fn string_list() -> DataType {

@@ -1,13 +1,20 @@
-//! `sum` and `try_sum` of integral values as Spark computes them: a BIGINT
-//! that, on overflow, raises `ARITHMETIC_OVERFLOW` under ANSI mode, becomes
-//! NULL for `try_sum`, and wraps around as a Java long otherwise
-//! (DataFusion's sum always wraps).
+//! `sum` and `try_sum` of integral and decimal values as Spark computes
+//! them (DataFusion's sum wraps around silently):
+//!
+//! - integral values sum to a BIGINT which, on overflow, raises
+//!   `ARITHMETIC_OVERFLOW` under ANSI mode and wraps around as a Java long
+//!   otherwise;
+//! - a DECIMAL(p, s) sums to DECIMAL(min(38, p + 10), s); a sum beyond that
+//!   precision raises `NUMERIC_VALUE_OUT_OF_RANGE` (or, when partial sums
+//!   overflow as they are combined, `ARITHMETIC_OVERFLOW`) under ANSI mode
+//!   and is NULL otherwise;
+//! - `try_sum` is NULL on overflow in both.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Int64Array, PrimitiveArray};
 use datafusion::arrow::buffer::NullBuffer;
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, FieldRef, Int64Type, i256};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, EmitTo, GroupsAccumulator, Signature, Volatility};
@@ -21,23 +28,103 @@ pub enum Overflow {
     Fail,
     /// `try_sum`: the group's sum is NULL.
     Null,
-    /// Legacy mode: wrap around.
+    /// Legacy mode: a BIGINT wraps around, a DECIMAL becomes NULL.
     Wrap,
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct SparkLongSum {
-    signature: Signature,
-    overflow: Overflow,
+/// The type a sum is computed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SumType {
+    Long,
+    /// The result's DECIMAL(precision, scale); the input has the same scale.
+    Decimal { precision: u8, scale: i8 },
 }
 
-impl SparkLongSum {
-    pub fn udaf(overflow: Overflow) -> Arc<AggregateUDF> {
-        Arc::new(AggregateUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), overflow }))
+impl SumType {
+    /// The sum of a DECIMAL(p, s), as Spark types it.
+    pub fn decimal_sum(p: u8, s: i8) -> Self {
+        SumType::Decimal { precision: (p + 10).min(38), scale: s }
+    }
+
+    fn data_type(self) -> DataType {
+        match self {
+            SumType::Long => DataType::Int64,
+            SumType::Decimal { precision, scale } => DataType::Decimal128(precision, scale),
+        }
+    }
+
+    /// The input as exact integers in this type's unit.
+    fn values(self, a: &ArrayRef) -> Result<PrimitiveArray<Decimal128Type>> {
+        let t = match self {
+            SumType::Long => DataType::Int64,
+            SumType::Decimal { scale, .. } => DataType::Decimal128(38, scale),
+        };
+        let cast = datafusion::arrow::compute::cast(a, &t)?;
+        Ok(match self {
+            SumType::Long => cast.as_primitive::<Int64Type>().unary(|v| v as i128),
+            SumType::Decimal { .. } => cast.as_primitive::<Decimal128Type>().clone(),
+        })
+    }
+
+    /// `a + b`, `None` when it leaves the type's range.
+    fn add(self, a: i128, b: i128) -> Option<i128> {
+        let s = a.checked_add(b)?;
+        self.fits(s).then_some(s)
+    }
+
+    fn fits(self, v: i128) -> bool {
+        match self {
+            SumType::Long => i64::try_from(v).is_ok(),
+            SumType::Decimal { precision, .. } => v.unsigned_abs() < 10u128.pow(precision as u32),
+        }
+    }
+
+    /// What a sum whose exact value `exact` left the type's range becomes:
+    /// a wrapped BIGINT in legacy mode, an error under ANSI mode, else
+    /// `None` (NULL). `combining`: the overflow came from adding partial
+    /// sums.
+    fn overflow(self, exact: i256, mode: Overflow, combining: bool) -> Result<Option<i128>> {
+        match (mode, self) {
+            (Overflow::Null, _) => Ok(None),
+            (Overflow::Wrap, SumType::Long) => Ok(Some(exact.as_i128() as i64 as i128)),
+            (Overflow::Wrap, SumType::Decimal { .. }) => Ok(None),
+            (Overflow::Fail, SumType::Long) => Err(long_overflow()),
+            (Overflow::Fail, SumType::Decimal { .. }) if combining => Err(decimal_sum_overflow()),
+            (Overflow::Fail, SumType::Decimal { precision, scale }) => Err(crate::decimal::out_of_range(exact, precision, scale)),
+        }
+    }
+
+    fn array(self, sums: Vec<i128>, valid: Option<NullBuffer>) -> Result<ArrayRef> {
+        Ok(match self {
+            SumType::Long => Arc::new(Int64Array::new(sums.into_iter().map(|v| v as i64).collect(), valid)),
+            SumType::Decimal { precision, scale } => {
+                Arc::new(Decimal128Array::new(sums.into(), valid).with_precision_and_scale(precision, scale)?)
+            }
+        })
+    }
+
+    fn scalar(self, v: Option<i128>) -> ScalarValue {
+        match self {
+            SumType::Long => ScalarValue::Int64(v.map(|v| v as i64)),
+            SumType::Decimal { precision, scale } => ScalarValue::Decimal128(v, precision, scale),
+        }
     }
 }
 
-fn overflow_error() -> datafusion::error::DataFusionError {
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkSum {
+    signature: Signature,
+    sum_type: SumType,
+    overflow: Overflow,
+}
+
+impl SparkSum {
+    pub fn udaf(sum_type: SumType, overflow: Overflow) -> Arc<AggregateUDF> {
+        Arc::new(AggregateUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), sum_type, overflow }))
+    }
+}
+
+fn long_overflow() -> datafusion::error::DataFusionError {
     SparkRuntimeError::new(
         RuntimeKind::Arithmetic,
         "ARITHMETIC_OVERFLOW",
@@ -50,48 +137,65 @@ fn overflow_error() -> datafusion::error::DataFusionError {
     .into_df()
 }
 
+fn decimal_sum_overflow() -> datafusion::error::DataFusionError {
+    SparkRuntimeError::new(
+        RuntimeKind::Arithmetic,
+        "ARITHMETIC_OVERFLOW",
+        "22003",
+        "Overflow in sum of decimals. Use 'try_sum' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+    )
+    .param("message", "Overflow in sum of decimals")
+    .param("alternative", " Use 'try_sum' to tolerate overflow and return NULL instead.")
+    .param("config", "\"spark.sql.ansi.enabled\"")
+    .into_df()
+}
+
 /// One group's running sum.
 #[derive(Debug, Clone, Copy, Default)]
 struct Running {
-    sum: i64,
+    sum: i128,
     seen: bool,
     overflowed: bool,
 }
 
 impl Running {
-    fn add(&mut self, v: i64, overflow: Overflow) -> Result<()> {
+    fn add(&mut self, v: i128, t: SumType, mode: Overflow, combining: bool) -> Result<()> {
         self.seen = true;
-        match self.sum.checked_add(v) {
+        if self.overflowed {
+            return Ok(());
+        }
+        match t.add(self.sum, v) {
             Some(s) => self.sum = s,
-            None => match overflow {
-                Overflow::Fail => return Err(overflow_error()),
-                Overflow::Null => self.overflowed = true,
-                Overflow::Wrap => self.sum = self.sum.wrapping_add(v),
+            None => match t.overflow(i256::from_i128(self.sum).wrapping_add(i256::from_i128(v)), mode, combining)? {
+                Some(s) => self.sum = s,
+                None => self.overflowed = true,
             },
         }
         Ok(())
     }
 
     /// Folds in a partial result.
-    fn merge(&mut self, other: Running, overflow: Overflow) -> Result<()> {
+    fn merge(&mut self, other: Running, t: SumType, mode: Overflow) -> Result<()> {
         if other.overflowed {
+            if mode == Overflow::Fail {
+                return Err(match t {
+                    SumType::Long => long_overflow(),
+                    SumType::Decimal { .. } => decimal_sum_overflow(),
+                });
+            }
             self.seen = true;
             self.overflowed = true;
             return Ok(());
         }
-        if other.seen { self.add(other.sum, overflow) } else { Ok(()) }
+        if other.seen { self.add(other.sum, t, mode, true) } else { Ok(()) }
     }
 
-    fn value(&self) -> Option<i64> {
+    fn value(&self) -> Option<i128> {
         (self.seen && !self.overflowed).then_some(self.sum)
     }
 }
 
-fn as_longs(a: &ArrayRef) -> Result<ArrayRef> {
-    Ok(datafusion::arrow::compute::cast(a, &DataType::Int64)?)
-}
-
-impl AggregateUDFImpl for SparkLongSum {
+impl AggregateUDFImpl for SparkSum {
     fn name(&self) -> &str {
         match self.overflow {
             Overflow::Null => "try_sum",
@@ -104,20 +208,23 @@ impl AggregateUDFImpl for SparkLongSum {
     }
 
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Int64)
+        Ok(self.sum_type.data_type())
     }
 
     fn accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(SumAccumulator { overflow: self.overflow, running: Running::default() }))
+        Ok(Box::new(SumAccumulator { sum_type: self.sum_type, overflow: self.overflow, running: Running::default() }))
     }
 
     fn state_fields(&self, _: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        Ok(vec![Arc::new(Field::new("sum", DataType::Int64, true)), Arc::new(Field::new("overflowed", DataType::Boolean, false))])
+        Ok(vec![
+            Arc::new(Field::new("sum", self.sum_type.data_type(), true)),
+            Arc::new(Field::new("overflowed", DataType::Boolean, false)),
+        ])
     }
 
     /// Over a sliding window frame: rows leave the frame as it moves.
     fn create_sliding_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(SlidingSum { overflow: self.overflow, sum: 0, count: 0 }))
+        Ok(Box::new(SlidingSum { sum_type: self.sum_type, overflow: self.overflow, sum: i256::ZERO, count: 0 }))
     }
 
     fn groups_accumulator_supported(&self, _: AccumulatorArgs) -> bool {
@@ -125,19 +232,21 @@ impl AggregateUDFImpl for SparkLongSum {
     }
 
     fn create_groups_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::new(SumGroups { overflow: self.overflow, groups: vec![] }))
+        Ok(Box::new(SumGroups { sum_type: self.sum_type, overflow: self.overflow, groups: vec![] }))
     }
 }
 
 #[derive(Debug)]
 struct SumAccumulator {
+    sum_type: SumType,
     overflow: Overflow,
     running: Running,
 }
 
 /// The partial results in a state batch, as `Running` values.
-fn partials(states: &[ArrayRef]) -> Result<impl Iterator<Item = Running> + '_> {
-    let (Some(sums), Some(flags)) = (states[0].as_primitive_opt::<Int64Type>(), states[1].as_boolean_opt()) else {
+fn partials(t: SumType, states: &[ArrayRef]) -> Result<impl Iterator<Item = Running> + '_> {
+    let sums = t.values(&states[0])?;
+    let Some(flags) = states[1].as_boolean_opt() else {
         return datafusion::common::exec_err!("sum: unexpected state");
     };
     Ok((0..sums.len()).map(move |i| Running { sum: sums.value(i), seen: sums.is_valid(i) || flags.value(i), overflowed: flags.value(i) }))
@@ -145,30 +254,29 @@ fn partials(states: &[ArrayRef]) -> Result<impl Iterator<Item = Running> + '_> {
 
 impl Accumulator for SumAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let longs = as_longs(&values[0])?;
-        let longs = longs.as_primitive::<Int64Type>();
-        for i in 0..longs.len() {
-            if longs.is_valid(i) {
-                self.running.add(longs.value(i), self.overflow)?;
+        let values = self.sum_type.values(&values[0])?;
+        for i in 0..values.len() {
+            if values.is_valid(i) {
+                self.running.add(values.value(i), self.sum_type, self.overflow, false)?;
             }
         }
         Ok(())
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        for p in partials(states)? {
-            self.running.merge(p, self.overflow)?;
+        for p in partials(self.sum_type, states)? {
+            self.running.merge(p, self.sum_type, self.overflow)?;
         }
         Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
         let r = self.running;
-        Ok(vec![ScalarValue::Int64(r.seen.then_some(r.sum)), ScalarValue::Boolean(Some(r.overflowed))])
+        Ok(vec![self.sum_type.scalar(r.seen.then_some(r.sum)), ScalarValue::Boolean(Some(r.overflowed))])
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(ScalarValue::Int64(self.running.value()))
+        Ok(self.sum_type.scalar(self.running.value()))
     }
 
     fn size(&self) -> usize {
@@ -176,23 +284,29 @@ impl Accumulator for SumAccumulator {
     }
 }
 
-/// The sum of a sliding window frame, kept exact (in 128 bits) as rows
+/// The sum of a sliding window frame, kept exact (in 256 bits) as rows
 /// enter and leave it; the overflow rule applies to each frame's sum.
 #[derive(Debug)]
 struct SlidingSum {
+    sum_type: SumType,
     overflow: Overflow,
-    sum: i128,
+    sum: i256,
     count: u64,
 }
 
 impl SlidingSum {
-    fn fold(&mut self, values: &ArrayRef, sign: i128) -> Result<()> {
-        let longs = as_longs(values)?;
-        let longs = longs.as_primitive::<Int64Type>();
-        for i in 0..longs.len() {
-            if longs.is_valid(i) {
-                self.sum += sign * longs.value(i) as i128;
-                if sign > 0 { self.count += 1 } else { self.count = self.count.saturating_sub(1) }
+    fn fold(&mut self, values: &ArrayRef, retract: bool) -> Result<()> {
+        let values = self.sum_type.values(values)?;
+        for i in 0..values.len() {
+            if values.is_valid(i) {
+                let v = i256::from_i128(values.value(i));
+                if retract {
+                    self.sum = self.sum.wrapping_sub(v);
+                    self.count = self.count.saturating_sub(1);
+                } else {
+                    self.sum = self.sum.wrapping_add(v);
+                    self.count += 1;
+                }
             }
         }
         Ok(())
@@ -201,11 +315,11 @@ impl SlidingSum {
 
 impl Accumulator for SlidingSum {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.fold(&values[0], 1)
+        self.fold(&values[0], false)
     }
 
     fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.fold(&values[0], -1)
+        self.fold(&values[0], true)
     }
 
     fn supports_retract_batch(&self) -> bool {
@@ -213,9 +327,9 @@ impl Accumulator for SlidingSum {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        for p in partials(states)? {
+        for p in partials(self.sum_type, states)? {
             if p.seen {
-                self.sum += p.sum as i128;
+                self.sum = self.sum.wrapping_add(i256::from_i128(p.sum));
                 self.count += 1;
             }
         }
@@ -229,16 +343,14 @@ impl Accumulator for SlidingSum {
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
         if self.count == 0 {
-            return Ok(ScalarValue::Int64(None));
+            return Ok(self.sum_type.scalar(None));
         }
-        Ok(ScalarValue::Int64(match i64::try_from(self.sum) {
-            Ok(v) => Some(v),
-            Err(_) => match self.overflow {
-                Overflow::Fail => return Err(overflow_error()),
-                Overflow::Null => None,
-                Overflow::Wrap => Some(self.sum as i64),
-            },
-        }))
+        let t = self.sum_type;
+        let value = match self.sum.to_i128().filter(|v| t.fits(*v)) {
+            Some(v) => Some(v),
+            None => t.overflow(self.sum, self.overflow, false)?,
+        };
+        Ok(t.scalar(value))
     }
 
     fn size(&self) -> usize {
@@ -248,6 +360,7 @@ impl Accumulator for SlidingSum {
 
 #[derive(Debug)]
 struct SumGroups {
+    sum_type: SumType,
     overflow: Overflow,
     groups: Vec<Running>,
 }
@@ -261,46 +374,44 @@ impl SumGroups {
 impl GroupsAccumulator for SumGroups {
     fn update_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], opt_filter: Option<&BooleanArray>, total_num_groups: usize) -> Result<()> {
         self.groups.resize(total_num_groups, Running::default());
-        let longs = as_longs(&values[0])?;
-        let longs = longs.as_primitive::<Int64Type>();
+        let values = self.sum_type.values(&values[0])?;
         for (i, g) in group_indices.iter().enumerate() {
-            if longs.is_null(i) || opt_filter.is_some_and(|f| !f.value(i) || f.is_null(i)) {
+            if values.is_null(i) || opt_filter.is_some_and(|f| !f.value(i) || f.is_null(i)) {
                 continue;
             }
-            self.groups[*g].add(longs.value(i), self.overflow)?;
+            self.groups[*g].add(values.value(i), self.sum_type, self.overflow, false)?;
         }
         Ok(())
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
         let taken = self.take(emit_to);
-        Ok(Arc::new(taken.iter().map(|r| r.value()).collect::<Int64Array>()))
+        let valid = NullBuffer::from(taken.iter().map(|r| r.value().is_some()).collect::<Vec<bool>>());
+        self.sum_type.array(taken.iter().map(|r| r.sum).collect(), Some(valid))
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
         let taken = self.take(emit_to);
-        let sums: Vec<i64> = taken.iter().map(|r| r.sum).collect();
         let valid = NullBuffer::from(taken.iter().map(|r| r.seen).collect::<Vec<bool>>());
         let flags = BooleanArray::from(taken.iter().map(|r| r.overflowed).collect::<Vec<bool>>());
-        Ok(vec![Arc::new(Int64Array::new(sums.into(), Some(valid))), Arc::new(flags)])
+        Ok(vec![self.sum_type.array(taken.iter().map(|r| r.sum).collect(), Some(valid))?, Arc::new(flags)])
     }
 
     fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
         self.groups.resize(total_num_groups, Running::default());
-        for (p, g) in partials(values)?.zip(group_indices) {
-            self.groups[*g].merge(p, self.overflow)?;
+        for (p, g) in partials(self.sum_type, values)?.zip(group_indices) {
+            self.groups[*g].merge(p, self.sum_type, self.overflow)?;
         }
         Ok(())
     }
 
     /// Each row as its own partial sum.
     fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
-        let longs = as_longs(&values[0])?;
-        let longs = longs.as_primitive::<Int64Type>();
-        let kept = (0..longs.len()).map(|i| longs.is_valid(i) && opt_filter.is_none_or(|f| f.is_valid(i) && f.value(i)));
+        let values = self.sum_type.values(&values[0])?;
+        let kept = (0..values.len()).map(|i| values.is_valid(i) && opt_filter.is_none_or(|f| f.is_valid(i) && f.value(i)));
         let valid = NullBuffer::from(kept.collect::<Vec<bool>>());
-        let sums = Int64Array::new(longs.values().clone(), Some(valid));
-        Ok(vec![Arc::new(sums), Arc::new(BooleanArray::from(vec![false; longs.len()]))])
+        let sums = self.sum_type.array(values.values().to_vec(), Some(valid))?;
+        Ok(vec![sums, Arc::new(BooleanArray::from(vec![false; values.len()]))])
     }
 
     fn size(&self) -> usize {
@@ -312,20 +423,32 @@ impl GroupsAccumulator for SumGroups {
 mod tests {
     use super::*;
 
-    fn sum(values: &[i64], overflow: Overflow) -> Result<Option<i64>> {
+    fn sum(values: &[i128], t: SumType, overflow: Overflow) -> Result<Option<i128>> {
         let mut r = Running::default();
         for v in values {
-            r.add(*v, overflow)?;
+            r.add(*v, t, overflow, false)?;
         }
         Ok(r.value())
     }
 
     #[test]
-    fn overflow_by_mode() {
-        assert_eq!(sum(&[1, 2], Overflow::Fail).ok(), Some(Some(3)));
-        assert!(sum(&[i64::MAX, 1], Overflow::Fail).is_err());
-        assert_eq!(sum(&[i64::MAX, 1], Overflow::Null).ok(), Some(None));
-        assert_eq!(sum(&[i64::MAX, 1], Overflow::Wrap).ok(), Some(Some(i64::MIN)));
-        assert_eq!(sum(&[], Overflow::Fail).ok(), Some(None));
+    fn long_overflow_by_mode() {
+        let max = i64::MAX as i128;
+        assert_eq!(sum(&[1, 2], SumType::Long, Overflow::Fail).ok(), Some(Some(3)));
+        assert!(sum(&[max, 1], SumType::Long, Overflow::Fail).is_err());
+        assert_eq!(sum(&[max, 1], SumType::Long, Overflow::Null).ok(), Some(None));
+        assert_eq!(sum(&[max, 1], SumType::Long, Overflow::Wrap).ok(), Some(Some(i64::MIN as i128)));
+        assert_eq!(sum(&[], SumType::Long, Overflow::Fail).ok(), Some(None));
+    }
+
+    #[test]
+    fn decimal_sums_stop_at_their_precision() {
+        let t = SumType::decimal_sum(28, 0);
+        let max = 10i128.pow(38) - 1;
+        assert_eq!(t, SumType::Decimal { precision: 38, scale: 0 });
+        assert_eq!(sum(&[max - 1, 1], t, Overflow::Fail).ok(), Some(Some(max)));
+        assert!(sum(&[max, 1], t, Overflow::Fail).is_err());
+        assert_eq!(sum(&[max, 1], t, Overflow::Wrap).ok(), Some(None));
+        assert_eq!(sum(&[max, max, -max], t, Overflow::Null).ok(), Some(None));
     }
 }

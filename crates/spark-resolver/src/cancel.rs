@@ -35,9 +35,43 @@ impl<F: Future> Future for Cancellable<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let previous = CURRENT.with(|c| c.replace(Some(self.flag.clone())));
-        let result = self.inner.as_mut().poll(cx);
+        let _current = CurrentFlag::set(self.flag.clone());
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+/// The thread's flag while it lives; the previous one again when dropped,
+/// also when the poll panics (the thread goes on serving other work).
+struct CurrentFlag(Option<Arc<AtomicBool>>);
+
+impl CurrentFlag {
+    fn set(flag: Arc<AtomicBool>) -> Self {
+        Self(CURRENT.with(|c| c.replace(Some(flag))))
+    }
+}
+
+impl Drop for CurrentFlag {
+    fn drop(&mut self) {
+        let previous = self.0.take();
         CURRENT.with(|c| *c.borrow_mut() = previous);
-        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_poll_leaves_no_flag_behind() {
+        let flag = Arc::new(AtomicBool::new(true));
+        let panicking = Cancellable::new(flag, async { panic!("boom") });
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let waker = std::task::Waker::noop();
+            let mut cx = Context::from_waker(waker);
+            let mut f = Box::pin(panicking);
+            let _ = f.as_mut().poll(&mut cx);
+        }));
+        assert!(result.is_err());
+        assert!(!is_cancelled());
     }
 }

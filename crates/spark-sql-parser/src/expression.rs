@@ -132,7 +132,14 @@ impl Parser {
                     let mut args = vec![e, pat];
                     if self.eat_word("escape") {
                         match self.advance() {
-                            Tok::Str(s) => args.push(Expr::Literal(Literal::String(s))),
+                            Tok::Str(s) if s.chars().count() == 1 => args.push(Expr::Literal(Literal::String(s))),
+                            Tok::Str(s) => {
+                                return Err(crate::ParseError::other(
+                                    "INVALID_ESC",
+                                    "42604",
+                                    format!("Found an invalid escape string: '{s}'. The escape string must contain only one character."),
+                                ));
+                            }
                             _ => return self.error(),
                         }
                     }

@@ -242,6 +242,13 @@ impl Parser {
             return Ok(WindowFrameBound::CurrentRow);
         }
         let e = self.parse_additive()?;
+        if references_columns(&e) {
+            return Err(crate::ParseError::other(
+                "INVALID_SQL_SYNTAX.INVALID_WINDOW_FRAME_BOUND",
+                "42000",
+                "Invalid SQL syntax: Frame bound value must be a literal.",
+            ));
+        }
         if self.eat_word("preceding") {
             let offset = match e {
                 Expr::Literal(l) => match crate::expression::negate_literal(l) {
@@ -273,4 +280,13 @@ impl Parser {
         };
         Ok(SortOrder { expr, ascending, nulls_first })
     }
+}
+
+/// Whether `e` names a column anywhere (a frame bound must be constant).
+fn references_columns(e: &Expr) -> bool {
+    if matches!(e, Expr::Column { .. }) {
+        return true;
+    }
+    let (exprs, _) = e.children();
+    exprs.into_iter().any(references_columns)
 }

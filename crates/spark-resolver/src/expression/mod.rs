@@ -16,6 +16,7 @@ mod literal;
 mod subquery;
 mod update_fields;
 mod window;
+mod window_frame;
 
 pub(crate) use crate::functions::{constant_value, wrong_args};
 pub(crate) use cast::force_nullable;

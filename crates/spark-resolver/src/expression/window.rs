@@ -1,13 +1,12 @@
 //! Window functions: `f(...) OVER (PARTITION BY ... ORDER BY ... frame)`.
 
-use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::logical_expr::expr::{Sort, WindowFunction, WindowFunctionParams};
 use datafusion::logical_expr::{
     Expr as DfExpr, WindowFrame as DfFrame, WindowFrameBound as DfBound, WindowFrameUnits,
     WindowFunctionDefinition,
 };
-use spark_plan::{Expr, FrameType, Literal, SortOrder, WindowFrame, WindowFrameBound};
+use spark_plan::{Expr, SortOrder, WindowFrame};
 
 use super::ResolvedExpr;
 use super::function::FunctionCall;
@@ -71,13 +70,7 @@ impl Resolver<'_> {
         }
         let full = || DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::Following(unbounded()));
         let (df_frame, frame_name) = match frame {
-            Some(f) => {
-                let order_type = match orders.first() {
-                    Some(o) => Some(self.arrow_type(&o.expr, scope)?),
-                    None => None,
-                };
-                (self.window_frame(f, order_type, scope)?, frame_sql(f))
-            }
+            Some(f) => self.window_frame(f, &orders, &order_names, scope)?,
             None if orders.is_empty() => (full(), "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING".to_string()),
             None if entry.frame.is_ranking() => (
                 DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::CurrentRow),
@@ -152,77 +145,4 @@ impl Resolver<'_> {
         }
         Ok(ResolvedExpr { expr, name, nullable: resolved.nullable })
     }
-
-    fn window_frame(&mut self, f: &WindowFrame, order_type: Option<datafusion::arrow::datatypes::DataType>, scope: &ResolvedRelation) -> ResolveResult<DfFrame> {
-        let units = match f.frame_type {
-            FrameType::Rows => WindowFrameUnits::Rows,
-            FrameType::Range => WindowFrameUnits::Range,
-        };
-        let rows = f.frame_type == FrameType::Rows;
-        let start = self.frame_bound(&f.lower, rows, scope)?;
-        let end = self.frame_bound(&f.upper, rows, scope)?;
-        // RANGE offsets take the ordering column's type.
-        let typed = |b: DfBound| -> DfBound {
-            let Some(t) = order_type.as_ref() else { return b };
-            let cast = |v: ScalarValue| v.cast_to(t).unwrap_or(v);
-            match b {
-                DfBound::Preceding(v) if !rows && !v.is_null() => DfBound::Preceding(cast(v)),
-                DfBound::Following(v) if !rows && !v.is_null() => DfBound::Following(cast(v)),
-                other => other,
-            }
-        };
-        Ok(DfFrame::new_bounds(units, typed(start), typed(end)))
-    }
-
-    fn frame_bound(&mut self, b: &WindowFrameBound, rows: bool, scope: &ResolvedRelation) -> ResolveResult<DfBound> {
-        Ok(match b {
-            WindowFrameBound::CurrentRow => DfBound::CurrentRow,
-            WindowFrameBound::UnboundedPreceding => DfBound::Preceding(ScalarValue::UInt64(None)),
-            WindowFrameBound::UnboundedFollowing => DfBound::Following(ScalarValue::UInt64(None)),
-            WindowFrameBound::Value(e) => {
-                let v = self.resolve_expr(e, scope)?;
-                // A constant offset (`1 PRECEDING` is `negative(1)`).
-                let Some(value) = crate::functions::constant_value(&v.expr) else {
-                    return Err(ResolveError::unsupported("non-literal window frame boundaries"));
-                };
-                let n = match &value {
-                    ScalarValue::Int32(Some(n)) => *n as i64,
-                    ScalarValue::Int64(Some(n)) => *n,
-                    _ if !rows => return Ok(DfBound::Preceding(value)),
-                    _ => return Err(ResolveError::unsupported("this window frame boundary")),
-                };
-                if n == 0 {
-                    DfBound::CurrentRow
-                } else if !rows {
-                    // RANGE offsets are values of the ordering column's type.
-                    if n < 0 { DfBound::Preceding(ScalarValue::Int64(Some(-n))) } else { DfBound::Following(ScalarValue::Int64(Some(n))) }
-                } else if n < 0 {
-                    DfBound::Preceding(ScalarValue::UInt64(Some(n.unsigned_abs())))
-                } else {
-                    DfBound::Following(ScalarValue::UInt64(Some(n as u64)))
-                }
-            }
-        })
-    }
-}
-
-fn frame_sql(f: &WindowFrame) -> String {
-    let b = |x: &WindowFrameBound, lower: bool| match x {
-        WindowFrameBound::CurrentRow => "CURRENT ROW".to_string(),
-        WindowFrameBound::UnboundedPreceding => "UNBOUNDED PRECEDING".to_string(),
-        WindowFrameBound::UnboundedFollowing => "UNBOUNDED FOLLOWING".to_string(),
-        WindowFrameBound::Value(e) => match e.as_ref() {
-            Expr::Literal(Literal::Integer(n)) if *n < 0 => format!("{} PRECEDING", -n),
-            Expr::Literal(Literal::Long(n)) if *n < 0 => format!("{} PRECEDING", -n),
-            Expr::Literal(Literal::Integer(0)) | Expr::Literal(Literal::Long(0)) => "CURRENT ROW".to_string(),
-            Expr::Literal(Literal::Integer(n)) => format!("{n} FOLLOWING"),
-            Expr::Literal(Literal::Long(n)) => format!("{n} FOLLOWING"),
-            _ => if lower { "PRECEDING".into() } else { "FOLLOWING".into() },
-        },
-    };
-    let kind = match f.frame_type {
-        FrameType::Rows => "ROWS",
-        FrameType::Range => "RANGE",
-    };
-    format!("{kind} BETWEEN {} AND {}", b(&f.lower, true), b(&f.upper, false))
 }

@@ -136,9 +136,27 @@ fn kurtosis(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 }
 
 fn try_avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::sum::Overflow;
     let x = c.arg(0)?;
-    let x = if c.types[0].is_integer() || c.types[0].is_floating() { cast(x, ArrowType::Float64) } else { x };
-    Ok(Built::new(agg::avg(x)).nullable(true))
+    let e = match &c.types[0] {
+        ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, Overflow::Null),
+        t if t.is_integer() || t.is_floating() => agg::avg(cast(x, ArrowType::Float64)),
+        _ => agg::avg(x),
+    };
+    Ok(Built::new(e).nullable(true))
+}
+
+/// The average of a DECIMAL(p, s): its sum (DECIMAL(p + 10, s), with the
+/// overflow rule `overflow`) over its count, rounded HALF_UP to
+/// DECIMAL(p + 4, s + 4) as Spark computes it (DataFusion truncates).
+fn decimal_avg(x: DfExpr, p: u8, s: i8, overflow: spark_functions::sum::Overflow) -> DfExpr {
+    use spark_functions::decimal::{DecimalOp, SparkDecimalArith};
+    use spark_functions::sum::{Overflow, SparkSum, SumType};
+    let out = ((p + 4).min(38), (s + 4).min(38));
+    let count = cast(agg::count(x.clone()), ArrowType::Decimal128(20, 0));
+    let sum = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(SumType::decimal_sum(p, s), overflow), vec![x], false, None, vec![], None));
+    let divide = SparkDecimalArith::udf(DecimalOp::Divide, overflow == Overflow::Fail, out);
+    super::call_udf(divide, vec![sum, count])
 }
 
 fn listagg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -169,19 +187,12 @@ fn first_last(c: &Call<'_>, first: bool) -> ResolveResult<Built> {
     Ok(Built::new(DfExpr::AggregateFunction(f)).named(format!("{}({})", c.name, c.names[0])).nullable(true))
 }
 
-/// `avg`: of a decimal(p, s), the sum over the count rounded HALF_UP to
-/// decimal(p + 4, s + 4) as Spark computes it (DataFusion truncates).
-fn avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    use spark_functions::decimal::{DecimalOp, SparkDecimalArith};
+/// `avg`: of a decimal, see [`decimal_avg`].
+fn avg(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::sum::Overflow;
     let x = c.arg(0)?;
     let e = match &c.types[0] {
-        ArrowType::Decimal128(p, s) => {
-            let sum_type = ((*p + 10).min(38), *s);
-            let out = ((*p + 4).min(38), (*s + 4).min(38));
-            let count = cast(agg::count(x.clone()), ArrowType::Decimal128(20, 0));
-            let f = SparkDecimalArith::udf(DecimalOp::Divide, false, out);
-            super::call_udf(f, vec![cast(agg::sum(x), ArrowType::Decimal128(sum_type.0, sum_type.1)), count])
-        }
+        ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, if r.config.ansi { Overflow::Fail } else { Overflow::Wrap }),
         t if t.is_null() => agg::avg(cast(x, ArrowType::Float64)),
         _ => agg::avg(x),
     };
@@ -189,10 +200,15 @@ fn avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 }
 
 fn sum(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    use spark_functions::sum::{Overflow, SparkLongSum};
+    use spark_functions::sum::{Overflow, SparkSum, SumType};
     let x = c.arg(0)?;
-    // Integral sums: Spark's BIGINT with its overflow rules.
-    if c.types[0].is_integer() {
+    // Integral and decimal sums: Spark's result types and overflow rules.
+    let sum_type = match &c.types[0] {
+        t if t.is_integer() => Some(SumType::Long),
+        ArrowType::Decimal128(p, s) => Some(SumType::decimal_sum(*p, *s)),
+        _ => None,
+    };
+    if let Some(sum_type) = sum_type {
         let overflow = if c.name == "try_sum" {
             Overflow::Null
         } else if r.config.ansi {
@@ -200,7 +216,7 @@ fn sum(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         } else {
             Overflow::Wrap
         };
-        let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkLongSum::udaf(overflow), vec![x], false, None, vec![], None));
+        let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(sum_type, overflow), vec![x], false, None, vec![], None));
         return Ok(Built::new(e).nullable(true));
     }
     if c.name == "try_sum" {

@@ -83,7 +83,7 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
     }
     let nullable: Vec<bool> = resolved.iter().map(|a| r.is_nullable(a, scope)).collect();
     if let [x] = resolved.as_slice() {
-        let (expr, shown) = if minus { (DfExpr::Negative(Box::new(x.expr.clone())), "-") } else { (x.expr.clone(), "+") };
+        let (expr, shown) = if minus { (negated(x.expr.clone(), &r.arrow_type(&x.expr, scope)?), "-") } else { (x.expr.clone(), "+") };
         return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
     }
     if let [a, b] = resolved.as_slice() {
@@ -185,23 +185,75 @@ fn between(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 }
 
 /// `v LIKE p [ESCAPE 'c']` and `ilike(v, p)`.
+/// `x LIKE pattern [ESCAPE 'c']` and ILIKE: the pattern checked and
+/// rewritten to backslash escapes (`spark_functions::like_pattern`), when
+/// constant here, else row by row.
 fn like(c: &Call<'_>, case_insensitive: bool) -> ResolveResult<Built> {
+    use spark_functions::like_pattern::{LikePattern, to_backslash_escapes};
     let escape = match c.args.get(2) {
-        Some(_) => c.str_literal(2).and_then(|s| s.chars().next()),
-        None => Some('\\'),
+        None => '\\',
+        Some(_) => match c.str_literal(2) {
+            Some(e) if e.chars().count() == 1 => e.chars().next().unwrap_or('\\'),
+            Some(e) => {
+                return Err(ResolveError::analysis(
+                    "INVALID_ESC",
+                    "42604",
+                    format!("Found an invalid escape string: '{e}'. The escape string must contain only one character."),
+                    &[("invalidEscape", format!("'{e}'"))],
+                ));
+            }
+            None => return Err(ResolveError::unsupported("a LIKE escape character that is not a constant")),
+        },
     };
-    let e = DfExpr::Like(Like::new(false, Box::new(c.arg(0)?), Box::new(c.arg(1)?), escape, case_insensitive));
-    let name = if case_insensitive { ilike_name(c.name, &c.names) } else { format!("{} LIKE {}", c.names[0], c.names[1]) };
+    let pattern = match c.str_literal(1) {
+        Some(p) => match to_backslash_escapes(p, escape) {
+            Ok(translated) => datafusion::logical_expr::lit(translated),
+            Err(e) => {
+                let (message, params) = e.message(p);
+                return Err(ResolveError::analysis(e.error_class(), "42601", message, &params));
+            }
+        },
+        None => call_udf(LikePattern::udf(escape), vec![cast(c.arg(1)?, ArrowType::Utf8)]),
+    };
+    let e = DfExpr::Like(Like::new(false, Box::new(c.arg(0)?), Box::new(pattern), Some('\\'), case_insensitive));
+    let name = match (case_insensitive, c.args.get(2)) {
+        (true, _) => ilike_name(c.name, &c.names),
+        (false, Some(_)) => format!("{} LIKE {} ESCAPE '{escape}'", c.names[0], c.names[1]),
+        (false, None) => format!("{} LIKE {}", c.names[0], c.names[1]),
+    };
     Ok(Built::new(e).named(name))
 }
 
 fn rlike(c: &Call<'_>) -> ResolveResult<Built> {
+    if let Some(p) = c.str_literal(1) {
+        spark_functions::regex_fns::check_pattern(p, c.name)?;
+    }
     let e = binary(c.arg(0)?, Operator::RegexMatch, c.arg(1)?);
     Ok(Built::new(e).named(format!("{}({}, {})", c.name.to_uppercase(), c.names[0], c.names[1])))
 }
 
 fn ilike_name(_: &str, a: &[String]) -> String {
     format!("ilike({})", a[..a.len().min(2)].join(", "))
+}
+
+/// `negative(x)`.
+fn negative(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    Ok(Built::new(negated(c.arg(0)?, &c.types[0])))
+}
+
+/// `-x` of type `t`; a day-time interval (an Arrow duration, which
+/// DataFusion cannot negate) as `0 - x`.
+fn negated(x: DfExpr, t: &ArrowType) -> DfExpr {
+    use datafusion::arrow::datatypes::TimeUnit;
+    use datafusion::common::ScalarValue;
+    let zero = match t {
+        ArrowType::Duration(TimeUnit::Second) => ScalarValue::DurationSecond(Some(0)),
+        ArrowType::Duration(TimeUnit::Millisecond) => ScalarValue::DurationMillisecond(Some(0)),
+        ArrowType::Duration(TimeUnit::Microsecond) => ScalarValue::DurationMicrosecond(Some(0)),
+        ArrowType::Duration(TimeUnit::Nanosecond) => ScalarValue::DurationNanosecond(Some(0)),
+        _ => return DfExpr::Negative(Box::new(x)),
+    };
+    DfExpr::BinaryExpr(BinaryExpr::new(Box::new(DfExpr::Literal(zero, None)), Operator::Minus, Box::new(x)))
 }
 
 pub(super) fn functions() -> Table {
@@ -241,7 +293,7 @@ pub(super) fn functions() -> Table {
         (">>", binary_op(|_, c| shift(c, "shiftright"), ">>")),
         (">>>", binary_op(|_, c| shift(c, "shiftrightunsigned"), ">>>")),
         ("~", f(Exactly(1), &[], |_, c| shift(c, "bitwise_not")).display(Display::Rule(|_, a| format!("~{}", a.join(", "))))),
-        ("negative", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::Negative(Box::new(c.arg(0)?)))))),
+        ("negative", f(Exactly(1), &[], negative)),
         ("positive", f(Exactly(1), &[], |_, c| Ok(Built::new(c.arg(0)?))).display(Display::Rule(|_, a| format!("(+ {})", a.join(", "))))),
         ("isnull", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::IsNull(Box::new(c.arg(0)?))))).nullable(Nullable::Never).display(Display::Rule(|_, a| format!("({} IS NULL)", a.join(", "))))),
         ("isnotnull", f(Exactly(1), &[], |_, c| Ok(Built::new(DfExpr::IsNotNull(Box::new(c.arg(0)?))))).nullable(Nullable::Never).display(Display::Rule(|_, a| format!("({} IS NOT NULL)", a.join(", "))))),

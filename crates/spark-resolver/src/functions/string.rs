@@ -16,6 +16,9 @@ use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
 fn regex(c: &Call<'_>, kind: RegexFn, defaults: &[(DfExpr, &str)]) -> ResolveResult<Built> {
+    if let (Some(p), false) = (c.str_literal(1), kind == RegexFn::Split) {
+        spark_functions::regex_fns::check_pattern(p, c.name)?;
+    }
     let (args, name) = with_defaults(c, defaults);
     Ok(Built::new(call_udf(SparkRegex::udf(kind), args)).named(name))
 }
@@ -275,7 +278,12 @@ pub(super) fn functions() -> Table {
         })),
         ("decode", f(AtLeast(2), &[Any], decode)),
         ("levenshtein", f(Range(2, 3), &[String, String, Int], levenshtein)),
-        ("regexp_count", f(Exactly(2), &[String, String], |_, c| Ok(Built::new(cast(call_udf(registry_udf("regexp_count")?, c.args.clone()), ArrowType::Int32))))),
+        ("regexp_count", f(Exactly(2), &[String, String], |_, c| {
+            if let Some(p) = c.str_literal(1) {
+                spark_functions::regex_fns::check_pattern(p, c.name)?;
+            }
+            Ok(Built::new(cast(call_udf(registry_udf("regexp_count")?, c.args.clone()), ArrowType::Int32)))
+        })),
         ("str_to_map", f(Range(1, 3), &[String, String, String], |_, c| delegate_defaults(c, "str_to_map", &[(lit(","), ","), (lit(":"), ":")]))),
         ("bit_length", f(Exactly(1), &[Any], |_, c| {
             let bytes = cast(call_udf(registry_udf("octet_length")?, vec![cast(c.arg(0)?, ArrowType::Utf8)]), ArrowType::Int32);
@@ -324,6 +332,9 @@ pub(super) fn functions() -> Table {
         })),
         ("regexp_replace", f(Range(3, 4), &[String, String, String, Int], |_, c| {
             let (_, name) = with_defaults(c, &[(lit(1i32), "1")]);
+            if let Some(p) = c.str_literal(1) {
+                spark_functions::regex_fns::check_pattern(p, c.name)?;
+            }
             let e = df::regexp_replace(c.arg(0)?, c.arg(1)?, c.arg(2)?, Some(lit("g")));
             Ok(Built::new(e).named(name))
         })),

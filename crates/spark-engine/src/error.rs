@@ -242,7 +242,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
         match a.as_ref() {
             ArrowError::DivideByZero => return divide_by_zero(),
             ArrowError::ArithmeticOverflow(m) => return overflow(m),
-            ArrowError::CastError(m) => return cast_error(m),
+            ArrowError::CastError(m) | ArrowError::ParseError(m) => return cast_error(m),
             _ => {}
         }
     }

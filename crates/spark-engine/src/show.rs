@@ -1,112 +1,13 @@
 //! `df.show()`: Spark's `Dataset.showString` text, cell by cell as Spark's
 //! `ToPrettyString` prints values.
 
-use chrono::{DateTime, NaiveDate};
-use datafusion::arrow::array::{
-    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array,
-    DurationMicrosecondArray, Float32Array, Float64Array, GenericListArray, Int8Array, Int16Array,
-    Int32Array, Int64Array, LargeBinaryArray, MapArray, RecordBatch, StringArray, StructArray,
-    TimestampMicrosecondArray,
-};
-use datafusion::arrow::datatypes::{DataType as ArrowType, TimeUnit};
-use spark_plan::format::{java_double, java_float};
+use datafusion::arrow::array::{ArrayRef, RecordBatch};
+use spark_functions::value_text::{TextStyle, value_text};
 
-/// Formats one cell; `tz` is the session time zone.
+/// Formats one cell as Spark's `ToPrettyString` does; `tz` is the session
+/// time zone.
 pub fn format_cell(array: &ArrayRef, row: usize, tz: &str) -> String {
-    format_value(array.as_ref(), row, tz, false)
-}
-
-fn format_value(a: &dyn Array, row: usize, tz: &str, nested: bool) -> String {
-    if a.is_null(row) {
-        return "NULL".into();
-    }
-    let _ = nested;
-    match a.data_type() {
-        ArrowType::Boolean => a.as_any().downcast_ref::<BooleanArray>().map(|x| x.value(row).to_string()),
-        ArrowType::Int8 => a.as_any().downcast_ref::<Int8Array>().map(|x| x.value(row).to_string()),
-        ArrowType::Int16 => a.as_any().downcast_ref::<Int16Array>().map(|x| x.value(row).to_string()),
-        ArrowType::Int32 => a.as_any().downcast_ref::<Int32Array>().map(|x| x.value(row).to_string()),
-        ArrowType::Int64 => a.as_any().downcast_ref::<Int64Array>().map(|x| x.value(row).to_string()),
-        ArrowType::Float32 => a.as_any().downcast_ref::<Float32Array>().map(|x| java_float(x.value(row))),
-        ArrowType::Float64 => a.as_any().downcast_ref::<Float64Array>().map(|x| java_double(x.value(row))),
-        ArrowType::Decimal128(_, _) => a.as_any().downcast_ref::<Decimal128Array>().map(|x| x.value_as_string(row)),
-        ArrowType::Utf8 => a.as_any().downcast_ref::<StringArray>().map(|x| x.value(row).to_string()),
-        ArrowType::Binary => a.as_any().downcast_ref::<BinaryArray>().map(|x| hex_bytes(x.value(row))),
-        ArrowType::LargeBinary => a.as_any().downcast_ref::<LargeBinaryArray>().map(|x| hex_bytes(x.value(row))),
-        ArrowType::Date32 => a.as_any().downcast_ref::<Date32Array>().map(|x| format_date(x.value(row))),
-        ArrowType::Timestamp(TimeUnit::Microsecond, zone) => a
-            .as_any()
-            .downcast_ref::<TimestampMicrosecondArray>()
-            .map(|x| format_timestamp(x.value(row), zone.as_ref().map(|_| tz))),
-        ArrowType::Duration(TimeUnit::Microsecond) => a
-            .as_any()
-            .downcast_ref::<DurationMicrosecondArray>()
-            .map(|x| format_day_time_interval(x.value(row))),
-        ArrowType::List(_) => a.as_any().downcast_ref::<GenericListArray<i32>>().map(|x| {
-            let v = x.value(row);
-            let items: Vec<String> = (0..v.len()).map(|i| format_value(v.as_ref(), i, tz, true)).collect();
-            format!("[{}]", items.join(", "))
-        }),
-        ArrowType::Map(_, _) => a.as_any().downcast_ref::<MapArray>().map(|m| {
-            let entries = m.value(row);
-            let keys = entries.column(0);
-            let values = entries.column(1);
-            let items: Vec<String> = (0..entries.len())
-                .map(|i| format!("{} -> {}", format_value(keys.as_ref(), i, tz, true), format_value(values.as_ref(), i, tz, true)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }),
-        ArrowType::Struct(_) => a.as_any().downcast_ref::<StructArray>().map(|s| {
-            let items: Vec<String> = s.columns().iter().map(|c| format_value(c.as_ref(), row, tz, true)).collect();
-            format!("{{{}}}", items.join(", "))
-        }),
-        ArrowType::Null => Some("NULL".into()),
-        _ => None,
-    }
-    .unwrap_or_else(|| {
-        datafusion::arrow::util::display::array_value_to_string(&a.slice(row, 1), 0).unwrap_or_default()
-    })
-}
-
-fn hex_bytes(b: &[u8]) -> String {
-    format!("[{}]", b.iter().map(|x| format!("{x:02X}")).collect::<Vec<_>>().join(" "))
-}
-
-fn format_date(days: i32) -> String {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(days as i64)))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| days.to_string())
-}
-
-fn format_timestamp(us: i64, tz: Option<&str>) -> String {
-    let secs = us.div_euclid(1_000_000);
-    let micros = us.rem_euclid(1_000_000) as u32;
-    let Some(utc) = DateTime::from_timestamp(secs, micros * 1000) else { return us.to_string() };
-    let naive = match tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
-        Some(z) => utc.with_timezone(&z).naive_local(),
-        None => utc.naive_utc(),
-    };
-    let base = naive.format("%Y-%m-%d %H:%M:%S").to_string();
-    if micros == 0 {
-        base
-    } else {
-        format!("{base}.{}", format!("{micros:06}").trim_end_matches('0'))
-    }
-}
-
-/// Spark prints day-time intervals as `INTERVAL 'd hh:mm:ss[.f]' DAY TO SECOND`.
-fn format_day_time_interval(us: i64) -> String {
-    let sign = if us < 0 { "-" } else { "" };
-    let a = us.unsigned_abs();
-    let days = a / 86_400_000_000;
-    let rem = a % 86_400_000_000;
-    let h = rem / 3_600_000_000;
-    let m = (rem / 60_000_000) % 60;
-    let s = (rem / 1_000_000) % 60;
-    let f = rem % 1_000_000;
-    let frac = if f == 0 { String::new() } else { format!(".{}", format!("{f:06}").trim_end_matches('0')) };
-    format!("INTERVAL '{sign}{days} {h:02}:{m:02}:{s:02}{frac}' DAY TO SECOND")
+    value_text(array.as_ref(), row, tz, TextStyle::Show)
 }
 
 /// Spark's `SchemaUtils.escapeMetaCharacters`.
@@ -242,7 +143,7 @@ mod tests {
     use std::sync::Arc;
 
     use datafusion::arrow::array::{Int64Array, StringArray};
-    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema};
 
     use super::*;
 
@@ -257,6 +158,5 @@ mod tests {
         let s = show_string(&["id".into(), "name".into()], &[b], 20, 20, false, "UTC");
         assert_eq!(s, "+---+----+\n| id|name|\n+---+----+\n|  1|   a|\n|  2|NULL|\n+---+----+\n");
         assert_eq!(truncate_cell("abcdefghij".into(), 5), "ab...");
-        assert_eq!(format_day_time_interval(90_061_000_000), "INTERVAL '1 01:01:01' DAY TO SECOND");
     }
 }

@@ -7,6 +7,7 @@
 //! FUNCTION. Which Spark name maps to which kernel is the table's business.
 
 pub mod arithmetic;
+pub mod array_fields;
 pub mod array_index;
 pub mod binary_fns;
 pub mod bitmap;
@@ -25,6 +26,7 @@ pub mod json_fns;
 pub mod lambda;
 pub mod like_pattern;
 pub mod logarithm;
+pub mod make_date;
 pub mod misc;
 pub mod mode;
 pub mod murmur_hash;
@@ -32,6 +34,7 @@ pub mod number_format;
 pub mod percentile;
 pub mod random;
 pub mod registry;
+pub mod rename_fields;
 pub mod string_fns;
 pub mod sum;
 pub mod rounding;
@@ -39,6 +42,7 @@ pub mod sketch;
 pub mod text_metrics;
 pub mod time_zone;
 pub mod timestamp_string;
+pub mod value_text;
 pub mod vector_fns;
 
 pub use registry::{FunctionKind, FunctionRegistry};

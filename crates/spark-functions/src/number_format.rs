@@ -1,5 +1,12 @@
-//! Spark's number format strings (`999`, `000D00`, `99G999`, `$99.99`,
-//! `99,999.9S`) for `to_number`/`try_to_number` and `to_char`/`to_varchar`.
+//! Spark's number format strings for `to_number` / `try_to_number` and
+//! `to_char` / `to_varchar` of numbers:
+//! `[MI|S]` `[$]` `[0|9|G|,]*` `[.|D]` `[0|9]*` `[$]` `[PR|MI|S]`.
+//!
+//! Formatting follows Spark's rules: digit positions of a group that
+//! starts with `0` show leading zeros, others spaces; a value with more
+//! digits than the format on either side of the point is all `#`; a sign
+//! moves right past the spaces before the digits; `PR` wraps negative
+//! values in angle brackets; without any sign token the sign is dropped.
 
 use std::sync::Arc;
 
@@ -10,108 +17,193 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, Sca
 
 use crate::error::{RuntimeKind, SparkRuntimeError};
 
-/// A parsed format: digit positions before and after the decimal point.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct NumberFormat {
-    /// The integer part: `0`, `9` and `,` in order.
-    integer: Vec<char>,
-    fraction: usize,
-    currency: bool,
-    /// `S` before or after the digits, or `MI` after.
-    sign: Option<SignAt>,
-}
-
+/// A sign token: `S` (always a sign) or `MI` (only `-`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum SignAt {
-    Leading,
-    Trailing,
+enum Sign {
+    PlusOrMinus,
     Minus,
 }
 
+/// Digits before the point between thousands separators; `exact` when the
+/// group starts with `0` (its unused positions show zeros).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Group {
+    digits: usize,
+    exact: bool,
+}
+
+/// A parsed format.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NumberFormat {
+    leading_sign: Option<Sign>,
+    dollar: bool,
+    groups: Vec<Group>,
+    point: bool,
+    fraction: usize,
+    trailing_sign: Option<Sign>,
+    angle_brackets: bool,
+}
+
+/// Why a format string is refused: Spark's `INVALID_FORMAT` subclass and
+/// message parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    pub subclass: &'static str,
+    pub message: String,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl FormatError {
+    fn new(format: &str, subclass: &'static str, detail: String, params: Vec<(&'static str, String)>) -> Self {
+        let mut all = vec![("format", format!("'{format}'"))];
+        all.extend(params);
+        FormatError { subclass, message: format!("The format is invalid: '{format}'. {detail}"), params: all }
+    }
+
+    pub fn error_class(&self) -> String {
+        format!("INVALID_FORMAT.{}", self.subclass)
+    }
+}
+
+const STRUCTURE: &str = "`[MI|S]` `[$]` `[0|9|G|,]*` `[.|D]` `[0|9]*` `[$]` `[PR|MI|S]`";
+
 impl NumberFormat {
-    pub fn parse(format: &str) -> Option<Self> {
+    pub fn parse(format: &str) -> std::result::Result<Self, FormatError> {
+        if format.is_empty() {
+            return Err(FormatError::new(format, "EMPTY", "The number format string cannot be empty.".into(), vec![]));
+        }
+        let unexpected = |token: String| {
+            FormatError::new(
+                format,
+                "UNEXPECTED_TOKEN",
+                format!("Found the unexpected {token} in the format string; the structure of the format string must match: {STRUCTURE}."),
+                vec![("token", token.clone())],
+            )
+        };
         let upper = format.to_ascii_uppercase();
-        let mut s = upper.as_str();
-        let mut sign = None;
-        let mut currency = false;
-        if let Some(rest) = s.strip_prefix('S') {
-            sign = Some(SignAt::Leading);
-            s = rest;
+        let mut rest = upper.as_str();
+        let mut f = NumberFormat { leading_sign: None, dollar: false, groups: vec![], point: false, fraction: 0, trailing_sign: None, angle_brackets: false };
+        if let Some(r) = rest.strip_prefix("MI") {
+            f.leading_sign = Some(Sign::Minus);
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('S') {
+            f.leading_sign = Some(Sign::PlusOrMinus);
+            rest = r;
         }
-        if let Some(rest) = s.strip_prefix('$') {
-            currency = true;
-            s = rest;
+        if let Some(r) = rest.strip_prefix('$') {
+            f.dollar = true;
+            rest = r;
         }
-        if let Some(rest) = s.strip_suffix("MI") {
-            sign = Some(SignAt::Minus);
-            s = rest;
-        } else if let Some(rest) = s.strip_suffix('S') {
-            sign = Some(SignAt::Trailing);
-            s = rest;
+        if let Some(r) = rest.strip_suffix("PR") {
+            f.angle_brackets = true;
+            rest = r;
+        } else if let Some(r) = rest.strip_suffix("MI") {
+            f.trailing_sign = Some(Sign::Minus);
+            rest = r;
+        } else if let Some(r) = rest.strip_suffix('S') {
+            f.trailing_sign = Some(Sign::PlusOrMinus);
+            rest = r;
         }
-        let (int_part, frac_part) = match s.find(['.', 'D']) {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
-            None => (s, None),
-        };
-        let integer: Vec<char> = int_part.chars().map(|c| if c == 'G' { ',' } else { c }).collect();
-        if integer.iter().any(|c| !matches!(c, '0' | '9' | ',')) {
-            return None;
+        if let Some(r) = rest.strip_suffix('$') {
+            if f.dollar {
+                return Err(FormatError::new(format, "WRONG_NUM_TOKEN", "At most one $ is allowed in the number format.".into(), vec![("token", "$".into())]));
+            }
+            f.dollar = true;
+            rest = r;
         }
-        let fraction = match frac_part {
-            Some(f) if f.chars().all(|c| c == '0' || c == '9') => f.len(),
-            Some(_) => return None,
-            None => 0,
-        };
-        Some(Self { integer, fraction, currency, sign })
+        let mut current: Option<Group> = None;
+        let mut chars = rest.chars();
+        for c in chars.by_ref() {
+            match c {
+                '0' | '9' if !f.point => match current.as_mut() {
+                    Some(g) => g.digits += 1,
+                    None => current = Some(Group { digits: 1, exact: c == '0' }),
+                },
+                '0' | '9' => f.fraction += 1,
+                ',' | 'G' if f.point => {
+                    return Err(FormatError::new(
+                        format,
+                        "THOUSANDS_SEPS_MUST_BEFORE_DEC",
+                        "Thousands separators (, or G) may not appear after the decimal point in the number format.".into(),
+                        vec![],
+                    ));
+                }
+                ',' | 'G' => match current.take() {
+                    Some(g) => f.groups.push(g),
+                    None => {
+                        return Err(FormatError::new(
+                            format,
+                            "CONT_THOUSANDS_SEPS",
+                            "Thousands separators (, or G) must have digits in between them in the number format.".into(),
+                            vec![],
+                        ));
+                    }
+                },
+                '.' | 'D' if f.point => {
+                    return Err(FormatError::new(format, "WRONG_NUM_TOKEN", "At most one . or D is allowed in the number format.".into(), vec![("token", ". or D".into())]));
+                }
+                '.' | 'D' => {
+                    if let Some(g) = current.take() {
+                        f.groups.push(g);
+                    }
+                    f.point = true;
+                }
+                '$' => {
+                    return Err(FormatError::new(format, "CUR_MUST_BEFORE_DIGIT", "Currency characters must appear before digits in the number format.".into(), vec![]));
+                }
+                other => return Err(unexpected(format!("character '{other}''"))),
+            }
+        }
+        if let Some(g) = current.take() {
+            f.groups.push(g);
+        }
+        if f.int_digits() + f.fraction == 0 {
+            return Err(FormatError::new(format, "WRONG_NUM_DIGIT", "The format string requires at least one number digit.".into(), vec![]));
+        }
+        Ok(f)
     }
 
     /// The decimal type `to_number` gives.
     pub fn decimal_type(&self) -> (u8, i8) {
-        let digits = self.integer.iter().filter(|c| **c != ',').count() + self.fraction;
-        (digits.clamp(1, 38) as u8, self.fraction as i8)
+        ((self.int_digits() + self.fraction).clamp(1, 38) as u8, self.fraction as i8)
     }
 
     fn int_digits(&self) -> usize {
-        self.integer.iter().filter(|c| **c != ',').count()
+        self.groups.iter().map(|g| g.digits).sum()
     }
 
     /// Parses `text` to an unscaled decimal of the format's scale.
     pub fn parse_number(&self, text: &str) -> Option<i128> {
         let mut t = text.trim();
         let mut negative = false;
-        match self.sign {
-            Some(SignAt::Leading) => {
-                if let Some(r) = t.strip_prefix('-') {
-                    negative = true;
-                    t = r;
-                } else if let Some(r) = t.strip_prefix('+') {
-                    t = r;
-                }
-            }
-            Some(SignAt::Trailing) | Some(SignAt::Minus) => {
-                if let Some(r) = t.strip_suffix('-') {
-                    negative = true;
-                    t = r;
-                } else if let Some(r) = t.strip_suffix('+') {
-                    t = r;
-                }
-            }
-            None => {
-                if let Some(r) = t.strip_prefix('-') {
-                    negative = true;
-                    t = r;
-                }
+        if self.angle_brackets {
+            if let Some(inner) = t.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+                negative = true;
+                t = inner;
             }
         }
-        if self.currency {
-            t = t.strip_prefix('$')?;
+        let mut take_sign = |t: &mut &str, sign: Option<Sign>, leading: bool| {
+            let Some(sign) = sign else { return };
+            let (minus, plus) = if leading { (t.strip_prefix('-'), t.strip_prefix('+')) } else { (t.strip_suffix('-'), t.strip_suffix('+')) };
+            if let Some(r) = minus {
+                negative = !negative;
+                *t = r;
+            } else if let (Some(r), Sign::PlusOrMinus) = (plus, sign) {
+                *t = r;
+            }
+        };
+        take_sign(&mut t, self.leading_sign, true);
+        take_sign(&mut t, self.trailing_sign, false);
+        if self.dollar {
+            t = t.strip_prefix('$').or_else(|| t.strip_suffix('$'))?;
         }
         let (int_text, frac_text) = match t.split_once('.') {
-            Some((a, b)) => (a, b),
+            Some((a, b)) if self.point => (a, b),
+            Some(_) => return None,
             None => (t, ""),
         };
-        let grouped = self.integer.contains(&',');
-        let int_digits: String = int_text.chars().filter(|c| !(grouped && *c == ',')).collect();
+        let grouped = self.groups.len() > 1;
+        let int_digits: String = int_text.chars().filter(|c| !(grouped && *c == ',') && !c.is_whitespace()).collect();
         if !int_digits.chars().all(|c| c.is_ascii_digit()) || !frac_text.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
@@ -128,68 +220,116 @@ impl NumberFormat {
     /// Formats an unscaled decimal of scale `scale`.
     pub fn format(&self, unscaled: i128, scale: i8) -> String {
         let negative = unscaled < 0;
-        let v = unscaled.unsigned_abs();
-        // Round HALF_UP to the format's fraction digits.
-        let s = scale as i32;
-        let f = self.fraction as i32;
-        let v = if s > f {
-            let div = 10u128.pow((s - f) as u32);
-            let (q, r) = (v / div, v % div);
-            if r * 2 >= div { q + 1 } else { q }
-        } else {
-            v * 10u128.pow((f - s) as u32)
-        };
-        let base = 10u128.pow(f as u32);
-        let (int_value, frac_value) = (v / base, v % base);
-        let digits = int_value.to_string();
-        let digits: Vec<char> = if int_value == 0 { vec![] } else { digits.chars().collect() };
-        let mut body = String::new();
-        if digits.len() > self.int_digits() {
-            // Too wide: Spark fills every digit position with '#'.
-            body = self.integer.iter().map(|c| if *c == ',' { ',' } else { '#' }).collect();
-        } else {
-            let mut rev = digits.iter().rev();
-            let mut out: Vec<char> = Vec::new();
-            let zero_padded = self.integer.first() == Some(&'0');
-            let mut remaining = digits.len();
-            for c in self.integer.iter().rev() {
-                if *c == ',' {
-                    out.push(if remaining > 0 || zero_padded { ',' } else { ' ' });
-                    continue;
-                }
-                match rev.next() {
-                    Some(d) => {
-                        out.push(*d);
-                        remaining -= 1;
-                    }
-                    None if zero_padded || *c == '0' => out.push('0'),
-                    None => out.push(' '),
+        let digits = unscaled.unsigned_abs().to_string();
+        let scale = scale.max(0) as usize;
+        let padded = if digits.len() <= scale { format!("{}{digits}", "0".repeat(scale + 1 - digits.len())) } else { digits };
+        let (int_part, frac_part) = padded.split_at(padded.len() - scale);
+        let mut before: Vec<char> = int_part.trim_start_matches('0').chars().collect();
+        let mut after: Vec<char> = frac_part.trim_end_matches('0').chars().collect();
+        let (nb, na) = (self.int_digits(), self.fraction);
+        if before.len() > nb || after.len() > na {
+            before = vec!['#'; nb];
+            after = vec!['#'; na];
+        }
+        let mut before_padded = vec![' '; nb - before.len()];
+        before_padded.extend(before);
+        after.resize(na, '0');
+
+        let mut out: Vec<char> = Vec::new();
+        if self.angle_brackets && negative {
+            out.push('<');
+        }
+        if let Some(sign) = self.leading_sign {
+            push_sign(&mut out, sign, negative);
+        }
+        if self.dollar {
+            out.push('$');
+        }
+        let mut next = before_padded.into_iter();
+        for (i, g) in self.groups.iter().enumerate() {
+            if i > 0 {
+                if out.last().is_some_and(|c| c.is_ascii_digit()) {
+                    out.push(',');
+                } else {
+                    push_space(&mut out);
                 }
             }
-            body.extend(out.iter().rev());
-            if int_value == 0 && !body.contains('0') && self.fraction == 0 {
-                body.pop();
-                body.push('0');
+            for _ in 0..g.digits {
+                match next.next() {
+                    Some(' ') if g.exact => out.push('0'),
+                    Some(' ') | None => push_space(&mut out),
+                    Some(c) => out.push(c),
+                }
             }
         }
-        let body = body.trim_start().to_string();
-        let mut text = if self.fraction > 0 { format!("{body}.{:0width$}", frac_value, width = self.fraction) } else { body };
-        if self.currency {
-            text = format!("${text}");
+        if self.point {
+            if out.last() == Some(&' ') {
+                out.pop();
+                out.push('0');
+            }
+            out.push('.');
+            out.extend(after);
         }
-        match self.sign {
-            Some(SignAt::Leading) => format!("{}{text}", if negative { '-' } else { '+' }),
-            Some(SignAt::Trailing) => format!("{text}{}", if negative { '-' } else { '+' }),
-            Some(SignAt::Minus) => format!("{text}{}", if negative { '-' } else { ' ' }),
-            None if negative => format!("-{text}"),
-            None => text,
+        if let Some(sign) = self.trailing_sign {
+            push_sign(&mut out, sign, negative);
         }
+        if self.angle_brackets {
+            strip_lone_point(&mut out);
+            if negative {
+                push_moving_left(&mut out, '>');
+            } else {
+                out.push(' ');
+                out.push(' ');
+            }
+        }
+        strip_lone_point(&mut out);
+        let text: String = out.into_iter().collect();
+        if text.is_empty() || text == "+" || text == "-" { "0".into() } else { text }
     }
 }
 
-fn invalid_format(format: &str) -> datafusion::common::DataFusionError {
-    SparkRuntimeError::new(RuntimeKind::IllegalArgument, "INVALID_FORMAT.WRONG_NUM_DIGIT", "42601", format!("The format is invalid: '{format}'."))
-        .into_df()
+/// A sign token's output: `S` is `+` or `-`, `MI` `-` or a space.
+fn push_sign(out: &mut Vec<char>, sign: Sign, negative: bool) {
+    match (sign, negative) {
+        (_, true) => {
+            strip_lone_point(out);
+            push_moving_left(out, '-');
+        }
+        (Sign::PlusOrMinus, false) => {
+            strip_lone_point(out);
+            push_moving_left(out, '+');
+        }
+        (Sign::Minus, false) => out.push(' '),
+    }
+}
+
+/// `c`, moved left past the spaces before it (a sign sits by the digits).
+fn push_moving_left(out: &mut Vec<char>, c: char) {
+    out.push(c);
+    let mut i = out.len() - 1;
+    while i >= 1 && out[i - 1] == ' ' {
+        out.swap(i - 1, i);
+        i -= 1;
+    }
+}
+
+/// A space, moved left past a sign or `<` before it.
+fn push_space(out: &mut Vec<char>) {
+    out.push(' ');
+    let mut i = out.len() - 1;
+    while i >= 1 && matches!(out[i - 1], '+' | '-' | '<') {
+        out.swap(i - 1, i);
+        i -= 1;
+    }
+}
+
+/// A decimal point with nothing after it becomes a space.
+fn strip_lone_point(out: &mut [char]) {
+    if let Some(i) = out.iter().position(|c| *c == '.') {
+        if i + 1 == out.len() || out[i + 1] == ' ' {
+            out[i] = ' ';
+        }
+    }
 }
 
 /// `to_number(text, format)` (fails on a mismatch) and `try_to_number`
@@ -204,8 +344,8 @@ pub struct SparkNumberFormat {
 }
 
 impl SparkNumberFormat {
-    pub fn udf(format: &str, to_text: bool, fail: bool) -> Result<Arc<ScalarUDF>> {
-        let parsed = NumberFormat::parse(format).ok_or_else(|| invalid_format(format))?;
+    pub fn udf(format: &str, to_text: bool, fail: bool) -> std::result::Result<Arc<ScalarUDF>, FormatError> {
+        let parsed = NumberFormat::parse(format)?;
         Ok(Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), format: parsed, text: format.to_string(), to_text, fail })))
     }
 }
@@ -261,8 +401,11 @@ impl ScalarUDFImpl for SparkNumberFormat {
                             RuntimeKind::IllegalArgument,
                             "INVALID_FORMAT.MISMATCH_INPUT",
                             "42601",
-                            format!("The input '{}' does not match the given number format: '{}'.", t.value(i), self.text),
+                            format!("The format is invalid: '{}'. The input \"STRING\" '{}' does not match the format.", self.text, t.value(i)),
                         )
+                        .param("format", format!("'{}'", self.text))
+                        .param("inputType", "\"STRING\"")
+                        .param("input", format!("'{}'", t.value(i)))
                         .into_df());
                     }
                     None => values.push(None),
@@ -278,17 +421,38 @@ impl ScalarUDFImpl for SparkNumberFormat {
 mod tests {
     use super::*;
 
+    fn format(f: &str, unscaled: i128, scale: i8) -> String {
+        NumberFormat::parse(f).map(|f| f.format(unscaled, scale)).unwrap_or_else(|e| e.message)
+    }
+
     #[test]
-    fn parses_and_formats_like_spark() {
-        let Some(f) = NumberFormat::parse("99,999.9S") else { return };
+    fn formats_like_spark() {
+        assert_eq!(format("99G999D9S", -124548, 1), "12,454.8-");
+        assert_eq!(format("000D00", 45400, 2), "454.00");
+        assert_eq!(format("$99.99", 7812, 2), "$78.12");
+        assert_eq!(format("S999.99", -123, 1), " -12.30");
+        assert_eq!(format("999.9", 123456, 3), "###.#");
+        assert_eq!(format("99G99", 1234, 2), "## ##");
+        assert_eq!(format("9", -5, 0), "5");
+        assert_eq!(format("9MI", 5, 0), "5 ");
+        assert_eq!(format("99.9PR", -55, 1), " <5.5>");
+        assert_eq!(format("9PR", 5, 0), "5  ");
+        assert_eq!(format("9", 0, 0), " ");
+        assert_eq!(format("999.99", 0, 0), "  0.00");
+        assert_eq!(format("0099", 12, 0), "0012");
+        assert_eq!(format("90", 1, 0), " 1");
+        assert_eq!(format("9.", 10, 0), "# ");
+        assert_eq!(format(".9", 5, 1), ".5");
+        assert_eq!(format("S0.9", -5, 1), "-0.5");
+    }
+
+    #[test]
+    fn parses_like_spark() {
+        let Ok(f) = NumberFormat::parse("99,999.9S") else { return };
         assert_eq!(f.decimal_type(), (6, 1));
         assert_eq!(f.parse_number("12,454.8-"), Some(-124548));
-        let Some(g) = NumberFormat::parse("99G999D9S") else { return };
-        assert_eq!(g.format(-124548, 1), "12,454.8-");
-        let Some(h) = NumberFormat::parse("000D00") else { return };
-        assert_eq!(h.format(45400, 2), "454.00");
-        let Some(m) = NumberFormat::parse("$99.99") else { return };
-        assert_eq!(m.format(7812, 2), "$78.12");
+        let Ok(m) = NumberFormat::parse("$99.99") else { return };
         assert_eq!(m.parse_number("$78.12"), Some(7812));
+        assert_eq!(NumberFormat::parse("L999").err().map(|e| e.subclass), Some("UNEXPECTED_TOKEN"));
     }
 }

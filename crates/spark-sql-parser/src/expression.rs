@@ -279,7 +279,15 @@ impl Parser {
 
     fn parse_unary(&mut self) -> ParseResult<Expr> {
         if self.eat_sym("-") {
-            // `-1` is a negative literal; `-(1)` and `-x` are the unary minus.
+            // `-1` is a negative literal (its range that of the negative
+            // number: `-9223372036854775808L`); `-(1)` and `-x` are the
+            // unary minus.
+            if let Tok::Number(n) = self.peek().clone() {
+                if !matches!(self.peek_at(1), Tok::Sym("::") | Tok::Sym("[") | Tok::Sym(".")) {
+                    self.advance();
+                    return Ok(Expr::Literal(crate::literal::parse_negative_number(&n)?));
+                }
+            }
             let number = matches!(self.peek(), Tok::Number(_));
             self.enter_expression()?;
             let e = self.parse_unary();

@@ -46,6 +46,46 @@ pub fn parse_number(text: &str) -> ParseResult<Literal> {
     }
 }
 
+/// `-text`: integers take the range of the negative number, so the most
+/// negative value of each type is its own literal (`-128Y`,
+/// `-9223372036854775808L`, and `-2147483648` an INT).
+pub fn parse_negative_number(text: &str) -> ParseResult<Literal> {
+    let lower = text.to_ascii_lowercase();
+    let (body, suffix) = match lower.chars().last() {
+        Some(c @ ('l' | 's' | 'y')) => (&lower[..lower.len() - 1], Some(c)),
+        _ => (lower.as_str(), None),
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
+        return match parse_number(text)? {
+            Literal::Integer(v) => Ok(Literal::Integer(-v)),
+            Literal::Long(v) => Ok(Literal::Long(-v)),
+            Literal::Double(v) => Ok(Literal::Double(-v)),
+            Literal::Float(v) => Ok(Literal::Float(-v)),
+            Literal::Decimal { value, precision, scale } => Ok(Literal::Decimal { value: -value, precision, scale }),
+            other => Ok(other),
+        };
+    }
+    let negative = format!("-{body}");
+    let shown = format!("-{text}");
+    match suffix {
+        Some('l') => negative.parse::<i64>().map(Literal::Long).map_err(|_| invalid_number(&shown, "bigint")),
+        Some('s') => negative.parse::<i16>().map(Literal::Short).map_err(|_| invalid_number(&shown, "smallint")),
+        Some('y') => negative.parse::<i8>().map(Literal::Byte).map_err(|_| invalid_number(&shown, "tinyint")),
+        _ => {
+            if let Ok(v) = negative.parse::<i32>() {
+                Ok(Literal::Integer(v))
+            } else if let Ok(v) = negative.parse::<i64>() {
+                Ok(Literal::Long(v))
+            } else {
+                match parse_decimal(body) {
+                    Some(Literal::Decimal { value, precision, scale }) => Ok(Literal::Decimal { value: -value, precision, scale }),
+                    _ => Err(invalid_number(&shown, "decimal")),
+                }
+            }
+        }
+    }
+}
+
 /// A plain decimal literal: precision is the digit count, scale the fraction digits.
 pub fn parse_decimal(body: &str) -> Option<Literal> {
     if body.contains('e') {
@@ -98,5 +138,10 @@ mod tests {
         assert_eq!(parse_number("1e2").ok(), Some(Literal::Double(100.0)));
         assert_eq!(parse_number("2D").ok(), Some(Literal::Double(2.0)));
         assert!(parse_number("300Y").is_err());
+        assert_eq!(parse_negative_number("9223372036854775808L").ok(), Some(Literal::Long(i64::MIN)));
+        assert_eq!(parse_negative_number("2147483648").ok(), Some(Literal::Integer(i32::MIN)));
+        assert_eq!(parse_negative_number("128Y").ok(), Some(Literal::Byte(i8::MIN)));
+        assert!(parse_negative_number("129Y").is_err());
+        assert_eq!(parse_negative_number("1.5").ok(), Some(Literal::Decimal { value: -15, precision: 2, scale: 1 }));
     }
 }

@@ -1,9 +1,11 @@
 //! `CAST(x AS type)`, `try_cast`, `col.cast("type")`.
 
+use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::logical_expr::{Cast, Expr as DfExpr, TryCast};
 use spark_plan::{CastMode, DataType, Expr};
 
 use super::ResolvedExpr;
+use super::cast_rules::CastRules;
 use crate::resolver::Resolver;
 use crate::types::to_arrow;
 use crate::{ResolveResult, ResolvedRelation};
@@ -21,7 +23,7 @@ impl Resolver<'_> {
             return Err(crate::functions::unsupported_time_type());
         }
         let inner = self.resolve_expr(expr, scope)?;
-        let from = crate::types::from_arrow(&self.arrow_type(&inner.expr, scope)?)?;
+        let from = self.spark_type(&inner.expr, scope)?;
         let nullable = mode == CastMode::Try || self.is_nullable(&inner, scope) || force_nullable(&from, to);
         let target = to_arrow(to, &self.config.time_zone)?;
         let ansi = match mode {
@@ -32,6 +34,14 @@ impl Resolver<'_> {
         let source = self.arrow_type(&inner.expr, scope)?;
         let e = if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
             e
+        } else if to.is_string() && matches!(from, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_)) {
+            let f = spark_functions::value_text::CastToString::udf(&self.config.time_zone);
+            crate::functions::call_udf(f, vec![inner.expr.clone()])
+        } else if let Some(e) = scaled_cast(&inner.expr, &from, to, &target) {
+            e
+        } else if !ansi && from == DataType::Date && (to.is_numeric() || *to == DataType::Boolean) {
+            // Legacy mode: a date is no number or truth value.
+            DfExpr::Literal(datafusion::common::ScalarValue::try_from(&target)?, None)
         } else if ansi {
             DfExpr::Cast(Cast::new(Box::new(inner.expr), target))
         } else {
@@ -45,6 +55,14 @@ impl Resolver<'_> {
         } else {
             inner.name
         };
+        let rules = match mode {
+            CastMode::Try => CastRules::Try,
+            _ if ansi => CastRules::Ansi,
+            _ => CastRules::Legacy,
+        };
+        if !rules.allows(&from, to) {
+            return Err(super::cast_rules::refused(&from, to, rules, &name));
+        }
         Ok(ResolvedExpr::new(e, name).with_nullable(nullable))
     }
 }
@@ -63,6 +81,64 @@ impl Resolver<'_> {
     }
 }
 
+/// Microseconds in one `unit` of a day-time interval (0 day, 1 hour, 2
+/// minute, 3 second).
+fn unit_micros(unit: u8) -> i64 {
+    match unit {
+        0 => 86_400_000_000,
+        1 => 3_600_000_000,
+        2 => 60_000_000,
+        _ => 1_000_000,
+    }
+}
+
+/// Casts between numbers and values counted in microseconds, which Spark
+/// counts in units: a number cast to an ANSI interval counts units of the
+/// interval's last field (`CAST(3 AS INTERVAL DAY)` is 3 days) and an
+/// interval cast to a number counts those units in it; a number cast to a
+/// TIMESTAMP counts seconds since the epoch, and a TIMESTAMP cast to a
+/// number gives them (whole seconds, rounded down, for integers).
+fn scaled_cast(e: &DfExpr, from: &DataType, to: &DataType, target: &ArrowType) -> Option<DfExpr> {
+    use datafusion::logical_expr::{Operator, binary_expr, lit};
+    let micros = ArrowType::Duration(datafusion::arrow::datatypes::TimeUnit::Microsecond);
+    let cast = |e: DfExpr, t: ArrowType| DfExpr::Cast(Cast::new(Box::new(e), t));
+    let integral = |t: &DataType| matches!(t, DataType::Byte | DataType::Short | DataType::Integer | DataType::Long);
+    match (from, to) {
+        (a, DataType::DayTimeInterval { end, .. }) if a.is_numeric() => {
+            let scaled = binary_expr(cast(e.clone(), ArrowType::Int64), Operator::Multiply, lit(unit_micros(*end)));
+            Some(cast(scaled, micros))
+        }
+        (DataType::DayTimeInterval { end, .. }, b) if b.is_numeric() => {
+            let units = binary_expr(cast(e.clone(), ArrowType::Int64), Operator::Divide, lit(unit_micros(*end)));
+            Some(cast(units, target.clone()))
+        }
+        (a, DataType::Timestamp) if integral(a) => {
+            let scaled = binary_expr(cast(e.clone(), ArrowType::Int64), Operator::Multiply, lit(1_000_000i64));
+            Some(cast(scaled, target.clone()))
+        }
+        (a, DataType::Timestamp) if a.is_numeric() => {
+            let scaled = binary_expr(cast(e.clone(), ArrowType::Float64), Operator::Multiply, lit(1_000_000f64));
+            Some(cast(cast(scaled, ArrowType::Int64), target.clone()))
+        }
+        (DataType::Timestamp, b) if integral(b) => {
+            let us = cast(e.clone(), ArrowType::Int64);
+            // Rounded down: -1 µs is second -1.
+            let below = binary_expr(
+                binary_expr(binary_expr(us.clone(), Operator::Modulo, lit(1_000_000i64)), Operator::Plus, lit(1_000_000i64)),
+                Operator::Modulo,
+                lit(1_000_000i64),
+            );
+            let seconds = binary_expr(binary_expr(us, Operator::Minus, below), Operator::Divide, lit(1_000_000i64));
+            Some(cast(seconds, target.clone()))
+        }
+        (DataType::Timestamp, b) if b.is_numeric() => {
+            let seconds = binary_expr(cast(cast(e.clone(), ArrowType::Int64), ArrowType::Float64), Operator::Divide, lit(1_000_000f64));
+            Some(cast(seconds, target.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// Spark's `Cast.forceNullable`: casts that can fail and yield NULL.
 /// Whether a cast can give NULL for a non-NULL value (Spark's `Cast.forceNullable`).
 pub(crate) fn force_nullable(from: &DataType, to: &DataType) -> bool {
@@ -75,6 +151,7 @@ pub(crate) fn force_nullable(from: &DataType, to: &DataType) -> bool {
         (a, _) if a.is_string() => true,
         (_, b) if b.is_string() => false,
         (T::Float | T::Double, T::Timestamp) => true,
+        (T::Timestamp, T::Byte | T::Short | T::Integer) => true,
         (T::Timestamp, T::Date) => false,
         (_, T::Date) => true,
         (T::Date, T::TimestampNtz | T::Timestamp) => false,

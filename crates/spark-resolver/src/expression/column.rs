@@ -1,6 +1,8 @@
 //! Column references: `a`, `t.a`, `a.b.c` (struct fields), `df["a"]` (plan ids).
 
-use datafusion::arrow::datatypes::DataType as ArrowType;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Fields};
 use datafusion::common::Column;
 use datafusion::functions::core::expr_fn::get_field;
 use datafusion::logical_expr::Expr as DfExpr;
@@ -181,7 +183,8 @@ impl Resolver<'_> {
         Ok(None)
     }
 
-    /// `struct.field` with Spark's case-insensitive field lookup.
+    /// `struct.field` with Spark's case-insensitive field lookup; of an
+    /// array of structs, the array of that field of each element.
     pub(crate) fn extract_field(
         &self,
         expr: DfExpr,
@@ -190,27 +193,26 @@ impl Resolver<'_> {
     ) -> ResolveResult<(DfExpr, String, ArrowType)> {
         match t {
             ArrowType::Struct(fields) => {
-                let found: Vec<_> = fields.iter().filter(|f| self.config.name_eq(f.name(), field)).collect();
-                match found.as_slice() {
-                    [f] => {
-                        // Arrow keeps a child's values under a NULL struct; Spark's field is NULL there.
-                        let value = get_field(expr.clone(), f.name().as_str());
-                        let guarded = DfExpr::Case(datafusion::logical_expr::expr::Case::new(
-                            None,
-                            vec![(Box::new(expr.is_not_null()), Box::new(value))],
-                            None,
-                        ));
-                        Ok((guarded, f.name().clone(), f.data_type().clone()))
-                    }
-                    [] => Err(ResolveError::analysis(
-                        "FIELD_NOT_FOUND",
-                        "42704",
-                        format!("No such struct field {} in {}.", quote_name(field),
-                            fields.iter().map(|f| quote_name(f.name())).collect::<Vec<_>>().join(", ")),
-                        &[("fieldName", quote_name(field))],
-                    )),
-                    _ => Err(ResolveError::ambiguous(field, &found.iter().map(|f| f.name().clone()).collect::<Vec<_>>())),
-                }
+                let f = &fields[self.find_field(fields, field)?];
+                // Arrow keeps a child's values under a NULL struct; Spark's field is NULL there.
+                let value = get_field(expr.clone(), f.name().as_str());
+                let guarded = DfExpr::Case(datafusion::logical_expr::expr::Case::new(
+                    None,
+                    vec![(Box::new(expr.is_not_null()), Box::new(value))],
+                    None,
+                ));
+                Ok((guarded, f.name().clone(), f.data_type().clone()))
+            }
+            ArrowType::List(item) if matches!(item.data_type(), ArrowType::Struct(_)) => {
+                let ArrowType::Struct(fields) = item.data_type() else { return Err(invalid_extract(field, t)) };
+                let i = self.find_field(fields, field)?;
+                let f = &fields[i];
+                let e = DfExpr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
+                    spark_functions::array_fields::ArrayStructField::udf(i),
+                    vec![expr],
+                ));
+                let element = Field::new(f.name(), f.data_type().clone(), item.is_nullable() || f.is_nullable());
+                Ok((e, f.name().clone(), ArrowType::List(Arc::new(element))))
             }
             ArrowType::Map(entries, _) => {
                 let vt = match entries.data_type() {
@@ -219,15 +221,41 @@ impl Resolver<'_> {
                 };
                 Ok((get_field(expr, field), field.to_string(), vt))
             }
-            other => Err(ResolveError::analysis(
-                "INVALID_EXTRACT_BASE_FIELD_TYPE",
-                "42000",
-                format!("Can't extract a value from {}. Need a complex type [STRUCT, ARRAY, MAP] but got \"{}\".",
-                    quote_name(field), crate::types::from_arrow(other).map(|t| t.sql()).unwrap_or_default()),
-                &[],
-            )),
+            other => Err(invalid_extract(field, other)),
         }
     }
+
+    /// The position of `field` among `fields`, matched as names are.
+    fn find_field(&self, fields: &Fields, field: &str) -> ResolveResult<usize> {
+        let found: Vec<usize> = (0..fields.len()).filter(|&i| self.config.name_eq(fields[i].name(), field)).collect();
+        match found.as_slice() {
+            [i] => Ok(*i),
+            [] => Err(ResolveError::analysis(
+                "FIELD_NOT_FOUND",
+                "42704",
+                format!(
+                    "No such struct field {} in {}.",
+                    quote_name(field),
+                    fields.iter().map(|f| quote_name(f.name())).collect::<Vec<_>>().join(", ")
+                ),
+                &[("fieldName", quote_name(field))],
+            )),
+            _ => Err(ResolveError::ambiguous(field, &found.iter().map(|i| fields[*i].name().clone()).collect::<Vec<_>>())),
+        }
+    }
+}
+
+fn invalid_extract(field: &str, t: &ArrowType) -> ResolveError {
+    ResolveError::analysis(
+        "INVALID_EXTRACT_BASE_FIELD_TYPE",
+        "42000",
+        format!(
+            "Can't extract a value from {}. Need a complex type [STRUCT, ARRAY, MAP] but got \"{}\".",
+            quote_name(field),
+            crate::types::from_arrow(t).map(|t| t.sql()).unwrap_or_default()
+        ),
+        &[],
+    )
 }
 
 fn unreachable_match() -> ColumnMatch {

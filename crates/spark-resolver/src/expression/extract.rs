@@ -14,7 +14,12 @@ use crate::{ResolveError, ResolveResult, ResolvedRelation};
 impl Resolver<'_> {
     /// Spark's nullability of `field` of a struct of type `t` whose own
     /// nullability is `parent`: nullable if either is; `None` if unknown.
+    /// Of an array of structs, the array's field array is as nullable as
+    /// the array.
     pub(crate) fn struct_field_nullable(&self, parent: Option<bool>, t: &ArrowType, field: &str) -> Option<bool> {
+        if let ArrowType::List(item) = t {
+            return matches!(item.data_type(), ArrowType::Struct(_)).then_some(parent).flatten();
+        }
         let ArrowType::Struct(fields) = t else { return None };
         let field = fields.iter().find(|f| self.config.name_eq(f.name(), field))?;
         Some(parent? || field.is_nullable())
@@ -29,7 +34,9 @@ impl Resolver<'_> {
         let c = self.resolve_expr(child, scope)?;
         let t = self.arrow_type(&c.expr, scope)?;
         match (&t, extraction) {
-            (ArrowType::Struct(_), Expr::Literal(Literal::String(field))) => {
+            (ArrowType::Struct(_), Expr::Literal(Literal::String(field))) | (ArrowType::List(_), Expr::Literal(Literal::String(field)))
+                if is_struct_or_struct_array(&t) =>
+            {
                 let nullable = self.struct_field_nullable(c.nullable, &t, field);
                 let (e, n, _) = self.extract_field(c.expr, &t, field)?;
                 let mut r = ResolvedExpr::new(e, format!("{}.{}", c.name, n));
@@ -60,6 +67,14 @@ impl Resolver<'_> {
                 &[],
             )),
         }
+    }
+}
+
+fn is_struct_or_struct_array(t: &ArrowType) -> bool {
+    match t {
+        ArrowType::Struct(_) => true,
+        ArrowType::List(item) => matches!(item.data_type(), ArrowType::Struct(_)),
+        _ => false,
     }
 }
 

@@ -2,6 +2,7 @@
 //! together with the name Spark generates for it.
 
 mod cast;
+mod cast_rules;
 mod coercion;
 mod column;
 mod datetime;
@@ -160,5 +161,18 @@ impl Resolver<'_> {
     /// The Arrow type of a resolved expression over a scope.
     pub(crate) fn arrow_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<ArrowType> {
         Ok(field::expr_field(e, scope.plan.schema())?.data_type().clone())
+    }
+
+    /// The Spark type of `e`, with the fields of an ANSI interval where its
+    /// Arrow field names them.
+    pub(crate) fn spark_type(&self, e: &DfExpr, scope: &ResolvedRelation) -> ResolveResult<spark_plan::DataType> {
+        use datafusion::logical_expr::ExprSchemable;
+        let t = self.arrow_type(e, scope)?;
+        if matches!(t, ArrowType::Duration(_) | ArrowType::Interval(_)) {
+            if let Ok((_, f)) = e.to_field(scope.plan.schema()) {
+                return crate::types::from_arrow_field(&f);
+            }
+        }
+        crate::types::from_arrow(&t)
     }
 }

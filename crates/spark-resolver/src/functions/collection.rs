@@ -3,7 +3,7 @@
 //! `get`, `sort_array`, `sequence`, `array_prepend`, `concat`/`reverse` of
 //! arrays, `map_contains_key`.
 
-use datafusion::arrow::datatypes::{DataType as ArrowType, Field};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Fields};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
@@ -157,6 +157,38 @@ fn struct_(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) 
     Ok(ResolvedExpr { expr, name: format!("struct({})", shown.join(", ")), nullable: Some(false) })
 }
 
+/// `arrays_zip(a1, a2, ...)`: the arrays' elements side by side, in structs
+/// whose fields are named after the arguments that are (fields of)
+/// columns and numbered from 0 otherwise.
+fn arrays_zip(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    let mut args = Vec::with_capacity(call.args.len());
+    let mut names = Vec::with_capacity(call.args.len());
+    let mut shown = Vec::with_capacity(call.args.len());
+    let mut nullable = false;
+    for (i, a) in call.args.iter().enumerate() {
+        let v = r.resolve_expr(a, scope)?;
+        nullable |= r.is_nullable(&v, scope);
+        names.push(match a {
+            Expr::Column { name, .. } => name.last().cloned().unwrap_or_default(),
+            Expr::ExtractValue { extraction, .. } => match extraction.as_ref() {
+                Expr::Literal(spark_plan::Literal::String(field)) => field.clone(),
+                _ => i.to_string(),
+            },
+            _ => i.to_string(),
+        });
+        shown.push(v.name);
+        args.push(v.expr);
+    }
+    let name = format!("arrays_zip({})", shown.join(", "));
+    if args.is_empty() {
+        let empty = ScalarValue::List(ScalarValue::new_list_nullable(&[], &ArrowType::Struct(Fields::empty())));
+        return Ok(ResolvedExpr { expr: lit(empty), name, nullable: Some(false) });
+    }
+    let zipped = call_udf(registry_udf("arrays_zip")?, args);
+    let renamed = call_udf(spark_functions::rename_fields::RenameFields::udf(names), vec![zipped]);
+    Ok(ResolvedExpr { expr: renamed, name, nullable: Some(nullable) })
+}
+
 /// `named_struct(name1, v1, ...)`.
 fn named_struct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.args.len() % 2 != 0 {
@@ -220,7 +252,7 @@ pub(super) fn functions() -> Table {
         ("array_sort", datafusion(Range(1, 2), &[], "array_sort")),
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
         ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
-        ("arrays_zip", datafusion(AtLeast(0), &[], "arrays_zip")),
+        ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),
         ("cardinality", datafusion(Exactly(1), &[], "cardinality")),
         ("size", datafusion_spark(Exactly(1), &[], "size")),
         ("flatten", datafusion(Exactly(1), &[], "flatten")),

@@ -121,14 +121,19 @@ fn trim(c: &Call<'_>, kernel: &str, side: &str) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("TRIM({side} {} FROM {})", c.names[0], c.names[1])))
 }
 
+/// A number format Spark refuses, as its `INVALID_FORMAT` error.
+fn invalid_number_format(e: spark_functions::number_format::FormatError) -> ResolveError {
+    ResolveError::analysis(&e.error_class(), "42601", e.message.clone(), &e.params)
+}
+
 /// `to_number(text, format)` / `try_to_number`.
 fn to_number(c: &Call<'_>, fail: bool) -> ResolveResult<Built> {
     let format = match c.args.get(1) {
         Some(DfExpr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.clone(),
         _ => return Err(ResolveError::unsupported(format!("{} with a format that is not a constant", c.name))),
     };
-    let f = spark_functions::number_format::SparkNumberFormat::udf(&format, false, fail).map_err(|e| ResolveError::invalid(e.to_string()))?;
-    Ok(Built::new(call_udf(f, vec![c.arg(0)?])).nullable(true))
+    let f = spark_functions::number_format::SparkNumberFormat::udf(&format, false, fail).map_err(invalid_number_format)?;
+    Ok(Built::new(call_udf(f, vec![c.arg(0)?])).nullable(!fail || c.nullable.first().copied().unwrap_or(true)))
 }
 
 /// `to_char(x, format)`: numbers by a number format, dates and timestamps
@@ -159,10 +164,12 @@ fn to_char(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
             } else {
                 shown
             };
-            Ok(Built::new(e).named(name))
+            // Decoding may meet malformed text: Spark's result is nullable.
+            let decoded = matches!(format.to_ascii_lowercase().as_str(), "utf-8" | "utf8");
+            Ok(Built::new(e).named(name).nullable(decoded || c.nullable.first().copied().unwrap_or(true)))
         }
         _ => {
-            let f = spark_functions::number_format::SparkNumberFormat::udf(&format, true, true).map_err(|e| ResolveError::invalid(e.to_string()))?;
+            let f = spark_functions::number_format::SparkNumberFormat::udf(&format, true, true).map_err(invalid_number_format)?;
             Ok(Built::new(call_udf(f, vec![x])).named(format!("to_char({}, {})", c.names[0], c.names[1])))
         }
     }

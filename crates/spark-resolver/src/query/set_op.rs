@@ -44,7 +44,14 @@ impl Resolver<'_> {
                 plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?,
                 columns: vec![],
             })?;
-            let out = ResolvedColumn { id: fresh_id(), ..lc.clone() };
+            // A union's column may hold either side's NULLs; an intersection
+            // only rows both sides have; a difference only the left's.
+            let nullable = match kind {
+                SetOpKind::Union => lc.nullable.zip(rc.nullable).map(|(a, b)| a || b),
+                SetOpKind::Intersect => lc.nullable.zip(rc.nullable).map(|(a, b)| a && b),
+                SetOpKind::Except => lc.nullable,
+            };
+            let out = ResolvedColumn { id: fresh_id(), nullable, ..lc.clone() };
             litems.push((le, out.clone()));
             ritems.push((re, ResolvedColumn { id: out.id.clone(), ..rc.clone() }));
         }

@@ -4,7 +4,7 @@
 
 use spark_plan::{DataType, Relation, RelationKind};
 
-use crate::convert::{RelationContext, convert_relation, type_to_proto};
+use crate::convert::{RelationContext, Root, convert_root, type_to_proto};
 use crate::error::{ServerError, ServerResult};
 use crate::proto::sc::{self, analyze_plan_request::Analyze, analyze_plan_response as res};
 use crate::session_manager::ServerSession;
@@ -12,19 +12,33 @@ use crate::session_manager::ServerSession;
 /// The Spark version this server answers as.
 pub const SPARK_VERSION: &str = "4.3.0";
 
-fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult<Relation> {
+fn root_of<'a>(session: &ServerSession, plan: Option<&'a sc::Plan>) -> ServerResult<(Root, &'a sc::Relation)> {
     let plan = plan.ok_or_else(|| ServerError::missing("plan"))?;
     match plan.op_type.as_ref() {
-        Some(sc::plan::OpType::Root(r)) => convert(session, r),
+        Some(sc::plan::OpType::Root(r)) => {
+            let artifact = |name: &str| session.artifact(name);
+            let persisted = |r: &spark_plan::Relation| session.persisted(r);
+            let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options()).with_limits(session.limits);
+            Ok((convert_root(r, &mut ctx)?, r))
+        }
         _ => Err(ServerError::invalid_plan("AnalyzePlan needs a relation as the plan root")),
     }
 }
 
-fn convert(session: &ServerSession, r: &sc::Relation) -> ServerResult<Relation> {
-    let artifact = |name: &str| session.artifact(name);
-    let persisted = |r: &spark_plan::Relation| session.persisted(r);
-    let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options()).with_limits(session.limits);
-    convert_relation(r, &mut ctx)
+fn relation_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult<Relation> {
+    match root_of(session, plan)?.0 {
+        Root::Query(rel) => Ok(rel),
+        Root::Command(_) => Err(ServerError::invalid_plan("a SQL command cannot be used as a query; run it with spark.sql()")),
+    }
+}
+
+/// A plan's schema. A command sent as a `Sql` relation runs, as Spark's
+/// eager `spark.sql()` runs it, and its result's schema is the answer.
+async fn schema_of(session: &ServerSession, plan: Option<&sc::Plan>) -> ServerResult<DataType> {
+    match root_of(session, plan)? {
+        (Root::Query(rel), _) => Ok(session.spark.schema(&rel)?),
+        (Root::Command(cmd), proto) => Ok(session.run_root_command(proto, &cmd).await?.spark_schema()?),
+    }
 }
 
 /// Spark's `StructType.treeString`.
@@ -78,7 +92,8 @@ fn semantic_fingerprint(session: &ServerSession, rel: &Relation) -> ServerResult
 /// without the marker a persisted plan gets when it is read.
 fn persist_target(session: &ServerSession, r: Option<&sc::Relation>) -> ServerResult<Relation> {
     let r = r.ok_or_else(|| ServerError::missing("relation"))?;
-    let plan = convert(session, r)?;
+    let root = sc::Plan { op_type: Some(sc::plan::OpType::Root(r.clone())) };
+    let plan = relation_of(session, Some(&root))?;
     Ok(match plan.kind {
         RelationKind::Persisted { input, .. } => *input,
         _ => plan,
@@ -89,8 +104,7 @@ fn persist_target(session: &ServerSession, r: Option<&sc::Relation>) -> ServerRe
 pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<res::Result> {
     Ok(match analyze {
         Analyze::Schema(s) => {
-            let rel = relation_of(session, s.plan.as_ref())?;
-            res::Result::Schema(res::Schema { schema: Some(type_to_proto(&session.spark.schema(&rel)?)) })
+            res::Result::Schema(res::Schema { schema: Some(type_to_proto(&schema_of(session, s.plan.as_ref()).await?)) })
         }
         Analyze::Explain(e) => {
             let rel = relation_of(session, e.plan.as_ref())?;
@@ -98,8 +112,7 @@ pub async fn handle(session: &ServerSession, analyze: Analyze) -> ServerResult<r
             res::Result::Explain(res::Explain { explain_string: session.spark.explain(&rel, extended).await? })
         }
         Analyze::TreeString(t) => {
-            let rel = relation_of(session, t.plan.as_ref())?;
-            res::Result::TreeString(res::TreeString { tree_string: tree_string(&session.spark.schema(&rel)?, t.level) })
+            res::Result::TreeString(res::TreeString { tree_string: tree_string(&schema_of(session, t.plan.as_ref()).await?, t.level) })
         }
         Analyze::IsLocal(l) => {
             let rel = relation_of(session, l.plan.as_ref())?;

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use spark_plan::{DataType, Plan, Relation, RelationKind, StructField};
 
 use crate::arrow_ipc::{encode_batch, write_stream};
-use crate::convert::{ConnectCommand, MlCacheCommand, RelationContext, convert_command, convert_relation, literal_to_proto, type_to_proto};
+use crate::convert::{ConnectCommand, MlCacheCommand, RelationContext, Root, convert_command, convert_root, literal_to_proto, type_to_proto};
 use crate::error::{ServerError, ServerResult};
 use crate::executor::{QueryRuntimes, Weight, relation_weight};
 use spark_resolver::cancel::Cancellable;
@@ -91,6 +91,10 @@ fn metrics_proto(nodes: Vec<spark_engine::plan_metrics::NodeMetrics>) -> epr::Me
 /// What one request asks for, converted from its proto.
 enum Work {
     Root(Relation),
+    /// A `Sql` relation at the root whose text is a command (`SET`, `CREATE
+    /// TEMP VIEW`, ...): Spark runs it and returns its rows as the result.
+    /// ADBC drivers send commands this way.
+    RootCommand(spark_plan::Command, sc::Relation),
     Command(ConnectCommand),
 }
 
@@ -100,7 +104,7 @@ impl Work {
         match self {
             Work::Root(rel) | Work::Command(ConnectCommand::Checkpoint(rel)) => relation_weight(rel),
             Work::Command(ConnectCommand::Sql { plan, .. }) => crate::executor::weight(plan),
-            Work::Command(ConnectCommand::Run(cmd)) => crate::executor::weight(&Plan::Command(cmd.clone())),
+            Work::Command(ConnectCommand::Run(cmd)) | Work::RootCommand(cmd, _) => crate::executor::weight(&Plan::Command(cmd.clone())),
             Work::Command(_) => Weight::Light,
         }
     }
@@ -170,7 +174,10 @@ async fn run_plan(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, 
         let persisted = |r: &spark_plan::Relation| session.persisted(r);
         let mut ctx = RelationContext::new(&artifact).with_persisted(&persisted).with_parse_options(session.parse_options()).with_limits(session.limits);
         match plan.op_type.ok_or_else(|| ServerError::missing("Plan.op_type"))? {
-            sc::plan::OpType::Root(rel) => Work::Root(convert_relation(&rel, &mut ctx)?),
+            sc::plan::OpType::Root(rel) => match convert_root(&rel, &mut ctx)? {
+                Root::Query(converted) => Work::Root(converted),
+                Root::Command(cmd) => Work::RootCommand(cmd, rel),
+            },
             sc::plan::OpType::Command(cmd) => Work::Command(convert_command(&cmd, &mut ctx)?),
             sc::plan::OpType::CompressedOperation(_) => {
                 return Err(ServerError::invalid_plan("compressed plans are not supported; the server advertises no plan compression"));
@@ -205,6 +212,7 @@ async fn run_plan(session: Arc<ServerSession>, plan: sc::Plan, out: &Responder, 
 async fn run_work(session: &ServerSession, work: Work, out: &Responder) -> ServerResult<()> {
     match work {
         Work::Root(rel) => run_root(session, rel, out).await,
+        Work::RootCommand(cmd, rel) => run_root_command(session, &rel, &cmd, out).await,
         Work::Command(cmd) => run_command(session, cmd, out).await,
     }
 }
@@ -254,6 +262,17 @@ async fn run_root(session: &ServerSession, rel: Relation, out: &Responder) -> Se
             Ok(())
         }
     }
+}
+
+/// A command sent as a root `Sql` relation: its rows are the result.
+async fn run_root_command(session: &ServerSession, rel: &sc::Relation, cmd: &spark_plan::Command, out: &Responder) -> ServerResult<()> {
+    let result = session.run_root_command(rel, cmd).await?;
+    let mut writer = ResultWriter::new(out, &result.spark_schema()?);
+    let rows = result.num_rows();
+    let batches = if rows == 0 { vec![RecordBatch::new_empty(result.schema.clone())] } else { result.batches.clone() };
+    writer.batch(rows, write_stream(&result.schema, &batches)?).await;
+    writer.finish().await;
+    Ok(())
 }
 
 /// Sends a relation's result in the JVM's order — schema, arrow batches,

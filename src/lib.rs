@@ -11,6 +11,7 @@ pub mod auth;
 pub mod arrow_ipc;
 pub mod artifacts;
 pub mod codec;
+pub mod command_results;
 pub mod config;
 pub mod config_rpc;
 pub mod convert;

@@ -24,6 +24,8 @@ pub struct ServerSession {
     pub artifacts: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// What `persist()` recorded.
     pub persisted: Mutex<crate::persist::PersistedPlans>,
+    /// Results of commands sent as root `Sql` relations.
+    command_results: crate::command_results::CommandResults,
     /// The largest data a plan may carry.
     pub limits: SizeLimits,
     last_used: Mutex<Instant>,
@@ -40,8 +42,23 @@ impl ServerSession {
             operations: Mutex::new(HashMap::new()),
             artifacts: Mutex::new(HashMap::new()),
             persisted: Mutex::new(Default::default()),
+            command_results: Default::default(),
             last_used: Mutex::new(Instant::now()),
         }
+    }
+
+    /// Runs a command sent as a root `Sql` relation, once per relation of a
+    /// client (see `command_results`).
+    pub async fn run_root_command(&self, rel: &crate::proto::sc::Relation, cmd: &spark_plan::Command) -> ServerResult<Arc<spark_engine::CommandOutput>> {
+        let key = crate::command_results::key_of(rel);
+        if let Some(hit) = key.as_deref().and_then(|k| self.command_results.get(k)) {
+            return Ok(hit);
+        }
+        let output = Arc::new(self.spark.run_command(cmd).await?);
+        if let Some(key) = key {
+            self.command_results.insert(key, output.clone());
+        }
+        Ok(output)
     }
 
     pub fn touch(&self) {

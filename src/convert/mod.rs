@@ -17,7 +17,7 @@ pub use command::{ConnectCommand, MlCacheCommand, convert_command};
 pub use data_type::{proto_to_type, type_to_proto};
 pub use expression::convert_expression;
 pub use literal::{array_value_to_literal, literal_to_proto};
-pub use relation::{RelationContext, SizeLimits, convert_relation};
+pub use relation::{RelationContext, Root, SizeLimits, convert_relation, convert_root};
 
 use crate::error::{ServerError, ServerResult};
 

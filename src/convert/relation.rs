@@ -147,11 +147,37 @@ pub fn convert_relation(rel: &sc::Relation, ctx: &mut RelationContext) -> Server
     let r = convert_inner(rel, ctx);
     ctx.leave_relation();
     // A persisted DataFrame reads its kept rows once they exist.
-    let _ = rel;
-    let input = r?;
+    Ok(read_persisted(r?, ctx))
+}
+
+fn read_persisted(input: Relation, ctx: &RelationContext) -> Relation {
     match ctx.persisted.and_then(|p| p(&input)) {
-        Some(id) => Ok(Relation { plan_id: input.plan_id, kind: RelationKind::Persisted { id, input: Box::new(input) } }),
-        None => Ok(input),
+        Some(id) => Relation { plan_id: input.plan_id, kind: RelationKind::Persisted { id, input: Box::new(input) } },
+        None => input,
+    }
+}
+
+/// The root of an `ExecutePlan`: a query, or a command sent as a `Sql`
+/// relation (Spark's `spark.sql()` runs commands eagerly, and ADBC drivers
+/// send them this way).
+pub enum Root {
+    Query(Relation),
+    Command(spark_plan::Command),
+}
+
+pub fn convert_root(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Root> {
+    let Some(RelType::Sql(s)) = &rel.rel_type else {
+        return Ok(Root::Query(convert_relation(rel, ctx)?));
+    };
+    ctx.enter_relation()?;
+    let parsed = parse_sql(s, ctx);
+    ctx.leave_relation();
+    match parsed? {
+        Plan::Command(c) => Ok(Root::Command(c)),
+        Plan::Query(mut r) => {
+            r.plan_id = rel.common.as_ref().and_then(|c| c.plan_id);
+            Ok(Root::Query(read_persisted(r, ctx)))
+        }
     }
 }
 

@@ -18,6 +18,7 @@ from pyspark.errors import (
     ParseException,
     SparkNoSuchElementException,
 )
+from pyspark.sql import Row
 from pyspark.sql import functions as F
 from pyspark.sql.connect.proto import base_pb2, base_pb2_grpc, relations_pb2
 
@@ -78,6 +79,35 @@ def test_sql_commands(spark):
     assert [r.col_name for r in spark.sql("DESCRIBE sv").collect()] == ["a", "b"]
     assert [r.col_name for r in spark.sql("SHOW COLUMNS IN sv").collect()] == ["a", "b"]
     assert "Physical Plan" in spark.sql("EXPLAIN SELECT 1").collect()[0].plan
+
+
+def test_sql_command_as_root_relation(server):
+    """ADBC drivers send a command as the root `Sql` relation of ExecutePlan;
+    Spark runs it (once, even after a schema request) and returns its rows."""
+    from pyspark.sql.connect.dataframe import DataFrame
+    from pyspark.sql.connect.plan import SQL
+
+    spark = new_session(server)
+    try:
+        df = DataFrame(SQL("SET spark.sql.shuffle.partitions=9"), spark)
+        assert df.schema.simpleString() == "struct<key:string,value:string>"
+        assert df.collect() == [Row(key="spark.sql.shuffle.partitions", value="9")]
+        assert spark.conf.get("spark.sql.shuffle.partitions") == "9"
+        create = DataFrame(SQL("CREATE OR REPLACE TEMP VIEW root_v AS SELECT 1 AS a"), spark)
+        assert create.collect() == []
+        assert DataFrame(SQL("SELECT * FROM root_v"), spark).collect() == [Row(a=1)]
+        tables = DataFrame(SQL("SHOW TABLES"), spark)
+        assert tables.columns == ["namespace", "tableName", "isTemporary"]
+        assert [r.tableName for r in tables.collect()] == ["root_v"]
+        drop = DataFrame(SQL("DROP VIEW root_v"), spark)
+        assert drop.schema.simpleString() == "struct<>"
+        assert drop.collect() == []
+        with pytest.raises(AnalysisException) as e:
+            DataFrame(SQL("DROP VIEW root_v"), spark).collect()
+        assert e.value.getCondition() == "TABLE_OR_VIEW_NOT_FOUND"
+        assert spark.range(2).count() == 2
+    finally:
+        spark.stop()
 
 
 def test_config_rpc(spark):

@@ -70,6 +70,18 @@ pub struct CommandOutput {
     pub batches: Vec<RecordBatch>,
 }
 
+impl CommandOutput {
+    /// The result's schema as Spark types.
+    pub fn spark_schema(&self) -> EngineResult<DataType> {
+        let fields = self.schema.fields().iter().map(|f| Ok(spark_plan::StructField::new(f.name(), spark_resolver::types::from_arrow_field(f)?, f.is_nullable())));
+        Ok(DataType::Struct(fields.collect::<EngineResult<Vec<_>>>()?))
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
 pub struct SparkSession {
     pub(crate) shared: Arc<SessionShared>,
     pub(crate) ctx: SessionContext,

@@ -93,8 +93,11 @@ pub async fn serve(
     let stopper = sessions_for_shutdown;
     let shutdown = async move {
         shutdown.await;
-        stopper.interrupt_everything();
+        let interrupted = stopper.interrupt_everything();
         let _ = stopping_tx.send(());
+        // Keep answering until the clients have seen their cancellations
+        // (bounded by the grace period below).
+        session_manager::SessionManager::drained(&interrupted).await;
     };
     let mut builder = tonic::transport::Server::builder();
     if let Some(tls) = tls_config(&config)? {

@@ -47,6 +47,9 @@ impl SparkConnectService for SparkConnectServer {
 
     async fn execute_plan(&self, request: Request<sc::ExecutePlanRequest>) -> Result<Response<Self::ExecutePlanStream>, Status> {
         let req = request.into_inner();
+        if self.sessions.is_stopping() {
+            return Err(ServerError::internal("the server is shutting down").into());
+        }
         let session = self.session(req.user_context.as_ref(), &req.session_id, req.client_observed_server_side_session_id.as_deref())?;
         let operation_id = req.operation_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         if uuid::Uuid::parse_str(&operation_id).is_err() {

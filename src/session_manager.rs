@@ -101,6 +101,8 @@ pub struct SessionManager {
     shared: Arc<SessionShared>,
     sessions: Mutex<HashMap<SessionKey, Arc<ServerSession>>>,
     closed: Mutex<HashSet<SessionKey>>,
+    /// Set by a shutdown: new operations are refused.
+    stopping: std::sync::atomic::AtomicBool,
     idle_timeout: Duration,
     /// The largest data a plan may carry.
     limits: SizeLimits,
@@ -118,15 +120,43 @@ fn is_uuid(s: &str) -> bool {
 
 impl SessionManager {
     pub fn new(shared: Arc<SessionShared>, idle_timeout: Duration, limits: SizeLimits) -> Arc<Self> {
-        Arc::new(Self { shared, sessions: Mutex::new(HashMap::new()), closed: Mutex::new(HashSet::new()), idle_timeout, limits })
+        Arc::new(Self { shared, sessions: Mutex::new(HashMap::new()), closed: Mutex::new(HashSet::new()), stopping: Default::default(), idle_timeout, limits })
     }
 
     /// Cancels every running operation of every session (shutdown).
-    pub fn interrupt_everything(&self) {
+    /// A shutdown: refuses new operations and interrupts the running ones.
+    /// Returns the operations it interrupted, with their sessions.
+    pub fn interrupt_everything(&self) -> Vec<(Arc<ServerSession>, String)> {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
         let sessions: Vec<Arc<ServerSession>> = self.sessions.lock().map(|s| s.values().cloned().collect()).unwrap_or_default();
+        let mut interrupted = Vec::new();
         for s in sessions {
-            s.interrupt_all();
+            for id in s.interrupt_all() {
+                interrupted.push((s.clone(), id));
+            }
         }
+        interrupted
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until clients have released the operations a shutdown
+    /// interrupted. After an interrupted operation fails, the pyspark client
+    /// asks for the error's details and a conf and releases the operation;
+    /// answering those lets it raise the cancellation instead of retrying a
+    /// closed port for minutes.
+    pub async fn drained(interrupted: &[(Arc<ServerSession>, String)]) {
+        if interrupted.is_empty() {
+            return;
+        }
+        let open = || interrupted.iter().any(|(s, id)| s.operations.lock().map(|o| o.contains_key(id)).unwrap_or(false));
+        while open() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The client's last calls (a conf read) follow the release closely.
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
     fn check_id(session_id: &str) -> ServerResult<()> {

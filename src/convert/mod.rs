@@ -2,6 +2,7 @@
 //! client sends is converted here; anything missing or not yet supported gets
 //! a clear error naming it.
 
+mod catalog;
 #[allow(deprecated)]
 mod command;
 mod data_type;
@@ -11,6 +12,7 @@ mod literal;
 #[allow(deprecated)]
 mod relation;
 
+pub use catalog::convert_catalog;
 pub use command::{ConnectCommand, MlCacheCommand, convert_command};
 // Deprecated proto fields are still read so that older clients keep working.
 

@@ -157,17 +157,19 @@ fn read_persisted(input: Relation, ctx: &RelationContext) -> Relation {
     }
 }
 
-/// The root of an `ExecutePlan`: a query, or a command sent as a `Sql`
+/// The root of an `ExecutePlan`: a query, or a command: one sent as a `Sql`
 /// relation (Spark's `spark.sql()` runs commands eagerly, and ADBC drivers
-/// send them this way).
+/// send them this way) or a `spark.catalog` call.
 pub enum Root {
     Query(Relation),
     Command(spark_plan::Command),
 }
 
 pub fn convert_root(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<Root> {
-    let Some(RelType::Sql(s)) = &rel.rel_type else {
-        return Ok(Root::Query(convert_relation(rel, ctx)?));
+    let s = match &rel.rel_type {
+        Some(RelType::Sql(s)) => s,
+        Some(RelType::Catalog(c)) => return Ok(Root::Command(super::convert_catalog(c)?)),
+        _ => return Ok(Root::Query(convert_relation(rel, ctx)?)),
     };
     ctx.enter_relation()?;
     let parsed = parse_sql(s, ctx);

@@ -108,12 +108,33 @@ def hostile_cases(spark, port):
 
 
 def _chained_with_column(spark, n):
+    """The pyspark client builds and serialises the plan recursively; give it
+    the stack and recursion limit it needs for `n` levels."""
     from pyspark.sql import functions as F
 
-    df = spark.range(1)
-    for i in range(n):
-        df = df.withColumn(f"c{i}", F.lit(i))
-    return df.collect()
+    result = {}
+
+    def build_and_run():
+        try:
+            df = spark.range(1)
+            for i in range(n):
+                df = df.withColumn(f"c{i}", F.lit(i))
+            df.collect()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller
+            result["error"] = e
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 50 * n))
+    threading.stack_size(1 << 30)
+    try:
+        t = threading.Thread(target=build_and_run)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(0)
+        sys.setrecursionlimit(limit)
+    if "error" in result:
+        raise result["error"]
 
 
 def shutdown_case(binary):
@@ -170,7 +191,8 @@ def memory_case(binary):
     proc, port, _ = start_ours(binary, {"SPARK_CONNECT_SERVER_MEMORY_LIMIT_MB": "64"})
     spark = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").create()
     started = time.perf_counter()
-    sort = client_call(lambda: spark.range(0, 5_000_000).selectExpr("id", "uuid() AS u").orderBy("u").limit(1).collect())
+    # A window over all rows needs every row sorted: the sort must spill.
+    sort = client_call(lambda: spark.range(0, 5_000_000).selectExpr("uuid() AS u").selectExpr("row_number() OVER (ORDER BY u) AS r").selectExpr("max(r)").collect())
     sort_s = time.perf_counter() - started
     started = time.perf_counter()
     collect = client_call(lambda: spark.range(0, 3_000_000).selectExpr("collect_list(uuid()) AS l").collect())

@@ -26,7 +26,7 @@ fn empty() -> CommandOutput {
     CommandOutput { schema: Arc::new(Schema::empty()), batches: vec![] }
 }
 
-fn like(pattern: &str, name: &str) -> bool {
+pub(crate) fn like(pattern: &str, name: &str) -> bool {
     // SHOW ... LIKE: `*` matches anything, `|` separates alternatives, case-insensitive.
     pattern.split('|').any(|p| {
         let p = p.trim().to_lowercase();
@@ -191,6 +191,7 @@ impl SparkSession {
                 let text = self.explain(input, mode != "simple").await?;
                 string_table(&["plan"], vec![vec![text]])
             }
+            Command::Catalog(op) => self.run_catalog(op).await,
             Command::NotSupported(what) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",

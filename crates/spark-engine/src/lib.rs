@@ -10,6 +10,7 @@ pub mod plan_metrics;
 pub mod progress;
 pub mod session;
 pub mod show;
+mod catalog;
 mod command;
 
 pub use conf::SparkConf;

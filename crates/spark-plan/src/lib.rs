@@ -3,6 +3,7 @@
 //! and the Spark SQL parser), and the resolver turns it into a DataFusion plan.
 //! Nothing here knows about protobuf or gRPC.
 
+pub mod catalog;
 pub mod data_type;
 pub mod error;
 pub mod expression;
@@ -13,6 +14,7 @@ pub mod literal;
 pub mod relation;
 pub mod schema_json;
 
+pub use catalog::{CatalogCommand, CatalogName};
 pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};

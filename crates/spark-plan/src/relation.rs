@@ -387,6 +387,8 @@ pub enum Command {
     DescribeQuery { input: Box<Relation> },
     Explain { input: Box<Relation>, mode: String },
     UseDatabase { name: Vec<String> },
+    /// A `spark.catalog` call.
+    Catalog(crate::CatalogCommand),
     /// Parsed but not supported yet; carries the statement kind for the error.
     NotSupported(String),
 }

@@ -120,7 +120,12 @@ impl ResolveError {
     }
 
     pub fn unresolved_routine(name: &str) -> Self {
-        let quoted = quote_part(name);
+        Self::unresolved_routine_parts(&[name.to_string()])
+    }
+
+    /// `UNRESOLVED_ROUTINE` of a qualified name (`spark_catalog`.`default`.`f`).
+    pub fn unresolved_routine_parts(name: &[String]) -> Self {
+        let quoted = quote_parts(name);
         Self::analysis(
             "UNRESOLVED_ROUTINE",
             "42883",

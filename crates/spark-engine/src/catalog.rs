@@ -1,0 +1,352 @@
+//! `spark.catalog`: each call answers with the table Spark's
+//! `SparkConnectPlanner` builds for it (the same columns, types and
+//! nullability), from the session's temporary views, the global temporary
+//! views, the cache and Spark's list of built-in functions. There are no
+//! persistent tables yet: `spark_catalog` has one database, `default`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, ListBuilder, RecordBatch, StringArray, StringBuilder};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema};
+use spark_plan::{CatalogCommand, CatalogName, DataType};
+use spark_resolver::ResolveError;
+
+use crate::command::like;
+use crate::error::ExceptionKind;
+use crate::session::{CommandOutput, SparkSession};
+use crate::{EngineError, EngineResult};
+
+const CATALOG: &str = "spark_catalog";
+const DATABASE: &str = "default";
+const GLOBAL_TEMP: &str = "global_temp";
+
+/// One column of a catalog answer.
+enum Column {
+    Text { name: &'static str, nullable: bool, values: Vec<Option<String>> },
+    Flag { name: &'static str, values: Vec<bool> },
+    /// `namespace`: an array of strings, NULL for functions.
+    Parts { name: &'static str, values: Vec<Option<Vec<String>>> },
+}
+
+fn text(name: &'static str, values: Vec<Option<String>>) -> Column {
+    Column::Text { name, nullable: true, values }
+}
+
+fn table(columns: Vec<Column>) -> EngineResult<CommandOutput> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+    for c in columns {
+        match c {
+            Column::Text { name, nullable, values } => {
+                fields.push(Field::new(name, ArrowType::Utf8, nullable));
+                arrays.push(Arc::new(StringArray::from(values)));
+            }
+            Column::Flag { name, values } => {
+                fields.push(Field::new(name, ArrowType::Boolean, false));
+                arrays.push(Arc::new(BooleanArray::from(values)));
+            }
+            Column::Parts { name, values } => {
+                let mut builder = ListBuilder::new(StringBuilder::new()).with_field(Field::new("element", ArrowType::Utf8, true));
+                for v in values {
+                    match v {
+                        Some(parts) => {
+                            for p in parts {
+                                builder.values().append_value(p);
+                            }
+                            builder.append(true);
+                        }
+                        None => builder.append(false),
+                    }
+                }
+                let array = builder.finish();
+                fields.push(Field::new(name, array.data_type().clone(), true));
+                arrays.push(Arc::new(array));
+            }
+        }
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+    Ok(CommandOutput { schema, batches: vec![batch] })
+}
+
+/// `value: boolean` (`tableExists`, `dropTempView`, ...).
+fn flag(value: bool) -> EngineResult<CommandOutput> {
+    table(vec![Column::Flag { name: "value", values: vec![value] }])
+}
+
+/// The empty `value: string` table of calls that return nothing.
+fn done() -> EngineResult<CommandOutput> {
+    table(vec![Column::Text { name: "value", nullable: false, values: vec![] }])
+}
+
+fn single(value: &str) -> EngineResult<CommandOutput> {
+    table(vec![text("value", vec![Some(value.to_string())])])
+}
+
+fn schema_not_found(database: &str) -> EngineError {
+    let quoted = format!("`{CATALOG}`.`{}`", database.replace('`', "``"));
+    EngineError::spark(
+        ExceptionKind::Analysis,
+        "SCHEMA_NOT_FOUND",
+        "42704",
+        format!("The schema {quoted} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a catalog, verify the current_schema() output, or qualify the name with the correct catalog.\nTo tolerate the error on drop use DROP SCHEMA IF EXISTS."),
+        &[("schemaName", quoted)],
+    )
+}
+
+fn is_database(name: &str) -> bool {
+    name.eq_ignore_ascii_case(DATABASE)
+}
+
+/// A temporary view found by a catalog call: where it lives and its name.
+struct FoundView {
+    global: bool,
+    name: String,
+}
+
+impl SparkSession {
+    pub(crate) async fn run_catalog(&self, op: &CatalogCommand) -> EngineResult<CommandOutput> {
+        match op {
+            CatalogCommand::CurrentCatalog => single(CATALOG),
+            CatalogCommand::SetCurrentCatalog(name) if name.eq_ignore_ascii_case(CATALOG) => done(),
+            CatalogCommand::SetCurrentCatalog(name) => Err(EngineError::spark(
+                ExceptionKind::Spark,
+                "CATALOG_NOT_FOUND",
+                "42P08",
+                format!("The catalog `{name}` not found. Consider to set the SQL config \"spark.sql.catalog.{name}\" to a catalog plugin."),
+                &[("catalogName", format!("`{name}`"))],
+            )),
+            CatalogCommand::ListCatalogs { pattern } => {
+                let names: Vec<Option<String>> = [CATALOG].iter().filter(|c| pattern.as_deref().is_none_or(|p| like(p, c))).map(|c| Some(c.to_string())).collect();
+                let descriptions = vec![None; names.len()];
+                table(vec![text("name", names), text("description", descriptions)])
+            }
+            CatalogCommand::CurrentDatabase => single(DATABASE),
+            CatalogCommand::SetCurrentDatabase(name) | CatalogCommand::GetDatabase(name) if !is_database(name) => Err(schema_not_found(name)),
+            CatalogCommand::SetCurrentDatabase(_) => done(),
+            CatalogCommand::GetDatabase(_) => self.databases(None),
+            CatalogCommand::ListDatabases { pattern } => self.databases(pattern.as_deref()),
+            CatalogCommand::DatabaseExists(name) => flag(is_database(name)),
+            CatalogCommand::ListTables { database, pattern } => self.list_tables(database.as_deref(), pattern.as_deref()),
+            CatalogCommand::GetTable(name) => {
+                let view = self.find_view(name)?.ok_or_else(|| not_found(name))?;
+                tables(vec![view])
+            }
+            CatalogCommand::TableExists(name) => flag(self.find_view(name).ok().flatten().is_some()),
+            CatalogCommand::ListColumns(name) => self.list_columns(name),
+            CatalogCommand::ListFunctions { database, pattern } => {
+                if let Some(db) = database.as_deref().filter(|d| !is_database(d)) {
+                    return Err(schema_not_found(db));
+                }
+                let names = spark_functions::catalog::spark_function_names();
+                functions(names.iter().filter(|n| pattern.as_deref().is_none_or(|p| like(p, n))).cloned().collect())
+            }
+            CatalogCommand::GetFunction(name) => match builtin_function(name) {
+                Some(f) => functions(vec![f]),
+                None => Err(ResolveError::unresolved_routine_parts(&qualified_function(name)).into()),
+            },
+            CatalogCommand::FunctionExists(name) => flag(builtin_function(name).is_some()),
+            CatalogCommand::DropTempView(name) => flag(self.drop_view(name, false)),
+            CatalogCommand::DropGlobalTempView(name) => flag(self.drop_view(name, true)),
+            CatalogCommand::DropView { name, if_exists } => {
+                let removed = match name.as_slice() {
+                    [n] => self.drop_view(n, false),
+                    [db, n] if db.eq_ignore_ascii_case(GLOBAL_TEMP) => self.drop_view(n, true),
+                    _ => false,
+                };
+                if !removed && !if_exists {
+                    return Err(ResolveError::table_not_found(name).into());
+                }
+                done()
+            }
+            CatalogCommand::IsCached(name) => {
+                let view = self.existing_view(name)?;
+                let cached = self.cached_tables.lock().map(|c| c.iter().any(|t| t.name.eq_ignore_ascii_case(&view.name))).unwrap_or(false);
+                flag(cached && !view.global)
+            }
+            CatalogCommand::UncacheTable(name) => {
+                self.existing_view(name)?;
+                self.uncache_table(std::slice::from_ref(name), true)?;
+                done()
+            }
+            CatalogCommand::ClearCache => {
+                self.clear_cache();
+                done()
+            }
+            CatalogCommand::RefreshTable(name) => {
+                self.existing_view(name)?;
+                done()
+            }
+            CatalogCommand::RefreshByPath(_) => done(),
+            CatalogCommand::RecoverPartitions(name) => {
+                let view = self.existing_view(name)?;
+                Err(EngineError::spark(
+                    ExceptionKind::Analysis,
+                    "EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE",
+                    "42809",
+                    format!("'recoverPartitions()' expects a table but `{}` is a view. ", view.name),
+                    &[("operation", "'recoverPartitions()'".into()), ("viewName", format!("`{}`", view.name))],
+                ))
+            }
+            CatalogCommand::CacheTable(name) => {
+                self.existing_view(name)?;
+                self.cache_table(std::slice::from_ref(name), None).await?;
+                done()
+            }
+            CatalogCommand::NotSupported(call) => Err(EngineError::spark(
+                ExceptionKind::UnsupportedOperation,
+                "UNSUPPORTED_FEATURE",
+                "0A000",
+                format!("The feature is not supported: {call} (persistent tables are not supported yet)."),
+                &[],
+            )),
+        }
+    }
+
+    fn databases(&self, pattern: Option<&str>) -> EngineResult<CommandOutput> {
+        let rows: Vec<&str> = [DATABASE].into_iter().filter(|d| pattern.is_none_or(|p| like(p, d))).collect();
+        let location = warehouse_uri(&self.shared.settings.warehouse_dir);
+        table(vec![
+            text("name", rows.iter().map(|d| Some(d.to_string())).collect()),
+            text("catalog", rows.iter().map(|_| Some(CATALOG.to_string())).collect()),
+            text("description", rows.iter().map(|_| Some("default database".to_string())).collect()),
+            text("locationUri", rows.iter().map(|_| Some(location.clone())).collect()),
+        ])
+    }
+
+    /// `listTables([db], [pattern])`: the session's temporary views, and
+    /// the global ones when `db` is `global_temp`.
+    fn list_tables(&self, database: Option<&str>, pattern: Option<&str>) -> EngineResult<CommandOutput> {
+        let global = match database {
+            Some(db) if db.eq_ignore_ascii_case(GLOBAL_TEMP) => true,
+            Some(db) if !is_database(db) => return Err(schema_not_found(db)),
+            _ => false,
+        };
+        let mut found = Vec::new();
+        if global {
+            found.extend(self.shared.global_views.names().into_iter().map(|name| FoundView { global: true, name }));
+        }
+        found.extend(self.views.names().into_iter().map(|name| FoundView { global: false, name }));
+        found.retain(|v| pattern.is_none_or(|p| like(p, &v.name)));
+        tables(found)
+    }
+
+    /// A temporary view a catalog call names: `name` or `global_temp.name`
+    /// (with or without the separate database argument). A database of
+    /// `default` names a persistent table, of which there are none.
+    fn find_view(&self, name: &CatalogName) -> EngineResult<Option<FoundView>> {
+        let mut parts = match &name.database {
+            Some(db) => vec![db.clone(), name.name.clone()],
+            None => spark_sql_parser::parse_identifier_parts(&name.name)?,
+        };
+        if parts.len() == 3 && parts[0].eq_ignore_ascii_case(CATALOG) {
+            parts.remove(0);
+        }
+        Ok(match parts.as_slice() {
+            [n] => self.views.get(n).map(|v| FoundView { global: false, name: v.name.clone() }),
+            [db, n] if db.eq_ignore_ascii_case(GLOBAL_TEMP) => self.shared.global_views.get(n).map(|v| FoundView { global: true, name: v.name.clone() }),
+            _ => None,
+        })
+    }
+
+    fn existing_view(&self, name: &str) -> EngineResult<FoundView> {
+        let name = CatalogName { name: name.to_string(), database: None };
+        self.find_view(&name)?.ok_or_else(|| not_found(&name))
+    }
+
+    fn drop_view(&self, name: &str, global: bool) -> bool {
+        if global {
+            self.shared.global_views.remove(name)
+        } else {
+            let _ = self.uncache_table(&[name.to_string()], true);
+            self.views.remove(name)
+        }
+    }
+
+    /// `listColumns(table)`: Spark answers for a name without a database (a
+    /// database argument names a persistent table).
+    fn list_columns(&self, name: &CatalogName) -> EngineResult<CommandOutput> {
+        let view = match &name.database {
+            Some(_) => None,
+            None => self.find_view(name)?,
+        };
+        let view = view.ok_or_else(|| not_found(name))?;
+        let parts = if view.global { vec![GLOBAL_TEMP.to_string(), view.name] } else { vec![view.name] };
+        let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: parts }));
+        let fields = match self.schema(&rel)? {
+            DataType::Struct(fields) => fields,
+            _ => vec![],
+        };
+        let n = fields.len();
+        table(vec![
+            text("name", fields.iter().map(|f| Some(f.name.clone())).collect()),
+            text("description", vec![None; n]),
+            text("dataType", fields.iter().map(|f| Some(f.data_type.simple_string())).collect()),
+            Column::Flag { name: "nullable", values: fields.iter().map(|f| f.nullable).collect() },
+            Column::Flag { name: "isPartition", values: vec![false; n] },
+            Column::Flag { name: "isBucket", values: vec![false; n] },
+            Column::Flag { name: "isCluster", values: vec![false; n] },
+        ])
+    }
+}
+
+/// `Table(name, catalog, namespace, description, tableType, isTemporary)`
+/// rows of temporary views.
+fn tables(views: Vec<FoundView>) -> EngineResult<CommandOutput> {
+    let n = views.len();
+    table(vec![
+        text("name", views.iter().map(|v| Some(v.name.clone())).collect()),
+        text("catalog", vec![None; n]),
+        Column::Parts { name: "namespace", values: views.iter().map(|v| Some(if v.global { vec![GLOBAL_TEMP.to_string()] } else { vec![] })).collect() },
+        text("description", vec![None; n]),
+        text("tableType", vec![Some("TEMPORARY".to_string()); n]),
+        Column::Flag { name: "isTemporary", values: vec![true; n] },
+    ])
+}
+
+/// `Function(name, catalog, namespace, description, className, isTemporary)`
+/// rows of built-in functions, from `DESCRIBE FUNCTION`'s text.
+fn functions(names: Vec<String>) -> EngineResult<CommandOutput> {
+    let described: Vec<Vec<String>> = names.iter().map(|n| spark_functions::catalog::describe(n, false).unwrap_or_default()).collect();
+    let field = |rows: &Vec<String>, prefix: &str| rows.iter().find_map(|r| r.strip_prefix(prefix)).filter(|v| !v.trim().is_empty() && v.trim() != "N/A.").map(str::to_string);
+    let n = names.len();
+    table(vec![
+        text("name", names.into_iter().map(Some).collect()),
+        text("catalog", vec![None; n]),
+        Column::Parts { name: "namespace", values: vec![None; n] },
+        text("description", described.iter().map(|d| field(d, "Usage: ")).collect()),
+        text("className", described.iter().map(|d| field(d, "Class: ")).collect()),
+        Column::Flag { name: "isTemporary", values: vec![true; n] },
+    ])
+}
+
+/// A built-in function a catalog call names (only without a database:
+/// `default` holds persistent functions, of which there are none).
+fn builtin_function(name: &CatalogName) -> Option<String> {
+    if name.database.is_some() {
+        return None;
+    }
+    // Spark answers with the name as the call spelled it.
+    spark_functions::catalog::is_spark_function(&name.name).then(|| name.name.clone())
+}
+
+fn qualified_function(name: &CatalogName) -> Vec<String> {
+    match &name.database {
+        Some(db) => vec![CATALOG.to_string(), db.clone(), name.name.clone()],
+        None => vec![name.name.clone()],
+    }
+}
+
+fn not_found(name: &CatalogName) -> EngineError {
+    let parts = match &name.database {
+        Some(db) => vec![CATALOG.to_string(), db.clone(), name.name.clone()],
+        None => spark_sql_parser::parse_identifier_parts(&name.name).unwrap_or_else(|_| vec![name.name.clone()]),
+    };
+    ResolveError::table_not_found(&parts).into()
+}
+
+/// The warehouse directory as Spark prints a location (`file:/abs/path`).
+fn warehouse_uri(dir: &std::path::Path) -> String {
+    let absolute = if dir.is_absolute() { dir.to_path_buf() } else { std::env::current_dir().map(|c| c.join(dir)).unwrap_or_else(|_| dir.to_path_buf()) };
+    format!("file:{}", absolute.display())
+}

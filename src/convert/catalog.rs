@@ -1,0 +1,58 @@
+//! `Catalog` relations (`spark.catalog.*`) → catalog commands.
+
+use spark_plan::{CatalogCommand as C, CatalogName, Command};
+
+use super::Required;
+use crate::error::ServerResult;
+use crate::proto::sc;
+use sc::catalog::CatType;
+
+fn name(name: &str, database: &Option<String>) -> CatalogName {
+    CatalogName { name: name.to_string(), database: database.clone() }
+}
+
+pub fn convert_catalog(c: &sc::Catalog) -> ServerResult<Command> {
+    let op = match c.cat_type.as_ref().required("Catalog.cat_type")? {
+        CatType::CurrentCatalog(_) => C::CurrentCatalog,
+        CatType::SetCurrentCatalog(s) => C::SetCurrentCatalog(s.catalog_name.clone()),
+        CatType::ListCatalogs(l) => C::ListCatalogs { pattern: l.pattern.clone() },
+        CatType::CurrentDatabase(_) => C::CurrentDatabase,
+        CatType::SetCurrentDatabase(s) => C::SetCurrentDatabase(s.db_name.clone()),
+        CatType::ListDatabases(l) => C::ListDatabases { pattern: l.pattern.clone() },
+        CatType::GetDatabase(g) => C::GetDatabase(g.db_name.clone()),
+        CatType::DatabaseExists(d) => C::DatabaseExists(d.db_name.clone()),
+        CatType::ListTables(l) => C::ListTables { database: l.db_name.clone(), pattern: l.pattern.clone() },
+        CatType::ListViews(l) => C::ListTables { database: l.db_name.clone(), pattern: l.pattern.clone() },
+        CatType::GetTable(g) => C::GetTable(name(&g.table_name, &g.db_name)),
+        CatType::TableExists(t) => C::TableExists(name(&t.table_name, &t.db_name)),
+        CatType::ListColumns(l) => C::ListColumns(name(&l.table_name, &l.db_name)),
+        CatType::ListFunctions(l) => C::ListFunctions { database: l.db_name.clone(), pattern: l.pattern.clone() },
+        CatType::GetFunction(g) => C::GetFunction(name(&g.function_name, &g.db_name)),
+        CatType::FunctionExists(f) => C::FunctionExists(name(&f.function_name, &f.db_name)),
+        CatType::DropTempView(d) => C::DropTempView(d.view_name.clone()),
+        CatType::DropGlobalTempView(d) => C::DropGlobalTempView(d.view_name.clone()),
+        CatType::IsCached(i) => C::IsCached(i.table_name.clone()),
+        CatType::CacheTable(t) => C::CacheTable(t.table_name.clone()),
+        CatType::UncacheTable(t) => C::UncacheTable(t.table_name.clone()),
+        CatType::ClearCache(_) => C::ClearCache,
+        CatType::RefreshTable(t) => C::RefreshTable(t.table_name.clone()),
+        CatType::RefreshByPath(p) => C::RefreshByPath(p.path.clone()),
+        CatType::RecoverPartitions(r) => C::RecoverPartitions(r.table_name.clone()),
+        CatType::DropView(d) => C::DropView { name: parse_name(&d.view_name)?, if_exists: d.if_exists },
+        CatType::DropTable(d) => C::DropView { name: parse_name(&d.table_name)?, if_exists: d.if_exists },
+        CatType::CreateTable(_) => C::NotSupported("spark.catalog.createTable"),
+        CatType::CreateExternalTable(_) => C::NotSupported("spark.catalog.createExternalTable"),
+        CatType::CreateDatabase(_) => C::NotSupported("spark.catalog.createDatabase"),
+        CatType::DropDatabase(_) => C::NotSupported("spark.catalog.dropDatabase"),
+        CatType::ListPartitions(_) => C::NotSupported("spark.catalog.listPartitions"),
+        CatType::GetTableProperties(_) => C::NotSupported("spark.catalog.getTableProperties"),
+        CatType::GetCreateTableString(_) => C::NotSupported("spark.catalog.getCreateTableString"),
+        CatType::TruncateTable(_) => C::NotSupported("spark.catalog.truncateTable"),
+        CatType::AnalyzeTable(_) => C::NotSupported("spark.catalog.analyzeTable"),
+    };
+    Ok(Command::Catalog(op))
+}
+
+fn parse_name(text: &str) -> ServerResult<Vec<String>> {
+    spark_sql_parser::parse_identifier_parts(text).map_err(|e| crate::error::ServerError::Engine(e.into()))
+}

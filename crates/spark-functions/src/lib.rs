@@ -22,6 +22,8 @@ pub mod error;
 pub mod freq_items;
 pub mod regex_fns;
 pub mod interval_fns;
+pub mod interval_math;
+pub mod interval_text;
 pub mod json_fns;
 pub mod lambda;
 pub mod like_pattern;

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate};
 use datafusion::arrow::array::{
-    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, DurationMicrosecondArray, Float32Array,
+    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, DurationMicrosecondArray, Float32Array, IntervalYearMonthArray,
     Float64Array, GenericListArray, Int8Array, Int16Array, Int32Array, Int64Array, LargeBinaryArray, MapArray, StringArray,
     StringBuilder, StructArray, TimestampMicrosecondArray,
 };
-use datafusion::arrow::datatypes::{DataType as ArrowType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType as ArrowType, IntervalUnit, TimeUnit};
 use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use spark_plan::format::{java_double, java_float};
@@ -57,7 +57,11 @@ pub fn value_text(a: &dyn Array, row: usize, tz: &str, style: TextStyle) -> Stri
         ArrowType::Duration(TimeUnit::Microsecond) => a
             .as_any()
             .downcast_ref::<DurationMicrosecondArray>()
-            .map(|x| format_day_time_interval(x.value(row))),
+            .map(|x| crate::interval_text::day_time_text(x.value(row), 0, 3)),
+        ArrowType::Interval(IntervalUnit::YearMonth) => a
+            .as_any()
+            .downcast_ref::<IntervalYearMonthArray>()
+            .map(|x| crate::interval_text::year_month_text(i64::from(x.value(row)), 0, 1)),
         ArrowType::List(_) => a.as_any().downcast_ref::<GenericListArray<i32>>().map(|x| {
             let v = x.value(row);
             let items: Vec<String> = (0..v.len()).map(|i| value_text(v.as_ref(), i, tz, style)).collect();
@@ -105,20 +109,6 @@ fn format_timestamp(us: i64, tz: Option<&str>) -> String {
     if micros == 0 { base } else { format!("{base}.{}", format!("{micros:06}").trim_end_matches('0')) }
 }
 
-/// Spark prints day-time intervals as `INTERVAL 'd hh:mm:ss[.f]' DAY TO SECOND`.
-fn format_day_time_interval(us: i64) -> String {
-    let sign = if us < 0 { "-" } else { "" };
-    let a = us.unsigned_abs();
-    let days = a / 86_400_000_000;
-    let rem = a % 86_400_000_000;
-    let h = rem / 3_600_000_000;
-    let m = (rem / 60_000_000) % 60;
-    let s = (rem / 1_000_000) % 60;
-    let f = rem % 1_000_000;
-    let frac = if f == 0 { String::new() } else { format!(".{}", format!("{f:06}").trim_end_matches('0')) };
-    format!("INTERVAL '{sign}{days} {h:02}:{m:02}:{s:02}{frac}' DAY TO SECOND")
-}
-
 /// `CAST(x AS STRING)` of an array, map or struct.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CastToString {
@@ -157,15 +147,5 @@ impl ScalarUDFImpl for CastToString {
             }
         }
         crate::columnar(Arc::new(b.finish()) as ArrayRef, scalar)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn day_time_interval_text() {
-        assert_eq!(format_day_time_interval(90_061_000_000), "INTERVAL '1 01:01:01' DAY TO SECOND");
     }
 }

@@ -34,6 +34,8 @@ impl Resolver<'_> {
         let source = self.arrow_type(&inner.expr, scope)?;
         let e = if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
             e
+        } else if let (true, DataType::YearMonthInterval { start, end } | DataType::DayTimeInterval { start, end }) = (to.is_string(), &from) {
+            crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(*start, *end), vec![inner.expr.clone()])
         } else if to.is_string() && matches!(from, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_)) {
             let f = spark_functions::value_text::CastToString::udf(&self.config.time_zone);
             crate::functions::call_udf(f, vec![inner.expr.clone()])

@@ -59,17 +59,6 @@ impl Field {
         matches!(self, Field::Year | Field::Month)
     }
 
-    fn sql(self) -> &'static str {
-        match self {
-            Field::Year => "YEAR",
-            Field::Month => "MONTH",
-            Field::Day => "DAY",
-            Field::Hour => "HOUR",
-            Field::Minute => "MINUTE",
-            Field::Second => "SECOND",
-        }
-    }
-
     fn micros(self) -> i64 {
         match self {
             Field::Day => MICROS_PER_DAY,
@@ -90,47 +79,10 @@ pub(crate) enum IntervalValue {
 impl IntervalValue {
     /// Spark's ANSI-style rendering, as used in column names.
     pub(crate) fn sql(&self) -> String {
+        use spark_functions::interval_text::{day_time_text, year_month_text};
         match self {
-            IntervalValue::YearMonth { months, start, end } => {
-                let sign = if *months < 0 { "-" } else { "" };
-                let abs = months.unsigned_abs();
-                let body = match (start, end) {
-                    (Field::Year, Field::Year) => format!("{sign}{}", abs / 12),
-                    (Field::Month, Field::Month) => months.to_string(),
-                    _ => format!("{sign}{}-{}", abs / 12, abs % 12),
-                };
-                format!("INTERVAL '{body}' {}", fields_sql(*start, *end))
-            }
-            IntervalValue::DayTime { micros, start, end } => {
-                let sign = if *micros < 0 { "-" } else { "" };
-                let mut rest = micros.unsigned_abs() as i128;
-                let mut body = sign.to_string();
-                match start {
-                    Field::Second => body.push_str(&seconds_text(rest)),
-                    f => {
-                        let unit = f.micros() as i128;
-                        if *f == Field::Day {
-                            body.push_str(&(rest / unit).to_string());
-                        } else {
-                            body.push_str(&format!("{:02}", rest / unit));
-                        }
-                        rest %= unit;
-                    }
-                }
-                if *start < Field::Hour && Field::Hour <= *end {
-                    body.push_str(&format!(" {:02}", rest / MICROS_PER_HOUR as i128));
-                    rest %= MICROS_PER_HOUR as i128;
-                }
-                if *start < Field::Minute && Field::Minute <= *end {
-                    body.push_str(&format!(":{:02}", rest / MICROS_PER_MINUTE as i128));
-                    rest %= MICROS_PER_MINUTE as i128;
-                }
-                if *start < Field::Second && Field::Second <= *end {
-                    body.push(':');
-                    body.push_str(&seconds_text(rest));
-                }
-                format!("INTERVAL '{body}' {}", fields_sql(*start, *end))
-            }
+            IntervalValue::YearMonth { months, start, end } => year_month_text(*months, start.code(), end.code()),
+            IntervalValue::DayTime { micros, start, end } => day_time_text(*micros, start.code(), end.code()),
         }
     }
 
@@ -155,23 +107,6 @@ impl IntervalValue {
             IntervalValue::DayTime { micros, .. } => ScalarValue::DurationMicrosecond(Some(*micros)),
         })
     }
-}
-
-fn fields_sql(start: Field, end: Field) -> String {
-    if start == end { start.sql().to_string() } else { format!("{} TO {}", start.sql(), end.sql()) }
-}
-
-/// Seconds with up to six fraction digits, at least two integer digits.
-fn seconds_text(micros: i128) -> String {
-    let whole = micros / MICROS_PER_SECOND as i128;
-    let frac = micros % MICROS_PER_SECOND as i128;
-    let mut s = format!("{whole:02}");
-    if frac != 0 {
-        let f = format!("{frac:06}");
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
-    }
-    s
 }
 
 fn interval_overflow() -> ResolveError {

@@ -7,7 +7,7 @@ use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
-use super::{Arity, Built, Call, CallSite, Function, In, Nullable, Table, cast, f, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
+use super::{Arity, Built, Call, CallSite, Function, In, Nullable, Table, cast, f, interval_math, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
 use crate::expression::ResolvedExpr;
 use crate::ResolvedRelation;
 use crate::resolver::Resolver;
@@ -138,6 +138,9 @@ fn kurtosis(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 fn try_avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::sum::Overflow;
     let x = c.arg(0)?;
+    if let Some(kind) = interval_math::kind(&c.types[0]) {
+        return Ok(Built::new(interval_math::average(x, kind, Overflow::Null)).nullable(true));
+    }
     let e = match &c.types[0] {
         ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, Overflow::Null),
         t if t.is_integer() || t.is_floating() => agg::avg(cast(x, ArrowType::Float64)),
@@ -191,6 +194,10 @@ fn first_last(c: &Call<'_>, first: bool) -> ResolveResult<Built> {
 fn avg(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::sum::Overflow;
     let x = c.arg(0)?;
+    // Interval sums overflow with an error whatever the ANSI mode.
+    if let Some(kind) = interval_math::kind(&c.types[0]) {
+        return Ok(Built::new(interval_math::average(x, kind, Overflow::Fail)).nullable(true));
+    }
     let e = match &c.types[0] {
         ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, if r.config.ansi { Overflow::Fail } else { Overflow::Wrap }),
         t if t.is_null() => agg::avg(cast(x, ArrowType::Float64)),
@@ -298,7 +305,9 @@ fn percentile(c: &Call<'_>, median: bool) -> ResolveResult<Built> {
         _ => return Err(ResolveError::unsupported("percentile with a frequency that is not a positive constant")),
     };
     let udaf = SparkPercentile::with_method(&fs, array, 1, Method::Linear, false, frequency);
-    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
+    let input = interval_math::percentile_input(c.arg(0)?, &c.types[0]);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![input], false, None, vec![], None));
+    let e = interval_math::percentile_output(e, &c.types[0], array);
     let shown = if median { name } else { super::with_defaults(c, &[(lit(1i64), "1")]).1 };
     Ok(Built::new(e).named(shown).nullable(true))
 }

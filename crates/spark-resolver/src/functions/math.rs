@@ -6,11 +6,12 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::math::expr_fn as m;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::arithmetic::{IntOp, SparkIntArith};
+use spark_functions::interval_math::ScaleOp;
 use spark_functions::logarithm::{Log, SparkLog};
 use spark_functions::random::{Draw, SparkRandom};
 use spark_functions::rounding::{RoundMode, SparkRound, rounded_decimal_type};
 
-use super::{Arity, Built, Call, Function, In, Table, call_udf, cast, registry_udf, f, Display, Nullable, datafusion, datafusion_spark};
+use super::{Arity, Built, Call, Function, In, Table, call_udf, cast, interval_math, registry_udf, f, Display, Nullable, datafusion, datafusion_spark};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
@@ -87,6 +88,11 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
 
 /// `try_add` and friends: NULL instead of an overflow or a zero divisor.
 fn try_arith(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
+    if op == IntOp::Multiply {
+        if let Some((interval, factor, t)) = interval_math::scaled_operands(ScaleOp::Multiply, &c.args, &c.types) {
+            return Ok(Built::new(interval_math::scale(ScaleOp::Multiply, interval, factor, &t, true)).nullable(true));
+        }
+    }
     let (l, rt) = (c.arg(0)?, c.arg(1)?);
     let (lt, rtt) = (&c.types[0], &c.types[1]);
     if [lt, rtt].iter().any(|t| matches!(t, ArrowType::Time32(_) | ArrowType::Time64(_))) {
@@ -137,9 +143,30 @@ fn try_arith(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> 
 }
 
 fn try_divide(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if let Some((interval, factor, t)) = interval_math::scaled_operands(ScaleOp::Divide, &c.args, &c.types) {
+        return Ok(Built::new(interval_math::scale(ScaleOp::Divide, interval, factor, &t, true)).nullable(true));
+    }
     let f = spark_functions::arithmetic::SparkDivide::udf(false);
     let e = call_udf(f, vec![cast(c.arg(0)?, ArrowType::Float64), cast(c.arg(1)?, ArrowType::Float64)]);
     Ok(Built::new(e).nullable(true))
+}
+
+/// `abs(x)`: of a number, or of an interval's count of units.
+fn abs(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let kernel = super::kernel_udf(super::Source::DataFusionSpark, "abs")?;
+    Ok(Built::new(match interval_math::kind(&c.types[0]) {
+        Some(kind) => interval_math::from_units(call_udf(kernel, vec![interval_math::units(c.arg(0)?)]), kind),
+        None => call_udf(kernel, c.args.clone()),
+    }))
+}
+
+/// `sign(x)` / `signum(x)`: -1.0, 0.0 or 1.0, also of an interval.
+fn sign(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let kernel = super::kernel_udf(super::Source::DataFusion, "signum")?;
+    Ok(Built::new(match interval_math::kind(&c.types[0]) {
+        Some(_) => call_udf(kernel, vec![cast(interval_math::units(c.arg(0)?), ArrowType::Float64)]),
+        None => call_udf(kernel, c.args.clone()),
+    }))
 }
 
 /// `rand`, `randn`, `randstr` and `uniform` name themselves by the seed as written.
@@ -262,7 +289,7 @@ pub(super) fn functions() -> Table {
         ("randstr", f(Range(1, 2), &[Any, Any], randstr)),
         ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
         // Kernels called as they are.
-        ("abs", datafusion_spark(Exactly(1), &[], "abs")),
+        ("abs", f(Exactly(1), &[], abs)),
         ("acos", unary_math(datafusion(Exactly(1), &[Double], "acos"))),
         ("acosh", unary_math(datafusion(Exactly(1), &[Double], "acosh"))),
         ("asin", unary_math(datafusion(Exactly(1), &[Double], "asin"))),
@@ -287,8 +314,8 @@ pub(super) fn functions() -> Table {
         ("power", datafusion(Exactly(2), &[Double, Double], "power").display(Display::Upper)),
         ("radians", unary_math(datafusion(Exactly(1), &[Double], "radians"))),
         ("sec", unary_math(datafusion_spark(Exactly(1), &[Double], "sec"))),
-        ("sign", datafusion(Exactly(1), &[], "signum").nullable(Nullable::Always)),
-        ("signum", datafusion(Exactly(1), &[], "signum").nullable(Nullable::Always).display(Display::Upper)),
+        ("sign", f(Exactly(1), &[], sign).nullable(Nullable::Always)),
+        ("signum", f(Exactly(1), &[], sign).nullable(Nullable::Always).display(Display::Upper)),
         ("sin", unary_math(datafusion(Exactly(1), &[Double], "sin"))),
         ("sinh", unary_math(datafusion(Exactly(1), &[Double], "sinh"))),
         ("sqrt", unary_math(datafusion(Exactly(1), &[Double], "sqrt"))),

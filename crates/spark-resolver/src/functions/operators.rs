@@ -8,8 +8,9 @@ use datafusion::logical_expr::expr::{InList, Like};
 use datafusion::logical_expr::{BinaryExpr, Expr as DfExpr, Operator};
 use spark_functions::arithmetic::{IntOp, SparkDivide, SparkIntArith};
 use spark_functions::decimal::DecimalOp;
+use spark_functions::interval_math::ScaleOp;
 
-use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, registry_udf, unresolved};
+use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, interval_math, registry_udf, unresolved};
 use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal, wider_type};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
@@ -21,6 +22,9 @@ fn binary(l: DfExpr, op: Operator, r: DfExpr) -> DfExpr {
 /// The arithmetic of two numbers with Spark's rules: decimal precision,
 /// ANSI overflow checks for integers, NULL for `x % 0`.
 fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
+    if let Some(b) = interval_arithmetic(c, op, r.config.ansi) {
+        return Ok(b);
+    }
     let (l, rt) = (c.arg(0)?, c.arg(1)?);
     if op != IntOp::Div && r.decimal_operands(&l, &rt, c.scope)?.is_some() {
         let dop = match op {
@@ -52,6 +56,32 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
     Ok(nullable_if(Built::new(binary(l, df_op, rt)), string_cast))
 }
 
+/// `interval * number` and `number * interval` (an interval; overflow
+/// fails whatever the ANSI mode), and `interval div interval` (BIGINT).
+fn interval_arithmetic(c: &Call<'_>, op: IntOp, ansi: bool) -> Option<Built> {
+    match op {
+        IntOp::Multiply => {
+            let (interval, factor, factor_type) = interval_math::scaled_operands(ScaleOp::Multiply, &c.args, &c.types)?;
+            let built = Built::new(interval_math::scale(ScaleOp::Multiply, interval, factor, &factor_type, false));
+            // Spark writes the interval first: `3 * i` is `(i * 3)`.
+            Some(match interval_math::kind(&c.types[0]) {
+                None => built.named(format!("({} * {})", c.names[1], c.names[0])),
+                Some(_) => built,
+            })
+        }
+        IntOp::Div => {
+            let (a, b) = (interval_math::kind(&c.types[0])?, interval_math::kind(&c.types[1])?);
+            if a != b {
+                return None;
+            }
+            let units = |e: &DfExpr| cast(interval_math::units(e.clone()), ArrowType::Int64);
+            let f = SparkIntArith::udf(IntOp::Div, ansi);
+            Some(Built::new(call_udf(f, vec![units(&c.args[0]), units(&c.args[1])])))
+        }
+        _ => None,
+    }
+}
+
 /// NULL also for non-NULL arguments when `cast_can_fail`; otherwise as the
 /// entry says.
 fn nullable_if(b: Built, cast_can_fail: bool) -> Built {
@@ -60,6 +90,10 @@ fn nullable_if(b: Built, cast_can_fail: bool) -> Built {
 
 /// `a / b`: a decimal division, else DOUBLE (NULL or an error for 0).
 fn divide(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if let Some((interval, factor, factor_type)) = interval_math::scaled_operands(ScaleOp::Divide, &c.args, &c.types) {
+        // Division by zero fails whatever the ANSI mode.
+        return Ok(Built::new(interval_math::scale(ScaleOp::Divide, interval, factor, &factor_type, false)).nullable(c.any_nullable()));
+    }
     let (l, rt) = (c.arg(0)?, c.arg(1)?);
     if r.decimal_operands(&l, &rt, c.scope)?.is_some() {
         return Ok(Built::new(r.decimal_arith(DecimalOp::Divide, l, rt, c.scope)?));

@@ -115,7 +115,11 @@ pub(crate) fn percentile(r: &mut Resolver<'_>, lower: &str, args: &[Expr], disti
     let udaf = SparkPercentile::with_method(&[fraction], false, 1, method, !order.ascending, 1);
     let desc = if order.ascending { "" } else { " DESC" };
     let name = format!("{lower}({}) WITHIN GROUP (ORDER BY {}{desc})", p.name, key.name);
-    Ok(ResolvedExpr { expr: aggregate(udaf, vec![key.expr]), name, nullable: Some(true) })
+    // An interval's percentile is computed on its units and is an interval.
+    let t = r.arrow_type(&key.expr, scope)?;
+    let input = super::interval_math::percentile_input(key.expr, &t);
+    let expr = super::interval_math::percentile_output(aggregate(udaf, vec![input]), &t, false);
+    Ok(ResolvedExpr { expr, name, nullable: Some(true) })
 }
 
 /// `listagg(v [, d]) WITHIN GROUP (ORDER BY ...)` and `string_agg`.

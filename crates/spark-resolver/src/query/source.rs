@@ -169,6 +169,7 @@ impl Resolver<'_> {
                     let e = std::mem::replace(&mut r[c], lit(0));
                     r[c] = self.cast_if_needed(e, &t, &empty)?;
                 }
+                unify_literal_metadata(&mut df_rows, c, &t)?;
             }
         }
         let plan = LogicalPlanBuilder::values(df_rows)?.build()?;
@@ -447,4 +448,42 @@ impl Resolver<'_> {
 fn uuid_seed() -> u64 {
     use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(42)
+}
+
+/// Interval literals carry their fields as metadata (`interval hour`), and
+/// every row of a VALUES column must agree on it: the column's fields span
+/// those of all its rows (`INTERVAL '1' SECOND` and `INTERVAL '1' HOUR` make
+/// `interval hour to second`), NULLs included.
+fn unify_literal_metadata(rows: &mut [Vec<DfExpr>], column: usize, t: &datafusion::arrow::datatypes::DataType) -> ResolveResult<()> {
+    use crate::types::INTERVAL_FIELDS_KEY;
+    let fields = |m: &datafusion::common::metadata::FieldMetadata| {
+        let (a, b) = m.inner().get(INTERVAL_FIELDS_KEY)?.split_once(',')?;
+        Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?))
+    };
+    let mut span: Option<(u8, u8)> = None;
+    for r in rows.iter() {
+        if let DfExpr::Literal(v, Some(m)) = &r[column] {
+            if let (false, Some((a, b))) = (v.is_null(), fields(m)) {
+                span = Some(span.map_or((a, b), |(s, e)| (s.min(a), e.max(b))));
+            }
+        }
+    }
+    let Some((start, end)) = span else { return Ok(()) };
+    let mut m = std::collections::BTreeMap::new();
+    m.insert(INTERVAL_FIELDS_KEY.to_string(), format!("{start},{end}"));
+    let metadata = datafusion::common::metadata::FieldMetadata::new(m);
+    for r in rows.iter_mut() {
+        let e = &mut r[column];
+        let null = match e {
+            DfExpr::Literal(v, _) => v.is_null(),
+            DfExpr::Cast(c) => matches!(c.expr.as_ref(), DfExpr::Literal(v, _) if v.is_null()),
+            _ => false,
+        };
+        if null {
+            *e = DfExpr::Literal(ScalarValue::try_from(t)?, Some(metadata.clone()));
+        } else if let DfExpr::Literal(_, meta) = e {
+            *meta = Some(metadata.clone());
+        }
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@
 pub mod arithmetic;
 pub mod array_fields;
 pub mod array_index;
+pub mod array_insert;
 pub mod binary_fns;
 pub mod bitmap;
 pub mod catalog;
@@ -29,6 +30,7 @@ pub mod lambda;
 pub mod like_pattern;
 pub mod logarithm;
 pub mod make_date;
+pub mod map_concat;
 pub mod misc;
 pub mod mode;
 pub mod murmur_hash;

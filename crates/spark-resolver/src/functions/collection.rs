@@ -258,6 +258,8 @@ pub(super) fn functions() -> Table {
         ("flatten", datafusion(Exactly(1), &[], "flatten")),
         ("map_entries", datafusion(Exactly(1), &[], "map_entries")),
         ("map_from_arrays", datafusion_spark(Exactly(2), &[], "map_from_arrays")),
+        ("map_concat", f(AtLeast(0), &[Any], map_concat)),
+        ("array_insert", f(Exactly(3), &[Any, Any, Any], array_insert)),
         ("map_from_entries", datafusion_spark(Exactly(1), &[], "map_from_entries")),
         ("map_keys", datafusion(Exactly(1), &[], "map_keys")),
         ("map_values", datafusion(Exactly(1), &[], "map_values")),
@@ -267,6 +269,88 @@ pub(super) fn functions() -> Table {
 }
 
 /// `value`, but NULL where `input` is NULL (Spark's null-intolerant functions).
+/// The type both `a` and `b` widen to (a NULL type takes the other).
+fn common_type(r: &Resolver<'_>, a: &ArrowType, b: &ArrowType) -> Option<ArrowType> {
+    match (a, b) {
+        (ArrowType::Null, t) | (t, ArrowType::Null) => Some(t.clone()),
+        _ => crate::expression::wider_type(a, b, r.config.ansi),
+    }
+}
+
+/// `array_insert(array, pos, item)`: the array and the item widened to one
+/// element type; `pos` an INT (BIGINT is refused, as in Spark).
+fn array_insert(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let name = "array_insert";
+    let ArrowType::List(field) = &c.types[0] else {
+        return Err(super::type_mismatch_sql(name, 0, &c.names[0], &c.types[0], "\"ARRAY\""));
+    };
+    if !matches!(c.types[1], ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32) {
+        return Err(super::type_mismatch_sql(name, 1, &c.names[1], &c.types[1], "\"INT\""));
+    }
+    let Some(element) = common_type(r, field.data_type(), &c.types[2]) else {
+        return Err(super::type_mismatch_sql(name, 2, &c.names[2], &c.types[2], &format!("\"{}\"", crate::types::from_arrow(field.data_type())?.sql())));
+    };
+    let list = ArrowType::List(std::sync::Arc::new(Field::new(field.name(), element.clone(), true)));
+    let args = vec![cast(c.arg(0)?, list), cast(c.arg(1)?, ArrowType::Int32), cast(c.arg(2)?, element)];
+    Ok(Built::new(call_udf(spark_functions::array_insert::SparkArrayInsert::udf(), args)).nullable(c.nullable[0] || c.nullable[1]))
+}
+
+/// `map_concat(m, ...)`: maps widened to one key and one value type;
+/// `map_concat()` is an empty `MAP<STRING, STRING>`.
+fn map_concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let mismatch = || {
+        let types: Vec<String> = c.types.iter().map(|t| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default()).collect();
+        ResolveError::analysis(
+            "DATATYPE_MISMATCH.MAP_CONCAT_DIFF_TYPES",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: The `map_concat` should all be of type map, but it's [{}].", c.default_name(), types.join(", ")),
+            &[("functionName", "`map_concat`".into()), ("dataType", format!("[{}]", types.join(", ")))],
+        )
+    };
+    let mut entries: Option<(std::sync::Arc<Field>, ArrowType, ArrowType)> = None;
+    for t in &c.types {
+        let ArrowType::Map(entry, _) = t else { return Err(mismatch()) };
+        let ArrowType::Struct(kv) = entry.data_type() else { return Err(mismatch()) };
+        let [k, v] = kv.iter().collect::<Vec<_>>()[..] else { return Err(mismatch()) };
+        entries = Some(match entries {
+            None => (entry.clone(), k.data_type().clone(), v.data_type().clone()),
+            Some((e, key, value)) => {
+                let key = common_type(r, &key, k.data_type()).ok_or_else(mismatch)?;
+                let value = common_type(r, &value, v.data_type()).ok_or_else(mismatch)?;
+                (e, key, value)
+            }
+        });
+    }
+    let Some((entry, key, value)) = entries else {
+        return Ok(Built::new(DfExpr::Literal(empty_string_map()?, None)).nullable(false));
+    };
+    let ArrowType::Struct(kv) = entry.data_type() else { return Err(mismatch()) };
+    let fields = Fields::from(vec![
+        Field::new(kv[0].name(), key, false),
+        Field::new(kv[1].name(), value, true),
+    ]);
+    let map = ArrowType::Map(std::sync::Arc::new(Field::new(entry.name(), ArrowType::Struct(fields), false)), false);
+    let args = c.args.iter().map(|a| cast(a.clone(), map.clone())).collect();
+    Ok(Built::new(call_udf(spark_functions::map_concat::SparkMapConcat::udf(), args)))
+}
+
+/// `{}` as a `MAP<STRING, STRING>` value.
+fn empty_string_map() -> ResolveResult<ScalarValue> {
+    use datafusion::arrow::array::{MapArray, StringArray, StructArray};
+    use datafusion::arrow::buffer::OffsetBuffer;
+    let fields = Fields::from(vec![Field::new("key", ArrowType::Utf8, false), Field::new("value", ArrowType::Utf8, true)]);
+    let entries = StructArray::try_new(
+        fields.clone(),
+        vec![std::sync::Arc::new(StringArray::from(Vec::<String>::new())), std::sync::Arc::new(StringArray::from(Vec::<Option<String>>::new()))],
+        None,
+    )
+    .map_err(|e| datafusion::common::DataFusionError::ArrowError(Box::new(e), None))?;
+    let entry = std::sync::Arc::new(Field::new("entries", ArrowType::Struct(fields), false));
+    let map = MapArray::try_new(entry, OffsetBuffer::new(vec![0i32, 0].into()), entries, None, false)
+        .map_err(|e| datafusion::common::DataFusionError::ArrowError(Box::new(e), None))?;
+    Ok(ScalarValue::Map(std::sync::Arc::new(map)))
+}
+
 fn null_if_null(input: DfExpr, value: DfExpr) -> DfExpr {
     DfExpr::Case(Case::new(None, vec![(Box::new(input.is_not_null()), Box::new(value))], None))
 }

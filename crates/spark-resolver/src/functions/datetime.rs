@@ -9,7 +9,7 @@ use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 use spark_functions::time_zone::{Direction, SparkZoneShift};
 use spark_functions::datetime_format::{ParseTarget, SparkDateFormat, SparkParseDatetime};
 
-use super::{Arity, Built, Call, CallSite, In, Table, call_udf, cast, datafusion_spark, f, registry_udf, try_cast, unresolved};
+use super::{Arity, Built, Call, CallSite, In, Nullable, Table, call_udf, cast, datafusion_spark, f, registry_udf, try_cast, unresolved};
 use crate::expression::ResolvedExpr;
 use crate::ResolvedRelation;
 use crate::ResolveResult;
@@ -314,6 +314,8 @@ pub(super) fn functions() -> Table {
         // Kernels called as they are.
         ("make_date", f(Exactly(3), &[Int, Int, Int], |r, c| Ok(Built::new(call_udf(spark_functions::make_date::SparkMakeDate::udf(r.config.ansi), c.args.clone())).nullable(!r.config.ansi || c.nullable.iter().any(|n| *n))))),
         ("make_interval", datafusion_spark(Range(0, 7), &[], "make_interval")),
+        // The kernel gives NULL on overflow, which is the `try_` form.
+        ("try_make_interval", datafusion_spark(Range(0, 7), &[], "make_interval").nullable(Nullable::Always)),
         ("trunc", datafusion_spark(Exactly(2), &[], "trunc")),
     ]
 }

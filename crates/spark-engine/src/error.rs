@@ -230,9 +230,9 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
                 RuntimeKind::Runtime => ExceptionKind::Runtime,
                 RuntimeKind::Spark => ExceptionKind::Spark,
             },
-            error_class: Some(r.error_class.clone()),
-            sql_state: Some(r.sql_state.clone()),
-            message: r.to_string(),
+            error_class: Some(r.error_class.clone()).filter(|c| !c.is_empty()),
+            sql_state: Some(r.sql_state.clone()).filter(|s| !s.is_empty()),
+            message: if r.error_class.is_empty() { r.message.clone() } else { r.to_string() },
             params: r.params.clone(),
         };
     }

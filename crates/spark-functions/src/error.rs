@@ -36,6 +36,11 @@ impl SparkRuntimeError {
         Self { kind, error_class: error_class.into(), sql_state: sql_state.into(), message: message.into(), params: vec![] }
     }
 
+    /// A JVM exception without an error class (`require(...)` failures).
+    pub fn plain(kind: RuntimeKind, message: impl Into<String>) -> Self {
+        Self { kind, error_class: String::new(), sql_state: String::new(), message: message.into(), params: vec![] }
+    }
+
     pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
         self.params.push((key.into(), value.into()));
         self

@@ -42,6 +42,7 @@ pub mod rename_fields;
 pub mod string_fns;
 pub mod sum;
 pub mod rounding;
+pub mod sequence;
 pub mod sketch;
 pub mod text_metrics;
 pub mod time_zone;

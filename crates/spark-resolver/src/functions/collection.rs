@@ -90,22 +90,57 @@ fn sort_array(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("sort_array({}, {shown})", c.names[0])))
 }
 
-fn sequence(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+/// `sequence(start, stop[, step])` of integers (an integral step), or of
+/// dates and timestamps (an interval step); see `spark_functions::sequence`.
+fn sequence(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use super::interval_math::{self, IntervalKind};
+    use spark_functions::sequence::{SparkSequence, Step};
     let (start, stop) = (&c.types[0], &c.types[1]);
-    if !(start.is_integer() && stop.is_integer()) {
-        return Err(ResolveError::unsupported("sequence of dates or timestamps"));
-    }
-    let wide = |t: &ArrowType| matches!(t, ArrowType::Int64);
-    let out = if wide(start) || wide(stop) || c.types.get(2).is_some_and(wide) { ArrowType::Int64 } else { ArrowType::Int32 };
-    let (a, b) = (cast(c.arg(0)?, ArrowType::Int64), cast(c.arg(1)?, ArrowType::Int64));
-    let step = match c.args.get(2) {
-        Some(s) => cast(s.clone(), ArrowType::Int64),
-        // Counting down when the stop is below the start.
-        None => DfExpr::Case(Case::new(None, vec![(Box::new(binary_expr(b.clone(), Operator::Lt, a.clone())), Box::new(lit(-1i64)))], Some(Box::new(lit(1i64))))),
+    let wrong = || {
+        ResolveError::analysis(
+            "DATATYPE_MISMATCH.SEQUENCE_WRONG_INPUT_TYPES",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: `sequence` uses the wrong parameter type. The parameter type must conform to:\n1. The start and stop expressions must resolve to the same type.\n2. If start and stop expressions resolve to the \"DATE\" or \"TIMESTAMP\" type then the step expression must resolve to the \"INTERVAL\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\" type.\n3. Otherwise, if start and stop expressions resolve to the \"INTEGRAL\" type then the step expression must resolve to the same type.", c.default_name()),
+            &[("functionName", "`sequence`".into())],
+        )
     };
-    let series = df("generate_series", vec![a, b, step])?;
-    let e = if out == ArrowType::Int64 { series } else { cast(series, ArrowType::List(std::sync::Arc::new(Field::new("element", out, true)))) };
-    Ok(Built::new(e))
+    let integral = |t: &ArrowType| t.is_integer() || t.is_null();
+    let temporal = |t: &ArrowType| matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..)) || t.is_null();
+    let absent = DfExpr::Literal(ScalarValue::Null, None);
+    let tz = &r.config.time_zone;
+    if integral(start) && integral(stop) {
+        if c.types.get(2).is_some_and(|t| !integral(t)) {
+            return Err(wrong());
+        }
+        let wide = |t: &ArrowType| matches!(t, ArrowType::Int64);
+        let out = if wide(start) || wide(stop) || c.types.get(2).is_some_and(wide) { ArrowType::Int64 } else { ArrowType::Int32 };
+        let step = c.args.get(2).map(|s| cast(s.clone(), ArrowType::Int64)).unwrap_or(absent);
+        let args = vec![cast(c.arg(0)?, out.clone()), cast(c.arg(1)?, out), step];
+        return Ok(Built::new(call_udf(SparkSequence::udf(Step::Units, tz), args)));
+    }
+    if !(temporal(start) && temporal(stop)) {
+        return Err(wrong());
+    }
+    // A timestamp bound makes a timestamp sequence (TIMESTAMP over TIMESTAMP_NTZ).
+    let out = [start, stop]
+        .into_iter()
+        .filter(|t| matches!(t, ArrowType::Timestamp(..)))
+        .max_by_key(|t| matches!(t, ArrowType::Timestamp(_, Some(_))))
+        .cloned()
+        .unwrap_or(ArrowType::Date32);
+    let (step_kind, step) = match (c.types.get(2), c.args.get(2)) {
+        (None, _) | (_, None) => (Step::Micros { day_step_ok: true }, absent),
+        (Some(t), Some(e)) => match interval_math::kind(t) {
+            Some(IntervalKind::YearMonth) => (Step::Months, cast(interval_math::units(e.clone()), ArrowType::Int64)),
+            Some(IntervalKind::DayTime) => {
+                let day_step_ok = matches!(r.spark_type(e, c.scope)?, spark_plan::DataType::DayTimeInterval { start: 0, .. });
+                (Step::Micros { day_step_ok }, interval_math::units(e.clone()))
+            }
+            None => return Err(wrong()),
+        },
+    };
+    let args = vec![cast(c.arg(0)?, out.clone()), cast(c.arg(1)?, out), step];
+    Ok(Built::new(call_udf(SparkSequence::udf(step_kind, tz), args)))
 }
 
 fn concat(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {

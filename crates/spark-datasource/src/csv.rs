@@ -112,6 +112,20 @@ fn records(text: &str, d: &Dialect) -> Vec<Vec<String>> {
     out
 }
 
+/// The types Spark infers for the values of one CSV line
+/// (`schema_of_csv`): an empty line is one STRING column.
+pub fn infer_line(line: &str, options: &SourceOptions) -> SourceResult<Vec<DataType>> {
+    let d = dialect(options)?;
+    let values = records(line, &d).into_iter().next().unwrap_or_else(|| vec![String::new()]);
+    Ok(values
+        .iter()
+        .map(|v| match infer_value(v, &DataType::Null, &d.null_value) {
+            DataType::Null => DataType::Utf8,
+            t => t,
+        })
+        .collect())
+}
+
 /// The type one value suggests, given the type inferred so far
 /// (`CSVInferSchema.inferField`).
 fn infer_value(v: &str, so_far: &DataType, null_value: &str) -> DataType {

@@ -103,7 +103,7 @@ fn push_literal(out: &mut String, c: char) {
 
 /// Formats a wall-clock time with a translated pattern (`None` when chrono
 /// cannot print an item).
-fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
+pub(crate) fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
     use std::fmt::Write;
     let mut pieces = fmt.split('\u{0}');
     let mut out = String::new();
@@ -126,7 +126,7 @@ fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
     Some(out)
 }
 
-fn invalid_pattern(pattern: &str, why: &str) -> datafusion::common::DataFusionError {
+pub(crate) fn invalid_pattern(pattern: &str, why: &str) -> datafusion::common::DataFusionError {
     SparkRuntimeError::new(
         RuntimeKind::IllegalArgument,
         "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
@@ -157,7 +157,7 @@ impl SparkDateFormat {
     }
 }
 
-fn wall_clock(micros: i64, tz: Option<&Tz>) -> Option<NaiveDateTime> {
+pub(crate) fn wall_clock(micros: i64, tz: Option<&Tz>) -> Option<NaiveDateTime> {
     let utc = DateTime::from_timestamp_micros(micros)?;
     Some(match tz {
         Some(tz) => utc.with_timezone(tz).naive_local(),

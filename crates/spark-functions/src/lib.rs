@@ -47,6 +47,7 @@ pub mod sketch;
 pub mod text_metrics;
 pub mod time_zone;
 pub mod timestamp_string;
+pub mod to_csv;
 pub mod value_text;
 pub mod vector_fns;
 

@@ -29,6 +29,7 @@ pub(crate) mod aggregate;
 mod call;
 mod collection;
 mod conditional;
+mod csv;
 mod datetime;
 mod external_formats;
 pub(crate) mod generators;
@@ -291,7 +292,7 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError
 /// One family's rows.
 pub(crate) type Table = Vec<(&'static str, Function)>;
 
-fn families() -> [Table; 16] {
+fn families() -> [Table; 17] {
     [
         operators::functions(),
         conditional::functions(),
@@ -300,6 +301,7 @@ fn families() -> [Table; 16] {
         datetime::functions(),
         collection::functions(),
         json::functions(),
+        csv::functions(),
         aggregate::functions(),
         window::functions(),
         higher_order::functions(),

@@ -1,0 +1,160 @@
+//! `to_csv(struct[, options])`: one CSV line of a struct's fields, written
+//! as Spark's CSV writer (Univocity) writes them: values as `CAST(v AS
+//! STRING)` prints them, dates and timestamps with `dateFormat` /
+//! `timestampFormat` (default `yyyy-MM-dd` and
+//! `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`), surrounding whitespace trimmed, a value
+//! holding the separator, a quote or a line break quoted (inner quotes
+//! escaped with a backslash), an empty string as `""`, NULL as nothing.
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Date32Type, TimeUnit, TimestampMicrosecondType};
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+
+use crate::datetime_format::{format_with, invalid_pattern, to_strftime, wall_clock};
+use crate::value_text::{TextStyle, value_text};
+
+pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+pub const DEFAULT_DATE_FORMAT: &str = "yyyy-MM-dd";
+
+/// The writer options `to_csv` honours.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CsvWriteOptions {
+    pub sep: String,
+    pub timestamp_format: String,
+    pub date_format: String,
+}
+
+impl Default for CsvWriteOptions {
+    fn default() -> Self {
+        Self { sep: ",".into(), timestamp_format: DEFAULT_TIMESTAMP_FORMAT.into(), date_format: DEFAULT_DATE_FORMAT.into() }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkToCsv {
+    signature: Signature,
+    options: CsvWriteOptions,
+    time_zone: String,
+}
+
+impl SparkToCsv {
+    pub fn udf(options: CsvWriteOptions, time_zone: &str) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), options, time_zone: time_zone.to_string() }))
+    }
+}
+
+/// One value as the CSV writer puts it in a line.
+fn field_text(text: &str, sep: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() {
+        return "\"\"".into();
+    }
+    if t.contains(sep) || t.contains('"') || t.contains('\n') || t.contains('\r') {
+        format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        t.to_string()
+    }
+}
+
+impl SparkToCsv {
+    fn temporal_text(&self, column: &ArrayRef, row: usize, timestamp_fmt: &str, date_fmt: &str) -> Result<Option<String>> {
+        let tz: Option<Tz> = self.time_zone.parse().ok();
+        let (micros, zone, fmt, pattern) = match column.data_type() {
+            DataType::Date32 => {
+                let days = column.as_primitive::<Date32Type>().value(row);
+                (i64::from(days) * 86_400_000_000, None, date_fmt, &self.options.date_format)
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, z) => {
+                let us = column.as_primitive::<TimestampMicrosecondType>().value(row);
+                (us, z.as_ref().and(tz.as_ref()), timestamp_fmt, &self.options.timestamp_format)
+            }
+            _ => return Ok(None),
+        };
+        let Some(t) = wall_clock(micros, zone) else { return Ok(None) };
+        let text = format_with(&t, fmt).ok_or_else(|| invalid_pattern(pattern, "cannot be printed"))?;
+        if !pattern.ends_with("XXX") {
+            return Ok(Some(text));
+        }
+        // `XXX`: the zone offset, `Z` when it is zero (Java's ISO offset).
+        let offset = match (zone, chrono::DateTime::from_timestamp_micros(micros)) {
+            (Some(z), Some(utc)) => {
+                use chrono::Offset;
+                z.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc()
+            }
+            _ => 0,
+        };
+        let suffix = if offset == 0 {
+            "Z".to_string()
+        } else {
+            let (sign, a) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+            format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+        };
+        Ok(Some(format!("{text}{suffix}")))
+    }
+}
+
+impl ScalarUDFImpl for SparkToCsv {
+    fn name(&self) -> &str {
+        "to_csv"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let (arrays, scalar) = crate::arg_arrays(&args)?;
+        let DataType::Struct(_) = arrays[0].data_type() else {
+            return exec_err!("to_csv takes a struct, not {}", arrays[0].data_type());
+        };
+        // A trailing `XXX` (the zone offset) is written separately.
+        let timestamp_pattern = self.options.timestamp_format.strip_suffix("XXX").unwrap_or(&self.options.timestamp_format);
+        let timestamp_fmt = to_strftime(timestamp_pattern).map_err(|e| invalid_pattern(&self.options.timestamp_format, &e))?;
+        let date_fmt = to_strftime(&self.options.date_format).map_err(|e| invalid_pattern(&self.options.date_format, &e))?;
+        let rows = arrays[0].as_struct();
+        let mut out = StringBuilder::new();
+        for row in 0..rows.len() {
+            if rows.is_null(row) {
+                out.append_null();
+                continue;
+            }
+            let mut fields = Vec::with_capacity(rows.num_columns());
+            for column in rows.columns() {
+                if column.is_null(row) {
+                    fields.push(String::new());
+                    continue;
+                }
+                let text = match self.temporal_text(column, row, &timestamp_fmt, &date_fmt)? {
+                    Some(t) => t,
+                    None => value_text(column.as_ref(), row, &self.time_zone, TextStyle::Cast),
+                };
+                fields.push(field_text(&text, &self.options.sep));
+            }
+            out.append_value(fields.join(&self.options.sep));
+        }
+        crate::columnar(Arc::new(out.finish()) as ArrayRef, scalar)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(field_text("x,y", ","), "\"x,y\"");
+        assert_eq!(field_text("q\"t", ","), "\"q\\\"t\"");
+        assert_eq!(field_text(" sp ", ","), "sp");
+        assert_eq!(field_text("", ","), "\"\"");
+        assert_eq!(field_text("a;b", ","), "a;b");
+    }
+}

@@ -1,0 +1,24 @@
+"""Differential cases: the `csv_functions` group. `to_csv` and
+`schema_of_csv` (issue 19): quoting, escaping, trimming, empty and NULL
+values, separators, date and timestamp formats, nested values, NULL
+structs, and the sample types Spark's CSV inference gives. `from_csv` is
+not implemented yet (UNSUPPORTED_FEATURE)."""
+
+from . import q
+
+_ALL = ("named_struct('a', 1, 'b', 'x,y', 'c', 'q\"t', 'd', CAST(NULL AS INT), 'e', '', 'f', 1.5D, 'g', true, "
+        "'h', DATE'2024-01-02', 'i', TIMESTAMP'2024-01-02 03:04:05.123456', 'j', ' sp ')")
+
+CSV_FUNCTIONS = [
+    q("schema_of_csv_basic", "SELECT schema_of_csv('1,abc')"),
+    q("schema_of_csv_sep", "SELECT schema_of_csv('a;b', map('sep', ';'))"),
+    q("schema_of_csv_types", "SELECT schema_of_csv('1.5,2024-01-01,true,9999999999')"),
+    q("schema_of_csv_timestamp", "SELECT schema_of_csv('2024-01-01 10:00:00')"),
+    q("schema_of_csv_empty_field", "SELECT schema_of_csv('1,')"),
+    q("to_csv_values", f"SELECT to_csv({_ALL})"),
+    q("to_csv_sep_and_decimal", "SELECT to_csv(named_struct('a', 1, 'b', 'x;y'), map('sep', ';')), to_csv(named_struct('a', CAST(1.50 AS DECIMAL(5,2)), 'b', 'line\nbreak'))"),
+    q("to_csv_nested_and_formats", "SELECT to_csv(named_struct('a', array(1, 2))), to_csv(named_struct('time', to_timestamp('2015-08-26', 'yyyy-MM-dd')), map('timestampFormat', 'dd/MM/yyyy')), to_csv(CAST(NULL AS STRUCT<a: INT>))"),
+    q("to_csv_not_a_struct", "SELECT to_csv(1)"),
+    q("to_csv_rows", "SELECT to_csv(s) FROM VALUES (named_struct('a', 1, 'b', 'x')), (named_struct('a', NULL, 'b', NULL)) AS t(s)"),
+    q("to_csv_date_format_and_doubles", "SELECT to_csv(named_struct('d', DATE'2024-01-02'), map('dateFormat', 'dd/MM/yyyy')), to_csv(named_struct('f', 1e20D, 'g', CAST(0.1 AS FLOAT)))"),
+]

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def api_classes():
     """The public API classes, by the name the docs use."""
+    from pyspark.sql.connect.catalog import Catalog
     from pyspark.sql.connect.column import Column
     from pyspark.sql.connect.dataframe import DataFrame, DataFrameNaFunctions, DataFrameStatFunctions
     from pyspark.sql.connect.group import GroupedData
@@ -32,6 +33,7 @@ def api_classes():
         # Window's builders; the specs they return are the client's own class.
         "Window": Window,
         "SparkSession": SparkSession,
+        "Catalog": Catalog,
     }
 
 

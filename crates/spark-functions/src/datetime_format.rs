@@ -256,7 +256,7 @@ fn strip_markers(fmt: &str) -> String {
 
 /// The wall-clock time in `text` by the chrono items; fields the pattern
 /// lacks take Spark's defaults (1970-01-01 00:00:00).
-fn parse_wall(text: &str, fmt: &str) -> Option<(NaiveDateTime, Option<i32>)> {
+pub(crate) fn parse_wall(text: &str, fmt: &str) -> Option<(NaiveDateTime, Option<i32>)> {
     let mut parsed = Parsed::new();
     let plain = strip_markers(fmt);
     let items: Vec<Item<'_>> = StrftimeItems::new(&plain).collect();

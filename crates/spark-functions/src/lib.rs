@@ -21,6 +21,7 @@ pub mod distinct;
 pub mod float_normalize;
 pub mod error;
 pub mod freq_items;
+pub mod from_csv;
 pub mod regex_fns;
 pub mod interval_fns;
 pub mod interval_math;

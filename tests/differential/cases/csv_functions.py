@@ -1,8 +1,9 @@
-"""Differential cases: the `csv_functions` group. `to_csv` and
-`schema_of_csv` (issue 19): quoting, escaping, trimming, empty and NULL
-values, separators, date and timestamp formats, nested values, NULL
-structs, and the sample types Spark's CSV inference gives. `from_csv` is
-not implemented yet (UNSUPPORTED_FEATURE)."""
+"""Differential cases: the `csv_functions` group. `from_csv`, `to_csv`
+and `schema_of_csv` (issue 19): quoting, escaping, trimming, empty and
+NULL values, `nullValue`, separators, date and timestamp formats, values
+that do not parse (NULL in PERMISSIVE mode), missing and extra fields,
+nested values, NULL structs, and the sample types Spark's CSV inference
+gives."""
 
 from . import q
 
@@ -21,4 +22,13 @@ CSV_FUNCTIONS = [
     q("to_csv_not_a_struct", "SELECT to_csv(1)"),
     q("to_csv_rows", "SELECT to_csv(s) FROM VALUES (named_struct('a', 1, 'b', 'x')), (named_struct('a', NULL, 'b', NULL)) AS t(s)"),
     q("to_csv_date_format_and_doubles", "SELECT to_csv(named_struct('d', DATE'2024-01-02'), map('dateFormat', 'dd/MM/yyyy')), to_csv(named_struct('f', 1e20D, 'g', CAST(0.1 AS FLOAT)))"),
+    q("from_csv_basic", "SELECT from_csv('1, 0.8', 'a INT, b DOUBLE'), from_csv('x,2', 'a INT, b INT'), from_csv('1', 'a INT, b INT'), from_csv('1,2,3', 'a INT, b INT'), from_csv('\"q,1\",2', 'a STRING, b INT')"),
+    q("from_csv_types", "SELECT from_csv('2024-01-02,2024-01-02 03:04:05,true,abc', 'd DATE, t TIMESTAMP, b BOOLEAN, s STRING'), from_csv(NULL, 'a INT'), from_csv('', 'a INT, b STRING')"),
+    q("from_csv_options", "SELECT from_csv('26/08/2015', 'time Timestamp', map('timestampFormat', 'dd/MM/yyyy')), from_csv('1;2', 'a INT, b INT', map('sep', ';'))"),
+    q("from_csv_null_value_and_specials", "SELECT from_csv('1.25,NA,Inf,-Inf,NaN', 'a DECIMAL(5,2), b INT, c DOUBLE, d DOUBLE, e DOUBLE', map('nullValue', 'NA'))"),
+    q("from_csv_zone_and_date_format", "SELECT from_csv('2024-01-02T03:04:05Z,02/01/2024', 't TIMESTAMP, d DATE', map('dateFormat', 'dd/MM/yyyy'))"),
+    q("from_csv_rows", "SELECT s, from_csv(s, 'a INT, b STRING') FROM VALUES ('1,x'), ('bad,y'), (NULL), ('3') AS t(s)"),
+    q("from_csv_inferred_schema", "SELECT from_csv('1,abc', schema_of_csv('1,abc'))"),
+    q("from_csv_schema_not_a_string", "SELECT from_csv('1', 1)"),
+    q("from_csv_strict_values", "SELECT from_csv('True,FALSE,yes', 'a BOOLEAN, b BOOLEAN, c BOOLEAN'), from_csv('2147483648,-5', 'a INT, b BIGINT'), from_csv(' 7', 'a INT')"),
 ]

@@ -1,6 +1,6 @@
-//! CSV functions: `to_csv` (see `spark_functions::to_csv`) and
-//! `schema_of_csv`, which infers a constant sample's types as Spark's CSV
-//! reader does. Options come as a constant `map(...)`.
+//! CSV functions: `from_csv` and `to_csv` (kernels in `spark_functions`)
+//! and `schema_of_csv`, which infers a constant sample's types as Spark's
+//! CSV reader does. Options come as a constant `map(...)`.
 
 use std::collections::BTreeMap;
 
@@ -67,6 +67,42 @@ fn to_csv(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("to_csv({})", c.names[0])).nullable(true))
 }
 
+/// `from_csv(text, schema[, options])`: the schema a constant DDL string
+/// (or `schema_of_csv(...)`).
+fn from_csv(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::from_csv::{CsvReadOptions, SparkFromCsv, readable};
+    let Some(ScalarValue::Utf8(Some(ddl))) = c.args.get(1).and_then(constant_value) else {
+        return Err(ResolveError::analysis(
+            "INVALID_SCHEMA.NON_STRING_LITERAL",
+            "42K07",
+            format!("The input schema \"{}\" is not a valid schema string.", c.names.get(1).cloned().unwrap_or_default()),
+            &[],
+        ));
+    };
+    let parsed = spark_sql_parser::parse_schema(&ddl)
+        .or_else(|_| spark_sql_parser::parse_data_type(&ddl))
+        .map_err(|e| ResolveError::analysis("INVALID_SCHEMA.PARSE_ERROR", "42K07", format!("The input schema \"{ddl}\" is not a valid schema string: {e}"), &[]))?;
+    let ArrowType::Struct(fields) = crate::types::to_arrow(&parsed, &r.config.time_zone)? else {
+        return Err(ResolveError::analysis("INVALID_SCHEMA.NON_STRUCT_TYPE", "42K07", format!("The input schema \"{ddl}\" is not a valid schema string. The input expression must be a struct."), &[]));
+    };
+    if let Some(bad) = fields.iter().find(|f| !readable(f.data_type())) {
+        let t = crate::types::from_arrow(bad.data_type())?.sql();
+        return Err(ResolveError::analysis("UNSUPPORTED_DATATYPE", "0A000", format!("Unsupported data type \"{t}\"."), &[("typeName", format!("\"{t}\""))]));
+    }
+    let fields: datafusion::arrow::datatypes::Fields = fields.iter().map(|f| f.as_ref().clone().with_nullable(true)).collect();
+    let given = options(c, 2)?;
+    let mut read = CsvReadOptions::default();
+    let first = |key: &str| given.get(key).and_then(|v| v.chars().next());
+    read.sep = first("sep").or(first("delimiter")).unwrap_or(',');
+    read.quote = first("quote").unwrap_or('"');
+    read.escape = first("escape").unwrap_or('\\');
+    read.null_value = given.get("nullvalue").cloned().unwrap_or_default();
+    read.timestamp_format = given.get("timestampformat").cloned();
+    read.date_format = given.get("dateformat").cloned();
+    let e = call_udf(SparkFromCsv::udf(fields, read, &r.config.time_zone), vec![c.arg(0)?]);
+    Ok(Built::new(e).named(format!("from_csv({})", c.names[0])))
+}
+
 /// `schema_of_csv(sample[, options])`: `STRUCT<_c0: INT, _c1: STRING>`.
 fn schema_of_csv(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let Some(ScalarValue::Utf8(Some(sample))) = c.args.first().and_then(constant_value) else {
@@ -90,6 +126,10 @@ fn schema_of_csv(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 pub(super) fn functions() -> Table {
     use Arity::*;
     use super::In::*;
-    vec![("to_csv", f(Range(1, 2), &[Any, Any], to_csv)), ("schema_of_csv", f(Range(1, 2), &[Any, Any], schema_of_csv))]
+    vec![
+        ("from_csv", f(Range(2, 3), &[String, Any, Any], from_csv)),
+        ("to_csv", f(Range(1, 2), &[Any, Any], to_csv)),
+        ("schema_of_csv", f(Range(1, 2), &[Any, Any], schema_of_csv)),
+    ]
 }
 

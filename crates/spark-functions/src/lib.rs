@@ -31,7 +31,7 @@ pub mod lambda;
 pub mod like_pattern;
 pub mod logarithm;
 pub mod make_date;
-pub mod map_concat;
+pub mod map_build;
 pub mod misc;
 pub mod mode;
 pub mod murmur_hash;

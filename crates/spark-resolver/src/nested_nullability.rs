@@ -77,7 +77,8 @@ fn expr_type(
                             .with_nullable(contains_null),
                     )))
                 }
-                "map" => {
+                // `map(k, v, ...)` is built as `map_from_arrays` of two arrays.
+                "map" | "map_from_arrays" => {
                     let declared = expr.get_type(schema).ok()?;
                     let ([keys, values], DataType::Map(entries, sorted)) =
                         (args.as_slice(), &declared)
@@ -174,6 +175,7 @@ fn expr_nullable(e: &Expr, schema: &DFSchema) -> bool {
         {
             false
         }
+        Expr::ScalarFunction(f) if f.func.name() == "map_from_arrays" => f.args.iter().any(|a| expr_nullable(a, schema)),
         _ => e.nullable(schema).unwrap_or(true),
     }
 }

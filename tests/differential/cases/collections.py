@@ -1,7 +1,9 @@
 """Differential cases: the `collections` group. `array_insert` and
 `map_concat` (issue 19): positions past either end, negative positions,
 position 0, NULL arrays, positions and items, widened element types, and
-map key/value widening, NULL maps and duplicated keys."""
+map key/value widening, NULL maps and duplicated keys; `map` and
+`map_from_arrays` with Spark's key rules (NULL_MAP_KEY, DUPLICATED_MAP_KEY,
+-0.0 and 0.0 one key, arrays of different lengths)."""
 
 from . import q
 
@@ -24,4 +26,14 @@ COLLECTIONS = [
     q("map_concat_widens", "SELECT map_concat(map(1, 2), map(2L, 1.5D))"),
     q("map_concat_rows", "SELECT map_concat(m, n) FROM VALUES (map(1, 'a'), map(2, 'b')), (NULL, map(2, 'b')), (map(3, 'c'), map()) AS t(m, n)"),
     q("map_concat_not_a_map", "SELECT map_concat(map(1, 'a'), array(1))"),
+    q("map_duplicate_key", "SELECT map(1, 'a', 1, 'b')"),
+    q("map_duplicate_array_key", "SELECT map(array(1), 2, array(1), 3)"),
+    q("map_negative_zero_key", "SELECT map(CAST(1.0 AS DOUBLE), 'a', CAST(-0.0 AS DOUBLE), 'b', CAST(0.0 AS DOUBLE), 'c')"),
+    q("map_null_key", "SELECT map(1, 'a', NULL, 'b')"),
+    q("map_values", "SELECT map(), map(1, 'a', 2.5D, NULL)"),
+    q("map_from_arrays_lengths", "SELECT map_from_arrays(array(1, 2), array('a'))"),
+    q("map_from_arrays_null_key", "SELECT map_from_arrays(array(1, NULL), array('a', 'b'))"),
+    q("map_from_arrays_duplicate", "SELECT map_from_arrays(array(1, 1), array('a', 'b'))"),
+    q("map_from_arrays_values", "SELECT map_from_arrays(NULL, array('a')), map_from_arrays(array(1), CAST(NULL AS ARRAY<STRING>)), map_from_arrays(array(), array()), map_from_arrays(array(1.0D, 2), array(NULL, 'b'))"),
+    q("map_from_arrays_rows", "SELECT map_from_arrays(k, v) FROM VALUES (array(1, 2), array('x', 'y')), (NULL, array('z')) AS t(k, v)"),
 ]

@@ -32,7 +32,8 @@ fn map(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let values: Vec<DfExpr> = c.args.iter().skip(1).step_by(2).cloned().collect();
     let keys = unify(r, c, keys, 0)?;
     let values = unify(r, c, values, 1)?;
-    Ok(Built::new(df("map", vec![df("make_array", keys)?, df("make_array", values)?])?).nullable(false))
+    let f = spark_functions::map_build::SparkMapFromArrays::udf();
+    Ok(Built::new(call_udf(f, vec![df("make_array", keys)?, df("make_array", values)?])).nullable(false))
 }
 
 /// Casts every other argument (from `start`) to their common type.
@@ -292,7 +293,7 @@ pub(super) fn functions() -> Table {
         ("size", datafusion_spark(Exactly(1), &[], "size")),
         ("flatten", datafusion(Exactly(1), &[], "flatten")),
         ("map_entries", datafusion(Exactly(1), &[], "map_entries")),
-        ("map_from_arrays", datafusion_spark(Exactly(2), &[], "map_from_arrays")),
+        ("map_from_arrays", f(Exactly(2), &[Any, Any], map_from_arrays)),
         ("map_concat", f(AtLeast(0), &[Any], map_concat)),
         ("array_insert", f(Exactly(3), &[Any, Any, Any], array_insert)),
         ("map_from_entries", datafusion_spark(Exactly(1), &[], "map_from_entries")),
@@ -366,7 +367,17 @@ fn map_concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     ]);
     let map = ArrowType::Map(std::sync::Arc::new(Field::new(entry.name(), ArrowType::Struct(fields), false)), false);
     let args = c.args.iter().map(|a| cast(a.clone(), map.clone())).collect();
-    Ok(Built::new(call_udf(spark_functions::map_concat::SparkMapConcat::udf(), args)))
+    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapConcat::udf(), args)))
+}
+
+/// `map_from_arrays(keys, values)`: two arrays of the same length.
+fn map_from_arrays(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    for (i, t) in c.types.iter().enumerate() {
+        if !matches!(t, ArrowType::List(_) | ArrowType::Null) {
+            return Err(super::type_mismatch_sql("map_from_arrays", i, &c.names[i], t, "\"ARRAY\""));
+        }
+    }
+    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapFromArrays::udf(), c.args.clone())))
 }
 
 /// `{}` as a `MAP<STRING, STRING>` value.

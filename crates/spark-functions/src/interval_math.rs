@@ -111,6 +111,50 @@ impl ScalarUDFImpl for SparkIntervalUnits {
     }
 }
 
+/// Arrow field metadata naming the fields of an ANSI interval (`"3,3"` is
+/// `interval second`); without it a duration is `interval day to second`.
+pub const INTERVAL_FIELDS_KEY: &str = "spark.interval.fields";
+
+/// `with_interval_fields(i)`: the interval as it is, typed with the fields
+/// `start` to `end` (the result of `sum` or `abs` keeps its input's fields).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkIntervalFields {
+    signature: Signature,
+    start: u8,
+    end: u8,
+}
+
+impl SparkIntervalFields {
+    pub fn udf(start: u8, end: u8) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), start, end }))
+    }
+}
+
+impl ScalarUDFImpl for SparkIntervalFields {
+    fn name(&self) -> &str {
+        "with_interval_fields"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        Ok(args[0].clone())
+    }
+
+    fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
+        let Some(input) = args.arg_fields.first() else { return exec_err!("with_interval_fields takes one argument") };
+        let mut metadata = input.metadata().clone();
+        metadata.insert(INTERVAL_FIELDS_KEY.to_string(), format!("{},{}", self.start, self.end));
+        Ok(Arc::new(input.as_ref().clone().with_name(self.name()).with_metadata(metadata)))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        Ok(args.args[0].clone())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScaleOp {
     Multiply,

@@ -119,9 +119,7 @@ pub fn canonical_arrow(t: &ArrowType, time_zone: &str) -> ResolveResult<ArrowTyp
     to_arrow(&from_arrow(t)?, time_zone)
 }
 
-/// Arrow field metadata naming the fields of an ANSI interval (`"1,1"` is
-/// `interval hour`); without it a duration is `interval day to second`.
-pub const INTERVAL_FIELDS_KEY: &str = "spark.interval.fields";
+pub use spark_functions::interval_math::INTERVAL_FIELDS_KEY;
 
 /// Arrow field metadata holding a column's Spark metadata (a JSON object).
 pub const COLUMN_METADATA_KEY: &str = "spark.metadata";

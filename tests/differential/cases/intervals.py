@@ -31,6 +31,12 @@ INTERVALS = [
     q("average_year_month", "SELECT CAST(avg(col) AS STRING), CAST(try_avg(col) AS STRING) FROM VALUES (INTERVAL '1' MONTH), (INTERVAL '2' MONTH), (INTERVAL '2' MONTH) AS tab(col)"),
     q("percentiles_grouped", f"SELECT k, median(col), percentile(col, 0.25), percentile_cont(0.5) WITHIN GROUP (ORDER BY col), percentile_disc(0.5) WITHIN GROUP (ORDER BY col DESC) {_SECONDS} GROUP BY k"),
     q("median_year_month", "SELECT CAST(median(col) AS STRING), CAST(percentile(col, 0.3) AS STRING) FROM VALUES (INTERVAL '0' MONTH), (INTERVAL '10' MONTH), (INTERVAL '1' YEAR) AS tab(col)"),
+    q("sum_keeps_fields", "SELECT avg(col), sum(col), try_sum(col) FROM VALUES (INTERVAL '1' SECOND), (INTERVAL '2' SECOND), (INTERVAL '2' SECOND) AS tab(col)"),
+    q("sum_grouped", "SELECT k, sum(col) FROM VALUES (1, INTERVAL '1' HOUR), (1, INTERVAL '2' HOUR), (2, NULL) AS tab(k, col) GROUP BY k"),
+    q("sum_and_abs_year_month", "SELECT CAST(sum(col) AS STRING), CAST(abs(col2) AS STRING) FROM VALUES (INTERVAL '1' MONTH, INTERVAL '-2' MONTH), (INTERVAL '13' MONTH, INTERVAL '-2' MONTH) AS tab(col, col2)"),
+    q("abs_keeps_fields", "SELECT abs(INTERVAL '-3' MINUTE), abs(col) FROM VALUES (INTERVAL '-1 02' DAY TO HOUR) AS t(col)"),
+    q("try_sum_overflow", "SELECT try_sum(col) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(col)"),
+    q("sum_of_null_interval", "SELECT sum(col) FROM VALUES (CAST(NULL AS INTERVAL SECOND)) AS t(col)"),
     q("values_interval_with_null", "SELECT col FROM VALUES (INTERVAL '-1' SECOND), (NULL) AS tab(col)"),
     q("values_mixed_interval_fields", "SELECT col FROM VALUES (INTERVAL '1' SECOND), (INTERVAL '1' HOUR) AS tab(col)"),
 ]

@@ -65,6 +65,8 @@ impl Resolver<'_> {
         if !rules.allows(&from, to) {
             return Err(super::cast_rules::refused(&from, to, rules, &name));
         }
+        // An interval type names its fields (`CAST(x AS INTERVAL SECOND)`).
+        let e = crate::functions::interval_math::keep_fields(e, to);
         Ok(ResolvedExpr::new(e, name).with_nullable(nullable))
     }
 }

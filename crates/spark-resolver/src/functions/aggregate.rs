@@ -209,6 +209,11 @@ fn avg(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 fn sum(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::sum::{Overflow, SparkSum, SumType};
     let x = c.arg(0)?;
+    if let Some(kind) = interval_math::kind(&c.types[0]) {
+        let overflow = if c.name == "try_sum" { Overflow::Null } else { Overflow::Fail };
+        let source = r.spark_type(&x, c.scope)?;
+        return Ok(Built::new(interval_math::sum(x, kind, &source, overflow)).nullable(true));
+    }
     // Integral and decimal sums: Spark's result types and overflow rules.
     let sum_type = match &c.types[0] {
         t if t.is_integer() => Some(SumType::Long),

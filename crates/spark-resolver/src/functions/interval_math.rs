@@ -5,7 +5,7 @@
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::logical_expr::Expr as DfExpr;
-use spark_functions::interval_math::{ScaleOp, SparkIntervalScale, SparkIntervalUnits};
+use spark_functions::interval_math::{ScaleOp, SparkIntervalFields, SparkIntervalScale, SparkIntervalUnits};
 
 pub(crate) use spark_functions::interval_math::IntervalKind;
 
@@ -78,4 +78,26 @@ pub(crate) fn percentile_output(result: DfExpr, t: &ArrowType, array: bool) -> D
     let list = |t: ArrowType| ArrowType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new("element", t, true)));
     let units = cast(cast(result, list(ArrowType::Int64)), list(kind.units_type()));
     cast(units, list(kind.arrow_type()))
+}
+
+/// `e` typed with the fields of the interval type `source` (`sum` and `abs`
+/// keep their input's fields: `interval second` stays `interval second`).
+pub(crate) fn keep_fields(e: DfExpr, source: &spark_plan::DataType) -> DfExpr {
+    match source {
+        spark_plan::DataType::DayTimeInterval { start, end } | spark_plan::DataType::YearMonthInterval { start, end } => {
+            call_udf(SparkIntervalFields::udf(*start, *end), vec![e])
+        }
+        _ => e,
+    }
+}
+
+/// `sum` / `try_sum` of an interval: its units summed (overflow fails, or
+/// gives NULL for `try_sum`), as an interval of the input's type.
+pub(crate) fn sum(x: DfExpr, kind: IntervalKind, source: &spark_plan::DataType, overflow: spark_functions::sum::Overflow) -> DfExpr {
+    use datafusion::logical_expr::expr::AggregateFunction;
+    use spark_functions::sum::{SparkSum, SumType};
+    let units = cast(units(x), ArrowType::Int64);
+    let total = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(SumType::Long, overflow), vec![units], false, None, vec![], None));
+    let total = if overflow == spark_functions::sum::Overflow::Null { cast(try_cast(total, kind.units_type()), kind.arrow_type()) } else { from_units(total, kind) };
+    keep_fields(total, source)
 }

@@ -152,10 +152,13 @@ fn try_divide(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 }
 
 /// `abs(x)`: of a number, or of an interval's count of units.
-fn abs(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn abs(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let kernel = super::kernel_udf(super::Source::DataFusionSpark, "abs")?;
     Ok(Built::new(match interval_math::kind(&c.types[0]) {
-        Some(kind) => interval_math::from_units(call_udf(kernel, vec![interval_math::units(c.arg(0)?)]), kind),
+        Some(kind) => {
+            let value = interval_math::from_units(call_udf(kernel, vec![interval_math::units(c.arg(0)?)]), kind);
+            interval_math::keep_fields(value, &r.spark_type(&c.args[0], c.scope)?)
+        }
         None => call_udf(kernel, c.args.clone()),
     }))
 }

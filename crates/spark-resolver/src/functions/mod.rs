@@ -35,7 +35,7 @@ mod external_formats;
 pub(crate) mod generators;
 mod higher_order;
 mod implicit_cast;
-mod interval_math;
+pub(crate) mod interval_math;
 mod json;
 mod math;
 mod misc;

@@ -36,6 +36,9 @@ pub enum Overflow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SumType {
     Long,
+    /// An ANSI interval's units (BIGINT): months must stay within INT.
+    /// Overflow fails whatever the ANSI mode (NULL for `try_sum`).
+    Interval { months: bool },
     /// The result's DECIMAL(precision, scale); the input has the same scale.
     Decimal { precision: u8, scale: i8 },
 }
@@ -48,7 +51,7 @@ impl SumType {
 
     fn data_type(self) -> DataType {
         match self {
-            SumType::Long => DataType::Int64,
+            SumType::Long | SumType::Interval { .. } => DataType::Int64,
             SumType::Decimal { precision, scale } => DataType::Decimal128(precision, scale),
         }
     }
@@ -56,12 +59,12 @@ impl SumType {
     /// The input as exact integers in this type's unit.
     fn values(self, a: &ArrayRef) -> Result<PrimitiveArray<Decimal128Type>> {
         let t = match self {
-            SumType::Long => DataType::Int64,
+            SumType::Long | SumType::Interval { .. } => DataType::Int64,
             SumType::Decimal { scale, .. } => DataType::Decimal128(38, scale),
         };
         let cast = datafusion::arrow::compute::cast(a, &t)?;
         Ok(match self {
-            SumType::Long => cast.as_primitive::<Int64Type>().unary(|v| v as i128),
+            SumType::Long | SumType::Interval { .. } => cast.as_primitive::<Int64Type>().unary(|v| v as i128),
             SumType::Decimal { .. } => cast.as_primitive::<Decimal128Type>().clone(),
         })
     }
@@ -74,7 +77,8 @@ impl SumType {
 
     fn fits(self, v: i128) -> bool {
         match self {
-            SumType::Long => i64::try_from(v).is_ok(),
+            SumType::Long | SumType::Interval { months: false } => i64::try_from(v).is_ok(),
+            SumType::Interval { months: true } => i32::try_from(v).is_ok(),
             SumType::Decimal { precision, .. } => v.unsigned_abs() < 10u128.pow(precision as u32),
         }
     }
@@ -86,6 +90,7 @@ impl SumType {
     fn overflow(self, exact: i256, mode: Overflow, combining: bool) -> Result<Option<i128>> {
         match (mode, self) {
             (Overflow::Null, _) => Ok(None),
+            (_, SumType::Interval { .. }) => Err(interval_overflow()),
             (Overflow::Wrap, SumType::Long) => Ok(Some(exact.as_i128() as i64 as i128)),
             (Overflow::Wrap, SumType::Decimal { .. }) => Ok(None),
             (Overflow::Fail, SumType::Long) => Err(long_overflow()),
@@ -96,7 +101,7 @@ impl SumType {
 
     fn array(self, sums: Vec<i128>, valid: Option<NullBuffer>) -> Result<ArrayRef> {
         Ok(match self {
-            SumType::Long => Arc::new(Int64Array::new(sums.into_iter().map(|v| v as i64).collect(), valid)),
+            SumType::Long | SumType::Interval { .. } => Arc::new(Int64Array::new(sums.into_iter().map(|v| v as i64).collect(), valid)),
             SumType::Decimal { precision, scale } => {
                 Arc::new(Decimal128Array::new(sums.into(), valid).with_precision_and_scale(precision, scale)?)
             }
@@ -105,7 +110,7 @@ impl SumType {
 
     fn scalar(self, v: Option<i128>) -> ScalarValue {
         match self {
-            SumType::Long => ScalarValue::Int64(v.map(|v| v as i64)),
+            SumType::Long | SumType::Interval { .. } => ScalarValue::Int64(v.map(|v| v as i64)),
             SumType::Decimal { precision, scale } => ScalarValue::Decimal128(v, precision, scale),
         }
     }
@@ -134,6 +139,17 @@ fn long_overflow() -> datafusion::error::DataFusionError {
     .param("message", "long overflow")
     .param("alternative", " Use 'try_sum' to tolerate overflow and return NULL instead.")
     .param("config", "\"spark.sql.ansi.enabled\"")
+    .into_df()
+}
+
+fn interval_overflow() -> datafusion::error::DataFusionError {
+    SparkRuntimeError::new(
+        RuntimeKind::Arithmetic,
+        "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION",
+        "22015",
+        "Integer overflow while operating with intervals. Use 'try_sum' to tolerate overflow and return NULL instead.",
+    )
+    .param("functionName", "`try_sum`")
     .into_df()
 }
 
@@ -180,6 +196,7 @@ impl Running {
             if mode == Overflow::Fail {
                 return Err(match t {
                     SumType::Long => long_overflow(),
+                    SumType::Interval { .. } => interval_overflow(),
                     SumType::Decimal { .. } => decimal_sum_overflow(),
                 });
             }

@@ -9,7 +9,7 @@ use spark_functions::interval_math::{ScaleOp, SparkIntervalFields, SparkInterval
 
 pub(crate) use spark_functions::interval_math::IntervalKind;
 
-use super::{call_udf, cast, try_cast};
+use super::{call_udf, cast};
 
 pub(crate) fn kind(t: &ArrowType) -> Option<IntervalKind> {
     IntervalKind::of(t)
@@ -52,11 +52,10 @@ pub(crate) fn average(x: DfExpr, kind: IntervalKind, overflow: spark_functions::
     use datafusion::logical_expr::expr::AggregateFunction;
     use spark_functions::sum::{SparkSum, SumType};
     let units = cast(units(x.clone()), ArrowType::Int64);
-    let sum = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(SumType::Long, overflow), vec![units], false, None, vec![], None));
+    let sum_type = SumType::Interval { months: kind == IntervalKind::YearMonth };
+    let sum = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(sum_type, overflow), vec![units], false, None, vec![], None));
     let null_on_error = overflow == spark_functions::sum::Overflow::Null;
-    // A year-month sum beyond INT months overflows: NULL for `try_avg`.
-    let total = if null_on_error { cast(try_cast(sum, kind.units_type()), kind.arrow_type()) } else { from_units(sum, kind) };
-    scale(ScaleOp::Divide, total, count(x), &ArrowType::Int64, null_on_error)
+    scale(ScaleOp::Divide, from_units(sum, kind), count(x), &ArrowType::Int64, null_on_error)
 }
 
 /// A percentile's argument: an interval counts its units as a DOUBLE.
@@ -97,7 +96,7 @@ pub(crate) fn sum(x: DfExpr, kind: IntervalKind, source: &spark_plan::DataType, 
     use datafusion::logical_expr::expr::AggregateFunction;
     use spark_functions::sum::{SparkSum, SumType};
     let units = cast(units(x), ArrowType::Int64);
-    let total = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(SumType::Long, overflow), vec![units], false, None, vec![], None));
-    let total = if overflow == spark_functions::sum::Overflow::Null { cast(try_cast(total, kind.units_type()), kind.arrow_type()) } else { from_units(total, kind) };
-    keep_fields(total, source)
+    let sum_type = SumType::Interval { months: kind == IntervalKind::YearMonth };
+    let total = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkSum::udaf(sum_type, overflow), vec![units], false, None, vec![], None));
+    keep_fields(from_units(total, kind), source)
 }

@@ -154,8 +154,7 @@ impl SparkFromCsv {
                         .iter()
                         .map(|v| {
                             let (wall, _) = parse_wall(v.as_deref()?.trim(), &fmt)?;
-                            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
-                            i32::try_from((wall.date() - epoch).num_days()).ok()
+                            i32::try_from(crate::epoch_days::days_of(wall.date())).ok()
                         })
                         .collect();
                     Arc::new(datafusion::arrow::array::Date32Array::from(days))

@@ -19,6 +19,7 @@ pub mod datetime_fns;
 pub mod decimal;
 pub mod distinct;
 pub mod float_normalize;
+pub mod epoch_days;
 pub mod error;
 pub mod freq_items;
 pub mod from_csv;

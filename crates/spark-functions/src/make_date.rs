@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array};
 use datafusion::arrow::datatypes::{DataType, Int32Type};
 use datafusion::common::{Result, exec_err};
@@ -70,7 +70,6 @@ impl ScalarUDFImpl for SparkMakeDate {
         let (arrays, scalar) = crate::arg_arrays(&args)?;
         let [y, m, d] = arrays.as_slice() else { return exec_err!("make_date expects three arguments") };
         let (y, m, d) = (y.as_primitive::<Int32Type>(), m.as_primitive::<Int32Type>(), d.as_primitive::<Int32Type>());
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).map(|e| e.num_days_from_ce()).unwrap_or(719_163);
         let mut out = Vec::with_capacity(y.len());
         for i in 0..y.len() {
             if y.is_null(i) || m.is_null(i) || d.is_null(i) {
@@ -78,7 +77,7 @@ impl ScalarUDFImpl for SparkMakeDate {
                 continue;
             }
             match make_date(y.value(i), m.value(i), d.value(i)) {
-                Ok(date) => out.push(Some(date.num_days_from_ce() - epoch)),
+                Ok(date) => out.push(i32::try_from(crate::epoch_days::days_of(date)).ok()),
                 Err(message) if self.ansi => return Err(out_of_bounds(message)),
                 Err(_) => out.push(None),
             }

@@ -14,6 +14,7 @@ use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Int32Type, Int64
 use datafusion::common::{DataFusionError, Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
+use crate::epoch_days::{date_of, days_of};
 use crate::error::{RuntimeKind, SparkRuntimeError};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
@@ -96,18 +97,6 @@ fn add_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
     let next = if month0 == 11 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month0 + 2, 1)? };
     let last_day = (next - first).num_days() as u32;
     NaiveDate::from_ymd_opt(year, month0 + 1, date.day().min(last_day))
-}
-
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-}
-
-fn date_of(days: i64) -> Option<NaiveDate> {
-    epoch().checked_add_signed(chrono::Duration::days(days))
-}
-
-fn days_of(date: NaiveDate) -> i64 {
-    (date - epoch()).num_days()
 }
 
 /// A timestamp plus `months` in the time zone `tz` (none: wall-clock UTC).

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use datafusion::arrow::array::{
     Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, DurationMicrosecondArray, Float32Array, IntervalYearMonthArray,
     Float64Array, GenericListArray, Int8Array, Int16Array, Int32Array, Int64Array, LargeBinaryArray, MapArray, StringArray,
@@ -91,8 +91,7 @@ fn hex_bytes(b: &[u8]) -> String {
 }
 
 fn format_date(days: i32) -> String {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(days as i64)))
+    crate::epoch_days::date_of(i64::from(days))
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_else(|| days.to_string())
 }

@@ -115,6 +115,7 @@ pub fn weight(plan: &Plan) -> Weight {
         Plan::Query(r) => relation_weight(r),
         Plan::Command(Command::CacheTable { input: Some(r), .. }) => relation_weight(r),
         Plan::Command(Command::CacheTable { .. }) => Weight::Heavy,
+        Plan::Command(Command::Write(_)) => Weight::Heavy,
         Plan::Command(_) => Weight::Light,
     }
 }

@@ -1,6 +1,6 @@
 //! `spark.connect.Command` → what the executor runs.
 
-use spark_plan::{Command, Plan};
+use spark_plan::{Bucketing, Command, Plan, SaveMode, WriteCommand, WriteTarget};
 
 use super::Required;
 use super::relation::{RelationContext, convert_relation, parse_sql};
@@ -85,8 +85,9 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
         CommandType::RemoveCachedRemoteRelationCommand(r) => {
             ConnectCommand::ReleaseCheckpoint(r.relation.as_ref().required("RemoveCachedRemoteRelationCommand.relation")?.relation_id.clone())
         }
-        CommandType::WriteOperation(_) | CommandType::WriteOperationV2(_) => {
-            return Err(ServerError::unsupported("writing DataFrames (df.write / df.writeTo)"));
+        CommandType::WriteOperation(w) => ConnectCommand::Run(Command::Write(convert_write(w, ctx)?)),
+        CommandType::WriteOperationV2(_) => {
+            return Err(ServerError::unsupported("df.writeTo (DataFrameWriterV2)"));
         }
         CommandType::RegisterFunction(_) | CommandType::RegisterTableFunction(_) => {
             return Err(ServerError::unsupported("Python user-defined functions"));
@@ -95,5 +96,42 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
             let name = format!("{other:?}");
             return Err(ServerError::unsupported(format!("the command {}", name.split('(').next().unwrap_or("unknown"))));
         }
+    })
+}
+
+/// `df.write...save/saveAsTable/insertInto`.
+fn convert_write(w: &sc::WriteOperation, ctx: &mut RelationContext) -> ServerResult<WriteCommand> {
+    use sc::write_operation::save_table::TableSaveMethod;
+    use sc::write_operation::{SaveMode as Mode, SaveType};
+    let input = convert_relation(w.input.as_ref().required("WriteOperation.input")?, ctx)?;
+    let table_name = |name: &str| spark_sql_parser::parse_identifier_parts(name).map_err(|e| ServerError::Engine(e.into()));
+    let target = match &w.save_type {
+        None => None,
+        Some(SaveType::Path(p)) => Some(WriteTarget::Path(p.clone())),
+        Some(SaveType::Table(t)) => Some(match TableSaveMethod::try_from(t.save_method) {
+            Ok(TableSaveMethod::InsertInto) => WriteTarget::InsertInto(table_name(&t.table_name)?),
+            _ => WriteTarget::SaveAsTable(table_name(&t.table_name)?),
+        }),
+    };
+    let mode = match Mode::try_from(w.mode) {
+        Ok(Mode::Append) => SaveMode::Append,
+        Ok(Mode::Overwrite) => SaveMode::Overwrite,
+        Ok(Mode::Ignore) => SaveMode::Ignore,
+        _ => SaveMode::ErrorIfExists,
+    };
+    let bucket_by = w
+        .bucket_by
+        .as_ref()
+        .filter(|b| b.num_buckets > 0 || !b.bucket_column_names.is_empty())
+        .map(|b| Bucketing { buckets: b.num_buckets, columns: b.bucket_column_names.clone() });
+    Ok(WriteCommand {
+        input: Box::new(input),
+        format: w.source.clone().filter(|s| !s.is_empty()),
+        target,
+        mode,
+        options: w.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        partition_by: w.partitioning_columns.clone(),
+        bucket_by,
+        sort_by: w.sort_column_names.clone(),
     })
 }

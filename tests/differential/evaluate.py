@@ -75,8 +75,50 @@ def frames(spark):
     return {"people": people, "emp": emp, "dept": dept, "nested": nested, "sales": sales}
 
 
+def written(spark):
+    """`written(write, read=None)`: runs `write(path)` into a fresh directory
+    and describes what is there: the files (part numbers and job UUIDs
+    masked; Hadoop's hidden .crc files skipped), the sorted lines of the
+    uncompressed text files, and the rows `read(path)` reads back."""
+    import gzip
+    import os
+    import re
+    import tempfile
+    import zlib
+
+    def run(write, read=None):
+        with tempfile.TemporaryDirectory(prefix="scs-write-") as root:
+            path = os.path.join(root, "out")
+            write(path)
+            files, lines = set(), []
+            for folder, _, names in os.walk(path):
+                for name in names:
+                    if name.startswith("."):
+                        continue
+                    full = os.path.join(folder, name)
+                    rel = os.path.relpath(full, path)
+                    files.add(re.sub(r"part-\d{5}-[0-9a-f-]{36}", "part-N-UUID", rel))
+                    if name.endswith((".csv", ".json", ".txt")):
+                        with open(full, encoding="utf-8") as f:
+                            lines.extend(f.read().splitlines())
+                    elif name.endswith((".csv.gz", ".json.gz", ".txt.gz")):
+                        with gzip.open(full, "rt", encoding="utf-8") as f:
+                            lines.extend(f.read().splitlines())
+                    elif name.endswith(".deflate"):
+                        with open(full, "rb") as f:
+                            lines.extend(zlib.decompress(f.read()).decode("utf-8").splitlines())
+            out = {"files": sorted(files), "lines": sorted(lines)}
+            if read is not None:
+                df = read(path)
+                out["schema"] = df.schema.simpleString()
+                out["rows"] = sorted((normalize(list(r)) for r in df.collect()), key=repr)
+            return out
+
+    return run
+
+
 def evaluate(spark, code):
-    scope = {"spark": spark, "F": F, "T": T, "Row": Row, "DATA": DATA}
+    scope = {"spark": spark, "F": F, "T": T, "Row": Row, "DATA": DATA, "written": written(spark)}
     if "people" in code or "emp" in code or "dept" in code or "nested" in code or "sales" in code:
         scope.update(frames(spark))
     from pyspark.sql import Window

@@ -20,11 +20,26 @@ pub enum SourceError {
     /// `MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION`, a SparkException).
     #[error("Malformed records are detected in record parsing: {0}. Parse Mode: FAILFAST.")]
     Malformed(String),
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+    /// Spark's `CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION`: a
+    /// compression codec name the format does not know.
+    #[error("[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {codec} is not available. Available codecs are {available}. SQLSTATE: 56038")]
+    CodecNotAvailable { codec: String, available: &'static str },
+    /// A codec Spark knows that this server does not write.
+    #[error("writing {format} files compressed with {codec} (this server writes none, gzip and deflate)")]
+    CodecNotSupported { codec: String, format: &'static str },
     #[error(transparent)]
     DataFusion(#[from] DataFusionError),
 }
 
 pub type SourceResult<T> = Result<T, SourceError>;
+
+impl From<datafusion::arrow::error::ArrowError> for SourceError {
+    fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        SourceError::DataFusion(DataFusionError::ArrowError(Box::new(e), None))
+    }
+}
 
 impl SourceError {
     pub fn read(path: &std::path::Path, message: impl std::fmt::Display) -> Self {

@@ -16,6 +16,7 @@ mod listing;
 mod options;
 mod parquet;
 mod text;
+pub mod write;
 
 use std::sync::Arc;
 

@@ -192,6 +192,7 @@ impl SparkSession {
                 string_table(&["plan"], vec![vec![text]])
             }
             Command::Catalog(op) => self.run_catalog(op).await,
+            Command::Write(w) => self.write(w).await,
             Command::NotSupported(what) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",

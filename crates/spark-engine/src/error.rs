@@ -50,6 +50,8 @@ pub enum ExceptionKind {
     UnsupportedOperation,
     ArrayIndexOutOfBounds,
     InvalidPlanInput,
+    /// `SparkClassNotFoundException` (an unknown data source).
+    ClassNotFound,
     Spark,
 }
 
@@ -130,6 +132,13 @@ impl ExceptionKind {
                 "java.lang.Exception",
                 "java.lang.Throwable",
             ],
+            ExceptionKind::ClassNotFound => &[
+                "org.apache.spark.SparkClassNotFoundException",
+                "java.lang.ClassNotFoundException",
+                "java.lang.ReflectiveOperationException",
+                "java.lang.Exception",
+                "java.lang.Throwable",
+            ],
             ExceptionKind::Spark => &["org.apache.spark.SparkException", "java.lang.Exception", "java.lang.Throwable"],
         }
     }
@@ -184,6 +193,14 @@ impl EngineError {
             },
             EngineError::Resolve(r) => resolve_to_spark(r),
             EngineError::DataFusion(e) => datafusion_to_spark(e),
+            // Spark's legacy error classes have no SQLSTATE and print bare messages.
+            EngineError::Spark { kind, error_class, sql_state, message, params } if sql_state.is_empty() => SparkException {
+                kind: *kind,
+                error_class: Some(error_class.clone()),
+                sql_state: None,
+                message: message.clone(),
+                params: params.clone(),
+            },
             EngineError::Spark { kind, error_class, sql_state, message, params } => SparkException {
                 kind: *kind,
                 error_class: Some(error_class.clone()),

@@ -71,6 +71,11 @@ pub struct CommandOutput {
 }
 
 impl CommandOutput {
+    /// A command's answer with no columns and no rows.
+    pub fn empty() -> Self {
+        Self { schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()), batches: vec![] }
+    }
+
     /// The result's schema as Spark types.
     pub fn spark_schema(&self) -> EngineResult<DataType> {
         let fields = self.schema.fields().iter().map(|f| Ok(spark_plan::StructField::new(f.name(), spark_resolver::types::from_arrow_field(f)?, f.is_nullable())));
@@ -212,7 +217,7 @@ impl SparkSession {
         Ok(resolver.resolve_query(rel)?)
     }
 
-    fn output_fields(r: &ResolvedRelation) -> Vec<OutputColumn> {
+    pub(crate) fn output_fields(r: &ResolvedRelation) -> Vec<OutputColumn> {
         r.columns
             .iter()
             .zip(r.plan.schema().fields())

@@ -77,7 +77,9 @@ impl SparkToCsv {
         };
         let Some(t) = wall_clock(micros, zone) else { return Ok(None) };
         let text = format_with(&t, fmt).ok_or_else(|| invalid_pattern(pattern, "cannot be printed"))?;
-        if !pattern.ends_with("XXX") {
+        // TIMESTAMP_NTZ has no zone to print (Spark's `timestampNTZFormat`).
+        let ntz = matches!(column.data_type(), DataType::Timestamp(_, None));
+        if !pattern.ends_with("XXX") || ntz {
             return Ok(Some(text));
         }
         // `XXX`: the zone offset, `Z` when it is zero (Java's ISO offset).

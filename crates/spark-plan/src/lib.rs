@@ -13,12 +13,14 @@ pub mod limits;
 pub mod literal;
 pub mod relation;
 pub mod schema_json;
+pub mod write;
 
 pub use catalog::{CatalogCommand, CatalogName};
 pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
+pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget};
 pub use relation::{
     AggregateKind, Command, Cte, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
 };

@@ -389,6 +389,8 @@ pub enum Command {
     UseDatabase { name: Vec<String> },
     /// A `spark.catalog` call.
     Catalog(crate::CatalogCommand),
+    /// `df.write...`: rows to files or a table.
+    Write(crate::WriteCommand),
     /// Parsed but not supported yet; carries the statement kind for the error.
     NotSupported(String),
 }

@@ -143,7 +143,7 @@ fn source_error(e: SourceError) -> ResolveError {
             &[("provider", f.clone())],
         ),
         SourceError::InvalidOption(m) => ResolveError::IllegalArgument(m),
-        SourceError::Read { .. } => ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(e))),
+        SourceError::Read { .. } | SourceError::Write { .. } | SourceError::CodecNotAvailable { .. } | SourceError::CodecNotSupported { .. } => ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(e))),
         SourceError::Malformed(_) => {
             let error = spark_functions::error::SparkRuntimeError::new(
                 spark_functions::error::RuntimeKind::Spark,

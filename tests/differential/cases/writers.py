@@ -1,0 +1,84 @@
+"""Differential cases: the `writers` group (df.write to paths). Each case
+writes into a fresh directory and compares the files (names with part
+numbers and job ids masked), their lines and what reads back."""
+
+from . import c
+
+PQ = "lambda p: spark.read.parquet(p)"
+TYPES = (
+    "spark.sql(\"SELECT * FROM VALUES "
+    "(1, 2L, 1.5D, CAST(2.25 AS FLOAT), 12.345BD, 'x', true, DATE'2024-02-29', TIMESTAMP'2024-01-02 03:04:05.678', TIMESTAMP_NTZ'2024-01-02 03:04:05', X'CAFE', CAST(7 AS SMALLINT), CAST(8 AS TINYINT)), "
+    "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) "
+    "AS t(i, l, d, f, dec, s, b, dt, ts, ntz, bin, sm, ti)\")"
+)
+NESTED = "spark.sql(\"SELECT 1 AS id, named_struct('a', 1, 'b', 'x') AS st, array(1, NULL, 3) AS arr, map('k', 2) AS m UNION ALL SELECT 2, NULL, NULL, NULL\")"
+
+WRITERS = [
+    # CSV: values as Spark's CSV writer prints them.
+    c("csv_basic", "written(lambda p: people.write.csv(p))"),
+    c("csv_header", "written(lambda p: people.coalesce(1).write.option('header', True).csv(p))"),
+    c("csv_sep", "written(lambda p: people.write.csv(p, sep='|'))"),
+    c("csv_quotes_and_empties", "written(lambda p: spark.createDataFrame([('a,b', 'q\"t', ''), (None, ' x ', 'line\\nbreak')], 'a string, b string, c string').write.csv(p))"),
+    c("csv_numbers", "written(lambda p: spark.sql(\"SELECT 1.0D AS d, CAST('NaN' AS DOUBLE) AS n, 1e20D AS big, 12.50BD AS dec, CAST(-0.0 AS DOUBLE) AS z, CAST(1.25 AS FLOAT) AS f\").write.csv(p))"),
+    c("csv_dates", "written(lambda p: spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05.678' AS ts, TIMESTAMP_NTZ'2024-01-02 03:04:05' AS ntz\").write.csv(p))"),
+    c("csv_date_formats", "written(lambda p: spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05' AS ts\").write.csv(p, dateFormat='dd/MM/yyyy', timestampFormat='yyyy-MM-dd HH:mm'))"),
+    c("csv_gzip", "written(lambda p: people.write.csv(p, compression='gzip'))"),
+    c("csv_zstd", "written(lambda p: people.write.option('compression', 'zstd').csv(p))"),
+    c("csv_deflate", "written(lambda p: people.write.csv(p, compression='deflate'))"),
+    c("csv_read_back", "written(lambda p: people.coalesce(1).write.option('header', True).csv(p), lambda p: spark.read.csv(p, header=True, inferSchema=True))"),
+    c("csv_array_refused", "written(lambda p: nested.write.csv(p))"),
+    c("csv_codec_unknown", "written(lambda p: people.write.csv(p, compression='foo'))"),
+    # JSON: one object per line, NULL fields left out.
+    c("json_basic", "written(lambda p: people.write.json(p))"),
+    c("json_nested", "written(lambda p: spark.sql(\"SELECT 1 AS id, named_struct('a', 1, 'b', 'x') AS st, array(1, NULL, 3) AS arr, map('k', 2) AS m\").write.json(p))"),
+    c("json_dates", "written(lambda p: spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05.678' AS ts\").write.json(p))"),
+    c("json_read_back", "written(lambda p: people.write.json(p), lambda p: spark.read.json(p))"),
+    c("json_gzip", "written(lambda p: people.write.json(p, compression='gzip'))"),
+    # Parquet: every type round-trips.
+    c("parquet_types", f"written(lambda p: {TYPES}.write.parquet(p), {PQ})"),
+    c("parquet_nested", f"written(lambda p: {NESTED}.write.parquet(p), {PQ})"),
+    c("parquet_zstd", f"written(lambda p: people.write.parquet(p, compression='zstd'), {PQ})"),
+    c("parquet_uncompressed", f"written(lambda p: people.write.option('compression', 'none').parquet(p), {PQ})"),
+    c("parquet_gzip", f"written(lambda p: people.write.parquet(p, compression='gzip'), {PQ})"),
+    c("parquet_codec_unknown", "written(lambda p: people.write.parquet(p, compression='foo'))"),
+    c("parquet_default_format", f"written(lambda p: people.write.save(p), {PQ})"),
+    c("parquet_session_codec", f"(spark.conf.set('spark.sql.parquet.compression.codec', 'gzip'), written(lambda p: people.write.parquet(p), {PQ}), spark.conf.unset('spark.sql.parquet.compression.codec'))[1]"),
+    # Text.
+    c("text_basic", "written(lambda p: people.select('name').write.text(p), lambda p: spark.read.text(p))"),
+    c("text_not_string", "written(lambda p: people.select('age').write.text(p))"),
+    c("text_two_columns", "written(lambda p: people.select('name', 'dept').write.text(p))"),
+    # Partitioned output.
+    c("partition_one", f"written(lambda p: people.write.partitionBy('dept').parquet(p), {PQ})"),
+    c("partition_two", "written(lambda p: sales.write.partitionBy('year', 'quarter').json(p), lambda p: spark.read.json(p))"),
+    c("partition_int_nulls", "written(lambda p: people.write.partitionBy('age').csv(p))"),
+    c("partition_escaped", "written(lambda p: spark.createDataFrame([(1, 'a b/c=d'), (2, 'x:y%z'), (3, '')], 'v int, p string').write.partitionBy('p').json(p), lambda p: spark.read.json(p))"),
+    c("partition_date", f"written(lambda p: spark.sql(\"SELECT 1 AS v, DATE'2024-01-31' AS d UNION ALL SELECT 2, NULL\").write.partitionBy('d').parquet(p), {PQ})"),
+    c("partition_case_insensitive", f"written(lambda p: people.write.partitionBy('DEPT').parquet(p), {PQ})"),
+    c("partition_missing", "written(lambda p: people.write.partitionBy('nope').parquet(p))"),
+    c("partition_all_columns", "written(lambda p: people.select('dept').write.partitionBy('dept').parquet(p))"),
+    # Save modes.
+    c("mode_error_default", "written(lambda p: (people.write.csv(p), people.write.csv(p)))"),
+    c("mode_errorifexists", "written(lambda p: (people.write.csv(p), people.write.mode('errorifexists').csv(p)))"),
+    c("mode_append", f"written(lambda p: (people.write.parquet(p), people.limit(2).write.mode('append').parquet(p)), {PQ})"),
+    c("mode_overwrite", f"written(lambda p: (people.write.parquet(p), people.limit(2).write.mode('overwrite').parquet(p)), {PQ})"),
+    c("mode_ignore", f"written(lambda p: (people.limit(1).write.parquet(p), people.write.mode('ignore').parquet(p)), {PQ})"),
+    c("mode_overwrite_format_change", "written(lambda p: (people.write.parquet(p), people.write.mode('overwrite').json(p)), lambda p: spark.read.json(p))"),
+    c("overwrite_static_partitions", f"written(lambda p: (people.write.partitionBy('dept').parquet(p), people.filter('dept = \"eng\"').write.mode('overwrite').partitionBy('dept').parquet(p)), {PQ})"),
+    c("overwrite_dynamic_partitions", f"(spark.conf.set('spark.sql.sources.partitionOverwriteMode', 'dynamic'), written(lambda p: (people.write.partitionBy('dept').parquet(p), people.filter('dept = \"eng\"').limit(1).write.mode('overwrite').partitionBy('dept').parquet(p)), {PQ}), spark.conf.unset('spark.sql.sources.partitionOverwriteMode'))[1]"),
+    c("overwrite_dynamic_option", f"written(lambda p: (people.write.partitionBy('dept').parquet(p), people.filter('dept = \"ops\"').write.mode('overwrite').option('partitionOverwriteMode', 'dynamic').partitionBy('dept').parquet(p)), {PQ})"),
+    # Empty results still leave a file (none when partitioned).
+    c("empty_csv", "written(lambda p: people.filter('age > 100').write.csv(p))"),
+    c("empty_csv_header", "written(lambda p: people.filter('age > 100').write.csv(p, header=True))"),
+    c("empty_parquet", f"written(lambda p: people.filter('age > 100').write.parquet(p), {PQ})"),
+    c("empty_partitioned", "written(lambda p: people.filter('age > 100').write.partitionBy('dept').json(p))"),
+    # Errors.
+    c("unknown_format", "written(lambda p: people.write.format('nosuchformat').save(p))"),
+    c("no_path", "people.write.format('parquet').save()"),
+    c("duplicate_columns", "written(lambda p: people.select('name', 'name').write.parquet(p))"),
+    c("duplicate_columns_case", "written(lambda p: people.select('name', F.col('age').alias('NAME')).write.json(p))"),
+    c("interval_refused", "written(lambda p: spark.sql(\"SELECT INTERVAL '1' DAY AS i\").write.parquet(p))"),
+    c("noop_format", "(people.write.format('noop').mode('overwrite').save(), spark.range(3))[1]"),
+    c("write_after_filter_and_join", f"written(lambda p: emp.join(dept, 'dept_id').filter('id > 1').write.parquet(p), {PQ})"),
+    c("write_range", f"written(lambda p: spark.range(0, 1000, 7).write.parquet(p), lambda p: spark.read.parquet(p).selectExpr('count(*)', 'sum(id)', 'min(id)', 'max(id)'))"),
+    c("format_option_path", f"written(lambda p: people.write.format('json').option('path', p).save(), lambda p: spark.read.json(p))"),
+]

@@ -4,6 +4,7 @@ real pyspark client to it. The binary is $SCS_BINARY, else the debug build."""
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,7 +43,10 @@ class Server:
         self.port = free_port()
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "warn")
+        # Each server keeps its tables in a warehouse of its own.
+        env.setdefault("SPARK_CONNECT_SERVER_WAREHOUSE_DIR", tempfile.mkdtemp(prefix="scs-warehouse-"))
         env.update(extra_env or {})
+        self.warehouse = env["SPARK_CONNECT_SERVER_WAREHOUSE_DIR"]
         logs = ROOT / "tests" / ".logs"
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"server-{self.port}.log", "w")

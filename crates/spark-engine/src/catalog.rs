@@ -1,8 +1,8 @@
 //! `spark.catalog`: each call answers with the table Spark's
 //! `SparkConnectPlanner` builds for it (the same columns, types and
 //! nullability), from the session's temporary views, the global temporary
-//! views, the cache and Spark's list of built-in functions. There are no
-//! persistent tables yet: `spark_catalog` has one database, `default`.
+//! views, the persistent databases and tables of `spark_catalog`, the
+//! cache and Spark's list of built-in functions.
 
 use std::sync::Arc;
 
@@ -12,12 +12,12 @@ use spark_plan::{CatalogCommand, CatalogName, DataType};
 use spark_resolver::ResolveError;
 
 use crate::command::like;
+use crate::tables::schema_not_found;
 use crate::error::ExceptionKind;
 use crate::session::{CommandOutput, SparkSession};
 use crate::{EngineError, EngineResult};
 
 const CATALOG: &str = "spark_catalog";
-const DATABASE: &str = "default";
 const GLOBAL_TEMP: &str = "global_temp";
 
 /// One column of a catalog answer.
@@ -83,20 +83,7 @@ fn single(value: &str) -> EngineResult<CommandOutput> {
     table(vec![text("value", vec![Some(value.to_string())])])
 }
 
-fn schema_not_found(database: &str) -> EngineError {
-    let quoted = format!("`{CATALOG}`.`{}`", database.replace('`', "``"));
-    EngineError::spark(
-        ExceptionKind::Analysis,
-        "SCHEMA_NOT_FOUND",
-        "42704",
-        format!("The schema {quoted} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a catalog, verify the current_schema() output, or qualify the name with the correct catalog.\nTo tolerate the error on drop use DROP SCHEMA IF EXISTS."),
-        &[("schemaName", quoted)],
-    )
-}
 
-fn is_database(name: &str) -> bool {
-    name.eq_ignore_ascii_case(DATABASE)
-}
 
 /// A temporary view found by a catalog call: where it lives and its name.
 struct FoundView {
@@ -121,22 +108,39 @@ impl SparkSession {
                 let descriptions = vec![None; names.len()];
                 table(vec![text("name", names), text("description", descriptions)])
             }
-            CatalogCommand::CurrentDatabase => single(DATABASE),
-            CatalogCommand::SetCurrentDatabase(name) | CatalogCommand::GetDatabase(name) if !is_database(name) => Err(schema_not_found(name)),
-            CatalogCommand::SetCurrentDatabase(_) => done(),
-            CatalogCommand::GetDatabase(_) => self.databases(None),
-            CatalogCommand::ListDatabases { pattern } => self.databases(pattern.as_deref()),
-            CatalogCommand::DatabaseExists(name) => flag(is_database(name)),
+            CatalogCommand::CurrentDatabase => single(&self.current_database()),
+            CatalogCommand::SetCurrentDatabase(name) => {
+                self.use_database(&spark_sql_parser::parse_identifier_parts(name)?)?;
+                done()
+            }
+            CatalogCommand::GetDatabase(name) => {
+                let parts = spark_sql_parser::parse_identifier_parts(name)?;
+                let db = match parts.as_slice() {
+                    [db] | [_, db] => db.clone(),
+                    _ => return Err(schema_not_found(name)),
+                };
+                if self.shared.catalog.get_database(&db).map_err(crate::tables::catalog_error)?.is_none() {
+                    return Err(schema_not_found(&db));
+                }
+                self.databases(Some(&db), true)
+            }
+            CatalogCommand::ListDatabases { pattern } => self.databases(pattern.as_deref(), false),
+            CatalogCommand::DatabaseExists(name) => flag(self.shared.catalog.get_database(name).map_err(crate::tables::catalog_error)?.is_some()),
             CatalogCommand::ListTables { database, pattern } => self.list_tables(database.as_deref(), pattern.as_deref()),
             CatalogCommand::GetTable(name) => {
-                let view = self.find_view(name)?.ok_or_else(|| not_found(name))?;
-                tables(vec![view])
+                if let Some(view) = self.find_view(name)? {
+                    return tables(vec![Found::View(view)]);
+                }
+                let table = self.find_table(name)?.ok_or_else(|| not_found(name))?;
+                tables(vec![Found::Table(table)])
             }
-            CatalogCommand::TableExists(name) => flag(self.find_view(name).ok().flatten().is_some()),
+            CatalogCommand::TableExists(name) => flag(self.find_view(name).ok().flatten().is_some() || self.find_table(name).ok().flatten().is_some()),
             CatalogCommand::ListColumns(name) => self.list_columns(name),
             CatalogCommand::ListFunctions { database, pattern } => {
-                if let Some(db) = database.as_deref().filter(|d| !is_database(d)) {
-                    return Err(schema_not_found(db));
+                if let Some(db) = database.as_deref() {
+                    if self.shared.catalog.get_database(db).map_err(crate::tables::catalog_error)?.is_none() {
+                        return Err(schema_not_found(db));
+                    }
                 }
                 let names = spark_functions::catalog::spark_function_names();
                 functions(names.iter().filter(|n| pattern.as_deref().is_none_or(|p| like(p, n))).cloned().collect())
@@ -203,32 +207,55 @@ impl SparkSession {
         }
     }
 
-    fn databases(&self, pattern: Option<&str>) -> EngineResult<CommandOutput> {
-        let rows: Vec<&str> = [DATABASE].into_iter().filter(|d| pattern.is_none_or(|p| like(p, d))).collect();
-        let location = warehouse_uri(&self.shared.settings.warehouse_dir);
+    /// `Database(name, catalog, description, locationUri)` rows.
+    fn databases(&self, pattern: Option<&str>, exact: bool) -> EngineResult<CommandOutput> {
+        let all = self.shared.catalog.list_databases().map_err(crate::tables::catalog_error)?;
+        let rows: Vec<_> = all
+            .into_iter()
+            .filter(|d| match pattern {
+                Some(p) if exact => d.name.eq_ignore_ascii_case(p),
+                Some(p) => like(p, &d.name),
+                None => true,
+            })
+            .collect();
         table(vec![
-            text("name", rows.iter().map(|d| Some(d.to_string())).collect()),
+            text("name", rows.iter().map(|d| Some(d.name.clone())).collect()),
             text("catalog", rows.iter().map(|_| Some(CATALOG.to_string())).collect()),
-            text("description", rows.iter().map(|_| Some("default database".to_string())).collect()),
-            text("locationUri", rows.iter().map(|_| Some(location.clone())).collect()),
+            text("description", rows.iter().map(|d| d.comment.clone()).collect()),
+            text("locationUri", rows.iter().map(|d| Some(d.location.clone())).collect()),
         ])
     }
 
-    /// `listTables([db], [pattern])`: the session's temporary views, and
-    /// the global ones when `db` is `global_temp`.
+    /// `listTables([db], [pattern])`: the tables of `db` (the current
+    /// database by default), the session's temporary views, and the global
+    /// ones when `db` is `global_temp`.
     fn list_tables(&self, database: Option<&str>, pattern: Option<&str>) -> EngineResult<CommandOutput> {
-        let global = match database {
-            Some(db) if db.eq_ignore_ascii_case(GLOBAL_TEMP) => true,
-            Some(db) if !is_database(db) => return Err(schema_not_found(db)),
-            _ => false,
-        };
         let mut found = Vec::new();
-        if global {
-            found.extend(self.shared.global_views.names().into_iter().map(|name| FoundView { global: true, name }));
+        match database {
+            Some(db) if db.eq_ignore_ascii_case(GLOBAL_TEMP) => {
+                found.extend(self.shared.global_views.names().into_iter().map(|name| Found::View(FoundView { global: true, name })));
+            }
+            other => {
+                let db = other.map(str::to_string).unwrap_or_else(|| self.current_database());
+                let persistent = self.shared.catalog.list_tables(&db).map_err(crate::tables::catalog_error)?;
+                found.extend(persistent.into_iter().map(Found::Table));
+            }
         }
-        found.extend(self.views.names().into_iter().map(|name| FoundView { global: false, name }));
-        found.retain(|v| pattern.is_none_or(|p| like(p, &v.name)));
+        found.extend(self.views.names().into_iter().map(|name| Found::View(FoundView { global: false, name })));
+        found.retain(|v| pattern.is_none_or(|p| like(p, v.name())));
         tables(found)
+    }
+
+    /// A persistent table a catalog call names.
+    fn find_table(&self, name: &CatalogName) -> EngineResult<Option<spark_catalog::TableMeta>> {
+        let parts = match &name.database {
+            Some(db) => vec![db.clone(), name.name.clone()],
+            None => spark_sql_parser::parse_identifier_parts(&name.name)?,
+        };
+        if parts.len() > 3 {
+            return Ok(None);
+        }
+        self.get_persistent_table(&parts)
     }
 
     /// A temporary view a catalog call names: `name` or `global_temp.name`
@@ -263,15 +290,20 @@ impl SparkSession {
         }
     }
 
-    /// `listColumns(table)`: Spark answers for a name without a database (a
-    /// database argument names a persistent table).
+    /// `listColumns(table)`: a temporary view's or a table's columns.
     fn list_columns(&self, name: &CatalogName) -> EngineResult<CommandOutput> {
         let view = match &name.database {
             Some(_) => None,
             None => self.find_view(name)?,
         };
-        let view = view.ok_or_else(|| not_found(name))?;
-        let parts = if view.global { vec![GLOBAL_TEMP.to_string(), view.name] } else { vec![view.name] };
+        let (parts, partitions) = match view {
+            Some(v) if v.global => (vec![GLOBAL_TEMP.to_string(), v.name], vec![]),
+            Some(v) => (vec![v.name], vec![]),
+            None => {
+                let t = self.find_table(name)?.ok_or_else(|| not_found(name))?;
+                (vec![CATALOG.to_string(), t.database.clone(), t.name.clone()], t.partition_columns.clone())
+            }
+        };
         let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: parts }));
         let fields = match self.schema(&rel)? {
             DataType::Struct(fields) => fields,
@@ -283,24 +315,44 @@ impl SparkSession {
             text("description", vec![None; n]),
             text("dataType", fields.iter().map(|f| Some(f.data_type.simple_string())).collect()),
             Column::Flag { name: "nullable", values: fields.iter().map(|f| f.nullable).collect() },
-            Column::Flag { name: "isPartition", values: vec![false; n] },
+            Column::Flag { name: "isPartition", values: fields.iter().map(|f| partitions.contains(&f.name)).collect() },
             Column::Flag { name: "isBucket", values: vec![false; n] },
             Column::Flag { name: "isCluster", values: vec![false; n] },
         ])
     }
 }
 
-/// `Table(name, catalog, namespace, description, tableType, isTemporary)`
-/// rows of temporary views.
-fn tables(views: Vec<FoundView>) -> EngineResult<CommandOutput> {
-    let n = views.len();
+/// A table or view a catalog call found.
+enum Found {
+    View(FoundView),
+    Table(spark_catalog::TableMeta),
+}
+
+impl Found {
+    fn name(&self) -> &str {
+        match self {
+            Found::View(v) => &v.name,
+            Found::Table(t) => &t.name,
+        }
+    }
+}
+
+/// `Table(name, catalog, namespace, description, tableType, isTemporary)` rows.
+fn tables(found: Vec<Found>) -> EngineResult<CommandOutput> {
+    let row = |f: &Found| -> (Option<String>, Vec<String>, Option<String>, &'static str, bool) {
+        match f {
+            Found::View(v) => (None, if v.global { vec![GLOBAL_TEMP.to_string()] } else { vec![] }, None, "TEMPORARY", true),
+            Found::Table(t) => (Some(CATALOG.to_string()), vec![t.database.clone()], t.comment.clone(), t.kind.spark_name(), false),
+        }
+    };
+    let rows: Vec<_> = found.iter().map(row).collect();
     table(vec![
-        text("name", views.iter().map(|v| Some(v.name.clone())).collect()),
-        text("catalog", vec![None; n]),
-        Column::Parts { name: "namespace", values: views.iter().map(|v| Some(if v.global { vec![GLOBAL_TEMP.to_string()] } else { vec![] })).collect() },
-        text("description", vec![None; n]),
-        text("tableType", vec![Some("TEMPORARY".to_string()); n]),
-        Column::Flag { name: "isTemporary", values: vec![true; n] },
+        text("name", found.iter().map(|f| Some(f.name().to_string())).collect()),
+        text("catalog", rows.iter().map(|r| r.0.clone()).collect()),
+        Column::Parts { name: "namespace", values: rows.iter().map(|r| Some(r.1.clone())).collect() },
+        text("description", rows.iter().map(|r| r.2.clone()).collect()),
+        text("tableType", rows.iter().map(|r| Some(r.3.to_string())).collect()),
+        Column::Flag { name: "isTemporary", values: rows.iter().map(|r| r.4).collect() },
     ])
 }
 
@@ -343,10 +395,4 @@ fn not_found(name: &CatalogName) -> EngineError {
         None => spark_sql_parser::parse_identifier_parts(&name.name).unwrap_or_else(|_| vec![name.name.clone()]),
     };
     ResolveError::table_not_found(&parts).into()
-}
-
-/// The warehouse directory as Spark prints a location (`file:/abs/path`).
-fn warehouse_uri(dir: &std::path::Path) -> String {
-    let absolute = if dir.is_absolute() { dir.to_path_buf() } else { std::env::current_dir().map(|c| c.join(dir)).unwrap_or_else(|_| dir.to_path_buf()) };
-    format!("file:{}", absolute.display())
 }

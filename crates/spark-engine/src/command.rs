@@ -13,7 +13,7 @@ use crate::error::ExceptionKind;
 use crate::session::{CommandOutput, SparkSession};
 use crate::{EngineError, EngineResult};
 
-fn string_table(columns: &[&str], rows: Vec<Vec<String>>) -> EngineResult<CommandOutput> {
+pub(crate) fn string_table(columns: &[&str], rows: Vec<Vec<String>>) -> EngineResult<CommandOutput> {
     let schema = Arc::new(Schema::new(columns.iter().map(|c| Field::new(*c, ArrowType::Utf8, false)).collect::<Vec<_>>()));
     let arrays: Vec<ArrayRef> = (0..columns.len())
         .map(|i| Arc::new(StringArray::from(rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>())) as ArrayRef)
@@ -115,28 +115,25 @@ impl SparkSession {
                 }
                 Ok(empty())
             }
-            Command::UseDatabase { name } => {
-                if name.last().is_some_and(|n| n.eq_ignore_ascii_case("default")) {
-                    Ok(empty())
-                } else {
-                    Err(EngineError::spark(ExceptionKind::Analysis, "SCHEMA_NOT_FOUND", "42704",
-                        format!("The schema `{}` cannot be found. Verify the spelling and correctness of the schema and catalog.", name.join(".")),
-                        &[("schemaName", format!("`{}`", name.join(".")))]))
-                }
-            }
+            Command::UseDatabase { name } => self.use_database(name),
             Command::ShowTables { database, pattern } => {
                 let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
-                let mut rows: Vec<(String, String)> = Vec::new();
+                let mut rows: Vec<(String, String, bool)> = Vec::new();
                 if global {
                     for v in self.shared.global_views.names() {
-                        rows.push(("global_temp".into(), v));
+                        rows.push(("global_temp".into(), v, true));
+                    }
+                } else {
+                    let db = database.clone().unwrap_or_else(|| self.current_database());
+                    for t in self.persistent_tables(&db)? {
+                        rows.push((t.database, t.name, false));
                     }
                 }
                 for v in self.views.names() {
-                    rows.push((String::new(), v));
+                    rows.push((String::new(), v, true));
                 }
-                rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
-                temporary_objects("tableName", &rows)
+                rows.retain(|(_, n, _)| pattern.as_deref().is_none_or(|p| like(p, n)));
+                objects("tableName", &rows)
             }
             Command::ShowViews { database, pattern } => {
                 let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
@@ -146,7 +143,8 @@ impl SparkSession {
                 }
                 rows.extend(self.views.names().into_iter().map(|v| (String::new(), v)));
                 rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
-                temporary_objects("viewName", &rows)
+                let rows: Vec<(String, String, bool)> = rows.into_iter().map(|(d, n)| (d, n, true)).collect();
+                objects("viewName", &rows)
             }
             Command::DescribeFunction { name, extended } => match spark_functions::catalog::describe(name, *extended) {
                 Some(rows) => string_table(&["function_desc"], rows.into_iter().map(|r| vec![r]).collect()),
@@ -165,7 +163,7 @@ impl SparkSession {
                 Ok(empty())
             }
             Command::ShowDatabases { pattern } => {
-                let rows = ["default"].iter().filter(|d| pattern.as_deref().is_none_or(|p| like(p, d))).map(|d| vec![d.to_string()]).collect();
+                let rows = self.database_names()?.into_iter().filter(|d| pattern.as_deref().is_none_or(|p| like(p, d))).map(|d| vec![d]).collect();
                 string_table(&["namespace"], rows)
             }
             Command::ShowCatalogs => string_table(&["catalog"], vec![vec!["spark_catalog".into()]]),
@@ -184,15 +182,27 @@ impl SparkSession {
             }
             Command::DescribeTable { table } => {
                 let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: table.clone() }));
-                self.describe(&rel)
+                let extra = self.partition_information(table)?;
+                self.describe(&rel, &extra)
             }
-            Command::DescribeQuery { input } => self.describe(input),
+            Command::DescribeQuery { input } => self.describe(input, &[]),
             Command::Explain { input, mode } => {
                 let text = self.explain(input, mode != "simple").await?;
                 string_table(&["plan"], vec![vec![text]])
             }
             Command::Catalog(op) => self.run_catalog(op).await,
             Command::Write(w) => self.write(w).await,
+            Command::CreateDatabase(d) => self.create_database(d),
+            Command::DropDatabase { name, if_exists, cascade } => self.drop_database(name, *if_exists, *cascade),
+            Command::CreateTable(t) => self.create_table(t).await,
+            Command::CreatePersistentView(_) => Err(crate::write::unsupported("CREATE VIEW (persistent views)")),
+            Command::DropTable { name, if_exists } => self.drop_table(name, *if_exists),
+            Command::InsertInto(i) => self.insert_into(i).await,
+            Command::TruncateTable { name } => self.truncate_table(name),
+            Command::ShowCreateTable { .. } => Err(crate::write::unsupported("SHOW CREATE TABLE")),
+            Command::ShowPartitions { name } => self.show_partitions(name),
+            Command::DescribeDatabase { name } => self.describe_database(name),
+            Command::RowLevelChange { table, operation } => self.row_level_change(table, *operation),
             Command::NotSupported(what) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",
@@ -203,17 +213,20 @@ impl SparkSession {
         }
     }
 
-    fn describe(&self, rel: &spark_plan::Relation) -> EngineResult<CommandOutput> {
+    /// `DESCRIBE`: one row per column, then `extra` rows.
+    fn describe(&self, rel: &spark_plan::Relation, extra: &[(String, String, Option<String>)]) -> EngineResult<CommandOutput> {
         let DataType::Struct(fields) = self.schema(rel)? else { return Ok(empty()) };
+        let mut rows: Vec<(String, String, Option<String>)> = fields.iter().map(|f| (f.name.clone(), f.data_type.simple_string(), None)).collect();
+        rows.extend(extra.iter().cloned());
         let schema = Arc::new(Schema::new(vec![
             Field::new("col_name", ArrowType::Utf8, false),
             Field::new("data_type", ArrowType::Utf8, false),
             Field::new("comment", ArrowType::Utf8, true),
         ]));
         let batch = RecordBatch::try_new(schema.clone(), vec![
-            Arc::new(StringArray::from(fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>())),
-            Arc::new(StringArray::from(fields.iter().map(|f| f.data_type.simple_string()).collect::<Vec<_>>())),
-            Arc::new(StringArray::from(vec![None::<String>; fields.len()])),
+            Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>())),
         ])?;
         Ok(CommandOutput { schema, batches: vec![batch] })
     }
@@ -231,9 +244,8 @@ mod tests {
     }
 }
 
-/// `SHOW TABLES` / `SHOW VIEWS` rows: (namespace, name, isTemporary), every
-/// object here being a temporary view.
-fn temporary_objects(name_column: &str, rows: &[(String, String)]) -> EngineResult<CommandOutput> {
+/// `SHOW TABLES` / `SHOW VIEWS` rows: (namespace, name, isTemporary).
+fn objects(name_column: &str, rows: &[(String, String, bool)]) -> EngineResult<CommandOutput> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("namespace", ArrowType::Utf8, false),
         Field::new(name_column, ArrowType::Utf8, false),
@@ -242,7 +254,7 @@ fn temporary_objects(name_column: &str, rows: &[(String, String)]) -> EngineResu
     let batch = RecordBatch::try_new(schema.clone(), vec![
         Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>())),
         Arc::new(StringArray::from(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())),
-        Arc::new(BooleanArray::from(vec![true; rows.len()])),
+        Arc::new(BooleanArray::from(rows.iter().map(|r| r.2).collect::<Vec<_>>())),
     ])?;
     Ok(CommandOutput { schema, batches: vec![batch] })
 }

@@ -12,6 +12,7 @@ pub mod session;
 pub mod show;
 mod catalog;
 mod command;
+mod tables;
 mod write;
 
 pub use conf::SparkConf;

@@ -48,6 +48,8 @@ pub struct SessionShared {
     pub settings: EngineSettings,
     pub runtime: Arc<RuntimeEnv>,
     pub global_views: ViewCatalog,
+    /// Persistent databases and tables of `spark_catalog`.
+    pub catalog: Arc<dyn spark_catalog::Catalog>,
 }
 
 impl SessionShared {
@@ -60,7 +62,10 @@ impl SessionShared {
             .with_memory_pool(Arc::new(FairSpillPool::new(settings.memory_limit_bytes)))
             .with_disk_manager_builder(disk)
             .build_arc()?;
-        Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default() }))
+        let warehouse = std::path::absolute(&settings.warehouse_dir).unwrap_or_else(|_| settings.warehouse_dir.clone());
+        let catalog = spark_catalog::SqliteCatalog::open(&warehouse, &format!("file:{}", warehouse.display())).map_err(crate::tables::catalog_error)?;
+        crate::tables::recover_tables(&catalog);
+        Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default(), catalog: Arc::new(catalog) }))
     }
 }
 
@@ -103,6 +108,8 @@ pub struct SparkSession {
     /// Views `CACHE TABLE` replaced by their rows, with their definitions
     /// as they were before, for `UNCACHE TABLE` and `CLEAR CACHE`.
     pub(crate) cached_tables: std::sync::Mutex<Vec<TempView>>,
+    /// `USE db`: where unqualified table names are looked up.
+    pub(crate) current_database: RwLock<String>,
 }
 
 impl SparkSession {
@@ -121,7 +128,7 @@ impl SparkSession {
         let conf = SparkConf::new(&shared.settings.default_confs);
         let state = Arc::new(ctx.state());
         let task_ctx = state.task_ctx();
-        Self { shared, ctx, state, task_ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default() }
+        Self { shared, ctx, state, task_ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default(), current_database: RwLock::new(spark_catalog::DEFAULT_DATABASE.into()) }
     }
 
     /// A new session with a copy of this one's confs, temporary views and
@@ -133,11 +140,21 @@ impl SparkSession {
             *conf = self.conf();
         }
         let cached = self.cached_tables.lock().map(|c| c.clone()).unwrap_or_default();
-        Self { views: self.views.snapshot(), cached_tables: std::sync::Mutex::new(cached), ..clone }
+        Self { views: self.views.snapshot(), cached_tables: std::sync::Mutex::new(cached), current_database: RwLock::new(self.current_database()), ..clone }
     }
 
     pub fn conf(&self) -> SparkConf {
         self.conf.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    pub fn current_database(&self) -> String {
+        self.current_database.read().map(|d| d.clone()).unwrap_or_else(|_| spark_catalog::DEFAULT_DATABASE.into())
+    }
+
+    pub(crate) fn set_current_database(&self, name: &str) {
+        if let Ok(mut d) = self.current_database.write() {
+            *d = name.to_string();
+        }
     }
 
     pub fn time_zone(&self) -> String {
@@ -205,6 +222,7 @@ impl SparkSession {
             time_zone: parse_offset(&tz).unwrap_or(tz),
             timestamp_nanos: conf.bool("spark.sql.timestampNanosTypes.enabled", false),
             cte_recursion_level_limit: u32::try_from(conf.int("spark.sql.cteRecursionLevelLimit", 100)).unwrap_or(u32::MAX),
+            current_database: self.current_database(),
         }
     }
 
@@ -213,7 +231,7 @@ impl SparkSession {
         let config = self.resolver_config();
         let ctx = self.ctx.clone();
         let runner = move |plan: LogicalPlan| run_to_completion(&ctx, plan);
-        let mut resolver = Resolver::new(&self.state, &config, &self.views, &self.shared.global_views).with_runner(&runner);
+        let mut resolver = Resolver::new(&self.state, &config, &self.views, &self.shared.global_views).with_runner(&runner).with_catalog(self.shared.catalog.as_ref());
         Ok(resolver.resolve_query(rel)?)
     }
 

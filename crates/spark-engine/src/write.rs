@@ -17,7 +17,7 @@ use crate::session::{CommandOutput, SparkSession};
 use crate::{EngineError, EngineResult};
 
 /// Formats Spark writes that this server does not.
-const NOT_WRITABLE: &[&str] = &["orc", "avro", "xml", "jdbc", "delta", "iceberg", "hive", "console", "memory", "kafka"];
+pub(crate) const NOT_WRITABLE: &[&str] = &["orc", "avro", "xml", "jdbc", "delta", "iceberg", "hive", "console", "memory", "kafka"];
 
 fn column(name: &str) -> Expr {
     Expr::Column { name: vec![name.to_string()], plan_id: None }
@@ -74,7 +74,7 @@ pub(crate) fn source_error(e: SourceError) -> EngineError {
     }
 }
 
-fn unsupported(what: &str) -> EngineError {
+pub(crate) fn unsupported(what: &str) -> EngineError {
     EngineError::spark(ExceptionKind::UnsupportedOperation, "UNSUPPORTED_FEATURE", "0A000", format!("The feature is not supported: {what}."), &[])
 }
 
@@ -95,9 +95,8 @@ impl SparkSession {
         let format = w.format.clone().unwrap_or_else(|| self.conf().get("spark.sql.sources.default").unwrap_or_else(|| "parquet".into()));
         let path = match &w.target {
             Some(WriteTarget::Path(p)) => Some(p.clone()),
-            Some(WriteTarget::SaveAsTable(_) | WriteTarget::InsertInto(_)) => {
-                return Err(unsupported("saveAsTable and insertInto (persistent tables are not supported yet)"));
-            }
+            Some(WriteTarget::SaveAsTable(name)) => return self.save_as_table(w, name).await,
+            Some(WriteTarget::InsertInto(name)) => return self.insert_into_table(w, name).await,
             None => w.options.iter().find(|(k, _)| k.eq_ignore_ascii_case("path")).map(|(_, v)| v.clone()),
         };
         if format.eq_ignore_ascii_case("noop") {
@@ -118,11 +117,33 @@ impl SparkSession {
             return Err(EngineError::spark(ExceptionKind::IllegalArgument, "_LEGACY_ERROR_TEMP_2047", "", "'path' is not specified.", &[]));
         };
         let target = local_path(&path);
-        self.write_files(w, file_format, &target, w.mode).await
+        let exists = target.exists();
+        match w.mode {
+            SaveMode::ErrorIfExists if exists => {
+                return Err(EngineError::spark(ExceptionKind::Analysis, "PATH_ALREADY_EXISTS", "42K04",
+                    format!("Path {} already exists. Set mode as \"overwrite\" to overwrite the existing path.", qualified(&target)),
+                    &[("outputPath", qualified(&target))]));
+            }
+            SaveMode::Ignore if exists => return Ok(CommandOutput::empty()),
+            _ => {}
+        }
+        let dynamic = !w.partition_by.is_empty()
+            && self
+                .conf()
+                .get("spark.sql.sources.partitionOverwriteMode")
+                .or_else(|| w.options.iter().find(|(k, _)| k.eq_ignore_ascii_case("partitionOverwriteMode")).map(|(_, v)| v.clone()))
+                .is_some_and(|m| m.eq_ignore_ascii_case("dynamic"));
+        let replace = match w.mode {
+            SaveMode::Overwrite if dynamic => Replace::WrittenPartitions,
+            SaveMode::Overwrite => Replace::Everything,
+            _ => Replace::Nothing,
+        };
+        self.write_files(w, file_format, &target, replace).await
     }
 
-    /// Writes the rows of `w.input` as files of `format` under `target`.
-    pub(crate) async fn write_files(&self, w: &WriteCommand, format: WriteFormat, target: &Path, mode: SaveMode) -> EngineResult<CommandOutput> {
+    /// Writes the rows of `w.input` as files of `format` under `target`,
+    /// replacing what `replace` says once they are committed.
+    pub(crate) async fn write_files(&self, w: &WriteCommand, format: WriteFormat, target: &Path, replace: Replace) -> EngineResult<CommandOutput> {
         let schema = self.schema(&w.input)?;
         let DataType::Struct(fields) = &schema else { return Err(EngineError::IllegalArgument("a written relation must have columns".into())) };
         let case_sensitive = self.conf().bool("spark.sql.caseSensitive", false);
@@ -162,16 +183,6 @@ impl SparkSession {
             return Err(EngineError::spark(ExceptionKind::Analysis, "_LEGACY_ERROR_TEMP_1290", "",
                 format!("Text data source supports only a single column, and you have {} columns.", data.len()), &[]));
         }
-        let exists = target.exists();
-        match mode {
-            SaveMode::ErrorIfExists if exists => {
-                return Err(EngineError::spark(ExceptionKind::Analysis, "PATH_ALREADY_EXISTS", "42K04",
-                    format!("Path {} already exists. Set mode as \"overwrite\" to overwrite the existing path.", qualified(target)),
-                    &[("outputPath", qualified(target))]));
-            }
-            SaveMode::Ignore if exists => return Ok(CommandOutput::empty()),
-            _ => {}
-        }
         let options = spark_datasource::SourceOptions::new(w.options.iter());
         let encoded = self.encoded_rows(w, format, &data, &partitions, &options)?;
         let r = self.resolve(&encoded)?;
@@ -202,14 +213,6 @@ impl SparkSession {
             })
             .collect();
         spark_datasource::write::write_tasks(streams, &job, &layout).await.map_err(source_error)?;
-        let overwrite_partitions = mode == SaveMode::Overwrite
-            && !partitions.is_empty()
-            && self.conf().get("spark.sql.sources.partitionOverwriteMode").or_else(|| options.get("partitionOverwriteMode").map(str::to_string)).is_some_and(|m| m.eq_ignore_ascii_case("dynamic"));
-        let replace = match mode {
-            SaveMode::Overwrite if overwrite_partitions => Replace::WrittenPartitions,
-            SaveMode::Overwrite => Replace::Everything,
-            _ => Replace::Nothing,
-        };
         job.commit(replace).map_err(source_error)?;
         Ok(CommandOutput::empty())
     }
@@ -257,7 +260,7 @@ fn csv_header(data: &[&spark_plan::StructField], sep: &str) -> String {
 }
 
 /// Spark's DATA_SOURCE_NOT_FOUND for a format no one provides.
-fn data_source_not_found(format: &str) -> EngineError {
+pub(crate) fn data_source_not_found(format: &str) -> EngineError {
     EngineError::spark(ExceptionKind::ClassNotFound, "DATA_SOURCE_NOT_FOUND", "42K02",
         format!("Failed to find the data source: {format}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version."),
         &[("provider", format.to_string())])

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod literal;
 pub mod relation;
 pub mod schema_json;
+pub mod table;
 pub mod write;
 
 pub use catalog::{CatalogCommand, CatalogName};
@@ -20,7 +21,8 @@ pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
+pub use table::{CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget};
 pub use relation::{
-    AggregateKind, Command, Cte, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
+    AggregateKind, Command, Cte, RowLevelOperation, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
 };

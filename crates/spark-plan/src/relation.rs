@@ -362,6 +362,14 @@ pub enum TimeZoneSetting {
     Local,
 }
 
+/// A row-level change of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLevelOperation {
+    Delete,
+    Update,
+    Merge,
+}
+
 /// Commands run eagerly; their result is a small table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -391,6 +399,20 @@ pub enum Command {
     Catalog(crate::CatalogCommand),
     /// `df.write...`: rows to files or a table.
     Write(crate::WriteCommand),
+    CreateDatabase(crate::CreateDatabase),
+    DropDatabase { name: Vec<String>, if_exists: bool, cascade: bool },
+    CreateTable(Box<crate::CreateTable>),
+    CreatePersistentView(Box<crate::CreatePersistentView>),
+    /// `DROP TABLE` (a temporary view of that name first, as Spark).
+    DropTable { name: Vec<String>, if_exists: bool },
+    InsertInto(Box<crate::InsertInto>),
+    TruncateTable { name: Vec<String> },
+    /// `SHOW CREATE TABLE`.
+    ShowCreateTable { name: Vec<String> },
+    ShowPartitions { name: Vec<String> },
+    DescribeDatabase { name: Vec<String> },
+    /// `DELETE`, `UPDATE`, `MERGE`: row-level changes file tables refuse.
+    RowLevelChange { table: Vec<String>, operation: RowLevelOperation },
     /// Parsed but not supported yet; carries the statement kind for the error.
     NotSupported(String),
 }

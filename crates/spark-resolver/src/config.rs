@@ -13,11 +13,13 @@ pub struct ResolverConfig {
     /// `spark.sql.cteRecursionLevelLimit`: the deepest level a recursive
     /// CTE may reach (its anchor is level 0).
     pub cte_recursion_level_limit: u32,
+    /// The current database of `spark_catalog` (`USE db`).
+    pub current_database: String,
 }
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100 }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into() }
     }
 }
 

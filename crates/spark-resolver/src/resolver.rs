@@ -46,6 +46,8 @@ pub struct Resolver<'a> {
     /// Runs a plan to completion, for the few relations whose output columns
     /// depend on the data (pivot without values, crosstab), as in Spark.
     pub(crate) runner: Option<&'a QueryRunner>,
+    /// The persistent tables of `spark_catalog`.
+    pub(crate) tables: Option<&'a dyn spark_catalog::Catalog>,
 }
 
 /// Executes a resolved plan and returns its batches.
@@ -58,7 +60,12 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None }
+    }
+
+    pub fn with_catalog(mut self, tables: &'a dyn spark_catalog::Catalog) -> Self {
+        self.tables = Some(tables);
+        self
     }
 
     pub fn with_runner(mut self, runner: &'a QueryRunner) -> Self {

@@ -1,10 +1,11 @@
-//! DDL and DML on persistent tables: `CREATE TABLE`, `CREATE DATABASE`,
-//! `INSERT`, `UPDATE`, `DELETE`, `MERGE`, `ALTER TABLE`, `DROP TABLE`,
-//! `TRUNCATE`, ... They are parsed (a malformed statement is a
-//! ParseException, as in Spark) and answered as not supported yet: this
-//! server has no persistent catalog.
+//! DDL and DML on persistent tables: `CREATE TABLE` (and CTAS), `CREATE
+//! DATABASE`, `INSERT`, `DROP TABLE`, `TRUNCATE`, ... A malformed statement
+//! is a ParseException, as in Spark. `UPDATE`, `DELETE`, `MERGE` and most of
+//! `ALTER` are parsed and answered as not supported.
 
-use spark_plan::{Command, Plan};
+use std::collections::BTreeMap;
+
+use spark_plan::{Command, CreateDatabase, CreateTable, InsertInto, Plan, RowLevelOperation, StructField};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -42,36 +43,27 @@ impl Parser {
 
     /// After `CREATE [OR REPLACE] [EXTERNAL]`: `TABLE ...`, `DATABASE ...`,
     /// `FUNCTION ...`; `None` when none of them follows.
-    pub(crate) fn parse_create_persistent(&mut self) -> ParseResult<Option<Plan>> {
-        self.eat_word("external");
+    pub(crate) fn parse_create_persistent(&mut self, replace: bool) -> ParseResult<Option<Plan>> {
+        let external = self.eat_word("external");
         if self.eat_word("table") {
-            self.eat_words(&["if", "not", "exists"]);
-            self.parse_multipart_identifier()?;
-            if self.is_sym("(") && !matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("select") || w.eq_ignore_ascii_case("with")) {
-                self.advance();
-                self.parse_schema_columns()?;
-                self.expect_sym(")")?;
-            }
-            self.parse_table_clauses()?;
-            if self.eat_word("as") || self.is_word("select") || self.is_word("with") || self.is_sym("(") {
-                self.parse_query()?;
-                return Self::unsupported("CREATE TABLE AS SELECT").map(Some);
-            }
-            return Self::unsupported("CREATE TABLE").map(Some);
+            return self.parse_create_table(replace, true, external).map(Some);
         }
         if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
-            self.eat_words(&["if", "not", "exists"]);
-            self.parse_multipart_identifier()?;
+            let if_not_exists = self.eat_words(&["if", "not", "exists"]);
+            let name = self.parse_multipart_identifier()?;
+            let mut db = CreateDatabase { name, if_not_exists, comment: None, location: None, properties: BTreeMap::new() };
             loop {
-                if self.eat_word("comment") || self.eat_word("location") {
-                    self.expect_string()?;
+                if self.eat_word("comment") {
+                    db.comment = Some(self.expect_string()?);
+                } else if self.eat_word("location") {
+                    db.location = Some(self.expect_string()?);
                 } else if self.eat_words(&["with", "dbproperties"]) || self.eat_words(&["with", "properties"]) {
-                    self.skip_parenthesized()?;
+                    db.properties = self.parse_property_list()?;
                 } else {
                     break;
                 }
             }
-            return Self::unsupported("CREATE DATABASE").map(Some);
+            return Ok(Some(Plan::Command(Command::CreateDatabase(db))));
         }
         if self.eat_word("function") {
             self.eat_words(&["if", "not", "exists"]);
@@ -82,39 +74,143 @@ impl Parser {
         Ok(None)
     }
 
+    /// `REPLACE TABLE ...` (after `REPLACE`).
+    pub(crate) fn parse_replace_table(&mut self) -> ParseResult<Plan> {
+        self.expect_word("replace")?;
+        self.expect_word("table")?;
+        self.parse_create_table(true, false, false)
+    }
+
+    /// The rest of `CREATE [OR REPLACE] TABLE` after `TABLE`.
+    fn parse_create_table(&mut self, replace: bool, create: bool, external: bool) -> ParseResult<Plan> {
+        let if_not_exists = self.eat_words(&["if", "not", "exists"]);
+        let name = self.parse_multipart_identifier()?;
+        let mut t = CreateTable {
+            name,
+            if_not_exists,
+            replace,
+            create,
+            columns: vec![],
+            provider: None,
+            partition_by: vec![],
+            location: None,
+            options: BTreeMap::new(),
+            comment: None,
+            properties: BTreeMap::new(),
+            query: None,
+            like: None,
+        };
+        if self.eat_word("like") {
+            t.like = Some(self.parse_multipart_identifier()?);
+        } else if self.is_sym("(") && !matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("select") || w.eq_ignore_ascii_case("with")) {
+            self.advance();
+            t.columns = self.parse_schema_columns()?;
+            self.expect_sym(")")?;
+        }
+        self.parse_table_clauses(&mut t)?;
+        if self.eat_word("as") || self.is_word("select") || self.is_word("with") || self.is_sym("(") {
+            t.query = Some(Box::new(self.parse_query()?));
+        }
+        if external && t.location.is_none() && t.query.is_none() {
+            return Err(crate::ParseError::other("_LEGACY_ERROR_TEMP_0035", "", "Operation not allowed: CREATE EXTERNAL TABLE must be accompanied by LOCATION."));
+        }
+        Ok(Plan::Command(Command::CreateTable(Box::new(t))))
+    }
+
+    /// `(key [=] value, ...)` of OPTIONS, TBLPROPERTIES and DBPROPERTIES:
+    /// keys are dotted identifiers or strings, values strings, numbers or booleans.
+    fn parse_property_list(&mut self) -> ParseResult<BTreeMap<String, String>> {
+        self.expect_sym("(")?;
+        let mut out = BTreeMap::new();
+        if self.eat_sym(")") {
+            return Ok(out);
+        }
+        loop {
+            let key = match self.peek().clone() {
+                Tok::Str(s) => {
+                    self.advance();
+                    s
+                }
+                _ => {
+                    let mut parts = vec![self.parse_identifier_or_keyword()?];
+                    while self.eat_sym(".") {
+                        parts.push(self.parse_identifier_or_keyword()?);
+                    }
+                    parts.join(".")
+                }
+            };
+            self.eat_sym("=");
+            let value = match self.advance() {
+                Tok::Str(v) | Tok::Number(v) | Tok::Word(v) => v,
+                Tok::Sym("-") => match self.advance() {
+                    Tok::Number(v) => format!("-{v}"),
+                    _ => return self.error(),
+                },
+                _ => return self.error(),
+            };
+            out.insert(key, value);
+            if self.eat_sym(")") {
+                return Ok(out);
+            }
+            self.expect_sym(",")?;
+        }
+    }
+
     /// Column definitions of CREATE TABLE: `name type [NOT NULL]
     /// [DEFAULT expr] [COMMENT 'c'] [GENERATED ALWAYS AS (expr)]`.
-    fn parse_schema_columns(&mut self) -> ParseResult<()> {
+    fn parse_schema_columns(&mut self) -> ParseResult<Vec<StructField>> {
+        let mut out = Vec::new();
         loop {
-            self.parse_identifier_or_keyword()?;
-            self.parse_data_type()?;
+            let name = self.parse_identifier_or_keyword()?;
+            let data_type = self.parse_data_type()?;
+            let mut field = StructField::new(name, data_type, true);
             loop {
                 if self.eat_words(&["not", "null"]) {
+                    field.nullable = false;
                 } else if self.eat_word("default") {
                     self.parse_expression()?;
                 } else if self.eat_word("comment") {
-                    self.expect_string()?;
+                    let comment = self.expect_string()?;
+                    field.metadata = Some(serde_json_comment(&comment));
                 } else if self.eat_words(&["generated", "always", "as"]) {
                     self.skip_parenthesized()?;
                 } else {
                     break;
                 }
             }
+            out.push(field);
             if !self.eat_sym(",") {
-                return Ok(());
+                return Ok(out);
             }
         }
     }
 
     /// USING, OPTIONS, PARTITIONED BY, CLUSTERED BY, LOCATION, COMMENT,
     /// TBLPROPERTIES, STORED AS, in any order.
-    fn parse_table_clauses(&mut self) -> ParseResult<()> {
+    fn parse_table_clauses(&mut self, t: &mut CreateTable) -> ParseResult<()> {
         loop {
             if self.eat_word("using") || self.eat_words(&["stored", "as"]) {
-                self.parse_identifier()?;
-            } else if self.eat_word("options") || self.eat_word("tblproperties") {
-                self.skip_parenthesized()?;
-            } else if self.eat_words(&["partitioned", "by"]) || self.eat_words(&["cluster", "by"]) {
+                t.provider = Some(self.parse_identifier()?.to_ascii_lowercase());
+            } else if self.eat_word("options") {
+                t.options = self.parse_property_list()?;
+            } else if self.eat_word("tblproperties") {
+                t.properties = self.parse_property_list()?;
+            } else if self.eat_words(&["partitioned", "by"]) {
+                self.expect_sym("(")?;
+                loop {
+                    let name = self.parse_identifier_or_keyword()?;
+                    if !self.is_sym(",") && !self.is_sym(")") {
+                        // Hive style: `PARTITIONED BY (p INT)` adds the column.
+                        let data_type = self.parse_data_type()?;
+                        t.columns.push(StructField::new(name.clone(), data_type, true));
+                    }
+                    t.partition_by.push(name);
+                    if !self.eat_sym(",") {
+                        break;
+                    }
+                }
+                self.expect_sym(")")?;
+            } else if self.eat_words(&["cluster", "by"]) {
                 self.skip_parenthesized()?;
             } else if self.eat_words(&["clustered", "by"]) {
                 self.skip_parenthesized()?;
@@ -124,15 +220,17 @@ impl Parser {
                 self.expect_word("into")?;
                 self.parse_integer()?;
                 self.expect_word("buckets")?;
-            } else if self.eat_word("location") || self.eat_word("comment") {
-                self.expect_string()?;
+            } else if self.eat_word("location") {
+                t.location = Some(self.expect_string()?);
+            } else if self.eat_word("comment") {
+                t.comment = Some(self.expect_string()?);
             } else {
                 return Ok(());
             }
         }
     }
 
-    /// `INSERT {INTO | OVERWRITE} [TABLE] t [PARTITION (...)] [(cols)] {VALUES ... | query}`.
+    /// `INSERT {INTO | OVERWRITE} [TABLE] t [PARTITION (...)] [(cols) | BY NAME] {VALUES ... | query}`.
     pub(crate) fn parse_insert(&mut self) -> ParseResult<Plan> {
         self.expect_word("insert")?;
         let overwrite = self.eat_word("overwrite");
@@ -140,37 +238,48 @@ impl Parser {
             self.expect_word("into")?;
         }
         self.eat_word("table");
-        self.parse_multipart_identifier()?;
+        let table = self.parse_multipart_identifier()?;
+        let mut partition = Vec::new();
         if self.eat_word("partition") {
-            self.skip_parenthesized()?;
-        }
-        self.eat_words(&["if", "not", "exists"]);
-        if self.is_sym("(") && !matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("select") || w.eq_ignore_ascii_case("with")) {
-            self.advance();
-            self.parse_comma_separated(|p| p.parse_identifier())?;
+            self.expect_sym("(")?;
+            loop {
+                let column = self.parse_identifier_or_keyword()?;
+                let value = if self.eat_sym("=") { Some(self.parse_expression()?) } else { None };
+                partition.push((column, value));
+                if !self.eat_sym(",") {
+                    break;
+                }
+            }
             self.expect_sym(")")?;
         }
-        if self.eat_words(&["by", "name"]) {}
-        self.parse_query()?;
-        Self::unsupported(if overwrite { "INSERT OVERWRITE" } else { "INSERT INTO" })
+        self.eat_words(&["if", "not", "exists"]);
+        let mut columns = Vec::new();
+        if self.is_sym("(") && !matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("select") || w.eq_ignore_ascii_case("with")) {
+            self.advance();
+            columns = self.parse_comma_separated(|p| p.parse_identifier())?;
+            self.expect_sym(")")?;
+        }
+        let by_name = self.eat_words(&["by", "name"]);
+        let query = self.parse_query()?;
+        Ok(Plan::Command(Command::InsertInto(Box::new(InsertInto { table, query: Box::new(query), overwrite, partition, columns, by_name }))))
     }
 
     /// `DELETE FROM t [alias] [WHERE cond]`.
     pub(crate) fn parse_delete(&mut self) -> ParseResult<Plan> {
         self.expect_word("delete")?;
         self.expect_word("from")?;
-        self.parse_multipart_identifier()?;
+        let table = self.parse_multipart_identifier()?;
         self.parse_optional_table_alias()?;
         if self.eat_word("where") {
             self.parse_expression()?;
         }
-        Self::unsupported("DELETE FROM")
+        Ok(Plan::Command(Command::RowLevelChange { table, operation: RowLevelOperation::Delete }))
     }
 
     /// `UPDATE t [alias] SET c = v, ... [WHERE cond]`.
     pub(crate) fn parse_update(&mut self) -> ParseResult<Plan> {
         self.expect_word("update")?;
-        self.parse_multipart_identifier()?;
+        let table = self.parse_multipart_identifier()?;
         self.parse_optional_table_alias()?;
         self.expect_word("set")?;
         self.parse_comma_separated(|p| {
@@ -181,7 +290,7 @@ impl Parser {
         if self.eat_word("where") {
             self.parse_expression()?;
         }
-        Self::unsupported("UPDATE")
+        Ok(Plan::Command(Command::RowLevelChange { table, operation: RowLevelOperation::Update }))
     }
 
     /// `MERGE INTO t USING s ON cond WHEN [NOT] MATCHED ... THEN ...`.
@@ -189,7 +298,7 @@ impl Parser {
         self.expect_word("merge")?;
         self.eat_words(&["with", "schema", "evolution"]);
         self.expect_word("into")?;
-        self.parse_multipart_identifier()?;
+        let table = self.parse_multipart_identifier()?;
         self.parse_optional_table_alias()?;
         self.expect_word("using")?;
         if self.is_sym("(") {
@@ -206,7 +315,7 @@ impl Parser {
             return self.error();
         }
         let _ = self.rest_as_text();
-        Self::unsupported("MERGE INTO")
+        Ok(Plan::Command(Command::RowLevelChange { table, operation: RowLevelOperation::Merge }))
     }
 
     fn parse_optional_table_alias(&mut self) -> ParseResult<()> {
@@ -241,40 +350,53 @@ impl Parser {
     }
 
     /// `DROP {TABLE | DATABASE | SCHEMA | FUNCTION} [IF EXISTS] name [CASCADE | PURGE]`.
-    /// Without persistent tables, `DROP TABLE` can only name a temporary
-    /// view, which Spark's `DROP TABLE` drops too.
     pub(crate) fn parse_drop_persistent(&mut self) -> ParseResult<Plan> {
         if self.eat_word("table") {
             let if_exists = self.eat_words(&["if", "exists"]);
             let name = self.parse_multipart_identifier()?;
             self.eat_word("purge");
-            return Ok(Plan::Command(Command::DropView { name, if_exists }));
+            return Ok(Plan::Command(Command::DropTable { name, if_exists }));
         }
-        let what = if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
-            "DROP DATABASE"
-        } else if self.eat_word("function") || self.eat_words(&["temporary", "function"]) {
-            "DROP FUNCTION"
-        } else {
-            return self.error();
-        };
-        self.eat_words(&["if", "exists"]);
-        self.parse_multipart_identifier()?;
-        let _ = self.eat_word("cascade") || self.eat_word("restrict") || self.eat_word("purge");
-        Self::unsupported(what)
+        if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
+            let if_exists = self.eat_words(&["if", "exists"]);
+            let name = self.parse_multipart_identifier()?;
+            let cascade = self.eat_word("cascade");
+            if !cascade {
+                self.eat_word("restrict");
+            }
+            return Ok(Plan::Command(Command::DropDatabase { name, if_exists, cascade }));
+        }
+        if self.eat_word("function") || self.eat_words(&["temporary", "function"]) {
+            self.eat_words(&["if", "exists"]);
+            self.parse_multipart_identifier()?;
+            return Self::unsupported("DROP FUNCTION");
+        }
+        self.error()
     }
 
     /// `TRUNCATE TABLE name [PARTITION (...)]`.
     pub(crate) fn parse_truncate(&mut self) -> ParseResult<Plan> {
         self.expect_word("truncate")?;
         self.expect_word("table")?;
-        self.parse_multipart_identifier()?;
+        let name = self.parse_multipart_identifier()?;
         if self.eat_word("partition") {
             self.skip_parenthesized()?;
+            return Self::unsupported("TRUNCATE TABLE ... PARTITION");
         }
-        Self::unsupported("TRUNCATE TABLE")
+        Ok(Plan::Command(Command::TruncateTable { name }))
     }
 }
 
+/// A column comment as Spark keeps it: field metadata `{"comment": ...}`.
+fn serde_json_comment(comment: &str) -> String {
+    let escaped: String = comment.chars().flat_map(|c| match c {
+        '"' => vec!['\\', '"'],
+        '\\' => vec!['\\', '\\'],
+        '\n' => vec!['\\', 'n'],
+        c => vec![c],
+    }).collect();
+    format!("{{\"comment\":\"{escaped}\"}}")
+}
 #[cfg(test)]
 mod tests {
     use crate::parse_statement;
@@ -288,17 +410,50 @@ mod tests {
     }
 
     #[test]
-    fn parses_then_declines() {
-        assert_eq!(kind("CREATE TABLE t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet PARTITIONED BY (b) LOCATION '/tmp/t'").as_deref(), Some("CREATE TABLE"));
-        assert_eq!(kind("CREATE OR REPLACE TABLE t USING delta AS SELECT 1 AS a").as_deref(), Some("CREATE TABLE AS SELECT"));
-        assert_eq!(kind("INSERT INTO t VALUES (1, 'a'), (2, 'b')").as_deref(), Some("INSERT INTO"));
-        assert_eq!(kind("INSERT OVERWRITE TABLE t PARTITION (p = 1) SELECT * FROM s").as_deref(), Some("INSERT OVERWRITE"));
-        assert_eq!(kind("UPDATE t SET a = a + 1 WHERE b = 'x'").as_deref(), Some("UPDATE"));
-        assert_eq!(kind("DELETE FROM t WHERE a > 1").as_deref(), Some("DELETE FROM"));
-        assert_eq!(kind("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET *").as_deref(), Some("MERGE INTO"));
-        assert!(matches!(parse_statement("DROP TABLE IF EXISTS db.t PURGE"), Ok(Plan::Command(Command::DropView { if_exists: true, .. }))));
-        assert_eq!(kind("TRUNCATE TABLE t").as_deref(), Some("TRUNCATE TABLE"));
-        assert_eq!(kind("CREATE DATABASE IF NOT EXISTS d COMMENT 'x'").as_deref(), Some("CREATE DATABASE"));
+    fn parses_tables_and_databases() {
+        let Ok(Plan::Command(Command::CreateTable(t))) =
+            parse_statement("CREATE TABLE IF NOT EXISTS db.t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet PARTITIONED BY (b) LOCATION '/tmp/t' OPTIONS (compression 'zstd', 'k.x' = 1) TBLPROPERTIES ('p'='v')")
+        else {
+            unreachable!("not a CREATE TABLE")
+        };
+        assert_eq!(t.name, vec!["db".to_string(), "t".to_string()]);
+        assert!(t.if_not_exists && !t.replace);
+        assert_eq!(t.columns.len(), 2);
+        assert!(!t.columns[0].nullable);
+        assert_eq!(t.provider.as_deref(), Some("parquet"));
+        assert_eq!(t.partition_by, vec!["b".to_string()]);
+        assert_eq!(t.location.as_deref(), Some("/tmp/t"));
+        assert_eq!(t.options.get("k.x").map(String::as_str), Some("1"));
+        assert_eq!(t.properties.get("p").map(String::as_str), Some("v"));
+        let Ok(Plan::Command(Command::CreateTable(ctas))) = parse_statement("CREATE OR REPLACE TABLE t USING json PARTITIONED BY (p INT) AS SELECT 1 AS a, 2 AS p") else {
+            unreachable!("not a CTAS")
+        };
+        assert!(ctas.replace && ctas.query.is_some());
+        assert_eq!(ctas.columns.len(), 1);
+        let Ok(Plan::Command(Command::InsertInto(i))) = parse_statement("INSERT OVERWRITE TABLE t PARTITION (p = 1, q) (a, b) SELECT * FROM s") else {
+            unreachable!("not an INSERT")
+        };
+        assert!(i.overwrite && i.partition.len() == 2 && i.partition[0].1.is_some() && i.partition[1].1.is_none());
+        assert_eq!(i.columns, vec!["a".to_string(), "b".to_string()]);
+        assert!(matches!(parse_statement("INSERT INTO t BY NAME SELECT 1 AS a"), Ok(Plan::Command(Command::InsertInto(i))) if i.by_name));
+        assert!(matches!(parse_statement("DROP TABLE IF EXISTS db.t PURGE"), Ok(Plan::Command(Command::DropTable { if_exists: true, .. }))));
+        assert!(matches!(parse_statement("DROP SCHEMA IF EXISTS d CASCADE"), Ok(Plan::Command(Command::DropDatabase { if_exists: true, cascade: true, .. }))));
+        assert!(matches!(parse_statement("CREATE DATABASE IF NOT EXISTS d COMMENT 'x' LOCATION '/tmp/d' WITH DBPROPERTIES (a = 'b')"), Ok(Plan::Command(Command::CreateDatabase(d))) if d.if_not_exists && d.comment.as_deref() == Some("x")));
+        assert!(matches!(parse_statement("TRUNCATE TABLE t"), Ok(Plan::Command(Command::TruncateTable { .. }))));
+        assert!(parse_statement("CREATE EXTERNAL TABLE t (a INT) USING parquet").is_err());
+    }
+
+    #[test]
+    fn parses_row_level_changes() {
+        use spark_plan::RowLevelOperation as Op;
+        let op = |sql: &str| match parse_statement(sql) {
+            Ok(Plan::Command(Command::RowLevelChange { operation, .. })) => Some(operation),
+            _ => None,
+        };
+        assert_eq!(op("UPDATE t SET a = a + 1 WHERE b = 'x'"), Some(Op::Update));
+        assert_eq!(op("DELETE FROM t WHERE a > 1"), Some(Op::Delete));
+        assert_eq!(op("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET *"), Some(Op::Merge));
+        assert_eq!(kind("CREATE FUNCTION f AS 'x'").as_deref(), Some("CREATE FUNCTION"));
     }
 
     #[test]

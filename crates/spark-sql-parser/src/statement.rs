@@ -75,6 +75,7 @@ impl Parser {
                 Ok(Plan::Command(Command::ClearCache))
             }
             "insert" => self.parse_insert(),
+            "replace" => self.parse_replace_table(),
             "update" => self.parse_update(),
             "delete" => self.parse_delete(),
             "merge" => self.parse_merge(),
@@ -231,7 +232,7 @@ impl Parser {
             let _ = if_not_exists;
             return Ok(Plan::Command(Command::CreateView { name, input: Box::new(input), replace, global }));
         }
-        if let Some(plan) = self.parse_create_persistent()? {
+        if let Some(plan) = self.parse_create_persistent(replace)? {
             return Ok(plan);
         }
         self.error()
@@ -280,6 +281,18 @@ impl Parser {
             let _ = pattern(self);
             return Ok(Plan::Command(Command::ShowCatalogs));
         }
+        if self.eat_word("partitions") {
+            let name = self.parse_multipart_identifier()?;
+            if self.eat_word("partition") {
+                return Ok(Plan::Command(Command::NotSupported("SHOW PARTITIONS ... PARTITION".into())));
+            }
+            return Ok(Plan::Command(Command::ShowPartitions { name }));
+        }
+        if self.eat_words(&["create", "table"]) {
+            let name = self.parse_multipart_identifier()?;
+            self.eat_words(&["as", "serde"]);
+            return Ok(Plan::Command(Command::ShowCreateTable { name }));
+        }
         if self.eat_word("columns") {
             if !(self.eat_word("in") || self.eat_word("from")) {
                 return self.error();
@@ -315,6 +328,11 @@ impl Parser {
                 return self.error();
             }
             return Ok(Plan::Command(Command::DescribeFunction { name, extended }));
+        }
+        if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
+            self.eat_word("extended");
+            let name = self.parse_multipart_identifier()?;
+            return Ok(Plan::Command(Command::DescribeDatabase { name }));
         }
         self.eat_word("table");
         self.eat_word("extended");

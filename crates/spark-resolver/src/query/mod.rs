@@ -16,3 +16,4 @@ mod recursive_cte;
 mod set_op;
 mod sort;
 mod source;
+mod table;

@@ -218,9 +218,11 @@ impl Resolver<'_> {
             [format, path] if super::read::is_file_format(format) => {
                 return self.resolve_data_source(Some(format), None, &Default::default(), std::slice::from_ref(path));
             }
-            _ => return Err(ResolveError::table_not_found(name)),
+            _ => return self.resolve_persistent_table(name),
         };
-        let view = catalog.get(&view_name).ok_or_else(|| ResolveError::table_not_found(name))?;
+        let Some(view) = catalog.get(&view_name) else {
+            return self.resolve_persistent_table(name);
+        };
         let mut r = self.with_fresh_ids(view.relation.clone())?;
         for c in &mut r.columns {
             c.qualifier = qualifier.clone();

@@ -1,0 +1,640 @@
+//! Persistent databases and tables of `spark_catalog`: the DDL and DML
+//! statements and the writer calls that change them. Metadata lives in the
+//! session's [`spark_catalog::Catalog`]; table data in the warehouse
+//! (`<warehouse>/<table>/`, `<warehouse>/<db>.db/<table>/`) or at a
+//! table's LOCATION, written through the same committed file writer as
+//! `df.write.save`.
+
+use std::path::{Path, PathBuf};
+
+use spark_catalog::{CatalogError, DEFAULT_DATABASE, DatabaseMeta, TableKind, TableMeta};
+use spark_datasource::write::{Replace, WriteFormat};
+use spark_plan::{CastMode, CreateDatabase, CreateTable, DataType, Expr, InsertInto, Literal, Relation, RelationKind, SaveMode, StructField, WriteCommand};
+use spark_resolver::ResolveError;
+
+use crate::error::ExceptionKind;
+use crate::session::{CommandOutput, SparkSession};
+use crate::write::{local_path, qualified, unsupported};
+use crate::{EngineError, EngineResult};
+
+const SPARK_CATALOG: &str = "spark_catalog";
+
+fn quote(parts: &[&str]) -> String {
+    parts.iter().map(|p| format!("`{}`", p.replace('`', "``"))).collect::<Vec<_>>().join(".")
+}
+
+/// A table's name as Spark prints it: `spark_catalog`.`db`.`t`.
+pub(crate) fn table_ident(database: &str, name: &str) -> String {
+    quote(&[SPARK_CATALOG, database, name])
+}
+
+pub(crate) fn catalog_error(e: CatalogError) -> EngineError {
+    match e {
+        CatalogError::DatabaseNotFound(db) => schema_not_found(&db),
+        CatalogError::DatabaseExists(db) => EngineError::spark(ExceptionKind::Analysis, "SCHEMA_ALREADY_EXISTS", "42P06",
+            format!("Cannot create schema {} because it already exists.\nChoose a different name, drop the existing schema, or add the IF NOT EXISTS clause to tolerate pre-existing schema.", quote(&[&db])),
+            &[("schemaName", quote(&[&db]))]),
+        CatalogError::DatabaseNotEmpty(db) => EngineError::spark(ExceptionKind::Analysis, "SCHEMA_NOT_EMPTY", "2BP01",
+            format!("Cannot drop a schema {} because it contains objects.\nUse DROP SCHEMA ... CASCADE to drop the schema and all its objects.", quote(&[&db])),
+            &[("schemaName", quote(&[&db]))]),
+        CatalogError::TableNotFound { database, name } => ResolveError::table_not_found(&[SPARK_CATALOG.into(), database, name]).into(),
+        CatalogError::TableExists { database, name } => table_exists(&database, &name),
+        CatalogError::Store(m) => EngineError::spark(ExceptionKind::Spark, "INTERNAL_ERROR", "XX000", format!("The catalog store failed: {m}"), &[]),
+    }
+}
+
+pub(crate) fn schema_not_found(database: &str) -> EngineError {
+    let quoted = quote(&[SPARK_CATALOG, database]);
+    EngineError::spark(ExceptionKind::Analysis, "SCHEMA_NOT_FOUND", "42704",
+        format!("The schema {quoted} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a catalog, verify the current_schema() output, or qualify the name with the correct catalog.\nTo tolerate the error on drop use DROP SCHEMA IF EXISTS."),
+        &[("schemaName", quoted)])
+}
+
+fn table_exists(database: &str, name: &str) -> EngineError {
+    let ident = table_ident(database, name);
+    EngineError::spark(ExceptionKind::Analysis, "TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
+        format!("Cannot create table or view {ident} because it already exists.\nChoose a different name, drop or replace the existing object, or add the IF NOT EXISTS clause to tolerate pre-existing objects."),
+        &[("relationName", ident)])
+}
+
+fn expect_table(operation: &str, view: &str) -> EngineError {
+    EngineError::spark(ExceptionKind::Analysis, "EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE", "42809",
+        format!("'{operation}' expects a table but {} is a view. ", quote(&[view])),
+        &[("operation", operation.into()), ("viewName", quote(&[view]))])
+}
+
+fn table_operation_unsupported(database: &str, name: &str, operation: &str) -> EngineError {
+    let ident = table_ident(database, name);
+    EngineError::spark(ExceptionKind::Analysis, "UNSUPPORTED_FEATURE.TABLE_OPERATION", "0A000",
+        format!("The feature is not supported: Table {ident} does not support {operation}. Please check the current catalog and namespace to make sure the qualified table name is expected, and also check the catalog implementation which is configured by \"spark.sql.catalog\"."),
+        &[("tableName", ident), ("operation", operation.into())])
+}
+
+/// Whether ANSI store assignment writes a `from` value into a `to` column
+/// (Spark's `Cast.canANSIStoreAssign`).
+fn can_store(from: &DataType, to: &DataType) -> bool {
+    use DataType::*;
+    let numeric = |t: &DataType| matches!(t, Byte | Short | Integer | Long | Float | Double | Decimal { .. });
+    let datetime = |t: &DataType| matches!(t, Date | Timestamp | TimestampNtz);
+    let text = |t: &DataType| matches!(t, String | Char(_) | VarChar(_));
+    match (from, to) {
+        (a, b) if a == b => true,
+        (Null, _) => true,
+        (a, b) if numeric(a) && numeric(b) => true,
+        (a, b) if datetime(a) && datetime(b) => true,
+        (a, b) if text(b) && !matches!(a, Array { .. } | Map { .. } | Struct(_) | Binary) => true,
+        (a, b) if text(a) && text(b) => true,
+        (Array { element: a, .. }, Array { element: b, .. }) => can_store(a, b),
+        (Map { key: ka, value: va, .. }, Map { key: kb, value: vb, .. }) => can_store(ka, kb) && can_store(va, vb),
+        (Struct(a), Struct(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| can_store(&x.data_type, &y.data_type)),
+        _ => false,
+    }
+}
+
+impl SparkSession {
+    fn catalog(&self) -> &dyn spark_catalog::Catalog {
+        self.shared.catalog.as_ref()
+    }
+
+    /// `(database, table)` of a table name (`t`, `db.t`, `spark_catalog.db.t`).
+    fn table_name(&self, name: &[String]) -> EngineResult<(String, String)> {
+        let current = self.current_database();
+        match name {
+            [n] => Ok((current, n.clone())),
+            [db, n] => Ok((db.clone(), n.clone())),
+            [c, db, n] if c.eq_ignore_ascii_case(SPARK_CATALOG) => Ok((db.clone(), n.clone())),
+            _ => {
+                let ident = quote(&name.iter().map(String::as_str).collect::<Vec<_>>());
+                Err(EngineError::spark(ExceptionKind::Analysis, "REQUIRES_SINGLE_PART_NAMESPACE", "42K05",
+                    format!("spark_catalog requires a single-part namespace, but got identifier {ident}."),
+                    &[("sessionCatalog", SPARK_CATALOG.into()), ("identifier", ident)]))
+            }
+        }
+    }
+
+    fn database_name(name: &[String]) -> EngineResult<String> {
+        match name {
+            [db] => Ok(db.clone()),
+            [c, db] if c.eq_ignore_ascii_case(SPARK_CATALOG) => Ok(db.clone()),
+            _ => Err(schema_not_found(&name.join("."))),
+        }
+    }
+
+    fn existing_database(&self, name: &str) -> EngineResult<DatabaseMeta> {
+        self.catalog().get_database(name).map_err(catalog_error)?.ok_or_else(|| schema_not_found(name))
+    }
+
+    /// Where a managed table's data lives.
+    fn managed_location(&self, database: &str, name: &str) -> EngineResult<PathBuf> {
+        let db = self.existing_database(database)?;
+        Ok(local_path(&db.location).join(name.to_lowercase()))
+    }
+
+    pub(crate) fn create_database(&self, d: &CreateDatabase) -> EngineResult<CommandOutput> {
+        let name = Self::database_name(&d.name)?.to_lowercase();
+        let location = match &d.location {
+            Some(l) => std::path::absolute(local_path(l)).unwrap_or_else(|_| local_path(l)),
+            None => std::path::absolute(&self.shared.settings.warehouse_dir).unwrap_or_default().join(format!("{name}.db")),
+        };
+        let meta = DatabaseMeta { name: name.clone(), comment: d.comment.clone(), location: qualified(&location), properties: d.properties.clone() };
+        match self.catalog().create_database(&meta) {
+            Err(CatalogError::DatabaseExists(_)) if d.if_not_exists => return Ok(CommandOutput::empty()),
+            other => other.map_err(catalog_error)?,
+        }
+        std::fs::create_dir_all(&location).map_err(|e| EngineError::IllegalArgument(format!("cannot create {}: {e}", location.display())))?;
+        Ok(CommandOutput::empty())
+    }
+
+    pub(crate) fn drop_database(&self, name: &[String], if_exists: bool, cascade: bool) -> EngineResult<CommandOutput> {
+        let db = Self::database_name(name)?;
+        if db.eq_ignore_ascii_case(DEFAULT_DATABASE) {
+            let ident = quote(&[SPARK_CATALOG, DEFAULT_DATABASE]);
+            return Err(EngineError::spark(ExceptionKind::Analysis, "UNSUPPORTED_FEATURE.DROP_DATABASE", "0A000",
+                format!("The feature is not supported: Drop the default database {ident}."), &[("database", ident)]));
+        }
+        let Some(meta) = self.catalog().get_database(&db).map_err(catalog_error)? else {
+            return if if_exists { Ok(CommandOutput::empty()) } else { Err(schema_not_found(&db)) };
+        };
+        let tables = self.catalog().list_tables(&db).map_err(catalog_error)?;
+        self.catalog().drop_database(&db, cascade).map_err(catalog_error)?;
+        for t in tables.iter().filter(|t| t.kind == TableKind::Managed) {
+            if let Some(l) = &t.location {
+                let _ = std::fs::remove_dir_all(local_path(l));
+            }
+        }
+        let _ = std::fs::remove_dir(local_path(&meta.location));
+        if self.current_database().eq_ignore_ascii_case(&db) {
+            self.set_current_database(DEFAULT_DATABASE);
+        }
+        Ok(CommandOutput::empty())
+    }
+
+    pub(crate) fn use_database(&self, name: &[String]) -> EngineResult<CommandOutput> {
+        let db = Self::database_name(name)?;
+        let meta = self.existing_database(&db)?;
+        self.set_current_database(&meta.name);
+        Ok(CommandOutput::empty())
+    }
+
+    pub(crate) fn database_names(&self) -> EngineResult<Vec<String>> {
+        Ok(self.catalog().list_databases().map_err(catalog_error)?.into_iter().map(|d| d.name).collect())
+    }
+
+    pub(crate) fn persistent_tables(&self, database: &str) -> EngineResult<Vec<TableMeta>> {
+        self.catalog().list_tables(database).map_err(catalog_error)
+    }
+
+    pub(crate) fn get_persistent_table(&self, name: &[String]) -> EngineResult<Option<TableMeta>> {
+        let (db, table) = self.table_name(name)?;
+        self.catalog().get_table(&db, &table).map_err(catalog_error)
+    }
+
+    pub(crate) async fn create_table(&self, t: &CreateTable) -> EngineResult<CommandOutput> {
+        let (db, name) = self.table_name(&t.name)?;
+        self.existing_database(&db)?;
+        let existing = self.catalog().get_table(&db, &name).map_err(catalog_error)?;
+        if t.replace {
+            let operation = if t.query.is_some() { "REPLACE TABLE AS SELECT" } else { "REPLACE TABLE" };
+            return Err(table_operation_unsupported(&db, &name, operation));
+        }
+        if existing.is_some() {
+            return if t.if_not_exists { Ok(CommandOutput::empty()) } else { Err(table_exists(&db, &name)) };
+        }
+        if t.query.is_some() && !t.columns.is_empty() {
+            return Err(EngineError::Parse(spark_sql_parser::ParseError::other("_LEGACY_ERROR_TEMP_0035", "",
+                "Operation not allowed: Schema may not be specified in a Create Table As Select (CTAS) statement.")));
+        }
+        let mut provider = t.provider.clone();
+        let mut columns = t.columns.clone();
+        let mut partition_by = t.partition_by.clone();
+        if let Some(source) = &t.like {
+            let rel = Relation::new(RelationKind::Read(spark_plan::ReadSource::Table { name: source.clone() }));
+            if let DataType::Struct(fields) = self.schema(&rel)? {
+                columns = fields;
+            }
+            if let Some(src) = self.get_persistent_table(source)? {
+                provider = provider.or(src.provider.clone());
+                partition_by = src.partition_columns.clone();
+            }
+        }
+        if let Some(q) = &t.query {
+            if let DataType::Struct(fields) = self.schema(q)? {
+                columns = fields;
+            }
+        }
+        let provider = provider.unwrap_or_else(|| self.conf().get("spark.sql.sources.default").unwrap_or_else(|| "parquet".into())).to_ascii_lowercase();
+        let location = t.location.as_ref().map(|l| std::path::absolute(local_path(l)).unwrap_or_else(|_| local_path(l)));
+        let meta = self.table_meta(&db, &name, &provider, columns, &partition_by, location, t)?;
+        match &t.query {
+            Some(q) => self.create_with_rows(meta, q, SaveMode::ErrorIfExists).await,
+            None => {
+                self.check_new_location(&meta)?;
+                if let Some(l) = &meta.location {
+                    std::fs::create_dir_all(local_path(l)).map_err(|e| EngineError::IllegalArgument(format!("cannot create {l}: {e}")))?;
+                }
+                self.catalog().create_table(&meta).map_err(catalog_error)?;
+                Ok(CommandOutput::empty())
+            }
+        }
+    }
+
+    /// The metadata of a new table: columns with the partition columns last.
+    #[allow(clippy::too_many_arguments)]
+    fn table_meta(&self, db: &str, name: &str, provider: &str, columns: Vec<StructField>, partition_by: &[String], location: Option<PathBuf>, t: &CreateTable) -> EngineResult<TableMeta> {
+        if WriteFormat::named(provider).is_none() {
+            return Err(if crate::write::NOT_WRITABLE.contains(&provider) { unsupported(&format!("tables of the {provider} data source")) } else { crate::write::data_source_not_found(provider) });
+        }
+        let mut data: Vec<StructField> = Vec::new();
+        let mut parts: Vec<StructField> = Vec::new();
+        for p in partition_by {
+            let Some(f) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(p)) else {
+                let cols = columns.iter().map(|c| quote(&[&c.name])).collect::<Vec<_>>().join(", ");
+                return Err(EngineError::spark(ExceptionKind::Analysis, "COLUMN_NOT_DEFINED_IN_TABLE", "42703",
+                    format!("partition column {} is not defined in table {}, defined table columns are: {cols}.", quote(&[p]), table_ident(db, name)),
+                    &[("colType", "partition".into()), ("colName", quote(&[p])), ("tableName", table_ident(db, name)), ("tableCols", cols.clone())]));
+            };
+            parts.push(f.clone());
+        }
+        for c in columns {
+            if !parts.iter().any(|p| p.name == c.name) {
+                data.push(c);
+            }
+        }
+        let partition_columns = parts.iter().map(|p| p.name.clone()).collect();
+        data.extend(parts);
+        let kind = if location.is_some() { TableKind::External } else { TableKind::Managed };
+        let location = match location {
+            Some(l) => l,
+            None => self.managed_location(db, name)?,
+        };
+        Ok(TableMeta {
+            database: db.to_lowercase(),
+            name: name.to_lowercase(),
+            kind,
+            provider: Some(provider.to_string()),
+            schema: DataType::Struct(data),
+            partition_columns,
+            location: Some(location.display().to_string()),
+            options: t.options.clone(),
+            comment: t.comment.clone(),
+            properties: t.properties.clone(),
+            view_text: None,
+            created_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0),
+        })
+    }
+
+    /// Spark refuses a managed table whose directory already holds files.
+    fn check_new_location(&self, meta: &TableMeta) -> EngineResult<()> {
+        let Some(l) = meta.location.as_deref().filter(|_| meta.kind == TableKind::Managed) else { return Ok(()) };
+        let path = local_path(l);
+        let occupied = std::fs::read_dir(&path).map(|mut d| d.next().is_some()).unwrap_or(false);
+        if occupied {
+            let ident = table_ident(&meta.database, &meta.name);
+            return Err(EngineError::spark(ExceptionKind::Analysis, "LOCATION_ALREADY_EXISTS", "42710",
+                format!("Cannot name the managed table as {ident}, as its associated location '{}' already exists. Please pick a different table name, or remove the existing location first.", qualified(&path)),
+                &[("location", format!("'{}'", qualified(&path))), ("identifier", ident)]));
+        }
+        Ok(())
+    }
+
+    /// CTAS and `saveAsTable` of a new table: the rows are committed first,
+    /// then the table is registered.
+    async fn create_with_rows(&self, meta: TableMeta, input: &Relation, _mode: SaveMode) -> EngineResult<CommandOutput> {
+        self.check_new_location(&meta)?;
+        let location = meta.location.clone().map(PathBuf::from).unwrap_or_default();
+        let ordered = self.table_columns_by_name(input, &meta)?;
+        self.write_table_rows(&meta, ordered, &location, Replace::Everything).await?;
+        self.catalog().create_table(&meta).map_err(catalog_error)?;
+        Ok(CommandOutput::empty())
+    }
+
+    /// `input`'s columns in the table's order (partition columns last), by name.
+    fn table_columns_by_name(&self, input: &Relation, meta: &TableMeta) -> EngineResult<Relation> {
+        let exprs = meta.fields().iter().map(|f| Expr::Column { name: vec![f.name.clone()], plan_id: None }).collect();
+        Ok(Relation::new(RelationKind::Project { input: Box::new(input.clone()), exprs }))
+    }
+
+    async fn write_table_rows(&self, meta: &TableMeta, rows: Relation, location: &Path, replace: Replace) -> EngineResult<()> {
+        let provider = meta.provider.clone().unwrap_or_else(|| "parquet".into());
+        let format = WriteFormat::named(&provider).ok_or_else(|| unsupported(&format!("writing the {provider} data source")))?;
+        let w = WriteCommand {
+            input: Box::new(rows),
+            format: Some(provider),
+            target: None,
+            mode: SaveMode::Append,
+            options: meta.options.clone(),
+            partition_by: meta.partition_columns.clone(),
+            bucket_by: None,
+            sort_by: vec![],
+        };
+        self.write_files(&w, format, location, replace).await?;
+        Ok(())
+    }
+
+    pub(crate) fn drop_table(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
+        // A temporary view of that name goes first, as in Spark.
+        let removed = match name {
+            [n] => self.views.remove(n),
+            [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
+            _ => false,
+        };
+        if removed {
+            return Ok(CommandOutput::empty());
+        }
+        let (db, table) = self.table_name(name)?;
+        let Some(meta) = self.catalog().get_table(&db, &table).map_err(catalog_error)? else {
+            if if_exists {
+                return Ok(CommandOutput::empty());
+            }
+            return Err(ResolveError::table_not_found(&[SPARK_CATALOG.into(), db, table]).into());
+        };
+        self.catalog().drop_table(&db, &table).map_err(catalog_error)?;
+        if meta.kind == TableKind::Managed {
+            if let Some(l) = &meta.location {
+                let _ = std::fs::remove_dir_all(local_path(l));
+            }
+        }
+        Ok(CommandOutput::empty())
+    }
+
+    /// The table an INSERT or TRUNCATE names (a temporary view is refused).
+    fn target_table(&self, name: &[String], operation: &str) -> EngineResult<TableMeta> {
+        if let [n] = name {
+            if self.views.get(n).is_some() {
+                return Err(expect_table(operation, n));
+            }
+        }
+        self.get_persistent_table(name)?.ok_or_else(|| ResolveError::table_not_found(name).into())
+    }
+
+    pub(crate) fn truncate_table(&self, name: &[String]) -> EngineResult<CommandOutput> {
+        let meta = self.target_table(name, "TRUNCATE TABLE")?;
+        let location = local_path(meta.location.as_deref().unwrap_or_default());
+        let job = spark_datasource::write::StagedWrite::begin(&location).map_err(crate::write::source_error)?;
+        job.commit(Replace::Everything).map_err(crate::write::source_error)?;
+        Ok(CommandOutput::empty())
+    }
+
+    pub(crate) async fn insert_into(&self, i: &InsertInto) -> EngineResult<CommandOutput> {
+        let meta = self.target_table(&i.table, "INSERT")?;
+        let ident = table_ident(&meta.database, &meta.name);
+        // Static partition values, checked against the table's partition columns.
+        let mut statics: Vec<(String, Expr)> = Vec::new();
+        for (column, value) in &i.partition {
+            let Some(p) = meta.partition_columns.iter().find(|p| p.eq_ignore_ascii_case(column)) else {
+                return Err(EngineError::spark(ExceptionKind::Analysis, "PARTITIONS_NOT_FOUND", "428FT",
+                    format!("The partition(s) {} cannot be found in table {ident}.\nVerify the partition specification and table name.\nTo tolerate the error on drop use ALTER TABLE … DROP IF EXISTS PARTITION.", quote(&[column])),
+                    &[("partitionList", quote(&[column])), ("tableName", ident.clone())]));
+            };
+            if let Some(v) = value {
+                statics.push((p.clone(), v.clone()));
+            }
+        }
+        let targets: Vec<&StructField> = meta.fields().iter().filter(|f| !statics.iter().any(|(p, _)| p == &f.name)).collect();
+        let query_schema = match self.schema(&i.query)? {
+            DataType::Struct(fields) => fields,
+            _ => vec![],
+        };
+        // Which table column each query column fills.
+        let order: Vec<&StructField> = if i.by_name || !i.columns.is_empty() {
+            let names: Vec<String> = if i.by_name { query_schema.iter().map(|f| f.name.clone()).collect() } else { i.columns.clone() };
+            let mut out = Vec::new();
+            for n in &names {
+                let f = targets.iter().find(|f| f.name.eq_ignore_ascii_case(n)).ok_or_else(|| {
+                    let proposal = targets.iter().map(|f| quote(&[&f.name])).collect::<Vec<_>>().join(", ");
+                    EngineError::spark(ExceptionKind::Analysis, "UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703",
+                        format!("A column, variable, or function parameter with name {} cannot be resolved. Did you mean one of the following? [{proposal}].", quote(&[n])),
+                        &[("objectName", quote(&[n])), ("proposal", proposal.clone())])
+                })?;
+                out.push(*f);
+            }
+            out
+        } else {
+            targets.clone()
+        };
+        let names_of = |fields: &[&StructField]| fields.iter().map(|f| quote(&[&f.name])).collect::<Vec<_>>().join(", ");
+        if query_schema.len() != order.len() {
+            let (reason, class) = if query_schema.len() < order.len() { ("not enough data columns", "NOT_ENOUGH_DATA_COLUMNS") } else { ("too many data columns", "TOO_MANY_DATA_COLUMNS") };
+            let data = query_schema.iter().map(|f| quote(&[&f.name])).collect::<Vec<_>>().join(", ");
+            let table_cols = names_of(&order);
+            return Err(EngineError::spark(ExceptionKind::Analysis, &format!("INSERT_COLUMN_ARITY_MISMATCH.{class}"), "21S01",
+                format!("Cannot write to {ident}, the reason is {reason}:\nTable columns: {table_cols}.\nData columns: {data}."),
+                &[("tableName", ident.clone()), ("tableColumns", table_cols.clone()), ("dataColumns", data)]));
+        }
+        for (q, t) in query_schema.iter().zip(&order) {
+            if !can_store(&q.data_type, &t.data_type) {
+                return Err(cannot_safely_cast(&ident, &t.name, &q.data_type, &t.data_type));
+            }
+        }
+        // The query's columns renamed by position, then cast into the table's order.
+        let positional: Vec<String> = (0..query_schema.len()).map(|k| format!("col{k}")).collect();
+        let renamed = Relation::new(RelationKind::ToDf { input: i.query.clone(), names: positional.clone() });
+        let mut exprs = Vec::with_capacity(meta.fields().len());
+        for f in meta.fields() {
+            let source = match order.iter().position(|o| o.name == f.name) {
+                Some(k) => Expr::Column { name: vec![positional[k].clone()], plan_id: None },
+                None => match statics.iter().find(|(p, _)| p == &f.name) {
+                    Some((_, v)) => v.clone(),
+                    None => Expr::Literal(Literal::Null(f.data_type.clone())),
+                },
+            };
+            exprs.push(Expr::Cast { expr: Box::new(source), to: f.data_type.clone(), mode: CastMode::Ansi, explicit: false }.alias(&f.name));
+        }
+        let rows = Relation::new(RelationKind::Project { input: Box::new(renamed), exprs });
+        let dynamic = self.conf().get("spark.sql.sources.partitionOverwriteMode").is_some_and(|m| m.eq_ignore_ascii_case("dynamic"));
+        let replace = match (i.overwrite, meta.partition_columns.is_empty()) {
+            (false, _) => Replace::Nothing,
+            (true, true) => Replace::Everything,
+            (true, false) if dynamic || !statics.is_empty() => Replace::WrittenPartitions,
+            (true, false) => Replace::Everything,
+        };
+        let location = local_path(meta.location.as_deref().unwrap_or_default());
+        self.write_table_rows(&meta, rows, &location, replace).await?;
+        Ok(CommandOutput::empty())
+    }
+
+    /// `df.write.saveAsTable(name)`.
+    pub(crate) async fn save_as_table(&self, w: &WriteCommand, name: &[String]) -> EngineResult<CommandOutput> {
+        let (db, table) = self.table_name(name)?;
+        if let [n] = name {
+            if self.views.get(n).is_some() {
+                return Err(table_exists(&db, &table));
+            }
+        }
+        self.existing_database(&db)?;
+        let existing = self.catalog().get_table(&db, &table).map_err(catalog_error)?;
+        match (existing, w.mode) {
+            (Some(_), SaveMode::ErrorIfExists) => Err(table_exists(&db, &table)),
+            (Some(_), SaveMode::Ignore) => Ok(CommandOutput::empty()),
+            (Some(meta), SaveMode::Append) => {
+                let rows = self.table_columns_by_name(&w.input, &meta)?;
+                let location = local_path(meta.location.as_deref().unwrap_or_default());
+                self.write_table_rows(&meta, rows, &location, Replace::Nothing).await?;
+                Ok(CommandOutput::empty())
+            }
+            (existing, _) => {
+                // A new table, or an overwrite that replaces it (schema included).
+                let provider = w.format.clone().unwrap_or_else(|| self.conf().get("spark.sql.sources.default").unwrap_or_else(|| "parquet".into())).to_ascii_lowercase();
+                let columns = match self.schema(&w.input)? {
+                    DataType::Struct(fields) => fields,
+                    _ => vec![],
+                };
+                let mut options = w.options.clone();
+                let path = options.iter().find(|(k, _)| k.eq_ignore_ascii_case("path")).map(|(k, v)| (k.clone(), v.clone()));
+                if let Some((k, _)) = &path {
+                    options.remove(k);
+                }
+                let spec = CreateTable {
+                    name: name.to_vec(),
+                    if_not_exists: false,
+                    replace: false,
+                    create: true,
+                    columns: vec![],
+                    provider: None,
+                    partition_by: w.partition_by.clone(),
+                    location: None,
+                    options,
+                    comment: None,
+                    properties: Default::default(),
+                    query: None,
+                    like: None,
+                };
+                let location = path.map(|(_, p)| std::path::absolute(local_path(&p)).unwrap_or_else(|_| local_path(&p)));
+                let meta = self.table_meta(&db, &table, &provider, columns, &w.partition_by, location, &spec)?;
+                match existing {
+                    None => self.create_with_rows(meta, &w.input, w.mode).await,
+                    Some(_) => {
+                        let target = local_path(meta.location.as_deref().unwrap_or_default());
+                        let rows = self.table_columns_by_name(&w.input, &meta)?;
+                        self.write_table_rows(&meta, rows, &target, Replace::Everything).await?;
+                        self.catalog().drop_table(&db, &table).map_err(catalog_error)?;
+                        self.catalog().create_table(&meta).map_err(catalog_error)?;
+                        Ok(CommandOutput::empty())
+                    }
+                }
+            }
+        }
+    }
+
+    /// `df.write.insertInto(name)`: by position, overwriting with mode overwrite.
+    pub(crate) async fn insert_into_table(&self, w: &WriteCommand, name: &[String]) -> EngineResult<CommandOutput> {
+        let insert = InsertInto { table: name.to_vec(), query: w.input.clone(), overwrite: w.mode == SaveMode::Overwrite, partition: vec![], columns: vec![], by_name: false };
+        self.insert_into(&insert).await
+    }
+}
+
+impl SparkSession {
+    pub(crate) fn show_partitions(&self, name: &[String]) -> EngineResult<CommandOutput> {
+        let meta = self.target_table(name, "SHOW PARTITIONS")?;
+        if meta.partition_columns.is_empty() {
+            let ident = table_ident(&meta.database, &meta.name);
+            return Err(EngineError::spark(ExceptionKind::Analysis, "INVALID_PARTITION_OPERATION.PARTITION_SCHEMA_IS_EMPTY", "42601",
+                format!("The partition command is invalid. Table {ident} is not partitioned."), &[("name", ident)]));
+        }
+        let root = local_path(meta.location.as_deref().unwrap_or_default());
+        let mut found = Vec::new();
+        let mut stack = vec![(root, Vec::<String>::new())];
+        while let Some((dir, parts)) = stack.pop() {
+            if parts.len() == meta.partition_columns.len() {
+                found.push(parts.join("/"));
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if entry.path().is_dir() && !name.starts_with('_') && !name.starts_with('.') && name.contains('=') {
+                    let mut next = parts.clone();
+                    next.push(name);
+                    stack.push((entry.path(), next));
+                }
+            }
+        }
+        found.sort();
+        crate::command::string_table(&["partition"], found.into_iter().map(|p| vec![p]).collect())
+    }
+
+    pub(crate) fn describe_database(&self, name: &[String]) -> EngineResult<CommandOutput> {
+        let db = Self::database_name(name)?;
+        let meta = self.existing_database(&db)?;
+        let owner = std::env::var("USER").unwrap_or_else(|_| "root".into());
+        let rows = vec![
+            ("Catalog Name", SPARK_CATALOG.to_string()),
+            ("Namespace Name", meta.name.clone()),
+            ("Comment", meta.comment.clone().unwrap_or_default()),
+            ("Location", meta.location.clone()),
+            ("Owner", owner),
+        ];
+        let schema = std::sync::Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
+            datafusion::arrow::datatypes::Field::new("info_name", datafusion::arrow::datatypes::DataType::Utf8, false),
+            datafusion::arrow::datatypes::Field::new("info_value", datafusion::arrow::datatypes::DataType::Utf8, true),
+        ]));
+        let batch = datafusion::arrow::array::RecordBatch::try_new(schema.clone(), vec![
+            std::sync::Arc::new(datafusion::arrow::array::StringArray::from(rows.iter().map(|r| r.0).collect::<Vec<_>>())),
+            std::sync::Arc::new(datafusion::arrow::array::StringArray::from(rows.iter().map(|r| Some(r.1.clone())).collect::<Vec<_>>())),
+        ])?;
+        Ok(CommandOutput { schema, batches: vec![batch] })
+    }
+
+    /// `DELETE` / `UPDATE` / `MERGE`: file tables support none of them.
+    pub(crate) fn row_level_change(&self, table: &[String], operation: spark_plan::RowLevelOperation) -> EngineResult<CommandOutput> {
+        use spark_plan::RowLevelOperation as Op;
+        let operation_name = match operation {
+            Op::Delete => "DELETE",
+            Op::Update => "UPDATE TABLE",
+            Op::Merge => "MERGE INTO TABLE",
+        };
+        let meta = self.target_table(table, operation_name)?;
+        let error = table_operation_unsupported(&meta.database, &meta.name, operation_name);
+        Err(match (operation, error) {
+            (Op::Update | Op::Merge, EngineError::Spark { error_class, sql_state, message, params, .. }) => {
+                EngineError::Spark { kind: ExceptionKind::UnsupportedOperation, error_class, sql_state, message, params }
+            }
+            (_, e) => e,
+        })
+    }
+
+    /// `DESCRIBE TABLE` rows after the columns: a partitioned table's
+    /// `# Partition Information` section.
+    pub(crate) fn partition_information(&self, name: &[String]) -> EngineResult<Vec<(String, String, Option<String>)>> {
+        if let [n] = name {
+            if self.views.get(n).is_some() {
+                return Ok(vec![]);
+            }
+        }
+        let Some(meta) = self.get_persistent_table(name).ok().flatten() else { return Ok(vec![]) };
+        if meta.partition_columns.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut rows = vec![
+            ("# Partition Information".to_string(), String::new(), Some(String::new())),
+            ("# col_name".to_string(), "data_type".to_string(), Some("comment".to_string())),
+        ];
+        for p in &meta.partition_columns {
+            if let Some(f) = meta.fields().iter().find(|f| &f.name == p) {
+                rows.push((f.name.clone(), f.data_type.simple_string(), None));
+            }
+        }
+        Ok(rows)
+    }
+}
+
+fn cannot_safely_cast(ident: &str, column: &str, from: &DataType, to: &DataType) -> EngineError {
+    EngineError::spark(ExceptionKind::Analysis, "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST", "KD000",
+        format!("Cannot write incompatible data for the table {ident}: Cannot safely cast {} \"{}\" to \"{}\".", quote(&[column]), from.sql(), to.sql()),
+        &[("tableName", ident.to_string()), ("colName", quote(&[column])), ("srcType", format!("\"{}\"", from.sql())), ("targetType", format!("\"{}\"", to.sql()))])
+}
+
+/// Start-up recovery: finishes or discards the writes a crash left in
+/// every table's directory (see `spark_datasource::write::commit`).
+pub(crate) fn recover_tables(catalog: &dyn spark_catalog::Catalog) {
+    let Ok(databases) = catalog.list_databases() else { return };
+    for db in databases {
+        for t in catalog.list_tables(&db.name).unwrap_or_default() {
+            if let Some(l) = &t.location {
+                if let Err(e) = spark_datasource::write::recover(&local_path(l), true) {
+                    tracing::warn!("recovering table {}.{}: {e}", t.database, t.name);
+                }
+            }
+        }
+    }
+}

@@ -133,6 +133,16 @@ def evaluate(spark, code):
         return [spark.sql(s) for s in statements][-1]
 
     scope["script"] = script
+
+    def drop_after(*names):
+        """Drops these tables (`db:name` for databases) once the case is read."""
+        for name in names:
+            if name.startswith("db:"):
+                cleanups.append(lambda n=name[3:]: (spark.sql("USE default").collect(), spark.sql(f"DROP DATABASE IF EXISTS {n} CASCADE").collect()))
+            else:
+                cleanups.append(lambda n=name: spark.sql(f"DROP TABLE IF EXISTS {n}").collect())
+
+    scope["drop_after"] = drop_after
     mode = "df"
     for prefix in ("show_vertical:", "show:"):
         if code.startswith(prefix):

@@ -187,7 +187,7 @@ impl EngineError {
             EngineError::Parse(p) => SparkException {
                 kind: ExceptionKind::Parse,
                 error_class: Some(p.error_class().into()),
-                sql_state: Some(p.sql_state().into()),
+                sql_state: Some(p.sql_state().to_string()).filter(|s| !s.is_empty()),
                 message: format!("\n{p}\n"),
                 params: p.message_parameters(),
             },

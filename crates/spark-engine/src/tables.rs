@@ -426,8 +426,9 @@ impl SparkSession {
                 return Err(cannot_safely_cast(&ident, &t.name, &q.data_type, &t.data_type));
             }
         }
-        // The query's columns renamed by position, then cast into the table's order.
-        let positional: Vec<String> = (0..query_schema.len()).map(|k| format!("col{k}")).collect();
+        // The query's columns renamed by position to the columns they fill
+        // (the names an overflow reports), then cast into the table's order.
+        let positional: Vec<String> = order.iter().map(|f| f.name.clone()).collect();
         let renamed = Relation::new(RelationKind::ToDf { input: i.query.clone(), names: positional.clone() });
         let mut exprs = Vec::with_capacity(meta.fields().len());
         for f in meta.fields() {
@@ -438,7 +439,7 @@ impl SparkSession {
                     None => Expr::Literal(Literal::Null(f.data_type.clone())),
                 },
             };
-            exprs.push(Expr::Cast { expr: Box::new(source), to: f.data_type.clone(), mode: CastMode::Ansi, explicit: false }.alias(&f.name));
+            exprs.push(Expr::Cast { expr: Box::new(source), to: f.data_type.clone(), mode: CastMode::StoreAssignment, explicit: false }.alias(&f.name));
         }
         let rows = Relation::new(RelationKind::Project { input: Box::new(renamed), exprs });
         let dynamic = self.conf().get("spark.sql.sources.partitionOverwriteMode").is_some_and(|m| m.eq_ignore_ascii_case("dynamic"));

@@ -11,6 +11,7 @@ pub mod array_fields;
 pub mod array_index;
 pub mod array_insert;
 pub mod binary_fns;
+pub mod checked_cast;
 pub mod bitmap;
 pub mod catalog;
 pub mod date_trunc;

@@ -10,6 +10,9 @@ pub enum CastMode {
     Legacy,
     Ansi,
     Try,
+    /// ANSI store assignment into a table column (INSERT): an overflow
+    /// names the column.
+    StoreAssignment,
 }
 
 /// `ANY` / `SOME` or `ALL` of a quantified predicate.

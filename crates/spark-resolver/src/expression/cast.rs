@@ -28,7 +28,7 @@ impl Resolver<'_> {
         let target = to_arrow(to, &self.config.time_zone)?;
         let ansi = match mode {
             CastMode::Default => self.config.ansi,
-            CastMode::Ansi => true,
+            CastMode::Ansi | CastMode::StoreAssignment => true,
             CastMode::Legacy | CastMode::Try => false,
         };
         let source = self.arrow_type(&inner.expr, scope)?;
@@ -44,6 +44,14 @@ impl Resolver<'_> {
         } else if !ansi && from == DataType::Date && (to.is_numeric() || *to == DataType::Boolean) {
             // Legacy mode: a date is no number or truth value.
             DfExpr::Literal(datafusion::common::ScalarValue::try_from(&target)?, None)
+        } else if ansi && from.is_numeric() && matches!(to, DataType::Byte | DataType::Short | DataType::Integer | DataType::Long) && from != *to {
+            let report = if mode == CastMode::StoreAssignment {
+                spark_functions::checked_cast::OverflowReport::TableInsert { column: inner.name.clone() }
+            } else {
+                spark_functions::checked_cast::OverflowReport::Cast
+            };
+            let f = spark_functions::checked_cast::SparkCheckedCast::udf(target.clone(), &from.sql(), &to.sql(), report);
+            crate::functions::call_udf(f, vec![inner.expr.clone()])
         } else if ansi {
             DfExpr::Cast(Cast::new(Box::new(inner.expr), target))
         } else {

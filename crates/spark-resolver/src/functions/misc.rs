@@ -79,8 +79,8 @@ pub(super) fn functions() -> Table {
         ("current_catalog", f(Exactly(0), &[], |_, _| Ok(constant("spark_catalog", "current_catalog()")))),
         // The Spark release this server answers as, with that release's commit.
         ("version", f(Exactly(0), &[], |_, _| Ok(constant("4.3.0 98bc0212c94705434471627068f41e374ccab143", "version()")))),
-        ("current_database", f(Exactly(0), &[], |_, _| Ok(constant("default", "current_schema()")))),
-        ("current_schema", f(Exactly(0), &[], |_, _| Ok(constant("default", "current_schema()")))),
+        ("current_database", f(Exactly(0), &[], |r, _| Ok(constant(&r.config.current_database, "current_schema()")))),
+        ("current_schema", f(Exactly(0), &[], |r, _| Ok(constant(&r.config.current_database, "current_schema()")))),
         ("current_user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "current_user()")))),
         ("user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "user()")))),
         ("session_user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "session_user()")))),

@@ -12,7 +12,7 @@ use spark_plan::{CatalogCommand, CatalogName, DataType};
 use spark_resolver::ResolveError;
 
 use crate::command::like;
-use crate::tables::schema_not_found;
+use crate::tables::{database_arg, schema_not_found};
 use crate::error::ExceptionKind;
 use crate::session::{CommandOutput, SparkSession};
 use crate::{EngineError, EngineResult};
@@ -125,8 +125,8 @@ impl SparkSession {
                 self.databases(Some(&db), true)
             }
             CatalogCommand::ListDatabases { pattern } => self.databases(pattern.as_deref(), false),
-            CatalogCommand::DatabaseExists(name) => flag(self.shared.catalog.get_database(name).map_err(crate::tables::catalog_error)?.is_some()),
-            CatalogCommand::ListTables { database, pattern } => self.list_tables(database.as_deref(), pattern.as_deref()),
+            CatalogCommand::DatabaseExists(name) => flag(self.shared.catalog.get_database(&database_arg(name)).map_err(crate::tables::catalog_error)?.is_some()),
+            CatalogCommand::ListTables { database, pattern } => self.list_tables(database.as_deref().map(database_arg).as_deref(), pattern.as_deref()),
             CatalogCommand::GetTable(name) => {
                 if let Some(view) = self.find_view(name)? {
                     return tables(vec![Found::View(view)]);
@@ -137,9 +137,9 @@ impl SparkSession {
             CatalogCommand::TableExists(name) => flag(self.find_view(name).ok().flatten().is_some() || self.find_table(name).ok().flatten().is_some()),
             CatalogCommand::ListColumns(name) => self.list_columns(name),
             CatalogCommand::ListFunctions { database, pattern } => {
-                if let Some(db) = database.as_deref() {
-                    if self.shared.catalog.get_database(db).map_err(crate::tables::catalog_error)?.is_none() {
-                        return Err(schema_not_found(db));
+                if let Some(db) = database.as_deref().map(database_arg) {
+                    if self.shared.catalog.get_database(&db).map_err(crate::tables::catalog_error)?.is_none() {
+                        return Err(schema_not_found(&db));
                     }
                 }
                 let names = spark_functions::catalog::spark_function_names();

@@ -124,7 +124,7 @@ impl SparkSession {
                         rows.push(("global_temp".into(), v, true));
                     }
                 } else {
-                    let db = database.clone().unwrap_or_else(|| self.current_database());
+                    let db = database.as_deref().map(crate::tables::database_arg).unwrap_or_else(|| self.current_database());
                     for t in self.persistent_tables(&db)? {
                         rows.push((t.database, t.name, false));
                     }

@@ -639,3 +639,13 @@ pub(crate) fn recover_tables(catalog: &dyn spark_catalog::Catalog) {
         }
     }
 }
+
+/// A database named by a catalog call or `SHOW TABLES IN`: `db`, or
+/// `spark_catalog.db`.
+pub(crate) fn database_arg(name: &str) -> String {
+    match spark_sql_parser::parse_identifier_parts(name).ok().as_deref() {
+        Some([c, db]) if c.eq_ignore_ascii_case(SPARK_CATALOG) => db.clone(),
+        Some([db]) => db.clone(),
+        _ => name.to_string(),
+    }
+}

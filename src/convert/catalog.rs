@@ -39,15 +39,37 @@ pub fn convert_catalog(c: &sc::Catalog) -> ServerResult<Command> {
         CatType::RefreshByPath(p) => C::RefreshByPath(p.path.clone()),
         CatType::RecoverPartitions(r) => C::RecoverPartitions(r.table_name.clone()),
         CatType::DropView(d) => C::DropView { name: parse_name(&d.view_name)?, if_exists: d.if_exists },
-        CatType::DropTable(d) => C::DropView { name: parse_name(&d.table_name)?, if_exists: d.if_exists },
-        CatType::CreateTable(_) => C::NotSupported("spark.catalog.createTable"),
-        CatType::CreateExternalTable(_) => C::NotSupported("spark.catalog.createExternalTable"),
-        CatType::CreateDatabase(_) => C::NotSupported("spark.catalog.createDatabase"),
-        CatType::DropDatabase(_) => C::NotSupported("spark.catalog.dropDatabase"),
+        CatType::DropTable(d) => return Ok(Command::DropTable { name: parse_name(&d.table_name)?, if_exists: d.if_exists }),
+        CatType::CreateTable(t) => C::CreateTable {
+            name: t.table_name.clone(),
+            path: t.path.clone(),
+            source: t.source.clone(),
+            description: t.description.clone(),
+            schema: t.schema.as_ref().map(super::data_type::proto_to_type).transpose()?,
+            options: t.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        },
+        CatType::CreateExternalTable(t) => C::CreateTable {
+            name: t.table_name.clone(),
+            path: t.path.clone(),
+            source: t.source.clone(),
+            description: None,
+            schema: t.schema.as_ref().map(super::data_type::proto_to_type).transpose()?,
+            options: t.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        },
+        CatType::CreateDatabase(d) => {
+            return Ok(Command::CreateDatabase(spark_plan::CreateDatabase {
+                name: parse_name(&d.db_name)?,
+                if_not_exists: d.if_not_exists,
+                comment: None,
+                location: None,
+                properties: d.properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            }));
+        }
+        CatType::DropDatabase(d) => return Ok(Command::DropDatabase { name: parse_name(&d.db_name)?, if_exists: d.if_exists, cascade: d.cascade }),
         CatType::ListPartitions(_) => C::NotSupported("spark.catalog.listPartitions"),
         CatType::GetTableProperties(_) => C::NotSupported("spark.catalog.getTableProperties"),
         CatType::GetCreateTableString(_) => C::NotSupported("spark.catalog.getCreateTableString"),
-        CatType::TruncateTable(_) => C::NotSupported("spark.catalog.truncateTable"),
+        CatType::TruncateTable(t) => return Ok(Command::TruncateTable { name: parse_name(&t.table_name)? }),
         CatType::AnalyzeTable(_) => C::NotSupported("spark.catalog.analyzeTable"),
     };
     Ok(Command::Catalog(op))

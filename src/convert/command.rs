@@ -1,6 +1,6 @@
 //! `spark.connect.Command` → what the executor runs.
 
-use spark_plan::{Bucketing, Command, Plan, SaveMode, WriteCommand, WriteTarget};
+use spark_plan::{Bucketing, Command, Plan, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 
 use super::Required;
 use super::relation::{RelationContext, convert_relation, parse_sql};
@@ -86,9 +86,7 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
             ConnectCommand::ReleaseCheckpoint(r.relation.as_ref().required("RemoveCachedRemoteRelationCommand.relation")?.relation_id.clone())
         }
         CommandType::WriteOperation(w) => ConnectCommand::Run(Command::Write(convert_write(w, ctx)?)),
-        CommandType::WriteOperationV2(_) => {
-            return Err(ServerError::unsupported("df.writeTo (DataFrameWriterV2)"));
-        }
+        CommandType::WriteOperationV2(w) => ConnectCommand::Run(Command::WriteTo(convert_write_to(w, ctx)?)),
         CommandType::RegisterFunction(_) | CommandType::RegisterTableFunction(_) => {
             return Err(ServerError::unsupported("Python user-defined functions"));
         }
@@ -133,5 +131,38 @@ fn convert_write(w: &sc::WriteOperation, ctx: &mut RelationContext) -> ServerRes
         partition_by: w.partitioning_columns.clone(),
         bucket_by,
         sort_by: w.sort_column_names.clone(),
+    })
+}
+
+/// `df.writeTo(table)....create/append/...` (DataFrameWriterV2).
+fn convert_write_to(w: &sc::WriteOperationV2, ctx: &mut RelationContext) -> ServerResult<WriteToCommand> {
+    use sc::write_operation_v2::Mode;
+    let input = convert_relation(w.input.as_ref().required("WriteOperationV2.input")?, ctx)?;
+    let table = spark_sql_parser::parse_identifier_parts(&w.table_name).map_err(|e| ServerError::Engine(e.into()))?;
+    let mode = match Mode::try_from(w.mode) {
+        Ok(Mode::Create) => WriteToMode::Create,
+        Ok(Mode::Overwrite) => WriteToMode::Overwrite,
+        Ok(Mode::OverwritePartitions) => WriteToMode::OverwritePartitions,
+        Ok(Mode::Append) => WriteToMode::Append,
+        Ok(Mode::Replace) => WriteToMode::Replace,
+        Ok(Mode::CreateOrReplace) => WriteToMode::CreateOrReplace,
+        _ => return Err(ServerError::missing("WriteOperationV2.mode")),
+    };
+    // `partitionedBy` takes columns (transforms such as `years(col)` are for v2 catalogs).
+    let mut partition_by = Vec::new();
+    for e in &w.partitioning_columns {
+        match super::expression::convert_expression(e, ctx)? {
+            spark_plan::Expr::Column { name, .. } => partition_by.push(name.join(".")),
+            _ => return Err(ServerError::unsupported("partition transforms in writeTo().partitionedBy (only columns)")),
+        }
+    }
+    Ok(WriteToCommand {
+        input: Box::new(input),
+        table,
+        provider: w.provider.clone().filter(|p| !p.is_empty()),
+        partition_by,
+        options: w.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        properties: w.table_properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        mode,
     })
 }

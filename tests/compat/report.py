@@ -39,9 +39,9 @@ NOT_OFFERED = {
     "dataSource": "Python data sources need a Python worker, which this server does not run",
     "rdd": "RDDs do not exist in Spark Connect",
     "sparkContext": "RDDs do not exist in Spark Connect",
-    "write": "writing tables and files is not supported yet",
-    "writeTo": "writing tables and files is not supported yet",
-    "mergeInto": "writing tables and files is not supported yet",
+    "write": "parquet/csv/json/text to paths and tables (`writers` and `tables` gold groups)",
+    "writeTo": "create() of file tables; append/overwrite/replace fail as Spark's v1 tables do (`tables` gold group)",
+    "mergeInto": "MERGE needs a table format with row-level changes; file tables refuse it as in Spark",
     "catalog": "the catalog API is not supported yet",
 }
 

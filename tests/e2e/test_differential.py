@@ -18,8 +18,6 @@ from evaluate import evaluate  # noqa: E402
 # Cases where this server is known to differ from Spark, and how. They run
 # (and must keep running without crashing) but are expected to fail until fixed.
 KNOWN_DIFFERENCES = {
-    "sql/ddl_create_table": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
-    "sql/dml_insert": "persistent tables are not supported yet (UNSUPPORTED_FEATURE)",
 }
 
 

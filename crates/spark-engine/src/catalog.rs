@@ -197,11 +197,12 @@ impl SparkSession {
                 self.cache_table(std::slice::from_ref(name), None).await?;
                 done()
             }
+            CatalogCommand::CreateTable { .. } => self.catalog_create_table(op).await,
             CatalogCommand::NotSupported(call) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",
                 "0A000",
-                format!("The feature is not supported: {call} (persistent tables are not supported yet)."),
+                format!("The feature is not supported: {call}."),
                 &[],
             )),
         }

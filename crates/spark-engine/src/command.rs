@@ -192,6 +192,7 @@ impl SparkSession {
             }
             Command::Catalog(op) => self.run_catalog(op).await,
             Command::Write(w) => self.write(w).await,
+            Command::WriteTo(w) => self.write_to(w).await,
             Command::CreateDatabase(d) => self.create_database(d),
             Command::DropDatabase { name, if_exists, cascade } => self.drop_database(name, *if_exists, *cascade),
             Command::CreateTable(t) => self.create_table(t).await,

@@ -517,6 +517,99 @@ impl SparkSession {
         }
     }
 
+    /// `df.writeTo(table)...`: a file table of `spark_catalog` can be
+    /// created this way; Spark writes into such (v1) tables only through
+    /// `df.write`/INSERT, and cannot replace them.
+    pub(crate) async fn write_to(&self, w: &spark_plan::WriteToCommand) -> EngineResult<CommandOutput> {
+        use spark_plan::WriteToMode as Mode;
+        let (db, table) = self.table_name(&w.table)?;
+        match w.mode {
+            Mode::Replace | Mode::CreateOrReplace => return Err(table_operation_unsupported(&db, &table, "REPLACE TABLE AS SELECT")),
+            Mode::Create => {}
+            Mode::Append | Mode::Overwrite | Mode::OverwritePartitions => {
+                let meta = self.target_table(&w.table, "INSERT")?;
+                return Err(EngineError::spark(ExceptionKind::Analysis, "_LEGACY_ERROR_TEMP_1012", "",
+                    format!("Cannot write into v1 table: {}.", table_ident(&meta.database, &meta.name)), &[("identifier", table_ident(&meta.database, &meta.name))]));
+            }
+        }
+        self.existing_database(&db)?;
+        if self.catalog().get_table(&db, &table).map_err(catalog_error)?.is_some() {
+            return Err(table_exists(&db, &table));
+        }
+        let spec = CreateTable {
+            name: w.table.clone(),
+            if_not_exists: false,
+            replace: false,
+            create: true,
+            columns: vec![],
+            provider: w.provider.clone(),
+            partition_by: w.partition_by.clone(),
+            location: None,
+            options: w.options.clone(),
+            comment: None,
+            properties: w.properties.clone(),
+            query: Some(w.input.clone()),
+            like: None,
+        };
+        self.create_table(&spec).await
+    }
+
+    /// `spark.catalog.createTable(name, path, source, schema, description,
+    /// options)`: a table (external with a path; its schema read from the
+    /// files when none is given), answered with its rows.
+    pub(crate) async fn catalog_create_table(&self, c: &spark_plan::CatalogCommand) -> EngineResult<CommandOutput> {
+        let spark_plan::CatalogCommand::CreateTable { name, path, source, description, schema, options } = c else {
+            return Err(EngineError::IllegalArgument("not a createTable call".into()));
+        };
+        let parts = spark_sql_parser::parse_identifier_parts(name)?;
+        let provider = source.clone().unwrap_or_else(|| self.conf().get("spark.sql.sources.default").unwrap_or_else(|| "parquet".into()));
+        let mut options = options.clone();
+        let path = path.clone().or_else(|| options.iter().find(|(k, _)| k.eq_ignore_ascii_case("path")).map(|(_, v)| v.clone()));
+        options.retain(|k, _| !k.eq_ignore_ascii_case("path"));
+        let columns = match (schema, &path) {
+            (Some(DataType::Struct(fields)), _) => fields.clone(),
+            (Some(_), _) => return Err(EngineError::IllegalArgument("createTable takes a struct schema".into())),
+            (None, Some(p)) => {
+                let read = Relation::new(RelationKind::Read(spark_plan::ReadSource::DataSource { format: Some(provider.clone()), schema: None, options: options.clone(), paths: vec![p.clone()] }));
+                match self.schema(&read)? {
+                    DataType::Struct(fields) => fields,
+                    _ => vec![],
+                }
+            }
+            (None, None) => {
+                let title = match provider.to_ascii_lowercase().as_str() {
+                    "parquet" => "Parquet".to_string(),
+                    "json" => "JSON".to_string(),
+                    "csv" => "CSV".to_string(),
+                    other => other.to_string(),
+                };
+                return Err(EngineError::spark(ExceptionKind::Analysis, "UNABLE_TO_INFER_SCHEMA", "42KD9",
+                    format!("Unable to infer schema for {title}. It must be specified manually."), &[("format", title.clone())]));
+            }
+        };
+        let spec = CreateTable {
+            name: parts.clone(),
+            if_not_exists: false,
+            replace: false,
+            create: true,
+            columns,
+            provider: Some(provider),
+            partition_by: vec![],
+            location: path,
+            options,
+            comment: description.clone(),
+            properties: Default::default(),
+            query: None,
+            like: None,
+        };
+        self.create_table(&spec).await?;
+        let rel = Relation::new(RelationKind::Read(spark_plan::ReadSource::Table { name: parts }));
+        let stream = self.execute(&rel).await?;
+        let schema = stream.schema.clone();
+        let batches = futures::TryStreamExt::try_collect(stream).await?;
+        Ok(CommandOutput { schema, batches })
+    }
+
     /// `df.write.insertInto(name)`: by position, overwriting with mode overwrite.
     pub(crate) async fn insert_into_table(&self, w: &WriteCommand, name: &[String]) -> EngineResult<CommandOutput> {
         let insert = InsertInto { table: name.to_vec(), query: w.input.clone(), overwrite: w.mode == SaveMode::Overwrite, partition: vec![], columns: vec![], by_name: false };

@@ -37,6 +37,15 @@ pub enum CatalogCommand {
     RecoverPartitions(String),
     /// `spark.catalog.dropView` / `dropTable` of a temporary view.
     DropView { name: Vec<String>, if_exists: bool },
-    /// A call that needs persistent tables (createTable, ...): its name.
+    /// `createTable` / `createExternalTable`: answers with the table's rows.
+    CreateTable {
+        name: String,
+        path: Option<String>,
+        source: Option<String>,
+        description: Option<String>,
+        schema: Option<crate::DataType>,
+        options: std::collections::BTreeMap<String, String>,
+    },
+    /// A call this server does not answer: its name.
     NotSupported(&'static str),
 }

@@ -22,7 +22,7 @@ pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
 pub use table::{CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
-pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget};
+pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{
     AggregateKind, Command, Cte, RowLevelOperation, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
 };

@@ -399,6 +399,8 @@ pub enum Command {
     Catalog(crate::CatalogCommand),
     /// `df.write...`: rows to files or a table.
     Write(crate::WriteCommand),
+    /// `df.writeTo(table)...`.
+    WriteTo(crate::WriteToCommand),
     CreateDatabase(crate::CreateDatabase),
     DropDatabase { name: Vec<String>, if_exists: bool, cascade: bool },
     CreateTable(Box<crate::CreateTable>),

@@ -47,3 +47,28 @@ pub struct WriteCommand {
     pub bucket_by: Option<Bucketing>,
     pub sort_by: Vec<String>,
 }
+
+/// `df.writeTo(table)....` (DataFrameWriterV2): how the table is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteToMode {
+    Create,
+    Append,
+    /// `overwrite(condition)`.
+    Overwrite,
+    OverwritePartitions,
+    Replace,
+    CreateOrReplace,
+}
+
+/// A `DataFrameWriterV2` action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteToCommand {
+    pub input: Box<Relation>,
+    pub table: Vec<String>,
+    pub provider: Option<String>,
+    /// `partitionedBy(...)` columns.
+    pub partition_by: Vec<String>,
+    pub options: BTreeMap<String, String>,
+    pub properties: BTreeMap<String, String>,
+    pub mode: WriteToMode,
+}

@@ -149,8 +149,7 @@ SQL = [
     q("recursive_cte_limit_stops_early", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r LIMIT 5"),
     q("recursive_cte_without_keyword", "WITH r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r"),
     # DDL and DML: parsed; persistent tables are not supported yet
-    q("ddl_create_table", "CREATE TABLE IF NOT EXISTS sql_ddl_t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet"),
-    q("dml_insert", "INSERT INTO sql_ddl_t VALUES (1, 'a')"),
+    c("ddl_create_table", "(drop_after('sql_ddl_t'), script(\"CREATE TABLE IF NOT EXISTS sql_ddl_t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet\", \"INSERT INTO sql_ddl_t VALUES (1, 'a')\", 'SELECT * FROM sql_ddl_t'))[1]"),
     sql_script("drop_table_drops_temp_view", "CREATE OR REPLACE TEMP VIEW sql_dv AS SELECT 1", "DROP TABLE sql_dv", "SELECT * FROM sql_dv"),
     q("drop_table_if_exists_missing", "DROP TABLE IF EXISTS sql_never_t"),
     q("drop_table_missing", "DROP TABLE sql_never_t"),

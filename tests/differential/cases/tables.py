@@ -125,4 +125,19 @@ TABLES = [
     p("catalog_get_database", ["db:tdb13"], "(spark.sql(\"CREATE DATABASE tdb13 COMMENT 'c'\"), (lambda d: spark.createDataFrame([(d.name, d.catalog, d.description)], 'name string, catalog string, description string'))(spark.catalog.getDatabase('tdb13')))[1]"),
     p("catalog_list_tables_in_db", ["db:tdb14"], "(spark.sql('CREATE DATABASE tdb14'), spark.sql('CREATE TABLE tdb14.q (a INT) USING parquet'), spark.createDataFrame([(t.name, t.namespace, t.tableType) for t in spark.catalog.listTables('tdb14') if not t.isTemporary], 'name string, ns array<string>, type string'))[2]"),
     p("catalog_external_table", ["tcl5"], "(lambda d: (spark.sql(f\"CREATE TABLE tcl5 (a INT) USING parquet LOCATION '{d}'\"), spark.catalog.getTable('tcl5').tableType))(__import__('tempfile').mkdtemp())[1]"),
+    # DataFrameWriterV2 on file tables: create works, the rest fails as in Spark.
+    p("write_to_create", ["tv1"], "(emp.writeTo('tv1').using('parquet').create(), spark.table('tv1'))[1]"),
+    p("write_to_create_exists", ["tv2"], "(emp.writeTo('tv2').create(), emp.writeTo('tv2').create())[1]"),
+    p("write_to_append_v1", ["tv3"], "(emp.writeTo('tv3').create(), emp.writeTo('tv3').append())[1]"),
+    p("write_to_overwrite_partitions_v1", ["tv4"], "(emp.writeTo('tv4').create(), emp.writeTo('tv4').overwritePartitions())[1]"),
+    p("write_to_replace", ["tv5"], "(emp.writeTo('tv5').create(), emp.writeTo('tv5').using('parquet').replace())[1]"),
+    p("write_to_create_or_replace", ["tv6"], "emp.writeTo('tv6').using('parquet').createOrReplace()"),
+    p("write_to_partitioned", ["tv7"], "(sales.writeTo('tv7').using('json').partitionedBy('year').tableProperty('k', 'v').create(), spark.sql('SHOW PARTITIONS tv7'))[1]"),
+    p("write_to_missing", [], "emp.writeTo('no_such_table').append()"),
+    # spark.catalog.createTable / createExternalTable and friends.
+    p("catalog_create_table", ["tct1"], "(spark.catalog.createTable('tct1', schema=emp.schema, source='parquet').collect(), spark.table('tct1'))[1]"),
+    p("catalog_create_table_rows", ["tct2"], "spark.catalog.createTable('tct2', schema=emp.schema, source='json')"),
+    p("catalog_create_external", ["tct3"], "(lambda d: (emp.write.mode('overwrite').parquet(d), spark.catalog.createTable('tct3', path=d), spark.createDataFrame([(spark.catalog.getTable('tct3').tableType,)], 't string'), spark.table('tct3'))[3])(__import__('tempfile').mkdtemp() + '/data')"),
+    p("catalog_create_no_schema", [], "spark.catalog.createTable('tct4', source='parquet')"),
+    p("catalog_drop_table", ["tct5"], "(spark.sql('CREATE TABLE tct5 (a INT) USING parquet'), spark.catalog.dropTable('tct5') if hasattr(spark.catalog, 'dropTable') else spark.sql('DROP TABLE tct5'), spark.createDataFrame([(spark.catalog.tableExists('tct5'),)], 'e boolean'))[2]"),
 ]

@@ -163,14 +163,18 @@ impl SparkSession {
                 }
                 done()
             }
+            CatalogCommand::IsCached(name) if self.find_view(&plain(name))?.is_none() => {
+                let table = self.find_table(&plain(name))?.ok_or_else(|| not_found(&plain(name)))?;
+                flag(self.is_table_cached(&table))
+            }
             CatalogCommand::IsCached(name) => {
                 let view = self.existing_view(name)?;
                 let cached = self.cached_tables.lock().map(|c| c.iter().any(|t| t.name.eq_ignore_ascii_case(&view.name))).unwrap_or(false);
                 flag(cached && !view.global)
             }
             CatalogCommand::UncacheTable(name) => {
-                self.existing_view(name)?;
-                self.uncache_table(std::slice::from_ref(name), true)?;
+                let parts = self.existing_view_or_table(name)?;
+                self.uncache_table(&parts, true)?;
                 done()
             }
             CatalogCommand::ClearCache => {
@@ -178,10 +182,14 @@ impl SparkSession {
                 done()
             }
             CatalogCommand::RefreshTable(name) => {
-                self.existing_view(name)?;
+                self.existing_view_or_table(name)?;
                 done()
             }
             CatalogCommand::RefreshByPath(_) => done(),
+            CatalogCommand::RecoverPartitions(name) if self.find_view(&plain(name))?.is_none() => {
+                self.find_table(&plain(name))?.ok_or_else(|| not_found(&plain(name)))?;
+                done()
+            }
             CatalogCommand::RecoverPartitions(name) => {
                 let view = self.existing_view(name)?;
                 Err(EngineError::spark(
@@ -193,8 +201,8 @@ impl SparkSession {
                 ))
             }
             CatalogCommand::CacheTable(name) => {
-                self.existing_view(name)?;
-                self.cache_table(std::slice::from_ref(name), None).await?;
+                let parts = self.existing_view_or_table(name)?;
+                self.cache_table(&parts, None).await?;
                 done()
             }
             CatalogCommand::CreateTable { .. } => self.catalog_create_table(op).await,
@@ -275,6 +283,15 @@ impl SparkSession {
             [db, n] if db.eq_ignore_ascii_case(GLOBAL_TEMP) => self.shared.global_views.get(n).map(|v| FoundView { global: true, name: v.name.clone() }),
             _ => None,
         })
+    }
+
+    /// The name parts of the temporary view or table a call names.
+    fn existing_view_or_table(&self, name: &str) -> EngineResult<Vec<String>> {
+        if let Some(v) = self.find_view(&plain(name))? {
+            return Ok(if v.global { vec![GLOBAL_TEMP.to_string(), v.name] } else { vec![v.name] });
+        }
+        let t = self.find_table(&plain(name))?.ok_or_else(|| not_found(&plain(name)))?;
+        Ok(vec![CATALOG.to_string(), t.database, t.name])
     }
 
     fn existing_view(&self, name: &str) -> EngineResult<FoundView> {
@@ -396,4 +413,9 @@ fn not_found(name: &CatalogName) -> EngineError {
         None => spark_sql_parser::parse_identifier_parts(&name.name).unwrap_or_else(|_| vec![name.name.clone()]),
     };
     ResolveError::table_not_found(&parts).into()
+}
+
+/// A catalog call's name argument without a separate database.
+fn plain(name: &str) -> CatalogName {
+    CatalogName { name: name.to_string(), database: None }
 }

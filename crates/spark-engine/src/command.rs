@@ -202,6 +202,8 @@ impl SparkSession {
             Command::TruncateTable { name } => self.truncate_table(name),
             Command::ShowCreateTable { .. } => Err(crate::write::unsupported("SHOW CREATE TABLE")),
             Command::ShowPartitions { name } => self.show_partitions(name),
+            Command::ShowTableProperties { name, key } => self.show_table_properties(name, key.as_deref()),
+            Command::AlterTable { name, action } => self.alter_table(name, action).await,
             Command::DescribeDatabase { name } => self.describe_database(name),
             Command::RowLevelChange { table, operation } => self.row_level_change(table, *operation),
             Command::NotSupported(what) => Err(EngineError::spark(

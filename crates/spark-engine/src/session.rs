@@ -368,6 +368,14 @@ impl SparkSession {
 
     /// `CACHE TABLE name [AS query]`: the view now reads rows computed once.
     pub async fn cache_table(&self, name: &[String], input: Option<&Relation>) -> EngineResult<()> {
+        let view_missing = match name {
+            [v] => input.is_none() && self.views.get(v).is_none(),
+            _ => true,
+        };
+        if view_missing {
+            let table = self.get_persistent_table(name)?.ok_or_else(|| spark_resolver::ResolveError::table_not_found(name))?;
+            return self.cache_persistent_table(&table).await;
+        }
         let [view] = name else {
             return Err(spark_resolver::ResolveError::table_not_found(name).into());
         };
@@ -400,8 +408,15 @@ impl SparkSession {
                 self.views.put(t, true);
                 Ok(())
             }
-            None if if_exists || self.views.get(&view).is_some() => Ok(()),
-            None => Err(spark_resolver::ResolveError::table_not_found(name).into()),
+            None if self.views.get(&view).is_some() => Ok(()),
+            None => match self.get_persistent_table(name).ok().flatten() {
+                Some(table) => {
+                    self.uncache_persistent_table(&table);
+                    Ok(())
+                }
+                None if if_exists => Ok(()),
+                None => Err(spark_resolver::ResolveError::table_not_found(name).into()),
+            },
         }
     }
 
@@ -411,6 +426,7 @@ impl SparkSession {
         for t in all {
             self.views.put(t, true);
         }
+        self.views.remove_prefixed(&spark_plan::relation::cached_relation_view("table:"));
     }
 
     /// Forgets a checkpoint (the client released its DataFrame).

@@ -328,7 +328,7 @@ impl SparkSession {
             sort_by: vec![],
         };
         self.write_files(&w, format, location, replace).await?;
-        Ok(())
+        self.refresh_cached_table(meta).await
     }
 
     pub(crate) fn drop_table(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
@@ -349,6 +349,7 @@ impl SparkSession {
             return Err(ResolveError::table_not_found(&[SPARK_CATALOG.into(), db, table]).into());
         };
         self.catalog().drop_table(&db, &table).map_err(catalog_error)?;
+        self.uncache_persistent_table(&meta);
         if meta.kind == TableKind::Managed {
             if let Some(l) = &meta.location {
                 let _ = std::fs::remove_dir_all(local_path(l));
@@ -372,6 +373,7 @@ impl SparkSession {
         let location = local_path(meta.location.as_deref().unwrap_or_default());
         let job = spark_datasource::write::StagedWrite::begin(&location).map_err(crate::write::source_error)?;
         job.commit(Replace::Everything).map_err(crate::write::source_error)?;
+        self.uncache_persistent_table(&meta);
         Ok(CommandOutput::empty())
     }
 
@@ -709,6 +711,186 @@ impl SparkSession {
             }
         }
         Ok(rows)
+    }
+}
+
+use spark_plan::relation::cached_table_view;
+
+impl SparkSession {
+    pub(crate) async fn alter_table(&self, name: &[String], action: &spark_plan::AlterTableAction) -> EngineResult<CommandOutput> {
+        use spark_plan::AlterTableAction as A;
+        let mut meta = self.target_table(name, "ALTER TABLE")?;
+        let ident = table_ident(&meta.database, &meta.name);
+        match action {
+            A::RenameTo(to) => {
+                let (db, new_name) = match to.as_slice() {
+                    [n] => (meta.database.clone(), n.clone()),
+                    _ => self.table_name(to)?,
+                };
+                if self.catalog().get_table(&db, &new_name).map_err(catalog_error)?.is_some() {
+                    return Err(table_exists(&db, &new_name));
+                }
+                let old = meta.clone();
+                meta.database = db.to_lowercase();
+                meta.name = new_name.to_lowercase();
+                if meta.kind == TableKind::Managed {
+                    let from = local_path(old.location.as_deref().unwrap_or_default());
+                    let to_dir = self.managed_location(&meta.database, &meta.name)?;
+                    if from.exists() {
+                        std::fs::rename(&from, &to_dir).map_err(|e| EngineError::IllegalArgument(format!("cannot move {} to {}: {e}", from.display(), to_dir.display())))?;
+                    }
+                    meta.location = Some(to_dir.display().to_string());
+                }
+                self.catalog().rename_table(&old.database, &old.name, &meta).map_err(catalog_error)?;
+                self.views.remove(&cached_table_view(&old.database, &old.name));
+                return Ok(CommandOutput::empty());
+            }
+            A::AddColumns(columns) => {
+                let mut fields = meta.fields().to_vec();
+                for c in columns {
+                    if fields.iter().any(|f| f.name.eq_ignore_ascii_case(&c.name)) {
+                        let quoted = quote(&[&c.name.to_lowercase()]);
+                        return Err(EngineError::spark(ExceptionKind::Analysis, "COLUMN_ALREADY_EXISTS", "42711",
+                            format!("The column {quoted} already exists. Choose another name or rename the existing column."), &[("columnName", quoted)]));
+                    }
+                    // New data columns go before the partition columns.
+                    let at = fields.iter().position(|f| meta.partition_columns.contains(&f.name)).unwrap_or(fields.len());
+                    let mut c = c.clone();
+                    c.nullable = true;
+                    fields.insert(at, c);
+                }
+                meta.schema = DataType::Struct(fields);
+            }
+            A::SetProperties(p) => meta.properties.extend(p.clone()),
+            A::UnsetProperties { keys, .. } => {
+                for k in keys {
+                    meta.properties.remove(k);
+                }
+            }
+            A::CommentColumn { column, comment } => {
+                let mut fields = meta.fields().to_vec();
+                let target = column.last().cloned().unwrap_or_default();
+                let Some(f) = fields.iter_mut().find(|f| f.name.eq_ignore_ascii_case(&target)) else {
+                    return Err(ResolveError::analysis("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "42703",
+                        format!("A column, variable, or function parameter with name {} cannot be resolved.", quote(&[&target])), &[("objectName", quote(&[&target]))]).into());
+                };
+                f.metadata = Some(serde_json::json!({ "comment": comment }).to_string());
+                meta.schema = DataType::Struct(fields);
+            }
+            A::RenameColumn { .. } => return Err(table_operation_unsupported(&meta.database, &meta.name, "RENAME COLUMN")),
+            A::AddPartitions { partitions, if_not_exists } => {
+                for spec in partitions {
+                    let (dir, shown) = self.partition_dir(&meta, spec).await?;
+                    if dir.exists() {
+                        if *if_not_exists {
+                            continue;
+                        }
+                        return Err(EngineError::spark(ExceptionKind::Analysis, "PARTITIONS_ALREADY_EXIST", "428FT",
+                            format!("The partition(s) {shown} cannot be ADD because they already exist in table {ident}.\nChoose a different name, drop the existing partition, or add the IF NOT EXISTS clause to tolerate a pre-existing partition."),
+                            &[("partitionList", shown.clone()), ("tableName", ident.clone())]));
+                    }
+                    std::fs::create_dir_all(&dir).map_err(|e| EngineError::IllegalArgument(format!("cannot create {}: {e}", dir.display())))?;
+                }
+                return Ok(CommandOutput::empty());
+            }
+            A::DropPartitions { partitions, if_exists } => {
+                let mut dirs = Vec::new();
+                for spec in partitions {
+                    let (dir, shown) = self.partition_dir(&meta, spec).await?;
+                    if !dir.exists() && !*if_exists {
+                        return Err(EngineError::spark(ExceptionKind::Analysis, "PARTITIONS_NOT_FOUND", "428FT",
+                            format!("The partition(s) {shown} cannot be found in table {ident}.\nVerify the partition specification and table name.\nTo tolerate the error on drop use ALTER TABLE … DROP IF EXISTS PARTITION."),
+                            &[("partitionList", shown.clone()), ("tableName", ident.clone())]));
+                    }
+                    dirs.push(dir);
+                }
+                for dir in dirs {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                self.refresh_cached_table(&meta).await?;
+                return Ok(CommandOutput::empty());
+            }
+        }
+        self.catalog().alter_table(&meta).map_err(catalog_error)?;
+        Ok(CommandOutput::empty())
+    }
+
+    /// A PARTITION spec's values as the strings of its directory names
+    /// (each value `CAST(... AS STRING)`, evaluated once).
+    async fn partition_values(&self, spec: &[(String, Expr)]) -> EngineResult<Vec<(String, Option<String>)>> {
+        let exprs = spec
+            .iter()
+            .map(|(c, v)| Expr::Cast { expr: Box::new(v.clone()), to: DataType::String, mode: CastMode::Default, explicit: true }.alias(c))
+            .collect();
+        let rel = Relation::new(RelationKind::Project { input: Box::new(Relation::new(RelationKind::OneRow)), exprs });
+        let (_, batches) = self.collect(&rel).await?;
+        let mut out = Vec::with_capacity(spec.len());
+        for (i, (c, _)) in spec.iter().enumerate() {
+            let value = batches.iter().find(|b| b.num_rows() > 0).and_then(|b| {
+                let col = b.column(i);
+                use datafusion::arrow::array::{Array, AsArray};
+                col.as_string_opt::<i32>().filter(|s| !s.is_null(0)).map(|s| s.value(0).to_string())
+            });
+            out.push((c.clone(), value));
+        }
+        Ok(out)
+    }
+
+    /// The directory of one partition (`p=v/q=w`) of a table.
+    async fn partition_dir(&self, meta: &TableMeta, spec: &[(String, Expr)]) -> EngineResult<(PathBuf, String)> {
+        let values = self.partition_values(spec).await?;
+        let mut dir = local_path(meta.location.as_deref().unwrap_or_default());
+        for p in &meta.partition_columns {
+            let Some((_, value)) = values.iter().find(|(c, _)| c.eq_ignore_ascii_case(p)) else {
+                let ident = table_ident(&meta.database, &meta.name);
+                return Err(EngineError::spark(ExceptionKind::Analysis, "PARTITIONS_NOT_FOUND", "428FT",
+                    format!("The partition(s) {} cannot be found in table {ident}.", quote(&[p])), &[("partitionList", quote(&[p])), ("tableName", ident.clone())]));
+            };
+            dir = dir.join(spark_datasource::write::partition_path::segment(p, value.as_deref()));
+        }
+        let text = values.iter().map(|(c, v)| format!("{} = {}", quote(&[c]), v.as_deref().unwrap_or("NULL"))).collect::<Vec<_>>().join(", ");
+        Ok((dir, format!("PARTITION ({text})")))
+    }
+
+    pub(crate) fn show_table_properties(&self, name: &[String], key: Option<&str>) -> EngineResult<CommandOutput> {
+        let meta = self.target_table(name, "SHOW TBLPROPERTIES")?;
+        let rows: Vec<Vec<String>> = match key {
+            Some(k) => vec![vec![
+                k.to_string(),
+                meta.properties.get(k).cloned().unwrap_or_else(|| format!("Table {} does not have property: {k}", table_ident(&meta.database, &meta.name))),
+            ]],
+            None => meta.properties.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
+        };
+        crate::command::string_table(&["key", "value"], rows)
+    }
+
+    /// `CACHE TABLE t` of a persistent table: its rows, kept for this session.
+    pub(crate) async fn cache_persistent_table(&self, meta: &TableMeta) -> EngineResult<()> {
+        let rel = Relation::new(RelationKind::Read(spark_plan::ReadSource::Table { name: vec![SPARK_CATALOG.into(), meta.database.clone(), meta.name.clone()] }));
+        let view = cached_table_view(&meta.database, &meta.name);
+        self.views.remove(&view);
+        let r = self.resolve(&rel)?;
+        let df = self.ctx.execute_logical_plan(r.plan.clone()).await?;
+        let batches = df.collect().await?;
+        let relation = spark_resolver::materialized(&r, batches)?;
+        self.views.put(spark_resolver::TempView { name: view, relation }, true);
+        Ok(())
+    }
+
+    pub(crate) fn is_table_cached(&self, meta: &TableMeta) -> bool {
+        self.views.get(&cached_table_view(&meta.database, &meta.name)).is_some()
+    }
+
+    pub(crate) fn uncache_persistent_table(&self, meta: &TableMeta) -> bool {
+        self.views.remove(&cached_table_view(&meta.database, &meta.name))
+    }
+
+    /// After a write, a cached table is cached again with its new rows (as Spark refreshes it).
+    pub(crate) async fn refresh_cached_table(&self, meta: &TableMeta) -> EngineResult<()> {
+        if self.is_table_cached(meta) {
+            self.cache_persistent_table(meta).await?;
+        }
+        Ok(())
     }
 }
 

@@ -21,7 +21,7 @@ pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
-pub use table::{CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
+pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{
     AggregateKind, Command, Cte, RowLevelOperation, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,

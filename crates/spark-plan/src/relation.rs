@@ -350,6 +350,11 @@ pub fn cached_relation_view(id: &str) -> String {
     format!("{CACHED_RELATION_PREFIX}{id}")
 }
 
+/// The hidden view holding a cached persistent table's rows (`CACHE TABLE db.t`).
+pub fn cached_table_view(database: &str, name: &str) -> String {
+    cached_relation_view(&format!("table:{}.{}", database.to_lowercase(), name.to_lowercase()))
+}
+
 /// Views with this prefix hold materialized relations, not user views.
 pub const CACHED_RELATION_PREFIX: &str = "__cached_relation_";
 
@@ -412,6 +417,9 @@ pub enum Command {
     /// `SHOW CREATE TABLE`.
     ShowCreateTable { name: Vec<String> },
     ShowPartitions { name: Vec<String> },
+    /// `SHOW TBLPROPERTIES t [('key')]`.
+    ShowTableProperties { name: Vec<String>, key: Option<String> },
+    AlterTable { name: Vec<String>, action: crate::AlterTableAction },
     DescribeDatabase { name: Vec<String> },
     /// `DELETE`, `UPDATE`, `MERGE`: row-level changes file tables refuse.
     RowLevelChange { table: Vec<String>, operation: RowLevelOperation },

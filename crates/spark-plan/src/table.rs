@@ -65,3 +65,19 @@ pub struct CreatePersistentView {
     pub comment: Option<String>,
     pub column_names: Vec<String>,
 }
+
+/// `ALTER TABLE name <action>`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterTableAction {
+    RenameTo(Vec<String>),
+    AddColumns(Vec<StructField>),
+    SetProperties(BTreeMap<String, String>),
+    UnsetProperties { keys: Vec<String>, if_exists: bool },
+    /// `ADD [IF NOT EXISTS] PARTITION (p = v, ...) [LOCATION ...]`, several at once.
+    AddPartitions { partitions: Vec<Vec<(String, Expr)>>, if_not_exists: bool },
+    DropPartitions { partitions: Vec<Vec<(String, Expr)>>, if_exists: bool },
+    /// `RENAME COLUMN a TO b`: refused by file tables, as in Spark.
+    RenameColumn { from: Vec<String>, to: String },
+    /// `ALTER COLUMN c COMMENT '...'`.
+    CommentColumn { column: Vec<String>, comment: String },
+}

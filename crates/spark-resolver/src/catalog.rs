@@ -42,6 +42,14 @@ impl ViewCatalog {
         self.views.write().map(|mut v| v.remove(&Self::key(name)).is_some()).unwrap_or(false)
     }
 
+    /// Removes every view whose (lower-case) name starts with `prefix`.
+    pub fn remove_prefixed(&self, prefix: &str) {
+        if let Ok(mut views) = self.views.write() {
+            let prefix = Self::key(prefix);
+            views.retain(|k, _| !k.starts_with(&prefix));
+        }
+    }
+
     /// A separate catalog holding the same views (for a cloned session).
     pub fn snapshot(&self) -> ViewCatalog {
         let views = self.views.read().map(|v| v.clone()).unwrap_or_default();

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use spark_plan::{Command, CreateDatabase, CreateTable, InsertInto, Plan, RowLevelOperation, StructField};
+use spark_plan::{AlterTableAction, Command, CreateDatabase, CreateTable, InsertInto, Plan, RowLevelOperation, StructField};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -341,12 +341,128 @@ impl Parser {
         } else {
             return self.error();
         };
-        self.parse_multipart_identifier()?;
+        let name = self.parse_multipart_identifier()?;
         if matches!(self.peek(), Tok::Eof | Tok::Sym(";")) {
             return self.error();
         }
+        if what == "ALTER TABLE" {
+            if let Some(action) = self.parse_alter_table_action()? {
+                return Ok(Plan::Command(Command::AlterTable { name, action }));
+            }
+        }
         let _ = self.rest_as_text();
         Self::unsupported(what)
+    }
+
+    /// The ALTER TABLE actions file tables support; `None` for the others.
+    fn parse_alter_table_action(&mut self) -> ParseResult<Option<AlterTableAction>> {
+        let start = self.position();
+        if self.eat_words(&["rename", "to"]) {
+            return Ok(Some(AlterTableAction::RenameTo(self.parse_multipart_identifier()?)));
+        }
+        if self.eat_words(&["rename", "column"]) {
+            let from = self.parse_multipart_identifier()?;
+            self.expect_word("to")?;
+            let to = self.parse_identifier_or_keyword()?;
+            return Ok(Some(AlterTableAction::RenameColumn { from, to }));
+        }
+        if self.eat_word("add") && (self.eat_word("columns") || self.eat_word("column")) {
+            let parenthesized = self.eat_sym("(");
+            let columns = self.parse_schema_columns()?;
+            if parenthesized {
+                self.expect_sym(")")?;
+            }
+            return Ok(Some(AlterTableAction::AddColumns(columns)));
+        }
+        self.reset(start);
+        if self.eat_words(&["set", "tblproperties"]) {
+            return Ok(Some(AlterTableAction::SetProperties(self.parse_property_list()?)));
+        }
+        if self.eat_words(&["unset", "tblproperties"]) {
+            let if_exists = self.eat_words(&["if", "exists"]);
+            let keys = self.parse_property_list_keys()?;
+            return Ok(Some(AlterTableAction::UnsetProperties { keys, if_exists }));
+        }
+        if self.eat_word("add") {
+            let if_not_exists = self.eat_words(&["if", "not", "exists"]);
+            let mut partitions = Vec::new();
+            while self.eat_word("partition") {
+                partitions.push(self.parse_partition_spec()?);
+                if self.eat_word("location") {
+                    self.expect_string()?;
+                }
+            }
+            if partitions.is_empty() {
+                return self.error();
+            }
+            return Ok(Some(AlterTableAction::AddPartitions { partitions, if_not_exists }));
+        }
+        if self.eat_word("drop") {
+            let if_exists = self.eat_words(&["if", "exists"]);
+            let mut partitions = Vec::new();
+            loop {
+                self.expect_word("partition")?;
+                partitions.push(self.parse_partition_spec()?);
+                if !self.eat_sym(",") {
+                    break;
+                }
+            }
+            self.eat_word("purge");
+            return Ok(Some(AlterTableAction::DropPartitions { partitions, if_exists }));
+        }
+        if self.eat_word("alter") || self.eat_word("change") {
+            self.eat_word("column");
+            let column = self.parse_multipart_identifier()?;
+            if self.eat_word("comment") {
+                let comment = self.expect_string()?;
+                return Ok(Some(AlterTableAction::CommentColumn { column, comment }));
+            }
+        }
+        self.reset(start);
+        Ok(None)
+    }
+
+    /// `(p = v, ...)` of a PARTITION clause with values.
+    fn parse_partition_spec(&mut self) -> ParseResult<Vec<(String, spark_plan::Expr)>> {
+        self.expect_sym("(")?;
+        let mut out = Vec::new();
+        loop {
+            let column = self.parse_identifier_or_keyword()?;
+            self.expect_sym("=")?;
+            out.push((column, self.parse_expression()?));
+            if !self.eat_sym(",") {
+                break;
+            }
+        }
+        self.expect_sym(")")?;
+        Ok(out)
+    }
+
+    /// `('k1', 'k2')` of UNSET TBLPROPERTIES and SHOW TBLPROPERTIES.
+    pub(crate) fn parse_property_list_keys(&mut self) -> ParseResult<Vec<String>> {
+        self.expect_sym("(")?;
+        let mut keys = Vec::new();
+        loop {
+            let key = match self.peek().clone() {
+                Tok::Str(s) => {
+                    self.advance();
+                    s
+                }
+                _ => {
+                    let mut parts = vec![self.parse_identifier_or_keyword()?];
+                    while self.eat_sym(".") {
+                        parts.push(self.parse_identifier_or_keyword()?);
+                    }
+                    parts.join(".")
+                }
+            };
+            keys.push(key);
+            if !self.eat_sym(",") {
+                break;
+            }
+        }
+        self.expect_sym(")")?;
+        Ok(keys)
     }
 
     /// `DROP {TABLE | DATABASE | SCHEMA | FUNCTION} [IF EXISTS] name [CASCADE | PURGE]`.
@@ -441,6 +557,16 @@ mod tests {
         assert!(matches!(parse_statement("CREATE DATABASE IF NOT EXISTS d COMMENT 'x' LOCATION '/tmp/d' WITH DBPROPERTIES (a = 'b')"), Ok(Plan::Command(Command::CreateDatabase(d))) if d.if_not_exists && d.comment.as_deref() == Some("x")));
         assert!(matches!(parse_statement("TRUNCATE TABLE t"), Ok(Plan::Command(Command::TruncateTable { .. }))));
         assert!(parse_statement("CREATE EXTERNAL TABLE t (a INT) USING parquet").is_err());
+        let alter = |sql: &str| match parse_statement(sql) {
+            Ok(Plan::Command(Command::AlterTable { action, .. })) => Some(action),
+            _ => None,
+        };
+        assert!(matches!(alter("ALTER TABLE t RENAME TO u"), Some(spark_plan::AlterTableAction::RenameTo(n)) if n == vec!["u".to_string()]));
+        assert!(matches!(alter("ALTER TABLE t ADD COLUMNS (b STRING, c DOUBLE)"), Some(spark_plan::AlterTableAction::AddColumns(c)) if c.len() == 2));
+        assert!(matches!(alter("ALTER TABLE t SET TBLPROPERTIES ('k' = 'v')"), Some(spark_plan::AlterTableAction::SetProperties(p)) if p.len() == 1));
+        assert!(matches!(alter("ALTER TABLE t UNSET TBLPROPERTIES IF EXISTS ('k', 'j')"), Some(spark_plan::AlterTableAction::UnsetProperties { keys, if_exists: true }) if keys.len() == 2));
+        assert!(matches!(alter("ALTER TABLE t ADD IF NOT EXISTS PARTITION (p = 1) PARTITION (p = 2)"), Some(spark_plan::AlterTableAction::AddPartitions { partitions, if_not_exists: true }) if partitions.len() == 2));
+        assert!(matches!(alter("ALTER TABLE t DROP PARTITION (p = 1)"), Some(spark_plan::AlterTableAction::DropPartitions { .. })));
     }
 
     #[test]
@@ -458,7 +584,7 @@ mod tests {
 
     #[test]
     fn malformed_statements_are_parse_errors() {
-        for sql in ["CREATE TABLE t (a)", "INSERT INTO t", "UPDATE t WHERE a = 1", "DELETE t", "DROP TABLE", "ALTER TABLE t", "MERGE INTO t USING s"] {
+        for sql in ["CREATE TABLE t (a)", "INSERT INTO t", "UPDATE t WHERE a = 1", "DELETE t", "DROP TABLE", "ALTER TABLE t", "MERGE INTO t USING s", "ALTER TABLE t ADD PARTITION"] {
             assert!(parse_statement(sql).is_err(), "{sql}");
         }
     }

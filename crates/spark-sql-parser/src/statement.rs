@@ -288,6 +288,11 @@ impl Parser {
             }
             return Ok(Plan::Command(Command::ShowPartitions { name }));
         }
+        if self.eat_word("tblproperties") {
+            let name = self.parse_multipart_identifier()?;
+            let key = if self.is_sym("(") { self.parse_property_list_keys()?.into_iter().next() } else { None };
+            return Ok(Plan::Command(Command::ShowTableProperties { name, key }));
+        }
         if self.eat_words(&["create", "table"]) {
             let name = self.parse_multipart_identifier()?;
             self.eat_words(&["as", "serde"]);

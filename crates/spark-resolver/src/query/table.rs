@@ -33,7 +33,12 @@ impl Resolver<'_> {
     pub(crate) fn resolve_persistent_table(&mut self, name: &[String]) -> ResolveResult<ResolvedRelation> {
         let table = self.lookup_table(name)?.ok_or_else(|| ResolveError::table_not_found(name))?;
         let qualifier = vec![SPARK_CATALOG.to_string(), table.database.clone(), table.name.clone()];
-        let mut r = self.read_table(&table)?;
+        // A table this session cached (`CACHE TABLE`) reads its kept rows.
+        let cached = self.views.get(&spark_plan::relation::cached_table_view(&table.database, &table.name));
+        let mut r = match cached {
+            Some(view) => self.with_fresh_ids(view.relation.clone())?,
+            None => self.read_table(&table)?,
+        };
         for c in &mut r.columns {
             c.qualifier = qualifier.clone();
         }

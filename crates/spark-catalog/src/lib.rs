@@ -13,7 +13,7 @@ mod metadata;
 mod sqlite;
 
 pub use error::{CatalogError, CatalogResult};
-pub use metadata::{DatabaseMeta, TableKind, TableMeta};
+pub use metadata::{BucketSpec, DatabaseMeta, TableKind, TableMeta};
 pub use sqlite::SqliteCatalog;
 
 /// The database every catalog starts with.

@@ -56,6 +56,17 @@ pub struct TableMeta {
     pub view_text: Option<String>,
     /// Milliseconds since the epoch.
     pub created_at: i64,
+    /// `bucketBy(n, cols)` / `sortBy(cols)` of a bucketed table.
+    #[serde(default)]
+    pub bucketing: Option<BucketSpec>,
+}
+
+/// How a bucketed table spreads its rows: `pmod(hash(columns), buckets)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BucketSpec {
+    pub buckets: i32,
+    pub columns: Vec<String>,
+    pub sort_columns: Vec<String>,
 }
 
 impl TableMeta {

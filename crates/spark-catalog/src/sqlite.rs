@@ -208,6 +208,7 @@ mod tests {
             properties: Default::default(),
             view_text: None,
             created_at: 0,
+            bucketing: None,
         }
     }
 

@@ -280,6 +280,7 @@ impl SparkSession {
             properties: t.properties.clone(),
             view_text: None,
             created_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0),
+            bucketing: None,
         })
     }
 
@@ -324,8 +325,8 @@ impl SparkSession {
             mode: SaveMode::Append,
             options: meta.options.clone(),
             partition_by: meta.partition_columns.clone(),
-            bucket_by: None,
-            sort_by: vec![],
+            bucket_by: meta.bucketing.as_ref().map(|b| spark_plan::Bucketing { buckets: b.buckets, columns: b.columns.clone() }),
+            sort_by: meta.bucketing.as_ref().map(|b| b.sort_columns.clone()).unwrap_or_default(),
         };
         self.write_files(&w, format, location, replace).await?;
         self.refresh_cached_table(meta).await
@@ -458,6 +459,7 @@ impl SparkSession {
 
     /// `df.write.saveAsTable(name)`.
     pub(crate) async fn save_as_table(&self, w: &WriteCommand, name: &[String]) -> EngineResult<CommandOutput> {
+        crate::write::check_sort_by(w)?;
         let (db, table) = self.table_name(name)?;
         if let [n] = name {
             if self.views.get(n).is_some() {
@@ -503,7 +505,8 @@ impl SparkSession {
                     like: None,
                 };
                 let location = path.map(|(_, p)| std::path::absolute(local_path(&p)).unwrap_or_else(|_| local_path(&p)));
-                let meta = self.table_meta(&db, &table, &provider, columns, &w.partition_by, location, &spec)?;
+                let mut meta = self.table_meta(&db, &table, &provider, columns, &w.partition_by, location, &spec)?;
+                meta.bucketing = w.bucket_by.as_ref().map(|b| spark_catalog::BucketSpec { buckets: b.buckets, columns: b.columns.clone(), sort_columns: w.sort_by.clone() });
                 match existing {
                     None => self.create_with_rows(meta, &w.input, w.mode).await,
                     Some(_) => {
@@ -614,6 +617,11 @@ impl SparkSession {
 
     /// `df.write.insertInto(name)`: by position, overwriting with mode overwrite.
     pub(crate) async fn insert_into_table(&self, w: &WriteCommand, name: &[String]) -> EngineResult<CommandOutput> {
+        if !w.partition_by.is_empty() {
+            let table = name.last().cloned().unwrap_or_default();
+            return Err(EngineError::spark(ExceptionKind::Analysis, "PARTITION_BY_NOT_ALLOWED_WITH_INSERT_INTO", "42601",
+                format!("partitionBy() cannot be used with insertInto(). Partition columns for table {table} are determined by the table definition."), &[("tableName", table)]));
+        }
         let insert = InsertInto { table: name.to_vec(), query: w.input.clone(), overwrite: w.mode == SaveMode::Overwrite, partition: vec![], columns: vec![], by_name: false };
         self.insert_into(&insert).await
     }

@@ -113,6 +113,10 @@ impl SparkSession {
             }
             return Err(data_source_not_found(&format));
         };
+        if w.bucket_by.is_some() {
+            return Err(EngineError::spark(ExceptionKind::Analysis, "_LEGACY_ERROR_TEMP_1312", "", "'save' does not support bucketBy right now.", &[("operation", "save".into())]));
+        }
+        check_sort_by(w)?;
         let Some(path) = path else {
             return Err(EngineError::spark(ExceptionKind::IllegalArgument, "_LEGACY_ERROR_TEMP_2047", "", "'path' is not specified.", &[]));
         };
@@ -196,10 +200,11 @@ impl SparkSession {
             .then(|| csv_header(&data, options.get("sep").or(options.get("delimiter")).unwrap_or(",")));
         let line_sep = options.get("lineSep").unwrap_or("\n").to_string();
         // CSV and JSON rows arrive as one encoded line each.
-        let data_columns = out_schema.fields().len() - partitions.len();
+        let bucket_columns = usize::from(w.bucket_by.is_some());
+        let data_columns = out_schema.fields().len() - partitions.len() - bucket_columns;
         let file_schema = spark_datasource::write::file_schema(&out_schema, data_columns);
         let encoding = FileEncoding::new(format, codec.as_deref(), header, line_sep, file_schema).map_err(source_error)?;
-        let layout = WriteLayout { encoding, data_columns, partition_columns: partitions.iter().map(|(_, given)| given.clone()).collect() };
+        let layout = WriteLayout { encoding, data_columns, partition_columns: partitions.iter().map(|(_, given)| given.clone()).collect(), bucketed: w.bucket_by.is_some() };
         spark_datasource::write::recover(target, true).map_err(source_error)?;
         let job = StagedWrite::begin(target).map_err(source_error)?;
         let physical = self.ctx.state().create_physical_plan(&r.plan).await?;
@@ -244,7 +249,17 @@ impl SparkSession {
         for (name, given) in partitions {
             exprs.push(Expr::Cast { expr: Box::new(column(name)), to: DataType::String, mode: CastMode::Default, explicit: true }.alias(given));
         }
-        Ok(Relation::new(RelationKind::Project { input: w.input.clone(), exprs }))
+        let mut input = w.input.clone();
+        if let Some(b) = &w.bucket_by {
+            // Spark's bucket id: pmod(murmur3 hash of the bucket columns, buckets).
+            let hash = Expr::func("hash", b.columns.iter().map(|c| column(c)).collect());
+            exprs.push(Expr::func("pmod", vec![hash, Expr::Literal(Literal::Integer(b.buckets))]).alias("bucket"));
+            if !w.sort_by.is_empty() {
+                let order = w.sort_by.iter().map(|c| spark_plan::SortOrder { expr: column(c), ascending: true, nulls_first: None }).collect();
+                input = Box::new(Relation::new(RelationKind::Sort { input, order, global: false }));
+            }
+        }
+        Ok(Relation::new(RelationKind::Project { input, exprs }))
     }
 }
 
@@ -257,6 +272,14 @@ fn csv_header(data: &[&spark_plan::StructField], sep: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(sep)
+}
+
+/// `sortBy` needs `bucketBy` (Spark's SORT_BY_WITHOUT_BUCKETING).
+pub(crate) fn check_sort_by(w: &WriteCommand) -> EngineResult<()> {
+    if !w.sort_by.is_empty() && w.bucket_by.is_none() {
+        return Err(EngineError::spark(ExceptionKind::Analysis, "SORT_BY_WITHOUT_BUCKETING", "42601", "sortBy must be used together with bucketBy.", &[]));
+    }
+    Ok(())
 }
 
 /// Spark's DATA_SOURCE_NOT_FOUND for a format no one provides.

@@ -162,4 +162,12 @@ TABLES = [
     p("catalog_uncache_table", ["tk4"], "(spark.sql('CREATE TABLE tk4 (a INT) USING parquet'), spark.sql('CACHE TABLE tk4'), spark.catalog.uncacheTable('tk4'), spark.createDataFrame([(spark.catalog.isCached('tk4'),)], 'c boolean'))[3]"),
     p("catalog_clear_cache_tables", ["tk5"], "(spark.sql('CREATE TABLE tk5 (a INT) USING parquet'), spark.sql('CACHE TABLE tk5'), spark.catalog.clearCache(), spark.createDataFrame([(spark.catalog.isCached('tk5'),)], 'c boolean'))[3]"),
     p("catalog_refresh_and_recover", ["tk6"], "(spark.sql('CREATE TABLE tk6 (a INT, p INT) USING parquet PARTITIONED BY (p)'), spark.catalog.refreshTable('tk6'), spark.catalog.recoverPartitions('tk6'), spark.table('tk6'))[3]"),
+    # Bucketed tables: Spark's bucket ids (murmur3 hash) in the file names.
+    p("bucketed_files", ["tb1"], "(spark.range(20).selectExpr('id', 'CAST(id AS STRING) AS s').write.bucketBy(4, 'id').saveAsTable('tb1'), spark.table('tb1').select('id', 's', F.regexp_replace('_metadata.file_name', 'part-[0-9]+-[0-9a-f-]{36}', 'part-N-UUID').alias('f')))[1]"),
+    p("bucketed_sorted_string_key", ["tb2"], "(people.write.bucketBy(3, 'name').sortBy('age').format('json').saveAsTable('tb2'), spark.table('tb2').select('name', F.regexp_replace('_metadata.file_name', 'part-[0-9]+-[0-9a-f-]{36}', 'part-N-UUID').alias('f')))[1]"),
+    p("bucketed_insert", ["tb3"], "(spark.range(4).write.bucketBy(2, 'id').saveAsTable('tb3'), spark.sql('INSERT INTO tb3 VALUES (10), (11)'), spark.table('tb3').select('id', F.regexp_replace('_metadata.file_name', 'part-[0-9]+-[0-9a-f-]{36}', 'part-N-UUID').alias('f')))[2]"),
+    p("bucket_by_save_refused", [], "spark.range(3).write.bucketBy(2, 'id').parquet(__import__('tempfile').mkdtemp() + '/b')"),
+    p("sort_by_without_bucket", [], "spark.range(3).write.sortBy('id').parquet(__import__('tempfile').mkdtemp() + '/b')"),
+    p("insert_into_with_partition_by", ["tb4"], "(spark.range(3).write.saveAsTable('tb4'), spark.range(3).write.partitionBy('id').insertInto('tb4'))[1]"),
+    p("table_metadata_column", ["tb5"], "(spark.range(3).write.saveAsTable('tb5'), spark.table('tb5').select('id', F.col('_metadata.file_name').rlike('^part-0000[0-9]-.*snappy.parquet$').alias('ok')))[1]"),
 ]

@@ -1,8 +1,9 @@
 //! Writing files as Spark's file sources do: each task of the query writes
 //! its rows to its own files, named `part-NNNNN-<job uuid>-c000<codec>.<ext>`
 //! (`part-NNNNN-<job uuid>.c000...` inside partition directories), spread
-//! over `col=value/` directories by the partition columns; the job is
-//! published atomically with a `_SUCCESS` marker ([`commit`]).
+//! over `col=value/` directories by the partition columns, and for bucketed
+//! tables over one file per bucket (`part-NNNNN-<uuid>_BBBBB.c000...`); the
+//! job is published atomically with a `_SUCCESS` marker ([`commit`]).
 
 pub mod commit;
 pub mod encode;
@@ -23,12 +24,13 @@ use crate::{SourceError, SourceResult};
 
 /// The shape of the rows a write receives: the data columns first (already
 /// encoded as lines for the line formats), then each partition column's
-/// value as a string.
+/// value as a string, then (for bucketed tables) the bucket id as an INT.
 #[derive(Debug, Clone)]
 pub struct WriteLayout {
     pub encoding: FileEncoding,
     pub data_columns: usize,
     pub partition_columns: Vec<String>,
+    pub bucketed: bool,
 }
 
 /// What a write produced.
@@ -54,8 +56,8 @@ pub async fn write_tasks(streams: Vec<SendableRecordBatchStream>, job: &StagedWr
         total.rows += stats.rows;
     }
     // Spark leaves one (empty) file when a job without partition columns wrote none.
-    if total.files == 0 && layout.partition_columns.is_empty() {
-        let path = job.staged_path(&TaskWriter::file_name(0, job.job_id(), &layout, false))?;
+    if total.files == 0 && layout.partition_columns.is_empty() && !layout.bucketed {
+        let path = job.staged_path(&TaskWriter::file_name(0, job.job_id(), &layout, false, None))?;
         layout.encoding.open(&path)?.finish()?;
         total.files = 1;
     }
@@ -82,9 +84,14 @@ impl TaskWriter {
         Self { task, job_id: job.job_id().to_string(), layout, open: HashMap::new(), stats: WriteStats::default(), job_paths: JobPaths(root) }
     }
 
-    fn file_name(task: usize, job_id: &str, layout: &WriteLayout, partitioned: bool) -> String {
-        let sep = if partitioned { '.' } else { '-' };
-        format!("part-{task:05}-{job_id}{sep}c000{}", layout.encoding.suffix())
+    fn file_name(task: usize, job_id: &str, layout: &WriteLayout, partitioned: bool, bucket: Option<i32>) -> String {
+        match bucket {
+            Some(b) => format!("part-{task:05}-{job_id}_{b:05}.c000{}", layout.encoding.suffix()),
+            None => {
+                let sep = if partitioned { '.' } else { '-' };
+                format!("part-{task:05}-{job_id}{sep}c000{}", layout.encoding.suffix())
+            }
+        }
     }
 
     async fn run(mut self, mut stream: SendableRecordBatchStream) -> SourceResult<WriteStats> {
@@ -100,10 +107,15 @@ impl TaskWriter {
         Ok(self.stats)
     }
 
-    fn encoder(&mut self, dir: &str) -> SourceResult<&mut Box<dyn encode::FileEncoder>> {
-        if !self.open.contains_key(dir) {
+    /// The open file for rows of a partition directory (and bucket).
+    fn encoder(&mut self, dir: &str, bucket: Option<i32>) -> SourceResult<&mut Box<dyn encode::FileEncoder>> {
+        let key = match bucket {
+            Some(b) => format!("{dir}#{b}"),
+            None => dir.to_string(),
+        };
+        if !self.open.contains_key(&key) {
             let partitioned = !dir.is_empty();
-            let name = Self::file_name(self.task, &self.job_id, &self.layout, partitioned);
+            let name = Self::file_name(self.task, &self.job_id, &self.layout, partitioned, bucket);
             let relative = if partitioned { format!("{dir}/{name}") } else { name };
             let path = self.job_paths.0.join(&relative);
             if let Some(parent) = path.parent() {
@@ -111,22 +123,29 @@ impl TaskWriter {
             }
             let encoder = self.layout.encoding.open(&path)?;
             self.stats.files += 1;
-            self.open.insert(dir.to_string(), encoder);
+            self.open.insert(key.clone(), encoder);
         }
-        self.open.get_mut(dir).ok_or_else(|| SourceError::Write { path: dir.into(), message: "no open file".into() })
+        self.open.get_mut(&key).ok_or_else(|| SourceError::Write { path: dir.into(), message: "no open file".into() })
     }
 
     fn write(&mut self, batch: &RecordBatch) -> SourceResult<()> {
         let data = batch.project(&(0..self.layout.data_columns).collect::<Vec<_>>())?;
         let data = RecordBatch::try_new(if self.layout.encoding.format == WriteFormat::Parquet { self.layout.encoding.schema.clone() } else { data.schema() }, data.columns().to_vec())?;
         self.stats.rows += batch.num_rows();
-        if self.layout.partition_columns.is_empty() {
-            return self.encoder("")?.write(&data);
+        if self.layout.partition_columns.is_empty() && !self.layout.bucketed {
+            return self.encoder("", None)?.write(&data);
         }
-        // Rows grouped by their partition directory, in order of first appearance.
-        let values: Vec<_> = (self.layout.data_columns..batch.num_columns()).map(|i| batch.column(i).clone()).collect();
-        let mut groups: Vec<(String, Vec<u32>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        // Rows grouped by their partition directory and bucket, in order of first appearance.
+        let partitions = self.layout.partition_columns.len();
+        let values: Vec<_> = (self.layout.data_columns..self.layout.data_columns + partitions).map(|i| batch.column(i).clone()).collect();
+        let buckets = if self.layout.bucketed {
+            let column = batch.column(self.layout.data_columns + partitions);
+            Some(column.as_primitive_opt::<datafusion::arrow::datatypes::Int32Type>().ok_or_else(|| SourceError::Write { path: "bucket".into(), message: "bucket ids must be INT".into() })?.clone())
+        } else {
+            None
+        };
+        let mut groups: Vec<((String, Option<i32>), Vec<u32>)> = Vec::new();
+        let mut index: HashMap<(String, Option<i32>), usize> = HashMap::new();
         for row in 0..batch.num_rows() {
             let dir = self
                 .layout
@@ -139,15 +158,17 @@ impl TaskWriter {
                 })
                 .collect::<Vec<_>>()
                 .join("/");
-            let at = *index.entry(dir.clone()).or_insert_with(|| {
-                groups.push((dir, Vec::new()));
+            let bucket = buckets.as_ref().map(|b| if b.is_null(row) { 0 } else { b.value(row) });
+            let key = (dir, bucket);
+            let at = *index.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, Vec::new()));
                 groups.len() - 1
             });
             groups[at].1.push(row as u32);
         }
-        for (dir, rows) in groups {
+        for ((dir, bucket), rows) in groups {
             let part = take_record_batch(&data, &UInt32Array::from(rows))?;
-            self.encoder(&dir)?.write(&part)?;
+            self.encoder(&dir, bucket)?.write(&part)?;
         }
         Ok(())
     }

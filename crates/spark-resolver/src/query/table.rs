@@ -71,6 +71,10 @@ impl Resolver<'_> {
             let column = ResolvedColumn { nullable: Some(true), ..ResolvedColumn::new(fresh_id(), field.name.clone()) };
             items.push((expr, column));
         }
+        // Hidden columns (`_metadata`) stay addressable, as on a file source.
+        for c in source.columns.iter().filter(|c| c.hidden) {
+            items.push((id_col(&c.id), c.clone()));
+        }
         self.project(source.plan, items)
     }
 }

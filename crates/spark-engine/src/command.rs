@@ -77,17 +77,7 @@ impl SparkSession {
                 self.create_temp_view(&view, input, *replace, is_global)?;
                 Ok(empty())
             }
-            Command::DropView { name, if_exists } => {
-                let removed = match name.as_slice() {
-                    [n] => self.views.remove(n),
-                    [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
-                    _ => false,
-                };
-                if !removed && !if_exists {
-                    return Err(spark_resolver::ResolveError::table_not_found(name).into());
-                }
-                Ok(empty())
-            }
+            Command::DropView { name, if_exists } => self.drop_view_command(name, *if_exists),
             Command::SetConf { key: None, .. } => {
                 let rows = self.conf().all().into_iter().map(|(k, v)| vec![k, v]).collect();
                 string_table(&["key", "value"], rows)
@@ -137,13 +127,17 @@ impl SparkSession {
             }
             Command::ShowViews { database, pattern } => {
                 let global = database.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("global_temp"));
-                let mut rows: Vec<(String, String)> = Vec::new();
+                let mut rows: Vec<(String, String, bool)> = Vec::new();
                 if global {
-                    rows.extend(self.shared.global_views.names().into_iter().map(|v| ("global_temp".to_string(), v)));
+                    rows.extend(self.shared.global_views.names().into_iter().map(|v| ("global_temp".to_string(), v, true)));
+                } else {
+                    let db = database.as_deref().map(crate::tables::database_arg).unwrap_or_else(|| self.current_database());
+                    for t in self.persistent_tables(&db)?.into_iter().filter(|t| t.kind == spark_catalog::TableKind::View) {
+                        rows.push((t.database, t.name, false));
+                    }
                 }
-                rows.extend(self.views.names().into_iter().map(|v| (String::new(), v)));
-                rows.retain(|(_, n)| pattern.as_deref().is_none_or(|p| like(p, n)));
-                let rows: Vec<(String, String, bool)> = rows.into_iter().map(|(d, n)| (d, n, true)).collect();
+                rows.extend(self.views.names().into_iter().map(|v| (String::new(), v, true)));
+                rows.retain(|(_, n, _)| pattern.as_deref().is_none_or(|p| like(p, n)));
                 objects("viewName", &rows)
             }
             Command::DescribeFunction { name, extended } => match spark_functions::catalog::describe(name, *extended) {
@@ -196,7 +190,7 @@ impl SparkSession {
             Command::CreateDatabase(d) => self.create_database(d),
             Command::DropDatabase { name, if_exists, cascade } => self.drop_database(name, *if_exists, *cascade),
             Command::CreateTable(t) => self.create_table(t).await,
-            Command::CreatePersistentView(_) => Err(crate::write::unsupported("CREATE VIEW (persistent views)")),
+            Command::CreatePersistentView(v) => self.create_persistent_view(v),
             Command::DropTable { name, if_exists } => self.drop_table(name, *if_exists),
             Command::InsertInto(i) => self.insert_into(i).await,
             Command::TruncateTable { name } => self.truncate_table(name),

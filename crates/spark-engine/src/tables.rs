@@ -366,7 +366,11 @@ impl SparkSession {
                 return Err(expect_table(operation, n));
             }
         }
-        self.get_persistent_table(name)?.ok_or_else(|| ResolveError::table_not_found(name).into())
+        let meta = self.get_persistent_table(name)?.ok_or_else(|| EngineError::from(ResolveError::table_not_found(name)))?;
+        if meta.kind == TableKind::View {
+            return Err(expect_table(operation, &meta.name));
+        }
+        Ok(meta)
     }
 
     pub(crate) fn truncate_table(&self, name: &[String]) -> EngineResult<CommandOutput> {
@@ -613,6 +617,88 @@ impl SparkSession {
         let schema = stream.schema.clone();
         let batches = futures::TryStreamExt::try_collect(stream).await?;
         Ok(CommandOutput { schema, batches })
+    }
+
+    /// `CREATE [OR REPLACE] VIEW`: a persistent view, kept as its SQL text.
+    pub(crate) fn create_persistent_view(&self, v: &spark_plan::CreatePersistentView) -> EngineResult<CommandOutput> {
+        let (db, name) = self.table_name(&v.name)?;
+        self.existing_database(&db)?;
+        let ident = table_ident(&db, &name);
+        // A persistent view cannot read temporary views (they end with the session).
+        let mut stack: Vec<&Relation> = vec![&v.query];
+        while let Some(r) = stack.pop() {
+            if let RelationKind::Read(spark_plan::ReadSource::Table { name: read }) = &r.kind {
+                if let [t] = read.as_slice() {
+                    if self.views.get(t).is_some() {
+                        let temp = quote(&[t]);
+                        return Err(EngineError::spark(ExceptionKind::Analysis, "INVALID_TEMP_OBJ_REFERENCE", "42K0F",
+                            format!("Cannot create the persistent object {ident} of the type VIEW because it references to the temporary object {temp} of the type VIEW. Please make the temporary object {temp} persistent, or make the persistent object {ident} temporary."),
+                            &[("obj", "VIEW".into()), ("objName", ident.clone()), ("tempObj", "VIEW".into()), ("tempObjName", temp.clone())]));
+                    }
+                }
+            }
+            stack.extend(r.children());
+        }
+        let input = if v.column_names.is_empty() {
+            v.query.as_ref().clone()
+        } else {
+            Relation::new(RelationKind::ToDf { input: v.query.clone(), names: v.column_names.clone() })
+        };
+        let columns = match self.schema(&input)? {
+            DataType::Struct(fields) => fields,
+            _ => vec![],
+        };
+        match self.catalog().get_table(&db, &name).map_err(catalog_error)? {
+            Some(existing) if existing.kind != TableKind::View && v.replace => {
+                return Err(EngineError::spark(ExceptionKind::Analysis, "EXPECT_VIEW_NOT_TABLE.NO_ALTERNATIVE", "42809",
+                    format!("The table {ident} does not support CREATE OR REPLACE VIEW. "), &[("tableName", ident.clone()), ("operation", "CREATE OR REPLACE VIEW".into())]));
+            }
+            Some(_) if v.if_not_exists => return Ok(CommandOutput::empty()),
+            Some(_) if v.replace => self.catalog().drop_table(&db, &name).map_err(catalog_error)?,
+            Some(_) => return Err(table_exists(&db, &name)),
+            None => {}
+        }
+        let meta = TableMeta {
+            database: db.to_lowercase(),
+            name: name.to_lowercase(),
+            kind: TableKind::View,
+            provider: None,
+            schema: DataType::Struct(columns),
+            partition_columns: vec![],
+            location: None,
+            options: Default::default(),
+            comment: v.comment.clone(),
+            properties: Default::default(),
+            view_text: Some(v.sql.clone()),
+            created_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0),
+            bucketing: None,
+        };
+        self.catalog().create_table(&meta).map_err(catalog_error)?;
+        Ok(CommandOutput::empty())
+    }
+
+    /// `DROP VIEW`: a temporary view, else a persistent one (a table is refused).
+    pub(crate) fn drop_view_command(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
+        let removed = match name {
+            [n] => self.views.remove(n),
+            [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
+            _ => false,
+        };
+        if removed {
+            return Ok(CommandOutput::empty());
+        }
+        let (db, view) = self.table_name(name)?;
+        match self.catalog().get_table(&db, &view).map_err(catalog_error)? {
+            Some(meta) if meta.kind == TableKind::View => {
+                self.catalog().drop_table(&db, &view).map_err(catalog_error)?;
+                Ok(CommandOutput::empty())
+            }
+            Some(meta) => Err(EngineError::spark(ExceptionKind::Analysis, "WRONG_COMMAND_FOR_OBJECT_TYPE", "42809",
+                format!("The operation DROP VIEW requires a VIEW or METRIC_VIEW. But {SPARK_CATALOG}.{}.{} is a {}. Use DROP TABLE instead.", meta.database, meta.name, meta.kind.spark_name()),
+                &[("operation", "DROP VIEW".into()), ("requiredType", "VIEW or METRIC_VIEW".into()), ("objectName", format!("{SPARK_CATALOG}.{}.{}", meta.database, meta.name)), ("foundType", meta.kind.spark_name().into()), ("alternative", "DROP TABLE".into())])),
+            None if if_exists => Ok(CommandOutput::empty()),
+            None => Err(ResolveError::table_not_found(&[SPARK_CATALOG.into(), db, view]).into()),
+        }
     }
 
     /// `df.write.insertInto(name)`: by position, overwriting with mode overwrite.

@@ -48,6 +48,9 @@ pub struct Resolver<'a> {
     pub(crate) runner: Option<&'a QueryRunner>,
     /// The persistent tables of `spark_catalog`.
     pub(crate) tables: Option<&'a dyn spark_catalog::Catalog>,
+    /// How many persistent views are being expanded (a guard against views
+    /// that read themselves).
+    pub(crate) view_depth: u32,
 }
 
 /// Executes a resolved plan and returns its batches.
@@ -60,7 +63,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None, view_depth: 0 }
     }
 
     pub fn with_catalog(mut self, tables: &'a dyn spark_catalog::Catalog) -> Self {

@@ -9,6 +9,8 @@ use crate::lexer::{Tok, Token};
 use crate::{ParseError, ParseResult};
 
 pub struct Parser {
+    /// The SQL text (for the text of persistent views).
+    source: String,
     tokens: Vec<Token>,
     pos: usize,
     /// Nesting so far: deep input is parsed recursively and stops at
@@ -26,6 +28,7 @@ impl Parser {
 
     pub fn new_with(sql: &str, options: &crate::ParseOptions) -> ParseResult<Self> {
         Ok(Self {
+            source: sql.to_string(),
             tokens: crate::lexer::tokenize_with(sql, options.escaped_string_literals)?,
             pos: 0,
             depth: Default::default(),
@@ -39,6 +42,14 @@ impl Parser {
         self.named_args = named;
         self.positional_args = positional;
         self
+    }
+
+    /// The SQL text from token `from` up to (not including) token `to`.
+    pub(crate) fn source_between(&self, from: usize, to: usize) -> String {
+        let start = self.tokens.get(from).map(|t| t.pos).unwrap_or(0);
+        let end = self.tokens.get(to).map(|t| t.pos).unwrap_or(usize::MAX);
+        let text: String = self.source.chars().skip(start).take(end.saturating_sub(start)).collect();
+        text.trim().trim_end_matches(';').trim().to_string()
     }
 
     pub(crate) fn enter_relation(&mut self) -> ParseResult<()> {

@@ -221,13 +221,46 @@ impl Parser {
                 })?);
                 self.expect_sym(")")?;
             }
+            let mut comment = None;
+            loop {
+                if self.eat_word("comment") {
+                    comment = Some(match self.advance() {
+                        Tok::Str(s) => s,
+                        _ => return self.error(),
+                    });
+                } else if self.eat_word("tblproperties") {
+                    self.expect_sym("(")?;
+                    let mut depth = 1;
+                    while depth > 0 {
+                        match self.advance() {
+                            Tok::Sym("(") => depth += 1,
+                            Tok::Sym(")") => depth -= 1,
+                            Tok::Eof => return self.error(),
+                            _ => {}
+                        }
+                    }
+                } else {
+                    break;
+                }
+            }
             self.expect_word("as")?;
-            let mut input = self.parse_query()?;
-            if let Some(names) = cols {
+            let start = self.position();
+            let query = self.parse_query()?;
+            let sql = self.source_between(start, self.position());
+            let mut input = query.clone();
+            if let Some(names) = cols.clone() {
                 input = spark_plan::Relation::new(spark_plan::RelationKind::ToDf { input: Box::new(input), names });
             }
             if !temp {
-                return Ok(Plan::Command(Command::NotSupported("CREATE VIEW (persistent views)".into())));
+                return Ok(Plan::Command(Command::CreatePersistentView(Box::new(spark_plan::CreatePersistentView {
+                    name,
+                    replace,
+                    if_not_exists,
+                    query: Box::new(query),
+                    sql,
+                    comment,
+                    column_names: cols.unwrap_or_default(),
+                }))));
             }
             let _ = if_not_exists;
             return Ok(Plan::Command(Command::CreateView { name, input: Box::new(input), replace, global }));

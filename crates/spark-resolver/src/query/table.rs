@@ -45,11 +45,39 @@ impl Resolver<'_> {
         Ok(r)
     }
 
+    /// A persistent view: its SQL text, parsed and resolved now, with the
+    /// column names it was created with.
+    fn read_view(&mut self, view: &TableMeta) -> ResolveResult<ResolvedRelation> {
+        const MAX_VIEW_NESTING: u32 = 32;
+        if self.view_depth >= MAX_VIEW_NESTING {
+            return Err(ResolveError::analysis(
+                "VIEW_EXCEED_MAX_NESTED_DEPTH",
+                "54K00",
+                format!("The depth of view {} exceeds the maximum view resolution depth ({MAX_VIEW_NESTING}).", view.name),
+                &[("viewName", view.name.clone()), ("maxNestedDepth", MAX_VIEW_NESTING.to_string())],
+            ));
+        }
+        let text = view.view_text.clone().unwrap_or_default();
+        let query = match spark_sql_parser::parse_statement(&text) {
+            Ok(spark_plan::Plan::Query(q)) => q,
+            Ok(_) => return Err(ResolveError::invalid(format!("view {} does not hold a query", view.name))),
+            Err(e) => return Err(ResolveError::invalid(format!("view {} cannot be parsed: {e}", view.name))),
+        };
+        let names = view.fields().iter().map(|f| f.name.clone()).collect();
+        let rel = spark_plan::Relation::new(spark_plan::RelationKind::ToDf { input: Box::new(query), names });
+        let outer_ctes = std::mem::take(&mut self.ctes);
+        self.view_depth += 1;
+        let r = self.resolve_query(&rel);
+        self.view_depth -= 1;
+        self.ctes = outer_ctes;
+        r
+    }
+
     /// A table's rows: its data source read with its schema, columns in the
     /// table's order and types.
     pub fn read_table(&mut self, table: &TableMeta) -> ResolveResult<ResolvedRelation> {
         if table.kind == TableKind::View {
-            return Err(ResolveError::unsupported("reading persistent views"));
+            return self.read_view(table);
         }
         let location = table.location.clone().ok_or_else(|| ResolveError::invalid(format!("table {} has no location", table.name)))?;
         let provider = table.provider.clone().unwrap_or_else(|| "parquet".into());

@@ -243,7 +243,10 @@ impl SparkSession {
         };
         let mut exprs: Vec<Expr> = match format {
             WriteFormat::Parquet | WriteFormat::Text => data.iter().map(|f| column(&f.name)).collect(),
-            WriteFormat::Csv => vec![Expr::func("to_csv", with_options(&["sep", "delimiter", "timestampFormat", "dateFormat"])).alias("value")],
+            WriteFormat::Csv => vec![Expr::func("to_csv", with_options(&[
+                "sep", "delimiter", "timestampFormat", "dateFormat", "quote", "escape", "nullValue", "emptyValue", "quoteAll",
+                "escapeQuotes", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace",
+            ])).alias("value")],
             WriteFormat::Json => vec![Expr::func("to_json", with_options(&["timestampFormat", "dateFormat", "ignoreNullFields"])).alias("value")],
         };
         for (name, given) in partitions {

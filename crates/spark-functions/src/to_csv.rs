@@ -21,17 +21,122 @@ use crate::value_text::{TextStyle, value_text};
 pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 pub const DEFAULT_DATE_FORMAT: &str = "yyyy-MM-dd";
 
-/// The writer options `to_csv` honours.
+/// The writer options `to_csv` and the CSV writer honour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CsvWriteOptions {
     pub sep: String,
     pub timestamp_format: String,
     pub date_format: String,
+    /// `quote` (default `"`); `\0` turns quoting off.
+    pub quote: char,
+    /// `escape` (default `\`): put before a quote inside a quoted value.
+    pub escape: char,
+    /// `nullValue`: how NULL is written (default nothing).
+    pub null_value: String,
+    /// `emptyValue`: how an empty string is written (default `""`).
+    pub empty_value: Option<String>,
+    /// `quoteAll`: quote every value.
+    pub quote_all: bool,
+    /// `escapeQuotes` (default true): quote values holding a quote.
+    pub escape_quotes: bool,
+    pub ignore_leading_white_space: bool,
+    pub ignore_trailing_white_space: bool,
 }
 
 impl Default for CsvWriteOptions {
     fn default() -> Self {
-        Self { sep: ",".into(), timestamp_format: DEFAULT_TIMESTAMP_FORMAT.into(), date_format: DEFAULT_DATE_FORMAT.into() }
+        Self {
+            sep: ",".into(),
+            timestamp_format: DEFAULT_TIMESTAMP_FORMAT.into(),
+            date_format: DEFAULT_DATE_FORMAT.into(),
+            quote: '"',
+            escape: '\\',
+            null_value: String::new(),
+            empty_value: None,
+            quote_all: false,
+            escape_quotes: true,
+            ignore_leading_white_space: true,
+            ignore_trailing_white_space: true,
+        }
+    }
+}
+
+impl CsvWriteOptions {
+    /// Sets the options Spark's CSV writer reads from a (lower-cased) option map.
+    pub fn with_options(mut self, given: &std::collections::BTreeMap<String, String>) -> Self {
+        let flag = |k: &str, default: bool| given.get(k).map(|v| v.trim().eq_ignore_ascii_case("true")).unwrap_or(default);
+        let one_char = |k: &str, default: char| match given.get(k).map(String::as_str) {
+            Some("") => '\0',
+            Some("\\t") => '\t',
+            Some(v) => v.chars().next().unwrap_or(default),
+            None => default,
+        };
+        if let Some(sep) = given.get("sep").or(given.get("delimiter")) {
+            self.sep = match sep.as_str() {
+                "\\t" => "\t".into(),
+                other => other.into(),
+            };
+        }
+        if let Some(f) = given.get("timestampformat") {
+            self.timestamp_format = f.clone();
+        }
+        if let Some(f) = given.get("dateformat") {
+            self.date_format = f.clone();
+        }
+        self.quote = one_char("quote", '"');
+        self.escape = one_char("escape", '\\');
+        if let Some(v) = given.get("nullvalue") {
+            self.null_value = v.clone();
+        }
+        self.empty_value = given.get("emptyvalue").cloned();
+        self.quote_all = flag("quoteall", false);
+        self.escape_quotes = flag("escapequotes", true);
+        self.ignore_leading_white_space = flag("ignoreleadingwhitespace", true);
+        self.ignore_trailing_white_space = flag("ignoretrailingwhitespace", true);
+        self
+    }
+
+    /// NULL as the CSV writer puts it: `nullValue`, quoted under `quoteAll`.
+    fn null_text(&self) -> String {
+        if self.quote_all && self.quote != '\0' {
+            format!("{0}{1}{0}", self.quote, self.null_value)
+        } else {
+            self.null_value.clone()
+        }
+    }
+
+    /// One value as the CSV writer puts it in a line.
+    fn field_text(&self, text: &str) -> String {
+        let mut t = text;
+        if self.ignore_leading_white_space {
+            t = t.trim_start();
+        }
+        if self.ignore_trailing_white_space {
+            t = t.trim_end();
+        }
+        let quoting = self.quote != '\0';
+        if t.is_empty() {
+            return match &self.empty_value {
+                Some(v) => v.clone(),
+                None if quoting => format!("{0}{0}", self.quote),
+                None => String::new(),
+            };
+        }
+        let special = t.contains(self.sep.as_str()) || t.contains('\n') || t.contains('\r') || (self.escape_quotes && t.contains(self.quote));
+        if quoting && (self.quote_all || special) {
+            let mut out = String::with_capacity(t.len() + 2);
+            out.push(self.quote);
+            for c in t.chars() {
+                if c == self.quote || (c == self.escape && self.escape != self.quote) {
+                    out.push(self.escape);
+                }
+                out.push(c);
+            }
+            out.push(self.quote);
+            out
+        } else {
+            t.to_string()
+        }
     }
 }
 
@@ -45,19 +150,6 @@ pub struct SparkToCsv {
 impl SparkToCsv {
     pub fn udf(options: CsvWriteOptions, time_zone: &str) -> Arc<ScalarUDF> {
         Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), options, time_zone: time_zone.to_string() }))
-    }
-}
-
-/// One value as the CSV writer puts it in a line.
-fn field_text(text: &str, sep: &str) -> String {
-    let t = text.trim();
-    if t.is_empty() {
-        return "\"\"".into();
-    }
-    if t.contains(sep) || t.contains('"') || t.contains('\n') || t.contains('\r') {
-        format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        t.to_string()
     }
 }
 
@@ -132,14 +224,14 @@ impl ScalarUDFImpl for SparkToCsv {
             let mut fields = Vec::with_capacity(rows.num_columns());
             for column in rows.columns() {
                 if column.is_null(row) {
-                    fields.push(String::new());
+                    fields.push(self.options.null_text());
                     continue;
                 }
                 let text = match self.temporal_text(column, row, &timestamp_fmt, &date_fmt)? {
                     Some(t) => t,
                     None => value_text(column.as_ref(), row, &self.time_zone, TextStyle::Cast),
                 };
-                fields.push(field_text(&text, &self.options.sep));
+                fields.push(self.options.field_text(&text));
             }
             out.append_value(fields.join(&self.options.sep));
         }
@@ -153,10 +245,15 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(field_text("x,y", ","), "\"x,y\"");
-        assert_eq!(field_text("q\"t", ","), "\"q\\\"t\"");
-        assert_eq!(field_text(" sp ", ","), "sp");
-        assert_eq!(field_text("", ","), "\"\"");
-        assert_eq!(field_text("a;b", ","), "a;b");
+        let o = CsvWriteOptions::default();
+        assert_eq!(o.field_text("x,y"), "\"x,y\"");
+        assert_eq!(o.field_text("q\"t"), "\"q\\\"t\"");
+        assert_eq!(o.field_text(" sp "), "sp");
+        assert_eq!(o.field_text(""), "\"\"");
+        assert_eq!(o.field_text("a;b"), "a;b");
+        let given = [("quoteall".to_string(), "true".to_string()), ("quote".to_string(), "'".to_string())].into_iter().collect();
+        let all = CsvWriteOptions::default().with_options(&given);
+        assert_eq!(all.field_text("a"), "'a'");
+        assert_eq!(all.field_text("it's"), "'it\\'s'");
     }
 }

@@ -81,4 +81,12 @@ WRITERS = [
     c("write_after_filter_and_join", f"written(lambda p: emp.join(dept, 'dept_id').filter('id > 1').write.parquet(p), {PQ})"),
     c("write_range", f"written(lambda p: spark.range(0, 1000, 7).write.parquet(p), lambda p: spark.read.parquet(p).selectExpr('count(*)', 'sum(id)', 'min(id)', 'max(id)'))"),
     c("format_option_path", f"written(lambda p: people.write.format('json').option('path', p).save(), lambda p: spark.read.json(p))"),
+    # CSV writer options (the same as to_csv's).
+    c("csv_null_value", "written(lambda p: people.write.csv(p, nullValue='NA'))"),
+    c("csv_quote_all", "written(lambda p: people.write.option('quoteAll', True).csv(p))"),
+    c("csv_custom_quote", "written(lambda p: spark.createDataFrame([('a,b', \"it's\")], 'x string, y string').write.csv(p, quote=\"'\"))"),
+    c("csv_empty_value", "written(lambda p: spark.createDataFrame([('', None)], 'x string, y string').write.csv(p, emptyValue='EMPTY'))"),
+    c("csv_keep_whitespace", "written(lambda p: spark.createDataFrame([(' a ',)], 'x string').write.csv(p, ignoreLeadingWhiteSpace=False, ignoreTrailingWhiteSpace=False))"),
+    c("csv_escape_quotes_off", "written(lambda p: spark.createDataFrame([('q\"t',)], 'x string').write.csv(p, escapeQuotes=False))"),
+    c("to_csv_options", "spark.sql(\"SELECT to_csv(named_struct('a', 1, 'b', CAST(NULL AS STRING), 'c', ''), map('nullValue', 'N', 'quoteAll', 'true')) AS v\")"),
 ]

@@ -144,28 +144,30 @@ impl TaskWriter {
         } else {
             None
         };
-        let mut groups: Vec<((String, Option<i32>), Vec<u32>)> = Vec::new();
-        let mut index: HashMap<(String, Option<i32>), usize> = HashMap::new();
+        let strings: Vec<_> = values.iter().map(|c| c.as_string_opt::<i32>()).collect();
+        // Group rows by their partition values (borrowed, no copies) and
+        // bucket; each group's directory name is built once.
+        let mut groups: Vec<((Vec<Option<&str>>, Option<i32>), Vec<u32>)> = Vec::new();
+        let mut index: HashMap<(Vec<Option<&str>>, Option<i32>), usize> = HashMap::new();
         for row in 0..batch.num_rows() {
-            let dir = self
-                .layout
-                .partition_columns
-                .iter()
-                .zip(&values)
-                .map(|(name, col)| {
-                    let text = col.as_string_opt::<i32>().filter(|s| !s.is_null(row)).map(|s| s.value(row));
-                    partition_path::segment(name, text)
-                })
-                .collect::<Vec<_>>()
-                .join("/");
+            let key: Vec<Option<&str>> = strings.iter().map(|s| s.filter(|s| !s.is_null(row)).map(|s| s.value(row))).collect();
             let bucket = buckets.as_ref().map(|b| if b.is_null(row) { 0 } else { b.value(row) });
-            let key = (dir, bucket);
-            let at = *index.entry(key.clone()).or_insert_with(|| {
-                groups.push((key, Vec::new()));
-                groups.len() - 1
-            });
-            groups[at].1.push(row as u32);
+            let key = (key, bucket);
+            match index.get(&key) {
+                Some(&at) => groups[at].1.push(row as u32),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![row as u32]));
+                }
+            }
         }
+        let groups: Vec<((String, Option<i32>), Vec<u32>)> = groups
+            .into_iter()
+            .map(|((values, bucket), rows)| {
+                let dir = self.layout.partition_columns.iter().zip(&values).map(|(name, v)| partition_path::segment(name, *v)).collect::<Vec<_>>().join("/");
+                ((dir, bucket), rows)
+            })
+            .collect();
         for ((dir, bucket), rows) in groups {
             let part = take_record_batch(&data, &UInt32Array::from(rows))?;
             self.encoder(&dir, bucket)?.write(&part)?;

@@ -53,16 +53,7 @@ fn to_csv(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         ));
     }
     let given = options(c, 1)?;
-    let mut write = CsvWriteOptions::default();
-    if let Some(sep) = given.get("sep").or(given.get("delimiter")) {
-        write.sep = sep.clone();
-    }
-    if let Some(f) = given.get("timestampformat") {
-        write.timestamp_format = f.clone();
-    }
-    if let Some(f) = given.get("dateformat") {
-        write.date_format = f.clone();
-    }
+    let write = CsvWriteOptions::default().with_options(&given);
     let e = call_udf(SparkToCsv::udf(write, &r.config.time_zone), vec![c.arg(0)?]);
     Ok(Built::new(e).named(format!("to_csv({})", c.names[0])).nullable(true))
 }

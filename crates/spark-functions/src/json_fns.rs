@@ -9,6 +9,8 @@ use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use serde_json::Value;
 
+use crate::temporal_text::TemporalText;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JsonFn {
     GetJsonObject,
@@ -21,11 +23,55 @@ pub enum JsonFn {
 pub struct SparkJson {
     signature: Signature,
     kind: JsonFn,
+    write: JsonWriteOptions,
+}
+
+/// The options `to_json` and the JSON writer honour.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JsonWriteOptions {
+    /// `ignoreNullFields` (default true): leave NULL struct fields out.
+    pub ignore_null_fields: bool,
+    pub date_format: String,
+    pub timestamp_format: String,
+    pub time_zone: String,
+}
+
+impl Default for JsonWriteOptions {
+    fn default() -> Self {
+        Self {
+            ignore_null_fields: true,
+            date_format: crate::temporal_text::DEFAULT_DATE_FORMAT.into(),
+            timestamp_format: crate::temporal_text::DEFAULT_TIMESTAMP_FORMAT.into(),
+            time_zone: "UTC".into(),
+        }
+    }
+}
+
+impl JsonWriteOptions {
+    /// Reads the options from a (lower-cased) option map.
+    pub fn with_options(mut self, given: &std::collections::BTreeMap<String, String>, time_zone: &str) -> Self {
+        if let Some(v) = given.get("ignorenullfields") {
+            self.ignore_null_fields = v.trim().eq_ignore_ascii_case("true");
+        }
+        if let Some(f) = given.get("dateformat") {
+            self.date_format = f.clone();
+        }
+        if let Some(f) = given.get("timestampformat") {
+            self.timestamp_format = f.clone();
+        }
+        self.time_zone = time_zone.to_string();
+        self
+    }
 }
 
 impl SparkJson {
     pub fn udf(kind: JsonFn) -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind }))
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind, write: JsonWriteOptions::default() }))
+    }
+
+    /// `to_json` with writer options.
+    pub fn to_json(write: JsonWriteOptions) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind: JsonFn::ToJson, write }))
     }
 }
 
@@ -104,11 +150,20 @@ fn render(v: &Value) -> Option<String> {
     }
 }
 
+/// The compiled writer options of one `to_json` call.
+struct Writer {
+    ignore_null_fields: bool,
+    temporal: TemporalText,
+}
+
 /// An Arrow value as JSON, as Spark's `to_json` writes it (NULL struct
 /// fields left out, maps as objects with their keys as text).
-fn to_value(a: &dyn Array, i: usize) -> Result<Value> {
+fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
     if a.data_type() == &DataType::Null || a.is_null(i) {
         return Ok(Value::Null);
+    }
+    if let Some(text) = w.temporal.text(a, i)? {
+        return Ok(Value::String(text));
     }
     let scalar = ScalarValue::try_from_array(a, i)?;
     Ok(match a.data_type() {
@@ -116,8 +171,8 @@ fn to_value(a: &dyn Array, i: usize) -> Result<Value> {
             let s = a.as_struct();
             let mut m = serde_json::Map::new();
             for (f, c) in fields.iter().zip(s.columns()) {
-                let v = to_value(c.as_ref(), i)?;
-                if !v.is_null() {
+                let v = to_value(c.as_ref(), i, w)?;
+                if !v.is_null() || !w.ignore_null_fields {
                     m.insert(f.name().clone(), v);
                 }
             }
@@ -126,20 +181,20 @@ fn to_value(a: &dyn Array, i: usize) -> Result<Value> {
         DataType::List(_) => {
             let l = a.as_list::<i32>();
             let items = l.value(i);
-            Value::Array((0..items.len()).map(|j| to_value(items.as_ref(), j)).collect::<Result<_>>()?)
+            Value::Array((0..items.len()).map(|j| to_value(items.as_ref(), j, w)).collect::<Result<_>>()?)
         }
         DataType::Map(..) => {
             let m = a.as_map();
             let entries = m.value(i);
             let mut out = serde_json::Map::new();
             for j in 0..entries.len() {
-                let k = to_value(entries.column(0).as_ref(), j)?;
+                let k = to_value(entries.column(0).as_ref(), j, w)?;
                 let key = match k {
                     Value::String(s) => s,
                     Value::Object(o) => format!("[{}]", o.values().map(|v| render(v).unwrap_or_else(|| "null".into())).collect::<Vec<_>>().join(", ")),
                     other => other.to_string(),
                 };
-                out.insert(key, to_value(entries.column(1).as_ref(), j)?);
+                out.insert(key, to_value(entries.column(1).as_ref(), j, w)?);
             }
             Value::Object(out)
         }
@@ -197,9 +252,13 @@ impl ScalarUDFImpl for SparkJson {
         let arrays = args.args.iter().map(|a| a.to_array(n)).collect::<Result<Vec<_>>>()?;
         let out: ArrayRef = match self.kind {
             JsonFn::ToJson => {
+                let writer = Writer {
+                    ignore_null_fields: self.write.ignore_null_fields,
+                    temporal: TemporalText::new(&self.write.time_zone, &self.write.timestamp_format, &self.write.date_format)?,
+                };
                 let mut b = StringBuilder::new();
                 for i in 0..n {
-                    match to_value(arrays[0].as_ref(), i)? {
+                    match to_value(arrays[0].as_ref(), i, &writer)? {
                         Value::Null => b.append_null(),
                         v => b.append_value(serde_json::to_string(&v).unwrap_or_default()),
                     }

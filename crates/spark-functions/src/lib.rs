@@ -47,6 +47,7 @@ pub mod sum;
 pub mod rounding;
 pub mod sequence;
 pub mod sketch;
+pub mod temporal_text;
 pub mod text_metrics;
 pub mod time_zone;
 pub mod timestamp_string;

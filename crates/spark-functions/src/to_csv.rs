@@ -8,18 +8,15 @@
 
 use std::sync::Arc;
 
-use chrono::TimeZone;
-use chrono_tz::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
-use datafusion::arrow::datatypes::{DataType, Date32Type, TimeUnit, TimestampMicrosecondType};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::datetime_format::{format_with, invalid_pattern, to_strftime, wall_clock};
+use crate::temporal_text::TemporalText;
 use crate::value_text::{TextStyle, value_text};
 
-pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
-pub const DEFAULT_DATE_FORMAT: &str = "yyyy-MM-dd";
+pub use crate::temporal_text::{DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT};
 
 /// The writer options `to_csv` and the CSV writer honour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -153,45 +150,6 @@ impl SparkToCsv {
     }
 }
 
-impl SparkToCsv {
-    fn temporal_text(&self, column: &ArrayRef, row: usize, timestamp_fmt: &str, date_fmt: &str) -> Result<Option<String>> {
-        let tz: Option<Tz> = self.time_zone.parse().ok();
-        let (micros, zone, fmt, pattern) = match column.data_type() {
-            DataType::Date32 => {
-                let days = column.as_primitive::<Date32Type>().value(row);
-                (i64::from(days) * 86_400_000_000, None, date_fmt, &self.options.date_format)
-            }
-            DataType::Timestamp(TimeUnit::Microsecond, z) => {
-                let us = column.as_primitive::<TimestampMicrosecondType>().value(row);
-                (us, z.as_ref().and(tz.as_ref()), timestamp_fmt, &self.options.timestamp_format)
-            }
-            _ => return Ok(None),
-        };
-        let Some(t) = wall_clock(micros, zone) else { return Ok(None) };
-        let text = format_with(&t, fmt).ok_or_else(|| invalid_pattern(pattern, "cannot be printed"))?;
-        // TIMESTAMP_NTZ has no zone to print (Spark's `timestampNTZFormat`).
-        let ntz = matches!(column.data_type(), DataType::Timestamp(_, None));
-        if !pattern.ends_with("XXX") || ntz {
-            return Ok(Some(text));
-        }
-        // `XXX`: the zone offset, `Z` when it is zero (Java's ISO offset).
-        let offset = match (zone, chrono::DateTime::from_timestamp_micros(micros)) {
-            (Some(z), Some(utc)) => {
-                use chrono::Offset;
-                z.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc()
-            }
-            _ => 0,
-        };
-        let suffix = if offset == 0 {
-            "Z".to_string()
-        } else {
-            let (sign, a) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
-            format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
-        };
-        Ok(Some(format!("{text}{suffix}")))
-    }
-}
-
 impl ScalarUDFImpl for SparkToCsv {
     fn name(&self) -> &str {
         "to_csv"
@@ -210,10 +168,7 @@ impl ScalarUDFImpl for SparkToCsv {
         let DataType::Struct(_) = arrays[0].data_type() else {
             return exec_err!("to_csv takes a struct, not {}", arrays[0].data_type());
         };
-        // A trailing `XXX` (the zone offset) is written separately.
-        let timestamp_pattern = self.options.timestamp_format.strip_suffix("XXX").unwrap_or(&self.options.timestamp_format);
-        let timestamp_fmt = to_strftime(timestamp_pattern).map_err(|e| invalid_pattern(&self.options.timestamp_format, &e))?;
-        let date_fmt = to_strftime(&self.options.date_format).map_err(|e| invalid_pattern(&self.options.date_format, &e))?;
+        let temporal = TemporalText::new(&self.time_zone, &self.options.timestamp_format, &self.options.date_format)?;
         let rows = arrays[0].as_struct();
         let mut out = StringBuilder::new();
         for row in 0..rows.len() {
@@ -227,7 +182,7 @@ impl ScalarUDFImpl for SparkToCsv {
                     fields.push(self.options.null_text());
                     continue;
                 }
-                let text = match self.temporal_text(column, row, &timestamp_fmt, &date_fmt)? {
+                let text = match temporal.text(column, row)? {
                     Some(t) => t,
                     None => value_text(column.as_ref(), row, &self.time_zone, TextStyle::Cast),
                 };

@@ -89,4 +89,9 @@ WRITERS = [
     c("csv_keep_whitespace", "written(lambda p: spark.createDataFrame([(' a ',)], 'x string').write.csv(p, ignoreLeadingWhiteSpace=False, ignoreTrailingWhiteSpace=False))"),
     c("csv_escape_quotes_off", "written(lambda p: spark.createDataFrame([('q\"t',)], 'x string').write.csv(p, escapeQuotes=False))"),
     c("to_csv_options", "spark.sql(\"SELECT to_csv(named_struct('a', 1, 'b', CAST(NULL AS STRING), 'c', ''), map('nullValue', 'N', 'quoteAll', 'true')) AS v\")"),
+    # JSON writer options (the same as to_json's).
+    c("json_keep_null_fields", "written(lambda p: people.write.json(p, ignoreNullFields=False))"),
+    c("json_date_formats", "written(lambda p: spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05' AS ts\").write.json(p, dateFormat='dd/MM/yyyy', timestampFormat='yyyy-MM-dd HH:mm'))"),
+    c("to_json_options", "spark.sql(\"SELECT to_json(named_struct('a', 1, 'b', CAST(NULL AS INT), 'd', DATE'2024-01-02'), map('ignoreNullFields', 'false', 'dateFormat', 'yyyy/MM/dd')) AS v\")"),
+    c("to_json_timestamp_zone", "script(\"SET TIME ZONE 'America/New_York'\", \"SELECT to_json(named_struct('t', TIMESTAMP'2024-07-01 12:00:00')) AS v\")"),
 ]

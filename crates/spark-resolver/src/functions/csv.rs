@@ -15,7 +15,7 @@ use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
 /// The options map at argument `i`: a constant MAP<STRING, STRING>.
-fn options(c: &Call<'_>, i: usize) -> ResolveResult<BTreeMap<String, String>> {
+pub(crate) fn options(c: &Call<'_>, i: usize) -> ResolveResult<BTreeMap<String, String>> {
     let Some(e) = c.args.get(i) else { return Ok(BTreeMap::new()) };
     let invalid = || {
         ResolveError::analysis(

@@ -14,6 +14,14 @@ fn json(c: &Call<'_>, kind: JsonFn, args: usize) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkJson::udf(kind), c.args[..args.min(c.args.len())].to_vec())).nullable(true))
 }
 
+/// `to_json(value[, options])`: `ignoreNullFields`, `dateFormat`, `timestampFormat`.
+fn to_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let given = super::csv::options(c, 1)?;
+    let write = spark_functions::json_fns::JsonWriteOptions::default().with_options(&given, &r.config.time_zone);
+    let e = call_udf(SparkJson::to_json(write), vec![c.arg(0)?]);
+    Ok(Built::new(e).nullable(true).named(format!("to_json({})", c.names[0])))
+}
+
 fn constant_string(c: &Call<'_>, i: usize, what: &str) -> ResolveResult<String> {
     match c.args.get(i) {
         Some(DfExpr::Literal(ScalarValue::Utf8(Some(s)), _)) => Ok(s.clone()),
@@ -53,7 +61,7 @@ pub(super) fn functions() -> Table {
         ("get_json_object", f(Exactly(2), &[String, String], |_, c| json(c, JsonFn::GetJsonObject, 2))),
         ("json_array_length", f(Exactly(1), &[String], |_, c| json(c, JsonFn::ArrayLength, 1))),
         ("json_object_keys", f(Exactly(1), &[String], |_, c| json(c, JsonFn::ObjectKeys, 1))),
-        ("to_json", f(Range(1, 2), &[Any, Any], |_, c| json(c, JsonFn::ToJson, 1).map(|b| b.named(format!("to_json({})", c.names[0]))))),
+        ("to_json", f(Range(1, 2), &[Any, Any], to_json)),
         ("from_json", f(Range(2, 3), &[String, Any, Any], from_json)),
         ("schema_of_json", f(Range(1, 2), &[Any, Any], schema_of_json)),
     ]

@@ -225,13 +225,48 @@ impl SourceFormat for Csv {
         ))
     }
 
+    /// A compressed file (`.csv.gz`), which the scan cannot inflate, read here.
+    fn read_in_memory(
+        &self,
+        file: &std::path::Path,
+        schema: &datafusion::arrow::datatypes::SchemaRef,
+        options: &SourceOptions,
+    ) -> SourceResult<Option<datafusion::arrow::array::RecordBatch>> {
+        if !crate::compressed::is_compressed(file) {
+            return Ok(None);
+        }
+        let d = dialect(options)?;
+        let bytes = crate::compressed::read_file(file)?;
+        let null_regex = if d.null_value.is_empty() { "^$".to_string() } else { format!("^({}|)$", regex_escape(&d.null_value)) };
+        let regex = regex::Regex::new(&null_regex).map_err(|e| SourceError::InvalidOption(e.to_string()))?;
+        let mut format = datafusion::arrow::csv::reader::Format::default()
+            .with_header(d.header)
+            .with_delimiter(d.sep)
+            .with_quote(d.quote)
+            .with_null_regex(regex);
+        if let Some(e) = d.escape {
+            format = format.with_escape(e);
+        }
+        if let Some(c) = d.comment {
+            format = format.with_comment(c);
+        }
+        let reader = datafusion::arrow::csv::ReaderBuilder::new(schema.clone())
+            .with_format(format)
+            .with_truncated_rows(true)
+            .build(std::io::Cursor::new(bytes))
+            .map_err(|e| SourceError::read(file, e))?;
+        let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| SourceError::read(file, e))?;
+        let batch = datafusion::arrow::compute::concat_batches(schema, &batches).map_err(|e| SourceError::read(file, e))?;
+        Ok(Some(batch))
+    }
+
     fn infer_schema(&self, files: &[std::path::PathBuf], options: &SourceOptions, time_zone: &str) -> SourceResult<Schema> {
         let d = dialect(options)?;
         let infer = options.bool("inferSchema", false)?;
         let mut names: Vec<String> = Vec::new();
         let mut types: Vec<DataType> = Vec::new();
         for (n, f) in files.iter().enumerate() {
-            let bytes = std::fs::read(f).map_err(|e| SourceError::read(f, e))?;
+            let bytes = crate::compressed::read_file(f)?;
             let text = String::from_utf8_lossy(&bytes);
             let mut recs = records(&text, &d).into_iter();
             if d.header {

@@ -158,7 +158,7 @@ impl SourceFormat for Json {
         let mut t = JType::Null;
         let mut any_corrupt = false;
         for f in files {
-            let bytes = std::fs::read(f).map_err(|e| SourceError::read(f, e))?;
+            let bytes = crate::compressed::read_file(f)?;
             let (docs, corrupt) = documents(&String::from_utf8_lossy(&bytes), multi_line, f, mode)?;
             any_corrupt |= corrupt;
             for doc in docs {
@@ -184,10 +184,11 @@ impl SourceFormat for Json {
             return Ok(None);
         }
         let mode = parse_mode(options)?;
-        let bytes = std::fs::read(file).map_err(|e| SourceError::read(file, e))?;
+        let bytes = crate::compressed::read_file(file)?;
         let text = String::from_utf8_lossy(&bytes);
         // Validating without building values keeps the common, clean case cheap.
-        let needs_us = text
+        let needs_us = crate::compressed::is_compressed(file)
+            || text
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())

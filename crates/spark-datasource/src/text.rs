@@ -54,7 +54,7 @@ pub fn table(files: &[std::path::PathBuf], options: &SourceOptions) -> SourceRes
     let sep = options.get("lineSep");
     let mut values: Vec<String> = Vec::new();
     for f in files {
-        let bytes = std::fs::read(f).map_err(|e| SourceError::read(f, e))?;
+        let bytes = crate::compressed::read_file(f)?;
         let text = String::from_utf8_lossy(&bytes);
         if whole {
             values.push(text.into_owned());

@@ -94,4 +94,9 @@ WRITERS = [
     c("json_date_formats", "written(lambda p: spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05' AS ts\").write.json(p, dateFormat='dd/MM/yyyy', timestampFormat='yyyy-MM-dd HH:mm'))"),
     c("to_json_options", "spark.sql(\"SELECT to_json(named_struct('a', 1, 'b', CAST(NULL AS INT), 'd', DATE'2024-01-02'), map('ignoreNullFields', 'false', 'dateFormat', 'yyyy/MM/dd')) AS v\")"),
     c("to_json_timestamp_zone", "script(\"SET TIME ZONE 'America/New_York'\", \"SELECT to_json(named_struct('t', TIMESTAMP'2024-07-01 12:00:00')) AS v\")"),
+    # Compressed text files read back (the reader inflates .gz and .deflate).
+    c("csv_gzip_read_back", "written(lambda p: people.coalesce(1).write.csv(p, compression='gzip', header=True), lambda p: spark.read.csv(p, header=True, inferSchema=True))"),
+    c("csv_deflate_read_back", "written(lambda p: people.write.csv(p, compression='deflate'), lambda p: spark.read.schema('name string, age int, dept string, salary double').csv(p))"),
+    c("json_gzip_read_back", "written(lambda p: people.write.json(p, compression='gzip'), lambda p: spark.read.json(p))"),
+    c("text_gzip_read_back", "written(lambda p: people.select('name').write.text(p, compression='gzip'), lambda p: spark.read.text(p))"),
 ]

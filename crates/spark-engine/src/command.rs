@@ -174,11 +174,16 @@ impl SparkSession {
                 let r = self.resolve(&rel)?;
                 string_table(&["col_name"], r.names().into_iter().map(|n| vec![n]).collect())
             }
-            Command::DescribeTable { table } => {
+            Command::DescribeTable { table, extended } => {
                 let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: table.clone() }));
-                let extra = self.partition_information(table)?;
+                let mut extra = self.partition_information(table)?;
+                if *extended {
+                    extra.extend(self.table_details(table)?);
+                }
                 self.describe(&rel, &extra)
             }
+            Command::TableMaintenance { table, operation } => self.table_maintenance(table, *operation).await,
+            Command::RefreshPath => Ok(empty()),
             Command::DescribeQuery { input } => self.describe(input, &[]),
             Command::Explain { input, mode } => {
                 let text = self.explain(input, mode != "simple").await?;

@@ -958,6 +958,72 @@ impl SparkSession {
         crate::command::string_table(&["key", "value"], rows)
     }
 
+    /// `REFRESH TABLE` / `MSCK REPAIR TABLE` / `ANALYZE TABLE`: the table
+    /// (or view) must exist; files and partitions are listed at each read,
+    /// so only a cached table is read again.
+    pub(crate) async fn table_maintenance(&self, name: &[String], operation: spark_plan::TableMaintenance) -> EngineResult<CommandOutput> {
+        if let [n] = name {
+            if self.views.get(n).is_some() {
+                return Ok(CommandOutput::empty());
+            }
+        }
+        let meta = self.get_persistent_table(name)?.ok_or_else(|| EngineError::from(ResolveError::table_not_found(name)))?;
+        if operation == spark_plan::TableMaintenance::Refresh {
+            self.refresh_cached_table(&meta).await?;
+        }
+        Ok(CommandOutput::empty())
+    }
+
+    /// `DESCRIBE TABLE EXTENDED` rows of a persistent table.
+    pub(crate) fn table_details(&self, name: &[String]) -> EngineResult<Vec<(String, String, Option<String>)>> {
+        if let [n] = name {
+            if self.views.get(n).is_some() {
+                return Ok(vec![]);
+            }
+        }
+        let Some(meta) = self.get_persistent_table(name)? else { return Ok(vec![]) };
+        let row = |k: &str, v: String| (k.to_string(), v, Some(String::new()));
+        let created = chrono::DateTime::from_timestamp_millis(meta.created_at).map(|t| t.format("%a %b %d %H:%M:%S UTC %Y").to_string()).unwrap_or_default();
+        let mut rows = vec![
+            (String::new(), String::new(), Some(String::new())),
+            row("# Detailed Table Information", String::new()),
+            row("Catalog", SPARK_CATALOG.into()),
+            row("Database", meta.database.clone()),
+            row("Table", meta.name.clone()),
+            row("Created Time", created),
+            row("Last Access", "UNKNOWN".into()),
+            row("Created By", "Spark 4.3.0".into()),
+            row("Type", meta.kind.spark_name().into()),
+        ];
+        if let Some(p) = &meta.provider {
+            rows.push(row("Provider", p.clone()));
+        }
+        if let Some(c) = &meta.comment {
+            rows.push(row("Comment", c.clone()));
+        }
+        if let Some(b) = &meta.bucketing {
+            rows.push(row("Num Buckets", b.buckets.to_string()));
+            rows.push(row("Bucket Columns", format!("[{}]", b.columns.iter().map(|c| quote(&[c])).collect::<Vec<_>>().join(", "))));
+            rows.push(row("Sort Columns", format!("[{}]", b.sort_columns.iter().map(|c| quote(&[c])).collect::<Vec<_>>().join(", "))));
+        }
+        if let Some(text) = &meta.view_text {
+            rows.push(row("View Text", text.clone()));
+        }
+        if !meta.properties.is_empty() {
+            rows.push(row("Table Properties", format!("[{}]", meta.properties.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))));
+        }
+        if let Some(l) = &meta.location {
+            rows.push(row("Location", qualified(&local_path(l))));
+        }
+        if !meta.options.is_empty() {
+            rows.push(row("Storage Properties", format!("[{}]", meta.options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))));
+        }
+        if !meta.partition_columns.is_empty() {
+            rows.push(row("Partition Provider", "Catalog".into()));
+        }
+        Ok(rows)
+    }
+
     /// `CACHE TABLE t` of a persistent table: its rows, kept for this session.
     pub(crate) async fn cache_persistent_table(&self, meta: &TableMeta) -> EngineResult<()> {
         let rel = Relation::new(RelationKind::Read(spark_plan::ReadSource::Table { name: vec![SPARK_CATALOG.into(), meta.database.clone(), meta.name.clone()] }));

@@ -367,6 +367,14 @@ pub enum TimeZoneSetting {
     Local,
 }
 
+/// A statement that refreshes what is known about a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableMaintenance {
+    Refresh,
+    Repair,
+    Analyze,
+}
+
 /// A row-level change of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowLevelOperation {
@@ -396,7 +404,13 @@ pub enum Command {
     CacheTable { name: Vec<String>, input: Option<Box<Relation>> },
     UncacheTable { name: Vec<String>, if_exists: bool },
     ClearCache,
-    DescribeTable { table: Vec<String> },
+    /// `DESCRIBE [TABLE] [EXTENDED | FORMATTED] t`.
+    DescribeTable { table: Vec<String>, extended: bool },
+    /// `REFRESH TABLE`, `MSCK REPAIR TABLE`, `ANALYZE TABLE`: checks the
+    /// table exists; partitions and files are listed at each read anyway.
+    TableMaintenance { table: Vec<String>, operation: TableMaintenance },
+    /// `REFRESH 'path'`: nothing is cached by path here.
+    RefreshPath,
     DescribeQuery { input: Box<Relation> },
     Explain { input: Box<Relation>, mode: String },
     UseDatabase { name: Vec<String> },

@@ -81,7 +81,34 @@ impl Parser {
             "merge" => self.parse_merge(),
             "alter" => self.parse_alter(),
             "truncate" => self.parse_truncate(),
-            "analyze" | "refresh" | "msck" | "load" | "add" | "list" => {
+            "refresh" if matches!(self.peek_at(1), Tok::Str(_)) || !matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("table") || w.eq_ignore_ascii_case("function")) => {
+                let _ = self.rest_as_text();
+                Ok(Plan::Command(Command::RefreshPath))
+            }
+            "refresh" if matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("table")) => {
+                self.advance();
+                self.advance();
+                let table = self.parse_multipart_identifier()?;
+                Ok(Plan::Command(Command::TableMaintenance { table, operation: spark_plan::TableMaintenance::Refresh }))
+            }
+            "msck" => {
+                self.advance();
+                self.expect_word("repair")?;
+                self.expect_word("table")?;
+                let table = self.parse_multipart_identifier()?;
+                if self.eat_word("add") || self.eat_word("drop") || self.eat_word("sync") {
+                    self.expect_word("partitions")?;
+                }
+                Ok(Plan::Command(Command::TableMaintenance { table, operation: spark_plan::TableMaintenance::Repair }))
+            }
+            "analyze" if matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("table")) => {
+                self.advance();
+                self.advance();
+                let table = self.parse_multipart_identifier()?;
+                let _ = self.rest_as_text();
+                Ok(Plan::Command(Command::TableMaintenance { table, operation: spark_plan::TableMaintenance::Analyze }))
+            }
+            "analyze" | "refresh" | "load" | "add" | "list" => {
                 let text = self.rest_as_text();
                 Ok(Plan::Command(Command::NotSupported(text)))
             }
@@ -373,9 +400,8 @@ impl Parser {
             return Ok(Plan::Command(Command::DescribeDatabase { name }));
         }
         self.eat_word("table");
-        self.eat_word("extended");
-        self.eat_word("formatted");
+        let extended = self.eat_word("extended") || self.eat_word("formatted");
         let table = self.parse_multipart_identifier()?;
-        Ok(Plan::Command(Command::DescribeTable { table }))
+        Ok(Plan::Command(Command::DescribeTable { table, extended }))
     }
 }

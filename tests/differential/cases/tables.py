@@ -186,4 +186,13 @@ TABLES = [
     t("insert_into_view_refused", ["vw12"], "CREATE VIEW vw12 AS SELECT 1 AS a", "INSERT INTO vw12 VALUES (2)"),
     t("view_with_cte_and_join", ["tpv13", "vw13"], "CREATE TABLE tpv13 (k INT, v STRING) USING json", "INSERT INTO tpv13 VALUES (1, 'a'), (2, 'b')", "CREATE VIEW vw13 AS WITH c AS (SELECT k FROM tpv13 WHERE k > 1) SELECT t.v FROM tpv13 t JOIN c ON t.k = c.k", "SELECT * FROM vw13"),
     p("catalog_view_type", ["vw14"], "(spark.sql('CREATE VIEW vw14 AS SELECT 1 AS a'), spark.createDataFrame([(spark.catalog.getTable('vw14').tableType, spark.catalog.tableExists('vw14'))], 't string, e boolean'))[1]"),
+    # Table maintenance statements and DESCRIBE EXTENDED.
+    t("refresh_table", ["tm1"], "CREATE TABLE tm1 (a INT) USING parquet", "INSERT INTO tm1 VALUES (1)", "REFRESH TABLE tm1", "SELECT * FROM tm1"),
+    t("refresh_missing", [], "REFRESH TABLE no_such_table"),
+    t("msck_repair", ["tm2"], "CREATE TABLE tm2 (a INT, p INT) USING parquet PARTITIONED BY (p)", "INSERT INTO tm2 VALUES (1, 1)", "MSCK REPAIR TABLE tm2", "SELECT * FROM tm2"),
+    t("msck_missing", [], "MSCK REPAIR TABLE no_such_table"),
+    t("analyze_table", ["tm3"], "CREATE TABLE tm3 (a INT) USING parquet", "ANALYZE TABLE tm3 COMPUTE STATISTICS", "SELECT count(*) FROM tm3"),
+    t("refresh_path", [], "REFRESH '/tmp/no/such/path'"),
+    p("describe_extended", ["tm4"], "(spark.sql(\"CREATE TABLE tm4 (a INT, p STRING) USING json PARTITIONED BY (p) COMMENT 'about' TBLPROPERTIES ('k' = 'v')\"), spark.sql('DESCRIBE TABLE EXTENDED tm4').filter(\"col_name NOT IN ('Created Time', 'Location', 'Statistics', 'Owner')\"))[1]"),
+    p("describe_formatted_bucketed", ["tm5"], "(spark.range(3).write.bucketBy(2, 'id').sortBy('id').saveAsTable('tm5'), spark.sql('DESCRIBE FORMATTED tm5').filter(\"col_name NOT IN ('Created Time', 'Location', 'Statistics', 'Owner')\"))[1]"),
 ]

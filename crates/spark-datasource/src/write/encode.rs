@@ -173,6 +173,9 @@ pub trait FileEncoder: Send {
     fn finish(self: Box<Self>) -> SourceResult<()>;
 }
 
+/// The encoded size at which an open Parquet file ends its row group.
+const ROW_GROUP_BYTES: usize = 32 << 20;
+
 struct ParquetEncoder {
     writer: ArrowWriter<File>,
     path: String,
@@ -180,7 +183,13 @@ struct ParquetEncoder {
 
 impl FileEncoder for ParquetEncoder {
     fn write(&mut self, batch: &RecordBatch) -> SourceResult<()> {
-        self.writer.write(batch).map_err(|e| SourceError::Write { path: self.path.clone(), message: e.to_string() })
+        self.writer.write(batch).map_err(|e| SourceError::Write { path: self.path.clone(), message: e.to_string() })?;
+        // A partitioned write keeps one file open per partition: each closes
+        // its row group at a bounded size, so memory stays bounded too.
+        if self.writer.in_progress_size() > ROW_GROUP_BYTES {
+            self.writer.flush().map_err(|e| SourceError::Write { path: self.path.clone(), message: e.to_string() })?;
+        }
+        Ok(())
     }
 
     fn finish(self: Box<Self>) -> SourceResult<()> {

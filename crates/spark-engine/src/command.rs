@@ -199,7 +199,7 @@ impl SparkSession {
             Command::DropTable { name, if_exists } => self.drop_table(name, *if_exists),
             Command::InsertInto(i) => self.insert_into(i).await,
             Command::TruncateTable { name } => self.truncate_table(name),
-            Command::ShowCreateTable { .. } => Err(crate::write::unsupported("SHOW CREATE TABLE")),
+            Command::ShowCreateTable { name } => self.show_create_table(name),
             Command::ShowPartitions { name } => self.show_partitions(name),
             Command::ShowTableProperties { name, key } => self.show_table_properties(name, key.as_deref()),
             Command::AlterTable { name, action } => self.alter_table(name, action).await,

@@ -974,6 +974,67 @@ impl SparkSession {
         Ok(CommandOutput::empty())
     }
 
+    /// `SHOW CREATE TABLE`: the statement that makes the table or view, as
+    /// Spark prints it.
+    pub(crate) fn show_create_table(&self, name: &[String]) -> EngineResult<CommandOutput> {
+        let meta = self.get_persistent_table(name)?.ok_or_else(|| EngineError::from(ResolveError::table_not_found(name)))?;
+        let props = |m: &std::collections::BTreeMap<String, String>| {
+            m.iter().map(|(k, v)| format!("  '{k}' = '{v}'")).collect::<Vec<_>>().join(",\n")
+        };
+        let mut out = String::new();
+        if meta.kind == TableKind::View {
+            let columns = meta.fields().iter().map(|f| format!("  {}", f.name)).collect::<Vec<_>>().join(",\n");
+            out.push_str(&format!("CREATE VIEW {}.{} (\n{columns})\n", meta.database, meta.name));
+            if let Some(c) = &meta.comment {
+                out.push_str(&format!("COMMENT '{c}'\n"));
+            }
+            out.push_str(&format!("WITH SCHEMA COMPENSATION\nAS {}\n", meta.view_text.clone().unwrap_or_default()));
+        } else {
+            let columns = meta
+                .fields()
+                .iter()
+                .map(|f| {
+                    let mut line = format!("  {} {}", f.name, f.data_type.sql());
+                    if matches!(f.data_type, DataType::String) {
+                        line.push_str(" COLLATE UTF8_BINARY");
+                    }
+                    if let Some(c) = f.metadata.as_deref().and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok()).and_then(|m| m.get("comment").and_then(|c| c.as_str()).map(str::to_string)) {
+                        line.push_str(&format!(" COMMENT '{c}'"));
+                    }
+                    line
+                })
+                .collect::<Vec<_>>()
+                .join(",\n");
+            out.push_str(&format!("CREATE TABLE {SPARK_CATALOG}.{}.{} (\n{columns})\n", meta.database, meta.name));
+            out.push_str(&format!("USING {}\n", meta.provider.clone().unwrap_or_else(|| "parquet".into())));
+            if !meta.options.is_empty() {
+                out.push_str(&format!("OPTIONS (\n{})\n", props(&meta.options)));
+            }
+            if !meta.partition_columns.is_empty() {
+                out.push_str(&format!("PARTITIONED BY ({})\n", meta.partition_columns.join(", ")));
+            }
+            if let Some(b) = &meta.bucketing {
+                out.push_str(&format!("CLUSTERED BY ({})\n", b.columns.join(", ")));
+                if !b.sort_columns.is_empty() {
+                    out.push_str(&format!("SORTED BY ({})\n", b.sort_columns.join(", ")));
+                }
+                out.push_str(&format!("INTO {} BUCKETS\n", b.buckets));
+            }
+            if meta.kind == TableKind::External {
+                if let Some(l) = &meta.location {
+                    out.push_str(&format!("LOCATION '{}'\n", qualified(&local_path(l))));
+                }
+            }
+            if let Some(c) = &meta.comment {
+                out.push_str(&format!("COMMENT '{c}'\n"));
+            }
+            if !meta.properties.is_empty() {
+                out.push_str(&format!("TBLPROPERTIES (\n{})\n", props(&meta.properties)));
+            }
+        }
+        crate::command::string_table(&["createtab_stmt"], vec![vec![out]])
+    }
+
     /// `DESCRIBE TABLE EXTENDED` rows of a persistent table.
     pub(crate) fn table_details(&self, name: &[String]) -> EngineResult<Vec<(String, String, Option<String>)>> {
         if let [n] = name {

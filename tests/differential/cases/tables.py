@@ -195,4 +195,8 @@ TABLES = [
     t("refresh_path", [], "REFRESH '/tmp/no/such/path'"),
     p("describe_extended", ["tm4"], "(spark.sql(\"CREATE TABLE tm4 (a INT, p STRING) USING json PARTITIONED BY (p) COMMENT 'about' TBLPROPERTIES ('k' = 'v')\"), spark.sql('DESCRIBE TABLE EXTENDED tm4').filter(\"col_name NOT IN ('Created Time', 'Location', 'Statistics', 'Owner')\"))[1]"),
     p("describe_formatted_bucketed", ["tm5"], "(spark.range(3).write.bucketBy(2, 'id').sortBy('id').saveAsTable('tm5'), spark.sql('DESCRIBE FORMATTED tm5').filter(\"col_name NOT IN ('Created Time', 'Location', 'Statistics', 'Owner')\"))[1]"),
+    t("show_create_table", ["tsct1"], "CREATE TABLE tsct1 (a INT NOT NULL COMMENT 'x', b STRING, p INT) USING parquet PARTITIONED BY (p) COMMENT 'about' OPTIONS (compression 'zstd') TBLPROPERTIES ('k' = 'v')", "SHOW CREATE TABLE tsct1"),
+    t("show_create_view", ["tscv"], "CREATE VIEW tscv AS SELECT 1 AS a", "SHOW CREATE TABLE tscv"),
+    p("show_create_bucketed", ["tscb"], "(spark.range(3).write.bucketBy(2, 'id').sortBy('id').saveAsTable('tscb'), spark.sql('SHOW CREATE TABLE tscb'))[1]"),
+    t("show_create_missing", [], "SHOW CREATE TABLE no_such_table"),
 ]

@@ -332,14 +332,18 @@ impl SparkSession {
         self.refresh_cached_table(meta).await
     }
 
-    pub(crate) fn drop_table(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
-        // A temporary view of that name goes first, as in Spark.
-        let removed = match name {
+    /// Drops the temporary (or global temporary) view a name means, if any.
+    fn drop_temporary_view(&self, name: &[String]) -> bool {
+        match name {
             [n] => self.views.remove(n),
             [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
             _ => false,
-        };
-        if removed {
+        }
+    }
+
+    pub(crate) fn drop_table(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
+        // A temporary view of that name goes first, as in Spark.
+        if self.drop_temporary_view(name) {
             return Ok(CommandOutput::empty());
         }
         let (db, table) = self.table_name(name)?;
@@ -679,12 +683,7 @@ impl SparkSession {
 
     /// `DROP VIEW`: a temporary view, else a persistent one (a table is refused).
     pub(crate) fn drop_view_command(&self, name: &[String], if_exists: bool) -> EngineResult<CommandOutput> {
-        let removed = match name {
-            [n] => self.views.remove(n),
-            [db, n] if db.eq_ignore_ascii_case("global_temp") => self.shared.global_views.remove(n),
-            _ => false,
-        };
-        if removed {
+        if self.drop_temporary_view(name) {
             return Ok(CommandOutput::empty());
         }
         let (db, view) = self.table_name(name)?;

@@ -17,7 +17,7 @@ impl Parser {
     }
 
     /// `(...)` with balanced parentheses, skipped (option lists, properties).
-    fn skip_parenthesized(&mut self) -> ParseResult<()> {
+    pub(crate) fn skip_parenthesized(&mut self) -> ParseResult<()> {
         self.expect_sym("(")?;
         let mut depth = 1;
         while depth > 0 {
@@ -117,6 +117,19 @@ impl Parser {
         Ok(Plan::Command(Command::CreateTable(Box::new(t))))
     }
 
+    /// A property key: a string, or a dotted name (`k.x`).
+    fn parse_property_key(&mut self) -> ParseResult<String> {
+        if let Tok::Str(s) = self.peek().clone() {
+            self.advance();
+            return Ok(s);
+        }
+        let mut parts = vec![self.parse_identifier_or_keyword()?];
+        while self.eat_sym(".") {
+            parts.push(self.parse_identifier_or_keyword()?);
+        }
+        Ok(parts.join("."))
+    }
+
     /// `(key [=] value, ...)` of OPTIONS, TBLPROPERTIES and DBPROPERTIES:
     /// keys are dotted identifiers or strings, values strings, numbers or booleans.
     fn parse_property_list(&mut self) -> ParseResult<BTreeMap<String, String>> {
@@ -126,19 +139,7 @@ impl Parser {
             return Ok(out);
         }
         loop {
-            let key = match self.peek().clone() {
-                Tok::Str(s) => {
-                    self.advance();
-                    s
-                }
-                _ => {
-                    let mut parts = vec![self.parse_identifier_or_keyword()?];
-                    while self.eat_sym(".") {
-                        parts.push(self.parse_identifier_or_keyword()?);
-                    }
-                    parts.join(".")
-                }
-            };
+            let key = self.parse_property_key()?;
             self.eat_sym("=");
             let value = match self.advance() {
                 Tok::Str(v) | Tok::Number(v) | Tok::Word(v) => v,
@@ -443,19 +444,7 @@ impl Parser {
         self.expect_sym("(")?;
         let mut keys = Vec::new();
         loop {
-            let key = match self.peek().clone() {
-                Tok::Str(s) => {
-                    self.advance();
-                    s
-                }
-                _ => {
-                    let mut parts = vec![self.parse_identifier_or_keyword()?];
-                    while self.eat_sym(".") {
-                        parts.push(self.parse_identifier_or_keyword()?);
-                    }
-                    parts.join(".")
-                }
-            };
+            let key = self.parse_property_key()?;
             keys.push(key);
             if !self.eat_sym(",") {
                 break;

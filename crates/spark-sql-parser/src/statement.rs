@@ -256,16 +256,7 @@ impl Parser {
                         _ => return self.error(),
                     });
                 } else if self.eat_word("tblproperties") {
-                    self.expect_sym("(")?;
-                    let mut depth = 1;
-                    while depth > 0 {
-                        match self.advance() {
-                            Tok::Sym("(") => depth += 1,
-                            Tok::Sym(")") => depth -= 1,
-                            Tok::Eof => return self.error(),
-                            _ => {}
-                        }
-                    }
+                    self.skip_parenthesized()?;
                 } else {
                     break;
                 }

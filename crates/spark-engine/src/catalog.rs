@@ -314,12 +314,13 @@ impl SparkSession {
             Some(_) => None,
             None => self.find_view(name)?,
         };
-        let (parts, partitions) = match view {
-            Some(v) if v.global => (vec![GLOBAL_TEMP.to_string(), v.name], vec![]),
-            Some(v) => (vec![v.name], vec![]),
+        let (parts, partitions, buckets) = match view {
+            Some(v) if v.global => (vec![GLOBAL_TEMP.to_string(), v.name], vec![], vec![]),
+            Some(v) => (vec![v.name], vec![], vec![]),
             None => {
                 let t = self.find_table(name)?.ok_or_else(|| not_found(name))?;
-                (vec![CATALOG.to_string(), t.database.clone(), t.name.clone()], t.partition_columns.clone())
+                let buckets = t.bucketing.as_ref().map(|b| b.columns.clone()).unwrap_or_default();
+                (vec![CATALOG.to_string(), t.database.clone(), t.name.clone()], t.partition_columns.clone(), buckets)
             }
         };
         let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: parts }));
@@ -334,7 +335,7 @@ impl SparkSession {
             text("dataType", fields.iter().map(|f| Some(f.data_type.simple_string())).collect()),
             Column::Flag { name: "nullable", values: fields.iter().map(|f| f.nullable).collect() },
             Column::Flag { name: "isPartition", values: fields.iter().map(|f| partitions.contains(&f.name)).collect() },
-            Column::Flag { name: "isBucket", values: vec![false; n] },
+            Column::Flag { name: "isBucket", values: fields.iter().map(|f| buckets.iter().any(|b| b.eq_ignore_ascii_case(&f.name))).collect() },
             Column::Flag { name: "isCluster", values: vec![false; n] },
         ])
     }

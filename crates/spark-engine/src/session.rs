@@ -53,7 +53,7 @@ pub struct SessionShared {
 }
 
 impl SessionShared {
-    pub fn new(settings: EngineSettings) -> EngineResult<Arc<Self>> {
+    pub fn new(mut settings: EngineSettings) -> EngineResult<Arc<Self>> {
         let mut disk = DiskManagerBuilder::default();
         if let Some(dir) = &settings.spill_dir {
             disk = disk.with_mode(DiskManagerMode::Directories(vec![dir.clone()]));
@@ -63,6 +63,8 @@ impl SessionShared {
             .with_disk_manager_builder(disk)
             .build_arc()?;
         let warehouse = std::path::absolute(&settings.warehouse_dir).unwrap_or_else(|_| settings.warehouse_dir.clone());
+        // Sessions read the warehouse as Spark reports it: a `file:` URI.
+        settings.default_confs.entry("spark.sql.warehouse.dir".into()).or_insert_with(|| format!("file:{}", warehouse.display()));
         let catalog = spark_catalog::SqliteCatalog::open(&warehouse, &format!("file:{}", warehouse.display())).map_err(crate::tables::catalog_error)?;
         crate::tables::recover_tables(&catalog);
         Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default(), catalog: Arc::new(catalog) }))

@@ -291,7 +291,7 @@ impl SparkSession {
         let occupied = std::fs::read_dir(&path).map(|mut d| d.next().is_some()).unwrap_or(false);
         if occupied {
             let ident = table_ident(&meta.database, &meta.name);
-            return Err(EngineError::spark(ExceptionKind::Analysis, "LOCATION_ALREADY_EXISTS", "42710",
+            return Err(EngineError::spark(ExceptionKind::Runtime, "LOCATION_ALREADY_EXISTS", "42710",
                 format!("Cannot name the managed table as {ident}, as its associated location '{}' already exists. Please pick a different table name, or remove the existing location first.", qualified(&path)),
                 &[("location", format!("'{}'", qualified(&path))), ("identifier", ident)]));
         }

@@ -199,4 +199,7 @@ TABLES = [
     t("show_create_view", ["tscv"], "CREATE VIEW tscv AS SELECT 1 AS a", "SHOW CREATE TABLE tscv"),
     p("show_create_bucketed", ["tscb"], "(spark.range(3).write.bucketBy(2, 'id').sortBy('id').saveAsTable('tscb'), spark.sql('SHOW CREATE TABLE tscb'))[1]"),
     t("show_create_missing", [], "SHOW CREATE TABLE no_such_table"),
+    p("warehouse_dir_conf", [], "spark.createDataFrame([(spark.conf.get('spark.sql.warehouse.dir').startswith('file:/'),)], 'uri boolean')"),
+    p("location_already_exists", [], "(lambda w: (__import__('os').makedirs(w + '/tle1', exist_ok=True), open(w + '/tle1/stray.txt', 'w').write('x'), spark.sql('CREATE TABLE tle1 (a INT) USING parquet'))[2])(spark.conf.get('spark.sql.warehouse.dir')[5:])"),
+    p("catalog_list_columns_bucketed", ["tlcb"], "(spark.range(3).selectExpr('id', 'id AS v').write.bucketBy(2, 'id').saveAsTable('tlcb'), spark.createDataFrame([(x.name, x.isBucket, x.isPartition) for x in spark.catalog.listColumns('tlcb')], 'name string, bucket boolean, part boolean'))[1]"),
 ]

@@ -66,11 +66,13 @@ pub fn convert_catalog(c: &sc::Catalog) -> ServerResult<Command> {
             }));
         }
         CatType::DropDatabase(d) => return Ok(Command::DropDatabase { name: parse_name(&d.db_name)?, if_exists: d.if_exists, cascade: d.cascade }),
-        CatType::ListPartitions(_) => C::NotSupported("spark.catalog.listPartitions"),
-        CatType::GetTableProperties(_) => C::NotSupported("spark.catalog.getTableProperties"),
-        CatType::GetCreateTableString(_) => C::NotSupported("spark.catalog.getCreateTableString"),
+        CatType::ListPartitions(l) => return Ok(Command::ShowPartitions { name: parse_name(&l.table_name)? }),
+        CatType::GetTableProperties(g) => return Ok(Command::ShowTableProperties { name: parse_name(&g.table_name)?, key: None }),
+        CatType::GetCreateTableString(g) => return Ok(Command::ShowCreateTable { name: parse_name(&g.table_name)? }),
         CatType::TruncateTable(t) => return Ok(Command::TruncateTable { name: parse_name(&t.table_name)? }),
-        CatType::AnalyzeTable(_) => C::NotSupported("spark.catalog.analyzeTable"),
+        CatType::AnalyzeTable(a) => {
+            return Ok(Command::TableMaintenance { table: parse_name(&a.table_name)?, operation: spark_plan::TableMaintenance::Analyze });
+        }
     };
     Ok(Command::Catalog(op))
 }

@@ -202,4 +202,8 @@ TABLES = [
     p("warehouse_dir_conf", [], "spark.createDataFrame([(spark.conf.get('spark.sql.warehouse.dir').startswith('file:/'),)], 'uri boolean')"),
     p("location_already_exists", [], "(lambda w: (__import__('os').makedirs(w + '/tle1', exist_ok=True), open(w + '/tle1/stray.txt', 'w').write('x'), spark.sql('CREATE TABLE tle1 (a INT) USING parquet'))[2])(spark.conf.get('spark.sql.warehouse.dir')[5:])"),
     p("catalog_list_columns_bucketed", ["tlcb"], "(spark.range(3).selectExpr('id', 'id AS v').write.bucketBy(2, 'id').saveAsTable('tlcb'), spark.createDataFrame([(x.name, x.isBucket, x.isPartition) for x in spark.catalog.listColumns('tlcb')], 'name string, bucket boolean, part boolean'))[1]"),
+    p("catalog_list_partitions", ["tclp"], "(spark.sql('CREATE TABLE tclp (a INT, p STRING) USING parquet PARTITIONED BY (p)'), spark.sql(\"INSERT INTO tclp VALUES (1, 'x'), (2, NULL)\"), spark.createDataFrame([(x.partition,) for x in spark.catalog.listPartitions('tclp')], 'p string'))[2]"),
+    p("catalog_table_properties", ["tctp"], "(spark.sql(\"CREATE TABLE tctp (a INT) USING parquet TBLPROPERTIES ('k' = 'v', 'j' = 'w')\"), spark.createDataFrame(sorted(spark.catalog.getTableProperties('tctp').items()), 'k string, v string'))[1]"),
+    p("catalog_create_table_string", ["tcts"], "(spark.sql('CREATE TABLE tcts (a INT, b STRING) USING json'), spark.createDataFrame([(spark.catalog.getCreateTableString('tcts'),)], 's string'))[1]"),
+    p("catalog_analyze_truncate", ["tcat"], "(spark.sql('CREATE TABLE tcat (a INT) USING parquet'), spark.sql('INSERT INTO tcat VALUES (1)'), spark.catalog.analyzeTable('tcat'), spark.catalog.truncateTable('tcat'), spark.table('tcat'))[4]"),
 ]

@@ -226,7 +226,7 @@ impl SparkSession {
         let location = t.location.as_ref().map(|l| std::path::absolute(local_path(l)).unwrap_or_else(|_| local_path(l)));
         let meta = self.table_meta(&db, &name, &provider, columns, &partition_by, location, t)?;
         match &t.query {
-            Some(q) => self.create_with_rows(meta, q, SaveMode::ErrorIfExists).await,
+            Some(q) => self.create_with_rows(meta, q).await,
             None => {
                 self.check_new_location(&meta)?;
                 if let Some(l) = &meta.location {
@@ -300,7 +300,7 @@ impl SparkSession {
 
     /// CTAS and `saveAsTable` of a new table: the rows are committed first,
     /// then the table is registered.
-    async fn create_with_rows(&self, meta: TableMeta, input: &Relation, _mode: SaveMode) -> EngineResult<CommandOutput> {
+    async fn create_with_rows(&self, meta: TableMeta, input: &Relation) -> EngineResult<CommandOutput> {
         self.check_new_location(&meta)?;
         let location = meta.location.clone().map(PathBuf::from).unwrap_or_default();
         let ordered = self.table_columns_by_name(input, &meta)?;
@@ -501,8 +501,7 @@ impl SparkSession {
                     name: name.to_vec(),
                     if_not_exists: false,
                     replace: false,
-                    create: true,
-                    columns: vec![],
+                            columns: vec![],
                     provider: None,
                     partition_by: w.partition_by.clone(),
                     location: None,
@@ -516,13 +515,13 @@ impl SparkSession {
                 let mut meta = self.table_meta(&db, &table, &provider, columns, &w.partition_by, location, &spec)?;
                 meta.bucketing = w.bucket_by.as_ref().map(|b| spark_catalog::BucketSpec { buckets: b.buckets, columns: b.columns.clone(), sort_columns: w.sort_by.clone() });
                 match existing {
-                    None => self.create_with_rows(meta, &w.input, w.mode).await,
+                    None => self.create_with_rows(meta, &w.input).await,
                     Some(_) => {
                         let target = local_path(meta.location.as_deref().unwrap_or_default());
                         let rows = self.table_columns_by_name(&w.input, &meta)?;
                         self.write_table_rows(&meta, rows, &target, Replace::Everything).await?;
-                        self.catalog().drop_table(&db, &table).map_err(catalog_error)?;
-                        self.catalog().create_table(&meta).map_err(catalog_error)?;
+                        // The new definition replaces the old one in one change.
+                        self.catalog().alter_table(&meta).map_err(catalog_error)?;
                         Ok(CommandOutput::empty())
                     }
                 }
@@ -553,7 +552,6 @@ impl SparkSession {
             name: w.table.clone(),
             if_not_exists: false,
             replace: false,
-            create: true,
             columns: vec![],
             provider: w.provider.clone(),
             partition_by: w.partition_by.clone(),
@@ -604,7 +602,6 @@ impl SparkSession {
             name: parts.clone(),
             if_not_exists: false,
             replace: false,
-            create: true,
             columns,
             provider: Some(provider),
             partition_by: vec![],

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder, new_null_array};
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use serde_json::Value;
@@ -208,21 +208,8 @@ fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
             _ => Value::Null,
         },
         DataType::Decimal128(..) => serde_json::from_str::<Value>(&scalar.to_string()).unwrap_or(Value::String(scalar.to_string())),
-        DataType::Timestamp(TimeUnit::Microsecond, _) => {
-            let ScalarValue::TimestampMicrosecond(Some(us), tz) = scalar else { return Ok(Value::Null) };
-            Value::String(format_timestamp(us, tz.as_deref()))
-        }
         _ => Value::String(scalar.cast_to(&DataType::Utf8).map(|s| s.to_string()).unwrap_or_default()),
     })
-}
-
-/// Spark's default JSON timestamp format, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`.
-fn format_timestamp(us: i64, tz: Option<&str>) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp_micros(us) else { return String::new() };
-    match tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
-        Some(z) => utc.with_timezone(&z).format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string().replace("+00:00", "Z"),
-        None => utc.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
-    }
 }
 
 impl ScalarUDFImpl for SparkJson {

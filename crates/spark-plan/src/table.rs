@@ -23,9 +23,6 @@ pub struct CreateTable {
     pub name: Vec<String>,
     pub if_not_exists: bool,
     pub replace: bool,
-    /// Only `OR REPLACE` / `REPLACE` without a table to replace fails when
-    /// this is false and the table is missing (`REPLACE TABLE`).
-    pub create: bool,
     pub columns: Vec<StructField>,
     pub provider: Option<String>,
     /// Partition column names; a `PARTITIONED BY (c type)` column is also in `columns`.

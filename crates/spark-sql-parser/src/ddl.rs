@@ -46,7 +46,7 @@ impl Parser {
     pub(crate) fn parse_create_persistent(&mut self, replace: bool) -> ParseResult<Option<Plan>> {
         let external = self.eat_word("external");
         if self.eat_word("table") {
-            return self.parse_create_table(replace, true, external).map(Some);
+            return self.parse_create_table(replace, external).map(Some);
         }
         if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
             let if_not_exists = self.eat_words(&["if", "not", "exists"]);
@@ -78,18 +78,17 @@ impl Parser {
     pub(crate) fn parse_replace_table(&mut self) -> ParseResult<Plan> {
         self.expect_word("replace")?;
         self.expect_word("table")?;
-        self.parse_create_table(true, false, false)
+        self.parse_create_table(true, false)
     }
 
     /// The rest of `CREATE [OR REPLACE] TABLE` after `TABLE`.
-    fn parse_create_table(&mut self, replace: bool, create: bool, external: bool) -> ParseResult<Plan> {
+    fn parse_create_table(&mut self, replace: bool, external: bool) -> ParseResult<Plan> {
         let if_not_exists = self.eat_words(&["if", "not", "exists"]);
         let name = self.parse_multipart_identifier()?;
         let mut t = CreateTable {
             name,
             if_not_exists,
             replace,
-            create,
             columns: vec![],
             provider: None,
             partition_by: vec![],
@@ -516,10 +515,10 @@ mod tests {
 
     #[test]
     fn parses_tables_and_databases() {
-        let Ok(Plan::Command(Command::CreateTable(t))) =
-            parse_statement("CREATE TABLE IF NOT EXISTS db.t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet PARTITIONED BY (b) LOCATION '/tmp/t' OPTIONS (compression 'zstd', 'k.x' = 1) TBLPROPERTIES ('p'='v')")
-        else {
-            unreachable!("not a CREATE TABLE")
+        let parsed = parse_statement("CREATE TABLE IF NOT EXISTS db.t (a INT NOT NULL COMMENT 'x', b STRING) USING parquet PARTITIONED BY (b) LOCATION '/tmp/t' OPTIONS (compression 'zstd', 'k.x' = 1) TBLPROPERTIES ('p'='v')");
+        let Ok(Plan::Command(Command::CreateTable(t))) = parsed else {
+            assert!(false, "not a CREATE TABLE: {parsed:?}");
+            return;
         };
         assert_eq!(t.name, vec!["db".to_string(), "t".to_string()]);
         assert!(t.if_not_exists && !t.replace);
@@ -530,13 +529,17 @@ mod tests {
         assert_eq!(t.location.as_deref(), Some("/tmp/t"));
         assert_eq!(t.options.get("k.x").map(String::as_str), Some("1"));
         assert_eq!(t.properties.get("p").map(String::as_str), Some("v"));
-        let Ok(Plan::Command(Command::CreateTable(ctas))) = parse_statement("CREATE OR REPLACE TABLE t USING json PARTITIONED BY (p INT) AS SELECT 1 AS a, 2 AS p") else {
-            unreachable!("not a CTAS")
+        let parsed = parse_statement("CREATE OR REPLACE TABLE t USING json PARTITIONED BY (p INT) AS SELECT 1 AS a, 2 AS p");
+        let Ok(Plan::Command(Command::CreateTable(ctas))) = parsed else {
+            assert!(false, "not a CTAS: {parsed:?}");
+            return;
         };
         assert!(ctas.replace && ctas.query.is_some());
         assert_eq!(ctas.columns.len(), 1);
-        let Ok(Plan::Command(Command::InsertInto(i))) = parse_statement("INSERT OVERWRITE TABLE t PARTITION (p = 1, q) (a, b) SELECT * FROM s") else {
-            unreachable!("not an INSERT")
+        let parsed = parse_statement("INSERT OVERWRITE TABLE t PARTITION (p = 1, q) (a, b) SELECT * FROM s");
+        let Ok(Plan::Command(Command::InsertInto(i))) = parsed else {
+            assert!(false, "not an INSERT: {parsed:?}");
+            return;
         };
         assert!(i.overwrite && i.partition.len() == 2 && i.partition[0].1.is_some() && i.partition[1].1.is_none());
         assert_eq!(i.columns, vec!["a".to_string(), "b".to_string()]);

@@ -38,10 +38,20 @@ pub struct CatalogSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct PythonSection {
+    pub executable: String,
+    pub max_workers: usize,
+    pub memory_limit_mb: u64,
+    pub idle_timeout_secs: u64,
+    pub nice: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct Config {
     pub server: ServerSection,
     pub execution: ExecutionSection,
     pub catalog: CatalogSection,
+    pub python: PythonSection,
     #[serde(default)]
     pub spark_conf: BTreeMap<String, String>,
 }
@@ -106,6 +116,11 @@ impl Config {
         env("SPARK_CONNECT_SERVER_SPILL_DIR", &mut c.execution.spill_dir)?;
         env("SPARK_CONNECT_SERVER_TARGET_PARTITIONS", &mut c.execution.target_partitions)?;
         env("SPARK_CONNECT_SERVER_WAREHOUSE_DIR", &mut c.catalog.warehouse_dir)?;
+        env("SPARK_CONNECT_SERVER_PYTHON", &mut c.python.executable)?;
+        env("SPARK_CONNECT_SERVER_PYTHON_MAX_WORKERS", &mut c.python.max_workers)?;
+        env("SPARK_CONNECT_SERVER_PYTHON_MEMORY_LIMIT_MB", &mut c.python.memory_limit_mb)?;
+        env("SPARK_CONNECT_SERVER_PYTHON_IDLE_TIMEOUT_SECS", &mut c.python.idle_timeout_secs)?;
+        env("SPARK_CONNECT_SERVER_PYTHON_NICE", &mut c.python.nice)?;
         Ok(c)
     }
 
@@ -117,7 +132,23 @@ impl Config {
             warehouse_dir: PathBuf::from(&self.catalog.warehouse_dir),
             default_confs: self.spark_conf.clone(),
             target_partitions: if self.execution.target_partitions == 0 { defaults.target_partitions } else { self.execution.target_partitions },
+            python: Some(self.python_settings()),
         }
+    }
+
+    fn python_settings(&self) -> spark_python::WorkerSettings {
+        let p = &self.python;
+        let mut settings = spark_python::WorkerSettings {
+            max_workers: p.max_workers.max(1),
+            memory_limit_mb: (p.memory_limit_mb > 0).then_some(p.memory_limit_mb),
+            idle_timeout: std::time::Duration::from_secs(p.idle_timeout_secs),
+            nice: p.nice,
+            ..Default::default()
+        };
+        if !p.executable.is_empty() {
+            settings.python = p.executable.clone();
+        }
+        settings
     }
 }
 

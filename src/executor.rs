@@ -109,7 +109,7 @@ impl<T> Future for AbortOnDrop<T> {
 }
 
 /// The weight of a plan: heavy when it reads files or tables, cached
-/// results or large generated or local data.
+/// results or large generated or local data, or runs Python functions.
 pub fn weight(plan: &Plan) -> Weight {
     match plan {
         Plan::Query(r) => relation_weight(r),
@@ -130,6 +130,8 @@ pub fn relation_weight(rel: &Relation) -> Weight {
                 rows > LIGHT_RANGE_ROWS
             }
             RelationKind::LocalRelation { data, .. } => data.as_ref().is_some_and(|d| d.len() > LIGHT_LOCAL_BYTES),
+            // Python functions run for as long as the user's code takes.
+            RelationKind::MapPartitions { .. } => true,
             _ => false,
         };
         if heavy {
@@ -140,6 +142,9 @@ pub fn relation_weight(rel: &Relation) -> Weight {
         for e in r.expressions() {
             let mut exprs = vec![e];
             while let Some(e) = exprs.pop() {
+                if matches!(e, spark_plan::Expr::PythonUdf { .. }) {
+                    return Weight::Heavy;
+                }
                 let (children, plans) = e.children();
                 exprs.extend(children);
                 stack.extend(plans);

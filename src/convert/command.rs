@@ -87,8 +87,9 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
         }
         CommandType::WriteOperation(w) => ConnectCommand::Run(Command::Write(convert_write(w, ctx)?)),
         CommandType::WriteOperationV2(w) => ConnectCommand::Run(Command::WriteTo(convert_write_to(w, ctx)?)),
-        CommandType::RegisterFunction(_) | CommandType::RegisterTableFunction(_) => {
-            return Err(ServerError::unsupported("Python user-defined functions"));
+        CommandType::RegisterFunction(f) => ConnectCommand::Run(Command::RegisterPythonFunction(super::expression::python_function(f)?)),
+        CommandType::RegisterTableFunction(_) => {
+            return Err(ServerError::unsupported("Python user-defined table functions (UDTFs)"));
         }
         other => {
             let name = format!("{other:?}");

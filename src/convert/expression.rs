@@ -39,9 +39,7 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
             plan_id: a.plan_id,
         },
         ExprType::UnresolvedFunction(f) => {
-            if f.is_user_defined_function {
-                return Err(ServerError::unsupported(format!("user-defined function `{}`", f.function_name)));
-            }
+            // `call_udf(name, ...)` of a registered function resolves by name too.
             let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
             Expr::Function { name: f.function_name.clone(), args, distinct: f.is_distinct, filter: None, within_group: vec![] }
         }
@@ -105,7 +103,11 @@ fn convert_inner(e: &sc::Expression, ctx: &mut RelationContext) -> ServerResult<
             },
         },
         ExprType::UnresolvedNamedLambdaVariable(v) => Expr::LambdaVariable(v.name_parts.join(".")),
-        ExprType::CommonInlineUserDefinedFunction(f) => Expr::Unsupported(format!("Python user-defined function `{}`", f.function_name)),
+        ExprType::CommonInlineUserDefinedFunction(f) => {
+            let function = python_function(f)?;
+            let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
+            Expr::PythonUdf { function, args }
+        }
         ExprType::CallFunction(f) => {
             let args = f.arguments.iter().map(|a| convert_expression(a, ctx)).collect::<ServerResult<Vec<_>>>()?;
             Expr::func(&f.function_name, args)
@@ -152,4 +154,22 @@ fn convert_frame(f: &sc::expression::window::WindowFrame, ctx: &mut RelationCont
     let lower = bound(f.lower.as_deref(), true)?;
     let upper = bound(f.upper.as_deref(), false)?;
     Ok(WindowFrame { frame_type, lower, upper })
+}
+
+/// The Python function of a `CommonInlineUserDefinedFunction`; Scala and
+/// Java UDFs need a JVM.
+pub(crate) fn python_function(f: &sc::CommonInlineUserDefinedFunction) -> ServerResult<spark_plan::PythonFunction> {
+    use sc::common_inline_user_defined_function::Function;
+    match f.function.as_ref().required("CommonInlineUserDefinedFunction.function")? {
+        Function::PythonUdf(p) => Ok(spark_plan::PythonFunction {
+            name: f.function_name.clone(),
+            eval_type: p.eval_type,
+            command: std::sync::Arc::new(p.command.clone()),
+            output_type: proto_to_type(p.output_type.as_ref().required("PythonUDF.output_type")?)?,
+            python_ver: p.python_ver.clone(),
+            deterministic: f.deterministic,
+        }),
+        Function::ScalarScalaUdf(_) => Err(ServerError::unsupported(format!("the Scala UDF `{}` (this server has no JVM)", f.function_name))),
+        Function::JavaUdf(_) => Err(ServerError::unsupported(format!("the Java UDF `{}` (this server has no JVM; registerJavaFunction is not available)", f.function_name))),
+    }
 }

@@ -432,6 +432,11 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             variable_name: u.variable_column_name.clone(),
             value_name: u.value_column_name.clone(),
         },
+        RelType::MapPartitions(m) => RelationKind::MapPartitions {
+            input: boxed(m.input.as_deref(), "MapPartitions.input", ctx)?,
+            function: super::expression::python_function(m.func.as_ref().required("MapPartitions.func")?)?,
+            barrier: m.is_barrier.unwrap_or(false),
+        },
         RelType::ToSchema(t) => RelationKind::ToSchema {
             input: boxed(t.input.as_deref(), "ToSchema.input", ctx)?,
             schema: super::data_type::proto_to_type(t.schema.as_ref().required("ToSchema.schema")?)?,

@@ -205,6 +205,10 @@ impl SparkSession {
             Command::AlterTable { name, action } => self.alter_table(name, action).await,
             Command::DescribeDatabase { name } => self.describe_database(name),
             Command::RowLevelChange { table, operation } => self.row_level_change(table, *operation),
+            Command::RegisterPythonFunction(f) => {
+                self.register_python_function(f.clone());
+                Ok(empty())
+            }
             Command::NotSupported(what) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",

@@ -32,8 +32,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("spark.sql.repl.eagerEval.truncate", "20"),
     ("spark.sql.connect.serverStacktrace.enabled", "false"),
     ("spark.sql.pyspark.jvmStacktrace.enabled", "false"),
-    ("spark.sql.execution.pythonUDF.arrow.enabled", "false"),
-    ("spark.sql.execution.pythonUDTF.arrow.enabled", "false"),
+    ("spark.sql.execution.pythonUDF.arrow.enabled", "true"),
+    ("spark.sql.execution.pythonUDTF.arrow.enabled", "true"),
     ("spark.sql.execution.arrow.maxRecordsPerBatch", "10000"),
     // Plan compression is not advertised: clients send plain plans.
     ("spark.connect.session.planCompression.threshold", "-1"),

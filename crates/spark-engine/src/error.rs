@@ -53,6 +53,8 @@ pub enum ExceptionKind {
     /// `SparkClassNotFoundException` (an unknown data source).
     ClassNotFound,
     Spark,
+    /// `PythonException`: a Python UDF raised (pyspark shows the traceback).
+    Python,
 }
 
 impl ExceptionKind {
@@ -140,6 +142,12 @@ impl ExceptionKind {
                 "java.lang.Throwable",
             ],
             ExceptionKind::Spark => &["org.apache.spark.SparkException", "java.lang.Exception", "java.lang.Throwable"],
+            ExceptionKind::Python => &[
+                "org.apache.spark.api.python.PythonException",
+                "org.apache.spark.SparkException",
+                "java.lang.Exception",
+                "java.lang.Throwable",
+            ],
         }
     }
 }
@@ -246,6 +254,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
                 RuntimeKind::NoSuchElement => ExceptionKind::NoSuchElement,
                 RuntimeKind::Runtime => ExceptionKind::Runtime,
                 RuntimeKind::Spark => ExceptionKind::Spark,
+                RuntimeKind::Python => ExceptionKind::Python,
             },
             error_class: Some(r.error_class.clone()).filter(|c| !c.is_empty()),
             sql_state: Some(r.sql_state.clone()).filter(|s| !s.is_empty()),

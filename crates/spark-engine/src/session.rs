@@ -29,6 +29,8 @@ pub struct EngineSettings {
     /// Spark confs every new session starts with.
     pub default_confs: BTreeMap<String, String>,
     pub target_partitions: usize,
+    /// Python UDF workers; `None` refuses Python UDFs.
+    pub python: Option<spark_python::WorkerSettings>,
 }
 
 impl Default for EngineSettings {
@@ -39,6 +41,7 @@ impl Default for EngineSettings {
             warehouse_dir: PathBuf::from("spark-warehouse"),
             default_confs: BTreeMap::new(),
             target_partitions: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            python: Some(spark_python::WorkerSettings::default()),
         }
     }
 }
@@ -50,6 +53,8 @@ pub struct SessionShared {
     pub global_views: ViewCatalog,
     /// Persistent databases and tables of `spark_catalog`.
     pub catalog: Arc<dyn spark_catalog::Catalog>,
+    /// The Python UDF workers of every session.
+    pub python: Option<Arc<spark_python::WorkerPool>>,
 }
 
 impl SessionShared {
@@ -67,7 +72,8 @@ impl SessionShared {
         settings.default_confs.entry("spark.sql.warehouse.dir".into()).or_insert_with(|| format!("file:{}", warehouse.display()));
         let catalog = spark_catalog::SqliteCatalog::open(&warehouse, &format!("file:{}", warehouse.display())).map_err(crate::tables::catalog_error)?;
         crate::tables::recover_tables(&catalog);
-        Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default(), catalog: Arc::new(catalog) }))
+        let python = settings.python.clone().map(spark_python::WorkerPool::new);
+        Ok(Arc::new(Self { settings, runtime, global_views: ViewCatalog::default(), catalog: Arc::new(catalog), python }))
     }
 }
 
@@ -112,6 +118,35 @@ pub struct SparkSession {
     pub(crate) cached_tables: std::sync::Mutex<Vec<TempView>>,
     /// `USE db`: where unqualified table names are looked up.
     pub(crate) current_database: RwLock<String>,
+    /// Identifies the session's Python workers (reused by it alone).
+    pub(crate) python_session: String,
+    /// Python functions of `spark.udf.register`, by lower-case name.
+    pub(crate) python_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonFunction>>>,
+}
+
+/// The session confs Python workers read (pyspark's `RunnerConf`).
+const PYTHON_RUNNER_CONFS: &[&str] = &[
+    "spark.sql.session.timeZone",
+    "spark.sql.execution.arrow.maxRecordsPerBatch",
+    "spark.sql.execution.arrow.maxBytesPerBatch",
+    "spark.sql.execution.pandas.convertToArrowArraySafely",
+    "spark.sql.legacy.execution.pandas.groupedMap.assignColumnsByName",
+    "spark.sql.execution.arrow.useLargeVarTypes",
+    "spark.sql.legacy.execution.pythonUDF.pandas.conversion.enabled",
+    "spark.sql.legacy.execution.pythonUDTF.pandas.conversion.enabled",
+    "spark.sql.execution.pyspark.binaryAsBytes",
+    "spark.sql.execution.pythonUDF.pandas.intToDecimalCoercionEnabled",
+    "spark.sql.execution.pythonUDF.pandas.preferIntExtensionDtype",
+    "spark.sql.execution.pythonUDF.arrow.concurrency.level",
+];
+
+impl Drop for SparkSession {
+    /// The session's idle Python workers go with it.
+    fn drop(&mut self) {
+        if let Some(pool) = &self.shared.python {
+            pool.release_session(&self.python_session);
+        }
+    }
 }
 
 impl SparkSession {
@@ -130,19 +165,35 @@ impl SparkSession {
         let conf = SparkConf::new(&shared.settings.default_confs);
         let state = Arc::new(ctx.state());
         let task_ctx = state.task_ctx();
-        Self { shared, ctx, state, task_ctx, conf: RwLock::new(conf), views: ViewCatalog::default(), cached_tables: Default::default(), current_database: RwLock::new(spark_catalog::DEFAULT_DATABASE.into()) }
+        Self {
+            shared,
+            ctx,
+            state,
+            task_ctx,
+            conf: RwLock::new(conf),
+            views: ViewCatalog::default(),
+            cached_tables: Default::default(),
+            current_database: RwLock::new(spark_catalog::DEFAULT_DATABASE.into()),
+            python_session: uuid::Uuid::new_v4().to_string(),
+            python_functions: Default::default(),
+        }
     }
 
     /// A new session with a copy of this one's confs, temporary views and
     /// cached tables (Spark Connect's `cloneSession`); later changes to
     /// either do not reach the other.
     pub fn clone_session(&self) -> Self {
-        let clone = Self::new(self.shared.clone());
+        let mut clone = Self::new(self.shared.clone());
         if let Ok(mut conf) = clone.conf.write() {
             *conf = self.conf();
         }
         let cached = self.cached_tables.lock().map(|c| c.clone()).unwrap_or_default();
-        Self { views: self.views.snapshot(), cached_tables: std::sync::Mutex::new(cached), current_database: RwLock::new(self.current_database()), ..clone }
+        let functions = self.python_functions.read().map(|f| f.clone()).unwrap_or_default();
+        clone.views = self.views.snapshot();
+        clone.cached_tables = std::sync::Mutex::new(cached);
+        clone.current_database = RwLock::new(self.current_database());
+        clone.python_functions = RwLock::new(functions);
+        clone
     }
 
     pub fn conf(&self) -> SparkConf {
@@ -225,6 +276,36 @@ impl SparkSession {
             timestamp_nanos: conf.bool("spark.sql.timestampNanosTypes.enabled", false),
             cte_recursion_level_limit: u32::try_from(conf.int("spark.sql.cteRecursionLevelLimit", 100)).unwrap_or(u32::MAX),
             current_database: self.current_database(),
+            python: self.python_support(&conf),
+        }
+    }
+
+    /// What this session's Python UDFs run with.
+    fn python_support(&self, conf: &SparkConf) -> Option<spark_resolver::PythonSupport> {
+        let pool = self.shared.python.clone()?;
+        let mut runner_conf: Vec<(String, String)> = PYTHON_RUNNER_CONFS.iter().filter_map(|k| conf.get(k).map(|v| (k.to_string(), v))).collect();
+        if !runner_conf.iter().any(|(k, _)| k == "spark.sql.session.timeZone") {
+            runner_conf.push(("spark.sql.session.timeZone".into(), "UTC".into()));
+        }
+        let functions = self.python_functions.read().map(|f| f.clone()).unwrap_or_default();
+        let files_dir = std::env::temp_dir().join("spark-connect-python").join(&self.python_session);
+        let context = spark_python::PythonContext {
+            pool,
+            session_id: self.python_session.clone(),
+            runner_conf,
+            files_dir,
+            includes: vec![],
+            cancel: Default::default(),
+        };
+        Some(spark_resolver::PythonSupport { context, functions })
+    }
+
+    /// `spark.udf.register`: later calls by name resolve to `f`.
+    pub(crate) fn register_python_function(&self, f: spark_plan::PythonFunction) {
+        if let Ok(mut functions) = self.python_functions.write() {
+            let mut updated = functions.as_ref().clone();
+            updated.insert(f.name.to_ascii_lowercase(), f);
+            *functions = Arc::new(updated);
         }
     }
 

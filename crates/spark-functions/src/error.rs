@@ -19,6 +19,8 @@ pub enum RuntimeKind {
     Runtime,
     /// `SparkException` (errors of query execution itself).
     Spark,
+    /// `PythonException`: a Python UDF raised.
+    Python,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

@@ -110,8 +110,26 @@ pub enum Expr {
     ScalarSubquery(Box<Relation>),
     Exists { plan: Box<Relation>, negated: bool },
     InSubquery { values: Vec<Expr>, plan: Box<Relation>, negated: bool },
-    /// A Python UDF or other construct that needs a worker; kept to report it clearly.
+    /// A call of a Python function (`udf`, `pandas_udf`, `arrow_udf`, or
+    /// one registered with `spark.udf.register`).
+    PythonUdf { function: PythonFunction, args: Vec<Expr> },
+    /// A construct the server cannot run; kept to report it clearly.
     Unsupported(String),
+}
+
+/// A Python function as the client sends it: Python workers run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonFunction {
+    /// The name Spark shows in column names (`plus1`, `<lambda>`).
+    pub name: String,
+    /// pyspark's `PythonEvalType` code.
+    pub eval_type: i32,
+    /// `cloudpickle.dumps((function, return_type))`, made by the client.
+    pub command: std::sync::Arc<Vec<u8>>,
+    pub output_type: DataType,
+    /// The client's Python `major.minor`.
+    pub python_ver: String,
+    pub deterministic: bool,
 }
 
 impl Expr {
@@ -167,6 +185,7 @@ impl Expr {
             Expr::NamedArgument { value, .. } => (vec![value], vec![]),
             Expr::ScalarSubquery(plan) | Expr::Exists { plan, .. } => (vec![], vec![plan]),
             Expr::InSubquery { values, plan, .. } => (values.iter().collect(), vec![plan]),
+            Expr::PythonUdf { args, .. } => (args.iter().collect(), vec![]),
             Expr::Literal(_)
             | Expr::TypedLiteral { .. }
             | Expr::Column { .. }
@@ -220,6 +239,7 @@ impl Expr {
             Expr::Lambda { params, body } => Expr::Lambda { params, body: Box::new(body.transform_up(f)) },
             Expr::NamedArgument { name, value } => Expr::NamedArgument { name, value: Box::new(value.transform_up(f)) },
             Expr::InSubquery { values, plan, negated } => Expr::InSubquery { values: each(values, f), plan, negated },
+            Expr::PythonUdf { function, args } => Expr::PythonUdf { function, args: each(args, f) },
             other => other,
         };
         f(node)

@@ -166,6 +166,9 @@ pub enum RelationKind {
     /// `df.unpivot` / `melt`: `values` `None` means every non-id column;
     /// `ids` `None` (SQL's UNPIVOT) means every column that is not a value.
     Unpivot { input: Box<Relation>, ids: Option<Vec<Expr>>, values: Option<Vec<Expr>>, variable_name: String, value_name: String },
+    /// `mapInPandas` / `mapInArrow`: a Python function over each
+    /// partition's batches, producing rows of the function's return type.
+    MapPartitions { input: Box<Relation>, function: crate::PythonFunction, barrier: bool },
     /// `df.to(schema)`: columns reordered by name and cast to the schema.
     ToSchema { input: Box<Relation>, schema: DataType },
     /// `df.describe(cols)` and `df.summary(statistics)`.
@@ -282,7 +285,8 @@ impl Relation {
             | K::CollectMetrics { input, .. }
             | K::Transpose { input, .. }
             | K::Persisted { input, .. }
-            | K::LateralView { input, .. } => vec![input],
+            | K::LateralView { input, .. }
+            | K::MapPartitions { input, .. } => vec![input],
         }
     }
 }
@@ -437,6 +441,9 @@ pub enum Command {
     DescribeDatabase { name: Vec<String> },
     /// `DELETE`, `UPDATE`, `MERGE`: row-level changes file tables refuse.
     RowLevelChange { table: Vec<String>, operation: RowLevelOperation },
+    /// `spark.udf.register(name, f)`: a Python function callable by name
+    /// in this session (SQL, `call_udf`).
+    RegisterPythonFunction(crate::PythonFunction),
     /// Parsed but not supported yet; carries the statement kind for the error.
     NotSupported(String),
 }

@@ -19,6 +19,12 @@ pub fn is_cancelled() -> bool {
     CURRENT.with(|c| c.borrow().as_ref().is_some_and(|f| f.load(Ordering::Relaxed)))
 }
 
+/// The flag of the work this thread is doing, for work that outlives the
+/// poll (a Python UDF's worker, killed when the operation is interrupted).
+pub fn current_flag() -> Option<Arc<AtomicBool>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 /// A future whose polls see `flag` through [`is_cancelled`].
 pub struct Cancellable<F> {
     flag: Arc<AtomicBool>,

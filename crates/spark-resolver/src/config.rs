@@ -15,11 +15,22 @@ pub struct ResolverConfig {
     pub cte_recursion_level_limit: u32,
     /// The current database of `spark_catalog` (`USE db`).
     pub current_database: String,
+    /// Python UDF support: the session's workers and registered functions;
+    /// `None` where no worker pool exists (Python UDFs are then refused).
+    pub python: Option<PythonSupport>,
+}
+
+/// What Python UDFs of a session resolve with.
+#[derive(Debug, Clone)]
+pub struct PythonSupport {
+    pub context: spark_python::PythonContext,
+    /// Functions of `spark.udf.register`, by lower-case name.
+    pub functions: std::sync::Arc<std::collections::HashMap<String, spark_plan::PythonFunction>>,
 }
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into() }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None }
     }
 }
 

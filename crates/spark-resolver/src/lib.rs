@@ -29,7 +29,7 @@ pub mod scope;
 pub mod types;
 
 pub use catalog::{TempView, ViewCatalog, materialized};
-pub use config::ResolverConfig;
+pub use config::{PythonSupport, ResolverConfig};
 pub use error::{ResolveError, ResolveResult};
 pub use resolver::{QueryRunner, Resolver};
 pub use scope::{ResolvedColumn, ResolvedRelation};

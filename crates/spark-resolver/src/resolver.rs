@@ -179,6 +179,7 @@ impl<'a> Resolver<'a> {
                 self.resolve_unpivot(input, ids.as_deref(), values.as_deref(), variable_name, value_name)
             }
             RelationKind::ToSchema { input, schema } => self.resolve_to_schema(input, schema),
+            RelationKind::MapPartitions { input, function, .. } => self.resolve_map_partitions(input, function),
             RelationKind::Transpose { input, index } => self.resolve_transpose(input, index),
             RelationKind::Summary { input, columns, statistics } => self.resolve_summary(input, columns, statistics),
             RelationKind::Crosstab { input, left, right } => self.resolve_crosstab(input, left, right),

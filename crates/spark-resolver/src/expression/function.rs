@@ -27,6 +27,10 @@ impl Resolver<'_> {
     /// Resolves a call outside a window (`OVER`).
     pub(crate) fn resolve_function(&mut self, call: &FunctionCall<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         let lower = call.name.to_ascii_lowercase();
+        // Functions of `spark.udf.register` shadow built-in ones, as in Spark.
+        if let Some(python) = self.registered_python_function(&lower) {
+            return self.resolve_python_udf(&python, call.args, scope);
+        }
         let entry = functions::lookup(&lower).ok_or_else(|| functions::unknown(call.name))?;
         if entry.frame.is_window_only() {
             return Err(ResolveError::analysis(

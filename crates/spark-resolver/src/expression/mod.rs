@@ -14,6 +14,7 @@ mod interval_literal;
 mod lambda;
 mod like_quantified;
 mod literal;
+mod python_udf;
 mod subquery;
 mod update_fields;
 mod window;
@@ -135,6 +136,7 @@ impl Resolver<'_> {
             Expr::Regex { .. } => Err(ResolveError::unsupported("colRegex")),
             // Named arguments bind in the order written (`inline(input => x)`).
             Expr::NamedArgument { value, .. } => self.resolve_expr(value, scope),
+            Expr::PythonUdf { function, args } => self.resolve_python_udf(function, args, scope),
             Expr::Unsupported(what) => Err(ResolveError::unsupported(what.clone())),
         }
     }

@@ -11,6 +11,7 @@ mod pivot;
 mod reshape;
 mod stat;
 mod project;
+mod python_map;
 mod read;
 mod recursive_cte;
 mod set_op;

@@ -1,0 +1,238 @@
+//! `mapInPandas` and `mapInArrow`: a Python function over each partition's
+//! batches. Each input partition is one task on one worker, as in Spark's
+//! `MapInBatchExec`: the rows go to Python as one struct column, the
+//! function's output comes back as one struct column whose fields are the
+//! result's columns.
+//!
+//! The relation is a table whose scan plans its input and wraps it, so the
+//! rest of the query sees an ordinary scan.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, StructArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Fields, Schema, SchemaRef};
+use datafusion::catalog::{Session, TableProvider};
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::Result as DfResult;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::{Expr, LogicalPlan, TableProviderFilterPushDown, TableType};
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{
+    ChildrenPropertiesMode, DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, PlanProperties, ReplaceChildrenOptions,
+};
+use futures::StreamExt;
+
+use crate::error::{PythonError, PythonResult};
+use crate::pool::PythonContext;
+use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
+
+/// Batches in flight between the query and the worker, each way.
+const CHANNEL_BATCHES: usize = 2;
+
+/// The Python function of a map-partitions relation.
+#[derive(Debug, Clone)]
+pub struct MapFunction {
+    pub ctx: PythonContext,
+    pub eval_type: i32,
+    pub python_ver: String,
+    pub command: Arc<Vec<u8>>,
+    /// The input's columns as Spark sends them to Python (canonical Arrow
+    /// types), wrapped into one struct column.
+    pub input_fields: Fields,
+    /// The result's columns, with this server's types.
+    pub output: SchemaRef,
+}
+
+/// The relation: `function` over `input`'s rows.
+#[derive(Debug)]
+pub struct PythonMapTable {
+    pub input: LogicalPlan,
+    pub function: MapFunction,
+}
+
+#[async_trait::async_trait]
+impl TableProvider for PythonMapTable {
+    fn get_logical_plan(&'_ self) -> Option<Cow<'_, LogicalPlan>> {
+        None
+    }
+
+    fn schema(&self) -> SchemaRef {
+        self.function.output.clone()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Temporary
+    }
+
+    async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, _filters: &[Expr], _limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let input = state.create_physical_plan(&self.input).await?;
+        Ok(Arc::new(PythonMapExec::new(input, self.function.clone(), projection.cloned())))
+    }
+
+    fn supports_filters_pushdown(&self, filters: &[&Expr]) -> DfResult<Vec<TableProviderFilterPushDown>> {
+        Ok(vec![TableProviderFilterPushDown::Unsupported; filters.len()])
+    }
+}
+
+#[derive(Debug)]
+pub struct PythonMapExec {
+    input: Arc<dyn ExecutionPlan>,
+    function: MapFunction,
+    projection: Option<Vec<usize>>,
+    properties: Arc<PlanProperties>,
+}
+
+impl PythonMapExec {
+    fn new(input: Arc<dyn ExecutionPlan>, function: MapFunction, projection: Option<Vec<usize>>) -> Self {
+        let schema = match &projection {
+            Some(p) => Arc::new(function.output.project(p).unwrap_or_else(|_| function.output.as_ref().clone())),
+            None => function.output.clone(),
+        };
+        let properties = Arc::new(PlanProperties::new(
+            EquivalenceProperties::new(schema),
+            datafusion::physical_plan::Partitioning::UnknownPartitioning(input.output_partitioning().partition_count()),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        ));
+        Self { input, function, projection, properties }
+    }
+}
+
+impl DisplayAs for PythonMapExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "PythonMapExec: eval_type={}", self.function.eval_type)
+    }
+}
+
+impl ExecutionPlan for PythonMapExec {
+    fn name(&self) -> &str {
+        "PythonMapExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn apply_expressions(&self, _: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>) -> DfResult<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn replace_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>, _: ReplaceChildrenOptions) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let input = children.pop().unwrap_or_else(|| Arc::clone(&self.input));
+        Ok(Arc::new(PythonMapExec::new(input, self.function.clone(), self.projection.clone())))
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> DfResult<Arc<dyn ExecutionPlan>> {
+        self.replace_children(children, ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> DfResult<SendableRecordBatchStream> {
+        let mut input = self.input.execute(partition, context)?;
+        let function = self.function.clone();
+        let projection = self.projection.clone();
+        let schema = self.properties.eq_properties.schema().clone();
+        let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<PythonResult<RecordBatch>>(CHANNEL_BATCHES);
+        let (out_tx, out_rx) = tokio::sync::mpsc::channel::<DfResult<RecordBatch>>(CHANNEL_BATCHES);
+        // The query side: input batches to the worker's writer.
+        let feeder = tokio::spawn(async move {
+            while let Some(batch) = input.next().await {
+                let item = batch.map_err(|e| PythonError::Protocol(format!("the input failed: {e}")));
+                if in_tx.send(item).await.is_err() {
+                    break;
+                }
+            }
+        });
+        // The worker side, on a thread of its own: it blocks on the socket.
+        let out_schema = schema.clone();
+        let worker_tx = out_tx.clone();
+        let spawned = std::thread::Builder::new().name("python-map".into()).spawn(move || {
+            let wrapped = Arc::new(Schema::new(vec![Field::new("_0", ArrowType::Struct(function.input_fields.clone()), true)]));
+            let wrap_schema = wrapped.clone();
+            let batches = std::iter::from_fn(move || in_rx.blocking_recv()).map(move |b| b.and_then(|b| wrap(&b, &wrap_schema)));
+            let spec = TaskSpec {
+                eval_type: function.eval_type,
+                python_ver: function.python_ver.clone(),
+                udfs: vec![UdfCall { args: vec![(0, None)], commands: vec![function.command.clone()] }],
+                eval_conf: vec![],
+                partition,
+            };
+            let result = run_task(&function.ctx, &spec, TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) }, |reply| {
+                let Reply::Batch(b) = reply else { return Err(PythonError::Protocol("a pickled frame in reply to Arrow input".into())) };
+                let batch = unwrap(&b, &function.output, projection.as_deref(), &out_schema)?;
+                worker_tx.blocking_send(Ok(batch)).map_err(|_| PythonError::Cancelled)
+            });
+            if let Err(e) = result {
+                if !matches!(e, PythonError::Cancelled) || !worker_tx.is_closed() {
+                    let _ = worker_tx.blocking_send(Err(e.into_df()));
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            feeder.abort();
+            return Err(PythonError::Unavailable(format!("cannot start a thread for the Python worker: {e}")).into_df());
+        }
+        drop(out_tx);
+        let stream = futures::stream::unfold((out_rx, feeder), |(mut rx, feeder)| async move {
+            match rx.recv().await {
+                Some(item) => Some((item, (rx, feeder))),
+                None => {
+                    feeder.abort();
+                    None
+                }
+            }
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, stream)))
+    }
+}
+
+/// The input rows as Spark sends them to `mapInPandas`: one struct column.
+fn wrap(batch: &RecordBatch, schema: &SchemaRef) -> PythonResult<RecordBatch> {
+    let ArrowType::Struct(fields) = schema.field(0).data_type() else { return Err(PythonError::Protocol("the input is not a struct".into())) };
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(fields.iter())
+        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(c.clone()) } else { cast(c, f.data_type()) })
+        .collect::<Result<Vec<ArrayRef>, _>>()?;
+    let column: ArrayRef = Arc::new(StructArray::try_new_with_length(fields.clone(), columns, None, batch.num_rows())?);
+    let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(schema.clone(), vec![column], &options)?)
+}
+
+/// The function's output rows: the fields of its one struct column, cast
+/// to the result's types and projected as the scan asked.
+fn unwrap(batch: &RecordBatch, output: &SchemaRef, projection: Option<&[usize]>, schema: &SchemaRef) -> PythonResult<RecordBatch> {
+    let rows = batch.num_rows();
+    // The worker wraps the result's columns into one struct column.
+    let columns: Vec<ArrayRef> = one_struct(batch)?.columns().to_vec();
+    if columns.len() != output.fields().len() {
+        return Err(PythonError::Protocol(format!("the function returned {} columns for {}", columns.len(), output.fields().len())));
+    }
+    let columns = columns
+        .iter()
+        .zip(output.fields())
+        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(c.clone()) } else { cast(c, f.data_type()) })
+        .collect::<Result<Vec<ArrayRef>, _>>()?;
+    let columns = match projection {
+        Some(p) => p.iter().filter_map(|i| columns.get(*i).cloned()).collect(),
+        None => columns,
+    };
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    Ok(RecordBatch::try_new_with_options(schema.clone(), columns, &options)?)
+}
+
+fn one_struct(batch: &RecordBatch) -> PythonResult<&StructArray> {
+    if batch.num_columns() != 1 {
+        return Err(PythonError::Protocol(format!("the output has {} columns, not one struct", batch.num_columns())));
+    }
+    batch.column(0).as_any().downcast_ref::<StructArray>().ok_or_else(|| PythonError::Protocol("the output is not a struct column".into()))
+}

@@ -1,0 +1,147 @@
+//! A Python scalar UDF as a DataFusion function: each batch of rows is one
+//! task on a worker of the session (Arrow in, Arrow out), so the UDF works
+//! wherever an expression does — select, filter, join conditions, grouping
+//! keys, aggregate arguments.
+//!
+//! The call blocks on the worker's socket; on the server's multi-threaded
+//! query runtimes it does so through `block_in_place`, which hands the
+//! thread's other work to another thread meanwhile.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
+use datafusion::arrow::compute::{cast, concat};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef};
+use datafusion::common::Result;
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, TypeSignature, Volatility};
+
+use crate::error::{PythonError, PythonResult};
+use crate::eval_type::EvalType;
+use crate::pool::PythonContext;
+use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// One call site of a Python scalar UDF.
+#[derive(Debug)]
+pub struct PythonScalarUdf {
+    id: u64,
+    /// The name Spark shows (`plus1`).
+    name: String,
+    signature: Signature,
+    ctx: PythonContext,
+    spec: TaskSpec,
+    /// The arguments as the worker receives them (Spark's Arrow types,
+    /// named `_0`, `_1`, ...).
+    input: SchemaRef,
+    /// The result's type inside this server.
+    return_type: ArrowType,
+}
+
+/// What the resolver knows of a scalar UDF call.
+pub struct ScalarUdfCall {
+    pub name: String,
+    pub eval_type: EvalType,
+    pub python_ver: String,
+    pub command: Arc<Vec<u8>>,
+    /// Each argument's Arrow type as Spark sends it to Python, and its
+    /// keyword name when passed by name.
+    pub args: Vec<(ArrowType, Option<String>)>,
+    /// The arguments' Spark types as JSON (`EvalConf.input_type`).
+    pub input_type_json: String,
+    pub return_type: ArrowType,
+}
+
+impl PythonScalarUdf {
+    pub fn new(ctx: PythonContext, call: ScalarUdfCall) -> Self {
+        let n = call.args.len();
+        let signature = if n == 0 { Signature::nullary(Volatility::Volatile) } else { Signature::new(TypeSignature::Any(n), Volatility::Volatile) };
+        let input = Arc::new(Schema::new(call.args.iter().enumerate().map(|(i, (t, _))| Field::new(format!("_{i}"), t.clone(), true)).collect::<Vec<_>>()));
+        let spec = TaskSpec {
+            eval_type: call.eval_type.code(),
+            python_ver: call.python_ver,
+            udfs: vec![UdfCall { args: call.args.into_iter().enumerate().map(|(i, (_, name))| (i, name)).collect(), commands: vec![call.command] }],
+            eval_conf: vec![("input_type".into(), call.input_type_json)],
+            partition: 0,
+        };
+        Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), name: call.name, signature, ctx, spec, input, return_type: call.return_type }
+    }
+
+    fn evaluate(&self, batch: RecordBatch) -> PythonResult<ArrayRef> {
+        let rows = batch.num_rows();
+        let mut outputs: Vec<ArrayRef> = vec![];
+        let input = TaskInput::Arrow { schema: self.input.clone(), batches: Box::new(std::iter::once(Ok(batch))) };
+        run_task(&self.ctx, &self.spec, input, |reply| match reply {
+            Reply::Batch(b) if b.num_columns() > 0 => {
+                outputs.push(b.column(0).clone());
+                Ok(())
+            }
+            Reply::Batch(_) => Err(PythonError::Protocol("a result batch without columns".into())),
+            Reply::Frame(_) => Err(PythonError::Protocol("a pickled frame in reply to Arrow input".into())),
+        })?;
+        let result = match outputs.len() {
+            0 => new_empty_array(&self.return_type),
+            1 => outputs.remove(0),
+            _ => concat(&outputs.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?,
+        };
+        if result.len() != rows {
+            return Err(PythonError::Protocol(format!("the UDF returned {} rows for {rows}", result.len())));
+        }
+        Ok(if result.data_type() == &self.return_type { result } else { cast(&result, &self.return_type)? })
+    }
+}
+
+impl PartialEq for PythonScalarUdf {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for PythonScalarUdf {}
+impl std::hash::Hash for PythonScalarUdf {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl ScalarUDFImpl for PythonScalarUdf {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[ArrowType]) -> Result<ArrowType> {
+        Ok(self.return_type.clone())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        if rows == 0 {
+            return Ok(ColumnarValue::Array(new_empty_array(&self.return_type)));
+        }
+        let columns = args
+            .args
+            .iter()
+            .zip(self.input.fields())
+            .map(|(a, f)| {
+                let a = a.to_array(rows)?;
+                Ok(if a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let batch = RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?;
+        let result = blocking(|| self.evaluate(batch)).map_err(PythonError::into_df)?;
+        Ok(ColumnarValue::Array(result))
+    }
+}
+
+/// Runs blocking worker I/O without stalling the async runtime the call
+/// came from.
+pub(crate) fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}

@@ -437,6 +437,17 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             function: super::expression::python_function(m.func.as_ref().required("MapPartitions.func")?)?,
             barrier: m.is_barrier.unwrap_or(false),
         },
+        RelType::GroupMap(g) => {
+            if g.is_map_groups_with_state.is_some() || g.transform_with_state_info.is_some() {
+                return Err(ServerError::unsupported("applyInPandasWithState and transformWithState (streaming state)"));
+            }
+            RelationKind::GroupMap {
+                input: boxed(g.input.as_deref(), "GroupMap.input", ctx)?,
+                grouping: exprs(&g.grouping_expressions, ctx)?,
+                function: super::expression::python_function(g.func.as_ref().required("GroupMap.func")?)?,
+            }
+        }
+        RelType::ApplyInPandasWithState(_) => return Err(ServerError::unsupported("applyInPandasWithState (streaming state)")),
         RelType::ToSchema(t) => RelationKind::ToSchema {
             input: boxed(t.input.as_deref(), "ToSchema.input", ctx)?,
             schema: super::data_type::proto_to_type(t.schema.as_ref().required("ToSchema.schema")?)?,

@@ -169,6 +169,9 @@ pub enum RelationKind {
     /// `mapInPandas` / `mapInArrow`: a Python function over each
     /// partition's batches, producing rows of the function's return type.
     MapPartitions { input: Box<Relation>, function: crate::PythonFunction, barrier: bool },
+    /// `groupBy(keys).applyInPandas` / `applyInArrow`: a Python function
+    /// over each group of rows with equal keys.
+    GroupMap { input: Box<Relation>, grouping: Vec<Expr>, function: crate::PythonFunction },
     /// `df.to(schema)`: columns reordered by name and cast to the schema.
     ToSchema { input: Box<Relation>, schema: DataType },
     /// `df.describe(cols)` and `df.summary(statistics)`.
@@ -286,7 +289,8 @@ impl Relation {
             | K::Transpose { input, .. }
             | K::Persisted { input, .. }
             | K::LateralView { input, .. }
-            | K::MapPartitions { input, .. } => vec![input],
+            | K::MapPartitions { input, .. }
+            | K::GroupMap { input, .. } => vec![input],
         }
     }
 }
@@ -317,6 +321,7 @@ impl Relation {
             K::Unpivot { ids, values, .. } => ids.iter().flatten().chain(values.iter().flatten()).collect(),
             K::SampleBy { column, .. } => vec![column],
             K::LateralView { generator, .. } => vec![generator],
+            K::GroupMap { grouping, .. } => grouping.iter().collect(),
             _ => vec![],
         }
     }

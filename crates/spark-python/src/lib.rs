@@ -12,7 +12,8 @@
 pub mod daemon;
 pub mod error;
 pub mod eval_type;
-pub mod map_partitions;
+pub mod grouping;
+pub mod relation;
 pub mod pool;
 pub mod scalar;
 pub mod settings;

@@ -120,7 +120,8 @@ impl Read for CancellableRead<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
             if self.cancel.load(Ordering::Relaxed) {
-                return Err(std::io::Error::new(ErrorKind::Interrupted, CancelledMarker));
+                // Not `Interrupted`: `read_exact` would retry that.
+                return Err(std::io::Error::other(CancelledMarker));
             }
             match (&*self.stream).read(buf) {
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,

@@ -1,41 +1,83 @@
-//! `mapInPandas` / `mapInArrow`: the input resolved as a query, and a scan
-//! of `spark_python::map_partitions::PythonMapTable` that runs the Python
-//! function over it, one task per partition.
+//! Relations a Python function computes — `mapInPandas`/`mapInArrow` and
+//! `groupBy(...).applyInPandas`/`applyInArrow`: the input resolved as a
+//! query (grouped relations also hash-partitioned by their keys, so that a
+//! group lives in one partition), and a scan of
+//! `spark_python::relation::PythonMapTable` that runs the function.
 
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{Field, Fields, Schema};
 use datafusion::datasource::provider_as_source;
-use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
-use spark_plan::{DataType, PythonFunction, Relation};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, Partitioning};
+use spark_plan::{DataType, Expr, PythonFunction, Relation};
 use spark_python::EvalType;
-use spark_python::map_partitions::{MapFunction, PythonMapTable};
+use spark_python::relation::{InputShape, MapFunction, PythonMapTable};
 
-use crate::resolver::{Resolver, fresh_id};
+use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::types::{canonical_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 impl Resolver<'_> {
     pub(crate) fn resolve_map_partitions(&mut self, input: &Relation, function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
-        let eval_type = EvalType::from_code(function.eval_type);
-        if !matches!(eval_type, EvalType::MapPandasIter | EvalType::MapArrowIter) {
+        if !matches!(EvalType::from_code(function.eval_type), EvalType::MapPandasIter | EvalType::MapArrowIter) {
             return Err(ResolveError::invalid(format!("mapInPandas/mapInArrow with a function of eval type {}", function.eval_type)));
         }
+        let child = self.resolve_query(input)?;
+        let fields = self.input_fields(&child, &[])?;
+        self.python_relation(child.plan, fields, InputShape::Batches, function)
+    }
+
+    pub(crate) fn resolve_group_map(&mut self, input: &Relation, grouping: &[Expr], function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
+        let wrap_struct = match EvalType::from_code(function.eval_type) {
+            EvalType::GroupedMapPandas => false,
+            EvalType::GroupedMapArrow => true,
+            _ => return Err(ResolveError::invalid(format!("applyInPandas/applyInArrow with a function of eval type {}", function.eval_type))),
+        };
+        let child = self.resolve_query(input)?;
+        // The data columns, then the keys (as columns of their own).
+        let mut keys = Vec::with_capacity(grouping.len());
+        for g in grouping {
+            let r = self.resolve_expr(g, &child)?;
+            keys.push((fresh_id(), r));
+        }
+        let key_names: Vec<(String, DfExpr)> = keys.iter().map(|(id, r)| (r.name.clone(), r.expr.clone().alias(id.clone()))).collect();
+        let fields = self.input_fields(&child, &key_names)?;
+        let mut projection: Vec<DfExpr> = child.columns.iter().map(|c| id_col(&c.id)).collect();
+        projection.extend(key_names.into_iter().map(|(_, e)| e));
+        let projected = LogicalPlanBuilder::from(child.plan).project(projection)?;
+        let partitions = self.state.config().target_partitions().max(1);
+        let partitioned = if keys.is_empty() {
+            projected.repartition(Partitioning::RoundRobinBatch(1))?
+        } else {
+            projected.repartition(Partitioning::Hash(keys.iter().map(|(id, _)| id_col(id)).collect(), partitions))?
+        };
+        self.python_relation(partitioned.build()?, fields, InputShape::Groups { keys: keys.len(), wrap_struct }, function)
+    }
+
+    /// The columns of `child` (then `extra` expressions over it) as Spark
+    /// sends them to Python: their names and canonical Arrow types.
+    fn input_fields(&self, child: &ResolvedRelation, extra: &[(String, DfExpr)]) -> ResolveResult<Fields> {
+        let tz = &self.config.time_zone;
+        let mut fields = Vec::with_capacity(child.columns.len() + extra.len());
+        for (c, f) in child.columns.iter().zip(child.plan.schema().fields()) {
+            fields.push(Field::new(&c.name, canonical_arrow(f.data_type(), tz)?, true));
+        }
+        for (name, e) in extra {
+            let t = self.arrow_type(e, child)?;
+            fields.push(Field::new(name, canonical_arrow(&t, tz)?, true));
+        }
+        Ok(fields.into())
+    }
+
+    /// The scan that runs `function` over `input` (whose columns are `fields`).
+    fn python_relation(&self, input: LogicalPlan, fields: Fields, shape: InputShape, function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
         let Some(python) = &self.config.python else {
-            return Err(ResolveError::unsupported("mapInPandas and mapInArrow: this server runs without Python workers"));
+            return Err(ResolveError::unsupported(format!("the Python function `{}`: this server runs without Python workers", function.name)));
         };
         let DataType::Struct(out_fields) = &function.output_type else {
-            return Err(ResolveError::invalid("the schema of mapInPandas/mapInArrow must be a struct"));
+            return Err(ResolveError::invalid("the schema of a Python function's relation must be a struct"));
         };
         let tz = self.config.time_zone.clone();
-        let child = self.resolve_query(input)?;
-        let input_fields: Fields = child
-            .columns
-            .iter()
-            .zip(child.plan.schema().fields())
-            .map(|(c, f)| Ok(Field::new(&c.name, canonical_arrow(f.data_type(), &tz)?, true)))
-            .collect::<ResolveResult<Vec<_>>>()?
-            .into();
         let scan_names: Vec<String> = (0..out_fields.len()).map(|i| format!("c{i}")).collect();
         let output = Arc::new(Schema::new(
             out_fields.iter().zip(&scan_names).map(|(f, n)| Ok(Field::new(n, to_arrow(&f.data_type, &tz)?, f.nullable))).collect::<ResolveResult<Vec<_>>>()?,
@@ -45,13 +87,14 @@ impl Resolver<'_> {
             ctx.cancel = flag;
         }
         let table = PythonMapTable {
-            input: child.plan,
+            input,
             function: MapFunction {
+                shape,
                 ctx,
                 eval_type: function.eval_type,
                 python_ver: function.python_ver.clone(),
                 command: function.command.clone(),
-                input_fields,
+                input_fields: fields,
                 output,
             },
         };

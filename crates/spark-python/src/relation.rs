@@ -1,6 +1,7 @@
-//! `mapInPandas` and `mapInArrow`: a Python function over each partition's
-//! batches. Each input partition is one task on one worker, as in Spark's
-//! `MapInBatchExec`: the rows go to Python as one struct column, the
+//! Relations a Python function computes: `mapInPandas`/`mapInArrow` over
+//! each partition's batches, `applyInPandas`/`applyInArrow` over each group
+//! of rows with equal keys. Each input partition is one task on one worker,
+//! as in Spark's `MapInBatchExec` and `FlatMapGroupsInPandasExec`; the
 //! function's output comes back as one struct column whose fields are the
 //! result's columns.
 //!
@@ -34,15 +35,28 @@ use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
 /// Batches in flight between the query and the worker, each way.
 const CHANNEL_BATCHES: usize = 2;
 
-/// The Python function of a map-partitions relation.
+/// How a task's input reaches the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputShape {
+    /// `mapInPandas`/`mapInArrow`: the partition's batches, each as one
+    /// struct column.
+    Batches,
+    /// `applyInPandas`/`applyInArrow`: one Arrow stream per group of rows
+    /// with equal keys (the input's last `keys` columns); `wrap_struct`
+    /// sends each batch as one struct column (the Arrow kind).
+    Groups { keys: usize, wrap_struct: bool },
+}
+
+/// The Python function of a relation.
 #[derive(Debug, Clone)]
 pub struct MapFunction {
+    pub shape: InputShape,
     pub ctx: PythonContext,
     pub eval_type: i32,
     pub python_ver: String,
     pub command: Arc<Vec<u8>>,
     /// The input's columns as Spark sends them to Python (canonical Arrow
-    /// types), wrapped into one struct column.
+    /// types).
     pub input_fields: Fields,
     /// The result's columns, with this server's types.
     pub output: SchemaRef,
@@ -154,18 +168,10 @@ impl ExecutionPlan for PythonMapExec {
         // The worker side, on a thread of its own: it blocks on the socket.
         let out_schema = schema.clone();
         let worker_tx = out_tx.clone();
-        let spawned = std::thread::Builder::new().name("python-map".into()).spawn(move || {
-            let wrapped = Arc::new(Schema::new(vec![Field::new("_0", ArrowType::Struct(function.input_fields.clone()), true)]));
-            let wrap_schema = wrapped.clone();
-            let batches = std::iter::from_fn(move || in_rx.blocking_recv()).map(move |b| b.and_then(|b| wrap(&b, &wrap_schema)));
-            let spec = TaskSpec {
-                eval_type: function.eval_type,
-                python_ver: function.python_ver.clone(),
-                udfs: vec![UdfCall { args: vec![(0, None)], commands: vec![function.command.clone()] }],
-                eval_conf: vec![],
-                partition,
-            };
-            let result = run_task(&function.ctx, &spec, TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) }, |reply| {
+        let spawned = std::thread::Builder::new().name("python-relation".into()).spawn(move || {
+            let incoming = std::iter::from_fn(move || in_rx.blocking_recv());
+            let (spec, input) = function.task(partition, incoming);
+            let result = run_task(&function.ctx, &spec, input, |reply| {
                 let Reply::Batch(b) = reply else { return Err(PythonError::Protocol("a pickled frame in reply to Arrow input".into())) };
                 let batch = unwrap(&b, &function.output, projection.as_deref(), &out_schema)?;
                 worker_tx.blocking_send(Ok(batch)).map_err(|_| PythonError::Cancelled)
@@ -194,7 +200,45 @@ impl ExecutionPlan for PythonMapExec {
     }
 }
 
-/// The input rows as Spark sends them to `mapInPandas`: one struct column.
+impl MapFunction {
+    /// The task of one partition: its header and its input as the shape
+    /// wants it.
+    fn task<'a>(&self, partition: usize, incoming: impl Iterator<Item = PythonResult<RecordBatch>> + Send + 'a) -> (TaskSpec, TaskInput<'a>) {
+        let flat = Arc::new(Schema::new(self.input_fields.clone()));
+        let wrapped = Arc::new(Schema::new(vec![Field::new("_0", ArrowType::Struct(self.input_fields.clone()), true)]));
+        let (args, input) = match self.shape {
+            InputShape::Batches => {
+                let schema = wrapped.clone();
+                let batches = incoming.map(move |b| b.and_then(|b| wrap(&b, &schema)));
+                (vec![(0, None)], TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) })
+            }
+            InputShape::Groups { keys, wrap_struct } => {
+                let values = self.input_fields.len() - keys;
+                // Spark's grouped offsets: their count, the key count, the
+                // keys' columns, the values' columns.
+                let mut args = vec![(1 + keys + values, None), (keys, None)];
+                args.extend((values..values + keys).map(|i| (i, None)));
+                args.extend((0..values).map(|i| (i, None)));
+                let schema = if wrap_struct { wrapped.clone() } else { flat.clone() };
+                let target = schema.clone();
+                let groups = crate::grouping::groups(incoming, flat, keys).map(move |g| {
+                    g.and_then(|batches| batches.iter().map(|b| if wrap_struct { wrap(b, &target) } else { Ok(b.clone()) }).collect())
+                });
+                (args, TaskInput::Groups { schema, groups: Box::new(groups) })
+            }
+        };
+        let spec = TaskSpec {
+            eval_type: self.eval_type,
+            python_ver: self.python_ver.clone(),
+            udfs: vec![UdfCall { args, commands: vec![self.command.clone()] }],
+            eval_conf: vec![],
+            partition,
+        };
+        (spec, input)
+    }
+}
+
+/// Rows as Spark sends them to `mapInPandas` and `applyInArrow`: one struct column.
 fn wrap(batch: &RecordBatch, schema: &SchemaRef) -> PythonResult<RecordBatch> {
     let ArrowType::Struct(fields) = schema.field(0).data_type() else { return Err(PythonError::Protocol("the input is not a struct".into())) };
     let columns = batch

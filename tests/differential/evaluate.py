@@ -148,8 +148,17 @@ def evaluate(spark, code):
         if code.startswith(prefix):
             mode = prefix[:-1]
             code = code[len(prefix):].strip()
+    run = eval
+    if code.startswith("exec:"):
+        # Statements (UDF definitions); the case's answer is `result`.
+        code = code[len("exec:"):]
+
+        def run(source, scope):
+            exec(source, scope)
+            return scope["result"]
+
     try:
-        return _outcome(eval, code, scope, mode)
+        return _outcome(run, code, scope, mode)
     finally:
         for cleanup in cleanups:
             cleanup()

@@ -3,6 +3,7 @@ real pyspark client to it. The binary is $SCS_BINARY, else the debug build."""
 
 import os
 import socket
+import sys
 import subprocess
 import tempfile
 import time
@@ -43,6 +44,9 @@ class Server:
         self.port = free_port()
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "warn")
+        # Python UDF workers run with the tests' own Python (pyspark-client,
+        # pandas and pyarrow).
+        env.setdefault("SPARK_CONNECT_SERVER_PYTHON", sys.executable)
         # Each server keeps its tables in a warehouse of its own.
         env.setdefault("SPARK_CONNECT_SERVER_WAREHOUSE_DIR", tempfile.mkdtemp(prefix="scs-warehouse-"))
         env.update(extra_env or {})

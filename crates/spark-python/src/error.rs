@@ -25,6 +25,9 @@ pub enum PythonError {
     Protocol(String),
     #[error(transparent)]
     Arrow(#[from] datafusion::arrow::error::ArrowError),
+    /// An error Spark raises itself while converting results.
+    #[error(transparent)]
+    Spark(SparkRuntimeError),
 }
 
 pub type PythonResult<T> = Result<T, PythonError>;
@@ -56,6 +59,7 @@ impl PythonError {
             PythonError::Cancelled => SparkRuntimeError::new(RuntimeKind::Spark, "OPERATION_CANCELED", "HY008", "Operation has been canceled."),
             PythonError::Unavailable(m) => SparkRuntimeError::plain(RuntimeKind::Spark, m.clone()),
             PythonError::Protocol(m) => SparkRuntimeError::plain(RuntimeKind::Spark, format!("Python worker protocol error: {m}")),
+            PythonError::Spark(e) => e.clone(),
             PythonError::Arrow(e) => SparkRuntimeError::plain(RuntimeKind::Spark, format!("Python worker returned data that cannot be read: {e}")),
         }
     }

@@ -12,12 +12,15 @@
 pub mod daemon;
 pub mod error;
 pub mod eval_type;
+pub mod from_python;
 pub mod grouping;
 pub mod relation;
+pub mod pickle_rows;
 pub mod pool;
 pub mod scalar;
 pub mod settings;
 pub mod task;
+pub mod unpickle;
 pub mod wire;
 
 pub use error::{PythonError, PythonResult};

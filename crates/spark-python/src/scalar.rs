@@ -8,7 +8,6 @@
 //! thread's other work to another thread meanwhile.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
 use datafusion::arrow::compute::{cast, concat};
@@ -21,12 +20,9 @@ use crate::eval_type::EvalType;
 use crate::pool::PythonContext;
 use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
 /// One call site of a Python scalar UDF.
 #[derive(Debug)]
 pub struct PythonScalarUdf {
-    id: u64,
     /// The name Spark shows (`plus1`).
     name: String,
     signature: Signature,
@@ -65,10 +61,13 @@ impl PythonScalarUdf {
             eval_conf: vec![("input_type".into(), call.input_type_json)],
             partition: 0,
         };
-        Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), name: call.name, signature, ctx, spec, input, return_type: call.return_type }
+        Self { name: call.name, signature, ctx, spec, input, return_type: call.return_type }
     }
 
     fn evaluate(&self, batch: RecordBatch) -> PythonResult<ArrayRef> {
+        if self.spec.eval_type == EvalType::Batched.code() {
+            return self.evaluate_pickled(batch);
+        }
         let rows = batch.num_rows();
         let mut outputs: Vec<ArrayRef> = vec![];
         let input = TaskInput::Arrow { schema: self.input.clone(), batches: Box::new(std::iter::once(Ok(batch))) };
@@ -92,15 +91,54 @@ impl PythonScalarUdf {
     }
 }
 
+/// Two resolutions of the same call are the same expression (a grouping
+/// key written once in `groupBy` and again in the select list).
+impl PythonScalarUdf {
+    /// The row-at-a-time `udf` without Arrow: rows pickled in, values
+    /// pickled out, converted as Spark's JVM converts them.
+    fn evaluate_pickled(&self, batch: RecordBatch) -> PythonResult<ArrayRef> {
+        let rows = batch.num_rows();
+        let schema_json = self.spec.eval_conf.iter().find(|(k, _)| k == "input_type").map(|(_, v)| v.as_str()).unwrap_or("{}");
+        let frames = crate::pickle_rows::pickle_rows(&batch, schema_json)?;
+        let mut values = Vec::with_capacity(rows);
+        run_task(&self.ctx, &self.spec, TaskInput::Pickled(frames), |reply| match reply {
+            Reply::Frame(frame) => match crate::unpickle::unpickle(&frame)? {
+                crate::unpickle::PyValue::List(items) => {
+                    values.extend(items);
+                    Ok(())
+                }
+                other => Err(PythonError::Protocol(format!("a pickled frame that is not a list: {other:?}"))),
+            },
+            Reply::Batch(_) => Err(PythonError::Protocol("an Arrow batch in reply to pickled rows".into())),
+        })?;
+        if values.len() != rows {
+            return Err(PythonError::Protocol(format!("the UDF returned {} rows for {rows}", values.len())));
+        }
+        crate::from_python::to_array(&values, &self.return_type)
+    }
+}
+
 impl PartialEq for PythonScalarUdf {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
+        self.name == other.name
+            && self.spec.eval_type == other.spec.eval_type
+            && self.spec.udfs.first().map(|u| &u.commands) == other.spec.udfs.first().map(|u| &u.commands)
+            && self.input == other.input
+            && self.return_type == other.return_type
+            && self.ctx.session_id == other.ctx.session_id
     }
 }
 impl Eq for PythonScalarUdf {}
 impl std::hash::Hash for PythonScalarUdf {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.id.hash(state);
+        self.name.hash(state);
+        self.spec.eval_type.hash(state);
+        if let Some(u) = self.spec.udfs.first() {
+            for c in &u.commands {
+                c.hash(state);
+            }
+        }
+        self.return_type.hash(state);
     }
 }
 

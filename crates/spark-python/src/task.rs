@@ -1,7 +1,8 @@
 //! One task on one worker, as Spark's `PythonRunner` drives it (pyspark
 //! 4.2's `worker.main`): the header (partition, Python version, task
 //! context, files, broadcasts, eval type, runner and eval confs, the UDFs),
-//! then the input, then the reply: Arrow streams or pickled frames, an
+//! then the input (Arrow streams, or pickled frames of rows), then the
+//! reply: Arrow streams or pickled frames, an
 //! exception with its traceback, timing data and accumulators, and at the
 //! end whether the worker can serve another task.
 //!
@@ -53,6 +54,8 @@ pub struct TaskSpec {
 pub enum TaskInput<'a> {
     Arrow { schema: SchemaRef, batches: Box<dyn Iterator<Item = PythonResult<RecordBatch>> + Send + 'a> },
     Groups { schema: SchemaRef, groups: Box<dyn Iterator<Item = PythonResult<Vec<RecordBatch>>> + Send + 'a> },
+    /// Pickled frames of rows (the row-at-a-time `udf`).
+    Pickled(Vec<Vec<u8>>),
 }
 
 impl TaskSpec {
@@ -211,6 +214,12 @@ fn write_input(stream: TcpStream, header: &[u8], input: TaskInput<'_>) -> Python
                     write_stream(&mut w, &schema, group?.into_iter().map(Ok))?;
                 }
                 write_int(&mut w, 0).map_err(PythonError::io)?;
+            }
+            TaskInput::Pickled(frames) => {
+                for frame in &frames {
+                    write_bytes(&mut w, frame).map_err(PythonError::io)?;
+                }
+                write_int(&mut w, special::END_OF_DATA_SECTION).map_err(PythonError::io)?;
             }
         }
         write_int(&mut w, special::END_OF_STREAM).map_err(PythonError::io)?;

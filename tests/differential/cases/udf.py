@@ -1,0 +1,85 @@
+"""Differential cases: the `udf` group (Python UDFs, run by Python workers).
+Cases that define functions start with "exec:" and leave their answer in
+`result`; functions defined there are pickled by value, as a user's are."""
+
+from . import c
+
+P = "import pandas as pd\nimport pyarrow as pa\nfrom pyspark.sql.functions import udf, pandas_udf\n"
+DF = "df = spark.createDataFrame([(1, 'a', 1.5), (2, None, 2.5), (None, 'c', None), (4, 'dd', -1.0)], 'i int, s string, d double')\n"
+GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
+
+
+def x(name, body, ordered=False):
+    return c(name, "exec:" + P + body, ordered)
+
+
+UDF = [
+    # Row-at-a-time udf (Arrow-optimised by default in Spark 4.3).
+    x("udf_int", DF + "plus1 = udf(lambda v: None if v is None else v + 1, 'int')\nresult = df.select(plus1('i'), plus1(df.i).alias('p'))"),
+    x("udf_named_function", DF + "def twice(v):\n    return None if v is None else v * 2\nresult = df.select(udf(twice, 'long')('i'))"),
+    x("udf_string", DF + "result = df.select(udf(lambda v: v.upper() if v else v, 'string')('s'))"),
+    x("udf_null_in_null_out", DF + "result = df.select(udf(lambda v: v, 'double')('d'))"),
+    x("udf_two_args", DF + "result = df.select(udf(lambda a, b: f'{a}-{b}', 'string')('i', 's'))"),
+    x("udf_no_args", "result = spark.range(3).select(udf(lambda: 7, 'int')().alias('seven'))"),
+    x("udf_keyword_args", DF + "@udf('string')\ndef k(a, b='z'):\n    return f'{a}:{b}'\nresult = df.select(k(a=df.i, b=df.s), k(df.i))"),
+    x("udf_int_to_string", "result = spark.range(3).select(udf(lambda v: v, 'string')('id'))"),
+    x("udf_int_to_double", "result = spark.range(3).select(udf(lambda v: v, 'double')('id'))"),
+    x("udf_bool", DF + "result = df.select(udf(lambda v: v is not None and v > 1, 'boolean')('i'))"),
+    x("udf_decimal", "from decimal import Decimal\nresult = spark.range(3).select(udf(lambda v: Decimal(v) / 4, 'decimal(10,2)')('id'))"),
+    x("udf_date", "import datetime\nresult = spark.range(3).select(udf(lambda v: datetime.date(2024, 1, 1) + datetime.timedelta(days=v), 'date')('id'))"),
+    x("udf_timestamp", "import datetime\nresult = spark.range(2).select(udf(lambda v: datetime.datetime(2024, 1, 1, 12, 30) + datetime.timedelta(hours=v), 'timestamp')('id'))"),
+    x("udf_date_argument", "result = spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05' AS t\").select(udf(lambda d, t: f'{d.isoformat()} {t.hour}', 'string')('d', 't'))"),
+    x("udf_array", DF + "result = df.select(udf(lambda v: None if v is None else list(range(v)), 'array<int>')('i'))"),
+    x("udf_map", DF + "result = df.select(udf(lambda v: None if v is None else {v: str(v)}, 'map<int,string>')('i'))"),
+    x("udf_struct", DF + "result = df.select(udf(lambda a, b: (a, b), 'a int, b string')('i', 's').alias('st'))"),
+    x("udf_struct_argument", "result = spark.sql(\"SELECT named_struct('a', 1, 'b', 'x') AS st, array(1, 2) AS arr, map('k', 1) AS m\").select(udf(lambda st, arr, m: f'{st.a}{st.b}{sum(arr)}{m[\"k\"]}', 'string')('st', 'arr', 'm'))"),
+    x("udf_binary", "result = spark.sql(\"SELECT X'CAFE' AS b\").select(udf(lambda b: bytes(b) + b'!', 'binary')('b'))"),
+    x("udf_in_filter", DF + "result = df.filter(udf(lambda v: v is not None and v % 2 == 0, 'boolean')('i'))"),
+    x("udf_in_group_by", GROUPS + "parity = udf(lambda v: None if v is None else int(v) % 2, 'int')\nresult = g.groupBy(parity('id').alias('p')).agg({'v': 'sum'})"),
+    x("udf_in_aggregate", GROUPS + "result = g.groupBy('id').agg(F.sum(udf(lambda v: v * 10, 'double')('v')).alias('s'))"),
+    x("udf_in_join_condition", DF + "other = spark.createDataFrame([(2,), (5,)], 'j int')\nresult = df.join(other, udf(lambda a, b: a is not None and b == a + 1, 'boolean')(df.i, other.j))"),
+    x("udf_chained", DF + "inc = udf(lambda v: None if v is None else v + 1, 'int')\nresult = df.select(inc(inc(inc('i'))))"),
+    x("udf_several_in_one_select", DF + "a = udf(lambda v: v, 'int')\nb = udf(lambda v: v and len(v), 'int')\nresult = df.select(a('i'), b('s'), a('i') + b('s'))"),
+    x("udf_on_empty_input", "result = spark.range(0).select(udf(lambda v: v, 'long')('id'))"),
+    x("udf_over_many_rows", "result = spark.range(25000).select(udf(lambda v: v * v, 'long')('id').alias('q')).agg({'q': 'sum'})"),
+    x("udf_raises", "result = spark.range(2).select(udf(lambda v: 1 / 0, 'double')('id'))"),
+    x("udf_is_null_schema", "f = udf(lambda v: v, 'long')\nresult = spark.range(2).select(f('id').isNull())"),
+    x("udf_orderby", DF + "result = df.orderBy(udf(lambda v: -(v or 0), 'int')('i'))", ordered=True),
+    # The pickled path: useArrow=False.
+    x("udf_pickled_int", DF + "result = df.select(udf(lambda v: None if v is None else v + 1, 'int', useArrow=False)('i'))"),
+    x("udf_pickled_mismatch_is_null", "result = spark.range(3).select(udf(lambda v: v, 'double', useArrow=False)('id'), udf(lambda v: str(v), 'int', useArrow=False)('id'))"),
+    x("udf_pickled_to_string", "result = spark.range(3).select(udf(lambda v: v, 'string', useArrow=False)('id'))"),
+    x("udf_pickled_nested", DF + "result = df.select(udf(lambda v: None if v is None else {'k': [v, v]}, 'map<string,array<int>>', useArrow=False)('i'), udf(lambda a, b: (a, b), 'a int, b string', useArrow=False)('i', 's'))"),
+    x("udf_pickled_dates", "import datetime\nresult = spark.sql(\"SELECT DATE'2024-02-29' AS d, TIMESTAMP'2024-01-02 03:04:05' AS t, 12.5BD AS dec\").select(udf(lambda d: d + datetime.timedelta(days=1), 'date', useArrow=False)('d'), udf(lambda t: t.replace(year=2000), 'timestamp', useArrow=False)('t'), udf(lambda x: x * 2, 'decimal(10,2)', useArrow=False)('dec'))"),
+    x("udf_pickled_conf", DF + "spark.conf.set('spark.sql.execution.pythonUDF.arrow.enabled', 'false')\ntry:\n    f = udf(lambda v: v, 'double')\nfinally:\n    spark.conf.unset('spark.sql.execution.pythonUDF.arrow.enabled')\nresult = spark.range(2).select(f('id'))"),
+    # pandas_udf: Series to Series, iterator, struct results.
+    x("pandas_udf_series", DF + "@pandas_udf('double')\ndef half(v: pd.Series) -> pd.Series:\n    return v / 2\nresult = df.select(half('d'), half('i'))"),
+    x("pandas_udf_two_args", DF + "@pandas_udf('string')\ndef cat(a: pd.Series, b: pd.Series) -> pd.Series:\n    return a.fillna(0).astype(int).astype(str) + b.fillna('?')\nresult = df.select(cat('i', 's'))"),
+    x("pandas_udf_struct_result", DF + "@pandas_udf('x int, y string')\ndef st(a: pd.Series) -> pd.DataFrame:\n    return pd.DataFrame({'x': a.fillna(0).astype(int), 'y': a.fillna(-1).astype(int).astype(str)})\nresult = df.select(st('i').alias('r'))"),
+    x("pandas_udf_iterator", "from typing import Iterator\n@pandas_udf('long')\ndef plus(it: Iterator[pd.Series]) -> Iterator[pd.Series]:\n    for s in it:\n        yield s + 100\nresult = spark.range(5).select(plus('id'))"),
+    x("pandas_udf_timestamps", "@pandas_udf('timestamp')\ndef later(t: pd.Series) -> pd.Series:\n    return t + pd.Timedelta(hours=1)\nresult = spark.sql(\"SELECT TIMESTAMP'2024-01-02 03:04:05' AS t UNION ALL SELECT NULL\").select(later('t'))"),
+    x("pandas_udf_wrong_length", "@pandas_udf('long')\ndef bad(v: pd.Series) -> pd.Series:\n    return v.head(1)\nresult = spark.range(3).select(bad('id'))"),
+    x("pandas_udf_raises", "@pandas_udf('long')\ndef boom(v: pd.Series) -> pd.Series:\n    raise KeyError('nope')\nresult = spark.range(3).select(boom('id'))"),
+    x("arrow_udf_array", "from pyspark.sql.functions import arrow_udf\nimport pyarrow.compute as pc\n@arrow_udf('long')\ndef twice(v: pa.Array) -> pa.Array:\n    return pc.multiply(v, 2)\nresult = spark.range(4).select(twice('id'))"),
+    # Registered functions, called from SQL.
+    x("register_and_sql", "spark.udf.register('scs_plus_one', lambda v: v + 1, 'long')\nresult = spark.sql('SELECT scs_plus_one(id) AS p, scs_plus_one(10) FROM range(3)')"),
+    x("register_udf_object", "f = udf(lambda s: s and s[::-1], 'string')\nspark.udf.register('scs_reverse', f)\nresult = spark.sql(\"SELECT scs_reverse('abc') AS r, scs_reverse(NULL) AS n\")"),
+    x("register_pandas_udf", "@pandas_udf('double')\ndef scs_half(v: pd.Series) -> pd.Series:\n    return v / 2\nspark.udf.register('scs_half', scs_half)\nresult = spark.sql('SELECT scs_half(id) FROM range(3)')"),
+    x("register_call_udf", "spark.udf.register('scs_sq', lambda v: v * v, 'long')\nfrom pyspark.sql.functions import call_udf, col\nresult = spark.range(3).select(call_udf('scs_sq', col('id')))"),
+    # mapInPandas / mapInArrow.
+    x("map_in_pandas", DF + "def f(it):\n    for pdf in it:\n        yield pdf[pdf.i.notna()].assign(n=lambda p: p.i * 10)\nresult = df.mapInPandas(f, 'i int, s string, d double, n long')"),
+    x("map_in_pandas_new_schema", DF + "def f(it):\n    for pdf in it:\n        yield pd.DataFrame({'rows': [len(pdf)]})\nresult = df.mapInPandas(f, 'rows long').agg({'rows': 'sum'})"),
+    x("map_in_pandas_empty", "def f(it):\n    for pdf in it:\n        yield pdf\nresult = spark.range(0).mapInPandas(f, 'id long')"),
+    x("map_in_pandas_filter_after", DF + "def f(it):\n    for pdf in it:\n        yield pdf\nresult = df.mapInPandas(f, df.schema).filter('i > 1').select('s')"),
+    x("map_in_arrow", DF + "import pyarrow.compute as pc\ndef f(it):\n    for b in it:\n        yield b.filter(pc.greater(b.column('d'), 0))\nresult = df.mapInArrow(f, df.schema)"),
+    x("map_in_pandas_raises", "def f(it):\n    for pdf in it:\n        raise RuntimeError('map failed')\n        yield pdf\nresult = spark.range(3).mapInPandas(f, 'id long')"),
+    # groupBy().applyInPandas / applyInArrow.
+    x("apply_in_pandas", GROUPS + "def norm(pdf):\n    v = pdf.v\n    return pdf.assign(v=(v - v.mean()) / v.std())\nresult = g.groupby('id').applyInPandas(norm, 'id long, v double')"),
+    x("apply_in_pandas_with_key", GROUPS + "def m(key, pdf):\n    return pd.DataFrame([key + (pdf.v.mean(), len(pdf))])\nresult = g.groupby('id').applyInPandas(m, 'id long, v double, n long')"),
+    x("apply_in_pandas_expression_key", GROUPS + "def m(key, pdf):\n    return pd.DataFrame([key + (pdf.v.sum(),)])\nresult = g.groupby(g.id % 2).applyInPandas(m, 'k long, s double')"),
+    x("apply_in_pandas_no_keys", GROUPS + "result = g.groupby().applyInPandas(lambda pdf: pd.DataFrame({'n': [len(pdf)]}), 'n long')"),
+    x("apply_in_pandas_empty_input", "result = spark.range(0).groupby('id').applyInPandas(lambda pdf: pdf, 'id long')"),
+    x("apply_in_pandas_column_names", GROUPS + "result = g.groupby('id').applyInPandas(lambda pdf: pd.DataFrame({'v': pdf.v * 2, 'id': pdf.id}), 'id long, v double')"),
+    x("apply_in_arrow", GROUPS + "import pyarrow.compute as pc\ndef s(t):\n    return pa.table({'n': [t.num_rows], 's': [pc.sum(t.column('v')).as_py()]})\nresult = g.groupby('id').applyInArrow(s, 'n long, s double')"),
+    x("apply_in_pandas_raises", GROUPS + "def bad(pdf):\n    raise ValueError('group failed')\nresult = g.groupby('id').applyInPandas(bad, 'id long, v double')"),
+]

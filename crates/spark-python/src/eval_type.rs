@@ -81,6 +81,11 @@ impl EvalType {
         }
     }
 
+    /// `pandas_udf` Series → scalar: one value per group of an aggregation.
+    pub fn is_grouped_aggregate(self) -> bool {
+        matches!(self, EvalType::GroupedAggPandas)
+    }
+
     /// Kinds that compute one value per input row, usable in any expression.
     pub fn is_scalar(self) -> bool {
         matches!(

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
 use datafusion::arrow::compute::{cast, concat};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef};
 use datafusion::common::Result;
@@ -33,6 +33,7 @@ pub struct PythonScalarUdf {
     input: SchemaRef,
     /// The result's type inside this server.
     return_type: ArrowType,
+    grouped: bool,
 }
 
 /// What the resolver knows of a scalar UDF call.
@@ -47,6 +48,10 @@ pub struct ScalarUdfCall {
     /// The arguments' Spark types as JSON (`EvalConf.input_type`).
     pub input_type_json: String,
     pub return_type: ArrowType,
+    /// A grouped-aggregate `pandas_udf`: each row of the arguments is one
+    /// group's values, as lists (from `array_agg`), and the result is one
+    /// value per group.
+    pub grouped: bool,
 }
 
 impl PythonScalarUdf {
@@ -61,7 +66,7 @@ impl PythonScalarUdf {
             eval_conf: vec![("input_type".into(), call.input_type_json)],
             partition: 0,
         };
-        Self { name: call.name, signature, ctx, spec, input, return_type: call.return_type }
+        Self { name: call.name, signature, ctx, spec, input, return_type: call.return_type, grouped: call.grouped }
     }
 
     fn evaluate(&self, batch: RecordBatch) -> PythonResult<ArrayRef> {
@@ -70,7 +75,11 @@ impl PythonScalarUdf {
         }
         let rows = batch.num_rows();
         let mut outputs: Vec<ArrayRef> = vec![];
-        let input = TaskInput::Arrow { schema: self.input.clone(), batches: Box::new(std::iter::once(Ok(batch))) };
+        let input = if self.grouped {
+            TaskInput::Groups { schema: self.input.clone(), groups: Box::new(self.groups(batch).into_iter()) }
+        } else {
+            TaskInput::Arrow { schema: self.input.clone(), batches: Box::new(std::iter::once(Ok(batch))) }
+        };
         run_task(&self.ctx, &self.spec, input, |reply| match reply {
             Reply::Batch(b) if b.num_columns() > 0 => {
                 outputs.push(b.column(0).clone());
@@ -116,6 +125,37 @@ impl PythonScalarUdf {
         }
         crate::from_python::to_array(&values, &self.return_type)
     }
+}
+
+impl PythonScalarUdf {
+    /// A grouped aggregate's groups: row `i` of the list arguments.
+    fn groups(&self, lists: RecordBatch) -> Vec<PythonResult<Vec<RecordBatch>>> {
+        (0..lists.num_rows())
+            .map(|i| {
+                let columns = lists
+                    .columns()
+                    .iter()
+                    .zip(self.input.fields())
+                    .map(|(c, f)| {
+                        let values = match c.as_any().downcast_ref::<datafusion::arrow::array::ListArray>() {
+                            Some(l) if l.is_valid(i) => l.value(i),
+                            _ => new_empty_array(f.data_type()),
+                        };
+                        Ok(if values.data_type() == f.data_type() { values } else { cast(&values, f.data_type())? })
+                    })
+                    .collect::<PythonResult<Vec<ArrayRef>>>()?;
+                let rows = columns.first().map_or(0, |c| c.len());
+                let batch = RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?;
+                Ok(vec![batch])
+            })
+            .collect()
+    }
+}
+
+/// The name of a grouped-aggregate Python UDF, if `e` calls one.
+pub fn grouped_aggregate_name(e: &datafusion::logical_expr::Expr) -> Option<&str> {
+    let datafusion::logical_expr::Expr::ScalarFunction(f) = e else { return None };
+    f.func.inner().downcast_ref::<PythonScalarUdf>().filter(|u| u.grouped).map(|u| u.name.as_str())
 }
 
 impl PartialEq for PythonScalarUdf {
@@ -166,10 +206,14 @@ impl ScalarUDFImpl for PythonScalarUdf {
             .zip(self.input.fields())
             .map(|(a, f)| {
                 let a = a.to_array(rows)?;
-                Ok(if a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
+                Ok(if self.grouped || a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
             })
             .collect::<Result<Vec<_>>>()?;
-        let batch = RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?;
+        let batch = if self.grouped {
+            RecordBatch::try_from_iter(columns.into_iter().enumerate().map(|(i, c)| (format!("_{i}"), c)))?
+        } else {
+            RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?
+        };
         let result = blocking(|| self.evaluate(batch)).map_err(PythonError::into_df)?;
         Ok(ColumnarValue::Array(result))
     }

@@ -6,6 +6,7 @@ from . import c
 
 P = "import pandas as pd\nimport pyarrow as pa\nfrom pyspark.sql.functions import udf, pandas_udf\n"
 DF = "df = spark.createDataFrame([(1, 'a', 1.5), (2, None, 2.5), (None, 'c', None), (4, 'dd', -1.0)], 'i int, s string, d double')\n"
+MEAN = "@pandas_udf('double')\ndef mean_udf(v: pd.Series) -> float:\n    return v.mean()\n@pandas_udf('long')\ndef cnt(v: pd.Series, w: pd.Series) -> int:\n    return len(v) + int(w.fillna(0).sum())\n"
 GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
 
 
@@ -82,4 +83,15 @@ UDF = [
     x("apply_in_pandas_column_names", GROUPS + "result = g.groupby('id').applyInPandas(lambda pdf: pd.DataFrame({'v': pdf.v * 2, 'id': pdf.id}), 'id long, v double')"),
     x("apply_in_arrow", GROUPS + "import pyarrow.compute as pc\ndef s(t):\n    return pa.table({'n': [t.num_rows], 's': [pc.sum(t.column('v')).as_py()]})\nresult = g.groupby('id').applyInArrow(s, 'n long, s double')"),
     x("apply_in_pandas_raises", GROUPS + "def bad(pdf):\n    raise ValueError('group failed')\nresult = g.groupby('id').applyInPandas(bad, 'id long, v double')"),
+    # Grouped-aggregate pandas_udf: in groupBy().agg(), global, over windows.
+    x("pandas_agg_group_by", GROUPS + MEAN + "result = g.groupby('id').agg(mean_udf(g['v']), cnt('v', 'id').alias('c'))"),
+    x("pandas_agg_global", GROUPS + MEAN + "result = g.agg(mean_udf('v').alias('m'))"),
+    x("pandas_agg_in_select", GROUPS + MEAN + "result = g.select(mean_udf('v'))"),
+    x("pandas_agg_empty_global", MEAN + "result = spark.range(0).agg(mean_udf(F.col('id').cast('double')))"),
+    x("pandas_agg_empty_grouped", MEAN + "result = spark.range(0).groupBy('id').agg(mean_udf(F.col('id').cast('double')))"),
+    x("pandas_agg_mixed_refused", GROUPS + MEAN + "result = g.groupby('id').agg(mean_udf('v'), F.sum('v'))"),
+    x("pandas_agg_sql", MEAN + "spark.udf.register('scs_mean', mean_udf)\nresult = spark.sql('SELECT id % 2 AS k, scs_mean(CAST(id AS DOUBLE)) AS m FROM range(10) GROUP BY id % 2')"),
+    x("pandas_agg_window_unbounded", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id')))"),
+    x("pandas_agg_window_growing", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id').orderBy('v')))"),
+    x("pandas_agg_window_rows", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id').orderBy('v').rowsBetween(-1, 1)))"),
 ]

@@ -15,6 +15,15 @@ use crate::functions::window::unbounded;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
+fn not_for_window(lower: &str) -> ResolveError {
+    ResolveError::analysis(
+        "UNSUPPORTED_EXPR_FOR_WINDOW",
+        "42P20",
+        format!("Expression \"{lower}\" not supported within a window function."),
+        &[("sqlExpr", format!("\"{lower}\""))],
+    )
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_sort_order(&mut self, so: &SortOrder, scope: &ResolvedRelation) -> ResolveResult<(Sort, String)> {
         let r = self.resolve_expr(&so.expr, scope)?;
@@ -36,24 +45,26 @@ impl Resolver<'_> {
         frame: Option<&WindowFrame>,
         scope: &ResolvedRelation,
     ) -> ResolveResult<ResolvedExpr> {
-        let Expr::Function { name, args, distinct, filter, within_group } = function else {
-            return Err(ResolveError::invalid("a window expression needs a function"));
+        let (resolved, frame_kind, args, distinct, lower) = match function {
+            Expr::Function { name, args, distinct, filter, within_group } => {
+                let lower = name.to_ascii_lowercase();
+                let entry = functions::lookup(&lower).ok_or_else(|| functions::unknown(name))?;
+                if entry.is_generator() {
+                    return Err(not_for_window(&lower));
+                }
+                let call = FunctionCall { name, args, distinct: *distinct, filter: filter.as_deref(), within_group };
+                (self.resolve_call(entry, &lower, &call, scope)?, entry.frame, args.as_slice(), *distinct, lower)
+            }
+            // A grouped-aggregate pandas_udf over a window: its values are
+            // gathered over the frame, one group per row.
+            Expr::PythonUdf { function, args } => {
+                if !spark_python::EvalType::from_code(function.eval_type).is_grouped_aggregate() {
+                    return Err(not_for_window(&function.name));
+                }
+                (self.resolve_python_udf(function, args, scope)?, DefaultFrame::Aggregate, args.as_slice(), false, function.name.clone())
+            }
+            _ => return Err(ResolveError::invalid("a window expression needs a function")),
         };
-        let lower = name.to_ascii_lowercase();
-        let entry = functions::lookup(&lower).ok_or_else(|| functions::unknown(name))?;
-        let not_for_window = || {
-            ResolveError::analysis(
-                "UNSUPPORTED_EXPR_FOR_WINDOW",
-                "42P20",
-                format!("Expression \"{lower}\" not supported within a window function."),
-                &[("sqlExpr", format!("\"{lower}\""))],
-            )
-        };
-        if entry.is_generator() {
-            return Err(not_for_window());
-        }
-        let call = FunctionCall { name, args, distinct: *distinct, filter: filter.as_deref(), within_group };
-        let resolved = self.resolve_call(entry, &lower, &call, scope)?;
         let mut partitions = Vec::new();
         let mut partition_names = Vec::new();
         for p in partition_by {
@@ -72,13 +83,13 @@ impl Resolver<'_> {
         let (df_frame, frame_name) = match frame {
             Some(f) => self.window_frame(f, &orders, &order_names, scope)?,
             None if orders.is_empty() => (full(), "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING".to_string()),
-            None if entry.frame.is_ranking() => (
+            None if frame_kind.is_ranking() => (
                 DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::CurrentRow),
                 "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string(),
             ),
             None => (DfFrame::new(Some(false)), "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string()),
         };
-        let frame_name = match entry.frame {
+        let frame_name = match frame_kind {
             DefaultFrame::Offset { lag } => {
                 let offset = match args.get(1) {
                     Some(a) => Some(self.resolve_expr(a, scope)?.name),
@@ -124,7 +135,7 @@ impl Resolver<'_> {
             })?
             .data;
         if !windowed {
-            return Err(not_for_window());
+            return Err(not_for_window(&lower));
         }
         let mut spec = Vec::new();
         if !partition_names.is_empty() {
@@ -135,7 +146,7 @@ impl Resolver<'_> {
         }
         spec.push(frame_name);
         let name = format!("{} OVER ({})", resolved.name, spec.join(" "));
-        if *distinct {
+        if distinct {
             return Err(ResolveError::analysis(
                 "DISTINCT_WINDOW_FUNCTION_UNSUPPORTED",
                 "0A000",

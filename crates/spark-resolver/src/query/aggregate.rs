@@ -174,6 +174,7 @@ impl Resolver<'_> {
         items: Vec<ProjectItem>,
         having: Option<DfExpr>,
     ) -> ResolveResult<ResolvedRelation> {
+        let having = self.pandas_aggregate_rules(&items, groups.is_empty() && matches!(kind, GroupKind::Plain), having)?;
         // 1. Project grouping expressions as columns.
         let group_ids: Vec<String> = groups.iter().map(|_| fresh_id()).collect();
         let mut pre = Vec::new();
@@ -296,6 +297,50 @@ impl Resolver<'_> {
         // 4. The output list.
         let items = rewritten;
         self.finish_projection(agg, items)
+    }
+}
+
+impl Resolver<'_> {
+    /// Spark's rules for grouped-aggregate pandas UDFs: they do not mix with
+    /// other aggregates, and without grouping keys an empty input has no
+    /// groups, hence no row (the extra `count(1) > 0` condition).
+    fn pandas_aggregate_rules(&self, items: &[ProjectItem], global: bool, having: Option<DfExpr>) -> ResolveResult<Option<DfExpr>> {
+        let mut pandas: Vec<String> = vec![];
+        let mut other = false;
+        for item in items {
+            item.expr.apply(|e| {
+                if let Some(name) = spark_python::scalar::grouped_aggregate_name(e) {
+                    if !pandas.iter().any(|p| p == name) {
+                        pandas.push(name.to_string());
+                    }
+                    return Ok(TreeNodeRecursion::Jump);
+                }
+                if matches!(e, DfExpr::AggregateFunction(_)) {
+                    other = true;
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })?;
+        }
+        if pandas.is_empty() {
+            return Ok(having);
+        }
+        if other {
+            let names = pandas.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            return Err(ResolveError::analysis(
+                "INVALID_PANDAS_UDF_PLACEMENT",
+                "0A000",
+                format!("The group aggregate pandas UDF {names} cannot be invoked together with as other, non-pandas aggregate functions."),
+                &[("functionList", names.clone())],
+            ));
+        }
+        if !global {
+            return Ok(having);
+        }
+        let any_row = datafusion::functions_aggregate::count::count(datafusion::logical_expr::lit(1)).gt(datafusion::logical_expr::lit(0i64));
+        Ok(Some(match having {
+            Some(h) => h.and(any_row),
+            None => any_row,
+        }))
     }
 }
 

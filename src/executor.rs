@@ -131,7 +131,7 @@ pub fn relation_weight(rel: &Relation) -> Weight {
             }
             RelationKind::LocalRelation { data, .. } => data.as_ref().is_some_and(|d| d.len() > LIGHT_LOCAL_BYTES),
             // Python functions run for as long as the user's code takes.
-            RelationKind::MapPartitions { .. } | RelationKind::GroupMap { .. } => true,
+            RelationKind::MapPartitions { .. } | RelationKind::GroupMap { .. } | RelationKind::CoGroupMap { .. } => true,
             _ => false,
         };
         if heavy {

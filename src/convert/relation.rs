@@ -447,6 +447,13 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
                 function: super::expression::python_function(g.func.as_ref().required("GroupMap.func")?)?,
             }
         }
+        RelType::CoGroupMap(g) => RelationKind::CoGroupMap {
+            left: boxed(g.input.as_deref(), "CoGroupMap.input", ctx)?,
+            left_grouping: exprs(&g.input_grouping_expressions, ctx)?,
+            right: boxed(g.other.as_deref(), "CoGroupMap.other", ctx)?,
+            right_grouping: exprs(&g.other_grouping_expressions, ctx)?,
+            function: super::expression::python_function(g.func.as_ref().required("CoGroupMap.func")?)?,
+        },
         RelType::ApplyInPandasWithState(_) => return Err(ServerError::unsupported("applyInPandasWithState (streaming state)")),
         RelType::ToSchema(t) => RelationKind::ToSchema {
             input: boxed(t.input.as_deref(), "ToSchema.input", ctx)?,

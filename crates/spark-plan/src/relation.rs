@@ -172,6 +172,9 @@ pub enum RelationKind {
     /// `groupBy(keys).applyInPandas` / `applyInArrow`: a Python function
     /// over each group of rows with equal keys.
     GroupMap { input: Box<Relation>, grouping: Vec<Expr>, function: crate::PythonFunction },
+    /// `df1.groupBy(k).cogroup(df2.groupBy(k)).applyInPandas` /
+    /// `applyInArrow`: a Python function over each key's rows of both.
+    CoGroupMap { left: Box<Relation>, left_grouping: Vec<Expr>, right: Box<Relation>, right_grouping: Vec<Expr>, function: crate::PythonFunction },
     /// `df.to(schema)`: columns reordered by name and cast to the schema.
     ToSchema { input: Box<Relation>, schema: DataType },
     /// `df.describe(cols)` and `df.summary(statistics)`.
@@ -250,7 +253,11 @@ impl Relation {
         use RelationKind as K;
         match &self.kind {
             K::Range { .. } | K::LocalRelation { .. } | K::Values { .. } | K::OneRow | K::Read(_) | K::CachedRelation { .. } => vec![],
-            K::Join { left, right, .. } | K::LateralJoin { left, right, .. } | K::AsOfJoin { left, right, .. } | K::SetOp { left, right, .. } => vec![left, right],
+            K::Join { left, right, .. }
+            | K::LateralJoin { left, right, .. }
+            | K::AsOfJoin { left, right, .. }
+            | K::SetOp { left, right, .. }
+            | K::CoGroupMap { left, right, .. } => vec![left, right],
             K::With { input, ctes, .. } => {
                 let mut v: Vec<&Relation> = ctes.iter().map(|c| &c.query).collect();
                 v.push(input);
@@ -322,6 +329,7 @@ impl Relation {
             K::SampleBy { column, .. } => vec![column],
             K::LateralView { generator, .. } => vec![generator],
             K::GroupMap { grouping, .. } => grouping.iter().collect(),
+            K::CoGroupMap { left_grouping, right_grouping, .. } => left_grouping.iter().chain(right_grouping).collect(),
             _ => vec![],
         }
     }

@@ -1,5 +1,5 @@
 //! Cutting a partition's rows into groups of equal keys, for the grouped
-//! kinds (`applyInPandas`, `applyInArrow`): the rows are gathered, ordered
+//! kinds (`applyInPandas`, `applyInArrow`, and their cogroup forms): the rows are gathered, ordered
 //! by their keys (compared in Arrow's row format, so any key type works and
 //! NULL keys form a group of their own) and sliced where the key changes.
 
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use datafusion::arrow::compute::{cast, concat_batches, take_record_batch};
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::row::{RowConverter, SortField};
+use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
 
 use crate::error::PythonResult;
 
@@ -36,28 +36,94 @@ pub(crate) fn groups(
 fn split(incoming: impl Iterator<Item = PythonResult<RecordBatch>>, schema: &SchemaRef, keys: usize) -> PythonResult<Vec<RecordBatch>> {
     let batches = incoming.map(|b| b.and_then(|b| conform(&b, schema))).collect::<PythonResult<Vec<_>>>()?;
     let all = concat_batches(schema, &batches)?;
-    let rows = all.num_rows();
-    if rows == 0 {
+    if all.num_rows() == 0 {
         return Ok(vec![]);
     }
     if keys == 0 {
         return Ok(vec![all]);
     }
+    let converter = key_converter(schema, keys)?;
+    Ok(keyed_groups(&all, keys, &converter)?.into_iter().map(|(_, g)| g).collect())
+}
+
+/// A row converter for the last `keys` columns of `schema`.
+fn key_converter(schema: &SchemaRef, keys: usize) -> PythonResult<RowConverter> {
+    let fields = &schema.fields()[schema.fields().len() - keys..];
+    Ok(RowConverter::new(fields.iter().map(|f| SortField::new(f.data_type().clone())).collect())?)
+}
+
+/// The rows of `all` in groups of equal keys, ordered by key.
+fn keyed_groups(all: &RecordBatch, keys: usize, converter: &RowConverter) -> PythonResult<Vec<(OwnedRow, RecordBatch)>> {
+    let rows = all.num_rows();
+    if rows == 0 {
+        return Ok(vec![]);
+    }
     let key_columns: Vec<ArrayRef> = all.columns()[all.num_columns() - keys..].to_vec();
-    let converter = RowConverter::new(key_columns.iter().map(|c| SortField::new(c.data_type().clone())).collect())?;
     let key_rows = converter.convert_columns(&key_columns)?;
     let mut order: Vec<u32> = (0..rows as u32).collect();
     order.sort_by(|a, b| key_rows.row(*a as usize).cmp(&key_rows.row(*b as usize)));
-    let sorted = take_record_batch(&all, &UInt32Array::from(order.clone()))?;
+    let sorted = take_record_batch(all, &UInt32Array::from(order.clone()))?;
     let mut groups = vec![];
     let mut start = 0;
     for i in 1..=rows {
         if i == rows || key_rows.row(order[i] as usize) != key_rows.row(order[start] as usize) {
-            groups.push(sorted.slice(start, i - start));
+            groups.push((key_rows.row(order[start] as usize).owned(), sorted.slice(start, i - start)));
             start = i;
         }
     }
     Ok(groups)
+}
+
+/// Cogroups: for every key on either side (ordered), the rows of each
+/// side with it — an empty batch for a side without them.
+pub(crate) fn cogroups(
+    incoming: impl Iterator<Item = (usize, PythonResult<RecordBatch>)>,
+    schemas: [SchemaRef; 2],
+    keys: usize,
+) -> impl Iterator<Item = PythonResult<[Vec<RecordBatch>; 2]>> {
+    let mut incoming = Some(incoming);
+    let mut pending: std::vec::IntoIter<PythonResult<[Vec<RecordBatch>; 2]>> = Vec::new().into_iter();
+    std::iter::from_fn(move || {
+        if let Some(input) = incoming.take() {
+            pending = match pair_groups(input, &schemas, keys) {
+                Ok(pairs) => pairs.into_iter().map(Ok).collect::<Vec<_>>().into_iter(),
+                Err(e) => vec![Err(e)].into_iter(),
+            };
+        }
+        pending.next()
+    })
+}
+
+fn pair_groups(incoming: impl Iterator<Item = (usize, PythonResult<RecordBatch>)>, schemas: &[SchemaRef; 2], keys: usize) -> PythonResult<Vec<[Vec<RecordBatch>; 2]>> {
+    let mut sides: [Vec<RecordBatch>; 2] = [vec![], vec![]];
+    for (side, batch) in incoming {
+        let side = side.min(1);
+        sides[side].push(conform(&batch?, &schemas[side])?);
+    }
+    let converter = key_converter(&schemas[0], keys)?;
+    let [left, right] = sides;
+    let left = keyed_groups(&concat_batches(&schemas[0], &left)?, keys, &converter)?;
+    let right = keyed_groups(&concat_batches(&schemas[1], &right)?, keys, &converter)?;
+    let empty = |i: usize| vec![RecordBatch::new_empty(Arc::clone(&schemas[i]))];
+    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    let mut pairs = vec![];
+    loop {
+        let next = match (l.peek(), r.peek()) {
+            (None, None) => break,
+            (Some(_), None) => l.next().map(|(_, g)| [vec![g], empty(1)]),
+            (None, Some(_)) => r.next().map(|(_, g)| [empty(0), vec![g]]),
+            (Some((lk, _)), Some((rk, _))) => match lk.cmp(rk) {
+                std::cmp::Ordering::Less => l.next().map(|(_, g)| [vec![g], empty(1)]),
+                std::cmp::Ordering::Greater => r.next().map(|(_, g)| [empty(0), vec![g]]),
+                std::cmp::Ordering::Equal => match (l.next(), r.next()) {
+                    (Some((_, a)), Some((_, b))) => Some([vec![a], vec![b]]),
+                    _ => None,
+                },
+            },
+        };
+        pairs.extend(next);
+    }
+    Ok(pairs)
 }
 
 /// A batch with `schema`'s names and types.

@@ -45,6 +45,10 @@ pub enum InputShape {
     /// with equal keys (the input's last `keys` columns); `wrap_struct`
     /// sends each batch as one struct column (the Arrow kind).
     Groups { keys: usize, wrap_struct: bool },
+    /// `cogroup().applyInPandas`/`applyInArrow`: for each key found on
+    /// either side, the two sides' rows with it (each input's last `keys`
+    /// columns are the keys).
+    CoGroups { keys: usize },
 }
 
 /// The Python function of a relation.
@@ -58,14 +62,17 @@ pub struct MapFunction {
     /// The input's columns as Spark sends them to Python (canonical Arrow
     /// types).
     pub input_fields: Fields,
+    /// The second input's columns, for cogroups.
+    pub other_fields: Option<Fields>,
     /// The result's columns, with this server's types.
     pub output: SchemaRef,
 }
 
-/// The relation: `function` over `input`'s rows.
+/// The relation: `function` over the rows of its inputs (one, or two for
+/// cogroups).
 #[derive(Debug)]
 pub struct PythonMapTable {
-    pub input: LogicalPlan,
+    pub inputs: Vec<LogicalPlan>,
     pub function: MapFunction,
 }
 
@@ -84,8 +91,11 @@ impl TableProvider for PythonMapTable {
     }
 
     async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, _filters: &[Expr], _limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let input = state.create_physical_plan(&self.input).await?;
-        Ok(Arc::new(PythonMapExec::new(input, self.function.clone(), projection.cloned())))
+        let mut inputs = Vec::with_capacity(self.inputs.len());
+        for input in &self.inputs {
+            inputs.push(state.create_physical_plan(input).await?);
+        }
+        Ok(Arc::new(PythonMapExec::new(inputs, self.function.clone(), projection.cloned())))
     }
 
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> DfResult<Vec<TableProviderFilterPushDown>> {
@@ -95,25 +105,25 @@ impl TableProvider for PythonMapTable {
 
 #[derive(Debug)]
 pub struct PythonMapExec {
-    input: Arc<dyn ExecutionPlan>,
+    inputs: Vec<Arc<dyn ExecutionPlan>>,
     function: MapFunction,
     projection: Option<Vec<usize>>,
     properties: Arc<PlanProperties>,
 }
 
 impl PythonMapExec {
-    fn new(input: Arc<dyn ExecutionPlan>, function: MapFunction, projection: Option<Vec<usize>>) -> Self {
+    fn new(inputs: Vec<Arc<dyn ExecutionPlan>>, function: MapFunction, projection: Option<Vec<usize>>) -> Self {
         let schema = match &projection {
             Some(p) => Arc::new(function.output.project(p).unwrap_or_else(|_| function.output.as_ref().clone())),
             None => function.output.clone(),
         };
         let properties = Arc::new(PlanProperties::new(
             EquivalenceProperties::new(schema),
-            datafusion::physical_plan::Partitioning::UnknownPartitioning(input.output_partitioning().partition_count()),
+            datafusion::physical_plan::Partitioning::UnknownPartitioning(inputs.first().map_or(1, |i| i.output_partitioning().partition_count())),
             EmissionType::Incremental,
             Boundedness::Bounded,
         ));
-        Self { input, function, projection, properties }
+        Self { inputs, function, projection, properties }
     }
 }
 
@@ -133,16 +143,16 @@ impl ExecutionPlan for PythonMapExec {
     }
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        vec![&self.input]
+        self.inputs.iter().collect()
     }
 
     fn apply_expressions(&self, _: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>) -> DfResult<TreeNodeRecursion> {
         Ok(TreeNodeRecursion::Continue)
     }
 
-    fn replace_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>, _: ReplaceChildrenOptions) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let input = children.pop().unwrap_or_else(|| Arc::clone(&self.input));
-        Ok(Arc::new(PythonMapExec::new(input, self.function.clone(), self.projection.clone())))
+    fn replace_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>, _: ReplaceChildrenOptions) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let inputs = if children.len() == self.inputs.len() { children } else { self.inputs.clone() };
+        Ok(Arc::new(PythonMapExec::new(inputs, self.function.clone(), self.projection.clone())))
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> DfResult<Arc<dyn ExecutionPlan>> {
@@ -150,17 +160,20 @@ impl ExecutionPlan for PythonMapExec {
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> DfResult<SendableRecordBatchStream> {
-        let mut input = self.input.execute(partition, context)?;
+        let streams = self.inputs.iter().map(|i| i.execute(partition, Arc::clone(&context))).collect::<DfResult<Vec<_>>>()?;
         let function = self.function.clone();
         let projection = self.projection.clone();
         let schema = self.properties.eq_properties.schema().clone();
-        let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<PythonResult<RecordBatch>>(CHANNEL_BATCHES);
+        let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<(usize, PythonResult<RecordBatch>)>(CHANNEL_BATCHES);
         let (out_tx, out_rx) = tokio::sync::mpsc::channel::<DfResult<RecordBatch>>(CHANNEL_BATCHES);
-        // The query side: input batches to the worker's writer.
+        // The query side: each input's batches, tagged with the input, to the
+        // worker's writer.
         let feeder = tokio::spawn(async move {
-            while let Some(batch) = input.next().await {
+            let tagged = streams.into_iter().enumerate().map(|(side, s)| s.map(move |b| (side, b)));
+            let mut all = futures::stream::select_all(tagged);
+            while let Some((side, batch)) = all.next().await {
                 let item = batch.map_err(|e| PythonError::Protocol(format!("the input failed: {e}")));
-                if in_tx.send(item).await.is_err() {
+                if in_tx.send((side, item)).await.is_err() {
                     break;
                 }
             }
@@ -203,13 +216,13 @@ impl ExecutionPlan for PythonMapExec {
 impl MapFunction {
     /// The task of one partition: its header and its input as the shape
     /// wants it.
-    fn task<'a>(&self, partition: usize, incoming: impl Iterator<Item = PythonResult<RecordBatch>> + Send + 'a) -> (TaskSpec, TaskInput<'a>) {
+    fn task<'a>(&self, partition: usize, incoming: impl Iterator<Item = (usize, PythonResult<RecordBatch>)> + Send + 'a) -> (TaskSpec, TaskInput<'a>) {
         let flat = Arc::new(Schema::new(self.input_fields.clone()));
         let wrapped = Arc::new(Schema::new(vec![Field::new("_0", ArrowType::Struct(self.input_fields.clone()), true)]));
         let (args, input) = match self.shape {
             InputShape::Batches => {
                 let schema = wrapped.clone();
-                let batches = incoming.map(move |b| b.and_then(|b| wrap(&b, &schema)));
+                let batches = incoming.map(move |(_, b)| b.and_then(|b| wrap(&b, &schema)));
                 (vec![(0, None)], TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) })
             }
             InputShape::Groups { keys, wrap_struct } => {
@@ -221,10 +234,23 @@ impl MapFunction {
                 args.extend((0..values).map(|i| (i, None)));
                 let schema = if wrap_struct { wrapped.clone() } else { flat.clone() };
                 let target = schema.clone();
-                let groups = crate::grouping::groups(incoming, flat, keys).map(move |g| {
+                let groups = crate::grouping::groups(incoming.map(|(_, b)| b), flat, keys).map(move |g| {
                     g.and_then(|batches| batches.iter().map(|b| if wrap_struct { wrap(b, &target) } else { Ok(b.clone()) }).collect())
                 });
                 (args, TaskInput::Groups { schema, groups: Box::new(groups) })
+            }
+            InputShape::CoGroups { keys } => {
+                let other = Arc::new(Schema::new(self.other_fields.clone().unwrap_or_default()));
+                let mut args = vec![];
+                for side in [&flat, &other] {
+                    let values = side.fields().len() - keys;
+                    args.push((1 + keys + values, None));
+                    args.push((keys, None));
+                    args.extend((values..values + keys).map(|i| (i, None)));
+                    args.extend((0..values).map(|i| (i, None)));
+                }
+                let groups = crate::grouping::cogroups(incoming, [flat.clone(), other.clone()], keys);
+                (args, TaskInput::CoGroups { schemas: [flat, other], groups: Box::new(groups) })
             }
         };
         let spec = TaskSpec {

@@ -54,6 +54,8 @@ pub struct TaskSpec {
 pub enum TaskInput<'a> {
     Arrow { schema: SchemaRef, batches: Box<dyn Iterator<Item = PythonResult<RecordBatch>> + Send + 'a> },
     Groups { schema: SchemaRef, groups: Box<dyn Iterator<Item = PythonResult<Vec<RecordBatch>>> + Send + 'a> },
+    /// Pairs of groups with equal keys, one from each input (cogroups).
+    CoGroups { schemas: [SchemaRef; 2], groups: Box<dyn Iterator<Item = PythonResult<[Vec<RecordBatch>; 2]>> + Send + 'a> },
     /// Pickled frames of rows (the row-at-a-time `udf`).
     Pickled(Vec<Vec<u8>>),
 }
@@ -212,6 +214,15 @@ fn write_input(stream: TcpStream, header: &[u8], input: TaskInput<'_>) -> Python
                 for group in groups {
                     write_int(&mut w, 1).map_err(PythonError::io)?;
                     write_stream(&mut w, &schema, group?.into_iter().map(Ok))?;
+                }
+                write_int(&mut w, 0).map_err(PythonError::io)?;
+            }
+            TaskInput::CoGroups { schemas, groups } => {
+                for pair in groups {
+                    write_int(&mut w, 2).map_err(PythonError::io)?;
+                    for (schema, batches) in schemas.iter().zip(pair?) {
+                        write_stream(&mut w, schema, batches.into_iter().map(Ok))?;
+                    }
                 }
                 write_int(&mut w, 0).map_err(PythonError::io)?;
             }

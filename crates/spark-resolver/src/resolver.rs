@@ -181,6 +181,9 @@ impl<'a> Resolver<'a> {
             RelationKind::ToSchema { input, schema } => self.resolve_to_schema(input, schema),
             RelationKind::MapPartitions { input, function, .. } => self.resolve_map_partitions(input, function),
             RelationKind::GroupMap { input, grouping, function } => self.resolve_group_map(input, grouping, function),
+            RelationKind::CoGroupMap { left, left_grouping, right, right_grouping, function } => {
+                self.resolve_cogroup_map(left, left_grouping, right, right_grouping, function)
+            }
             RelationKind::Transpose { input, index } => self.resolve_transpose(input, index),
             RelationKind::Summary { input, columns, statistics } => self.resolve_summary(input, columns, statistics),
             RelationKind::Crosstab { input, left, right } => self.resolve_crosstab(input, left, right),

@@ -7,6 +7,7 @@ from . import c
 P = "import pandas as pd\nimport pyarrow as pa\nfrom pyspark.sql.functions import udf, pandas_udf\n"
 DF = "df = spark.createDataFrame([(1, 'a', 1.5), (2, None, 2.5), (None, 'c', None), (4, 'dd', -1.0)], 'i int, s string, d double')\n"
 MEAN = "@pandas_udf('double')\ndef mean_udf(v: pd.Series) -> float:\n    return v.mean()\n@pandas_udf('long')\ndef cnt(v: pd.Series, w: pd.Series) -> int:\n    return len(v) + int(w.fillna(0).sum())\n"
+COGROUP = "df1 = spark.createDataFrame([(20000101, 1, 1.0), (20000101, 2, 2.0), (20000102, 1, 3.0), (20000102, 2, 4.0)], ('time', 'id', 'v1'))\ndf2 = spark.createDataFrame([(20000101, 1, 'x'), (20000101, 2, 'y'), (20000103, 3, 'z')], ('time', 'id', 'v2'))\n"
 GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
 
 
@@ -94,4 +95,9 @@ UDF = [
     x("pandas_agg_window_unbounded", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id')))"),
     x("pandas_agg_window_growing", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id').orderBy('v')))"),
     x("pandas_agg_window_rows", GROUPS + MEAN + "from pyspark.sql import Window\nresult = g.withColumn('m', mean_udf('v').over(Window.partitionBy('id').orderBy('v').rowsBetween(-1, 1)))"),
+    # cogroup().applyInPandas / applyInArrow.
+    x("cogroup_pandas_merge", COGROUP + "def asof(l, r):\n    return pd.merge(l, r, on='time', how='outer')\nresult = df1.groupby('id').cogroup(df2.groupby('id')).applyInPandas(asof, 'time long, id_x long, v1 double, id_y long, v2 string')"),
+    x("cogroup_pandas_with_key", COGROUP + "def k(key, l, r):\n    return pd.DataFrame([key + (len(l), len(r))])\nresult = df1.groupby('id').cogroup(df2.groupby('id')).applyInPandas(k, 'id long, nl long, nr long')"),
+    x("cogroup_arrow", COGROUP + "def a(l, r):\n    return pa.table({'nl': [l.num_rows], 'nr': [r.num_rows]})\nresult = df1.groupby('id').cogroup(df2.groupby('id')).applyInArrow(a, 'nl long, nr long')"),
+    x("cogroup_empty_side", COGROUP + "def k(key, l, r):\n    return pd.DataFrame([key + (len(l), len(r))])\nresult = df1.groupby('id').cogroup(df2.filter('id > 100').groupby('id')).applyInPandas(k, 'id long, nl long, nr long')"),
 ]

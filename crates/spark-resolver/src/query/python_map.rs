@@ -1,5 +1,5 @@
-//! Relations a Python function computes — `mapInPandas`/`mapInArrow` and
-//! `groupBy(...).applyInPandas`/`applyInArrow`: the input resolved as a
+//! Relations a Python function computes — `mapInPandas`/`mapInArrow`,
+//! `groupBy(...).applyInPandas`/`applyInArrow` and their cogroup forms: the input resolved as a
 //! query (grouped relations also hash-partitioned by their keys, so that a
 //! group lives in one partition), and a scan of
 //! `spark_python::relation::PythonMapTable` that runs the function.
@@ -24,7 +24,7 @@ impl Resolver<'_> {
         }
         let child = self.resolve_query(input)?;
         let fields = self.input_fields(&child, &[])?;
-        self.python_relation(child.plan, fields, InputShape::Batches, function)
+        self.python_relation(vec![child.plan], fields, None, InputShape::Batches, function)
     }
 
     pub(crate) fn resolve_group_map(&mut self, input: &Relation, grouping: &[Expr], function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
@@ -34,13 +34,53 @@ impl Resolver<'_> {
             _ => return Err(ResolveError::invalid(format!("applyInPandas/applyInArrow with a function of eval type {}", function.eval_type))),
         };
         let child = self.resolve_query(input)?;
-        // The data columns, then the keys (as columns of their own).
-        let mut keys = Vec::with_capacity(grouping.len());
-        for g in grouping {
-            let r = self.resolve_expr(g, &child)?;
-            keys.push((fresh_id(), r));
+        let (plan, fields, keys) = self.keyed_input(child, grouping, None)?;
+        self.python_relation(vec![plan], fields, None, InputShape::Groups { keys: keys.len(), wrap_struct }, function)
+    }
+
+    pub(crate) fn resolve_cogroup_map(
+        &mut self,
+        left: &Relation,
+        left_grouping: &[Expr],
+        right: &Relation,
+        right_grouping: &[Expr],
+        function: &PythonFunction,
+    ) -> ResolveResult<ResolvedRelation> {
+        if !matches!(EvalType::from_code(function.eval_type), EvalType::CogroupedMapPandas | EvalType::CogroupedMapArrow) {
+            return Err(ResolveError::invalid(format!("cogroup().applyInPandas/applyInArrow with a function of eval type {}", function.eval_type)));
         }
-        let key_names: Vec<(String, DfExpr)> = keys.iter().map(|(id, r)| (r.name.clone(), r.expr.clone().alias(id.clone()))).collect();
+        if left_grouping.len() != right_grouping.len() {
+            return Err(ResolveError::invalid("both sides of a cogroup need the same number of grouping keys"));
+        }
+        let l = self.resolve_query(left)?;
+        let r = self.resolve_query(right)?;
+        let (left_plan, left_fields, key_types) = self.keyed_input(l, left_grouping, None)?;
+        // The right keys take the left keys' types: equal keys hash alike.
+        let (right_plan, right_fields, _) = self.keyed_input(r, right_grouping, Some(&key_types))?;
+        self.python_relation(vec![left_plan, right_plan], left_fields, Some(right_fields), InputShape::CoGroups { keys: key_types.len() }, function)
+    }
+
+    /// `child`'s columns then its grouping keys, hash-partitioned by the
+    /// keys (one partition without keys); with `cast_to`, the keys are cast
+    /// to those types. Returns the plan, the fields Python sees and the
+    /// keys' types.
+    fn keyed_input(
+        &mut self,
+        child: ResolvedRelation,
+        grouping: &[Expr],
+        cast_to: Option<&[datafusion::arrow::datatypes::DataType]>,
+    ) -> ResolveResult<(LogicalPlan, Fields, Vec<datafusion::arrow::datatypes::DataType>)> {
+        let mut keys = Vec::with_capacity(grouping.len());
+        for (i, g) in grouping.iter().enumerate() {
+            let r = self.resolve_expr(g, &child)?;
+            let t = self.arrow_type(&r.expr, &child)?;
+            let (expr, t) = match cast_to.and_then(|c| c.get(i)) {
+                Some(target) if *target != t => (datafusion::logical_expr::cast(r.expr, target.clone()), target.clone()),
+                _ => (r.expr, t),
+            };
+            keys.push((fresh_id(), r.name, expr, t));
+        }
+        let key_names: Vec<(String, DfExpr)> = keys.iter().map(|(id, name, e, _)| (name.clone(), e.clone().alias(id.clone()))).collect();
         let fields = self.input_fields(&child, &key_names)?;
         let mut projection: Vec<DfExpr> = child.columns.iter().map(|c| id_col(&c.id)).collect();
         projection.extend(key_names.into_iter().map(|(_, e)| e));
@@ -49,9 +89,9 @@ impl Resolver<'_> {
         let partitioned = if keys.is_empty() {
             projected.repartition(Partitioning::RoundRobinBatch(1))?
         } else {
-            projected.repartition(Partitioning::Hash(keys.iter().map(|(id, _)| id_col(id)).collect(), partitions))?
+            projected.repartition(Partitioning::Hash(keys.iter().map(|(id, ..)| id_col(id)).collect(), partitions))?
         };
-        self.python_relation(partitioned.build()?, fields, InputShape::Groups { keys: keys.len(), wrap_struct }, function)
+        Ok((partitioned.build()?, fields, keys.into_iter().map(|(.., t)| t).collect()))
     }
 
     /// The columns of `child` (then `extra` expressions over it) as Spark
@@ -69,8 +109,16 @@ impl Resolver<'_> {
         Ok(fields.into())
     }
 
-    /// The scan that runs `function` over `input` (whose columns are `fields`).
-    fn python_relation(&self, input: LogicalPlan, fields: Fields, shape: InputShape, function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
+    /// The scan that runs `function` over `inputs` (whose columns are
+    /// `fields`, and `other_fields` for a cogroup's second input).
+    fn python_relation(
+        &self,
+        inputs: Vec<LogicalPlan>,
+        fields: Fields,
+        other_fields: Option<Fields>,
+        shape: InputShape,
+        function: &PythonFunction,
+    ) -> ResolveResult<ResolvedRelation> {
         let Some(python) = &self.config.python else {
             return Err(ResolveError::unsupported(format!("the Python function `{}`: this server runs without Python workers", function.name)));
         };
@@ -87,7 +135,7 @@ impl Resolver<'_> {
             ctx.cancel = flag;
         }
         let table = PythonMapTable {
-            input,
+            inputs,
             function: MapFunction {
                 shape,
                 ctx,
@@ -95,6 +143,7 @@ impl Resolver<'_> {
                 python_ver: function.python_ver.clone(),
                 command: function.command.clone(),
                 input_fields: fields,
+                other_fields,
                 output,
             },
         };

@@ -100,4 +100,8 @@ UDF = [
     x("cogroup_pandas_with_key", COGROUP + "def k(key, l, r):\n    return pd.DataFrame([key + (len(l), len(r))])\nresult = df1.groupby('id').cogroup(df2.groupby('id')).applyInPandas(k, 'id long, nl long, nr long')"),
     x("cogroup_arrow", COGROUP + "def a(l, r):\n    return pa.table({'nl': [l.num_rows], 'nr': [r.num_rows]})\nresult = df1.groupby('id').cogroup(df2.groupby('id')).applyInArrow(a, 'nl long, nr long')"),
     x("cogroup_empty_side", COGROUP + "def k(key, l, r):\n    return pd.DataFrame([key + (len(l), len(r))])\nresult = df1.groupby('id').cogroup(df2.filter('id > 100').groupby('id')).applyInPandas(k, 'id long, nl long, nr long')"),
+    # foreach / foreachPartition run the function on every row / partition.
+    x("foreach", "result = spark.range(5).foreach(lambda r: None)"),
+    x("foreach_partition", "result = spark.range(5).foreachPartition(lambda it: None)"),
+    x("foreach_raises", "result = spark.range(5).foreach(lambda r: 1 / 0)"),
 ]

@@ -142,7 +142,7 @@ pub fn relation_weight(rel: &Relation) -> Weight {
         for e in r.expressions() {
             let mut exprs = vec![e];
             while let Some(e) = exprs.pop() {
-                if matches!(e, spark_plan::Expr::PythonUdf { .. }) {
+                if matches!(e, spark_plan::Expr::PythonUdf { .. } | spark_plan::Expr::PythonUdtf { .. }) {
                     return Weight::Heavy;
                 }
                 let (children, plans) = e.children();

@@ -88,8 +88,8 @@ pub fn convert_command(c: &sc::Command, ctx: &mut RelationContext) -> ServerResu
         CommandType::WriteOperation(w) => ConnectCommand::Run(Command::Write(convert_write(w, ctx)?)),
         CommandType::WriteOperationV2(w) => ConnectCommand::Run(Command::WriteTo(convert_write_to(w, ctx)?)),
         CommandType::RegisterFunction(f) => ConnectCommand::Run(Command::RegisterPythonFunction(super::expression::python_function(f)?)),
-        CommandType::RegisterTableFunction(_) => {
-            return Err(ServerError::unsupported("Python user-defined table functions (UDTFs)"));
+        CommandType::RegisterTableFunction(f) => {
+            ConnectCommand::Run(Command::RegisterPythonTableFunction(super::expression::python_table_function(f)?))
         }
         other => {
             let name = format!("{other:?}");

@@ -173,3 +173,18 @@ pub(crate) fn python_function(f: &sc::CommonInlineUserDefinedFunction) -> Server
         Function::JavaUdf(_) => Err(ServerError::unsupported(format!("the Java UDF `{}` (this server has no JVM; registerJavaFunction is not available)", f.function_name))),
     }
 }
+
+/// The Python UDTF of a `CommonInlineUserDefinedTableFunction`.
+pub(crate) fn python_table_function(f: &sc::CommonInlineUserDefinedTableFunction) -> ServerResult<spark_plan::PythonTableFunction> {
+    use sc::common_inline_user_defined_table_function::Function;
+    match f.function.as_ref().required("CommonInlineUserDefinedTableFunction.function")? {
+        Function::PythonUdtf(p) => Ok(spark_plan::PythonTableFunction {
+            name: f.function_name.clone(),
+            eval_type: p.eval_type,
+            command: std::sync::Arc::new(p.command.clone()),
+            return_type: p.return_type.as_ref().map(proto_to_type).transpose()?,
+            python_ver: p.python_ver.clone(),
+            deterministic: f.deterministic,
+        }),
+    }
+}

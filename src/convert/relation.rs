@@ -432,6 +432,14 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
             variable_name: u.variable_column_name.clone(),
             value_name: u.value_column_name.clone(),
         },
+        // `MyUdtf(args)`: the UDTF's rows, as a generator over one row.
+        RelType::CommonInlineUserDefinedTableFunction(f) => RelationKind::Project {
+            input: Box::new(Relation::new(RelationKind::OneRow)),
+            exprs: vec![Expr::PythonUdtf {
+                function: super::expression::python_table_function(f)?,
+                args: exprs(&f.arguments, ctx)?,
+            }],
+        },
         RelType::MapPartitions(m) => RelationKind::MapPartitions {
             input: boxed(m.input.as_deref(), "MapPartitions.input", ctx)?,
             function: super::expression::python_function(m.func.as_ref().required("MapPartitions.func")?)?,

@@ -209,6 +209,10 @@ impl SparkSession {
                 self.register_python_function(f.clone());
                 Ok(empty())
             }
+            Command::RegisterPythonTableFunction(f) => {
+                self.register_python_table_function(f.clone());
+                Ok(empty())
+            }
             Command::NotSupported(what) => Err(EngineError::spark(
                 ExceptionKind::UnsupportedOperation,
                 "UNSUPPORTED_FEATURE",

@@ -122,6 +122,8 @@ pub struct SparkSession {
     pub(crate) python_session: String,
     /// Python functions of `spark.udf.register`, by lower-case name.
     pub(crate) python_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonFunction>>>,
+    /// Python UDTFs of `spark.udtf.register`, by lower-case name.
+    pub(crate) python_table_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonTableFunction>>>,
 }
 
 /// The session confs Python workers read (pyspark's `RunnerConf`).
@@ -176,6 +178,7 @@ impl SparkSession {
             current_database: RwLock::new(spark_catalog::DEFAULT_DATABASE.into()),
             python_session: uuid::Uuid::new_v4().to_string(),
             python_functions: Default::default(),
+            python_table_functions: Default::default(),
         }
     }
 
@@ -193,6 +196,7 @@ impl SparkSession {
         clone.cached_tables = std::sync::Mutex::new(cached);
         clone.current_database = RwLock::new(self.current_database());
         clone.python_functions = RwLock::new(functions);
+        clone.python_table_functions = RwLock::new(self.python_table_functions.read().map(|f| f.clone()).unwrap_or_default());
         clone
     }
 
@@ -288,6 +292,7 @@ impl SparkSession {
             runner_conf.push(("spark.sql.session.timeZone".into(), "UTC".into()));
         }
         let functions = self.python_functions.read().map(|f| f.clone()).unwrap_or_default();
+        let table_functions = self.python_table_functions.read().map(|f| f.clone()).unwrap_or_default();
         let files_dir = std::env::temp_dir().join("spark-connect-python").join(&self.python_session);
         let context = spark_python::PythonContext {
             pool,
@@ -297,7 +302,16 @@ impl SparkSession {
             includes: vec![],
             cancel: Default::default(),
         };
-        Some(spark_resolver::PythonSupport { context, functions })
+        Some(spark_resolver::PythonSupport { context, functions, table_functions })
+    }
+
+    /// `spark.udtf.register`: later calls by name in SQL resolve to `f`.
+    pub(crate) fn register_python_table_function(&self, f: spark_plan::PythonTableFunction) {
+        if let Ok(mut functions) = self.python_table_functions.write() {
+            let mut updated = functions.as_ref().clone();
+            updated.insert(f.name.to_ascii_lowercase(), f);
+            *functions = Arc::new(updated);
+        }
     }
 
     /// `spark.udf.register`: later calls by name resolve to `f`.

@@ -113,8 +113,24 @@ pub enum Expr {
     /// A call of a Python function (`udf`, `pandas_udf`, `arrow_udf`, or
     /// one registered with `spark.udf.register`).
     PythonUdf { function: PythonFunction, args: Vec<Expr> },
+    /// A call of a Python UDTF (`@udtf` class): a generator of rows.
+    PythonUdtf { function: PythonTableFunction, args: Vec<Expr> },
     /// A construct the server cannot run; kept to report it clearly.
     Unsupported(String),
+}
+
+/// A Python UDTF as the client sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonTableFunction {
+    pub name: String,
+    /// pyspark's `PythonEvalType` code (300 pickled, 301 Arrow).
+    pub eval_type: i32,
+    /// `cloudpickle.dumps(handler_class)`, made by the client.
+    pub command: std::sync::Arc<Vec<u8>>,
+    /// The rows' struct type; `None` when the class computes it in `analyze`.
+    pub return_type: Option<DataType>,
+    pub python_ver: String,
+    pub deterministic: bool,
 }
 
 /// A Python function as the client sends it: Python workers run it.
@@ -185,7 +201,7 @@ impl Expr {
             Expr::NamedArgument { value, .. } => (vec![value], vec![]),
             Expr::ScalarSubquery(plan) | Expr::Exists { plan, .. } => (vec![], vec![plan]),
             Expr::InSubquery { values, plan, .. } => (values.iter().collect(), vec![plan]),
-            Expr::PythonUdf { args, .. } => (args.iter().collect(), vec![]),
+            Expr::PythonUdf { args, .. } | Expr::PythonUdtf { args, .. } => (args.iter().collect(), vec![]),
             Expr::Literal(_)
             | Expr::TypedLiteral { .. }
             | Expr::Column { .. }
@@ -240,6 +256,7 @@ impl Expr {
             Expr::NamedArgument { name, value } => Expr::NamedArgument { name, value: Box::new(value.transform_up(f)) },
             Expr::InSubquery { values, plan, negated } => Expr::InSubquery { values: each(values, f), plan, negated },
             Expr::PythonUdf { function, args } => Expr::PythonUdf { function, args: each(args, f) },
+            Expr::PythonUdtf { function, args } => Expr::PythonUdtf { function, args: each(args, f) },
             other => other,
         };
         f(node)

@@ -457,6 +457,9 @@ pub enum Command {
     /// `spark.udf.register(name, f)`: a Python function callable by name
     /// in this session (SQL, `call_udf`).
     RegisterPythonFunction(crate::PythonFunction),
+    /// `spark.udtf.register(name, cls)`: a Python UDTF callable by name in
+    /// this session's SQL.
+    RegisterPythonTableFunction(crate::PythonTableFunction),
     /// Parsed but not supported yet; carries the statement kind for the error.
     NotSupported(String),
 }

@@ -19,6 +19,7 @@ pub mod pickle_rows;
 pub mod pool;
 pub mod scalar;
 pub mod settings;
+pub mod table_function;
 pub mod task;
 pub mod unpickle;
 pub mod wire;

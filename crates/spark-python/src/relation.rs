@@ -30,7 +30,7 @@ use futures::StreamExt;
 
 use crate::error::{PythonError, PythonResult};
 use crate::pool::PythonContext;
-use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
+use crate::task::{Reply, TaskFunctions, TaskInput, TaskSpec, UdfCall, run_task};
 
 /// Batches in flight between the query and the worker, each way.
 const CHANNEL_BATCHES: usize = 2;
@@ -256,7 +256,7 @@ impl MapFunction {
         let spec = TaskSpec {
             eval_type: self.eval_type,
             python_ver: self.python_ver.clone(),
-            udfs: vec![UdfCall { args, commands: vec![self.command.clone()] }],
+            functions: TaskFunctions::Udfs(vec![UdfCall { args, commands: vec![self.command.clone()] }]),
             eval_conf: vec![],
             partition,
         };

@@ -18,7 +18,7 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl,
 use crate::error::{PythonError, PythonResult};
 use crate::eval_type::EvalType;
 use crate::pool::PythonContext;
-use crate::task::{Reply, TaskInput, TaskSpec, UdfCall, run_task};
+use crate::task::{Reply, TaskFunctions, TaskInput, TaskSpec, UdfCall, run_task};
 
 /// One call site of a Python scalar UDF.
 #[derive(Debug)]
@@ -62,7 +62,7 @@ impl PythonScalarUdf {
         let spec = TaskSpec {
             eval_type: call.eval_type.code(),
             python_ver: call.python_ver,
-            udfs: vec![UdfCall { args: call.args.into_iter().enumerate().map(|(i, (_, name))| (i, name)).collect(), commands: vec![call.command] }],
+            functions: TaskFunctions::Udfs(vec![UdfCall { args: call.args.into_iter().enumerate().map(|(i, (_, name))| (i, name)).collect(), commands: vec![call.command] }]),
             eval_conf: vec![("input_type".into(), call.input_type_json)],
             partition: 0,
         };
@@ -152,6 +152,15 @@ impl PythonScalarUdf {
     }
 }
 
+impl PythonScalarUdf {
+    fn commands(&self) -> &[Arc<Vec<u8>>] {
+        match &self.spec.functions {
+            TaskFunctions::Udfs(udfs) => udfs.first().map_or(&[], |u| u.commands.as_slice()),
+            TaskFunctions::TableFunction(_) => &[],
+        }
+    }
+}
+
 /// The name of a grouped-aggregate Python UDF, if `e` calls one.
 pub fn grouped_aggregate_name(e: &datafusion::logical_expr::Expr) -> Option<&str> {
     let datafusion::logical_expr::Expr::ScalarFunction(f) = e else { return None };
@@ -162,7 +171,7 @@ impl PartialEq for PythonScalarUdf {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
             && self.spec.eval_type == other.spec.eval_type
-            && self.spec.udfs.first().map(|u| &u.commands) == other.spec.udfs.first().map(|u| &u.commands)
+            && self.commands() == other.commands()
             && self.input == other.input
             && self.return_type == other.return_type
             && self.ctx.session_id == other.ctx.session_id
@@ -173,10 +182,8 @@ impl std::hash::Hash for PythonScalarUdf {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.name.hash(state);
         self.spec.eval_type.hash(state);
-        if let Some(u) = self.spec.udfs.first() {
-            for c in &u.commands {
-                c.hash(state);
-            }
+        for c in self.commands() {
+            c.hash(state);
         }
         self.return_type.hash(state);
     }

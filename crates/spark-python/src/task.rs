@@ -37,13 +37,30 @@ pub struct UdfCall {
     pub commands: Vec<Arc<Vec<u8>>>,
 }
 
+/// A Python UDTF call: its arguments' input columns (with keyword names),
+/// its pickled handler class, its return type as Spark JSON and its name.
+#[derive(Debug, Clone)]
+pub struct TableFunctionCall {
+    pub args: Vec<(usize, Option<String>)>,
+    pub command: Arc<Vec<u8>>,
+    pub return_type_json: String,
+    pub name: String,
+}
+
+/// The functions of a task: UDFs (`read_udfs`), or one UDTF (`read_udtf`).
+#[derive(Debug, Clone)]
+pub enum TaskFunctions {
+    Udfs(Vec<UdfCall>),
+    TableFunction(TableFunctionCall),
+}
+
 /// What a task runs.
 #[derive(Debug, Clone)]
 pub struct TaskSpec {
     pub eval_type: i32,
     /// The client's Python `major.minor`; the worker refuses another.
     pub python_ver: String,
-    pub udfs: Vec<UdfCall>,
+    pub functions: TaskFunctions,
     /// `EvalConf` entries (`input_type`, ...).
     pub eval_conf: Vec<(String, String)>,
     pub partition: usize,
@@ -86,24 +103,43 @@ impl TaskSpec {
         write_int(w, self.eval_type)?;
         write_confs(w, &ctx.runner_conf)?;
         write_confs(w, &self.eval_conf)?;
-        write_int(w, self.udfs.len() as i32)?;
-        for (i, udf) in self.udfs.iter().enumerate() {
-            write_int(w, udf.args.len() as i32)?;
-            for (offset, name) in &udf.args {
-                write_int(w, i32::try_from(*offset).unwrap_or(i32::MAX))?;
-                write_bool(w, name.is_some())?;
-                if let Some(name) = name {
-                    write_utf8(w, name)?;
+        match &self.functions {
+            TaskFunctions::Udfs(udfs) => {
+                write_int(w, udfs.len() as i32)?;
+                for (i, udf) in udfs.iter().enumerate() {
+                    write_args(w, &udf.args)?;
+                    write_int(w, udf.commands.len() as i32)?;
+                    for command in &udf.commands {
+                        write_bytes(w, command)?;
+                    }
+                    write_long(w, i as i64)?;
                 }
             }
-            write_int(w, udf.commands.len() as i32)?;
-            for command in &udf.commands {
-                write_bytes(w, command)?;
+            TaskFunctions::TableFunction(f) => {
+                write_args(w, &f.args)?;
+                // No PARTITION BY children, no `analyze` result.
+                write_int(w, 0)?;
+                write_bool(w, false)?;
+                write_bytes(w, &f.command)?;
+                write_utf8(w, &f.return_type_json)?;
+                write_utf8(w, &f.name)?;
             }
-            write_long(w, i as i64)?;
         }
         Ok(())
     }
+}
+
+/// Argument offsets, each with its keyword name if passed by name.
+fn write_args(w: &mut impl Write, args: &[(usize, Option<String>)]) -> std::io::Result<()> {
+    write_int(w, args.len() as i32)?;
+    for (offset, name) in args {
+        write_int(w, i32::try_from(*offset).unwrap_or(i32::MAX))?;
+        write_bool(w, name.is_some())?;
+        if let Some(name) = name {
+            write_utf8(w, name)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_confs(w: &mut impl Write, confs: &[(String, String)]) -> std::io::Result<()> {

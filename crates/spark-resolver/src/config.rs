@@ -26,6 +26,8 @@ pub struct PythonSupport {
     pub context: spark_python::PythonContext,
     /// Functions of `spark.udf.register`, by lower-case name.
     pub functions: std::sync::Arc<std::collections::HashMap<String, spark_plan::PythonFunction>>,
+    /// UDTFs of `spark.udtf.register`, by lower-case name.
+    pub table_functions: std::sync::Arc<std::collections::HashMap<String, spark_plan::PythonTableFunction>>,
 }
 
 impl Default for ResolverConfig {

@@ -332,6 +332,14 @@ impl Parser {
     fn parse_from_list(&mut self) -> ParseResult<Relation> {
         let mut left = self.parse_joined_table()?;
         while self.eat_sym(",") {
+            if self.is_lateral_function() {
+                // `t, LATERAL f(t.x) [AS] [alias] [(c1, ...)]`: each row of
+                // `t` with the rows `f` generates for it.
+                self.advance();
+                left = self.parse_lateral_function(left)?;
+                left = self.parse_joins(left)?;
+                continue;
+            }
             if self.is_lateral_subquery() {
                 self.advance();
                 let right = self.parse_table_primary()?;
@@ -449,6 +457,31 @@ impl Parser {
             aggregates,
             having: None,
         }))
+    }
+
+    /// `LATERAL f(...)`: a table function over the rows to its left.
+    fn is_lateral_function(&self) -> bool {
+        self.is_word("lateral")
+            && matches!(self.peek_at(1), Tok::Word(w) if !w.eq_ignore_ascii_case("view"))
+            && matches!(self.peek_at(2), Tok::Sym("("))
+    }
+
+    fn parse_lateral_function(&mut self, input: Relation) -> ParseResult<Relation> {
+        let generator = self.parse_expression()?;
+        self.eat_word("as");
+        let mut table = None;
+        if let Tok::Word(w) = self.peek().clone() {
+            if !crate::parser::is_reserved(&w) && !is_table_clause_word(&w) {
+                self.advance();
+                table = Some(w);
+            }
+        }
+        let mut column_aliases = Vec::new();
+        if table.is_some() && self.eat_sym("(") {
+            column_aliases = self.parse_comma_separated(|p| p.parse_identifier())?;
+            self.expect_sym(")")?;
+        }
+        Ok(rel(RelationKind::LateralView { input: Box::new(input), generator, outer: false, table_alias: table, column_aliases }))
     }
 
     /// `LATERAL (subquery)` (not `LATERAL VIEW`).

@@ -8,6 +8,7 @@ P = "import pandas as pd\nimport pyarrow as pa\nfrom pyspark.sql.functions impor
 DF = "df = spark.createDataFrame([(1, 'a', 1.5), (2, None, 2.5), (None, 'c', None), (4, 'dd', -1.0)], 'i int, s string, d double')\n"
 MEAN = "@pandas_udf('double')\ndef mean_udf(v: pd.Series) -> float:\n    return v.mean()\n@pandas_udf('long')\ndef cnt(v: pd.Series, w: pd.Series) -> int:\n    return len(v) + int(w.fillna(0).sum())\n"
 COGROUP = "df1 = spark.createDataFrame([(20000101, 1, 1.0), (20000101, 2, 2.0), (20000102, 1, 3.0), (20000102, 2, 4.0)], ('time', 'id', 'v1'))\ndf2 = spark.createDataFrame([(20000101, 1, 'x'), (20000101, 2, 'y'), (20000103, 3, 'z')], ('time', 'id', 'v2'))\n"
+UDTF = "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int, y: int')\nclass Square:\n    def eval(self, start: int, end: int):\n        for n in range(start, end):\n            yield n, n * n\n"
 GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
 
 
@@ -104,4 +105,14 @@ UDF = [
     x("foreach", "result = spark.range(5).foreach(lambda r: None)"),
     x("foreach_partition", "result = spark.range(5).foreachPartition(lambda it: None)"),
     x("foreach_raises", "result = spark.range(5).foreach(lambda r: 1 / 0)"),
+    # Python UDTFs: inline, registered and called from SQL, lateral.
+    x("udtf_inline", UDTF + "result = Square(F.lit(1), F.lit(4))"),
+    x("udtf_keyword_args", UDTF + "result = Square(end=F.lit(3), start=F.lit(0))"),
+    x("udtf_registered_sql", UDTF + "spark.udtf.register('scs_square', Square)\nresult = spark.sql('SELECT * FROM scs_square(2, 5)')"),
+    x("udtf_lateral", UDTF + "spark.udtf.register('scs_square', Square)\nresult = spark.sql('SELECT * FROM VALUES (1), (3) AS t(a), LATERAL scs_square(a, a + 2)')"),
+    x("udtf_lateral_alias", UDTF + "spark.udtf.register('scs_square', Square)\nresult = spark.sql('SELECT t.a, s.n FROM VALUES (1), (3) AS t(a), LATERAL scs_square(a, a + 1) AS s(n, sq)')"),
+    x("udtf_terminate", "from pyspark.sql.functions import udtf\n@udtf(returnType='total: int, calls: int')\nclass Sum:\n    def __init__(self):\n        self.s, self.n = 0, 0\n    def eval(self, x: int):\n        self.s += x\n        self.n += 1\n    def terminate(self):\n        yield self.s, self.n\nresult = Sum(F.lit(5))"),
+    x("udtf_strings", "from pyspark.sql.functions import udtf\n@udtf(returnType='w: string, n: int')\nclass Words:\n    def eval(self, s: str):\n        for w in (s or '').split():\n            yield w, len(w)\nresult = Words(F.lit('a bb ccc'))"),
+    x("udtf_no_rows", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int')\nclass Nothing:\n    def eval(self, v: int):\n        return iter(())\nresult = Nothing(F.lit(1))"),
+    x("udtf_raises", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int')\nclass Bad:\n    def eval(self, v: int):\n        raise ValueError('udtf failed')\nresult = Bad(F.lit(1))"),
 ]

@@ -15,6 +15,7 @@ mod lambda;
 mod like_quantified;
 mod literal;
 mod python_udf;
+mod python_udtf;
 mod subquery;
 mod update_fields;
 mod window;
@@ -137,6 +138,11 @@ impl Resolver<'_> {
             // Named arguments bind in the order written (`inline(input => x)`).
             Expr::NamedArgument { value, .. } => self.resolve_expr(value, scope),
             Expr::PythonUdf { function, args } => self.resolve_python_udf(function, args, scope),
+            // A UDTF inside an expression (it generates rows).
+            Expr::PythonUdtf { function, args } => {
+                let names: Vec<String> = self.resolve_arguments(args, scope)?.into_iter().map(|a| a.name).collect();
+                Err(crate::functions::generators::nested_generator(&function.name, &names))
+            }
             Expr::Unsupported(what) => Err(ResolveError::unsupported(what.clone())),
         }
     }

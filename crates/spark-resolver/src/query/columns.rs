@@ -30,7 +30,7 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_with_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
-        if columns.iter().any(|e| super::generate::generator_call(e).is_some()) {
+        if columns.iter().any(|e| self.generator_call(e).is_some()) {
             // A generator (`withColumn("e", explode(...))`) makes this a select
             // of every column, the generated one replacing or following them.
             let mut exprs: Vec<Expr> = r.visible().map(|c| Expr::column(&c.name)).collect();

@@ -8,7 +8,7 @@ use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::{NullHandling, ScalarValue, UnnestOptions};
 use datafusion::functions::core::expr_fn::get_field;
 use datafusion::logical_expr::{Cast, Expr as DfExpr, LogicalPlanBuilder, lit};
-use spark_plan::{Expr, Literal};
+use spark_plan::{Expr, Literal, PythonTableFunction};
 
 use super::project::ProjectItem;
 use crate::resolver::{Resolver, fresh_id, id_col};
@@ -21,16 +21,28 @@ pub(crate) struct GeneratorCall<'a> {
     pub aliases: Vec<String>,
     /// The table alias of a SQL `LATERAL VIEW`, qualifying the generated columns.
     pub qualifier: Option<String>,
+    /// A Python UDTF (inline, or registered and called by name).
+    pub python: Option<PythonTableFunction>,
 }
 
-/// The generator at the top of a select item, if it is one.
-pub(crate) fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
-    match e {
-        Expr::Function { name, args, .. } if crate::functions::lookup(&name.to_ascii_lowercase()).is_some_and(|f| f.is_generator()) => {
-            Some(GeneratorCall { name: name.to_ascii_lowercase(), args, aliases: vec![], qualifier: None })
+impl Resolver<'_> {
+    /// The generator at the top of a select item, if it is one.
+    pub(crate) fn generator_call<'e>(&self, e: &'e Expr) -> Option<GeneratorCall<'e>> {
+        match e {
+            Expr::Function { name, args, .. } => {
+                let lower = name.to_ascii_lowercase();
+                let python = self.config.python.as_ref().and_then(|p| p.table_functions.get(&lower).cloned());
+                if python.is_none() && !crate::functions::lookup(&lower).is_some_and(|f| f.is_generator()) {
+                    return None;
+                }
+                Some(GeneratorCall { name: lower, args, aliases: vec![], qualifier: None, python })
+            }
+            Expr::PythonUdtf { function, args } => {
+                Some(GeneratorCall { name: function.name.clone(), args, aliases: vec![], qualifier: None, python: Some(function.clone()) })
+            }
+            Expr::Alias { expr, names, .. } => self.generator_call(expr).map(|g| GeneratorCall { aliases: names.clone(), ..g }),
+            _ => None,
         }
-        Expr::Alias { expr, names, .. } => generator_call(expr).map(|g| GeneratorCall { aliases: names.clone(), ..g }),
-        _ => None,
     }
 }
 
@@ -52,7 +64,7 @@ impl Resolver<'_> {
         column_aliases: &[String],
     ) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
-        let Some(call) = generator_call(generator) else {
+        let Some(call) = self.generator_call(generator) else {
             return Err(ResolveError::analysis(
                 "UNSUPPORTED_GENERATOR.NOT_GENERATOR",
                 "42K0E",
@@ -74,9 +86,11 @@ impl Resolver<'_> {
     /// Applies a generator to `r`: the relation with one row per generated
     /// element, and the select items that read the generated columns.
     pub(crate) fn generate(&mut self, r: ResolvedRelation, g: &GeneratorCall<'_>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
-        let outer = g.name.ends_with("_outer");
-        let base = g.name.trim_end_matches("_outer");
-        let (list, with_position) = match base {
+        let outer = g.name.ends_with("_outer") && g.python.is_none();
+        let base = if g.python.is_some() { "inline" } else { g.name.trim_end_matches("_outer") };
+        let (list, with_position) = match (base, &g.python) {
+            (_, Some(udtf)) => (self.python_udtf_rows(udtf, g.args, &r)?, false),
+            _ => match base {
             "stack" => (self.stack_rows(g.args, &r)?, false),
             // One row: the struct of the requested fields (`c0`, `c1`, ...).
             "json_tuple" => {
@@ -106,6 +120,7 @@ impl Resolver<'_> {
                 };
                 (list, base == "posexplode")
             }
+            },
         };
         // Spark's nullability of the elements (DataFusion's lists do not carry it).
         let spark_element = match crate::nested_nullability::spark_type(&list, &r.plan) {

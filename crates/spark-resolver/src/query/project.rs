@@ -236,7 +236,7 @@ impl Resolver<'_> {
         r: ResolvedRelation,
         exprs: &[Expr],
     ) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>, Option<GeneratedItems>)> {
-        let generators: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| super::generate::generator_call(e).is_some()).map(|(i, _)| i).collect();
+        let generators: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| self.generator_call(e).is_some()).map(|(i, _)| i).collect();
         if generators.len() > 1 {
             return Err(ResolveError::analysis(
                 "UNSUPPORTED_GENERATOR.MULTI_GENERATOR",
@@ -249,7 +249,7 @@ impl Resolver<'_> {
             let items = self.resolve_select_items(exprs, &r)?;
             return Ok((r, items, None));
         };
-        let Some(call) = super::generate::generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
+        let Some(call) = self.generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
         let (r, generated) = self.generate(r, &call)?;
         let mut items = self.resolve_select_items(&exprs[..at], &r)?;
         let range = items.len()..items.len() + generated.len();

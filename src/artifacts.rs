@@ -1,5 +1,6 @@
 //! AddArtifacts: uploads kept per session. The client uploads large local
-//! data as `cache/<sha256>` artifacts and then refers to them by hash.
+//! data as `cache/<sha256>` artifacts and then refers to them by hash, and
+//! Python files as `pyfiles/<name>` for its UDFs.
 
 use std::sync::Arc;
 
@@ -11,6 +12,19 @@ use crate::session_manager::SessionManager;
 
 fn crc_ok(data: &[u8], crc: i64) -> bool {
     crc32fast::hash(data) as i64 == crc
+}
+
+/// Keeps an artifact; Python files (`pyfiles/...`) also go where the
+/// session's UDF workers import them from.
+fn store_artifact(session: &crate::session_manager::ServerSession, name: &str, data: Vec<u8>) {
+    if let Some(file) = name.strip_prefix("pyfiles/") {
+        if let Err(e) = session.spark.add_python_file(file, &data) {
+            tracing::warn!("artifact {name}: {e}");
+        }
+    }
+    if let Ok(mut a) = session.artifacts.lock() {
+        a.insert(name.to_string(), Arc::new(data));
+    }
 }
 
 pub async fn add_artifacts(
@@ -29,11 +43,7 @@ pub async fn add_artifacts(
             session_id = req.session_id.clone();
         }
         let Some(s) = session.as_ref() else { continue };
-        let store = |name: &str, data: Vec<u8>| {
-            if let Ok(mut a) = s.artifacts.lock() {
-                a.insert(name.to_string(), Arc::new(data));
-            }
-        };
+        let store = |name: &str, data: Vec<u8>| store_artifact(s, name, data);
         match req.payload {
             Some(Payload::Batch(b)) => {
                 for a in b.artifacts {
@@ -68,9 +78,7 @@ pub async fn add_artifacts(
     }
     if let (Some((name, data, ok)), Some(s)) = (pending.take(), session.as_ref()) {
         if ok {
-            if let Ok(mut a) = s.artifacts.lock() {
-                a.insert(name.clone(), Arc::new(data));
-            }
+            store_artifact(s, &name, data);
         }
         summaries.push(ArtifactSummary { name, is_crc_successful: ok });
     }

@@ -69,6 +69,12 @@ def main(url):
             assert condition in str(e), str(e)
     ok("errors")
 
+    # Python UDFs pickled by the 3.5 client run in the server's workers.
+    plus = F.udf(lambda v: v + 1, "long")
+    assert [r[0] for r in spark.range(3).select(plus("id")).collect()] == [1, 2, 3]
+    assert spark.range(4).mapInPandas(lambda it: (p[p.id % 2 == 0] for p in it), "id long").count() == 2
+    ok("python udfs")
+
     text = df._show_string(n=2) if hasattr(df, "_show_string") else None
     if text is not None:
         assert "only showing top 2 rows" in text, text

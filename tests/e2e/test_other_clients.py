@@ -65,7 +65,7 @@ def test_pyspark_35_client(server):
     if not python:
         pytest.skip("SCS_PYSPARK35_PYTHON is not set (tests/run.sh makes the pyspark 3.5 venv)")
     passed = _run_client([python, str(ROOT / "tests" / "clients" / "pyspark35_smoke.py")], server)
-    assert passed == ["connect", "dataframe", "sql types", "pandas", "aggregate", "window", "temp view", "catalog", "conf", "errors", "show"]
+    assert passed == ["connect", "dataframe", "sql types", "pandas", "aggregate", "window", "temp view", "catalog", "conf", "errors", "python udfs", "show"]
 
 
 def test_spark_connect_rs_client(server):

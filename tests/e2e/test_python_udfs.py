@@ -164,3 +164,33 @@ def test_java_udfs_are_refused_clearly(spark):
     with pytest.raises(Exception) as e:
         spark.udf.registerJavaFunction("f", "com.example.F")
     assert "JVM" in str(e.value) or "not" in str(e.value).lower()
+
+
+def test_python_files_are_importable_by_their_session_only(server, tmp_path):
+    import zipfile
+
+    (tmp_path / "scs_e2e_helper.py").write_text("def helper(x):\n    return x * 100\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("VALUE = 7\n")
+    with zipfile.ZipFile(tmp_path / "scs_e2e_zipped.zip", "w") as z:
+        z.write(tmp_path / "pkg" / "__init__.py", "scs_e2e_pkg/__init__.py")
+    owner, other = new_session(server), new_session(server)
+    owner.addArtifact(str(tmp_path / "scs_e2e_helper.py"), pyfile=True)
+    owner.addArtifact(str(tmp_path / "scs_e2e_zipped.zip"), pyfile=True)
+
+    def use(v):
+        import scs_e2e_helper
+        import scs_e2e_pkg
+
+        return scs_e2e_helper.helper(v) + scs_e2e_pkg.VALUE
+
+    def look(v):
+        try:
+            import scs_e2e_helper  # noqa: F401
+
+            return "visible"
+        except ImportError:
+            return "hidden"
+
+    assert [r[0] for r in owner.range(3).select(udf(use, LongType())("id")).collect()] == [7, 107, 207]
+    assert other.range(1).select(udf(look, StringType())("id")).collect()[0][0] == "hidden"

@@ -122,6 +122,9 @@ pub struct SparkSession {
     pub(crate) python_session: String,
     /// Python functions of `spark.udf.register`, by lower-case name.
     pub(crate) python_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonFunction>>>,
+    /// `.zip`/`.egg` files of `spark.addArtifact(..., pyfile=True)`, in the
+    /// session's Python files directory.
+    pub(crate) python_includes: RwLock<Vec<String>>,
     /// Python UDTFs of `spark.udtf.register`, by lower-case name.
     pub(crate) python_table_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonTableFunction>>>,
 }
@@ -143,11 +146,12 @@ const PYTHON_RUNNER_CONFS: &[&str] = &[
 ];
 
 impl Drop for SparkSession {
-    /// The session's idle Python workers go with it.
+    /// The session's idle Python workers and Python files go with it.
     fn drop(&mut self) {
         if let Some(pool) = &self.shared.python {
             pool.release_session(&self.python_session);
         }
+        let _ = std::fs::remove_dir_all(self.python_files_dir());
     }
 }
 
@@ -179,6 +183,7 @@ impl SparkSession {
             python_session: uuid::Uuid::new_v4().to_string(),
             python_functions: Default::default(),
             python_table_functions: Default::default(),
+            python_includes: Default::default(),
         }
     }
 
@@ -293,16 +298,45 @@ impl SparkSession {
         }
         let functions = self.python_functions.read().map(|f| f.clone()).unwrap_or_default();
         let table_functions = self.python_table_functions.read().map(|f| f.clone()).unwrap_or_default();
-        let files_dir = std::env::temp_dir().join("spark-connect-python").join(&self.python_session);
         let context = spark_python::PythonContext {
             pool,
             session_id: self.python_session.clone(),
             runner_conf,
-            files_dir,
-            includes: vec![],
+            files_dir: self.python_files_dir(),
+            includes: self.python_includes.read().map(|i| i.clone()).unwrap_or_default(),
             cancel: Default::default(),
         };
         Some(spark_resolver::PythonSupport { context, functions, table_functions })
+    }
+
+    /// Where the session's Python files live: on its workers' `sys.path`.
+    fn python_files_dir(&self) -> PathBuf {
+        std::env::temp_dir().join("spark-connect-python").join(&self.python_session)
+    }
+
+    /// `spark.addArtifact(path, pyfile=True)`: a `.py` file importable by
+    /// this session's UDFs, or a `.zip`/`.egg` archive added to their path.
+    pub fn add_python_file(&self, name: &str, data: &[u8]) -> EngineResult<()> {
+        let plain = std::path::Path::new(name).file_name().and_then(|n| n.to_str()).filter(|n| *n == name && !n.starts_with('.'));
+        let Some(file) = plain else {
+            return Err(EngineError::IllegalArgument(format!("Invalid Python file artifact name: {name}")));
+        };
+        let dir = self.python_files_dir();
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            let staged = dir.join(format!(".{file}.{}", uuid::Uuid::new_v4().simple()));
+            std::fs::write(&staged, data)?;
+            std::fs::rename(&staged, dir.join(file))
+        };
+        write().map_err(|e| EngineError::IllegalArgument(format!("Cannot store the Python file {name}: {e}")))?;
+        if file.ends_with(".zip") || file.ends_with(".egg") {
+            if let Ok(mut includes) = self.python_includes.write() {
+                if !includes.iter().any(|i| i == file) {
+                    includes.push(file.to_string());
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `spark.udtf.register`: later calls by name in SQL resolve to `f`.

@@ -129,6 +129,16 @@ impl<'a> RelationContext<'a> {
                     .collect::<ServerResult<Vec<_>>>()?;
                 Expr::InSubquery { values, plan, negated: false }
             }
+            // `df.asTable().partitionBy(...).orderBy(...)`, a UDTF's argument.
+            SubqueryType::TableArg => {
+                let options = s.table_arg_options.clone().unwrap_or_default();
+                Expr::TableArgument(Box::new(spark_plan::TableArgument {
+                    plan: *plan,
+                    partition_by: options.partition_spec.iter().map(|e| convert_expression(e, self)).collect::<ServerResult<Vec<_>>>()?,
+                    order_by: options.order_spec.iter().map(|o| convert_sort_order(o, self)).collect::<ServerResult<Vec<_>>>()?,
+                    single_partition: options.with_single_partition.unwrap_or(false),
+                }))
+            }
             other => return Err(ServerError::unsupported(format!("{other:?} subqueries"))),
         })
     }

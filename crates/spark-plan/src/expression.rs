@@ -115,8 +115,21 @@ pub enum Expr {
     PythonUdf { function: PythonFunction, args: Vec<Expr> },
     /// A call of a Python UDTF (`@udtf` class): a generator of rows.
     PythonUdtf { function: PythonTableFunction, args: Vec<Expr> },
+    /// A table argument of a UDTF (`TABLE(t) PARTITION BY k ORDER BY v`,
+    /// `df.asTable()`): its rows, one call of `eval` each.
+    TableArgument(Box<TableArgument>),
     /// A construct the server cannot run; kept to report it clearly.
     Unsupported(String),
+}
+
+/// `TABLE(t)` with how its rows are partitioned and ordered for the UDTF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableArgument {
+    pub plan: Relation,
+    pub partition_by: Vec<Expr>,
+    pub order_by: Vec<SortOrder>,
+    /// `WITH SINGLE PARTITION`: all rows in one partition.
+    pub single_partition: bool,
 }
 
 /// A Python UDTF as the client sends it.
@@ -200,6 +213,7 @@ impl Expr {
             Expr::Lambda { body, .. } => (vec![body], vec![]),
             Expr::NamedArgument { value, .. } => (vec![value], vec![]),
             Expr::ScalarSubquery(plan) | Expr::Exists { plan, .. } => (vec![], vec![plan]),
+            Expr::TableArgument(t) => (t.partition_by.iter().chain(t.order_by.iter().map(|s| &s.expr)).collect(), vec![&t.plan]),
             Expr::InSubquery { values, plan, .. } => (values.iter().collect(), vec![plan]),
             Expr::PythonUdf { args, .. } | Expr::PythonUdtf { args, .. } => (args.iter().collect(), vec![]),
             Expr::Literal(_)

@@ -19,7 +19,7 @@ pub mod write;
 pub use catalog::{CatalogCommand, CatalogName};
 pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
-pub use expression::{CastMode, Expr, FrameType, PythonFunction, PythonTableFunction, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
+pub use expression::{CastMode, Expr, FrameType, PythonFunction, PythonTableFunction, TableArgument, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
 pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};

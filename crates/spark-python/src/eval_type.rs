@@ -16,6 +16,8 @@ pub enum EvalType {
     ScalarArrow,
     /// `arrow_udf` Iterator[pa.Array] → Iterator[pa.Array].
     ScalarArrowIter,
+    /// `arrow_udf` pa.Array → scalar in `groupBy().agg()`.
+    GroupedAggArrow,
     /// `groupBy().applyInPandas`.
     GroupedMapPandas,
     /// `pandas_udf` Series → scalar in `groupBy().agg()`.
@@ -56,6 +58,7 @@ impl EvalType {
             210 => EvalType::CogroupedMapArrow,
             250 => EvalType::ScalarArrow,
             251 => EvalType::ScalarArrowIter,
+            252 => EvalType::GroupedAggArrow,
             other => EvalType::Other(other),
         }
     }
@@ -77,13 +80,15 @@ impl EvalType {
             EvalType::CogroupedMapArrow => 210,
             EvalType::ScalarArrow => 250,
             EvalType::ScalarArrowIter => 251,
+            EvalType::GroupedAggArrow => 252,
             EvalType::Other(c) => c,
         }
     }
 
-    /// `pandas_udf` Series → scalar: one value per group of an aggregation.
+    /// `pandas_udf` Series → scalar and `arrow_udf` pa.Array → scalar: one
+    /// value per group of an aggregation.
     pub fn is_grouped_aggregate(self) -> bool {
-        matches!(self, EvalType::GroupedAggPandas)
+        matches!(self, EvalType::GroupedAggPandas | EvalType::GroupedAggArrow)
     }
 
     /// Kinds that compute one value per input row, usable in any expression.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
-use datafusion::arrow::compute::{cast, concat_batches, take_record_batch};
+use datafusion::arrow::compute::{SortOptions, cast, concat_batches, take_record_batch};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
 
@@ -124,6 +124,32 @@ fn pair_groups(incoming: impl Iterator<Item = (usize, PythonResult<RecordBatch>)
         pairs.extend(next);
     }
     Ok(pairs)
+}
+
+/// A partition's rows in one batch, ordered by the columns of `sort`
+/// (none: as they came); nothing when there are no rows.
+pub(crate) fn sorted(
+    incoming: impl Iterator<Item = PythonResult<RecordBatch>>,
+    schema: SchemaRef,
+    sort: Vec<(usize, SortOptions)>,
+) -> impl Iterator<Item = PythonResult<RecordBatch>> {
+    let mut incoming = Some(incoming);
+    std::iter::from_fn(move || {
+        let input = incoming.take()?;
+        let all = input.map(|b| b.and_then(|b| conform(&b, &schema))).collect::<PythonResult<Vec<_>>>().and_then(|b| Ok(concat_batches(&schema, &b)?));
+        Some(all.and_then(|all| {
+            if sort.is_empty() || all.num_rows() == 0 {
+                return Ok(all);
+            }
+            let fields = sort.iter().map(|(i, o)| SortField::new_with_options(schema.field(*i).data_type().clone(), *o)).collect();
+            let converter = RowConverter::new(fields)?;
+            let rows = converter.convert_columns(&sort.iter().map(|(i, _)| all.column(*i).clone()).collect::<Vec<_>>())?;
+            let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
+            order.sort_by(|a, b| rows.row(*a as usize).cmp(&rows.row(*b as usize)));
+            Ok(take_record_batch(&all, &UInt32Array::from(order))?)
+        }))
+    })
+    .filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))
 }
 
 /// A batch with `schema`'s names and types.

@@ -36,7 +36,7 @@ use crate::task::{Reply, TaskFunctions, TaskInput, TaskSpec, UdfCall, run_task};
 const CHANNEL_BATCHES: usize = 2;
 
 /// How a task's input reaches the function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum InputShape {
     /// `mapInPandas`/`mapInArrow`: the partition's batches, each as one
     /// struct column.
@@ -49,6 +49,11 @@ pub enum InputShape {
     /// either side, the two sides' rows with it (each input's last `keys`
     /// columns are the keys).
     CoGroups { keys: usize },
+    /// A UDTF over a table argument's rows: the partition's rows ordered by
+    /// `sort` (the `PARTITION BY` keys, then `ORDER BY`), one stream; `call`
+    /// says which columns are its arguments and partition keys.
+    /// `input_type_json` is the input columns' Spark struct type.
+    TableRows { call: crate::task::TableFunctionCall, sort: Vec<(usize, datafusion::arrow::compute::SortOptions)>, input_type_json: String },
 }
 
 /// The Python function of a relation.
@@ -183,6 +188,17 @@ impl ExecutionPlan for PythonMapExec {
         let worker_tx = out_tx.clone();
         let spawned = std::thread::Builder::new().name("python-relation".into()).spawn(move || {
             let incoming = std::iter::from_fn(move || in_rx.blocking_recv());
+            // A UDTF over a table argument runs only for partitions with
+            // rows (an empty one would still `terminate()`).
+            let incoming: Box<dyn Iterator<Item = (usize, PythonResult<RecordBatch>)> + Send> = if matches!(function.shape, InputShape::TableRows { .. }) {
+                let all: Vec<_> = incoming.collect();
+                if all.iter().all(|(_, b)| matches!(b, Ok(b) if b.num_rows() == 0)) {
+                    return;
+                }
+                Box::new(all.into_iter())
+            } else {
+                Box::new(incoming)
+            };
             let (spec, input) = function.task(partition, incoming);
             let result = run_task(&function.ctx, &spec, input, |reply| {
                 let Reply::Batch(b) = reply else { return Err(PythonError::Protocol("a pickled frame in reply to Arrow input".into())) };
@@ -219,13 +235,15 @@ impl MapFunction {
     fn task<'a>(&self, partition: usize, incoming: impl Iterator<Item = (usize, PythonResult<RecordBatch>)> + Send + 'a) -> (TaskSpec, TaskInput<'a>) {
         let flat = Arc::new(Schema::new(self.input_fields.clone()));
         let wrapped = Arc::new(Schema::new(vec![Field::new("_0", ArrowType::Struct(self.input_fields.clone()), true)]));
-        let (args, input) = match self.shape {
+        let udfs = |args: Vec<(usize, Option<String>)>| TaskFunctions::Udfs(vec![UdfCall { args, commands: vec![self.command.clone()] }]);
+        let (functions, input) = match &self.shape {
             InputShape::Batches => {
                 let schema = wrapped.clone();
                 let batches = incoming.map(move |(_, b)| b.and_then(|b| wrap(&b, &schema)));
-                (vec![(0, None)], TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) })
+                (udfs(vec![(0, None)]), TaskInput::Arrow { schema: wrapped, batches: Box::new(batches) })
             }
             InputShape::Groups { keys, wrap_struct } => {
+                let (keys, wrap_struct) = (*keys, *wrap_struct);
                 let values = self.input_fields.len() - keys;
                 // Spark's grouped offsets: their count, the key count, the
                 // keys' columns, the values' columns.
@@ -237,9 +255,10 @@ impl MapFunction {
                 let groups = crate::grouping::groups(incoming.map(|(_, b)| b), flat, keys).map(move |g| {
                     g.and_then(|batches| batches.iter().map(|b| if wrap_struct { wrap(b, &target) } else { Ok(b.clone()) }).collect())
                 });
-                (args, TaskInput::Groups { schema, groups: Box::new(groups) })
+                (udfs(args), TaskInput::Groups { schema, groups: Box::new(groups) })
             }
             InputShape::CoGroups { keys } => {
+                let keys = *keys;
                 let other = Arc::new(Schema::new(self.other_fields.clone().unwrap_or_default()));
                 let mut args = vec![];
                 for side in [&flat, &other] {
@@ -250,14 +269,22 @@ impl MapFunction {
                     args.extend((0..values).map(|i| (i, None)));
                 }
                 let groups = crate::grouping::cogroups(incoming, [flat.clone(), other.clone()], keys);
-                (args, TaskInput::CoGroups { schemas: [flat, other], groups: Box::new(groups) })
+                (udfs(args), TaskInput::CoGroups { schemas: [flat, other], groups: Box::new(groups) })
+            }
+            InputShape::TableRows { call, sort, .. } => {
+                let rows = crate::grouping::sorted(incoming.map(|(_, b)| b), flat.clone(), sort.clone());
+                (TaskFunctions::TableFunction(call.clone()), TaskInput::Arrow { schema: flat, batches: Box::new(rows) })
             }
         };
+
         let spec = TaskSpec {
             eval_type: self.eval_type,
             python_ver: self.python_ver.clone(),
-            functions: TaskFunctions::Udfs(vec![UdfCall { args, commands: vec![self.command.clone()] }]),
-            eval_conf: vec![],
+            functions,
+            eval_conf: match &self.shape {
+                InputShape::TableRows { input_type_json, .. } => vec![("input_type".into(), input_type_json.clone())],
+                _ => vec![],
+            },
             partition,
         };
         (spec, input)

@@ -75,8 +75,18 @@ impl PythonScalarUdf {
         }
         let rows = batch.num_rows();
         let mut outputs: Vec<ArrayRef> = vec![];
+        // Which rows are sent: all, except the empty groups of an Arrow
+        // grouped aggregate (its worker answers nothing for them: NULL).
+        let mut sent: Option<Vec<bool>> = None;
         let input = if self.grouped {
-            TaskInput::Groups { schema: self.input.clone(), groups: Box::new(self.groups(batch).into_iter()) }
+            let mut groups = self.groups(batch);
+            if self.spec.eval_type == EvalType::GroupedAggArrow.code() {
+                let keep: Vec<bool> = groups.iter().map(|g| g.as_ref().map_or(true, |b| b.iter().any(|x| x.num_rows() > 0))).collect();
+                let mut flags = keep.iter();
+                groups.retain(|_| flags.next().copied().unwrap_or(true));
+                sent = Some(keep);
+            }
+            TaskInput::Groups { schema: self.input.clone(), groups: Box::new(groups.into_iter()) }
         } else {
             TaskInput::Arrow { schema: self.input.clone(), batches: Box::new(std::iter::once(Ok(batch))) }
         };
@@ -88,11 +98,26 @@ impl PythonScalarUdf {
             Reply::Batch(_) => Err(PythonError::Protocol("a result batch without columns".into())),
             Reply::Frame(_) => Err(PythonError::Protocol("a pickled frame in reply to Arrow input".into())),
         })?;
-        let result = match outputs.len() {
+        let mut result = match outputs.len() {
             0 => new_empty_array(&self.return_type),
             1 => outputs.remove(0),
             _ => concat(&outputs.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?,
         };
+        if let Some(keep) = sent {
+            let mut next = 0u32;
+            let positions: datafusion::arrow::array::UInt32Array = keep
+                .iter()
+                .map(|k| {
+                    k.then(|| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect();
+            if result.len() == next as usize {
+                result = datafusion::arrow::compute::take(&result, &positions, None)?;
+            }
+        }
         if result.len() != rows {
             return Err(PythonError::Protocol(format!("the UDF returned {} rows for {rows}", result.len())));
         }
@@ -100,8 +125,6 @@ impl PythonScalarUdf {
     }
 }
 
-/// Two resolutions of the same call are the same expression (a grouping
-/// key written once in `groupBy` and again in the select list).
 impl PythonScalarUdf {
     /// The row-at-a-time `udf` without Arrow: rows pickled in, values
     /// pickled out, converted as Spark's JVM converts them.
@@ -167,6 +190,8 @@ pub fn grouped_aggregate_name(e: &datafusion::logical_expr::Expr) -> Option<&str
     f.func.inner().downcast_ref::<PythonScalarUdf>().filter(|u| u.grouped).map(|u| u.name.as_str())
 }
 
+/// Two resolutions of the same call are the same expression (a grouping
+/// key written once in `groupBy` and again in the select list).
 impl PartialEq for PythonScalarUdf {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name

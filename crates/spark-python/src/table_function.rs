@@ -58,6 +58,7 @@ impl PythonTableUdf {
             python_ver: call.python_ver,
             functions: TaskFunctions::TableFunction(TableFunctionCall {
                 args: call.args.into_iter().enumerate().map(|(i, (_, name))| (i, name)).collect(),
+                partition_children: vec![],
                 command: call.command,
                 return_type_json: call.return_type_json,
                 name: call.name.clone(),

@@ -42,6 +42,9 @@ pub struct UdfCall {
 #[derive(Debug, Clone)]
 pub struct TableFunctionCall {
     pub args: Vec<(usize, Option<String>)>,
+    /// Input columns of `PARTITION BY` keys: the worker ends a partition
+    /// (`terminate`, a new instance) where they change.
+    pub partition_children: Vec<usize>,
     pub command: Arc<Vec<u8>>,
     pub return_type_json: String,
     pub name: String,
@@ -117,8 +120,11 @@ impl TaskSpec {
             }
             TaskFunctions::TableFunction(f) => {
                 write_args(w, &f.args)?;
-                // No PARTITION BY children, no `analyze` result.
-                write_int(w, 0)?;
+                write_int(w, f.partition_children.len() as i32)?;
+                for c in &f.partition_children {
+                    write_int(w, i32::try_from(*c).unwrap_or(i32::MAX))?;
+                }
+                // No `analyze` result.
                 write_bool(w, false)?;
                 write_bytes(w, &f.command)?;
                 write_utf8(w, &f.return_type_json)?;

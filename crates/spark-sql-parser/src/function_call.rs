@@ -3,7 +3,7 @@
 //! b)`, `OVERLAY`, `SUBSTRING(s FROM i FOR n)`, ...), and the clauses that
 //! follow a call: `WITHIN GROUP`, `FILTER`, `IGNORE NULLS`, `OVER`.
 
-use spark_plan::{Expr, FrameType, Literal, SortOrder, WindowFrame, WindowFrameBound};
+use spark_plan::{Expr, FrameType, Literal, ReadSource, Relation, RelationKind, SortOrder, TableArgument, WindowFrame, WindowFrameBound};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -132,7 +132,53 @@ impl Parser {
         }
     }
 
+    /// A UDTF's table argument: `TABLE t`, `TABLE(t)` or `TABLE(query)`,
+    /// then `WITH SINGLE PARTITION` or `PARTITION BY ...`, and `ORDER BY ...`.
+    fn parse_table_argument(&mut self) -> ParseResult<Expr> {
+        let plan = if self.eat_sym("(") {
+            let plan = if self.is_word("select") || self.is_word("with") || self.is_word("values") || self.is_sym("(") {
+                self.parse_query()?
+            } else {
+                let name = self.parse_multipart_identifier()?;
+                Relation::new(RelationKind::Read(ReadSource::Table { name }))
+            };
+            self.expect_sym(")")?;
+            plan
+        } else {
+            let name = self.parse_multipart_identifier()?;
+            Relation::new(RelationKind::Read(ReadSource::Table { name }))
+        };
+        let mut arg = TableArgument { plan, partition_by: vec![], order_by: vec![], single_partition: false };
+        if self.eat_words(&["with", "single", "partition"]) {
+            arg.single_partition = true;
+        } else if self.eat_words(&["partition", "by"]) || self.eat_words(&["distribute", "by"]) {
+            let parenthesized = self.is_sym("(") && {
+                let save = self.position();
+                self.advance();
+                let list = self.parse_comma_separated(|p| p.parse_expression());
+                let closed = list.is_ok() && self.eat_sym(")");
+                if closed {
+                    arg.partition_by = list.unwrap_or_default();
+                } else {
+                    self.reset(save);
+                }
+                closed
+            };
+            if !parenthesized {
+                arg.partition_by = self.parse_comma_separated(|p| p.parse_expression())?;
+            }
+        }
+        if self.eat_words(&["order", "by"]) || self.eat_words(&["sort", "by"]) {
+            arg.order_by = self.parse_comma_separated(|p| p.parse_sort_order())?;
+        }
+        Ok(Expr::TableArgument(Box::new(arg)))
+    }
+
     pub(crate) fn parse_function_argument(&mut self) -> ParseResult<Expr> {
+        if self.is_word("table") && !matches!(self.peek_at(1), Tok::Sym(",") | Tok::Sym(")") | Tok::Sym(".")) {
+            self.advance();
+            return self.parse_table_argument();
+        }
         // Named argument: name => value
         if let (Tok::Word(n), Tok::Sym("=>")) = (self.peek().clone(), self.peek_at(1).clone()) {
             self.advance();

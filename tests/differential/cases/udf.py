@@ -9,6 +9,15 @@ DF = "df = spark.createDataFrame([(1, 'a', 1.5), (2, None, 2.5), (None, 'c', Non
 MEAN = "@pandas_udf('double')\ndef mean_udf(v: pd.Series) -> float:\n    return v.mean()\n@pandas_udf('long')\ndef cnt(v: pd.Series, w: pd.Series) -> int:\n    return len(v) + int(w.fillna(0).sum())\n"
 COGROUP = "df1 = spark.createDataFrame([(20000101, 1, 1.0), (20000101, 2, 2.0), (20000102, 1, 3.0), (20000102, 2, 4.0)], ('time', 'id', 'v1'))\ndf2 = spark.createDataFrame([(20000101, 1, 'x'), (20000101, 2, 'y'), (20000103, 3, 'z')], ('time', 'id', 'v2'))\n"
 UDTF = "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int, y: int')\nclass Square:\n    def eval(self, start: int, end: int):\n        for n in range(start, end):\n            yield n, n * n\n"
+TABLE_UDTF = (
+    "from pyspark.sql.functions import udtf\n"
+    "@udtf(returnType='id: long, v: long')\nclass Rows:\n    def eval(self, row):\n        yield row['id'], row['v']\n"
+    "@udtf(returnType='k: long, n: int')\nclass Count:\n    def __init__(self):\n        self.k, self.n = None, 0\n"
+    "    def eval(self, row):\n        self.k = row['k']\n        self.n += 1\n    def terminate(self):\n        yield self.k, self.n\n"
+    "@udtf(returnType='k: long, first: long')\nclass First:\n    def __init__(self):\n        self.row = None\n"
+    "    def eval(self, row):\n        if self.row is None:\n            self.row = row\n    def terminate(self):\n        yield self.row['k'], self.row['v']\n"
+    "spark.udtf.register('scs_rows', Rows)\nspark.udtf.register('scs_count', Count)\nspark.udtf.register('scs_first', First)\n"
+)
 GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
 
 
@@ -115,4 +124,10 @@ UDF = [
     x("udtf_strings", "from pyspark.sql.functions import udtf\n@udtf(returnType='w: string, n: int')\nclass Words:\n    def eval(self, s: str):\n        for w in (s or '').split():\n            yield w, len(w)\nresult = Words(F.lit('a bb ccc'))"),
     x("udtf_no_rows", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int')\nclass Nothing:\n    def eval(self, v: int):\n        return iter(())\nresult = Nothing(F.lit(1))"),
     x("udtf_raises", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int')\nclass Bad:\n    def eval(self, v: int):\n        raise ValueError('udtf failed')\nresult = Bad(F.lit(1))"),
+    # UDTFs over a table argument: TABLE(t), PARTITION BY, ORDER BY, asTable().
+    x("udtf_table_arg", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_rows(TABLE(SELECT id, id * 10 AS v FROM range(4)))')"),
+    x("udtf_table_arg_partitioned", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_count(TABLE(SELECT id % 2 AS k, id AS v FROM range(7)) PARTITION BY k)')"),
+    x("udtf_table_arg_ordered", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_first(TABLE(SELECT id % 2 AS k, id AS v FROM range(7)) PARTITION BY k ORDER BY v DESC)')"),
+    x("udtf_table_arg_single_partition", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_count(TABLE(SELECT id % 3 AS k, id AS v FROM range(7)) WITH SINGLE PARTITION)')"),
+    x("udtf_as_table", TABLE_UDTF + "df = spark.range(5).selectExpr('id % 2 AS k', 'id AS v')\nresult = Count(df.asTable().partitionBy(df.k))"),
 ]

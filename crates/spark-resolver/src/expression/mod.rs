@@ -138,6 +138,12 @@ impl Resolver<'_> {
             // Named arguments bind in the order written (`inline(input => x)`).
             Expr::NamedArgument { value, .. } => self.resolve_expr(value, scope),
             Expr::PythonUdf { function, args } => self.resolve_python_udf(function, args, scope),
+            Expr::TableArgument(_) => Err(ResolveError::analysis(
+                "UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
+                "0A000",
+                "A TABLE argument is only valid as an argument of a table-valued function.",
+                &[],
+            )),
             // A UDTF inside an expression (it generates rows).
             Expr::PythonUdtf { function, args } => {
                 let names: Vec<String> = self.resolve_arguments(args, scope)?.into_iter().map(|a| a.name).collect();

@@ -48,6 +48,14 @@ impl Resolver<'_> {
 
 use crate::expression::registry_scalar as udf;
 
+fn is_table_argument(e: &Expr) -> bool {
+    match e {
+        Expr::TableArgument(_) => true,
+        Expr::NamedArgument { value, .. } => is_table_argument(value),
+        _ => false,
+    }
+}
+
 fn hidden(id: &str) -> ResolvedColumn {
     ResolvedColumn { hidden: true, ..ResolvedColumn::new(id.to_string(), id.to_string()) }
 }
@@ -86,6 +94,21 @@ impl Resolver<'_> {
     /// Applies a generator to `r`: the relation with one row per generated
     /// element, and the select items that read the generated columns.
     pub(crate) fn generate(&mut self, r: ResolvedRelation, g: &GeneratorCall<'_>) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>)> {
+        // A UDTF over a table argument: the UDTF's rows alone.
+        if let Some(udtf) = g.python.as_ref().filter(|_| g.args.iter().any(is_table_argument)) {
+            if !r.columns.is_empty() {
+                return Err(ResolveError::unsupported(format!("the Python UDTF `{}` with a TABLE argument beside other tables", udtf.name)));
+            }
+            let rows = self.resolve_udtf_over_table(udtf, g.args)?;
+            let mut items: Vec<ProjectItem> =
+                rows.columns.iter().map(|c| ProjectItem { expr: id_col(&c.id), name: c.name.clone(), passthrough: None, nullable: None }).collect();
+            if !g.aliases.is_empty() && g.aliases.len() == items.len() {
+                for (item, alias) in items.iter_mut().zip(&g.aliases) {
+                    item.name = alias.clone();
+                }
+            }
+            return Ok((rows, items));
+        }
         let outer = g.name.ends_with("_outer") && g.python.is_none();
         let base = if g.python.is_some() { "inline" } else { g.name.trim_end_matches("_outer") };
         let (list, with_position) = match (base, &g.python) {

@@ -94,6 +94,116 @@ impl Resolver<'_> {
         Ok((partitioned.build()?, fields, keys.into_iter().map(|(.., t)| t).collect()))
     }
 
+    /// A UDTF whose argument is a table (`f(TABLE(t) PARTITION BY k ORDER
+    /// BY v)`): `eval` runs for each of the table's rows, partitioned and
+    /// ordered as asked, and the result is the UDTF's rows alone.
+    pub(crate) fn resolve_udtf_over_table(
+        &mut self,
+        f: &spark_plan::PythonTableFunction,
+        args: &[Expr],
+    ) -> ResolveResult<ResolvedRelation> {
+        let tables: Vec<&spark_plan::TableArgument> = args
+            .iter()
+            .filter_map(|a| match a {
+                Expr::TableArgument(t) => Some(t.as_ref()),
+                Expr::NamedArgument { value, .. } => match value.as_ref() {
+                    Expr::TableArgument(t) => Some(t.as_ref()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let [table] = tables.as_slice() else {
+            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` with more than one TABLE argument", f.name)));
+        };
+        if f.eval_type != 301 {
+            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without Arrow (eval type {})", f.name, f.eval_type)));
+        }
+        let Some(DataType::Struct(_)) = &f.return_type else {
+            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without a returnType (its analyze method)", f.name)));
+        };
+        let tz = self.config.time_zone.clone();
+        let t = self.resolve_query(&table.plan)?;
+        // The table argument: a struct of its columns, then the PARTITION BY
+        // keys (`partition_by_<i>`, which the worker watches and hides).
+        let mut struct_args: Vec<DfExpr> = vec![];
+        for c in t.visible() {
+            struct_args.push(datafusion::logical_expr::lit(c.name.clone()));
+            struct_args.push(id_col(&c.id));
+        }
+        let visible = t.visible().count();
+        let mut keys = vec![];
+        for (i, p) in table.partition_by.iter().enumerate() {
+            let r = self.resolve_expr(p, &t)?;
+            struct_args.push(datafusion::logical_expr::lit(format!("partition_by_{i}")));
+            struct_args.push(r.expr.clone());
+            keys.push(r.expr);
+        }
+        let table_struct = datafusion::functions::core::expr_fn::named_struct(struct_args);
+        // The columns sent: the arguments, then the sort keys.
+        let mut columns: Vec<(DfExpr, Option<String>)> = vec![];
+        for a in args {
+            let (keyword, value) = match a {
+                Expr::NamedArgument { name, value } => (Some(name.clone()), value.as_ref()),
+                other => (None, other),
+            };
+            let e = match value {
+                Expr::TableArgument(_) => table_struct.clone(),
+                other => self.resolve_expr(other, &t)?.expr,
+            };
+            columns.push((e, keyword));
+        }
+        let arg_count = columns.len();
+        let mut sort = vec![];
+        for k in &keys {
+            sort.push((columns.len(), datafusion::arrow::compute::SortOptions { descending: false, nulls_first: true }));
+            columns.push((k.clone(), None));
+        }
+        for o in &table.order_by {
+            let r = self.resolve_expr(&o.expr, &t)?;
+            sort.push((columns.len(), datafusion::arrow::compute::SortOptions { descending: !o.ascending, nulls_first: o.nulls_first() }));
+            columns.push((r.expr, None));
+        }
+        let ids: Vec<String> = columns.iter().map(|_| fresh_id()).collect();
+        let mut fields = vec![];
+        let mut spark_fields = vec![];
+        for (i, (e, _)) in columns.iter().enumerate() {
+            let at = self.arrow_type(e, &t)?;
+            fields.push(Field::new(format!("_{i}"), canonical_arrow(&at, &tz)?, true));
+            spark_fields.push(spark_plan::StructField::new(format!("_{i}"), self.spark_type(e, &t)?, true));
+        }
+        let projected = LogicalPlanBuilder::from(t.plan).project(columns.iter().zip(&ids).map(|((e, _), id)| e.clone().alias(id.clone())))?;
+        let partitioned = if table.single_partition {
+            projected.repartition(Partitioning::RoundRobinBatch(1))?
+        } else if !keys.is_empty() {
+            let partitions = self.state.config().target_partitions().max(1);
+            projected.repartition(Partitioning::Hash(ids[arg_count..arg_count + keys.len()].iter().map(|id| id_col(id)).collect(), partitions))?
+        } else {
+            projected
+        };
+        let out = match &f.return_type {
+            Some(t) => t.clone(),
+            None => DataType::Struct(vec![]),
+        };
+        let call = spark_python::task::TableFunctionCall {
+            args: columns.iter().take(arg_count).enumerate().map(|(i, (_, k))| (i, k.clone())).collect(),
+            partition_children: (visible..visible + keys.len()).collect(),
+            command: f.command.clone(),
+            return_type_json: spark_plan::schema_json::to_json_value(&out).to_string(),
+            name: f.name.clone(),
+        };
+        let input_type_json = spark_plan::schema_json::to_json_value(&DataType::Struct(spark_fields)).to_string();
+        let function = PythonFunction {
+            name: f.name.clone(),
+            eval_type: f.eval_type,
+            command: f.command.clone(),
+            output_type: out,
+            python_ver: f.python_ver.clone(),
+            deterministic: f.deterministic,
+        };
+        self.python_relation(vec![partitioned.build()?], fields.into(), None, InputShape::TableRows { call, sort, input_type_json }, &function)
+    }
+
     /// The columns of `child` (then `extra` expressions over it) as Spark
     /// sends them to Python: their names and canonical Arrow types.
     fn input_fields(&self, child: &ResolvedRelation, extra: &[(String, DfExpr)]) -> ResolveResult<Fields> {

@@ -130,4 +130,7 @@ UDF = [
     x("udtf_table_arg_ordered", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_first(TABLE(SELECT id % 2 AS k, id AS v FROM range(7)) PARTITION BY k ORDER BY v DESC)')"),
     x("udtf_table_arg_single_partition", TABLE_UDTF + "result = spark.sql('SELECT * FROM scs_count(TABLE(SELECT id % 3 AS k, id AS v FROM range(7)) WITH SINGLE PARTITION)')"),
     x("udtf_as_table", TABLE_UDTF + "df = spark.range(5).selectExpr('id % 2 AS k', 'id AS v')\nresult = Count(df.asTable().partitionBy(df.k))"),
+    # arrow_udf grouped aggregates (pa.Array -> scalar).
+    x("arrow_agg_group_by", GROUPS + "from pyspark.sql.functions import arrow_udf\nimport pyarrow.compute as pc\n@arrow_udf('double')\ndef amax(v: pa.Array) -> float:\n    return pc.max(v).as_py()\nresult = g.groupby('id').agg(amax('v').alias('m'))"),
+    x("arrow_agg_global", GROUPS + "from pyspark.sql.functions import arrow_udf\nimport pyarrow.compute as pc\n@arrow_udf('long')\ndef n(v: pa.Array) -> int:\n    return len(v)\nresult = g.agg(n('v'))"),
 ]

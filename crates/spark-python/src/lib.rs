@@ -9,6 +9,7 @@
 //! [`pool::WorkerPool`] (forked by the [`daemon`]), writes the task header
 //! and the rows, and reads the worker's reply.
 
+pub mod analyze;
 pub mod daemon;
 pub mod error;
 pub mod eval_type;

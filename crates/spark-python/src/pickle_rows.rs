@@ -68,6 +68,15 @@ pub fn pickle_rows(batch: &RecordBatch, schema_json: &str) -> PythonResult<Vec<V
     Ok(frames)
 }
 
+/// One value (row `i` of `array`) pickled on its own, in Spark's internal
+/// form, as the JVM pickles a constant argument for a UDTF's `analyze`.
+pub fn pickle_value(array: &dyn Array, i: usize) -> PythonResult<Vec<u8>> {
+    let mut out = vec![PROTO, 2];
+    value(&mut out, array, i)?;
+    out.push(STOP);
+    Ok(out)
+}
+
 fn global(out: &mut Vec<u8>, module: &str, name: &str) {
     out.push(GLOBAL);
     out.extend_from_slice(module.as_bytes());

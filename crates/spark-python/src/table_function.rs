@@ -34,6 +34,8 @@ pub struct UdtfCall {
     pub return_type_json: String,
     /// The rows' fields, with this server's types.
     pub fields: Fields,
+    /// The pickled result of the UDTF's `analyze`, if it has one.
+    pub analyze_result: Option<Arc<Vec<u8>>>,
 }
 
 #[derive(Debug)]
@@ -59,6 +61,7 @@ impl PythonTableUdf {
             functions: TaskFunctions::TableFunction(TableFunctionCall {
                 args: call.args.into_iter().enumerate().map(|(i, (_, name))| (i, name)).collect(),
                 partition_children: vec![],
+                analyze_result: call.analyze_result,
                 command: call.command,
                 return_type_json: call.return_type_json,
                 name: call.name.clone(),

@@ -45,6 +45,8 @@ pub struct TableFunctionCall {
     /// Input columns of `PARTITION BY` keys: the worker ends a partition
     /// (`terminate`, a new instance) where they change.
     pub partition_children: Vec<usize>,
+    /// The pickled `AnalyzeResult` of the UDTF's `analyze`, for `__init__`.
+    pub analyze_result: Option<Arc<Vec<u8>>>,
     pub command: Arc<Vec<u8>>,
     pub return_type_json: String,
     pub name: String,
@@ -124,8 +126,10 @@ impl TaskSpec {
                 for c in &f.partition_children {
                     write_int(w, i32::try_from(*c).unwrap_or(i32::MAX))?;
                 }
-                // No `analyze` result.
-                write_bool(w, false)?;
+                write_bool(w, f.analyze_result.is_some())?;
+                if let Some(pickled) = &f.analyze_result {
+                    write_bytes(w, pickled)?;
+                }
                 write_bytes(w, &f.command)?;
                 write_utf8(w, &f.return_type_json)?;
                 write_utf8(w, &f.name)?;

@@ -18,6 +18,18 @@ TABLE_UDTF = (
     "    def eval(self, row):\n        if self.row is None:\n            self.row = row\n    def terminate(self):\n        yield self.row['k'], self.row['v']\n"
     "spark.udtf.register('scs_rows', Rows)\nspark.udtf.register('scs_count', Count)\nspark.udtf.register('scs_first', First)\n"
 )
+ANALYZE = (
+    "from pyspark.sql.functions import udtf\n"
+    "from pyspark.sql.udtf import AnalyzeArgument, AnalyzeResult, PartitioningColumn, OrderingColumn\n"
+    "from pyspark.sql.types import StructType, IntegerType, StringType, LongType\n"
+    "@udtf\nclass Repeat:\n    @staticmethod\n    def analyze(text, n):\n"
+    "        return AnalyzeResult(StructType().add('piece', StringType()).add(f'n_{n.value}', IntegerType()))\n"
+    "    def eval(self, text, n):\n        for i in range(n):\n            yield text, i\n"
+    "@udtf\nclass CountPerKey:\n    @staticmethod\n    def analyze(t):\n"
+    "        return AnalyzeResult(StructType().add('k', LongType()).add('n', IntegerType()), partitionBy=[PartitioningColumn('k')], orderBy=[OrderingColumn('v')])\n"
+    "    def __init__(self):\n        self.k, self.n = None, 0\n    def eval(self, row):\n        self.k = row['k']\n        self.n += 1\n"
+    "    def terminate(self):\n        yield self.k, self.n\n"
+)
 GROUPS = "g = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0), (2, 10.0), (None, 7.0)], 'id long, v double')\n"
 
 
@@ -133,4 +145,9 @@ UDF = [
     # arrow_udf grouped aggregates (pa.Array -> scalar).
     x("arrow_agg_group_by", GROUPS + "from pyspark.sql.functions import arrow_udf\nimport pyarrow.compute as pc\n@arrow_udf('double')\ndef amax(v: pa.Array) -> float:\n    return pc.max(v).as_py()\nresult = g.groupby('id').agg(amax('v').alias('m'))"),
     x("arrow_agg_global", GROUPS + "from pyspark.sql.functions import arrow_udf\nimport pyarrow.compute as pc\n@arrow_udf('long')\ndef n(v: pa.Array) -> int:\n    return len(v)\nresult = g.agg(n('v'))"),
+    # UDTFs whose analyze method computes the result type (and partitioning).
+    x("udtf_analyze", ANALYZE + "result = Repeat(F.lit('ab'), F.lit(2))"),
+    x("udtf_analyze_sql", ANALYZE + "spark.udtf.register('scs_repeat', Repeat)\nresult = spark.sql(\"SELECT * FROM scs_repeat('x', 3)\")"),
+    x("udtf_analyze_partitioning", ANALYZE + "spark.udtf.register('scs_cpk', CountPerKey)\nresult = spark.sql('SELECT * FROM scs_cpk(TABLE(SELECT id % 3 AS k, id AS v FROM range(10)))')"),
+    x("udtf_analyze_raises", "from pyspark.sql.functions import udtf\n@udtf\nclass Broken:\n    @staticmethod\n    def analyze(x):\n        raise ValueError('cannot analyze')\n    def eval(self, x):\n        yield x,\nresult = Broken(F.lit(1))"),
 ]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{Field, Fields};
 use datafusion::logical_expr::{Expr as DfExpr, ScalarUDF};
 use spark_plan::{DataType, Expr, PythonTableFunction, StructField};
+use spark_python::analyze::{AnalyzeArgument, AnalyzeResult};
 use spark_python::table_function::{PythonTableUdf, UdtfCall};
 
 use super::call_scalar;
@@ -15,9 +16,53 @@ use crate::types::{canonical_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
 /// pyspark's `SQL_ARROW_TABLE_UDF`.
-const ARROW_TABLE_UDF: i32 = 301;
+pub(crate) const ARROW_TABLE_UDF: i32 = 301;
+
+/// An argument as the UDTF's `analyze` sees it: its type, and its value
+/// when it is a constant.
+pub(crate) fn argument_for_analyze(e: &DfExpr, t: &DataType, is_table: bool, name: Option<String>) -> ResolveResult<AnalyzeArgument> {
+    let constant = match crate::functions::constant_value(e).filter(|_| !is_table) {
+        Some(v) => {
+            let array = v.to_array().map_err(ResolveError::from)?;
+            Some(spark_python::pickle_rows::pickle_value(array.as_ref(), 0).map_err(|e| ResolveError::invalid(e.to_string()))?)
+        }
+        None => None,
+    };
+    Ok(AnalyzeArgument { data_type_json: spark_plan::schema_json::to_json_value(t).to_string(), constant, is_table, name })
+}
 
 impl Resolver<'_> {
+    /// The rows' type of a UDTF: its declared return type, or what its
+    /// `analyze` answers for these arguments (with the pickled result).
+    pub(crate) fn udtf_return_type(&self, f: &PythonTableFunction, args: &[AnalyzeArgument]) -> ResolveResult<(Vec<StructField>, Option<AnalyzeResult>)> {
+        match &f.return_type {
+            Some(DataType::Struct(fields)) => Ok((fields.clone(), None)),
+            Some(other) => Err(ResolveError::invalid(format!("the return type of the UDTF `{}` must be a struct, not {}", f.name, other.simple_string()))),
+            None => {
+                let Some(python) = &self.config.python else {
+                    return Err(ResolveError::unsupported(format!("the Python UDTF `{}`: this server runs without Python workers", f.name)));
+                };
+                let mut ctx = python.context.clone();
+                if let Some(flag) = crate::cancel::current_flag() {
+                    ctx.cancel = flag;
+                }
+                let result = spark_python::analyze::analyze(&ctx, &f.python_ver, &f.name, &f.command, args).map_err(|e| match e {
+                    spark_python::PythonError::Exception(traceback) => ResolveError::analysis(
+                        "TABLE_VALUED_FUNCTION_FAILED_TO_ANALYZE_IN_PYTHON",
+                        "38000",
+                        format!("Failed to analyze the Python user defined table function: {traceback}"),
+                        &[("msg", traceback.clone())],
+                    ),
+                    other => ResolveError::DataFusion(other.into_df()),
+                })?;
+                match spark_plan::schema_json::parse_json_type(&result.schema_json) {
+                    Ok(DataType::Struct(fields)) => Ok((fields, Some(result))),
+                    _ => Err(ResolveError::invalid(format!("the analyze method of the UDTF `{}` returned a schema that is not a struct", f.name))),
+                }
+            }
+        }
+    }
+
     pub(crate) fn python_udtf_rows(&mut self, f: &PythonTableFunction, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
         let Some(python) = &self.config.python else {
             return Err(ResolveError::unsupported(format!("the Python UDTF `{}`: this server runs without Python workers", f.name)));
@@ -28,9 +73,6 @@ impl Resolver<'_> {
                 f.name, f.eval_type
             )));
         }
-        let Some(DataType::Struct(out_fields)) = &f.return_type else {
-            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without a returnType (its analyze method)", f.name)));
-        };
         let tz = self.config.time_zone.clone();
         let mut resolved = Vec::with_capacity(args.len());
         let mut call_args = Vec::with_capacity(args.len());
@@ -45,6 +87,13 @@ impl Resolver<'_> {
             call_args.push((canonical_arrow(&self.arrow_type(&r.expr, scope)?, &tz)?, keyword));
             resolved.push(r.expr);
         }
+        let described: Vec<AnalyzeArgument> = resolved
+            .iter()
+            .zip(&input_fields)
+            .zip(&call_args)
+            .map(|((e, field), (_, keyword))| argument_for_analyze(e, &field.data_type, false, keyword.clone()))
+            .collect::<ResolveResult<_>>()?;
+        let (out_fields, analyzed) = self.udtf_return_type(f, &described)?;
         let fields: Fields = out_fields.iter().map(|f| Ok(Field::new(&f.name, to_arrow(&f.data_type, &tz)?, f.nullable))).collect::<ResolveResult<Vec<_>>>()?.into();
         let mut context = python.context.clone();
         if let Some(flag) = crate::cancel::current_flag() {
@@ -59,6 +108,7 @@ impl Resolver<'_> {
             input_type_json: spark_plan::schema_json::to_json_value(&DataType::Struct(input_fields)).to_string(),
             return_type_json: spark_plan::schema_json::to_json_value(&DataType::Struct(out_fields.clone())).to_string(),
             fields,
+            analyze_result: analyzed.map(|a| a.pickled),
         };
         let udtf = Arc::new(ScalarUDF::new_from_impl(PythonTableUdf::new(context, call)));
         Ok(call_scalar(udtf, resolved))

@@ -17,6 +17,11 @@ use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::types::{canonical_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
+/// A column named by a UDTF's `analyze` (a name or an expression).
+fn parse_column_expression(text: &str) -> ResolveResult<Expr> {
+    spark_sql_parser::parse_expression(text).map_err(|e| ResolveError::invalid(format!("the UDTF's analyze named the column `{text}`: {e}")))
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_map_partitions(&mut self, input: &Relation, function: &PythonFunction) -> ResolveResult<ResolvedRelation> {
         if !matches!(EvalType::from_code(function.eval_type), EvalType::MapPandasIter | EvalType::MapArrowIter) {
@@ -119,21 +124,64 @@ impl Resolver<'_> {
         if f.eval_type != 301 {
             return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without Arrow (eval type {})", f.name, f.eval_type)));
         }
-        let Some(DataType::Struct(_)) = &f.return_type else {
-            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without a returnType (its analyze method)", f.name)));
-        };
         let tz = self.config.time_zone.clone();
         let t = self.resolve_query(&table.plan)?;
-        // The table argument: a struct of its columns, then the PARTITION BY
-        // keys (`partition_by_<i>`, which the worker watches and hides).
-        let mut struct_args: Vec<DfExpr> = vec![];
-        for c in t.visible() {
-            struct_args.push(datafusion::logical_expr::lit(c.name.clone()));
-            struct_args.push(id_col(&c.id));
+        // What `analyze` sees (when the UDTF has no return type): the table
+        // as a struct of its columns, the other arguments' types and values.
+        let mut described = vec![];
+        for a in args {
+            let (keyword, value) = match a {
+                Expr::NamedArgument { name, value } => (Some(name.clone()), value.as_ref()),
+                other => (None, other),
+            };
+            described.push(match value {
+                Expr::TableArgument(_) => {
+                    let fields = t.visible().map(|c| Ok(spark_plan::StructField::new(c.name.clone(), self.spark_type(&id_col(&c.id), &t)?, true))).collect::<ResolveResult<Vec<_>>>()?;
+                    crate::expression::argument_for_analyze(&id_col("_"), &DataType::Struct(fields), true, keyword)?
+                }
+                other => {
+                    let r = self.resolve_expr(other, &t)?;
+                    let st = self.spark_type(&r.expr, &t)?;
+                    crate::expression::argument_for_analyze(&r.expr, &st, false, keyword)?
+                }
+            });
         }
-        let visible = t.visible().count();
+        let (out_fields, analyzed) = self.udtf_return_type(f, &described)?;
+        // The partitioning and ordering: the call's, else what `analyze` asks.
+        let mut partition_by = table.partition_by.clone();
+        let mut order_by = table.order_by.clone();
+        let mut single_partition = table.single_partition;
+        if let Some(a) = analyzed.as_ref().filter(|_| partition_by.is_empty() && order_by.is_empty() && !single_partition) {
+            single_partition = a.with_single_partition;
+            partition_by = a.partition_by.iter().map(|c| parse_column_expression(c)).collect::<ResolveResult<_>>()?;
+            order_by = a
+                .order_by
+                .iter()
+                .map(|(c, ascending, nulls_first)| Ok(spark_plan::SortOrder { expr: parse_column_expression(c)?, ascending: *ascending, nulls_first: *nulls_first }))
+                .collect::<ResolveResult<_>>()?;
+        }
+        // The table argument: a struct of its columns (those `analyze`
+        // selects, under their aliases), then the PARTITION BY keys
+        // (`partition_by_<i>`, which the worker watches and hides).
+        let mut struct_args: Vec<DfExpr> = vec![];
+        match analyzed.as_ref().map(|a| &a.select).filter(|s| !s.is_empty()) {
+            Some(select) => {
+                for (column, alias) in select {
+                    let r = self.resolve_expr(&parse_column_expression(column)?, &t)?;
+                    struct_args.push(datafusion::logical_expr::lit(if alias.is_empty() { column.clone() } else { alias.clone() }));
+                    struct_args.push(r.expr);
+                }
+            }
+            None => {
+                for c in t.visible() {
+                    struct_args.push(datafusion::logical_expr::lit(c.name.clone()));
+                    struct_args.push(id_col(&c.id));
+                }
+            }
+        }
+        let visible = struct_args.len() / 2;
         let mut keys = vec![];
-        for (i, p) in table.partition_by.iter().enumerate() {
+        for (i, p) in partition_by.iter().enumerate() {
             let r = self.resolve_expr(p, &t)?;
             struct_args.push(datafusion::logical_expr::lit(format!("partition_by_{i}")));
             struct_args.push(r.expr.clone());
@@ -159,7 +207,7 @@ impl Resolver<'_> {
             sort.push((columns.len(), datafusion::arrow::compute::SortOptions { descending: false, nulls_first: true }));
             columns.push((k.clone(), None));
         }
-        for o in &table.order_by {
+        for o in &order_by {
             let r = self.resolve_expr(&o.expr, &t)?;
             sort.push((columns.len(), datafusion::arrow::compute::SortOptions { descending: !o.ascending, nulls_first: o.nulls_first() }));
             columns.push((r.expr, None));
@@ -173,7 +221,7 @@ impl Resolver<'_> {
             spark_fields.push(spark_plan::StructField::new(format!("_{i}"), self.spark_type(e, &t)?, true));
         }
         let projected = LogicalPlanBuilder::from(t.plan).project(columns.iter().zip(&ids).map(|((e, _), id)| e.clone().alias(id.clone())))?;
-        let partitioned = if table.single_partition {
+        let partitioned = if single_partition {
             projected.repartition(Partitioning::RoundRobinBatch(1))?
         } else if !keys.is_empty() {
             let partitions = self.state.config().target_partitions().max(1);
@@ -181,16 +229,14 @@ impl Resolver<'_> {
         } else {
             projected
         };
-        let out = match &f.return_type {
-            Some(t) => t.clone(),
-            None => DataType::Struct(vec![]),
-        };
+        let out = DataType::Struct(out_fields);
         let call = spark_python::task::TableFunctionCall {
             args: columns.iter().take(arg_count).enumerate().map(|(i, (_, k))| (i, k.clone())).collect(),
             partition_children: (visible..visible + keys.len()).collect(),
             command: f.command.clone(),
             return_type_json: spark_plan::schema_json::to_json_value(&out).to_string(),
             name: f.name.clone(),
+            analyze_result: analyzed.map(|a| a.pickled),
         };
         let input_type_json = spark_plan::schema_json::to_json_value(&DataType::Struct(spark_fields)).to_string();
         let function = PythonFunction {

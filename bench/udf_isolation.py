@@ -90,11 +90,13 @@ def main():
     ap.add_argument("--ours", required=True)
     ap.add_argument("--sail")
     ap.add_argument("--spark-home")
+    ap.add_argument("--spark-python", help="the Python of the JVM server's workers (its own pyspark's)")
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--report")
     args = ap.parse_args()
-    env = {"SPARK_CONNECT_SERVER_PYTHON": sys.executable, "PYSPARK_PYTHON": sys.executable}
-    os.environ.update(env)
+    env = {"SPARK_CONNECT_SERVER_PYTHON": sys.executable}
+    if args.spark_python:
+        os.environ["PYSPARK_PYTHON"] = args.spark_python
     servers = [("spark-connect-server", lambda: start_ours(args.ours, env))]
     if args.sail:
         servers.append(("Sail 0.7.2", lambda: start_sail(args.sail)))
@@ -104,9 +106,17 @@ def main():
     rows = []
     for name, start in servers:
         proc, port, _ = start()
+        outcome = {}
         try:
-            r = measure(port, args.seconds)
-            r["survives"] = survives_os_exit(port, proc)
+            # A server whose UDF queries hang is reported, not waited for.
+            t = threading.Thread(target=lambda: outcome.update(measure(port, args.seconds)), daemon=True)
+            t.start()
+            t.join(args.seconds + 300)
+            if t.is_alive():
+                r = {"p50": float("nan"), "p95": float("nan"), "heavy": float("nan"), "survives": "not measured: the UDF queries did not finish in 5 minutes"}
+            else:
+                r = dict(outcome)
+                r["survives"] = survives_os_exit(port, proc)
         finally:
             stop(proc)
         print(name, r, flush=True)

@@ -145,8 +145,12 @@ impl Config {
             nice: p.nice,
             ..Default::default()
         };
+        // python.executable, else the `spark.pyspark.python` conf, else
+        // PYSPARK_PYTHON (the default), else python3.
         if !p.executable.is_empty() {
             settings.python = p.executable.clone();
+        } else if let Some(python) = self.spark_conf.get("spark.pyspark.python").filter(|v| !v.is_empty()) {
+            settings.python = python.clone();
         }
         settings
     }

@@ -26,7 +26,6 @@ NOT_OFFERED = {
     "dropDuplicatesWithinWatermark": "streaming is not supported",
     "isStreaming": "always false: streaming is not supported",
     "applyInPandasWithState": "streaming state is not supported",
-    "asTable": "TABLE arguments of Python UDTFs are not supported yet",
     "dataSource": "Python data sources need a Python worker, which this server does not run",
     "rdd": "RDDs do not exist in Spark Connect",
     "sparkContext": "RDDs do not exist in Spark Connect",

@@ -194,3 +194,17 @@ def test_python_files_are_importable_by_their_session_only(server, tmp_path):
 
     assert [r[0] for r in owner.range(3).select(udf(use, LongType())("id")).collect()] == [7, 107, 207]
     assert other.range(1).select(udf(look, StringType())("id")).collect()[0][0] == "hidden"
+
+
+def test_a_client_python_version_the_workers_lack_is_refused(spark, monkeypatch):
+    from pyspark.sql.connect import expressions
+
+    original = expressions.PythonUDF.__init__
+
+    def claim_another_version(self, output_type, eval_type, func, python_ver):
+        original(self, output_type, eval_type, func, "3.99")
+
+    monkeypatch.setattr(expressions.PythonUDF, "__init__", claim_another_version)
+    with pytest.raises(PythonException) as e:
+        spark.range(1).select(udf(lambda v: v, LongType())("id")).collect()
+    assert "PYTHON_VERSION_MISMATCH" in str(e.value)

@@ -150,4 +150,5 @@ UDF = [
     x("udtf_analyze_sql", ANALYZE + "spark.udtf.register('scs_repeat', Repeat)\nresult = spark.sql(\"SELECT * FROM scs_repeat('x', 3)\")"),
     x("udtf_analyze_partitioning", ANALYZE + "spark.udtf.register('scs_cpk', CountPerKey)\nresult = spark.sql('SELECT * FROM scs_cpk(TABLE(SELECT id % 3 AS k, id AS v FROM range(10)))')"),
     x("udtf_analyze_raises", "from pyspark.sql.functions import udtf\n@udtf\nclass Broken:\n    @staticmethod\n    def analyze(x):\n        raise ValueError('cannot analyze')\n    def eval(self, x):\n        yield x,\nresult = Broken(F.lit(1))"),
+    x("udtf_pickled", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int, s: string', useArrow=False)\nclass P:\n    def eval(self, n: int):\n        for i in range(n):\n            yield i, str(i)\nresult = P(F.lit(3))"),
 ]

@@ -16,7 +16,7 @@ mod like_quantified;
 mod literal;
 mod python_udf;
 mod python_udtf;
-pub(crate) use python_udtf::argument_for_analyze;
+pub(crate) use python_udtf::{argument_for_analyze, udtf_eval_type};
 mod subquery;
 mod update_fields;
 mod window;

@@ -15,8 +15,18 @@ use crate::resolver::Resolver;
 use crate::types::{canonical_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
-/// pyspark's `SQL_ARROW_TABLE_UDF`.
-pub(crate) const ARROW_TABLE_UDF: i32 = 301;
+/// pyspark's `SQL_TABLE_UDF` (rows pickled) and `SQL_ARROW_TABLE_UDF`.
+const TABLE_UDF: i32 = 300;
+const ARROW_TABLE_UDF: i32 = 301;
+
+/// How a UDTF runs: always the Arrow way, also when the client asked for
+/// pickled rows (`useArrow=False`); the same handler class takes either.
+pub(crate) fn udtf_eval_type(f: &PythonTableFunction) -> ResolveResult<i32> {
+    match f.eval_type {
+        TABLE_UDF | ARROW_TABLE_UDF => Ok(ARROW_TABLE_UDF),
+        other => Err(ResolveError::unsupported(format!("the Python UDTF `{}` of eval type {other} (Arrow-native UDTFs)", f.name))),
+    }
+}
 
 /// An argument as the UDTF's `analyze` sees it: its type, and its value
 /// when it is a constant.
@@ -67,12 +77,7 @@ impl Resolver<'_> {
         let Some(python) = &self.config.python else {
             return Err(ResolveError::unsupported(format!("the Python UDTF `{}`: this server runs without Python workers", f.name)));
         };
-        if f.eval_type != ARROW_TABLE_UDF {
-            return Err(ResolveError::unsupported(format!(
-                "the Python UDTF `{}` without Arrow (eval type {}); use useArrow=True or keep spark.sql.execution.pythonUDTF.arrow.enabled on",
-                f.name, f.eval_type
-            )));
-        }
+        let eval_type = udtf_eval_type(f)?;
         let tz = self.config.time_zone.clone();
         let mut resolved = Vec::with_capacity(args.len());
         let mut call_args = Vec::with_capacity(args.len());
@@ -101,7 +106,7 @@ impl Resolver<'_> {
         }
         let call = UdtfCall {
             name: f.name.clone(),
-            eval_type: f.eval_type,
+            eval_type,
             python_ver: f.python_ver.clone(),
             command: f.command.clone(),
             args: call_args,

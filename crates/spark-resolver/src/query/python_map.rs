@@ -121,9 +121,7 @@ impl Resolver<'_> {
         let [table] = tables.as_slice() else {
             return Err(ResolveError::unsupported(format!("the Python UDTF `{}` with more than one TABLE argument", f.name)));
         };
-        if f.eval_type != 301 {
-            return Err(ResolveError::unsupported(format!("the Python UDTF `{}` without Arrow (eval type {})", f.name, f.eval_type)));
-        }
+        let eval_type = crate::expression::udtf_eval_type(f)?;
         let tz = self.config.time_zone.clone();
         let t = self.resolve_query(&table.plan)?;
         // What `analyze` sees (when the UDTF has no return type): the table
@@ -241,7 +239,7 @@ impl Resolver<'_> {
         let input_type_json = spark_plan::schema_json::to_json_value(&DataType::Struct(spark_fields)).to_string();
         let function = PythonFunction {
             name: f.name.clone(),
-            eval_type: f.eval_type,
+            eval_type,
             command: f.command.clone(),
             output_type: out,
             python_ver: f.python_ver.clone(),

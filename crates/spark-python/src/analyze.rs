@@ -106,18 +106,8 @@ fn run(ctx: &PythonContext, python_ver: &str, name: &str, command: &[u8], args: 
 
 fn write_request(w: &mut impl Write, ctx: &PythonContext, python_ver: &str, name: &str, command: &[u8], args: &[AnalyzeArgument]) -> std::io::Result<()> {
     write_utf8(w, python_ver)?;
-    write_utf8(w, &ctx.files_dir.to_string_lossy())?;
-    write_int(w, ctx.includes.len() as i32)?;
-    for include in &ctx.includes {
-        write_utf8(w, include)?;
-    }
-    write_bool(w, false)?;
-    write_int(w, 0)?;
-    write_int(w, ctx.runner_conf.len() as i32)?;
-    for (k, v) in &ctx.runner_conf {
-        write_utf8(w, k)?;
-        write_utf8(w, v)?;
-    }
+    crate::task::write_files_and_broadcasts(w, ctx)?;
+    crate::task::write_confs(w, &ctx.runner_conf)?;
     write_utf8(w, name)?;
     write_bytes(w, command)?;
     write_int(w, args.len() as i32)?;

@@ -205,10 +205,13 @@ impl ExecutionPlan for PythonMapExec {
                 let batch = unwrap(&b, &function.output, projection.as_deref(), &out_schema)?;
                 worker_tx.blocking_send(Ok(batch)).map_err(|_| PythonError::Cancelled)
             });
-            if let Err(e) = result {
-                if !matches!(e, PythonError::Cancelled) || !worker_tx.is_closed() {
+            match result {
+                // The query stopped reading: nobody to tell.
+                Err(PythonError::Cancelled) if worker_tx.is_closed() => {}
+                Err(e) => {
                     let _ = worker_tx.blocking_send(Err(e.into_df()));
                 }
+                Ok(()) => {}
             }
         });
         if let Err(e) = spawned {

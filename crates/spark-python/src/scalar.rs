@@ -232,23 +232,31 @@ impl ScalarUDFImpl for PythonScalarUdf {
         if rows == 0 {
             return Ok(ColumnarValue::Array(new_empty_array(&self.return_type)));
         }
-        let columns = args
-            .args
-            .iter()
-            .zip(self.input.fields())
-            .map(|(a, f)| {
-                let a = a.to_array(rows)?;
-                Ok(if self.grouped || a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
-            })
-            .collect::<Result<Vec<_>>>()?;
         let batch = if self.grouped {
+            // Lists of each group's values, as `array_agg` made them.
+            let columns = args.args.iter().map(|a| a.to_array(rows)).collect::<Result<Vec<_>>>()?;
             RecordBatch::try_from_iter(columns.into_iter().enumerate().map(|(i, c)| (format!("_{i}"), c)))?
         } else {
-            RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?
+            argument_batch(&args, &self.input)?
         };
         let result = blocking(|| self.evaluate(batch)).map_err(PythonError::into_df)?;
         Ok(ColumnarValue::Array(result))
     }
+}
+
+/// A call's arguments as one batch of the worker's input schema.
+pub(crate) fn argument_batch(args: &ScalarFunctionArgs, schema: &SchemaRef) -> Result<RecordBatch> {
+    let rows = args.number_rows;
+    let columns = args
+        .args
+        .iter()
+        .zip(schema.fields())
+        .map(|(a, f)| {
+            let a = a.to_array(rows)?;
+            Ok(if a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RecordBatch::try_new_with_options(schema.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?)
 }
 
 /// Runs blocking worker I/O without stalling the async runtime the call

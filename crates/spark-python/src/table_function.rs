@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, ListArray, RecordBatch, RecordBatchOptions, StructArray, new_empty_array};
+use datafusion::arrow::array::{Array, ArrayRef, ListArray, RecordBatch, StructArray, new_empty_array};
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast, concat};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Fields, Schema, SchemaRef};
@@ -17,7 +17,7 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl,
 
 use crate::error::{PythonError, PythonResult};
 use crate::pool::PythonContext;
-use crate::scalar::blocking;
+use crate::scalar::{argument_batch, blocking};
 use crate::task::{Reply, TableFunctionCall, TaskFunctions, TaskInput, TaskSpec, run_task};
 
 /// What the resolver knows of a UDTF call.
@@ -160,16 +160,7 @@ impl ScalarUDFImpl for PythonTableUdf {
         if rows == 0 {
             return Ok(ColumnarValue::Array(new_empty_array(&self.list_type)));
         }
-        let columns = args
-            .args
-            .iter()
-            .zip(self.input.fields())
-            .map(|(a, f)| {
-                let a = a.to_array(rows)?;
-                Ok(if a.data_type() == f.data_type() { a } else { cast(&a, f.data_type())? })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let batch = RecordBatch::try_new_with_options(self.input.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(rows)))?;
+        let batch = argument_batch(&args, &self.input)?;
         Ok(ColumnarValue::Array(blocking(|| self.evaluate(batch)).map_err(PythonError::into_df)?))
     }
 }

@@ -97,14 +97,7 @@ impl TaskSpec {
             "localProperties": {},
         });
         write_utf8(w, &task_context.to_string())?;
-        write_utf8(w, &ctx.files_dir.to_string_lossy())?;
-        write_int(w, ctx.includes.len() as i32)?;
-        for include in &ctx.includes {
-            write_utf8(w, include)?;
-        }
-        // Broadcasts: no decryption server, none sent.
-        write_bool(w, false)?;
-        write_int(w, 0)?;
+        write_files_and_broadcasts(w, ctx)?;
         write_int(w, self.eval_type)?;
         write_confs(w, &ctx.runner_conf)?;
         write_confs(w, &self.eval_conf)?;
@@ -139,6 +132,19 @@ impl TaskSpec {
     }
 }
 
+/// The session's Python files directory and archives (`setup_spark_files`),
+/// then no broadcasts (`setup_broadcasts`).
+pub(crate) fn write_files_and_broadcasts(w: &mut impl Write, ctx: &PythonContext) -> std::io::Result<()> {
+    write_utf8(w, &ctx.files_dir.to_string_lossy())?;
+    write_int(w, ctx.includes.len() as i32)?;
+    for include in &ctx.includes {
+        write_utf8(w, include)?;
+    }
+    // No decryption server, no broadcast variables.
+    write_bool(w, false)?;
+    write_int(w, 0)
+}
+
 /// Argument offsets, each with its keyword name if passed by name.
 fn write_args(w: &mut impl Write, args: &[(usize, Option<String>)]) -> std::io::Result<()> {
     write_int(w, args.len() as i32)?;
@@ -152,7 +158,7 @@ fn write_args(w: &mut impl Write, args: &[(usize, Option<String>)]) -> std::io::
     Ok(())
 }
 
-fn write_confs(w: &mut impl Write, confs: &[(String, String)]) -> std::io::Result<()> {
+pub(crate) fn write_confs(w: &mut impl Write, confs: &[(String, String)]) -> std::io::Result<()> {
     write_int(w, confs.len() as i32)?;
     for (k, v) in confs {
         write_utf8(w, k)?;

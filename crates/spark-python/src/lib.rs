@@ -16,6 +16,7 @@ pub mod eval_type;
 pub mod from_python;
 pub mod grouping;
 pub mod relation;
+pub mod pickle_opcodes;
 pub mod pickle_rows;
 pub mod pool;
 pub mod scalar;

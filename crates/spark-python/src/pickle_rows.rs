@@ -12,31 +12,10 @@ use datafusion::arrow::datatypes::{
 };
 
 use crate::error::{PythonError, PythonResult};
+use crate::pickle_opcodes::*;
 
 /// Rows per pickled frame, as Spark's `BatchEvalPythonExec` groups them.
 pub const ROWS_PER_FRAME: usize = 100;
-
-const PROTO: u8 = 0x80;
-const STOP: u8 = b'.';
-const MARK: u8 = b'(';
-const NONE: u8 = b'N';
-const NEWTRUE: u8 = 0x88;
-const NEWFALSE: u8 = 0x89;
-const BININT: u8 = b'J';
-const LONG1: u8 = 0x8a;
-const BINFLOAT: u8 = b'G';
-const BINUNICODE: u8 = b'X';
-const BINBYTES: u8 = b'B';
-const GLOBAL: u8 = b'c';
-const REDUCE: u8 = b'R';
-const TUPLE: u8 = b't';
-const TUPLE1: u8 = 0x85;
-const EMPTY_LIST: u8 = b']';
-const APPENDS: u8 = b'e';
-const EMPTY_DICT: u8 = b'}';
-const SETITEMS: u8 = b'u';
-const BINPUT: u8 = b'q';
-const BINGET: u8 = b'h';
 
 /// The frames of one batch: `schema_json` is the Spark JSON of the
 /// arguments' struct type, `batch` their columns.
@@ -52,7 +31,7 @@ pub fn pickle_rows(batch: &RecordBatch, schema_json: &str) -> PythonResult<Vec<V
         global(&mut out, "pyspark.sql.types", "_parse_datatype_json_string");
         string(&mut out, schema_json);
         out.extend([TUPLE1, REDUCE, TUPLE1, REDUCE, BINPUT, 0]);
-        out.push(b'0'); // POP: the converter stays in the memo
+        out.push(POP); // the converter stays in the memo
         out.extend([EMPTY_LIST, MARK]);
         for row in start..end {
             out.extend([BINGET, 0, MARK]);

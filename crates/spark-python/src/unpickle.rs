@@ -5,6 +5,7 @@
 //! `decimal.Decimal`; any other object is refused with its class name.
 
 use crate::error::{PythonError, PythonResult};
+use crate::pickle_opcodes::*;
 
 /// A value as the JVM side of Spark sees an unpickled Python object.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,56 +31,6 @@ pub enum PyValue {
     /// An object of a class that is not plain data.
     Object(String),
 }
-
-const MARK: u8 = b'(';
-const STOP: u8 = b'.';
-const POP: u8 = b'0';
-const POP_MARK: u8 = b'1';
-const BININT: u8 = b'J';
-const BININT1: u8 = b'K';
-const BININT2: u8 = b'M';
-const NONE: u8 = b'N';
-const REDUCE: u8 = b'R';
-const BINUNICODE: u8 = b'X';
-const APPEND: u8 = b'a';
-const BUILD: u8 = b'b';
-const GLOBAL: u8 = b'c';
-const DICT: u8 = b'd';
-const EMPTY_DICT: u8 = b'}';
-const APPENDS: u8 = b'e';
-const BINGET: u8 = b'h';
-const LONG_BINGET: u8 = b'j';
-const LIST: u8 = b'l';
-const EMPTY_LIST: u8 = b']';
-const BINPUT: u8 = b'q';
-const LONG_BINPUT: u8 = b'r';
-const SETITEM: u8 = b's';
-const TUPLE: u8 = b't';
-const EMPTY_TUPLE: u8 = b')';
-const SETITEMS: u8 = b'u';
-const BINFLOAT: u8 = b'G';
-const PROTO: u8 = 0x80;
-const NEWOBJ: u8 = 0x81;
-const TUPLE1: u8 = 0x85;
-const TUPLE2: u8 = 0x86;
-const TUPLE3: u8 = 0x87;
-const NEWTRUE: u8 = 0x88;
-const NEWFALSE: u8 = 0x89;
-const LONG1: u8 = 0x8a;
-const LONG4: u8 = 0x8b;
-const SHORT_BINBYTES: u8 = b'C';
-const BINBYTES: u8 = b'B';
-const SHORT_BINUNICODE: u8 = 0x8c;
-const BINUNICODE8: u8 = 0x8d;
-const BINBYTES8: u8 = 0x8e;
-const EMPTY_SET: u8 = 0x8f;
-const ADDITEMS: u8 = 0x90;
-const FROZENSET: u8 = 0x91;
-const NEWOBJ_EX: u8 = 0x92;
-const STACK_GLOBAL: u8 = 0x93;
-const MEMOIZE: u8 = 0x94;
-const FRAME: u8 = 0x95;
-const BYTEARRAY8: u8 = 0x96;
 
 enum Slot {
     Mark,

@@ -57,7 +57,7 @@ pub struct ScalarUdfCall {
 impl PythonScalarUdf {
     pub fn new(ctx: PythonContext, call: ScalarUdfCall) -> Self {
         let n = call.args.len();
-        let signature = if n == 0 { Signature::nullary(Volatility::Volatile) } else { Signature::new(TypeSignature::Any(n), Volatility::Volatile) };
+        let signature = call_signature(n);
         let input = Arc::new(Schema::new(call.args.iter().enumerate().map(|(i, (t, _))| Field::new(format!("_{i}"), t.clone(), true)).collect::<Vec<_>>()));
         let spec = TaskSpec {
             eval_type: call.eval_type.code(),
@@ -242,6 +242,12 @@ impl ScalarUDFImpl for PythonScalarUdf {
         let result = blocking(|| self.evaluate(batch)).map_err(PythonError::into_df)?;
         Ok(ColumnarValue::Array(result))
     }
+}
+
+/// The signature of a Python call with `n` arguments of any type: volatile,
+/// so that DataFusion neither folds nor merges calls.
+pub(crate) fn call_signature(n: usize) -> Signature {
+    if n == 0 { Signature::nullary(Volatility::Volatile) } else { Signature::new(TypeSignature::Any(n), Volatility::Volatile) }
 }
 
 /// A call's arguments as one batch of the worker's input schema.

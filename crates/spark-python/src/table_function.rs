@@ -13,11 +13,11 @@ use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast, concat};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Fields, Schema, SchemaRef};
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, TypeSignature, Volatility};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature};
 
 use crate::error::{PythonError, PythonResult};
 use crate::pool::PythonContext;
-use crate::scalar::{argument_batch, blocking};
+use crate::scalar::{argument_batch, blocking, call_signature};
 use crate::task::{Reply, TableFunctionCall, TaskFunctions, TaskInput, TaskSpec, run_task};
 
 /// What the resolver knows of a UDTF call.
@@ -53,7 +53,7 @@ pub struct PythonTableUdf {
 impl PythonTableUdf {
     pub fn new(ctx: PythonContext, call: UdtfCall) -> Self {
         let n = call.args.len();
-        let signature = if n == 0 { Signature::nullary(Volatility::Volatile) } else { Signature::new(TypeSignature::Any(n), Volatility::Volatile) };
+        let signature = call_signature(n);
         let input = Arc::new(Schema::new(call.args.iter().enumerate().map(|(i, (t, _))| Field::new(format!("_{i}"), t.clone(), true)).collect::<Vec<_>>()));
         let spec = TaskSpec {
             eval_type: call.eval_type,

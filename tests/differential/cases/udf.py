@@ -151,4 +151,7 @@ UDF = [
     x("udtf_analyze_partitioning", ANALYZE + "spark.udtf.register('scs_cpk', CountPerKey)\nresult = spark.sql('SELECT * FROM scs_cpk(TABLE(SELECT id % 3 AS k, id AS v FROM range(10)))')"),
     x("udtf_analyze_raises", "from pyspark.sql.functions import udtf\n@udtf\nclass Broken:\n    @staticmethod\n    def analyze(x):\n        raise ValueError('cannot analyze')\n    def eval(self, x):\n        yield x,\nresult = Broken(F.lit(1))"),
     x("udtf_pickled", "from pyspark.sql.functions import udtf\n@udtf(returnType='x: int, s: string', useArrow=False)\nclass P:\n    def eval(self, n: int):\n        for i in range(n):\n            yield i, str(i)\nresult = P(F.lit(3))"),
+    # Outputs beyond one Arrow batch (maxRecordsPerBatch is 10,000).
+    x("map_in_pandas_many_rows", "result = spark.range(30000).mapInPandas(lambda it: (pd.concat([p, p]) for p in it), 'id long').agg(F.count('id'), F.sum('id'))"),
+    x("apply_in_pandas_large_groups", "result = spark.range(30000).groupBy((F.col('id') % 2).alias('k')).applyInPandas(lambda p: p[['id']], 'id long').agg(F.count('id'), F.sum('id'))"),
 ]

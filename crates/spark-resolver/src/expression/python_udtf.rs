@@ -12,7 +12,7 @@ use spark_python::table_function::{PythonTableUdf, UdtfCall};
 
 use super::call_scalar;
 use crate::resolver::Resolver;
-use crate::types::{canonical_arrow, to_arrow};
+use crate::types::to_arrow;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
 /// pyspark's `SQL_TABLE_UDF` (rows pickled) and `SQL_ARROW_TABLE_UDF`.
@@ -49,13 +49,7 @@ impl Resolver<'_> {
             Some(DataType::Struct(fields)) => Ok((fields.clone(), None)),
             Some(other) => Err(ResolveError::invalid(format!("the return type of the UDTF `{}` must be a struct, not {}", f.name, other.simple_string()))),
             None => {
-                let Some(python) = &self.config.python else {
-                    return Err(ResolveError::unsupported(format!("the Python UDTF `{}`: this server runs without Python workers", f.name)));
-                };
-                let mut ctx = python.context.clone();
-                if let Some(flag) = crate::cancel::current_flag() {
-                    ctx.cancel = flag;
-                }
+                let ctx = self.python_context(&format!("the Python UDTF `{}`", f.name))?;
                 let result = spark_python::analyze::analyze(&ctx, &f.python_ver, &f.name, &f.command, args).map_err(|e| match e {
                     spark_python::PythonError::Exception(traceback) => ResolveError::analysis(
                         "TABLE_VALUED_FUNCTION_FAILED_TO_ANALYZE_IN_PYTHON",
@@ -74,48 +68,32 @@ impl Resolver<'_> {
     }
 
     pub(crate) fn python_udtf_rows(&mut self, f: &PythonTableFunction, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
-        let Some(python) = &self.config.python else {
-            return Err(ResolveError::unsupported(format!("the Python UDTF `{}`: this server runs without Python workers", f.name)));
-        };
+        let context = self.python_context(&format!("the Python UDTF `{}`", f.name))?;
         let eval_type = udtf_eval_type(f)?;
         let tz = self.config.time_zone.clone();
-        let mut resolved = Vec::with_capacity(args.len());
-        let mut call_args = Vec::with_capacity(args.len());
-        let mut input_fields = Vec::with_capacity(args.len());
-        for (i, arg) in args.iter().enumerate() {
-            let (keyword, value) = match arg {
-                Expr::NamedArgument { name, value } => (Some(name.clone()), value.as_ref()),
-                other => (None, other),
-            };
-            let r = self.resolve_expr(value, scope)?;
-            input_fields.push(StructField::new(format!("_{i}"), self.spark_type(&r.expr, scope)?, true));
-            call_args.push((canonical_arrow(&self.arrow_type(&r.expr, scope)?, &tz)?, keyword));
-            resolved.push(r.expr);
-        }
-        let described: Vec<AnalyzeArgument> = resolved
+        let arguments = self.resolve_python_arguments(args, scope)?;
+        let described: Vec<AnalyzeArgument> = arguments
+            .exprs
             .iter()
-            .zip(&input_fields)
-            .zip(&call_args)
+            .zip(&arguments.fields)
+            .zip(&arguments.wire)
             .map(|((e, field), (_, keyword))| argument_for_analyze(e, &field.data_type, false, keyword.clone()))
             .collect::<ResolveResult<_>>()?;
         let (out_fields, analyzed) = self.udtf_return_type(f, &described)?;
         let fields: Fields = out_fields.iter().map(|f| Ok(Field::new(&f.name, to_arrow(&f.data_type, &tz)?, f.nullable))).collect::<ResolveResult<Vec<_>>>()?.into();
-        let mut context = python.context.clone();
-        if let Some(flag) = crate::cancel::current_flag() {
-            context.cancel = flag;
-        }
+        let input_type_json = arguments.input_type_json();
         let call = UdtfCall {
             name: f.name.clone(),
             eval_type,
             python_ver: f.python_ver.clone(),
             command: f.command.clone(),
-            args: call_args,
-            input_type_json: spark_plan::schema_json::to_json_value(&DataType::Struct(input_fields)).to_string(),
+            args: arguments.wire,
+            input_type_json,
             return_type_json: spark_plan::schema_json::to_json_value(&DataType::Struct(out_fields.clone())).to_string(),
             fields,
             analyze_result: analyzed.map(|a| a.pickled),
         };
         let udtf = Arc::new(ScalarUDF::new_from_impl(PythonTableUdf::new(context, call)));
-        Ok(call_scalar(udtf, resolved))
+        Ok(call_scalar(udtf, arguments.exprs))
     }
 }

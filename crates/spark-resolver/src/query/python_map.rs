@@ -273,9 +273,7 @@ impl Resolver<'_> {
         shape: InputShape,
         function: &PythonFunction,
     ) -> ResolveResult<ResolvedRelation> {
-        let Some(python) = &self.config.python else {
-            return Err(ResolveError::unsupported(format!("the Python function `{}`: this server runs without Python workers", function.name)));
-        };
+        let ctx = self.python_context(&format!("the Python function `{}`", function.name))?;
         let DataType::Struct(out_fields) = &function.output_type else {
             return Err(ResolveError::invalid("the schema of a Python function's relation must be a struct"));
         };
@@ -284,10 +282,6 @@ impl Resolver<'_> {
         let output = Arc::new(Schema::new(
             out_fields.iter().zip(&scan_names).map(|(f, n)| Ok(Field::new(n, to_arrow(&f.data_type, &tz)?, f.nullable))).collect::<ResolveResult<Vec<_>>>()?,
         ));
-        let mut ctx = python.context.clone();
-        if let Some(flag) = crate::cancel::current_flag() {
-            ctx.cancel = flag;
-        }
         let table = PythonMapTable {
             inputs,
             function: MapFunction {

@@ -80,6 +80,7 @@ def written(spark):
     and describes what is there: the files (part numbers and job UUIDs
     masked; Hadoop's hidden .crc files skipped), the sorted lines of the
     uncompressed text files, and the rows `read(path)` reads back."""
+    import bz2
     import gzip
     import os
     import re
@@ -103,6 +104,9 @@ def written(spark):
                             lines.extend(f.read().splitlines())
                     elif name.endswith((".csv.gz", ".json.gz", ".txt.gz")):
                         with gzip.open(full, "rt", encoding="utf-8") as f:
+                            lines.extend(f.read().splitlines())
+                    elif name.endswith(".bz2"):
+                        with bz2.open(full, "rt", encoding="utf-8") as f:
                             lines.extend(f.read().splitlines())
                     elif name.endswith(".deflate"):
                         with open(full, "rb") as f:

@@ -27,7 +27,7 @@ pub enum SourceError {
     #[error("[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {codec} is not available. Available codecs are {available}. SQLSTATE: 56038")]
     CodecNotAvailable { codec: String, available: &'static str },
     /// A codec Spark knows that this server does not write.
-    #[error("writing {format} files compressed with {codec} (this server writes none, gzip and deflate)")]
+    #[error("writing {format} files compressed with {codec} is not supported")]
     CodecNotSupported { codec: String, format: &'static str },
     #[error(transparent)]
     DataFusion(#[from] DataFusionError),

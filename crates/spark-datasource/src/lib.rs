@@ -8,6 +8,7 @@
 //! and the schema are settled here, at analysis time, as Spark does; the
 //! data itself is read by DataFusion when the query runs.
 
+mod block_stream;
 mod compressed;
 pub mod csv;
 mod error;

@@ -14,6 +14,11 @@ READ = [
     c("json_infer", "spark.read.json(DATA + '/json/people.json')"),
     c("json_nested_field", "spark.read.json(DATA + '/json/people.json').select('name', 'address.city')"),
     c("json_multiline_array", "spark.read.option('multiLine', True).json(DATA + '/json/array.json')"),
+    # Files compressed by Spark's JVM writer with Hadoop's bzip2, lz4 and snappy codecs.
+    c("hadoop_csv_bzip2", "spark.read.csv(DATA + '/hadoop_codecs/people.csv.bz2', header=True, inferSchema=True)"),
+    c("hadoop_csv_lz4", "spark.read.csv(DATA + '/hadoop_codecs/people.csv.lz4', header=True, inferSchema=True)"),
+    c("hadoop_csv_snappy", "spark.read.csv(DATA + '/hadoop_codecs/people.csv.snappy', header=True)"),
+    c("hadoop_json_all_codecs", "spark.read.json(DATA + '/hadoop_codecs/people.json.*').select('name', 'age', F.col('_metadata.file_name').alias('f'))"),
     c("text_lines", "spark.read.text(DATA + '/text/lines.txt')", True),
     c("partition_discovery", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True)"),
     c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),

@@ -98,5 +98,14 @@ WRITERS = [
     c("csv_gzip_read_back", "written(lambda p: people.coalesce(1).write.csv(p, compression='gzip', header=True), lambda p: spark.read.csv(p, header=True, inferSchema=True))"),
     c("csv_deflate_read_back", "written(lambda p: people.write.csv(p, compression='deflate'), lambda p: spark.read.schema('name string, age int, dept string, salary double').csv(p))"),
     c("json_gzip_read_back", "written(lambda p: people.write.json(p, compression='gzip'), lambda p: spark.read.json(p))"),
+    # Hadoop's bzip2, lz4 and snappy codecs (lz4 and snappy in Hadoop's block stream).
+    c("csv_bzip2", "written(lambda p: people.write.csv(p, compression='bzip2'))"),
+    c("csv_lz4_read_back", "written(lambda p: people.write.csv(p, compression='lz4'), lambda p: spark.read.schema('name string, age int, dept string, salary double').csv(p))"),
+    c("csv_snappy_read_back", "written(lambda p: people.coalesce(1).write.csv(p, compression='snappy', header=True), lambda p: spark.read.csv(p, header=True, inferSchema=True))"),
+    c("json_bzip2_read_back", "written(lambda p: people.write.json(p, compression='bzip2'), lambda p: spark.read.json(p))"),
+    c("json_lz4_read_back", "written(lambda p: people.write.option('compression', 'LZ4').json(p), lambda p: spark.read.json(p))"),
+    c("text_snappy_read_back", "written(lambda p: people.select('name').write.text(p, compression='snappy'), lambda p: spark.read.text(p))"),
+    c("text_bzip2_read_back", "written(lambda p: people.select('name').write.text(p, compression='bzip2'), lambda p: spark.read.text(p))"),
+    c("text_lz4_empty", "written(lambda p: people.filter('age > 100').select('name').write.text(p, compression='lz4'), lambda p: spark.read.text(p))"),
     c("text_gzip_read_back", "written(lambda p: people.select('name').write.text(p, compression='gzip'), lambda p: spark.read.text(p))"),
 ]

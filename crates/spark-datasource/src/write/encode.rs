@@ -1,6 +1,6 @@
 //! How one task's rows become one file: Parquet through Arrow's writer,
 //! and the line formats (CSV, JSON, text), whose lines arrive already
-//! encoded (one string column), through an optional compression codec.
+//! encoded (one string column), through an optional Hadoop compression codec.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -13,6 +13,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 
+use crate::compressed::{Codec, Encoder};
 use crate::{SourceError, SourceResult};
 
 /// The file formats this server writes.
@@ -46,20 +47,13 @@ impl WriteFormat {
     }
 }
 
-/// A compression codec of the line formats (Hadoop's codec names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineCodec {
-    None,
-    Gzip,
-    Deflate,
-}
-
 /// Everything needed to write the files of one job.
 #[derive(Debug, Clone)]
 pub struct FileEncoding {
     pub format: WriteFormat,
     parquet: Compression,
-    lines: LineCodec,
+    /// The compression codec of the line formats (none when `None`).
+    lines: Option<Codec>,
     /// The CSV header line (with `header=true`).
     pub header: Option<String>,
     pub line_sep: String,
@@ -80,7 +74,7 @@ impl FileEncoding {
     pub fn new(format: WriteFormat, codec: Option<&str>, header: Option<String>, line_sep: String, schema: SchemaRef) -> SourceResult<Self> {
         let codec = codec.map(|c| c.trim().to_ascii_lowercase());
         let mut parquet = Compression::SNAPPY;
-        let mut lines = LineCodec::None;
+        let mut lines = None;
         match format {
             WriteFormat::Parquet => {
                 parquet = match codec.as_deref().unwrap_or("snappy") {
@@ -96,13 +90,8 @@ impl FileEncoding {
                 };
             }
             _ => {
-                lines = match codec.as_deref().unwrap_or("none") {
-                    "none" | "uncompressed" => LineCodec::None,
-                    "gzip" => LineCodec::Gzip,
-                    "deflate" => LineCodec::Deflate,
-                    c @ ("bzip2" | "lz4" | "snappy") => return Err(codec_unsupported(c, format.extension())),
-                    other => return Err(codec_not_available(other, "bzip2, deflate, uncompressed, snappy, none, lz4, gzip")),
-                };
+                let name = codec.as_deref().unwrap_or("none");
+                lines = Codec::named(name).ok_or_else(|| codec_not_available(name, "bzip2, deflate, uncompressed, snappy, none, lz4, gzip"))?;
             }
         }
         Ok(Self { format, parquet, lines, header, line_sep, schema })
@@ -125,12 +114,10 @@ impl FileEncoding {
                 format!("{codec}.parquet")
             }
             f => {
-                let codec = match self.lines {
-                    LineCodec::None => "",
-                    LineCodec::Gzip => ".gz",
-                    LineCodec::Deflate => ".deflate",
-                };
-                format!(".{}{codec}", f.extension())
+                match self.lines {
+                    Some(codec) => format!(".{}.{}", f.extension(), codec.extension()),
+                    None => format!(".{}", f.extension()),
+                }
             }
         }
     }
@@ -148,9 +135,8 @@ impl FileEncoding {
             _ => {
                 let buffered = BufWriter::with_capacity(1 << 16, file);
                 let sink = match self.lines {
-                    LineCodec::None => LineSink::Plain(buffered),
-                    LineCodec::Gzip => LineSink::Gzip(flate2::write::GzEncoder::new(buffered, flate2::Compression::default())),
-                    LineCodec::Deflate => LineSink::Deflate(flate2::write::ZlibEncoder::new(buffered, flate2::Compression::default())),
+                    None => LineSink::Plain(buffered),
+                    Some(codec) => LineSink::Compressed(codec.encoder(buffered)),
                 };
                 let mut encoder = LineEncoder { sink, line_sep: self.line_sep.clone().into_bytes(), path };
                 if let Some(h) = &self.header {
@@ -200,24 +186,21 @@ impl FileEncoder for ParquetEncoder {
 
 enum LineSink {
     Plain(BufWriter<File>),
-    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
-    Deflate(flate2::write::ZlibEncoder<BufWriter<File>>),
+    Compressed(Encoder<BufWriter<File>>),
 }
 
 impl LineSink {
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             LineSink::Plain(w) => w,
-            LineSink::Gzip(w) => w,
-            LineSink::Deflate(w) => w,
+            LineSink::Compressed(w) => w.writer(),
         }
     }
 
     fn finish(self) -> std::io::Result<()> {
         let mut inner = match self {
             LineSink::Plain(w) => w,
-            LineSink::Gzip(w) => w.finish()?,
-            LineSink::Deflate(w) => w.finish()?,
+            LineSink::Compressed(w) => w.finish()?,
         };
         inner.flush()?;
         inner.get_ref().sync_all()

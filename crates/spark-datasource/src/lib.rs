@@ -1,4 +1,4 @@
-//! Spark's file data sources — `spark.read.parquet/csv/json/text(...)` and
+//! Spark's file data sources — `spark.read.parquet/csv/json/orc/text(...)` and
 //! `format(...).load(...)` — as DataFusion tables with Spark's reading rules:
 //! which files a path means (directories, globs, hidden files skipped),
 //! partition discovery from `key=value` directories, the reader options, and
@@ -16,6 +16,7 @@ pub mod file_metadata;
 pub mod json;
 mod listing;
 mod options;
+mod orc;
 mod parquet;
 mod text;
 pub mod write;
@@ -34,7 +35,7 @@ pub use options::SourceOptions;
 /// What `spark.read` asked for.
 #[derive(Debug, Clone)]
 pub struct FileSource<'a> {
-    /// `parquet`, `csv`, `json`, `text` (case-insensitive).
+    /// `parquet`, `csv`, `json`, `orc`, `text` (case-insensitive).
     pub format: &'a str,
     pub paths: &'a [String],
     pub options: SourceOptions,
@@ -78,6 +79,14 @@ trait SourceFormat {
     fn read_in_memory(&self, _file: &std::path::Path, _schema: &SchemaRef, _options: &SourceOptions) -> SourceResult<Option<datafusion::arrow::array::RecordBatch>> {
         Ok(None)
     }
+    /// A table of one file read by this server rather than by DataFusion's
+    /// listing scan; `None` for files the listing scan reads.
+    fn file_table(&self, file: &std::path::Path, schema: &SchemaRef, options: &SourceOptions) -> SourceResult<Option<Arc<dyn TableProvider>>> {
+        Ok(match self.read_in_memory(file, schema, options)? {
+            Some(batch) => Some(Arc::new(datafusion::datasource::MemTable::try_new(schema.clone(), vec![vec![batch]])?)),
+            None => None,
+        })
+    }
 }
 
 fn format_for(name: &str) -> SourceResult<Box<dyn SourceFormat>> {
@@ -85,6 +94,7 @@ fn format_for(name: &str) -> SourceResult<Box<dyn SourceFormat>> {
         "parquet" => Box::new(parquet::Parquet),
         "csv" => Box::new(csv::Csv),
         "json" => Box::new(json::Json),
+        "orc" => Box::new(orc::Orc),
         other => return Err(SourceError::UnknownFormat(other.to_string())),
     })
 }
@@ -130,22 +140,19 @@ pub fn open(source: &FileSource) -> SourceResult<OpenedSource> {
             }
         }
     }
-    let file_format = format.file_format(&source.options)?;
     let mut parts = Vec::new();
     for dir in &listing.dirs {
         let mut scanned = Vec::with_capacity(dir.files.len());
         for file in &dir.files {
-            match format.read_in_memory(file, &scan_schema, &source.options)? {
-                Some(batch) => {
-                    let table = datafusion::datasource::MemTable::try_new(scan_schema.clone(), vec![vec![batch]])?;
-                    parts.push(SourcePart::of_file(Arc::new(table), file, dir, source.time_zone)?);
-                }
+            match format.file_table(file, &scan_schema, &source.options)? {
+                Some(table) => parts.push(SourcePart::of_file(table, file, dir, source.time_zone)?),
                 None => scanned.push(file.clone()),
             }
         }
         if scanned.is_empty() {
             continue;
         }
+        let file_format = format.file_format(&source.options)?;
         let urls = scanned
             .iter()
             .map(|f| ListingTableUrl::parse(f.to_string_lossy()).map_err(SourceError::from))

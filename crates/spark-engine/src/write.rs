@@ -17,7 +17,7 @@ use crate::session::{CommandOutput, SparkSession};
 use crate::{EngineError, EngineResult};
 
 /// Formats Spark writes that this server does not.
-pub(crate) const NOT_WRITABLE: &[&str] = &["orc", "avro", "xml", "jdbc", "delta", "iceberg", "hive", "console", "memory", "kafka"];
+pub(crate) const NOT_WRITABLE: &[&str] = &["avro", "xml", "jdbc", "delta", "iceberg", "hive", "console", "memory", "kafka"];
 
 fn column(name: &str) -> Expr {
     Expr::Column { name: vec![name.to_string()], plan_id: None }
@@ -31,6 +31,7 @@ fn string(s: &str) -> Expr {
 fn format_title(format: WriteFormat) -> &'static str {
     match format {
         WriteFormat::Parquet => "Parquet",
+        WriteFormat::Orc => "ORC",
         WriteFormat::Csv => "CSV",
         WriteFormat::Json => "JSON",
         WriteFormat::Text => "Text",
@@ -45,9 +46,10 @@ fn supports(format: WriteFormat, t: &DataType) -> bool {
         (WriteFormat::Text, DataType::String | DataType::Char(_) | DataType::VarChar(_)) => true,
         (WriteFormat::Text, _) => false,
         (WriteFormat::Csv, DataType::Array { .. } | DataType::Variant | DataType::Map { .. } | DataType::Struct(_)) => false,
-        (WriteFormat::Parquet | WriteFormat::Json, DataType::Array { element, .. }) => supports(format, element),
-        (WriteFormat::Parquet | WriteFormat::Json, DataType::Map { key, value, .. }) => supports(format, key) && supports(format, value),
-        (WriteFormat::Parquet | WriteFormat::Json, DataType::Struct(fields)) => fields.iter().all(|f| supports(format, &f.data_type)),
+        (WriteFormat::Orc, DataType::Variant | DataType::Time(_)) => false,
+        (WriteFormat::Parquet | WriteFormat::Orc | WriteFormat::Json, DataType::Array { element, .. }) => supports(format, element),
+        (WriteFormat::Parquet | WriteFormat::Orc | WriteFormat::Json, DataType::Map { key, value, .. }) => supports(format, key) && supports(format, value),
+        (WriteFormat::Parquet | WriteFormat::Orc | WriteFormat::Json, DataType::Struct(fields)) => fields.iter().all(|f| supports(format, &f.data_type)),
         _ => true,
     }
 }
@@ -194,6 +196,7 @@ impl SparkSession {
         let (out_schema, _) = output_schema(&Self::output_fields(&r), &tz)?;
         let codec = options.get("compression").or(options.get("codec")).map(str::to_string).or_else(|| match format {
             WriteFormat::Parquet => options.get("parquet.compression").map(str::to_string).or_else(|| self.conf().get("spark.sql.parquet.compression.codec")),
+            WriteFormat::Orc => options.get("orc.compress").map(str::to_string).or_else(|| self.conf().get("spark.sql.orc.compression.codec")),
             _ => None,
         });
         let header = (format == WriteFormat::Csv && options.bool("header", false).map_err(|e| EngineError::IllegalArgument(e.to_string()))?)
@@ -242,7 +245,7 @@ impl SparkSession {
             args
         };
         let mut exprs: Vec<Expr> = match format {
-            WriteFormat::Parquet | WriteFormat::Text => data.iter().map(|f| column(&f.name)).collect(),
+            WriteFormat::Parquet | WriteFormat::Orc | WriteFormat::Text => data.iter().map(|f| column(&f.name)).collect(),
             WriteFormat::Csv => vec![Expr::func("to_csv", with_options(&[
                 "sep", "delimiter", "timestampFormat", "dateFormat", "quote", "escape", "nullValue", "emptyValue", "quoteAll",
                 "escapeQuotes", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace",

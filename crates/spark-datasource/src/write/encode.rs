@@ -1,4 +1,5 @@
 //! How one task's rows become one file: Parquet through Arrow's writer,
+//! ORC through this crate's encoder ([`crate::orc`]),
 //! and the line formats (CSV, JSON, text), whose lines arrive already
 //! encoded (one string column), through an optional Hadoop compression codec.
 
@@ -14,12 +15,15 @@ use datafusion::parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel}
 use datafusion::parquet::file::properties::WriterProperties;
 
 use crate::compressed::{Codec, Encoder};
+use crate::orc::compress::OrcCodec;
+use crate::orc::writer::OrcEncoder;
 use crate::{SourceError, SourceResult};
 
 /// The file formats this server writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteFormat {
     Parquet,
+    Orc,
     Csv,
     Json,
     Text,
@@ -30,6 +34,7 @@ impl WriteFormat {
     pub fn named(name: &str) -> Option<Self> {
         Some(match name.to_ascii_lowercase().as_str() {
             "parquet" => Self::Parquet,
+            "orc" => Self::Orc,
             "csv" => Self::Csv,
             "json" => Self::Json,
             "text" => Self::Text,
@@ -40,6 +45,7 @@ impl WriteFormat {
     fn extension(self) -> &'static str {
         match self {
             Self::Parquet => "parquet",
+            Self::Orc => "orc",
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Text => "txt",
@@ -52,12 +58,13 @@ impl WriteFormat {
 pub struct FileEncoding {
     pub format: WriteFormat,
     parquet: Compression,
+    orc: OrcCodec,
     /// The compression codec of the line formats (none when `None`).
     lines: Option<Codec>,
     /// The CSV header line (with `header=true`).
     pub header: Option<String>,
     pub line_sep: String,
-    /// The schema of the rows a Parquet file holds.
+    /// The schema of the rows a Parquet or ORC file holds.
     pub schema: SchemaRef,
 }
 
@@ -74,6 +81,7 @@ impl FileEncoding {
     pub fn new(format: WriteFormat, codec: Option<&str>, header: Option<String>, line_sep: String, schema: SchemaRef) -> SourceResult<Self> {
         let codec = codec.map(|c| c.trim().to_ascii_lowercase());
         let mut parquet = Compression::SNAPPY;
+        let mut orc = OrcCodec::Zstd;
         let mut lines = None;
         match format {
             WriteFormat::Parquet => {
@@ -89,12 +97,23 @@ impl FileEncoding {
                     other => return Err(codec_not_available(other, "brotli, uncompressed, lzo, snappy, lz4_raw, none, zstd, lz4, gzip")),
                 };
             }
+            WriteFormat::Orc => {
+                orc = match codec.as_deref().unwrap_or("zstd") {
+                    "none" | "uncompressed" => OrcCodec::None,
+                    "zstd" => OrcCodec::Zstd,
+                    "snappy" => OrcCodec::Snappy,
+                    "zlib" => OrcCodec::Zlib,
+                    "lz4" => OrcCodec::Lz4,
+                    c @ ("lzo" | "brotli") => return Err(codec_unsupported(c, "orc")),
+                    other => return Err(codec_not_available(other, "brotli, uncompressed, lz4, lzo, snappy, zlib, none, zstd")),
+                };
+            }
             _ => {
                 let name = codec.as_deref().unwrap_or("none");
                 lines = Codec::named(name).ok_or_else(|| codec_not_available(name, "bzip2, deflate, uncompressed, snappy, none, lz4, gzip"))?;
             }
         }
-        Ok(Self { format, parquet, lines, header, line_sep, schema })
+        Ok(Self { format, parquet, orc, lines, header, line_sep, schema })
     }
 
     /// The end of a data file's name: `.snappy.parquet`, `.csv.gz`, ...
@@ -113,6 +132,7 @@ impl FileEncoding {
                 };
                 format!("{codec}.parquet")
             }
+            WriteFormat::Orc => format!("{}.orc", self.orc.file_infix()),
             f => {
                 match self.lines {
                     Some(codec) => format!(".{}.{}", f.extension(), codec.extension()),
@@ -124,6 +144,9 @@ impl FileEncoding {
 
     /// Opens a file for writing.
     pub fn open(&self, path: &Path) -> SourceResult<Box<dyn FileEncoder>> {
+        if self.format == WriteFormat::Orc {
+            return Ok(Box::new(OrcEncoder::create(path, self.schema.clone(), self.orc)?));
+        }
         let file = File::create(path).map_err(|e| write_error(path, e))?;
         let path = path.display().to_string();
         Ok(match self.format {

@@ -18,7 +18,7 @@ use crate::types::{canonical_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 /// Formats Spark knows that this server cannot read.
-const KNOWN_UNSUPPORTED: &[&str] = &["orc", "avro", "jdbc", "delta", "iceberg", "hive", "xml", "binaryfile", "libsvm", "image"];
+const KNOWN_UNSUPPORTED: &[&str] = &["avro", "jdbc", "delta", "iceberg", "hive", "xml", "binaryfile", "libsvm", "image"];
 
 /// File formats that `format.`path`` names in SQL (Spark's SQL on files).
 pub(crate) fn is_file_format(name: &str) -> bool {

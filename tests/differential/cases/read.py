@@ -19,6 +19,13 @@ READ = [
     c("hadoop_csv_lz4", "spark.read.csv(DATA + '/hadoop_codecs/people.csv.lz4', header=True, inferSchema=True)"),
     c("hadoop_csv_snappy", "spark.read.csv(DATA + '/hadoop_codecs/people.csv.snappy', header=True)"),
     c("hadoop_json_all_codecs", "spark.read.json(DATA + '/hadoop_codecs/people.json.*').select('name', 'age', F.col('_metadata.file_name').alias('f'))"),
+    # ORC files: written by Spark's JVM (every type, zstd; many snappy stripes) and by pyarrow (RLE v2, dictionaries).
+    c("orc_spark_types", "spark.read.orc(DATA + '/orc/spark_types.zstd.orc').withColumn('ym', F.col('ym').cast('string'))"),
+    c("orc_spark_stripes", "spark.read.orc(DATA + '/orc/stripes.snappy.orc').groupBy().agg(F.count('*'), F.sum('id'), F.count('n'), F.sum('n'), F.countDistinct('s'), F.max('s'))"),
+    c("orc_spark_stripes_filter", "spark.read.orc(DATA + '/orc/stripes.snappy.orc').filter('id BETWEEN 99990 AND 100005').orderBy('id')"),
+    c("orc_pyarrow", "spark.read.orc(DATA + '/orc/pyarrow.orc')"),
+    c("orc_sql_on_file", "spark.sql(f\"SELECT name, tags FROM orc.`{DATA}/orc/pyarrow.orc` WHERE id > 1\")"),
+    c("orc_metadata", "spark.read.orc(DATA + '/orc/pyarrow.orc').select('id', '_metadata.file_name', '_metadata.file_size')"),
     c("text_lines", "spark.read.text(DATA + '/text/lines.txt')", True),
     c("partition_discovery", "spark.read.csv(DATA + '/parts', header=True, inferSchema=True)"),
     c("glob", "spark.read.csv(DATA + '/parts/year=*/month=*/*.csv', header=True, inferSchema=True)"),

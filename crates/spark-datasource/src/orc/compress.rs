@@ -15,6 +15,7 @@ pub enum OrcCodec {
     Zlib,
     Snappy,
     Lz4,
+    Lzo,
     Zstd,
 }
 
@@ -28,6 +29,7 @@ impl OrcCodec {
             Self::Zlib => CompressionKind::Zlib,
             Self::Snappy => CompressionKind::Snappy,
             Self::Lz4 => CompressionKind::Lz4,
+            Self::Lzo => CompressionKind::Lzo,
             Self::Zstd => CompressionKind::Zstd,
         }
     }
@@ -39,6 +41,7 @@ impl OrcCodec {
             Self::Zlib => ".zlib",
             Self::Snappy => ".snappy",
             Self::Lz4 => ".lz4",
+            Self::Lzo => ".lzo",
             Self::Zstd => ".zstd",
         }
     }
@@ -54,6 +57,7 @@ impl OrcCodec {
             }
             Self::Snappy => snap::raw::Encoder::new().compress_vec(chunk).map_err(std::io::Error::other),
             Self::Lz4 => Ok(lz4_flex::block::compress(chunk)),
+            Self::Lzo => lzokay_native::compress(chunk).map_err(|e| std::io::Error::other(format!("{e:?}"))),
             Self::Zstd => zstd::bulk::compress(chunk, 3),
         }
     }

@@ -104,7 +104,8 @@ impl FileEncoding {
                     "snappy" => OrcCodec::Snappy,
                     "zlib" => OrcCodec::Zlib,
                     "lz4" => OrcCodec::Lz4,
-                    c @ ("lzo" | "brotli") => return Err(codec_unsupported(c, "orc")),
+                    "lzo" => OrcCodec::Lzo,
+                    "brotli" => return Err(codec_unsupported("brotli", "orc")),
                     other => return Err(codec_not_available(other, "brotli, uncompressed, lz4, lzo, snappy, zlib, none, zstd")),
                 };
             }

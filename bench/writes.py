@@ -1,6 +1,6 @@
 """Write benchmark: this server against Apache Spark's JVM Spark Connect
 server, side by side in one run — 10M rows to parquet (plain and
-partitioned), 1M rows to CSV, a CTAS of TPC-H Q1, and saveAsTable of 10M
+partitioned) and to ORC, 1M rows to CSV (plain and bzip2), a CTAS of TPC-H Q1, and saveAsTable of 10M
 rows read back. Each answer is what reads back (row count and sums), so
 both servers must have written the same data.
 
@@ -48,6 +48,10 @@ def run(port, work, scale):
     timed("parquet, 10M rows", lambda: rows(spark, ROWS).write.parquet(p1), lambda: summary(spark.read.parquet(p1)))
     p2 = str(base / "partitioned")
     timed("parquet, 10M rows, 100 partitions", lambda: rows(spark, ROWS).write.partitionBy("k").parquet(p2), lambda: summary(spark.read.parquet(p2)))
+    p4 = str(base / "orc")
+    timed("orc, 10M rows", lambda: rows(spark, ROWS).write.orc(p4), lambda: summary(spark.read.orc(p4)))
+    p5 = str(base / "csv-bzip2")
+    timed("csv bzip2, 1M rows", lambda: rows(spark, ROWS // 10).write.csv(p5, compression="bzip2"), lambda: spark.read.csv(p5).count())
     p3 = str(base / "csv")
     timed("csv, 1M rows", lambda: rows(spark, ROWS // 10).write.csv(p3), lambda: spark.read.csv(p3).count())
     timed("CTAS of TPC-H Q1", lambda: spark.sql(f"CREATE TABLE q1 USING parquet AS {tpch.query(1)}").collect(),

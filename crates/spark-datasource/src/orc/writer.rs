@@ -18,8 +18,9 @@ use super::compress::{OrcCodec, BLOCK_SIZE};
 use crate::write::encode::FileEncoder;
 use crate::{SourceError, SourceResult};
 
-/// The buffered size at which a stripe is written (ORC's default stripe is 64 MiB).
-const STRIPE_BYTES: usize = 64 << 20;
+/// The buffered (unencoded) size at which a stripe is written: bounded, as a
+/// partitioned write keeps one file open per partition.
+const STRIPE_BYTES: usize = 16 << 20;
 
 /// The Spark version written into each file's metadata, as Spark does.
 const SPARK_VERSION: &str = "4.3.0";

@@ -6,6 +6,7 @@
 //! `catalog`, Spark's recorded list of functions for SHOW / DESCRIBE
 //! FUNCTION. Which Spark name maps to which kernel is the table's business.
 
+pub mod aes;
 pub mod arithmetic;
 pub mod array_fields;
 pub mod array_index;

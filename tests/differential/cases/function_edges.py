@@ -28,6 +28,21 @@ FUNCTION_EDGES = [
     q("to_number_mismatch", "SELECT to_number('12x', '999')"),
     q("string_edges", "SELECT split('', ','), split('a,b,,', ',', 0), regexp_extract('abc', '(x)?', 1), instr('', ''), locate('a', 'banana', 3), lpad('abc', 2), rpad('', 3, 'xy')"),
     q("format_number_edges", "SELECT format_number(-1234567.891, 2), format_number(0.5D, 0), format_number(1e10, 0)"),
+    # AES: every mode and key size, defaults, NULLs, and Spark's errors.
+    q("aes_round_trips", "SELECT aes_decrypt(aes_encrypt(s, k, m), k, m) AS back, length(aes_encrypt(s, k, m)) AS len FROM VALUES ('', '1234567890abcdef', 'GCM'), ('Spark SQL', '1234567890abcdef12345678', 'cbc'), (repeat('x', 33), '1234567890abcdef1234567890abcdef', 'ECB') AS t(s, k, m)"),
+    q("aes_ecb_values", "SELECT hex(aes_encrypt('', '1234567890abcdef', 'ECB')), base64(aes_encrypt(X'00', '1234567890abcdef', 'ecb', 'pkcs')), hex(aes_encrypt('Spark', '1234567890abcdef1234567890abcdef', 'ECB'))"),
+    q("aes_given_ivs", "SELECT hex(aes_encrypt('Spark', '1234567890abcdef', 'GCM', 'NONE', unhex('000000000000000000000000'))), hex(aes_encrypt('Spark', '1234567890abcdef', 'CBC', 'PKCS', unhex('0102030405060708090A0B0C0D0E0F10')))"),
+    q("aes_nulls", "SELECT aes_encrypt(NULL, '1234567890abcdef'), aes_encrypt('x', NULL), aes_encrypt('x', '1234567890abcdef', NULL), aes_decrypt(NULL, '1234567890abcdef'), try_aes_decrypt(X'00', 'short')"),
+    q("aes_key_length", "SELECT aes_encrypt('Spark', 'short')"),
+    q("aes_mode_unsupported", "SELECT aes_encrypt('Spark', '1234567890abcdef', 'CTR')"),
+    q("aes_padding_unsupported", "SELECT aes_encrypt('Spark', '1234567890abcdef', 'GCM', 'PKCS')"),
+    q("aes_ecb_iv", "SELECT aes_encrypt('Spark', '1234567890abcdef', 'ECB', 'DEFAULT', unhex('00'))"),
+    q("aes_iv_length", "SELECT aes_encrypt('Spark', '1234567890abcdef', 'CBC', 'DEFAULT', unhex('00'))"),
+    q("aes_cbc_aad", "SELECT aes_encrypt('Spark', '1234567890abcdef', 'CBC', 'DEFAULT', unhex('00000000000000000000000000000000'), 'aad')"),
+    q("aes_decrypt_short", "SELECT aes_decrypt(unhex('00112233'), '1234567890abcdef')"),
+    q("aes_decrypt_bad_padding", "SELECT aes_decrypt(unhex('0011223344556677001122334455667700112233445566770011223344556677'), '1234567890abcdef', 'CBC')"),
+    q("aes_decrypt_wrong_key", "SELECT try_aes_decrypt(aes_encrypt('x', '1234567890abcdef'), 'fedcba0987654321'), try_aes_decrypt(unhex('00112233'), '1234567890abcdef', 'CTR')"),
+    q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 
 # The DataFrame API (issue 3): every relation and expression kind the client

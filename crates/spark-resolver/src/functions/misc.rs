@@ -6,6 +6,8 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
 
+use spark_functions::aes::{AesOp, SparkAes};
+
 use super::{Arity, Built, Call, In, Table, call_udf, cast, f};
 use crate::resolver::Resolver;
 use crate::ResolveResult;
@@ -72,6 +74,25 @@ fn cast_to(r: &Resolver<'_>, c: &Call<'_>, to: ArrowType) -> ResolveResult<Built
     Ok(Built::new(e).named(c.names[0].clone()).nullable(nullable))
 }
 
+/// `aes_encrypt` / `aes_decrypt` / `try_aes_decrypt`: the optional
+/// arguments filled with Spark's defaults (GCM, DEFAULT, no IV, no AAD),
+/// the byte arguments as BINARY and the mode and padding as STRING.
+fn aes(c: &Call<'_>, op: AesOp) -> ResolveResult<Built> {
+    let empty = || lit(ScalarValue::Binary(Some(Vec::new())));
+    let mut defaults = vec![(lit("GCM"), "GCM"), (lit("DEFAULT"), "DEFAULT")];
+    if op == AesOp::Encrypt {
+        defaults.push((empty(), ""));
+    }
+    defaults.push((empty(), ""));
+    let (args, name) = super::with_defaults(c, &defaults);
+    let args = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| cast(a, if i == 2 || i == 3 { ArrowType::Utf8 } else { ArrowType::Binary }))
+        .collect();
+    Ok(Built::new(call_udf(SparkAes::udf(op), args)).named(name).nullable(true))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -116,5 +137,8 @@ pub(super) fn functions() -> Table {
         ("zeroifnull", f(Exactly(1), &[Any], zeroifnull)),
         ("raise_error", f(Exactly(1), &[Any], raise_error)),
         ("assert_true", f(Range(1, 2), &[Boolean, Any], assert_true)),
+        ("aes_encrypt", f(Range(2, 6), &[Any, Any, String, String, Any, Any], |_, c| aes(c, AesOp::Encrypt))),
+        ("aes_decrypt", f(Range(2, 5), &[Any, Any, String, String, Any], |_, c| aes(c, AesOp::Decrypt))),
+        ("try_aes_decrypt", f(Range(2, 5), &[Any, Any, String, String, Any], |_, c| aes(c, AesOp::TryDecrypt))),
     ]
 }

@@ -55,6 +55,8 @@ pub enum ExceptionKind {
     Spark,
     /// `PythonException`: a Python UDF raised (pyspark shows the traceback).
     Python,
+    /// A plain `java.lang.RuntimeException`.
+    JavaRuntime,
 }
 
 impl ExceptionKind {
@@ -142,6 +144,7 @@ impl ExceptionKind {
                 "java.lang.Throwable",
             ],
             ExceptionKind::Spark => &["org.apache.spark.SparkException", "java.lang.Exception", "java.lang.Throwable"],
+            ExceptionKind::JavaRuntime => &["java.lang.RuntimeException", "java.lang.Exception", "java.lang.Throwable"],
             ExceptionKind::Python => &[
                 "org.apache.spark.api.python.PythonException",
                 "org.apache.spark.SparkException",
@@ -255,6 +258,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
                 RuntimeKind::Runtime => ExceptionKind::Runtime,
                 RuntimeKind::Spark => ExceptionKind::Spark,
                 RuntimeKind::Python => ExceptionKind::Python,
+                RuntimeKind::Java => ExceptionKind::JavaRuntime,
             },
             error_class: Some(r.error_class.clone()).filter(|c| !c.is_empty()),
             sql_state: Some(r.sql_state.clone()).filter(|s| !s.is_empty()),

@@ -21,6 +21,9 @@ pub enum RuntimeKind {
     Spark,
     /// `PythonException`: a Python UDF raised.
     Python,
+    /// A plain `java.lang.RuntimeException` (no Spark error class), as
+    /// Spark's Hive-derived functions raise.
+    Java,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

@@ -55,6 +55,7 @@ pub mod timestamp_string;
 pub mod to_csv;
 pub mod value_text;
 pub mod vector_fns;
+pub mod xpath;
 
 pub use registry::{FunctionKind, FunctionRegistry};
 

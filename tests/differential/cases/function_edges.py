@@ -42,6 +42,16 @@ FUNCTION_EDGES = [
     q("aes_decrypt_short", "SELECT aes_decrypt(unhex('00112233'), '1234567890abcdef')"),
     q("aes_decrypt_bad_padding", "SELECT aes_decrypt(unhex('0011223344556677001122334455667700112233445566770011223344556677'), '1234567890abcdef', 'CBC')"),
     q("aes_decrypt_wrong_key", "SELECT try_aes_decrypt(aes_encrypt('x', '1234567890abcdef'), 'fedcba0987654321'), try_aes_decrypt(unhex('00112233'), '1234567890abcdef', 'CTR')"),
+    # xpath: node lists, strings, numbers by XPath's grammar narrowed as Java does, NULLs, errors.
+    q("xpath_nodes", "SELECT xpath('<a><b id=\"1\">x</b><b id=\"2\"/></a>', 'a/b/@id'), xpath('<a/>', 'a/b'), xpath(NULL, 'a'), xpath('<a/>', NULL), xpath('', 'a')"),
+    q("xpath_strings", "SELECT xpath_string('<a><b>x<c>y</c>z</b></a>', 'a/b'), xpath_string('<a/>', 'a/zz'), xpath_string('<a> s </a>', 'a'), xpath_string('<a><b>1</b><b>2</b></a>', 'a/b'), xpath_string('<a>&lt;x&gt; &amp; &#65;</a>', 'a')"),
+    q("xpath_numbers", "SELECT xpath_int('<a>abc</a>', 'a'), xpath_long('<a>1e20</a>', 'a'), xpath_short('<a>70000</a>', 'a'), xpath_int('<a>-2.7</a>', 'a'), xpath_double('<a>abc</a>', 'a'), xpath_float('<a/>', 'count(a)'), xpath_number('<a>1</a>', 'a + 1')"),
+    q("xpath_number_extremes", "SELECT xpath_int('<a>2147483648</a>', 'a'), xpath_long('<a>-9.9e30</a>', 'a'), xpath_short('<a>NaN</a>', 'a'), xpath_long('<a>-12345678901234567890</a>', 'a'), xpath_double('<a>.5</a>', 'a')"),
+    q("xpath_booleans", "SELECT xpath_boolean('<a/>', 'a/b'), xpath_boolean('<a><b>0</b></a>', 'a/b = 0'), xpath_boolean('<a/>', 'true()'), xpath_boolean(NULL, 'a')"),
+    q("xpath_document_parts", "SELECT xpath('<?xml version=\"1.0\"?><!-- c --><a><![CDATA[<x>]]></a>', 'a/text()'), xpath_string('<ns:a xmlns:ns=\"u\">v</ns:a>', '*'), xpath_string('<a><b/></a>', 'name(a/*)')"),
+    q("xpath_rows", "SELECT xpath(x, 'a/b/text()'), xpath_int(x, 'sum(a/b)') FROM VALUES ('<a><b>1</b><b>2</b></a>'), (NULL), ('<a/>') AS t(x)"),
+    q("xpath_path_not_constant", "SELECT xpath(x, p) FROM VALUES ('<a><b>1</b></a>', 'a/b') AS t(x, p)"),
+    q("xpath_not_a_node_list", "SELECT xpath('<a><b>1</b></a>', 'count(a/b)')"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

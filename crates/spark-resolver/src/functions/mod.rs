@@ -32,6 +32,7 @@ mod conditional;
 mod csv;
 mod datetime;
 mod external_formats;
+mod xml;
 pub(crate) mod generators;
 mod higher_order;
 mod implicit_cast;
@@ -292,7 +293,7 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError
 /// One family's rows.
 pub(crate) type Table = Vec<(&'static str, Function)>;
 
-fn families() -> [Table; 17] {
+fn families() -> [Table; 18] {
     [
         operators::functions(),
         conditional::functions(),
@@ -311,6 +312,7 @@ fn families() -> [Table; 17] {
         vector::functions(),
         time_type::functions(),
         external_formats::functions(),
+        xml::functions(),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Higher-order functions over arrays and maps: `transform`, `filter`,
 //! `exists`, `forall`, `aggregate`/`reduce`, `zip_with`, `map_filter`,
-//! `transform_keys`, `transform_values`.
+//! `transform_keys`, `transform_values`, and `array_sort` with a comparator.
 //!
 //! The lambda body is compiled once to a DataFusion physical expression over
 //! a batch whose columns are the lambda's parameters followed by the
@@ -31,6 +31,8 @@ pub enum LambdaKind {
     MapFilter,
     TransformKeys,
     TransformValues,
+    /// `array_sort(array, (left, right) -> int)`: a stable sort by the comparator.
+    ArraySort,
 }
 
 /// A compiled lambda: the body and the schema of the batch it reads.
@@ -167,6 +169,84 @@ fn filter_list(offsets: &OffsetBuffer<i32>, mask: &BooleanArray) -> OffsetBuffer
     OffsetBuffer::new(out.into())
 }
 
+/// Arrays up to this length have all their comparisons evaluated in one
+/// batch; longer ones evaluate each comparison the sort makes.
+const COMPARISON_MATRIX_MAX: usize = 512;
+
+impl SparkLambda {
+    /// The positions of elements `a..b` (of row `row`) in the comparator's order.
+    fn sorted_positions(&self, values: &ArrayRef, outer: &[ArrayRef], row: usize, a: usize, b: usize) -> Result<Vec<u32>> {
+        let len = b - a;
+        let mut positions: Vec<u32> = (a as u32..b as u32).collect();
+        if len < 2 {
+            return Ok(positions);
+        }
+        let compare_batch = |left: Vec<u32>, right: Vec<u32>| -> Result<ArrayRef> {
+            let rows = UInt32Array::from(vec![row as u32; left.len()]);
+            let x = take(values.as_ref(), &UInt32Array::from(left), None)?;
+            let y = take(values.as_ref(), &UInt32Array::from(right), None)?;
+            let result = eval(&self.lambda, vec![x, y], outer, &rows)?;
+            Ok(datafusion::arrow::compute::cast(&result, &DataType::Int64)?)
+        };
+        let mut null_between: Option<(u32, u32)> = None;
+        if len <= COMPARISON_MATRIX_MAX {
+            let (mut left, mut right) = (Vec::with_capacity(len * len), Vec::with_capacity(len * len));
+            for i in a..b {
+                for j in a..b {
+                    left.push(i as u32);
+                    right.push(j as u32);
+                }
+            }
+            let matrix = compare_batch(left, right)?;
+            let matrix = matrix.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+            positions.sort_by(|&i, &j| {
+                let k = (i as usize - a) * len + (j as usize - a);
+                if matrix.is_null(k) {
+                    null_between.get_or_insert((i, j));
+                    return std::cmp::Ordering::Equal;
+                }
+                matrix.value(k).cmp(&0)
+            });
+        } else {
+            let mut failure = None;
+            positions.sort_by(|&i, &j| match compare_batch(vec![i], vec![j]) {
+                Ok(v) => {
+                    let v = v.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+                    if v.is_null(0) {
+                        null_between.get_or_insert((i, j));
+                        return std::cmp::Ordering::Equal;
+                    }
+                    v.value(0).cmp(&0)
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    std::cmp::Ordering::Equal
+                }
+            });
+            if let Some(e) = failure {
+                return Err(e);
+            }
+        }
+        if let Some((i, j)) = null_between {
+            let show = |k: u32| datafusion::common::ScalarValue::try_from_array(values, k as usize).map(|v| v.to_string()).unwrap_or_default();
+            return Err(crate::error::SparkRuntimeError::new(
+                crate::error::RuntimeKind::Spark,
+                "COMPARATOR_RETURNS_NULL",
+                "22004",
+                format!(
+                    "The comparator has returned a NULL for a comparison between {} and {}. It should return a positive integer for \"greater than\", 0 for \"equal\" and a negative integer for \"less than\". To revert to deprecated behavior where NULL is treated as 0 (equal), you must set \"spark.sql.legacy.allowNullComparisonResultInArraySort\" to \"true\".",
+                    show(i),
+                    show(j)
+                ),
+            )
+            .param("firstValue", show(i))
+            .param("secondValue", show(j))
+            .into_df());
+        }
+        Ok(positions)
+    }
+}
+
 impl ScalarUDFImpl for SparkLambda {
     fn name(&self) -> &str {
         &self.name
@@ -289,6 +369,16 @@ impl ScalarUDFImpl for SparkLambda {
                 let nulls = NullBuffer::union(an.as_ref(), bn.as_ref());
                 let f = Arc::new(Field::new("element", result.data_type().clone(), true));
                 Arc::new(GenericListArray::<i32>::try_new(f, OffsetBuffer::new(offsets.into()), result, nulls)?)
+            }
+            LambdaKind::ArraySort => {
+                let (field, offsets, values, nulls) = list_parts(&collections[0])?;
+                let mut order: Vec<u32> = Vec::with_capacity(values.len());
+                for r in 0..n {
+                    let (a, b) = (offsets[r] as usize, offsets[r + 1] as usize);
+                    order.extend(self.sorted_positions(&values, outer, r, a, b)?);
+                }
+                let sorted = take(values.as_ref(), &UInt32Array::from(order), None)?;
+                Arc::new(GenericListArray::<i32>::try_new(field, offsets, sorted, nulls)?)
             }
             LambdaKind::MapFilter | LambdaKind::TransformKeys | LambdaKind::TransformValues => {
                 let (field, offsets, entries, nulls, sorted) = map_parts(&collections[0])?;

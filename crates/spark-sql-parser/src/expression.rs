@@ -496,7 +496,8 @@ impl Parser {
             let body = self.parse_expression()?;
             return Ok(Expr::Lambda { params: vec![w], body: Box::new(body) });
         }
-        if crate::parser::is_reserved(&w) && !matches!(lower.as_str(), "all" | "distinct") {
+        let lambda_param = self.lambda_params.iter().any(|p| p.eq_ignore_ascii_case(&w));
+        if crate::parser::is_reserved(&w) && !matches!(lower.as_str(), "all" | "distinct") && !lambda_param {
             self.reset(self.position() - 1);
             return self.error();
         }

@@ -190,10 +190,13 @@ impl Parser {
         if self.is_sym("(") {
             let save = self.position();
             self.advance();
-            if let Ok(params) = self.parse_comma_separated(|p| p.parse_identifier()) {
+            if let Ok(params) = self.parse_comma_separated(|p| p.parse_identifier_or_keyword()) {
                 if self.eat_sym(")") && self.eat_sym("->") {
-                    let body = self.parse_expression()?;
-                    return Ok(Expr::Lambda { params, body: Box::new(body) });
+                    let outer = self.lambda_params.len();
+                    self.lambda_params.extend(params.iter().cloned());
+                    let body = self.parse_expression();
+                    self.lambda_params.truncate(outer);
+                    return Ok(Expr::Lambda { params, body: Box::new(body?) });
                 }
             }
             self.reset(save);

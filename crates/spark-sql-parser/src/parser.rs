@@ -19,6 +19,9 @@ pub struct Parser {
     pub(crate) named_args: HashMap<String, Expr>,
     pub(crate) positional_args: Vec<Expr>,
     pub(crate) next_positional: usize,
+    /// The parameters of the lambdas being parsed: names a lambda body may
+    /// use even when they are keywords (`(left, right) -> left < right`).
+    pub(crate) lambda_params: Vec<String>,
 }
 
 impl Parser {
@@ -33,6 +36,7 @@ impl Parser {
             pos: 0,
             depth: Default::default(),
             named_args: HashMap::new(),
+            lambda_params: Vec::new(),
             positional_args: Vec::new(),
             next_positional: 0,
         })

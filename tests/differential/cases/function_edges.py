@@ -52,6 +52,15 @@ FUNCTION_EDGES = [
     q("xpath_rows", "SELECT xpath(x, 'a/b/text()'), xpath_int(x, 'sum(a/b)') FROM VALUES ('<a><b>1</b><b>2</b></a>'), (NULL), ('<a/>') AS t(x)"),
     q("xpath_path_not_constant", "SELECT xpath(x, p) FROM VALUES ('<a><b>1</b></a>', 'a/b') AS t(x, p)"),
     q("xpath_not_a_node_list", "SELECT xpath('<a><b>1</b></a>', 'count(a/b)')"),
+    # array_sort: NULLs last by default; a comparator lambda (keywords as parameter names), its errors.
+    q("array_sort_default", "SELECT array_sort(array(3, NULL, 1, 2)), array_sort(array()), array_sort(CAST(NULL AS ARRAY<INT>)), array_sort(array(2.0D, CAST('NaN' AS DOUBLE), -1.0D))"),
+    q("array_sort_comparators", "SELECT array_sort(array(3, 1, 2), (a, b) -> b - a), array_sort(array('bb', 'a', 'ccc'), (x, y) -> length(x) - length(y)), array_sort(array(5, 6, 1), (left, right) -> CASE WHEN left < right THEN -1 WHEN left > right THEN 1 ELSE 0 END)"),
+    q("array_sort_stable_structs", "SELECT array_sort(array(named_struct('k', 2, 'v', 'x'), named_struct('k', 1, 'v', 'y'), named_struct('k', 2, 'v', 'a')), (l, r) -> l.k - r.k)"),
+    q("array_sort_outer_column", "SELECT n, array_sort(xs, (a, b) -> CASE WHEN a * n < b * n THEN -1 WHEN a * n > b * n THEN 1 ELSE 0 END) FROM VALUES (1, array(3, 1, 2)), (-1, array(3, 1, 2)), (1, NULL) AS t(n, xs)"),
+    q("array_sort_comparator_null", "SELECT array_sort(array(1, 2, 3), (a, b) -> CAST(NULL AS INT))"),
+    q("array_sort_not_array", "SELECT array_sort(1)"),
+    q("array_sort_comparator_type", "SELECT array_sort(array(1, 2), (a, b) -> 'x')"),
+    q("array_sort_long_comparator", "SELECT array_sort(array(1L, 2L), (a, b) -> b - a)"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

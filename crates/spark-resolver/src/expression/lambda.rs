@@ -69,6 +69,7 @@ impl Resolver<'_> {
             LambdaKind::Exists | LambdaKind::Forall => vec![element(&t0)],
             LambdaKind::Aggregate => vec![types.get(1).cloned().ok_or_else(wrong)?, element(&t0)],
             LambdaKind::ZipWith => vec![element(&t0), element(types.get(1).ok_or_else(wrong)?)],
+            LambdaKind::ArraySort => vec![element(&t0), element(&t0)],
             _ => {
                 let (k, v) = map_kv(&t0);
                 vec![k, v]
@@ -113,13 +114,25 @@ impl Resolver<'_> {
             _ => vec![true; param_types.len()],
         };
         let main = self.compile_lambda(&lambdas[0], param_types, &param_nullable, scope)?;
+        if kind == LambdaKind::ArraySort && main.body_type != ArrowType::Int32 {
+            let mut names: Vec<String> = values.iter().map(|v| v.name.clone()).collect();
+            names.push(main.name.clone());
+            let sql = format!("{lower}({})", names.join(", "));
+            let actual = crate::types::from_arrow(&main.body_type)?.sql();
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.UNEXPECTED_RETURN_TYPE",
+                "42K09",
+                format!("Cannot resolve \"{sql}\" due to data type mismatch: The `lambdafunction` requires return \"INT\" type, but the actual is \"{actual}\" type."),
+                &[("sqlExpr", format!("\"{sql}\"")), ("functionName", "`lambdafunction`".into()), ("expectedType", "\"INT\"".into()), ("actualType", format!("\"{actual}\""))],
+            ));
+        }
         let finish = match (kind, lambdas.get(1)) {
             (LambdaKind::Aggregate, Some(f)) => Some(self.compile_lambda(f, &[main.body_type.clone()], &[true], scope)?),
             _ => None,
         };
         let return_type = match kind {
             LambdaKind::Transform | LambdaKind::ZipWith => ArrowType::List(Arc::new(Field::new("element", main.body_type.clone(), true))),
-            LambdaKind::Filter | LambdaKind::MapFilter => t0.clone(),
+            LambdaKind::Filter | LambdaKind::MapFilter | LambdaKind::ArraySort => t0.clone(),
             LambdaKind::Exists | LambdaKind::Forall => ArrowType::Boolean,
             LambdaKind::Aggregate => finish.as_ref().map(|f| f.body_type.clone()).unwrap_or(main.body_type.clone()),
             LambdaKind::TransformKeys => map_type(main.body_type.clone(), map_kv(t0).1),

@@ -285,7 +285,6 @@ pub(super) fn functions() -> Table {
         ("array_min", datafusion(Exactly(1), &[], "array_min").nullable(Nullable::Always)),
         ("array_remove", datafusion(Exactly(2), &[], "array_remove_all")),
         ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat")),
-        ("array_sort", datafusion(Range(1, 2), &[], "array_sort")),
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
         ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
         ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),

@@ -250,7 +250,7 @@ impl SparkSession {
                 "sep", "delimiter", "timestampFormat", "dateFormat", "quote", "escape", "nullValue", "emptyValue", "quoteAll",
                 "escapeQuotes", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace",
             ])).alias("value")],
-            WriteFormat::Json => vec![Expr::func("to_json", with_options(&["timestampFormat", "dateFormat", "ignoreNullFields"])).alias("value")],
+            WriteFormat::Json => vec![Expr::func("to_json", with_options(&["timestampFormat", "dateFormat", "ignoreNullFields", "sortKeys"])).alias("value")],
         };
         for (name, given) in partitions {
             exprs.push(Expr::Cast { expr: Box::new(column(name)), to: DataType::String, mode: CastMode::Default, explicit: true }.alias(given));

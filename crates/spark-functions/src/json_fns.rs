@@ -31,6 +31,8 @@ pub struct SparkJson {
 pub struct JsonWriteOptions {
     /// `ignoreNullFields` (default true): leave NULL struct fields out.
     pub ignore_null_fields: bool,
+    /// `sortKeys` (default false): object keys of structs and maps in byte order.
+    pub sort_keys: bool,
     pub date_format: String,
     pub timestamp_format: String,
     pub time_zone: String,
@@ -40,6 +42,7 @@ impl Default for JsonWriteOptions {
     fn default() -> Self {
         Self {
             ignore_null_fields: true,
+            sort_keys: false,
             date_format: crate::temporal_text::DEFAULT_DATE_FORMAT.into(),
             timestamp_format: crate::temporal_text::DEFAULT_TIMESTAMP_FORMAT.into(),
             time_zone: "UTC".into(),
@@ -52,6 +55,9 @@ impl JsonWriteOptions {
     pub fn with_options(mut self, given: &std::collections::BTreeMap<String, String>, time_zone: &str) -> Self {
         if let Some(v) = given.get("ignorenullfields") {
             self.ignore_null_fields = v.trim().eq_ignore_ascii_case("true");
+        }
+        if let Some(v) = given.get("sortkeys") {
+            self.sort_keys = v.trim().eq_ignore_ascii_case("true");
         }
         if let Some(f) = given.get("dateformat") {
             self.date_format = f.clone();
@@ -153,7 +159,16 @@ fn render(v: &Value) -> Option<String> {
 /// The compiled writer options of one `to_json` call.
 struct Writer {
     ignore_null_fields: bool,
+    sort_keys: bool,
     temporal: TemporalText,
+}
+
+/// A JSON object, its keys in byte order with `sortKeys`.
+fn object(mut m: serde_json::Map<String, Value>, w: &Writer) -> Value {
+    if w.sort_keys {
+        m.sort_keys();
+    }
+    Value::Object(m)
 }
 
 /// An Arrow value as JSON, as Spark's `to_json` writes it (NULL struct
@@ -176,7 +191,7 @@ fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
                     m.insert(f.name().clone(), v);
                 }
             }
-            Value::Object(m)
+            object(m, w)
         }
         DataType::List(_) => {
             let l = a.as_list::<i32>();
@@ -196,7 +211,7 @@ fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
                 };
                 out.insert(key, to_value(entries.column(1).as_ref(), j, w)?);
             }
-            Value::Object(out)
+            object(out, w)
         }
         DataType::Boolean => Value::Bool(matches!(scalar, ScalarValue::Boolean(Some(true)))),
         DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => match scalar.cast_to(&DataType::Int64)? {
@@ -241,6 +256,7 @@ impl ScalarUDFImpl for SparkJson {
             JsonFn::ToJson => {
                 let writer = Writer {
                     ignore_null_fields: self.write.ignore_null_fields,
+                    sort_keys: self.write.sort_keys,
                     temporal: TemporalText::new(&self.write.time_zone, &self.write.timestamp_format, &self.write.date_format)?,
                 };
                 let mut b = StringBuilder::new();

@@ -38,6 +38,7 @@ pub mod map_build;
 pub mod misc;
 pub mod mode;
 pub mod murmur_hash;
+pub mod null_on_error;
 pub mod number_format;
 pub mod percentile;
 pub mod random;

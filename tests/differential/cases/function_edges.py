@@ -61,6 +61,8 @@ FUNCTION_EDGES = [
     q("array_sort_not_array", "SELECT array_sort(1)"),
     q("array_sort_comparator_type", "SELECT array_sort(array(1, 2), (a, b) -> 'x')"),
     q("array_sort_long_comparator", "SELECT array_sort(array(1L, 2L), (a, b) -> b - a)"),
+    q("to_json_sort_keys", "SELECT to_json(named_struct('b', 1, 'a', map('z', 1, 'y', 2), 'c', named_struct('y', 1, 'x', 2)), map('sortKeys', 'true')), to_json(map('b', 1, 'a', 2), map('sortKeys', 'true')), to_json(named_struct('B', 1, 'a', 2, '_c', 3), map('sortKeys', 'TRUE')), to_json(named_struct('b', 1, 'a', 2), map('sortKeys', 'false'))"),
+    q("try_parse_url_rows", "SELECT u, try_parse_url(u, 'HOST'), try_parse_url(u, 'QUERY', 'k') FROM VALUES ('http://a.b/p?k=1&j=2'), ('inva lid://x/y?k=1'), (NULL), ('') AS t(u)"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

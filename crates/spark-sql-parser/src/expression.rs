@@ -406,10 +406,10 @@ impl Parser {
                 }
                 let first = self.parse_expression()?;
                 if self.eat_sym(",") {
-                    let mut args = vec![first];
-                    args.extend(self.parse_comma_separated(|p| p.parse_expression())?);
+                    let mut values = vec![first];
+                    values.extend(self.parse_comma_separated(|p| p.parse_expression())?);
                     self.expect_sym(")")?;
-                    return Ok(Expr::func("struct", args));
+                    return Ok(row_constructor(values));
                 }
                 self.expect_sym(")")?;
                 if self.eat_sym("->") {
@@ -616,6 +616,21 @@ pub(crate) fn negate_literal(l: Literal) -> Result<Literal, Literal> {
         Literal::Decimal { value, precision, scale } => Literal::Decimal { value: -value, precision, scale },
         other => return Err(other),
     })
+}
+
+/// `(a, b + 1)`: a struct whose fields are named after the columns, else
+/// `colN`, which Spark shows as `named_struct(a, a, col2, (b + 1))`.
+fn row_constructor(values: Vec<Expr>) -> Expr {
+    let mut args = Vec::with_capacity(values.len() * 2);
+    for (i, v) in values.into_iter().enumerate() {
+        let name = match &v {
+            Expr::Column { name, .. } => name.last().cloned().unwrap_or_default(),
+            _ => format!("col{}", i + 1),
+        };
+        args.push(Expr::Literal(Literal::String(name)));
+        args.push(v);
+    }
+    Expr::func("named_struct", args)
 }
 
 #[cfg(test)]

@@ -13,6 +13,12 @@ _DF = "spark.createDataFrame([(1, 5, 'x'), (1, 0, 'y'), (2, 3, 'z'), (3, 9, 'w')
 _FLOATS = "FROM VALUES (0.0D), (-0.0D), (double('NaN')), (-double('NaN')), (1.0D), (NULL) AS t(d)"
 
 SEMANTICS = [
+    # Row constructors `(a, b)` are named structs; several columns IN a subquery.
+    q("row_constructor_names", "SELECT (a, b), struct(a, b), (a + 1, 'x'), (1, 2) = (1, 2) FROM VALUES (1, 2) t(a, b)"),
+    q("row_constructor_in_lambda", "SELECT zip_with(array(1, 2), array('a', 'b'), (x, y) -> (y, x)), transform(array(1), x -> (x, x + 1))"),
+    q("in_subquery_several_columns", "SELECT * FROM VALUES (1, 2), (3, 4), (5, NULL) t(a, b) WHERE (a, b) IN (SELECT 1, 2L UNION ALL SELECT 5, NULL)"),
+    q("in_subquery_several_correlated", "SELECT * FROM VALUES (1, 2), (3, 4) t(a, b) WHERE (a, b) IN (SELECT x, y FROM VALUES (3, 4) s(x, y) WHERE s.x = t.a)"),
+    q("in_subquery_length_mismatch", "SELECT * FROM VALUES (1, 2) t(a, b) WHERE (a, b) IN (SELECT 1)"),
     # Several DISTINCT aggregates over different arguments in one aggregation.
     q("distinct_pair_count_and_distinct_sum", f"SELECT count(DISTINCT a, b), sum(DISTINCT a) {_PAIRS}"),
     q("distinct_sum_alone", f"SELECT sum(DISTINCT a), sum(DISTINCT a * 2), try_sum(DISTINCT a) {_PAIRS}"),

@@ -65,7 +65,44 @@ impl Resolver<'_> {
             return Err(ResolveError::unsupported("IN with several values and a subquery"));
         };
         let v = self.resolve_expr(value, scope)?;
-        let (sub, _) = self.resolve_subquery_plan(plan, scope)?;
+        let (mut sub, r) = self.resolve_subquery_plan(plan, scope)?;
+        // `(a, b) IN (SELECT x, y ...)`: the row against each row of the
+        // subquery, as one struct against a struct of its columns.
+        if let Expr::Function { name, args, .. } = value
+            && name == "named_struct"
+            && args.len() > 2
+        {
+            let datafusion::arrow::datatypes::DataType::Struct(fields) = self.arrow_type(&v.expr, scope)? else {
+                return Err(ResolveError::invalid("a row constructor that is not a struct"));
+            };
+            if fields.len() != r.columns.len() {
+                return Err(ResolveError::analysis(
+                    "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
+                    "42K09",
+                    format!(
+                        "Cannot resolve \"{}\" due to data type mismatch: The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery. Left hand side columns(length: {}), right hand side columns(length: {}).",
+                        v.name,
+                        fields.len(),
+                        r.columns.len()
+                    ),
+                    &[],
+                ));
+            }
+            let mut parts = Vec::with_capacity(fields.len() * 2);
+            for (f, c) in fields.iter().zip(&r.columns) {
+                parts.push(datafusion::logical_expr::lit(f.name().as_str()));
+                parts.push(crate::functions::cast(crate::resolver::id_col(&c.id), f.data_type().clone()));
+            }
+            let row = crate::functions::call_udf(crate::functions::registry_udf("named_struct")?, parts).alias("row");
+            // A row with a NULL field never matches (Spark compares field by field).
+            let complete = r.columns.iter().map(|c| crate::resolver::id_col(&c.id).is_not_null()).reduce(DfExpr::and);
+            let mut builder = datafusion::logical_expr::LogicalPlanBuilder::from(r.plan.clone());
+            if let Some(complete) = complete {
+                builder = builder.filter(complete)?;
+            }
+            let plan = builder.project(vec![row])?.build()?;
+            sub = Subquery { subquery: Arc::new(plan), outer_ref_columns: sub.outer_ref_columns, spans: Default::default() };
+        }
         let e = DfExpr::InSubquery(InSubquery::new(Box::new(v.expr), sub, negated));
         let n = format!("({} IN (listquery()))", v.name);
         Ok(ResolvedExpr::new(e, if negated { format!("(NOT {n})") } else { n }))

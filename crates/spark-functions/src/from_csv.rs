@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StringArray, StructArray, TimestampMicrosecondArray};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{CastOptions, cast_with_options};
@@ -14,7 +13,7 @@ use datafusion::arrow::datatypes::{DataType, Fields, TimeUnit};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::datetime_format::{invalid_pattern, parse_wall, to_strftime};
+use crate::temporal_parse::TemporalParser;
 
 /// The reader options `from_csv` honours.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,33 +89,8 @@ fn split(line: &str, o: &CsvReadOptions) -> Vec<String> {
 
 impl SparkFromCsv {
     fn timestamps(&self, texts: &[Option<String>], zone: &Option<Arc<str>>) -> Result<ArrayRef> {
-        let tz: Option<chrono_tz::Tz> = zone.as_ref().and_then(|_| self.time_zone.parse().ok());
-        let pattern = match &self.options.timestamp_format {
-            Some(p) => Some(to_strftime(p).map_err(|e| invalid_pattern(p, &e))?),
-            None => None,
-        };
-        let micros = |text: &str| -> Option<i64> {
-            let text = text.trim();
-            let (wall, offset) = match &pattern {
-                Some(fmt) => parse_wall(text, fmt)?,
-                None => match chrono::DateTime::parse_from_rfc3339(&text.replace(' ', "T")) {
-                    Ok(t) => return Some(t.timestamp_micros()),
-                    Err(_) => {
-                        let wall = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-                            .iter()
-                            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-                            .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?;
-                        (wall, None)
-                    }
-                },
-            };
-            match (offset, &tz) {
-                (Some(seconds), _) => Some(wall.and_utc().timestamp_micros() - i64::from(seconds) * 1_000_000),
-                (None, Some(z)) => Some(z.from_local_datetime(&wall).earliest()?.timestamp_micros()),
-                (None, None) => Some(wall.and_utc().timestamp_micros()),
-            }
-        };
-        let values: Vec<Option<i64>> = texts.iter().map(|t| t.as_deref().and_then(micros)).collect();
+        let parser = TemporalParser::new(self.options.timestamp_format.as_deref(), None, &self.time_zone)?;
+        let values: Vec<Option<i64>> = texts.iter().map(|t| parser.timestamp_micros(t.as_deref()?, zone.is_some())).collect();
         Ok(Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(zone.clone())))
     }
 
@@ -149,14 +123,8 @@ impl SparkFromCsv {
             }
             DataType::Date32 => match &self.options.date_format {
                 Some(p) => {
-                    let fmt = to_strftime(p).map_err(|e| invalid_pattern(p, &e))?;
-                    let days: Vec<Option<i32>> = texts
-                        .iter()
-                        .map(|v| {
-                            let (wall, _) = parse_wall(v.as_deref()?.trim(), &fmt)?;
-                            i32::try_from(crate::epoch_days::days_of(wall.date())).ok()
-                        })
-                        .collect();
+                    let parser = TemporalParser::new(None, Some(p), &self.time_zone)?;
+                    let days: Vec<Option<i32>> = texts.iter().map(|v| parser.date_days(v.as_deref()?)).collect();
                     Arc::new(datafusion::arrow::array::Date32Array::from(days))
                 }
                 None => cast_with_options(&StringArray::from(texts.iter().map(|v| v.as_deref().map(str::trim)).collect::<Vec<_>>()), t, &safe)?,

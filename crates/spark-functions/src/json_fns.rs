@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder, new_null_array};
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, ListBuilder, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use serde_json::Value;
 
@@ -314,70 +314,6 @@ impl ScalarUDFImpl for SparkJson {
 
 /// `from_json(text, schema)`: each document decoded into the struct type;
 /// text that does not parse gives NULL.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct SparkFromJson {
-    signature: Signature,
-    out: DataType,
-}
-
-impl SparkFromJson {
-    pub fn udf(out: DataType) -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), out }))
-    }
-}
-
-impl ScalarUDFImpl for SparkFromJson {
-    fn name(&self) -> &str {
-        "spark_from_json"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(self.out.clone())
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let n = args.number_rows;
-        let texts = datafusion::arrow::compute::cast(&args.args[0].to_array(n)?, &DataType::Utf8)?;
-        let texts = texts.as_string::<i32>();
-        let DataType::Struct(fields) = &self.out else {
-            return exec_err!("from_json needs a struct schema");
-        };
-        let schema = Arc::new(Schema::new(fields.clone()));
-        let mut rows: Vec<ArrayRef> = Vec::with_capacity(n);
-        for i in 0..n {
-            let one = if texts.is_null(i) { None } else { decode_one(texts.value(i), &schema, fields) };
-            let one = match (texts.is_null(i), one) {
-                (true, _) => new_null_array(&self.out, 1),
-                (false, Some(row)) => row,
-                // Malformed text gives a struct of NULLs (Spark's PERMISSIVE mode).
-                (false, None) => {
-                    let children = fields.iter().map(|f| new_null_array(f.data_type(), 1)).collect();
-                    Arc::new(datafusion::arrow::array::StructArray::try_new(fields.clone(), children, None)?)
-                }
-            };
-            rows.push(one);
-        }
-        let refs: Vec<&dyn Array> = rows.iter().map(|a| a.as_ref()).collect();
-        let out = if refs.is_empty() { new_null_array(&self.out, 0) } else { datafusion::arrow::compute::concat(&refs)? };
-        Ok(ColumnarValue::Array(out))
-    }
-}
-
-fn decode_one(text: &str, schema: &Arc<Schema>, fields: &Fields) -> Option<ArrayRef> {
-    let mut decoder = datafusion::arrow::json::ReaderBuilder::new(schema.clone()).build_decoder().ok()?;
-    decoder.decode(text.as_bytes()).ok()?;
-    let batch = decoder.flush().ok()??;
-    if batch.num_rows() != 1 {
-        return None;
-    }
-    let s = datafusion::arrow::array::StructArray::try_new(fields.clone(), batch.columns().to_vec(), None).ok()?;
-    Some(Arc::new(s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

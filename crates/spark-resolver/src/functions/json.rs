@@ -2,9 +2,11 @@
 //! sample as constants, resolved here (a DDL string is parsed with the SQL
 //! parser's type grammar; a sample is inferred as Spark's JSON reader does).
 
+use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr as DfExpr, lit};
-use spark_functions::json_fns::{JsonFn, SparkFromJson, SparkJson};
+use spark_functions::json_fns::{JsonFn, SparkJson};
+use spark_functions::json_read::{JsonReadOptions, SparkFromJson};
 
 use super::{Arity, Built, Call, In, Table, call_udf, f};
 use crate::resolver::Resolver;
@@ -34,16 +36,46 @@ fn constant_string(c: &Call<'_>, i: usize, what: &str) -> ResolveResult<String> 
     }
 }
 
+/// `from_json(text, schema[, options])` into a struct, an array or a map
+/// (Spark names the map form `entries`); see `spark_functions::json_read`.
 fn from_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let ddl = constant_string(c, 1, "the schema")?;
     let parsed = spark_sql_parser::parse_schema(&ddl)
         .or_else(|_| spark_sql_parser::parse_data_type(&ddl))
         .map_err(|e| ResolveError::analysis("INVALID_SCHEMA.PARSE_ERROR", "42K07", format!("The input schema \"{ddl}\" is not a valid schema string: {e}"), &[]))?;
     let out = crate::types::to_arrow(&parsed, &r.config.time_zone)?;
-    if !matches!(out, datafusion::arrow::datatypes::DataType::Struct(_)) {
-        return Err(ResolveError::unsupported("from_json into a type that is not a struct"));
+    let name = format!("from_json({})", c.names[0]);
+    if !matches!(out, ArrowType::Struct(_) | ArrowType::List(_) | ArrowType::Map(..)) {
+        let sql = parsed.sql();
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.INVALID_JSON_SCHEMA",
+            "42K09",
+            format!("Cannot resolve \"{name}\" due to data type mismatch: Input schema \"{sql}\" must be a struct, an array, a map or a variant."),
+            &[("sqlExpr", format!("\"{name}\"")), ("schema", format!("\"{sql}\""))],
+        ));
     }
-    Ok(Built::new(call_udf(SparkFromJson::udf(out), vec![c.arg(0)?])).named(format!("from_json({})", c.names[0])).nullable(true))
+    let given = super::csv::options(c, 2)?;
+    let fail_fast = match given.get("mode").map(|m| m.to_ascii_uppercase()) {
+        None => false,
+        Some(m) if m == "PERMISSIVE" => false,
+        Some(m) if m == "FAILFAST" => true,
+        Some(m) => {
+            return Err(ResolveError::analysis(
+                "PARSE_MODE_UNSUPPORTED",
+                "42601",
+                format!("The function `from_json` doesn't support the {m} mode. Acceptable modes are PERMISSIVE and FAILFAST."),
+                &[("funcName", "`from_json`".into()), ("mode", m.clone())],
+            ));
+        }
+    };
+    let options = JsonReadOptions {
+        fail_fast,
+        timestamp_format: given.get("timestampformat").cloned(),
+        timestamp_ntz_format: given.get("timestampntzformat").cloned(),
+        date_format: given.get("dateformat").cloned(),
+    };
+    let name = if matches!(out, ArrowType::Map(..)) { "entries".to_string() } else { name };
+    Ok(Built::new(call_udf(SparkFromJson::udf(out, options, &r.config.time_zone), vec![c.arg(0)?])).named(name).nullable(true))
 }
 
 fn schema_of_json(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {

@@ -29,6 +29,7 @@ pub mod regex_fns;
 pub mod interval_fns;
 pub mod interval_math;
 pub mod interval_text;
+pub mod histogram_numeric;
 pub mod json_fns;
 pub mod json_read;
 pub mod lambda;

@@ -82,6 +82,21 @@ FUNCTION_EDGES = [
     q('from_json_modes', 'SELECT from_json(\'{"a":1}\', \'a int\', map(\'mode\', \'FAILFAST\')), from_json(\'{"a":"x"}\', \'a int\', map(\'mode\', \'PERMISSIVE\'))'),
     q('from_json_failfast_field', 'SELECT from_json(\'{"a":"x"}\', \'a int\', map(\'mode\', \'FAILFAST\'))'),
     q('from_json_rows', 'SELECT from_json(j, \'a int, b array<string>\') FROM VALUES (\'{"a": 1, "b": ["x"]}\'), (NULL), (\'{"b": null}\'), (\'[]\') AS t(j)'),
+    # histogram_numeric: Spark's NumericHistogram; bin centres in the input type.
+    q('histogram_numeric_ints', 'SELECT histogram_numeric(col, 3) FROM VALUES (0), (1), (2), (10), (11), (20), (5) AS tab(col)'),
+    q('histogram_numeric_doubles', 'SELECT histogram_numeric(col, 2) FROM VALUES (1.5D), (2.5D), (2.5D), (100D), (NULL) AS tab(col)'),
+    q('histogram_numeric_all_null', 'SELECT histogram_numeric(col, 5) FROM VALUES (CAST(NULL AS INT)) AS tab(col)'),
+    q('histogram_numeric_empty', 'SELECT histogram_numeric(col, 5) FROM (SELECT 1 AS col WHERE false)'),
+    q('histogram_numeric_too_few_bins', 'SELECT histogram_numeric(col, 1) FROM VALUES (1) AS tab(col)'),
+    q('histogram_numeric_bins_not_constant', 'SELECT histogram_numeric(col, n) FROM VALUES (1, 2) AS tab(col, n)'),
+    q('histogram_numeric_decimals', 'SELECT histogram_numeric(col, 2) FROM VALUES (1.25BD), (2.5BD), (7.75BD) AS tab(col)'),
+    q('histogram_numeric_dates', "SELECT histogram_numeric(col, 2) FROM VALUES (DATE'2024-01-01'), (DATE'2024-01-03'), (DATE'2024-02-01') AS tab(col)"),
+    q('histogram_numeric_longs', 'SELECT histogram_numeric(col, 2) FROM VALUES (1L), (2L), (4L), (8L), (16L) AS tab(col)'),
+    q('histogram_numeric_bad_string', "SELECT histogram_numeric('a', 3)"),
+    q('histogram_numeric_strings', "SELECT histogram_numeric(col, 2) FROM VALUES ('1.5'), ('2'), ('40') AS tab(col)"),
+    q('histogram_numeric_grouped', 'SELECT k, histogram_numeric(v, 2) FROM VALUES (1, 1), (1, 3), (2, 5), (1, 4) AS t(k, v) GROUP BY k ORDER BY k'),
+    q('histogram_numeric_tinyints', 'SELECT histogram_numeric(col, 4) FROM VALUES (CAST(1 AS TINYINT)), (CAST(3 AS TINYINT)), (CAST(3 AS TINYINT)) AS tab(col)'),
+    q('histogram_numeric_timestamps', "SELECT histogram_numeric(col, 2) FROM VALUES (TIMESTAMP'2024-01-01 00:00:00'), (TIMESTAMP'2024-01-01 00:00:02'), (TIMESTAMP'2024-06-01 00:00:00') AS tab(col)"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -338,6 +338,45 @@ fn mode(c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(name).nullable(true))
 }
 
+/// `histogram_numeric(x, nb)`: `nb` a constant of at least 2; numbers,
+/// dates and timestamps keep their type in the bin centres, strings are
+/// read as DOUBLE (see `spark_functions::histogram_numeric`).
+fn histogram_numeric(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use datafusion::arrow::datatypes::DataType as ArrowType;
+    let name = c.default_name();
+    let bins = match c.constant(1) {
+        Some(v) if v.data_type().is_integer() => match v.cast_to(&ArrowType::Int64) {
+            Ok(datafusion::common::ScalarValue::Int64(Some(n))) => n,
+            _ => 0,
+        },
+        _ => {
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                "42K09",
+                format!("Cannot resolve \"{name}\" due to data type mismatch: the input `nb` should be a foldable \"INT\" expression; however, got \"{}\".", c.names[1]),
+                &[],
+            ));
+        }
+    };
+    if !(2..=i64::from(i32::MAX)).contains(&bins) {
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            "42K09",
+            format!("Cannot resolve \"{name}\" due to data type mismatch: The nb must be between [2, 2147483647] (current value = {bins})."),
+            &[],
+        ));
+    }
+    let x = c.arg(0)?;
+    let x = match &c.types[0] {
+        t if t.is_numeric() || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..)) => x,
+        ArrowType::Null => super::cast(x, ArrowType::Float64),
+        t => r.spark_cast(x, t, &ArrowType::Float64),
+    };
+    let udaf = spark_functions::histogram_numeric::SparkHistogramNumeric::udaf(bins as usize);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![x], false, None, vec![], None));
+    Ok(Built::new(e).named(name).nullable(true))
+}
+
 /// `grouping(c)` (TINYINT) and `grouping_id(c...)` (BIGINT): DataFusion's
 /// `grouping` bit mask. Without arguments `grouping_id()` covers every
 /// grouping column; the aggregate planner fills them in.
@@ -386,6 +425,7 @@ pub(super) fn functions() -> Table {
         ("percentile", f(Range(2, 3), &[Any, Any, Long], |_, c| percentile(c, false))),
         ("median", f(Exactly(1), &[Any], |_, c| percentile(c, true))),
         ("mode", f(Range(1, 2), &[Any, Boolean], |_, c| mode(c)).within_group(ordered_set::mode)),
+        ("histogram_numeric", f(Exactly(2), &[Any, Any], histogram_numeric)),
         ("percentile_cont", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
         ("percentile_disc", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
         ("count", unresolved(AtLeast(1), count).nullable(Nullable::Never)),

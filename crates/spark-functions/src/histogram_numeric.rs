@@ -16,27 +16,7 @@ use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
 
-/// `java.util.Random`, as far as `nextDouble`.
-#[derive(Debug, Clone)]
-struct JavaRandom(u64);
-
-impl JavaRandom {
-    const MULTIPLIER: u64 = 0x5DEE_CE66D;
-    const MASK: u64 = (1 << 48) - 1;
-
-    fn new(seed: u64) -> Self {
-        Self((seed ^ Self::MULTIPLIER) & Self::MASK)
-    }
-
-    fn next(&mut self, bits: u32) -> u64 {
-        self.0 = (self.0.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
-        self.0 >> (48 - bits)
-    }
-
-    fn next_double(&mut self) -> f64 {
-        (((self.next(26)) << 27) + self.next(27)) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-}
+use crate::java_random::JavaRandom;
 
 /// The histogram of one group: bins sorted by centre.
 #[derive(Debug, Clone)]
@@ -260,12 +240,5 @@ mod tests {
         assert_eq!(h.coords().iter().map(|c| (c.0 as i64, c.1)).collect::<Vec<_>>(), vec![(2, 3.0), (5, 3.0), (8, 4.0)]);
         let h = histogram(&[0.0, 1.0, 2.0, 10.0, 11.0, 20.0, 5.0], 3);
         assert_eq!(h.iter().map(|c| (c.0 as i64, c.1)).collect::<Vec<_>>(), vec![(2, 4.0), (10, 2.0), (20, 1.0)]);
-    }
-
-    #[test]
-    fn java_random_sequence() {
-        let mut r = JavaRandom::new(42);
-        // new Random(42).nextDouble() == 0.7275636800328681
-        assert_eq!(r.next_double(), 0.7275636800328681);
     }
 }

@@ -97,6 +97,19 @@ FUNCTION_EDGES = [
     q('histogram_numeric_grouped', 'SELECT k, histogram_numeric(v, 2) FROM VALUES (1, 1), (1, 3), (2, 5), (1, 4) AS t(k, v) GROUP BY k ORDER BY k'),
     q('histogram_numeric_tinyints', 'SELECT histogram_numeric(col, 4) FROM VALUES (CAST(1 AS TINYINT)), (CAST(3 AS TINYINT)), (CAST(3 AS TINYINT)) AS tab(col)'),
     q('histogram_numeric_timestamps', "SELECT histogram_numeric(col, 2) FROM VALUES (TIMESTAMP'2024-01-01 00:00:00'), (TIMESTAMP'2024-01-01 00:00:02'), (TIMESTAMP'2024-06-01 00:00:00') AS tab(col)"),
+    # count_min_sketch: Spark's CountMinSketchImpl bytes, hash factors from java.util.Random.
+    q('cms_ints', 'SELECT hex(count_min_sketch(col, 0.5d, 0.5d, 1)) FROM VALUES (1), (2), (1) AS tab(col)'),
+    q('cms_strings', "SELECT hex(count_min_sketch(col, 0.1d, 0.9d, 42)) FROM VALUES ('a'), ('b'), (NULL), ('a') AS tab(col)"),
+    q('cms_empty', 'SELECT hex(count_min_sketch(col, 0.5d, 0.5d, 1)) FROM (SELECT 1L AS col WHERE false)'),
+    q('cms_eps_zero', 'SELECT hex(count_min_sketch(col, 0.0d, 0.5d, 1)) FROM VALUES (1) AS tab(col)'),
+    q('cms_confidence_one', 'SELECT hex(count_min_sketch(col, 0.5d, 1.0d, 1)) FROM VALUES (1) AS tab(col)'),
+    q('cms_double_input', 'SELECT hex(count_min_sketch(col, 0.5d, 0.5d, 1)) FROM VALUES (1.5D) AS tab(col)'),
+    q('cms_eps_not_constant', 'SELECT hex(count_min_sketch(col, e, 0.5d, 1)) FROM VALUES (1, 0.5D) AS tab(col, e)'),
+    q('cms_decimal_eps', "SELECT count_min_sketch(col, 0.5, 0.5, 1) FROM VALUES (X'01') AS tab(col)"),
+    q('cms_tinyints_negative_seed', 'SELECT hex(count_min_sketch(col, 0.3d, 0.8d, -5)) FROM VALUES (CAST(-3 AS TINYINT)), (CAST(100 AS TINYINT)) AS tab(col)'),
+    q('cms_grouped', "SELECT k, hex(count_min_sketch(v, 0.5d, 0.5d, 7)) FROM VALUES (1, 'x'), (2, 'y'), (1, 'z') AS t(k, v) GROUP BY k ORDER BY k"),
+    q('cms_binary', "SELECT hex(count_min_sketch(col, 0.2d, 0.7d, 3)) FROM VALUES (X'00'), (X'0102030405'), (X'') AS tab(col)"),
+    q('cms_long_extremes', 'SELECT hex(count_min_sketch(col, 0.25d, 0.6d, 0)) FROM VALUES (-9223372036854775808L), (9223372036854775807L), (0L) AS tab(col)'),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -377,6 +377,60 @@ fn histogram_numeric(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(name).nullable(true))
 }
 
+/// `count_min_sketch(x, eps, confidence, seed)`: integers, strings or
+/// binary; `eps` and `confidence` constant DOUBLEs in range, `seed` a
+/// constant INT (see `spark_functions::count_min_sketch`).
+fn count_min_sketch(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use datafusion::arrow::datatypes::DataType as ArrowType;
+    use datafusion::common::ScalarValue;
+    let name = c.default_name();
+    let mismatch = |detail: String| ResolveError::analysis("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", "42K09", format!("Cannot resolve \"{name}\" due to data type mismatch: {detail}"), &[]);
+    let sql_type = |t: &ArrowType| crate::types::from_arrow(t).map(|t| t.sql()).unwrap_or_else(|_| t.to_string());
+    let x = &c.types[0];
+    if !(x.is_integer() || matches!(x, ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8 | ArrowType::Binary | ArrowType::BinaryView | ArrowType::Null)) {
+        return Err(mismatch(format!("The first parameter requires the (\"INTEGRAL\" or \"STRING\" or \"BINARY\") type, however \"{}\" has the type \"{}\".", c.names[0], sql_type(x))));
+    }
+    let ordinals = ["first", "second", "third", "fourth"];
+    for (i, (expected, input)) in [(ArrowType::Float64, "eps"), (ArrowType::Float64, "confidence"), (ArrowType::Int32, "seed")].iter().enumerate() {
+        let at = i + 1;
+        if &c.types[at] != expected {
+            let want = if *expected == ArrowType::Float64 { "DOUBLE" } else { "INT" };
+            return Err(mismatch(format!("The {} parameter requires the \"{want}\" type, however \"{}\" has the type \"{}\".", ordinals[at], c.names[at], sql_type(&c.types[at]))));
+        }
+        if c.constant(at).is_none() {
+            let want = if *expected == ArrowType::Float64 { "DOUBLE" } else { "INT" };
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                "42K09",
+                format!("Cannot resolve \"{name}\" due to data type mismatch: the input `{input}` should be a foldable \"{want}\" expression; however, got \"{}\".", c.names[at]),
+                &[],
+            ));
+        }
+    }
+    let double = |i: usize| match c.constant(i) {
+        Some(ScalarValue::Float64(Some(v))) => Some(v),
+        _ => None,
+    };
+    let out_of_range = |what: &str, range: &str, v: String| {
+        ResolveError::analysis("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", "42K09", format!("Cannot resolve \"{name}\" due to data type mismatch: The {what} must be between {range} (current value = {v})."), &[])
+    };
+    let (Some(eps), Some(confidence)) = (double(1), double(2)) else {
+        return Err(ResolveError::analysis("DATATYPE_MISMATCH.UNEXPECTED_NULL", "42K09", format!("Cannot resolve \"{name}\" due to data type mismatch: eps, confidence and seed must not be NULL."), &[]));
+    };
+    if !(eps > 0.0) {
+        return Err(out_of_range("eps", "(0.0, 1.7976931348623157E308]", format!("{eps:?}D")));
+    }
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(out_of_range("confidence", "(0.0, 1.0]", format!("{confidence:?}D")));
+    }
+    let Some(ScalarValue::Int32(Some(seed))) = c.constant(3) else {
+        return Err(ResolveError::analysis("DATATYPE_MISMATCH.UNEXPECTED_NULL", "42K09", format!("Cannot resolve \"{name}\" due to data type mismatch: eps, confidence and seed must not be NULL."), &[]));
+    };
+    let udaf = spark_functions::count_min_sketch::SparkCountMinSketch::udaf(eps, confidence, seed);
+    let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
+    Ok(Built::new(e).named(name).nullable(false))
+}
+
 /// `grouping(c)` (TINYINT) and `grouping_id(c...)` (BIGINT): DataFusion's
 /// `grouping` bit mask. Without arguments `grouping_id()` covers every
 /// grouping column; the aggregate planner fills them in.
@@ -426,6 +480,7 @@ pub(super) fn functions() -> Table {
         ("median", f(Exactly(1), &[Any], |_, c| percentile(c, true))),
         ("mode", f(Range(1, 2), &[Any, Boolean], |_, c| mode(c)).within_group(ordered_set::mode)),
         ("histogram_numeric", f(Exactly(2), &[Any, Any], histogram_numeric)),
+        ("count_min_sketch", f(Exactly(4), &[Any, Any, Any, Any], count_min_sketch)),
         ("percentile_cont", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
         ("percentile_disc", unresolved(Exactly(1), ordered_set::within_group_missing).within_group(ordered_set::percentile)),
         ("count", unresolved(AtLeast(1), count).nullable(Nullable::Never)),

@@ -229,7 +229,8 @@ fn resolve_to_spark(r: &ResolveError) -> SparkException {
         ResolveError::Analysis { error_class, sql_state, params, .. } => SparkException {
             kind: ExceptionKind::Analysis,
             error_class: Some(error_class.clone()),
-            sql_state: Some(sql_state.clone()),
+            // Spark's legacy error classes carry no SQLSTATE.
+            sql_state: Some(sql_state.clone()).filter(|s| !s.is_empty()),
             message: r.to_string(),
             params: params.clone(),
         },

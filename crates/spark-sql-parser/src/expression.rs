@@ -497,7 +497,10 @@ impl Parser {
             return Ok(Expr::Lambda { params: vec![w], body: Box::new(body) });
         }
         let lambda_param = self.lambda_params.iter().any(|p| p.eq_ignore_ascii_case(&w));
-        if crate::parser::is_reserved(&w) && !matches!(lower.as_str(), "all" | "distinct") && !lambda_param {
+        // `window` names the time-window column (`window.start`) unless a
+        // WINDOW clause starts here (`WINDOW w AS (...)`).
+        let window_column = lower == "window" && !(matches!(self.peek(), Tok::Word(_)) && matches!(self.peek_at(1), Tok::Word(a) if a.eq_ignore_ascii_case("as")));
+        if crate::parser::is_reserved(&w) && !matches!(lower.as_str(), "all" | "distinct") && !lambda_param && !window_column {
             self.reset(self.position() - 1);
             return self.error();
         }
@@ -652,5 +655,15 @@ mod tests {
         assert_eq!(names, vec![Some("a".to_string()), Some("c".to_string()), None]);
         // Other functions do not: `array(1 AS a)` is a syntax error as in Spark.
         assert!(parse_expression("array(1 AS a)").is_err());
+    }
+}
+
+#[cfg(test)]
+mod window_column_tests {
+    #[test]
+    fn window_is_a_column_unless_a_clause_starts() {
+        for q in ["SELECT window.start FROM t", "SELECT a, window, count(*) FROM t GROUP BY a, window(b, '5 minutes')", "SELECT * FROM t WINDOW w AS (PARTITION BY a)"] {
+            assert!(crate::parse_statement(q).is_ok(), "{q}");
+        }
     }
 }

@@ -88,3 +88,4 @@ pub fn parse_statement_with_args(
     .map_err(parser::too_deep)?;
     Ok(plan)
 }
+

@@ -110,6 +110,20 @@ FUNCTION_EDGES = [
     q('cms_grouped', "SELECT k, hex(count_min_sketch(v, 0.5d, 0.5d, 7)) FROM VALUES (1, 'x'), (2, 'y'), (1, 'z') AS t(k, v) GROUP BY k ORDER BY k"),
     q('cms_binary', "SELECT hex(count_min_sketch(col, 0.2d, 0.7d, 3)) FROM VALUES (X'00'), (X'0102030405'), (X'') AS tab(col)"),
     q('cms_long_extremes', 'SELECT hex(count_min_sketch(col, 0.25d, 0.6d, 0)) FROM VALUES (-9223372036854775808L), (9223372036854775807L), (0L) AS tab(col)'),
+    # Time windows: window(...) in GROUP BY and SELECT (tumbling, sliding, start offsets), window_time.
+    q('time_window_tumbling_groups', "SELECT a, window.start, window.end, count(*) as cnt FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:06:00'), ('A2', '2021-01-01 00:01:00') AS tab(a, b) GROUP by a, window(b, '5 minutes') ORDER BY a, start"),
+    q('time_window_sliding_groups', "SELECT a, window.start, window.end, count(*) as cnt FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:06:00'), ('A2', '2021-01-01 00:01:00') AS tab(a, b) GROUP by a, window(b, '10 minutes', '5 minutes') ORDER BY a, start"),
+    q('time_window_time', "SELECT a, window.start as start, window.end as end, window_time(window), cnt FROM (SELECT a, window, count(*) as cnt FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:06:00'), ('A2', '2021-01-01 00:01:00') AS tab(a, b) GROUP by a, window(b, '5 minutes') ORDER BY a, window.start)"),
+    q('time_window_select_nulls_dropped', "SELECT window(ts, '1 hour'), ts FROM VALUES (TIMESTAMP'2024-03-01 10:30:00'), (NULL), (TIMESTAMP'1969-12-31 23:59:00') AS t(ts)"),
+    q('time_window_sliding_start', "SELECT window(ts, '10 minutes', '3 minutes', '1 minute') FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
+    q('time_window_slide_too_long', "SELECT window(ts, '5 minutes', '10 minutes') FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
+    q('time_window_zero', "SELECT window(ts, '0 minutes') FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
+    q('time_window_ntz', "SELECT window(ts, '5 minutes') FROM VALUES (TIMESTAMP_NTZ'2024-03-01 10:30:00') AS t(ts)"),
+    q('time_window_not_time', "SELECT window(1, '5 minutes')"),
+    q('time_window_two_windows', "SELECT window(ts, '5 minutes'), window(ts, '10 minutes') FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
+    q('time_window_time_not_window', "SELECT window_time(ts) FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
+    c("time_window_dataframe_api", "spark.createDataFrame([('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A2', '2021-01-01 00:07:00')], 'a string, b string').selectExpr('a', 'CAST(b AS TIMESTAMP) AS b').groupBy('a', F.window('b', '5 minutes')).count().orderBy('a', 'window.start')"),
+    c("time_window_dataframe_sliding", "spark.createDataFrame([('2021-01-01 00:04:30',)], 'b string').select(F.window(F.col('b').cast('timestamp'), '10 minutes', '5 minutes', '1 minute').alias('w')).select('w.start', 'w.end')"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -10,7 +10,7 @@ mod extract;
 mod field;
 pub(crate) mod float_normalize;
 pub(crate) mod function;
-mod interval_literal;
+pub(crate) mod interval_literal;
 mod lambda;
 mod like_quantified;
 mod literal;

@@ -93,6 +93,24 @@ fn aes(c: &Call<'_>, op: AesOp) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkAes::udf(op), args)).named(name).nullable(true))
 }
 
+/// `window_time(window)`: the last instant of a time window (`end` less a microsecond).
+fn window_time(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let is_window = matches!(&c.types[0], ArrowType::Struct(fs) if fs.len() == 2 && fs[0].name() == "start" && fs[1].name() == "end");
+    if !is_window {
+        let actual = crate::types::from_arrow(&c.types[0])?.sql();
+        let sql = format!("window_time({})", c.names[0]);
+        return Err(crate::ResolveError::analysis(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            "42K09",
+            format!("Cannot resolve \"{sql}\" due to data type mismatch: The first parameter requires the \"STRUCT\" type, however \"{}\" has the type \"{actual}\".", c.names[0]),
+            &[],
+        ));
+    }
+    let end = datafusion::functions::core::expr_fn::get_field(c.arg(0)?, "end");
+    let e = binary_expr(end, Operator::Minus, lit(ScalarValue::DurationMicrosecond(Some(1))));
+    Ok(Built::new(e).nullable(true))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -137,6 +155,7 @@ pub(super) fn functions() -> Table {
         ("zeroifnull", f(Exactly(1), &[Any], zeroifnull)),
         ("raise_error", f(Exactly(1), &[Any], raise_error)),
         ("assert_true", f(Range(1, 2), &[Boolean, Any], assert_true)),
+        ("window_time", f(Exactly(1), &[Any], window_time)),
         ("aes_encrypt", f(Range(2, 6), &[Any, Any, String, String, Any, Any], |_, c| aes(c, AesOp::Encrypt))),
         ("aes_decrypt", f(Range(2, 5), &[Any, Any, String, String, Any], |_, c| aes(c, AesOp::Decrypt))),
         ("try_aes_decrypt", f(Range(2, 5), &[Any, Any, String, String, Any], |_, c| aes(c, AesOp::TryDecrypt))),

@@ -29,7 +29,16 @@ impl Resolver<'_> {
             let grouping = if *implicit_grouping { self.pivot_implicit_grouping(input, column, aggs)? } else { grouping.to_vec() };
             return self.resolve_pivot(input, column, values, &grouping, aggs);
         }
-        let r = self.resolve(input)?;
+        let all: Vec<&Expr> = grouping.iter().chain(aggregates).chain(having).collect();
+        let (r, grouping, aggregates, having) = match self.windowed_input(input, &all)? {
+            Some((r, call)) => {
+                let read = |es: &[Expr]| super::time_window::reading_window(es, &call);
+                let having = having.map(|h| read(std::slice::from_ref(h)).remove(0));
+                (r, read(grouping), read(aggregates), having)
+            }
+            None => (self.resolve(input)?, grouping.to_vec(), aggregates.to_vec(), having.cloned()),
+        };
+        let (grouping, aggregates, having) = (grouping.as_slice(), aggregates.as_slice(), having.as_ref());
         let items = self.resolve_select_items(aggregates, &r)?;
         // GROUP BY ALL: every output expression without aggregates.
         let group_by_all = matches!(kind, AggregateKind::GroupByAll);

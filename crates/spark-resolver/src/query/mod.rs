@@ -18,3 +18,4 @@ mod set_op;
 mod sort;
 mod source;
 mod table;
+mod time_window;

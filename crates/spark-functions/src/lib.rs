@@ -57,6 +57,7 @@ pub mod temporal_parse;
 pub mod temporal_text;
 pub mod text_metrics;
 pub mod time_zone;
+pub mod time_bucket;
 pub mod time_window;
 pub mod timestamp_string;
 pub mod to_csv;

@@ -124,6 +124,22 @@ FUNCTION_EDGES = [
     q('time_window_time_not_window', "SELECT window_time(ts) FROM VALUES (TIMESTAMP'2024-03-01 10:30:00') AS t(ts)"),
     c("time_window_dataframe_api", "spark.createDataFrame([('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A2', '2021-01-01 00:07:00')], 'a string, b string').selectExpr('a', 'CAST(b AS TIMESTAMP) AS b').groupBy('a', F.window('b', '5 minutes')).count().orderBy('a', 'window.start')"),
     c("time_window_dataframe_sliding", "spark.createDataFrame([('2021-01-01 00:04:30',)], 'b string').select(F.window(F.col('b').cast('timestamp'), '10 minutes', '5 minutes', '1 minute').alias('w')).select('w.start', 'w.end')"),
+    # time_bucket: day-time and month buckets from an origin, NTZ, errors.
+    q('time_bucket_minutes', "SELECT time_bucket(INTERVAL '15' MINUTE, TIMESTAMP '2024-01-01 11:27:00', TIMESTAMP '1970-01-01 00:00:00')"),
+    q('time_bucket_default_origin', "SELECT time_bucket(INTERVAL '1' HOUR, TIMESTAMP '2024-01-01 11:27:00')"),
+    q('time_bucket_month', "SELECT time_bucket(INTERVAL '1' MONTH, TIMESTAMP '2024-07-20 14:30:00', TIMESTAMP '2024-06-15 09:00:00')"),
+    q('time_bucket_months_before_origin', "SELECT time_bucket(INTERVAL '1' MONTH, TIMESTAMP '2024-07-10 14:30:00', TIMESTAMP '2024-06-15 09:00:00'), time_bucket(INTERVAL '3' MONTH, TIMESTAMP '2023-01-31 00:00:00', TIMESTAMP '2024-06-15 09:00:00')"),
+    q('time_bucket_date_refused', "SELECT time_bucket(INTERVAL '7' DAY, TIMESTAMP_NTZ '2024-01-10 11:27:00'), time_bucket(INTERVAL '1' DAY, DATE '2024-01-10')"),
+    q('time_bucket_pre_epoch_nulls', "SELECT time_bucket(INTERVAL '10' SECOND, TIMESTAMP '1969-12-31 23:59:55'), time_bucket(INTERVAL '1' HOUR, NULL), time_bucket(NULL, TIMESTAMP '2024-01-01 00:00:00')"),
+    q('time_bucket_zero', "SELECT time_bucket(INTERVAL '0' SECOND, TIMESTAMP '2024-01-01 00:00:00')"),
+    q('time_bucket_negative', "SELECT time_bucket(INTERVAL '-1' HOUR, TIMESTAMP '2024-01-01 00:30:00')"),
+    q('time_bucket_year', "SELECT time_bucket(INTERVAL '1' YEAR, TIMESTAMP '2024-07-20 14:30:00'), typeof(time_bucket(INTERVAL '1' YEAR, TIMESTAMP '2024-07-20 14:30:00'))"),
+    q('time_bucket_string_size', "SELECT time_bucket('1 hour', TIMESTAMP '2024-01-01 00:30:00')"),
+    q('time_bucket_rows', "SELECT time_bucket(INTERVAL '2' HOUR, ts) FROM VALUES (TIMESTAMP '2024-01-01 03:30:00'), (TIMESTAMP '2024-01-01 04:00:00') AS t(ts)"),
+    q('time_bucket_ntz', "SELECT time_bucket(INTERVAL '7' DAY, TIMESTAMP_NTZ '2024-01-10 11:27:00')"),
+    q('time_bucket_origin_not_constant', "SELECT time_bucket(INTERVAL '1' HOUR, ts, o) FROM VALUES (TIMESTAMP '2024-01-01 03:30:00', TIMESTAMP '2024-01-01 00:20:00') AS t(ts, o)"),
+    q('time_bucket_origin_type', "SELECT time_bucket(INTERVAL '1' DAY, TIMESTAMP '2024-01-10 11:27:00', TIMESTAMP_NTZ '2024-01-01 00:00:00')"),
+    q('time_bucket_origin_offset', "SELECT time_bucket(INTERVAL '90' MINUTE, TIMESTAMP '2024-01-10 11:27:00', TIMESTAMP '2024-01-10 00:10:00')"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

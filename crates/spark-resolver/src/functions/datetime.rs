@@ -223,10 +223,66 @@ fn extract(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) 
     r.resolve_extract(call.name, call.args, scope)
 }
 
+/// `time_bucket(bucketSize, time[, origin])`: a constant positive interval,
+/// a TIMESTAMP or TIMESTAMP_NTZ, a constant origin of the same type (the
+/// epoch by default); see `spark_functions::time_bucket`.
+fn time_bucket(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::time_bucket::{BucketSize, SparkTimeBucket};
+    let time_type = c.types[1].clone();
+    let ntz = matches!(time_type, ArrowType::Timestamp(_, None));
+    let origin_name = match c.names.get(2) {
+        Some(n) => n.clone(),
+        None if ntz => "TIMESTAMP_NTZ '1970-01-01 00:00:00'".to_string(),
+        None => "TIMESTAMP '1970-01-01 00:00:00'".to_string(),
+    };
+    let name = format!("time_bucket({}, {}, {origin_name})", c.names[0], c.names[1]);
+    let mismatch = |class: &str, detail: String| crate::ResolveError::analysis(class, "42K09", format!("Cannot resolve \"{name}\" due to data type mismatch: {detail}"), &[]);
+    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|t| t.sql()).unwrap_or_else(|_| t.to_string());
+    if !matches!(c.types[0], ArrowType::Duration(_) | ArrowType::Interval(_) | ArrowType::Null) {
+        return Err(mismatch("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", format!("The first parameter requires the (\"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\") type, however \"{}\" has the type \"{}\".", c.names[0], sql(&c.types[0]))));
+    }
+    if !matches!(time_type, ArrowType::Timestamp(..) | ArrowType::Null) {
+        return Err(mismatch("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", format!("The second parameter requires the \"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" type, however \"{}\" has the type \"{}\".", c.names[1], sql(&time_type))));
+    }
+    if let Some(t) = c.types.get(2) {
+        if t != &time_type && !matches!(t, ArrowType::Null) {
+            let want = if ntz { "TIMESTAMP_NTZ" } else { "TIMESTAMP" };
+            return Err(mismatch("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", format!("The third parameter requires the \"{want}\" type, however \"{}\" has the type \"{}\".", c.names[2], sql(t))));
+        }
+    }
+    let non_foldable = |input: &str, want: String, got: &str| {
+        mismatch("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", format!("the input `{input}` should be a foldable \"{want}\" expression; however, got \"{got}\"."))
+    };
+    let null = || Ok(Built::new(cast(lit(ScalarValue::Null), if matches!(time_type, ArrowType::Null) { r.session_timestamp() } else { time_type.clone() })).named(name.clone()).nullable(true));
+    let size = match c.constant(0) {
+        Some(ScalarValue::DurationMicrosecond(Some(v))) => BucketSize::Micros(v),
+        Some(ScalarValue::IntervalYearMonth(Some(m))) => BucketSize::Months(m),
+        Some(v) if v.is_null() => return null(),
+        _ => return Err(non_foldable("bucketSize", sql(&c.types[0]), &c.names[0])),
+    };
+    if matches!(size, BucketSize::Micros(v) if v <= 0) || matches!(size, BucketSize::Months(m) if m <= 0) {
+        return Err(mismatch("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", format!("The `bucketSize` must be between (0, inf) (current value = {}).", c.names[0])));
+    }
+    let origin = match c.args.get(2) {
+        None => 0,
+        Some(_) => match c.constant(2) {
+            Some(ScalarValue::TimestampMicrosecond(Some(v), _)) => v,
+            Some(v) if v.is_null() => return null(),
+            _ => return Err(non_foldable("origin", if ntz { "TIMESTAMP_NTZ".into() } else { "TIMESTAMP".into() }, &c.names[2])),
+        },
+    };
+    if matches!(time_type, ArrowType::Null) {
+        return null();
+    }
+    let e = call_udf(SparkTimeBucket::udf(size, origin, &r.config.time_zone), vec![c.arg(1)?]);
+    Ok(Built::new(e).named(name).nullable(c.nullable.iter().any(|n| *n)))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
     vec![
+        ("time_bucket", f(Range(2, 3), &[Any, Any, Any], time_bucket)),
         ("extract", unresolved(Exactly(2), extract)),
         ("date_part", unresolved(Exactly(2), extract)),
         ("datepart", unresolved(Exactly(2), extract)),

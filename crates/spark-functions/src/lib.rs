@@ -38,6 +38,7 @@ pub mod lambda;
 pub mod like_pattern;
 pub mod logarithm;
 pub mod make_date;
+pub mod make_timestamp;
 pub mod map_build;
 pub mod misc;
 pub mod mode;

@@ -1,6 +1,6 @@
 """Differential cases: the `function_edges` group."""
 
-from . import c, q
+from . import c, q, sql_script
 
 FUNCTION_EDGES = [
     q("hash_types", "SELECT hash(1L), hash(1.5D), hash('a', NULL), hash(CAST(1.25 AS DECIMAL(5,2))), hash(array(1, NULL)), hash(NULL)"),
@@ -140,6 +140,18 @@ FUNCTION_EDGES = [
     q('time_bucket_origin_not_constant', "SELECT time_bucket(INTERVAL '1' HOUR, ts, o) FROM VALUES (TIMESTAMP '2024-01-01 03:30:00', TIMESTAMP '2024-01-01 00:20:00') AS t(ts, o)"),
     q('time_bucket_origin_type', "SELECT time_bucket(INTERVAL '1' DAY, TIMESTAMP '2024-01-10 11:27:00', TIMESTAMP_NTZ '2024-01-01 00:00:00')"),
     q('time_bucket_origin_offset', "SELECT time_bucket(INTERVAL '90' MINUTE, TIMESTAMP '2024-01-10 11:27:00', TIMESTAMP '2024-01-10 00:10:00')"),
+    # make_timestamp family: field checks, leap seconds, DATE and TIME forms, try_ forms.
+    q('make_timestamp_bad_month', 'SELECT make_timestamp(2024, 13, 22, 15, 30, 0)'),
+    q('make_timestamp_bad_day', 'SELECT make_timestamp(2024, 2, 30, 15, 30, 0)'),
+    q('make_timestamp_bad_hour', 'SELECT make_timestamp(2024, 1, 1, 25, 0, 0)'),
+    q('make_timestamp_fraction_past_60', 'SELECT make_timestamp(2024, 1, 1, 1, 0, 60.5)'),
+    q('make_timestamp_second_61', 'SELECT make_timestamp(2024, 1, 1, 1, 0, 61)'),
+    q('make_timestamp_negative_second', 'SELECT make_timestamp(2024, 1, 1, 1, 0, -1)'),
+    q('make_timestamp_rounds_micros', 'SELECT make_timestamp(2024, 1, 1, 1, 0, 1.1234567), make_timestamp_ntz(2019, 6, 30, 23, 59, 60)'),
+    q('try_make_timestamp_invalid', "SELECT try_make_timestamp(2024, 2, 30, 15, 30, 0, 'CET'), try_make_timestamp_ltz(2024, 2, 29, 15, 30, 0, 'CET'), try_make_timestamp_ntz(2024, 1, 1, 1, 0, 60.5)"),
+    q('make_timestamp_date_time_nulls', "SELECT make_timestamp(DATE'2014-12-28', NULL), make_timestamp(NULL), make_timestamp_ntz(DATE'2014-12-28', TIME'23:59:59.999999')"),
+    q('make_timestamp_rows', 'SELECT make_timestamp(y, m, d, 0, 0, s), try_make_timestamp(y, m, d, 0, 0, s) FROM VALUES (2024, 2, 29, 1.5), (2023, 2, 29, 0), (NULL, 1, 1, 0) AS t(y, m, d, s)'),
+    sql_script('make_timestamp_ansi_off', 'SET spark.sql.ansi.enabled=false', "SELECT make_timestamp(2024, 13, 22, 15, 30, 0), make_timestamp(2024, 1, 1, 1, 0, 60.5)"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

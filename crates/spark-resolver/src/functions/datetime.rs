@@ -16,7 +16,6 @@ use crate::ResolveResult;
 use crate::resolver::Resolver;
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
-const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 
 /// `date_part(part, x)` as Spark's INT.
 fn part(c: &Call<'_>, p: &str) -> ResolveResult<DfExpr> {
@@ -54,42 +53,64 @@ fn timestamp_scaled(r: &Resolver<'_>, c: &Call<'_>, per_unit: i64) -> ResolveRes
     Ok(Built::new(micros_to_timestamp(r, binary_expr(c.arg(0)?, Operator::Multiply, lit(per_unit)))))
 }
 
-/// The wall-clock microseconds of `make_timestamp(y, m, d, h, mi, s)`.
-fn wall_micros(c: &Call<'_>) -> ResolveResult<DfExpr> {
-    let date = df::make_date(c.arg(0)?, c.arg(1)?, c.arg(2)?);
-    let days = cast(cast(date, ArrowType::Int32), ArrowType::Int64);
-    let at = |e: DfExpr, unit: i64| binary_expr(cast(e, ArrowType::Int64), Operator::Multiply, lit(unit));
-    let seconds = c.arg(5)?;
-    let second_micros = cast(
-        datafusion::functions::math::expr_fn::round(vec![binary_expr(
-            cast(seconds, ArrowType::Float64),
-            Operator::Multiply,
-            lit(MICROS_PER_SECOND as f64),
-        )]),
-        ArrowType::Int64,
-    );
-    Ok(binary_expr(
-        binary_expr(binary_expr(at(days, 1), Operator::Multiply, lit(MICROS_PER_DAY)), Operator::Plus, at(c.arg(3)?, 3_600 * MICROS_PER_SECOND)),
-        Operator::Plus,
-        binary_expr(at(c.arg(4)?, 60 * MICROS_PER_SECOND), Operator::Plus, second_micros),
-    ))
+/// Which of the `make_timestamp` family a call is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MakeTimestamp {
+    /// `make_timestamp` (TIMESTAMP).
+    Default,
+    Ltz,
+    Ntz,
 }
 
-fn make_timestamp(r: &Resolver<'_>, c: &Call<'_>, ntz: bool) -> ResolveResult<Built> {
-    if c.args.len() < 6 {
-        return Err(crate::ResolveError::unsupported(format!("{} of a DATE and a TIME", c.name)));
+/// `[try_]make_timestamp[_ltz|_ntz]` of the six fields (and a zone), of a
+/// DATE, or of a DATE and a TIME (and a zone): the wall time, checked by
+/// `spark_functions::make_timestamp` (NULL on bad fields for `try_` and
+/// with ANSI off), then placed in the zone for TIMESTAMP. The names follow
+/// Spark's, which differ between the forms.
+fn make_timestamp(r: &Resolver<'_>, c: &Call<'_>, kind: MakeTimestamp, try_: bool) -> ResolveResult<Built> {
+    use spark_functions::make_timestamp::SparkMakeTimestamp;
+    let ntz_type = ArrowType::Timestamp(TimeUnit::Microsecond, None);
+    let fields_form = c.args.len() >= 6;
+    let date_time_form = !fields_form && c.args.len() >= 2;
+    if kind == MakeTimestamp::Ntz && !(c.args.len() == 6 || c.args.len() == 2) {
+        return Err(super::wrong_args(c.name, c.args.len(), "[2, 6]"));
     }
-    let wall = cast(wall_micros(c)?, ArrowType::Timestamp(TimeUnit::Microsecond, None));
-    if ntz {
-        return Ok(Built::new(wall));
+    let wall = if fields_form {
+        call_udf(SparkMakeTimestamp::udf(!try_ && r.config.ansi), c.args[..6].to_vec())
+    } else {
+        let date = cast(c.arg(0)?, ArrowType::Date32);
+        let date_micros = cast(cast(date, ntz_type.clone()), ArrowType::Int64);
+        let micros = if date_time_form {
+            let time_micros = binary_expr(cast(c.arg(1)?, ArrowType::Int64), Operator::Divide, lit(1_000i64));
+            binary_expr(date_micros, Operator::Plus, time_micros)
+        } else {
+            date_micros
+        };
+        cast(micros, ntz_type.clone())
+    };
+    let zone_at = if fields_form { 6 } else { 2 };
+    let shown = |names: &[String]| names.join(", ");
+    let name = match (kind, try_, fields_form, date_time_form) {
+        // try_make_timestamp drops the zone from its name.
+        (MakeTimestamp::Default, true, true, _) => format!("{}({})", c.name, shown(&c.names[..6])),
+        (MakeTimestamp::Ltz, _, false, true) => format!("make_timestamp({})", shown(&c.names)),
+        (MakeTimestamp::Ntz, true, false, true) => format!("try_make_timestamp_ntz(make_timestamp_ntz({}))", shown(&c.names)),
+        _ => format!("{}({})", c.name, shown(&c.names)),
+    };
+    // Spark: the DATE and TIME forms are nullable; the field form only with
+    // NULL inputs or when bad fields give NULL.
+    let nullable = try_ || !fields_form || !r.config.ansi || c.nullable.iter().any(|n| *n);
+    if kind == MakeTimestamp::Ntz {
+        return Ok(Built::new(wall).named(name).nullable(nullable));
     }
-    let zone = match c.args.get(6) {
+    let zone = match c.args.get(zone_at) {
         Some(DfExpr::Literal(ScalarValue::Utf8(Some(tz)), _)) => tz.clone(),
-        Some(_) => return Err(crate::ResolveError::unsupported("make_timestamp with a time zone that is not a literal")),
+        Some(DfExpr::Literal(v, _)) if v.is_null() => return Ok(Built::new(cast(lit(ScalarValue::Null), r.session_timestamp())).named(name).nullable(true)),
+        Some(_) => return Err(crate::ResolveError::unsupported(format!("{} with a time zone that is not a literal", c.name))),
         None => r.config.time_zone.clone(),
     };
     let f = SparkZoneShift::udf(Direction::WallToInstant, &zone, &r.config.time_zone);
-    Ok(Built::new(call_udf(f, vec![wall])))
+    Ok(Built::new(call_udf(f, vec![wall])).named(name).nullable(nullable))
 }
 
 /// `convert_timezone([source,] target, ts_ntz)`.
@@ -325,9 +346,12 @@ pub(super) fn functions() -> Table {
         ("timestamp_seconds", f(Exactly(1), &[Any], timestamp_seconds)),
         ("timestamp_millis", f(Exactly(1), &[Long], |r, c| timestamp_scaled(r, c, 1_000))),
         ("timestamp_micros", f(Exactly(1), &[Long], |r, c| timestamp_scaled(r, c, 1))),
-        ("make_timestamp", f(Range(1, 7), &[Int, Int, Int, Int, Int, Any, String], |r, c| make_timestamp(r, c, false))),
-        ("make_timestamp_ltz", f(Range(6, 7), &[Int, Int, Int, Int, Int, Any, String], |r, c| make_timestamp(r, c, false))),
-        ("make_timestamp_ntz", f(Range(1, 6), &[Int, Int, Int, Int, Int, Any], |r, c| make_timestamp(r, c, true))),
+        ("make_timestamp", f(Range(1, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Default, false))),
+        ("make_timestamp_ltz", f(Range(2, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Ltz, false))),
+        ("make_timestamp_ntz", f(Range(2, 6), &[Any, Any, Any, Any, Any, Any], |r, c| make_timestamp(r, c, MakeTimestamp::Ntz, false))),
+        ("try_make_timestamp", f(Range(1, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Default, true))),
+        ("try_make_timestamp_ltz", f(Range(2, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Ltz, true))),
+        ("try_make_timestamp_ntz", f(Range(2, 6), &[Any, Any, Any, Any, Any, Any], |r, c| make_timestamp(r, c, MakeTimestamp::Ntz, true))),
         ("now", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("now()").nullable(false)))),
         ("current_timestamp", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("current_timestamp()").nullable(false)))),
         ("date_trunc", f(Exactly(2), &[String, Timestamp], |r, c| {

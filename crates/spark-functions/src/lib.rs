@@ -50,6 +50,7 @@ pub mod random;
 pub mod registry;
 pub mod rename_fields;
 pub mod string_fns;
+pub mod sql_keywords;
 pub mod sum;
 pub mod rounding;
 pub mod sequence;

@@ -152,6 +152,8 @@ FUNCTION_EDGES = [
     q('make_timestamp_date_time_nulls', "SELECT make_timestamp(DATE'2014-12-28', NULL), make_timestamp(NULL), make_timestamp_ntz(DATE'2014-12-28', TIME'23:59:59.999999')"),
     q('make_timestamp_rows', 'SELECT make_timestamp(y, m, d, 0, 0, s), try_make_timestamp(y, m, d, 0, 0, s) FROM VALUES (2024, 2, 29, 1.5), (2023, 2, 29, 0), (NULL, 1, 1, 0) AS t(y, m, d, s)'),
     sql_script('make_timestamp_ansi_off', 'SET spark.sql.ansi.enabled=false', "SELECT make_timestamp(2024, 13, 22, 15, 30, 0), make_timestamp(2024, 1, 1, 1, 0, 60.5)"),
+    q("sql_keywords_all", "SELECT count(*), count(DISTINCT keyword), sum(CAST(reserved AS INT)), min(keyword), max(keyword) FROM sql_keywords()"),
+    q("sql_keywords_filter", "SELECT * FROM sql_keywords() WHERE keyword LIKE 'SEL%' OR keyword = 'WINDOW'"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

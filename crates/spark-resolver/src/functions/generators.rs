@@ -29,5 +29,6 @@ pub(super) fn functions() -> Table {
         ("inline_outer", generator(Exactly(1))),
         ("stack", generator(AtLeast(2))),
         ("json_tuple", generator(AtLeast(2))),
+        ("sql_keywords", generator(Exactly(0))),
     ]
 }

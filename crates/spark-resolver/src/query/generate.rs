@@ -115,6 +115,7 @@ impl Resolver<'_> {
             (_, Some(udtf)) => (self.python_udtf_rows(udtf, g.args, &r)?, false),
             _ => match base {
             "stack" => (self.stack_rows(g.args, &r)?, false),
+            "sql_keywords" => (sql_keywords_rows()?, false),
             // One row: the struct of the requested fields (`c0`, `c1`, ...).
             "json_tuple" => {
                 let args = self.resolve_arguments(g.args, &r)?;
@@ -185,7 +186,7 @@ impl Resolver<'_> {
             items.push(ProjectItem { expr: pos, name: "pos".into(), passthrough: None, nullable: Some(outer) });
         }
         match (&element_type, base) {
-            (ArrowType::Struct(fields), "inline" | "stack" | "json_tuple") => {
+            (ArrowType::Struct(fields), "inline" | "stack" | "json_tuple" | "sql_keywords") => {
                 let spark_fields = match spark_element.as_ref().map(|f| f.data_type()) {
                     Some(ArrowType::Struct(s)) if s.len() == fields.len() && base == "inline" => Some(s.clone()),
                     _ => None,
@@ -259,4 +260,24 @@ impl Resolver<'_> {
         }
         udf("make_array", rows)
     }
+}
+
+/// `sql_keywords()`: one struct per keyword (`keyword`, `reserved`). No
+/// keyword is reserved here, as none is with Spark's default
+/// `spark.sql.ansi.enforceReservedKeywords=false`.
+fn sql_keywords_rows() -> ResolveResult<DfExpr> {
+    use datafusion::arrow::array::{BooleanArray, ListArray, StringArray, StructArray};
+    use datafusion::arrow::buffer::OffsetBuffer;
+    use datafusion::arrow::datatypes::{Field, Fields};
+    let words: Vec<&str> = spark_functions::sql_keywords::keywords().map(|(k, _)| k).collect();
+    let fields = Fields::from(vec![Field::new("keyword", ArrowType::Utf8, false), Field::new("reserved", ArrowType::Boolean, false)]);
+    let rows = StructArray::try_new(
+        fields.clone(),
+        vec![std::sync::Arc::new(StringArray::from(words.clone())), std::sync::Arc::new(BooleanArray::from(vec![false; words.len()]))],
+        None,
+    )
+    .map_err(|e| ResolveError::invalid(e.to_string()))?;
+    let item = std::sync::Arc::new(Field::new("item", ArrowType::Struct(fields), false));
+    let list = ListArray::try_new(item, OffsetBuffer::from_lengths([words.len()]), std::sync::Arc::new(rows), None).map_err(|e| ResolveError::invalid(e.to_string()))?;
+    Ok(lit(ScalarValue::List(std::sync::Arc::new(list))))
 }

@@ -192,7 +192,7 @@ impl Resolver<'_> {
                     _ => None,
                 };
                 for (i, f) in fields.iter().enumerate() {
-                    let nullable = known(spark_fields.as_ref().map(|s| s[i].is_nullable()));
+                    let nullable = if base == "sql_keywords" { Some(false) } else { known(spark_fields.as_ref().map(|s| s[i].is_nullable())) };
                     items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable });
                 }
             }

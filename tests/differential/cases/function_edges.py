@@ -154,6 +154,8 @@ FUNCTION_EDGES = [
     sql_script('make_timestamp_ansi_off', 'SET spark.sql.ansi.enabled=false', "SELECT make_timestamp(2024, 13, 22, 15, 30, 0), make_timestamp(2024, 1, 1, 1, 0, 60.5)"),
     q("sql_keywords_all", "SELECT count(*), count(DISTINCT keyword), sum(CAST(reserved AS INT)), min(keyword), max(keyword) FROM sql_keywords()"),
     q("sql_keywords_filter", "SELECT * FROM sql_keywords() WHERE keyword LIKE 'SEL%' OR keyword = 'WINDOW'"),
+    q("date_format_time", "SELECT date_format(TIME'14:30:45.123456', 'HH:mm:ss.SSSSSS a'), date_format(TIME'00:00:00', 'h:mm a'), date_format(TIME'23:59:59.999999', 'HHmmss')"),
+    q("date_format_not_time", "SELECT date_format('2024-01-02', 'dd/MM/yyyy'), date_format(DATE'2024-01-02', 'E')"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

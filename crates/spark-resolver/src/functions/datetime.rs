@@ -229,8 +229,20 @@ fn from_unixtime(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("from_unixtime({}, {pattern_name})", c.names[0])).nullable(true))
 }
 
-fn date_format(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    Ok(Built::new(call_udf(SparkDateFormat::udf(), vec![c.arg(0)?, c.arg(1)?])))
+/// `date_format(x, fmt)`: timestamps (dates and strings cast), and TIME
+/// values, which Spark formats even with the TIME type disabled (as the
+/// wall time of 1970-01-01).
+fn date_format(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let x = match &c.types[0] {
+        ArrowType::Time64(TimeUnit::Nanosecond) => {
+            let micros = binary_expr(cast(c.arg(0)?, ArrowType::Int64), Operator::Divide, lit(1_000i64));
+            cast(micros, ArrowType::Timestamp(TimeUnit::Microsecond, None))
+        }
+        t => r.implicit_cast("date_format", 0, c.arg(0)?, t, In::AnyTimestamp, &c.names[0])?.0,
+    };
+    // A string read as a timestamp may not be one.
+    let nullable = c.nullable.iter().any(|n| *n) || super::is_string(&c.types[0]);
+    Ok(Built::new(call_udf(SparkDateFormat::udf(), vec![x, c.arg(1)?])).nullable(nullable))
 }
 
 fn datediff(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -378,7 +390,7 @@ pub(super) fn functions() -> Table {
             let f = spark_functions::datetime_fns::SparkMonthsBetween::udf(round_off, &r.config.time_zone);
             Ok(Built::new(call_udf(f, vec![c.arg(0)?, c.arg(1)?])).named(format!("months_between({}, {}, {shown})", c.names[0], c.names[1])))
         })),
-        ("date_format", f(Exactly(2), &[AnyTimestamp, String], date_format)),
+        ("date_format", f(Exactly(2), &[Any, String], date_format)),
         ("to_timestamp", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),
         ("to_timestamp_ltz", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, false))),
         ("try_to_timestamp", f(Range(1, 2), &[Any, String], |r, c| parse(r, c, ParseTarget::Timestamp, true))),

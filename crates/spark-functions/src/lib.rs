@@ -53,6 +53,7 @@ pub mod string_fns;
 pub mod sql_keywords;
 pub mod sum;
 pub mod rounding;
+pub mod sentences;
 pub mod sequence;
 pub mod sketch;
 pub mod temporal_parse;

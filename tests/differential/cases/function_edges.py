@@ -156,6 +156,10 @@ FUNCTION_EDGES = [
     q("sql_keywords_filter", "SELECT * FROM sql_keywords() WHERE keyword LIKE 'SEL%' OR keyword = 'WINDOW'"),
     q("date_format_time", "SELECT date_format(TIME'14:30:45.123456', 'HH:mm:ss.SSSSSS a'), date_format(TIME'00:00:00', 'h:mm a'), date_format(TIME'23:59:59.999999', 'HHmmss')"),
     q("date_format_not_time", "SELECT date_format('2024-01-02', 'dd/MM/yyyy'), date_format(DATE'2024-01-02', 'E')"),
+    q('sentences_abbreviations', "SELECT sentences('Mr. Smith went to Washington. He said: hi'), sentences('see e.g. this one. and lower next! Really? yes')"),
+    q('sentences_words', "SELECT sentences('x-ray -dash- a_b c#d 1,000 1.5.6 don''t ''quoted'' über straße 日本語です。次の文')"),
+    q('sentences_edges', "SELECT sentences(''), sentences(NULL), sentences('   '), sentences('!!!'), sentences('one two  three...four', 'en', 'US')"),
+    q('sentences_rows', "SELECT sentences(t) FROM VALUES ('A b. C d'), (NULL), ('Why? Because.') AS v(t)"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

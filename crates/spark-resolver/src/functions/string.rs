@@ -345,6 +345,10 @@ pub(super) fn functions() -> Table {
             let e = df::regexp_replace(c.arg(0)?, c.arg(1)?, c.arg(2)?, Some(lit("g")));
             Ok(Built::new(e).named(name))
         })),
+        ("sentences", f(Range(1, 3), &[String, String, String], |_, c| {
+            let (args, name) = with_defaults(c, &[(lit(""), ""), (lit(""), "")]);
+            Ok(Built::new(call_udf(spark_functions::sentences::SparkSentences::udf(), args)).named(name).nullable(true))
+        })),
         ("len", f(Exactly(1), &[Any], len)),
         ("length", f(Exactly(1), &[Any], len)),
         ("char_length", f(Exactly(1), &[Any], len)),

@@ -33,6 +33,7 @@ pub mod count_min_sketch;
 pub mod histogram_numeric;
 pub mod java_random;
 pub mod json_fns;
+pub mod json_lenient;
 pub mod json_read;
 pub mod lambda;
 pub mod like_pattern;

@@ -160,6 +160,8 @@ FUNCTION_EDGES = [
     q('sentences_words', "SELECT sentences('x-ray -dash- a_b c#d 1,000 1.5.6 don''t ''quoted'' über straße 日本語です。次の文')"),
     q('sentences_edges', "SELECT sentences(''), sentences(NULL), sentences('   '), sentences('!!!'), sentences('one two  three...four', 'en', 'US')"),
     q('sentences_rows', "SELECT sentences(t) FROM VALUES ('A b. C d'), (NULL), ('Why? Because.') AS v(t)"),
+    q('schema_of_json_leniencies', 'SELECT schema_of_json(\'[{"col":01}]\', map(\'allowNumericLeadingZeros\', \'true\')), schema_of_json(\'{\'\'a\'\': \'\'x\'\'}\'), schema_of_json(\'{a: 1}\', map(\'allowUnquotedFieldNames\', \'true\')), schema_of_json(\'{"a": 1 /* c */}\', map(\'allowComments\', \'true\'))'),
+    q('schema_of_json_types', 'SELECT schema_of_json(\'{"a": 1}\', map(\'primitivesAsString\', \'true\')), schema_of_json(\'{"b": 1, "a": [1.5, 2]}\'), schema_of_json(\'{"a": NaN}\'), schema_of_json(\'[]\'), schema_of_json(\'{"a": null, "b": {"c": true}}\')'),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -78,12 +78,34 @@ fn from_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkFromJson::udf(out, options, &r.config.time_zone), vec![c.arg(0)?])).named(name).nullable(true))
 }
 
+/// `schema_of_json(sample[, options])`: the type Spark infers for the
+/// sample, read with Jackson's leniencies (`allowSingleQuotes`,
+/// `allowNumericLeadingZeros`, `allowComments`, ...) and
+/// `primitivesAsString`.
 fn schema_of_json(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let sample = constant_string(c, 0, "the sample")?;
-    let value: serde_json::Value = serde_json::from_str(&sample)
+    let given = super::csv::options(c, 1)?;
+    let leniency = spark_functions::json_lenient::Leniency::from_options(&given);
+    let strict = spark_functions::json_lenient::strict_json(&sample, leniency).unwrap_or_else(|| sample.clone());
+    let value: serde_json::Value = serde_json::from_str(&strict)
         .map_err(|e| ResolveError::analysis("INVALID_JSON_SCHEMA", "22032", format!("Cannot infer a schema from {sample}: {e}"), &[]))?;
-    let t = crate::types::from_arrow(&spark_datasource::json::infer_type(&value))?;
+    let mut t = spark_datasource::json::infer_type(&value);
+    if given.get("primitivesasstring").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        t = primitives_as_string(&t);
+    }
+    let t = crate::types::from_arrow(&t)?;
     Ok(Built::new(lit(t.sql())).named(format!("schema_of_json({})", c.names[0])).nullable(false))
+}
+
+/// The type with every primitive read as a string (`primitivesAsString`).
+fn primitives_as_string(t: &ArrowType) -> ArrowType {
+    use std::sync::Arc;
+    match t {
+        ArrowType::Struct(fields) => ArrowType::Struct(fields.iter().map(|f| f.as_ref().clone().with_data_type(primitives_as_string(f.data_type()))).collect::<Vec<_>>().into()),
+        ArrowType::List(item) => ArrowType::List(Arc::new(item.as_ref().clone().with_data_type(primitives_as_string(item.data_type())))),
+        ArrowType::Null => ArrowType::Null,
+        _ => ArrowType::Utf8,
+    }
 }
 
 pub(super) fn functions() -> Table {

@@ -20,7 +20,8 @@ use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
 
-use crate::murmur_hash::{hash_bytes, hash_int};
+use crate::java_hash::java_hash_code;
+use crate::murmur_hash::hash_int;
 
 /// How ties between equally frequent values are broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,31 +99,6 @@ impl ModeAccumulator {
         let array = if values.is_empty() { datafusion::arrow::array::new_empty_array(t) } else { ScalarValue::iter_to_array(values)? };
         Ok(ScalarValue::List(Arc::new(ListArray::new(field, OffsetBuffer::from_lengths([array.len()]), array, None))))
     }
-}
-
-/// Java's `hashCode` of a boxed value as Spark's hash map sees it.
-fn java_hash_code(v: &ScalarValue) -> Option<i32> {
-    Some(match v {
-        ScalarValue::Int8(Some(x)) => *x as i32,
-        ScalarValue::Int16(Some(x)) => *x as i32,
-        ScalarValue::Int32(Some(x)) | ScalarValue::Date32(Some(x)) => *x,
-        ScalarValue::Int64(Some(x)) => (*x ^ ((*x as u64) >> 32) as i64) as i32,
-        ScalarValue::Float32(Some(x)) => x.to_bits() as i32,
-        ScalarValue::Float64(Some(x)) => {
-            let b = x.to_bits();
-            (b ^ (b >> 32)) as i32
-        }
-        ScalarValue::Boolean(Some(b)) => {
-            if *b {
-                1231
-            } else {
-                1237
-            }
-        }
-        // UTF8String.hashCode: Murmur3 x86_32 of the bytes with seed 42.
-        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => hash_bytes(s.as_bytes(), 42) as i32,
-        _ => return None,
-    })
 }
 
 /// The slot order in which Spark's `OpenHashMap` yields `keys` inserted in

@@ -162,6 +162,18 @@ FUNCTION_EDGES = [
     q('sentences_rows', "SELECT sentences(t) FROM VALUES ('A b. C d'), (NULL), ('Why? Because.') AS v(t)"),
     q('schema_of_json_leniencies', 'SELECT schema_of_json(\'[{"col":01}]\', map(\'allowNumericLeadingZeros\', \'true\')), schema_of_json(\'{\'\'a\'\': \'\'x\'\'}\'), schema_of_json(\'{a: 1}\', map(\'allowUnquotedFieldNames\', \'true\')), schema_of_json(\'{"a": 1 /* c */}\', map(\'allowComments\', \'true\'))'),
     q('schema_of_json_types', 'SELECT schema_of_json(\'{"a": 1}\', map(\'primitivesAsString\', \'true\')), schema_of_json(\'{"b": 1, "a": [1.5, 2]}\'), schema_of_json(\'{"a": NaN}\'), schema_of_json(\'[]\'), schema_of_json(\'{"a": null, "b": {"c": true}}\')'),
+    # collect_set / collect_union: Spark's hash-set order.
+    q('collect_set_int_buckets', 'SELECT collect_set(col) FROM VALUES (3), (17), (1), (16), (33), (2), (-1), (100000) AS tab(col)'),
+    q('collect_set_strings', "SELECT collect_set(col) FROM VALUES ('b'), ('a'), ('c'), ('d'), ('zz') AS tab(col)"),
+    q('collect_set_longs', 'SELECT collect_set(col) FROM VALUES (1L), (5000000000L), (-3L) AS tab(col)'),
+    q('collect_set_growth', 'SELECT collect_set(col) FROM (SELECT id % 30 AS col FROM range(100))'),
+    q('collect_set_doubles', 'SELECT collect_set(col) FROM VALUES (1.5D), (2.0D), (-0.5D) AS tab(col)'),
+    q('collect_union_ints', 'SELECT collect_union(col) FROM VALUES (array(3, 1)), (array(2, 3, 17)) AS tab(col)'),
+    q('collect_set_booleans', 'SELECT collect_set(col) FROM VALUES (true), (false) AS tab(col)'),
+    q('collect_set_dates', "SELECT collect_set(col) FROM VALUES (DATE'2024-01-01'), (DATE'1970-01-02') AS tab(col)"),
+    q('collect_union_strings_nulls', "SELECT collect_union(col) FROM VALUES (array('b', 'a')), (array('a', 'c')), (NULL), (array(NULL, 'd')) AS tab(col)"),
+    q('collect_set_grouped', "SELECT k, collect_set(v), collect_union(a) FROM VALUES (1, 'x', array(1)), (1, 'y', array(2, 1)), (2, NULL, NULL) AS t(k, v, a) GROUP BY k ORDER BY k"),
+    q('collect_set_empty', 'SELECT collect_set(v) FROM (SELECT 1 AS v WHERE false)'),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

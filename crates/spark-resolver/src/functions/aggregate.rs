@@ -431,6 +431,19 @@ fn count_min_sketch(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(name).nullable(false))
 }
 
+/// `collect_set(x)` and `collect_union(arrays)`: the distinct non-NULL
+/// values, in the order Spark's hash set yields them
+/// (`spark_functions::hash_set_order`).
+fn collect_set(c: &Call<'_>, union: bool) -> ResolveResult<Built> {
+    let source = if union { "collect_list" } else { "collect_set" };
+    let spark_functions::FunctionKind::Aggregate(udaf) = super::kernel_impl(super::Kernel { source: super::Source::DataFusionSpark, name: source })? else {
+        return Err(ResolveError::unresolved_routine(source));
+    };
+    let collected = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], c.distinct && !union, None, vec![], None));
+    let e = super::call_udf(spark_functions::hash_set_order::SparkHashSetOrder::udf(union), vec![collected]);
+    Ok(Built::new(e).nullable(false))
+}
+
 /// `grouping(c)` (TINYINT) and `grouping_id(c...)` (BIGINT): DataFusion's
 /// `grouping` bit mask. Without arguments `grouping_id()` covers every
 /// grouping column; the aggregate planner fills them in.
@@ -498,7 +511,8 @@ pub(super) fn functions() -> Table {
         ("bit_or", datafusion_aggregate(Exactly(1), &[], "bit_or")),
         ("bit_xor", datafusion_aggregate(Exactly(1), &[], "bit_xor")),
         ("collect_list", datafusion_spark_aggregate(Exactly(1), &[], "collect_list").nullable(Nullable::Never)),
-        ("collect_set", datafusion_spark_aggregate(Exactly(1), &[], "collect_set").nullable(Nullable::Never)),
+        ("collect_set", f(Exactly(1), &[Any], |_, c| collect_set(c, false))),
+        ("collect_union", f(Exactly(1), &[Any], |_, c| collect_set(c, true))),
         ("corr", datafusion_aggregate(Exactly(2), &[], "corr")),
         ("covar_pop", datafusion_aggregate(Exactly(2), &[], "covar_pop")),
         ("covar_samp", datafusion_aggregate(Exactly(2), &[], "covar_samp")),

@@ -294,9 +294,9 @@ mod tests {
         Ok(RecordBatch::try_new(schema, vec![Arc::new(ids), Arc::new(names), Arc::new(ts), Arc::new(st), Arc::new(list)])?)
     }
 
-    fn round_trip(batches: &[RecordBatch], codec: OrcCodec) -> SourceResult<RecordBatch> {
+    fn round_trip(test: &str, batches: &[RecordBatch], codec: OrcCodec) -> SourceResult<RecordBatch> {
         let schema = batches[0].schema();
-        let dir = std::env::temp_dir().join(format!("scs-orc-{}-{codec:?}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("scs-orc-{}-{test}-{codec:?}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join("t.orc");
         let mut encoder = Box::new(OrcEncoder::create(&path, schema.clone(), codec)?);
@@ -320,7 +320,7 @@ mod tests {
     fn nested_nulls_round_trip() -> SourceResult<()> {
         for codec in [OrcCodec::None, OrcCodec::Zstd, OrcCodec::Snappy, OrcCodec::Zlib, OrcCodec::Lz4, OrcCodec::Lzo] {
             let batch = sample(1000)?;
-            assert_eq!(round_trip(std::slice::from_ref(&batch), codec)?, batch, "{codec:?}");
+            assert_eq!(round_trip("nested", std::slice::from_ref(&batch), codec)?, batch, "{codec:?}");
         }
         Ok(())
     }
@@ -330,7 +330,7 @@ mod tests {
         // Enough rows to fill several stripes.
         let batches: Vec<RecordBatch> = (0..30).map(|_| sample(50_000)).collect::<SourceResult<_>>()?;
         let all = concat_batches(&batches[0].schema(), &batches)?;
-        assert_eq!(round_trip(&batches, OrcCodec::Zstd)?, all);
+        assert_eq!(round_trip("stripes", &batches, OrcCodec::Zstd)?, all);
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Higher-order functions over arrays and maps: `transform`, `filter`,
 //! `exists`, `forall`, `aggregate`/`reduce`, `zip_with`, `map_filter`,
-//! `transform_keys`, `transform_values`, and `array_sort` with a comparator.
+//! `transform_keys`, `transform_values`, `map_zip_with`, and `array_sort`
+//! with a comparator.
 //!
 //! The lambda body is compiled once to a DataFusion physical expression over
 //! a batch whose columns are the lambda's parameters followed by the
@@ -33,6 +34,9 @@ pub enum LambdaKind {
     TransformValues,
     /// `array_sort(array, (left, right) -> int)`: a stable sort by the comparator.
     ArraySort,
+    /// `map_zip_with(m1, m2, (k, v1, v2) -> v)`: the keys of `m1`, then
+    /// those only `m2` has, each with both maps' values (NULL where absent).
+    MapZipWith,
 }
 
 /// A compiled lambda: the body and the schema of the batch it reads.
@@ -379,6 +383,52 @@ impl ScalarUDFImpl for SparkLambda {
                 }
                 let sorted = take(values.as_ref(), &UInt32Array::from(order), None)?;
                 Arc::new(GenericListArray::<i32>::try_new(field, offsets, sorted, nulls)?)
+            }
+            LambdaKind::MapZipWith => {
+                let (field, a_offsets, a, a_nulls, sorted) = map_parts(&collections[0])?;
+                let (_, b_offsets, b, b_nulls, _) = map_parts(&collections[1])?;
+                // Each key of the result: where it is in the first map and in the second.
+                let (mut from_a, mut from_b, mut key_at, mut rows, mut offsets) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), vec![0i32]);
+                let a_len = a.len() as u32;
+                for r in 0..n {
+                    let (a0, a1) = (a_offsets[r] as usize, a_offsets[r + 1] as usize);
+                    let (b0, b1) = (b_offsets[r] as usize, b_offsets[r + 1] as usize);
+                    let mut seen: Vec<datafusion::common::ScalarValue> = Vec::new();
+                    for i in a0..a1 {
+                        let k = datafusion::common::ScalarValue::try_from_array(a.column(0), i)?;
+                        let j = (b0..b1).find(|&j| datafusion::common::ScalarValue::try_from_array(b.column(0), j).is_ok_and(|bk| bk == k));
+                        seen.push(k);
+                        from_a.push(Some(i as u32));
+                        from_b.push(j.map(|j| j as u32));
+                        key_at.push(i as u32);
+                        rows.push(r as u32);
+                    }
+                    for j in b0..b1 {
+                        let k = datafusion::common::ScalarValue::try_from_array(b.column(0), j)?;
+                        if seen.contains(&k) {
+                            continue;
+                        }
+                        from_a.push(None);
+                        from_b.push(Some(j as u32));
+                        key_at.push(a_len + j as u32);
+                        rows.push(r as u32);
+                    }
+                    offsets.push(from_a.len() as i32);
+                }
+                // An empty `map()` has keys of type NULL: both sides take the other's key type.
+                let key_type = if a.column(0).data_type().is_null() { b.column(0).data_type().clone() } else { a.column(0).data_type().clone() };
+                let (a_keys, b_keys) = (datafusion::arrow::compute::cast(a.column(0), &key_type)?, datafusion::arrow::compute::cast(b.column(0), &key_type)?);
+                let all_keys = datafusion::arrow::compute::concat(&[a_keys.as_ref(), b_keys.as_ref()])?;
+                let keys = take(all_keys.as_ref(), &UInt32Array::from(key_at), None)?;
+                let v1 = take(a.column(1).as_ref(), &UInt32Array::from(from_a), None)?;
+                let v2 = take(b.column(1).as_ref(), &UInt32Array::from(from_b), None)?;
+                let result = eval(&self.lambda, vec![keys.clone(), v1, v2], outer, &UInt32Array::from(rows))?;
+                let DataType::Struct(fs) = field.data_type() else { return exec_err!("malformed map") };
+                let kf = Arc::new(Field::new(fs[0].name(), keys.data_type().clone(), false));
+                let vf = Arc::new(Field::new(fs[1].name(), result.data_type().clone(), true));
+                let entries = StructArray::try_new(vec![kf, vf].into(), vec![keys, result], None)?;
+                let ef = Arc::new(Field::new(field.name(), entries.data_type().clone(), false));
+                Arc::new(MapArray::try_new(ef, OffsetBuffer::new(offsets.into()), entries, NullBuffer::union(a_nulls.as_ref(), b_nulls.as_ref()), sorted)?)
             }
             LambdaKind::MapFilter | LambdaKind::TransformKeys | LambdaKind::TransformValues => {
                 let (field, offsets, entries, nulls, sorted) = map_parts(&collections[0])?;

@@ -174,6 +174,13 @@ FUNCTION_EDGES = [
     q('collect_union_strings_nulls', "SELECT collect_union(col) FROM VALUES (array('b', 'a')), (array('a', 'c')), (NULL), (array(NULL, 'd')) AS tab(col)"),
     q('collect_set_grouped', "SELECT k, collect_set(v), collect_union(a) FROM VALUES (1, 'x', array(1)), (1, 'y', array(2, 1)), (2, NULL, NULL) AS t(k, v, a) GROUP BY k ORDER BY k"),
     q('collect_set_empty', 'SELECT collect_set(v) FROM (SELECT 1 AS v WHERE false)'),
+    # map_zip_with; lambda bodies with coalesce / nvl (simplified like query expressions).
+    q('map_zip_with_same_keys', "SELECT map_zip_with(map(1, 'a', 2, 'b'), map(1, 'x', 2, 'y'), (k, v1, v2) -> concat(v1, v2))"),
+    q('map_zip_with_union_keys', "SELECT map_zip_with(map('a', 1, 'b', 2), map('b', 3, 'c', 4), (k, v1, v2) -> coalesce(v1, 0) + coalesce(v2, 0))"),
+    q('map_zip_with_empty_and_null', "SELECT map_zip_with(map('a', 1), map(), (k, v1, v2) -> v2), map_zip_with(CAST(NULL AS MAP<STRING,INT>), map('a', 1), (k, v1, v2) -> v1)"),
+    q('map_zip_with_rows', "SELECT map_zip_with(m1, m2, (k, v1, v2) -> k || ':' || coalesce(v1, '-') || coalesce(v2, '-')) FROM VALUES (map('x', 'a'), map('y', 'b', 'x', 'c')), (map('z', NULL), map('z', 'q')) AS t(m1, m2)"),
+    q('map_zip_with_key_types', "SELECT map_zip_with(map(1, 'a'), map('1', 'x'), (k, v1, v2) -> v1)"),
+    q('lambda_coalesce_nvl', "SELECT transform(array(1, NULL), x -> coalesce(x, 0)), filter(array(1, NULL, 3), x -> nvl(x, 0) > 0), aggregate(array(1, NULL), 0, (acc, x) -> acc + ifnull(x, 10))"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -70,6 +70,20 @@ impl Resolver<'_> {
             LambdaKind::Aggregate => vec![types.get(1).cloned().ok_or_else(wrong)?, element(&t0)],
             LambdaKind::ZipWith => vec![element(&t0), element(types.get(1).ok_or_else(wrong)?)],
             LambdaKind::ArraySort => vec![element(&t0), element(&t0)],
+            LambdaKind::MapZipWith => {
+                let (k, v1) = map_kv(&t0);
+                let (k2, v2) = map_kv(types.get(1).ok_or_else(wrong)?);
+                if k != k2 && !k.is_null() && !k2.is_null() {
+                    let show = |t: &ArrowType| crate::types::from_arrow(t).map(|t| t.sql()).unwrap_or_else(|_| t.to_string());
+                    return Err(ResolveError::analysis(
+                        "DATATYPE_MISMATCH.MAP_ZIP_WITH_DIFF_TYPES",
+                        "42K09",
+                        format!("Cannot resolve \"{lower}\" due to data type mismatch: Input to the `map_zip_with` should have been two maps with compatible key types, but it's [\"{}\", \"{}\"].", show(&t0), show(&types[1])),
+                        &[],
+                    ));
+                }
+                vec![if k.is_null() { k2 } else { k }, v1, v2]
+            }
             _ => {
                 let (k, v) = map_kv(&t0);
                 vec![k, v]
@@ -136,7 +150,7 @@ impl Resolver<'_> {
             LambdaKind::Exists | LambdaKind::Forall => ArrowType::Boolean,
             LambdaKind::Aggregate => finish.as_ref().map(|f| f.body_type.clone()).unwrap_or(main.body_type.clone()),
             LambdaKind::TransformKeys => map_type(main.body_type.clone(), map_kv(t0).1),
-            LambdaKind::TransformValues => map_type(map_kv(t0).0, main.body_type.clone()),
+            LambdaKind::TransformValues | LambdaKind::MapZipWith => map_type(map_kv(t0).0, main.body_type.clone()),
         };
         let mut names: Vec<String> = values.iter().map(|v| v.name.clone()).collect();
         names.push(main.name.clone());
@@ -226,7 +240,10 @@ impl Resolver<'_> {
         let batch_df = DFSchema::try_from(batch_schema.as_ref().clone())?;
         let props = datafusion::execution::context::ExecutionProps::new();
         let context = datafusion::logical_expr::simplify::SimplifyContext::builder().with_schema(Arc::new(batch_df.clone())).build();
-        let coerced = ExprSimplifier::new(context).coerce(resolved.expr.clone(), &batch_df)?;
+        let simplifier = ExprSimplifier::new(context);
+        // Simplified as the optimizer simplifies query expressions: some
+        // functions (`coalesce`, `nvl`, ...) exist only until rewritten.
+        let coerced = simplifier.simplify(simplifier.coerce(resolved.expr.clone(), &batch_df)?)?;
         let body_type = self.arrow_type(&resolved.expr, &lambda_scope)?;
         let body_nullable = self.is_nullable(&resolved, &lambda_scope);
         let physical = create_physical_expr(&coerced, &batch_df, &props, &datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default())?;

@@ -18,6 +18,7 @@ fn higher_order(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelat
         "zip_with" => LambdaKind::ZipWith,
         "map_filter" => LambdaKind::MapFilter,
         "transform_keys" => LambdaKind::TransformKeys,
+        "map_zip_with" => LambdaKind::MapZipWith,
         _ => LambdaKind::TransformValues,
     };
     if !call.args.iter().any(|a| matches!(a, spark_plan::Expr::Lambda { .. })) {
@@ -74,6 +75,7 @@ pub(super) fn functions() -> Table {
         ("map_filter", unresolved(Exactly(2), higher_order)),
         ("transform_keys", unresolved(Exactly(2), higher_order)),
         ("transform_values", unresolved(Exactly(2), higher_order)),
+        ("map_zip_with", unresolved(Exactly(3), higher_order)),
         ("array_sort", unresolved(Range(1, 2), array_sort)),
     ]
 }

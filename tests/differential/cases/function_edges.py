@@ -181,6 +181,11 @@ FUNCTION_EDGES = [
     q('map_zip_with_rows', "SELECT map_zip_with(m1, m2, (k, v1, v2) -> k || ':' || coalesce(v1, '-') || coalesce(v2, '-')) FROM VALUES (map('x', 'a'), map('y', 'b', 'x', 'c')), (map('z', NULL), map('z', 'q')) AS t(m1, m2)"),
     q('map_zip_with_key_types', "SELECT map_zip_with(map(1, 'a'), map('1', 'x'), (k, v1, v2) -> v1)"),
     q('lambda_coalesce_nvl', "SELECT transform(array(1, NULL), x -> coalesce(x, 0)), filter(array(1, NULL, 3), x -> nvl(x, 0) > 0), aggregate(array(1, NULL), 0, (acc, x) -> acc + ifnull(x, 10))"),
+    # session_window in GROUP BY: sessions merged per group, NULL times dropped.
+    q('session_window_groups', "SELECT a, session_window.start, session_window.end, count(*) as cnt FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:10:00'), ('A2', '2021-01-01 00:01:00') AS tab(a, b) GROUP by a, session_window(b, '5 minutes') ORDER BY a, start"),
+    q('session_window_merging_nulls', "SELECT session_window, count(*), sum(v) FROM VALUES (TIMESTAMP'2024-01-01 10:00:00', 1), (TIMESTAMP'2024-01-01 10:09:00', 2), (TIMESTAMP'2024-01-01 10:18:59', 3), (TIMESTAMP'2024-01-01 10:30:00', 4), (NULL, 5) AS t(ts, v) GROUP BY session_window(ts, '10 minutes') ORDER BY 1"),
+    q('session_window_empty', "SELECT count(*) FROM (SELECT 1 AS x, TIMESTAMP'2024-01-01 10:00:00' AS ts WHERE false) GROUP BY session_window(ts, '1 minute')"),
+    c("session_window_dataframe_api", "spark.createDataFrame([('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:10:00')], 'a string, b string').selectExpr('a', 'CAST(b AS TIMESTAMP) AS b').groupBy('a', F.session_window('b', '5 minutes')).count().orderBy('session_window.start')"),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -30,9 +30,13 @@ impl Resolver<'_> {
             return self.resolve_pivot(input, column, values, &grouping, aggs);
         }
         let all: Vec<&Expr> = grouping.iter().chain(aggregates).chain(having).collect();
-        let (r, grouping, aggregates, having) = match self.windowed_input(input, &all)? {
-            Some((r, call)) => {
-                let read = |es: &[Expr]| super::time_window::reading_window(es, &call);
+        let windowed = match self.windowed_input(input, &all)? {
+            Some((r, call)) => Some((r, call, "window")),
+            None => self.sessionized_input(input, grouping, &all)?.map(|(r, call)| (r, call, "session_window")),
+        };
+        let (r, grouping, aggregates, having) = match windowed {
+            Some((r, call, column)) => {
+                let read = |es: &[Expr]| super::time_window::reading_window(es, &call, column);
                 let having = having.map(|h| read(std::slice::from_ref(h)).remove(0));
                 (r, read(grouping), read(aggregates), having)
             }

@@ -61,7 +61,7 @@ pub(crate) fn contains_window(e: &DfExpr) -> bool {
 impl Resolver<'_> {
     pub(crate) fn resolve_project(&mut self, input: &Relation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
         if let Some((r, call)) = self.windowed_input(input, &exprs.iter().collect::<Vec<_>>())? {
-            return self.project_exprs(r, &super::time_window::reading_window(exprs, &call));
+            return self.project_exprs(r, &super::time_window::reading_window(exprs, &call, "window"));
         }
         let r = self.resolve(input)?;
         self.project_exprs(r, exprs)

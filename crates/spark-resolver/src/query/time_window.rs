@@ -14,16 +14,16 @@ use crate::expression::interval_literal::{IntervalValue, parse_interval};
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
-fn is_window_call(e: &Expr) -> bool {
-    matches!(e, Expr::Function { name, .. } if name.eq_ignore_ascii_case("window"))
+fn is_call_of(e: &Expr, function: &str) -> bool {
+    matches!(e, Expr::Function { name, .. } if name.eq_ignore_ascii_case(function))
 }
 
-/// The distinct `window(...)` calls in `exprs`.
-fn window_calls(exprs: &[&Expr]) -> Vec<Expr> {
+/// The distinct calls of `function` (`window`, `session_window`) in `exprs`.
+fn calls_of(exprs: &[&Expr], function: &str) -> Vec<Expr> {
     let mut found: Vec<Expr> = Vec::new();
     let mut stack: Vec<&Expr> = exprs.to_vec();
     while let Some(e) = stack.pop() {
-        if is_window_call(e) {
+        if is_call_of(e, function) {
             if !found.contains(e) {
                 found.push(e.clone());
             }
@@ -34,12 +34,22 @@ fn window_calls(exprs: &[&Expr]) -> Vec<Expr> {
     found
 }
 
-/// The expressions with the window call replaced by the `window` column.
-pub(crate) fn reading_window(exprs: &[Expr], call: &Expr) -> Vec<Expr> {
+/// The expressions with the window call replaced by the column `column`
+/// (`window` or `session_window`) that holds it.
+pub(crate) fn reading_window(exprs: &[Expr], call: &Expr, column: &str) -> Vec<Expr> {
     exprs
         .iter()
-        .map(|e| e.clone().transform_up(&mut |x| if &x == call { Expr::Column { name: vec!["window".into()], plan_id: None } } else { x }))
+        .map(|e| e.clone().transform_up(&mut |x| if &x == call { Expr::Column { name: vec![column.into()], plan_id: None } } else { x }))
         .collect()
+}
+
+fn several_windows() -> ResolveError {
+    ResolveError::analysis(
+        "_LEGACY_ERROR_TEMP_1039",
+        "",
+        "Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.",
+        &[],
+    )
 }
 
 fn mismatch(sql: &str, class: &str, detail: String) -> ResolveError {
@@ -50,7 +60,7 @@ fn mismatch(sql: &str, class: &str, detail: String) -> ResolveError {
 fn duration(arg: Option<&Expr>) -> ResolveResult<Option<i64>> {
     let Some(arg) = arg else { return Ok(None) };
     let Expr::Literal(Literal::String(text)) = arg else {
-        return Err(ResolveError::unsupported("window durations that are not string literals"));
+        return Err(ResolveError::unsupported("window durations and session gaps that are not string literals"));
     };
     match parse_interval(&format!("'{}'", text.replace('\'', "\\'")))? {
         IntervalValue::DayTime { micros, .. } => Ok(Some(micros)),
@@ -59,18 +69,103 @@ fn duration(arg: Option<&Expr>) -> ResolveResult<Option<i64>> {
 }
 
 impl Resolver<'_> {
+    /// A window's time argument as a timestamp (strings and dates cast).
+    fn window_time_column(&self, time: crate::expression::ResolvedExpr, r: &ResolvedRelation, sql: &str) -> ResolveResult<DfExpr> {
+        let t = self.arrow_type(&time.expr, r)?;
+        Ok(match &t {
+            ArrowType::Timestamp(TimeUnit::Microsecond, _) => time.expr,
+            ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8 | ArrowType::Date32 => {
+                let to = self.session_timestamp();
+                self.spark_cast(time.expr, &t, &to)
+            }
+            other => {
+                let actual = crate::types::from_arrow(other)?.sql();
+                return Err(mismatch(
+                    sql,
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                    format!("The first parameter requires the (\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"STRUCT<start: TIMESTAMP, end: TIMESTAMP>\" or \"STRUCT<start: TIMESTAMP_NTZ, end: TIMESTAMP_NTZ>\") type, however \"{}\" has the type \"{actual}\".", time.name),
+                ));
+            }
+        })
+    }
+
+    /// When an aggregation's expressions call `session_window(time, gap)`:
+    /// the input with a `session_window` column, per group of the other
+    /// grouping keys: rows ordered by time, each opening `[time, time +
+    /// gap)`, a session merging the rows that start before the end of the
+    /// ones before them (Spark's MergingSessions), rows without a time dropped.
+    pub(crate) fn sessionized_input(&mut self, input: &Relation, grouping: &[Expr], exprs: &[&Expr]) -> ResolveResult<Option<(ResolvedRelation, Expr)>> {
+        use datafusion::logical_expr::expr::WindowFunction;
+        use datafusion::logical_expr::{ExprFunctionExt, WindowFrame, WindowFrameBound, WindowFrameUnits, WindowFunctionDefinition, lit, when};
+        let over = |udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, arg: DfExpr| {
+            DfExpr::from(WindowFunction::new(WindowFunctionDefinition::AggregateUDF(udaf), vec![arg]))
+        };
+        let max = |e: DfExpr| over(datafusion::functions_aggregate::min_max::max_udaf(), e);
+        let min = |e: DfExpr| over(datafusion::functions_aggregate::min_max::min_udaf(), e);
+        let sum = |e: DfExpr| over(datafusion::functions_aggregate::sum::sum_udaf(), e);
+        let calls = calls_of(exprs, "session_window");
+        let Some(call) = calls.first().cloned() else { return Ok(None) };
+        if calls.len() > 1 {
+            return Err(several_windows());
+        }
+        let Expr::Function { args, .. } = &call else { return Ok(None) };
+        let [time_arg, gap_arg] = args.as_slice() else {
+            return Err(crate::functions::wrong_args("session_window", args.len(), "2"));
+        };
+        let r = self.resolve(input)?;
+        let time = self.resolve_expr(time_arg, &r)?;
+        let Some(gap) = duration(Some(gap_arg))? else { return Ok(None) };
+        let sql = format!("session_window({}, {gap})", time.name);
+        let time_expr = self.window_time_column(time, &r, &sql)?;
+        let keys = grouping
+            .iter()
+            .filter(|g| !is_call_of(g, "session_window"))
+            .map(|g| self.resolve_expr(g, &r).map(|e| e.expr))
+            .collect::<ResolveResult<Vec<_>>>()?;
+        let (ts, end, prev, opens, session, start_id, end_id, id) = (fresh_id(), fresh_id(), fresh_id(), fresh_id(), fresh_id(), fresh_id(), fresh_id(), fresh_id());
+        let base: Vec<DfExpr> = r.columns.iter().map(|c| id_col(&c.id)).collect();
+        let with = |mut v: Vec<DfExpr>, more: &[&str]| {
+            v.extend(more.iter().map(|c| id_col(c)));
+            v
+        };
+        let gap_literal = lit(datafusion::common::ScalarValue::DurationMicrosecond(Some(gap)));
+        let mut first = base.clone();
+        first.push(time_expr.clone().alias(&ts));
+        first.push(DfExpr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(Box::new(time_expr), datafusion::logical_expr::Operator::Plus, Box::new(gap_literal))).alias(&end));
+        let by_time = vec![id_col(&ts).sort(true, true)];
+        let before = WindowFrame::new_bounds(WindowFrameUnits::Rows, WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(None)), WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(Some(1))));
+        let so_far = WindowFrame::new_bounds(WindowFrameUnits::Rows, WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(None)), WindowFrameBound::CurrentRow);
+        let previous_end = max(id_col(&end)).partition_by(keys.clone()).order_by(by_time.clone()).window_frame(before).build()?.alias(&prev);
+        let opening = when(id_col(&prev).is_null().or(id_col(&ts).gt_eq(id_col(&prev))), lit(1i64)).otherwise(lit(0i64))?.alias(&opens);
+        let numbered = sum(id_col(&opens)).partition_by(keys.clone()).order_by(by_time).window_frame(so_far).build()?.alias(&session);
+        let mut in_session = keys.clone();
+        in_session.push(id_col(&session));
+        let session_start = min(id_col(&ts)).partition_by(in_session.clone()).build()?.alias(&start_id);
+        let session_end = max(id_col(&end)).partition_by(in_session).build()?.alias(&end_id);
+        let window = crate::functions::call_udf(crate::functions::registry_udf("named_struct")?, vec![lit("start"), id_col(&start_id), lit("end"), id_col(&end_id)]).alias(&id);
+        let mut last = base.clone();
+        last.push(window);
+        let plan = LogicalPlanBuilder::from(r.plan.clone())
+            .project(first)?
+            .filter(id_col(&ts).is_not_null())?
+            .window(vec![previous_end])?
+            .project(with(base.clone(), &[&ts, &end, &prev]).into_iter().chain([opening]).collect::<Vec<_>>())?
+            .window(vec![numbered])?
+            .window(vec![session_start, session_end])?
+            .project(last)?
+            .build()?;
+        let mut columns = r.columns.clone();
+        columns.push(ResolvedColumn { hidden: true, nullable: Some(false), ..ResolvedColumn::new(id, "session_window".into()) });
+        Ok(Some((ResolvedRelation { plan, columns }, call)))
+    }
+
     /// When `exprs` call `window(...)`: the input with the window column
     /// added, and the call they should read it through.
     pub(crate) fn windowed_input(&mut self, input: &Relation, exprs: &[&Expr]) -> ResolveResult<Option<(ResolvedRelation, Expr)>> {
-        let calls = window_calls(exprs);
+        let calls = calls_of(exprs, "window");
         let Some(call) = calls.first().cloned() else { return Ok(None) };
-        if calls.len() > 1 {
-            return Err(ResolveError::analysis(
-                "_LEGACY_ERROR_TEMP_1039",
-                "",
-                "Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.",
-                &[],
-            ));
+        if calls.len() > 1 || !calls_of(exprs, "session_window").is_empty() {
+            return Err(several_windows());
         }
         let Expr::Function { args, .. } = &call else { return Ok(None) };
         if !(2..=4).contains(&args.len()) {
@@ -94,22 +189,7 @@ impl Resolver<'_> {
         if start.abs() >= slide {
             return Err(mismatch(&sql, "DATATYPE_MISMATCH.PARAMETER_CONSTRAINT_VIOLATION", format!("The abs `start_time`({start}L) must be < the `slide_duration`({slide}L).")));
         }
-        let t = self.arrow_type(&time.expr, &r)?;
-        let time_expr = match &t {
-            ArrowType::Timestamp(TimeUnit::Microsecond, _) => time.expr,
-            ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8 | ArrowType::Date32 => {
-                let to = self.session_timestamp();
-                self.spark_cast(time.expr, &t, &to)
-            }
-            other => {
-                let actual = crate::types::from_arrow(other)?.sql();
-                return Err(mismatch(
-                    &sql,
-                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-                    format!("The first parameter requires the (\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"STRUCT<start: TIMESTAMP, end: TIMESTAMP>\" or \"STRUCT<start: TIMESTAMP_NTZ, end: TIMESTAMP_NTZ>\") type, however \"{}\" has the type \"{actual}\".", time.name),
-                ));
-            }
-        };
+        let time_expr = self.window_time_column(time, &r, &sql)?;
         let spec = WindowSpec { window, slide, start };
         let id = fresh_id();
         let windows: Vec<DfExpr> = (0..spec.overlapping()).map(|i| crate::functions::call_udf(SparkTimeWindow::udf(spec, i), vec![time_expr.clone()])).collect();

@@ -23,43 +23,27 @@ fn xpath(c: &Call<'_>, op: XPathFn) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkXPath::udf(op), args)).nullable(true))
 }
 
-fn xpath_list(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::List)
-}
-fn xpath_string(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::String)
-}
-fn xpath_boolean(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Boolean)
-}
-fn xpath_double(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Double)
-}
-fn xpath_float(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Float)
-}
-fn xpath_int(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Int)
-}
-fn xpath_long(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Long)
-}
-fn xpath_short(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    xpath(c, XPathFn::Short)
+/// The function of an `xpath*` call, by its name.
+fn xpath_by_name(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let op = match c.name {
+        "xpath" => XPathFn::List,
+        "xpath_string" => XPathFn::String,
+        "xpath_boolean" => XPathFn::Boolean,
+        "xpath_double" | "xpath_number" => XPathFn::Double,
+        "xpath_float" => XPathFn::Float,
+        "xpath_int" => XPathFn::Int,
+        "xpath_long" => XPathFn::Long,
+        "xpath_short" => XPathFn::Short,
+        other => return Err(ResolveError::unresolved_routine(other)),
+    };
+    xpath(c, op)
 }
 
 pub(super) fn functions() -> Table {
     use Arity::Exactly;
     use In::String;
-    vec![
-        ("xpath", f(Exactly(2), &[String, String], xpath_list)),
-        ("xpath_string", f(Exactly(2), &[String, String], xpath_string)),
-        ("xpath_boolean", f(Exactly(2), &[String, String], xpath_boolean)),
-        ("xpath_double", f(Exactly(2), &[String, String], xpath_double)),
-        ("xpath_number", f(Exactly(2), &[String, String], xpath_double)),
-        ("xpath_float", f(Exactly(2), &[String, String], xpath_float)),
-        ("xpath_int", f(Exactly(2), &[String, String], xpath_int)),
-        ("xpath_long", f(Exactly(2), &[String, String], xpath_long)),
-        ("xpath_short", f(Exactly(2), &[String, String], xpath_short)),
-    ]
+    ["xpath", "xpath_string", "xpath_boolean", "xpath_double", "xpath_number", "xpath_float", "xpath_int", "xpath_long", "xpath_short"]
+        .into_iter()
+        .map(|name| (name, f(Exactly(2), &[String, String], xpath_by_name)))
+        .collect()
 }

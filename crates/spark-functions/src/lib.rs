@@ -68,6 +68,7 @@ pub mod time_window;
 pub mod timestamp_string;
 pub mod to_csv;
 pub mod value_text;
+pub mod variant;
 pub mod vector_fns;
 pub mod xpath;
 

@@ -90,13 +90,13 @@ fn hex_bytes(b: &[u8]) -> String {
     format!("[{}]", b.iter().map(|x| format!("{x:02X}")).collect::<Vec<_>>().join(" "))
 }
 
-fn format_date(days: i32) -> String {
+pub(crate) fn format_date(days: i32) -> String {
     crate::epoch_days::date_of(i64::from(days))
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_else(|| days.to_string())
 }
 
-fn format_timestamp(us: i64, tz: Option<&str>) -> String {
+pub(crate) fn format_timestamp(us: i64, tz: Option<&str>) -> String {
     let secs = us.div_euclid(1_000_000);
     let micros = us.rem_euclid(1_000_000) as u32;
     let Some(utc) = DateTime::from_timestamp(secs, micros * 1000) else { return us.to_string() };

@@ -161,6 +161,7 @@ struct Writer {
     ignore_null_fields: bool,
     sort_keys: bool,
     temporal: TemporalText,
+    zone: String,
 }
 
 /// A JSON object, its keys in byte order with `sortKeys`.
@@ -182,6 +183,16 @@ fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
     }
     let scalar = ScalarValue::try_from_array(a, i)?;
     Ok(match a.data_type() {
+        t if crate::variant::is_variant_type(t) => {
+            let column = crate::variant::VariantColumn::new(a)?;
+            match column.get(i) {
+                Some(v) => {
+                    let text = crate::variant::json::to_json(v, crate::variant::json::JsonZone::new(&w.zone)).map_err(crate::error::SparkRuntimeError::into_df)?;
+                    serde_json::from_str(&text).unwrap_or(Value::Null)
+                }
+                None => Value::Null,
+            }
+        }
         DataType::Struct(fields) => {
             let s = a.as_struct();
             let mut m = serde_json::Map::new();
@@ -258,6 +269,7 @@ impl ScalarUDFImpl for SparkJson {
                     ignore_null_fields: self.write.ignore_null_fields,
                     sort_keys: self.write.sort_keys,
                     temporal: TemporalText::new(&self.write.time_zone, &self.write.timestamp_format, &self.write.date_format)?,
+                    zone: self.write.time_zone.clone(),
                 };
                 let mut b = StringBuilder::new();
                 for i in 0..n {

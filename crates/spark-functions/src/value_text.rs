@@ -76,6 +76,10 @@ pub fn value_text(a: &dyn Array, row: usize, tz: &str, style: TextStyle) -> Stri
                 .collect();
             format!("{{{}}}", items.join(", "))
         }),
+        t if crate::variant::is_variant_type(t) => crate::variant::VariantColumn::new(a)
+            .ok()
+            .and_then(|c| c.get(row))
+            .and_then(|v| crate::variant::json::to_json(v, crate::variant::json::JsonZone::new(tz)).ok()),
         ArrowType::Struct(_) => a.as_any().downcast_ref::<StructArray>().map(|s| {
             let items: Vec<String> = s.columns().iter().map(|c| value_text(c.as_ref(), row, tz, style)).collect();
             format!("{{{}}}", items.join(", "))

@@ -100,6 +100,9 @@ pub enum Expr {
     NamedWindow { function: Box<Expr>, window: String },
     /// `child[extraction]`: array index, map key or struct field.
     ExtractValue { child: Box<Expr>, extraction: Box<Expr> },
+    /// `v:a.b[0]`: the value of a VARIANT at a path (`$.a.b[0]`), named
+    /// after its last key.
+    VariantExtract { child: Box<Expr>, path: String, name: String },
     /// `col.withField` / `dropFields`: `value` is `None` for a drop.
     UpdateField { struct_expr: Box<Expr>, field: String, value: Option<Box<Expr>> },
     Lambda { params: Vec<String>, body: Box<Expr> },
@@ -195,6 +198,7 @@ impl Expr {
             }
             Expr::LikeQuantified { value, patterns, .. } => (std::iter::once(value.as_ref()).chain(patterns).collect(), vec![]),
             Expr::Alias { expr, .. } | Expr::Cast { expr, .. } | Expr::LateralAlias { expr, .. } => (vec![expr], vec![]),
+            Expr::VariantExtract { child, .. } => (vec![child], vec![]),
             Expr::SortOrder(s) => (vec![&s.expr], vec![]),
             Expr::Window { function, partition_by, order_by, frame } => {
                 let mut v: Vec<&Expr> = vec![function];
@@ -251,6 +255,7 @@ impl Expr {
             Expr::NamedWindow { function, window } => Expr::NamedWindow { function: Box::new(function.transform_up(f)), window },
             Expr::Alias { expr, names, metadata } => Expr::Alias { expr: Box::new(expr.transform_up(f)), names, metadata },
             Expr::Cast { expr, to, mode, explicit } => Expr::Cast { expr: Box::new(expr.transform_up(f)), to, mode, explicit },
+            Expr::VariantExtract { child, path, name } => Expr::VariantExtract { child: Box::new(child.transform_up(f)), path, name },
             Expr::SortOrder(s) => Expr::SortOrder(Box::new(sort(*s, f))),
             Expr::Window { function, partition_by, order_by, frame } => Expr::Window {
                 function: Box::new(function.transform_up(f)),

@@ -56,7 +56,7 @@ pub fn to_arrow(t: &DataType, time_zone: &str) -> ResolveResult<ArrowType> {
                 .collect::<ResolveResult<Vec<_>>>()?
                 .into(),
         ),
-        DataType::Variant => return Err(ResolveError::unsupported("the VARIANT type")),
+        DataType::Variant => spark_functions::variant::variant_type(),
     })
 }
 
@@ -102,6 +102,7 @@ pub fn from_arrow(t: &ArrowType) -> ResolveResult<DataType> {
             ),
             other => return Err(ResolveError::invalid(format!("bad map entries type {other}"))),
         },
+        t @ ArrowType::Struct(_) if spark_functions::variant::is_variant_type(t) => DataType::Variant,
         ArrowType::Struct(fields) => DataType::Struct(
             fields
                 .iter()

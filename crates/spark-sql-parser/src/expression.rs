@@ -340,6 +340,12 @@ impl Parser {
                     Expr::Column { name, plan_id } => Expr::star(Some(name), plan_id),
                     _ => return self.error(),
                 };
+            } else if self.is_sym(":")
+                && !matches!(e, Expr::Literal(_))
+                && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_) | Tok::Sym("["))
+            {
+                self.advance();
+                e = self.parse_variant_path(e)?;
             } else if self.eat_sym("::") {
                 let t = self.parse_data_type()?;
                 e = Expr::Cast { expr: Box::new(e), to: t, mode: CastMode::Default, explicit: true };
@@ -347,6 +353,52 @@ impl Parser {
                 return Ok(e);
             }
         }
+    }
+
+    /// The path of `v:a.b['c'][0]` (the colon read): the VARIANT
+    /// extraction it stands for.
+    fn parse_variant_path(&mut self, child: Expr) -> ParseResult<Expr> {
+        let mut path = String::from("$");
+        let mut name = None;
+        let mut first = true;
+        loop {
+            let key = if self.eat_sym("[") {
+                let segment = match self.peek().clone() {
+                    Tok::Str(k) => Some(k),
+                    Tok::Number(n) if n.bytes().all(|c| c.is_ascii_digit()) => {
+                        path.push_str(&format!("[{n}]"));
+                        None
+                    }
+                    _ => return self.error(),
+                };
+                self.advance();
+                self.expect_sym("]")?;
+                if let Some(k) = &segment {
+                    path.push_str(&bracket_key(k));
+                }
+                segment
+            } else if first || self.eat_sym(".") {
+                let k = self.parse_identifier_or_keyword()?;
+                if k.is_empty() || k.contains(['.', '[']) {
+                    path.push_str(&bracket_key(&k));
+                } else {
+                    path.push('.');
+                    path.push_str(&k);
+                }
+                Some(k)
+            } else {
+                break;
+            };
+            if key.is_some() {
+                name = key;
+            }
+            first = false;
+            if !(self.is_sym("[") || (self.is_sym(".") && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_)))) {
+                break;
+            }
+        }
+        let name = name.unwrap_or_else(|| path.clone());
+        Ok(Expr::VariantExtract { child: Box::new(child), path, name })
     }
 
     fn parse_primary(&mut self) -> ParseResult<Expr> {
@@ -666,4 +718,9 @@ mod window_column_tests {
             assert!(crate::parse_statement(q).is_ok(), "{q}");
         }
     }
+}
+
+/// A key as a bracketed path segment, quoted with whichever quote it lacks.
+fn bracket_key(k: &str) -> String {
+    if k.contains('\'') { format!("[\"{k}\"]") } else { format!("['{k}']") }
 }

@@ -32,6 +32,22 @@ pub struct Token {
     pub text: String,
 }
 
+/// Words after which `:name` is still a parameter marker (an operand may
+/// follow them); after any other word, a quoted name, `)` or `]`, the
+/// colon starts a VARIANT path (`v:a.b`).
+const BEFORE_OPERAND: [&str; 33] = [
+    "SELECT", "WHERE", "AND", "OR", "NOT", "THEN", "ELSE", "WHEN", "CASE", "LIMIT", "OFFSET", "BY", "HAVING", "ON", "IS", "LIKE", "ILIKE",
+    "RLIKE", "BETWEEN", "RETURN", "AS", "DISTINCT", "INTERVAL", "VALUES", "SET", "IN", "ALL", "ANY", "SOME", "EXISTS", "ESCAPE", "IDENTIFIER", "DEFAULT",
+];
+
+fn ends_operand(last: Option<&Token>) -> bool {
+    match last.map(|t| &t.tok) {
+        Some(Tok::Quoted(_)) | Some(Tok::Sym(")")) | Some(Tok::Sym("]")) => true,
+        Some(Tok::Word(w)) => !BEFORE_OPERAND.iter().any(|k| k.eq_ignore_ascii_case(w)),
+        _ => false,
+    }
+}
+
 const SYMBOLS: [&str; 31] = [
     "<=>", "==", "!=", "<>", "<=", ">=", "||", "::", "->", "=>", "&&", "<<", ">>", "(", ")", ",",
     ".", "*", "+", "-", "/", "%", "=", "<", ">", "&", "|", "^", "~", ";", "[",
@@ -168,6 +184,7 @@ pub fn tokenize_with(sql: &str, escaped_literals: bool) -> ParseResult<Vec<Token
         }
         if c == ':' && chars.get(i + 1).is_some_and(|d| d.is_alphabetic() || *d == '_')
             && !matches!(out.last(), Some(Token { tok: Tok::Sym(":"), .. }))
+            && !ends_operand(out.last())
             && chars.get(i.wrapping_sub(1)) != Some(&':')
         {
             i += 1;

@@ -48,6 +48,7 @@ from .sequences import SEQUENCES  # noqa: E402
 from .csv_functions import CSV_FUNCTIONS  # noqa: E402
 from .writers import WRITERS  # noqa: E402
 from .tables import TABLES  # noqa: E402
+from .variant import VARIANT  # noqa: E402
 from .udf import UDF  # noqa: E402
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE, "semantics": SEMANTICS, "catalog": CATALOG, "intervals": INTERVALS, "collections": COLLECTIONS, "sequences": SEQUENCES, "csv_functions": CSV_FUNCTIONS, "writers": WRITERS, "tables": TABLES, "udf": UDF}
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE, "semantics": SEMANTICS, "catalog": CATALOG, "intervals": INTERVALS, "collections": COLLECTIONS, "sequences": SEQUENCES, "csv_functions": CSV_FUNCTIONS, "writers": WRITERS, "tables": TABLES, "udf": UDF, "variant": VARIANT}

@@ -191,7 +191,7 @@ pub fn append_value(b: &mut VariantBuilder, a: &dyn Array, row: usize) -> Varian
 pub fn to_variant_array(a: &dyn Array, function: &str) -> VariantResult<StructArray> {
     let mut out = VariantArrayBuilder::new();
     for row in 0..a.len() {
-        if a.is_null(row) {
+        if a.is_null(row) || a.data_type() == &DataType::Null {
             out.append_null();
             continue;
         }
@@ -343,6 +343,10 @@ fn cast_scalar(s: Scalar<'_>, t: &DataType, opts: &CastOptions<'_>) -> Option<Sc
         Scalar::Timestamp(us) | Scalar::TimestampNanos(us) => {
             let us = if matches!(s, Scalar::TimestampNanos(_)) { us.div_euclid(1000) } else { us };
             Some(match t {
+                DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => integral(i128::from(us.div_euclid(1_000_000)), t)?,
+                DataType::Float32 => ScalarValue::Float32(Some((us as f64 / 1e6) as f32)),
+                DataType::Float64 => ScalarValue::Float64(Some(us as f64 / 1e6)),
+                DataType::Decimal128(p, sc) => ScalarValue::Decimal128(Some(rescale(i128::from(us), 6, *p, *sc)?), *p, *sc),
                 DataType::Timestamp(_, Some(_)) => ScalarValue::TimestampMicrosecond(Some(us), zone_name()),
                 DataType::Timestamp(_, None) => ScalarValue::TimestampMicrosecond(Some(opts.zone.zone.instant_to_wall(us)?), None),
                 DataType::Date32 => ScalarValue::Date32(Some(i32::try_from(opts.zone.zone.instant_to_wall(us)?.div_euclid(86_400_000_000)).ok()?)),

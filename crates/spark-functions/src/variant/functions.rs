@@ -404,3 +404,96 @@ impl ScalarUDFImpl for VariantEdit {
         columnar(Arc::new(out.finish()), scalar)
     }
 }
+
+/// The fields of `variant_explode`'s rows.
+pub fn explode_fields() -> datafusion::arrow::datatypes::Fields {
+    use datafusion::arrow::datatypes::Field;
+    datafusion::arrow::datatypes::Fields::from(vec![
+        Field::new("pos", DataType::Int32, false),
+        Field::new("key", DataType::Utf8, true),
+        Field::new("value", variant_type(), false),
+    ])
+}
+
+/// `variant_explode`'s rows of each variant, as a list of structs
+/// `(pos, key, value)`: an object's fields (each value keeps the object's
+/// metadata, as Spark's) or an array's elements; nothing for anything else.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct VariantEntries {
+    signature: Signature,
+}
+
+impl VariantEntries {
+    pub fn udf() -> Arc<ScalarUDF> {
+        udf(Self { signature: Signature::any(1, Volatility::Immutable) })
+    }
+
+    pub fn return_type() -> DataType {
+        DataType::List(Arc::new(datafusion::arrow::datatypes::Field::new("item", DataType::Struct(explode_fields()), true)))
+    }
+}
+
+impl ScalarUDFImpl for VariantEntries {
+    fn name(&self) -> &str {
+        "variant_explode_entries"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(Self::return_type())
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        use datafusion::arrow::array::{Int32Array, ListArray, StructArray};
+        use datafusion::arrow::buffer::OffsetBuffer;
+        let (arrays, scalar) = arg_arrays(&args)?;
+        let mut positions = Vec::new();
+        let mut keys: Vec<Option<String>> = Vec::new();
+        let mut values = VariantArrayBuilder::new();
+        let mut offsets = vec![0i32];
+        let column = if arrays[0].data_type() == &DataType::Null { None } else { Some(VariantColumn::new(arrays[0].as_ref())?) };
+        let df = SparkRuntimeError::into_df;
+        for i in 0..args.number_rows {
+            if let Some(v) = column.as_ref().and_then(|c| c.get(i)) {
+                match v.kind().map_err(df)? {
+                    super::encoding::Kind::Object => {
+                        for j in 0..v.object_size().map_err(df)? {
+                            let (k, child) = v.field_at(j).map_err(df)?;
+                            positions.push(j as i32);
+                            keys.push(Some(k.to_string()));
+                            values.append(child.bytes().map_err(df)?, v.metadata);
+                        }
+                    }
+                    super::encoding::Kind::Array => {
+                        for j in 0..v.array_size().map_err(df)? {
+                            let Some(child) = v.element_at(j).map_err(df)? else { continue };
+                            positions.push(j as i32);
+                            keys.push(None);
+                            values.append(child.bytes().map_err(df)?, v.metadata);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            offsets.push(positions.len() as i32);
+        }
+        let entries = StructArray::new(
+            explode_fields(),
+            vec![Arc::new(Int32Array::from(positions)), Arc::new(StringArray::from(keys)), Arc::new(values.finish())],
+            None,
+        );
+        let field = Arc::new(datafusion::arrow::datatypes::Field::new("item", DataType::Struct(explode_fields()), true));
+        columnar(Arc::new(ListArray::new(field, OffsetBuffer::new(offsets.into()), Arc::new(entries), None)), scalar)
+    }
+}
+
+/// Whether a type is or holds a VARIANT.
+pub fn contains_variant(t: &DataType) -> bool {
+    match t {
+        t if super::is_variant_type(t) => true,
+        DataType::List(f) | DataType::LargeList(f) => contains_variant(f.data_type()),
+        DataType::Map(entries, _) => contains_variant(entries.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| contains_variant(f.data_type())),
+        _ => false,
+    }
+}

@@ -32,7 +32,13 @@ impl Resolver<'_> {
             CastMode::Legacy | CastMode::Try => false,
         };
         let source = self.arrow_type(&inner.expr, scope)?;
-        let e = if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
+        let e = if from == DataType::Variant && *to != DataType::Variant {
+            // Out of a variant: INVALID_VARIANT_CAST (even with ANSI off), NULL for TRY_CAST.
+            let f = spark_functions::variant::functions::VariantGet::udf("cast", target.clone(), mode != CastMode::Try, &self.config.time_zone);
+            crate::functions::call_udf(f, vec![inner.expr.clone()])
+        } else if *to == DataType::Variant && from != DataType::Variant {
+            crate::functions::call_udf(spark_functions::variant::functions::ToVariant::udf("cast"), vec![inner.expr.clone()])
+        } else if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
             e
         } else if let (true, DataType::YearMonthInterval { start, end } | DataType::DayTimeInterval { start, end }) = (to.is_string(), &from) {
             crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(*start, *end), vec![inner.expr.clone()])
@@ -60,7 +66,10 @@ impl Resolver<'_> {
         let prefix = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
         // Spark prints user casts, except to complex types (`array(1)`).
         let complex = matches!(to, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_));
-        let name = if (explicit || mode == CastMode::Try) && !complex {
+        // `v:a::int` keeps the extraction's name.
+        let name = if matches!(expr, Expr::VariantExtract { .. }) {
+            inner.name
+        } else if (explicit || mode == CastMode::Try) && !complex {
             format!("{prefix}({} AS {})", inner.name, to.sql())
         } else {
             inner.name
@@ -159,6 +168,8 @@ pub(crate) fn force_nullable(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (T::Null, _) => false,
         (a, b) if a == b => false,
+        // A variant null is a SQL NULL.
+        (T::Variant, _) => true,
         (a, T::Binary) if a.is_string() => false,
         (a, _) if a.is_string() => true,
         (_, b) if b.is_string() => false,

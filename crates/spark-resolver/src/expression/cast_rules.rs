@@ -13,6 +13,22 @@ fn interval(t: &DataType) -> bool {
     matches!(t, DataType::YearMonthInterval { .. } | DataType::DayTimeInterval { .. })
 }
 
+/// Whether values of `t` convert to and from VARIANT (Spark's
+/// `VariantGet.checkDataType`); structs and string-keyed maps only out of
+/// a variant.
+pub(crate) fn variant_castable(t: &DataType, structs_and_maps: bool) -> bool {
+    use DataType as T;
+    match t {
+        T::Char(_) | T::VarChar(_) => false,
+        T::Null | T::Boolean | T::String | T::Binary | T::Date | T::Timestamp | T::TimestampNtz | T::Variant => true,
+        t if t.is_numeric() => true,
+        T::Array { element, .. } => variant_castable(element, structs_and_maps),
+        T::Map { key, value, .. } => structs_and_maps && **key == T::String && variant_castable(value, true),
+        T::Struct(fields) => structs_and_maps && fields.iter().all(|f| variant_castable(&f.data_type, true)),
+        _ => false,
+    }
+}
+
 /// Which of Spark's cast rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CastRules {
@@ -36,6 +52,8 @@ pub(crate) fn can_cast(from: &DataType, to: &DataType, ansi: bool) -> bool {
     match (from, to) {
         (a, b) if a == b => true,
         (T::Null, _) => true,
+        (T::Variant, b) => variant_castable(b, true),
+        (a, T::Variant) => variant_castable(a, false),
         (_, b) if b.is_string() => true,
         (a, T::Binary) if a.is_string() => true,
         (a, T::Binary) if integral(a) => !ansi,
@@ -61,7 +79,6 @@ pub(crate) fn can_cast(from: &DataType, to: &DataType, ansi: bool) -> bool {
         (T::Array { element: a, .. }, T::Array { element: b, .. }) => can_cast(a, b, ansi),
         (T::Map { key: ka, value: va, .. }, T::Map { key: kb, value: vb, .. }) => can_cast(ka, kb, ansi) && can_cast(va, vb, ansi),
         (T::Struct(a), T::Struct(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| can_cast(&x.data_type, &y.data_type, ansi)),
-        (T::Variant, _) | (_, T::Variant) => true,
         _ => false,
     }
 }

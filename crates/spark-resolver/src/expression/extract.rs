@@ -85,3 +85,23 @@ fn scalar(name: &str) -> ResolveResult<std::sync::Arc<datafusion::logical_expr::
     }
 }
 
+
+impl Resolver<'_> {
+    /// `v:a.b[0]`: `variant_get(v, '$.a.b[0]')`, named after the last key.
+    pub(crate) fn resolve_variant_extract(&mut self, child: &Expr, path: &str, name: &str, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        let inner = self.resolve_expr(child, scope)?;
+        let t = self.arrow_type(&inner.expr, scope)?;
+        if !spark_functions::variant::is_variant_type(&t) && !t.is_null() {
+            let sql = crate::types::from_arrow(&t).map(|d| d.sql()).unwrap_or_default();
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                "42K09",
+                format!("Cannot resolve \"{}:{}\" due to data type mismatch: The first parameter requires the \"VARIANT\" type, however \"{}\" has the type \"{sql}\".", inner.name, path.trim_start_matches('$'), inner.name),
+                &[],
+            ));
+        }
+        let f = spark_functions::variant::functions::VariantGet::udf("variant_get", spark_functions::variant::variant_type(), true, &self.config.time_zone);
+        let e = crate::functions::call_udf(f, vec![inner.expr, datafusion::logical_expr::lit(path)]);
+        Ok(ResolvedExpr::new(e, name.to_string()).with_nullable(true))
+    }
+}

@@ -124,6 +124,7 @@ impl Resolver<'_> {
                 self.resolve_window(function, partition_by, order_by, frame.as_ref(), scope)
             }
             Expr::ExtractValue { child, extraction } => self.resolve_extract_value(child, extraction, scope),
+            Expr::VariantExtract { child, path, name } => self.resolve_variant_extract(child, path, name, scope),
             Expr::ScalarSubquery(plan) => self.resolve_scalar_subquery(plan, scope),
             Expr::Exists { plan, negated } => self.resolve_exists(plan, *negated, scope),
             Expr::InSubquery { values, plan, negated } => self.resolve_in_subquery(values, plan, *negated, scope),

@@ -34,6 +34,14 @@ impl Resolver<'_> {
             if so.ascending { "ASC" } else { "DESC" },
             if nulls_first { "NULLS FIRST" } else { "NULLS LAST" }
         );
+        if spark_functions::variant::is_variant_type(&self.arrow_type(&r.expr, scope)?) {
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                "42K09",
+                format!("Cannot resolve \"{name}\" due to data type mismatch: The `sortorder` does not support ordering on type \"VARIANT\"."),
+                &[("sqlExpr", format!("\"{name}\"")), ("functionName", "`sortorder`".into()), ("dataType", "\"VARIANT\"".into())],
+            ));
+        }
         Ok((r.expr.sort(so.ascending, nulls_first), name))
     }
 

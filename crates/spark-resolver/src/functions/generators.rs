@@ -30,5 +30,7 @@ pub(super) fn functions() -> Table {
         ("stack", generator(AtLeast(2))),
         ("json_tuple", generator(AtLeast(2))),
         ("sql_keywords", generator(Exactly(0))),
+        ("variant_explode", generator(Exactly(1))),
+        ("variant_explode_outer", generator(Exactly(1))),
     ]
 }

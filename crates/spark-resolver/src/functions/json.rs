@@ -19,6 +19,10 @@ fn json(c: &Call<'_>, kind: JsonFn, args: usize) -> ResolveResult<Built> {
 /// `to_json(value[, options])`: `ignoreNullFields`, `dateFormat`, `timestampFormat`.
 fn to_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let given = super::csv::options(c, 1)?;
+    if spark_functions::variant::is_variant_type(&c.types[0]) {
+        let f = spark_functions::variant::functions::VariantToText::udf(spark_functions::variant::functions::VariantText::Json, &r.config.time_zone);
+        return Ok(Built::new(call_udf(f, vec![c.arg(0)?])).nullable(true).named(format!("to_json({})", c.names[0])));
+    }
     let write = spark_functions::json_fns::JsonWriteOptions::default().with_options(&given, &r.config.time_zone);
     let e = call_udf(SparkJson::to_json(write), vec![c.arg(0)?]);
     Ok(Built::new(e).nullable(true).named(format!("to_json({})", c.names[0])))
@@ -45,6 +49,14 @@ fn from_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         .map_err(|e| ResolveError::analysis("INVALID_SCHEMA.PARSE_ERROR", "42K07", format!("The input schema \"{ddl}\" is not a valid schema string: {e}"), &[]))?;
     let out = crate::types::to_arrow(&parsed, &r.config.time_zone)?;
     let name = format!("from_json({})", c.names[0]);
+    if parsed == spark_plan::DataType::Variant {
+        // Text that is not JSON gives NULL.
+        let f = spark_functions::variant::functions::ParseJson::udf(false);
+        return Ok(Built::new(call_udf(f, vec![c.arg(0)?])).named(name).nullable(true));
+    }
+    if spark_functions::variant::functions::contains_variant(&out) {
+        return Err(ResolveError::unsupported("from_json into a struct, array or map with VARIANT fields"));
+    }
     if !matches!(out, ArrowType::Struct(_) | ArrowType::List(_) | ArrowType::Map(..)) {
         let sql = parsed.sql();
         return Err(ResolveError::analysis(

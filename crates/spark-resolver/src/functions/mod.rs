@@ -45,6 +45,7 @@ pub(crate) mod ordered_set;
 mod sketch;
 mod string;
 mod time_type;
+mod variant;
 mod vector;
 pub(crate) mod window;
 
@@ -293,7 +294,7 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError
 /// One family's rows.
 pub(crate) type Table = Vec<(&'static str, Function)>;
 
-fn families() -> [Table; 18] {
+fn families() -> [Table; 19] {
     [
         operators::functions(),
         conditional::functions(),
@@ -313,6 +314,7 @@ fn families() -> [Table; 18] {
         time_type::functions(),
         external_formats::functions(),
         xml::functions(),
+        variant::functions(),
     ]
 }
 

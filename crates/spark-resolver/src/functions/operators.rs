@@ -146,6 +146,16 @@ const fn binary_op(build: super::Builder, op: &'static str) -> Function {
 }
 
 fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
+    if c.types.iter().any(spark_functions::variant::is_variant_type) {
+        let symbol = if c.name == "==" { "=" } else { c.name };
+        let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+            "42K09",
+            format!("Cannot resolve \"{shown}\" due to data type mismatch: The `{symbol}` does not support ordering on type \"VARIANT\"."),
+            &[("sqlExpr", format!("\"{shown}\"")), ("functionName", format!("`{symbol}`")), ("dataType", "\"VARIANT\"".into())],
+        ));
+    }
     let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
     Ok(nullable_if(Built::new(binary(l, op, rt)), string_cast && op != Operator::IsNotDistinctFrom))

@@ -93,6 +93,16 @@ impl Resolver<'_> {
                 groups.push((g.expr, g.name, g.nullable));
             }
         }
+        for (g, name, _) in &groups {
+            if spark_functions::variant::is_variant_type(&self.arrow_type(g, &r)?) {
+                return Err(ResolveError::analysis(
+                    "GROUP_EXPRESSION_TYPE_IS_NOT_ORDERABLE",
+                    "42822",
+                    format!("The expression \"{name}\" cannot be used as a grouping expression because its data type \"VARIANT\" is not an orderable data type."),
+                    &[("sqlExpr", format!("\"{name}\"")), ("dataType", "\"VARIANT\"".into())],
+                ));
+            }
+        }
         let grouping_sets = match kind {
             AggregateKind::GroupingSets(sets) => {
                 let mut out = Vec::new();

@@ -129,6 +129,17 @@ impl Resolver<'_> {
                 let a = self.resolve_expr(arg, &r)?;
                 let t = self.arrow_type(&a.expr, &r)?;
                 let list = match (&t, base) {
+                    (t, "variant_explode") if spark_functions::variant::is_variant_type(t) || t.is_null() => {
+                        crate::functions::call_udf(spark_functions::variant::functions::VariantEntries::udf(), vec![a.expr])
+                    }
+                    (_, "variant_explode") => {
+                        return Err(ResolveError::analysis(
+                            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                            "42K09",
+                            format!("Cannot resolve \"{}({})\" due to data type mismatch: The first parameter requires the \"VARIANT\" type, however \"{}\" has the type \"{}\".", g.name, a.name, a.name, crate::types::from_arrow(&t).map(|d| d.sql()).unwrap_or_default()),
+                            &[],
+                        ));
+                    }
                     (ArrowType::Map(..), "explode" | "posexplode") => udf("map_entries", vec![a.expr])?,
                     (ArrowType::List(_) | ArrowType::LargeList(_) | ArrowType::FixedSizeList(..), _) => a.expr,
                     (ArrowType::Null, _) => a.expr,
@@ -186,6 +197,12 @@ impl Resolver<'_> {
             items.push(ProjectItem { expr: pos, name: "pos".into(), passthrough: None, nullable: Some(outer) });
         }
         match (&element_type, base) {
+            (ArrowType::Struct(fields), "variant_explode") => {
+                for f in fields.iter() {
+                    let nullable = if f.name() == "key" { Some(true) } else { Some(outer) };
+                    items.push(ProjectItem { expr: get_field(element.clone(), f.name().as_str()), name: f.name().clone(), passthrough: None, nullable });
+                }
+            }
             (ArrowType::Struct(fields), "inline" | "stack" | "json_tuple" | "sql_keywords") => {
                 let spark_fields = match spark_element.as_ref().map(|f| f.data_type()) {
                     Some(ArrowType::Struct(s)) if s.len() == fields.len() && base == "inline" => Some(s.clone()),

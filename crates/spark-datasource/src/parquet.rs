@@ -33,7 +33,9 @@ pub fn plain_type(t: &DataType) -> DataType {
 
 impl SourceFormat for Parquet {
     fn file_format(&self, _options: &SourceOptions) -> SourceResult<Arc<dyn FileFormat>> {
-        Ok(Arc::new(ParquetFormat::default()))
+        // Strings decode straight into the plain type the table declares (a view
+        // array would be copied again by the cast to it).
+        Ok(Arc::new(ParquetFormat::default().with_force_view_types(false)))
     }
 
     fn infer_schema(&self, files: &[std::path::PathBuf], _options: &SourceOptions, _time_zone: &str) -> SourceResult<Schema> {

@@ -108,6 +108,12 @@ const POW10_I128: [i128; 39] = {
     t
 };
 
+/// 10^n as u128 (n at most 38), from a table.
+#[inline]
+pub fn pow10_u128(n: u8) -> u128 {
+    POW10_I128.get(n as usize).map_or(u128::MAX, |v| v.unsigned_abs())
+}
+
 /// `v` from scale `from` to scale `to` in i128 (HALF_UP when dropping
 /// digits); None when it does not fit, so the caller falls back to i256.
 fn rescale_i128(v: i128, from: i32, to: i32) -> Option<i128> {
@@ -172,6 +178,50 @@ fn decimal_text(v: i256, scale: i32) -> String {
     let padded = if digits.len() <= s { format!("{}{}", "0".repeat(s + 1 - digits.len()), digits) } else { digits };
     let (int, frac) = padded.split_at(padded.len() - s);
     format!("{sign}{int}.{frac}")
+}
+
+/// The i128 steps of one `+ - *` between two scales, worked out once per
+/// batch: scale factors of the operands and the final rescale.
+#[derive(Debug, Clone, Copy)]
+struct FastPlan {
+    op: DecimalOp,
+    /// Multipliers bringing both operands to a common scale (`+ -`).
+    left: i128,
+    right: i128,
+    /// The result's scale minus the exact result's.
+    shift: i32,
+}
+
+impl FastPlan {
+    fn new(op: DecimalOp, sa: i32, sb: i32, s: i32) -> Option<Self> {
+        match op {
+            DecimalOp::Add | DecimalOp::Subtract => {
+                let common = sa.max(sb);
+                Some(Self {
+                    op,
+                    left: *POW10_I128.get((common - sa) as usize)?,
+                    right: *POW10_I128.get((common - sb) as usize)?,
+                    shift: s - common,
+                })
+            }
+            DecimalOp::Multiply => Some(Self { op, left: 1, right: 1, shift: s - (sa + sb) }),
+            DecimalOp::Divide | DecimalOp::Remainder => None,
+        }
+    }
+
+    #[inline]
+    fn apply(self, a: i128, b: i128) -> Option<i128> {
+        let exact = match self.op {
+            DecimalOp::Add => a.checked_mul(self.left)?.checked_add(b.checked_mul(self.right)?)?,
+            DecimalOp::Subtract => a.checked_mul(self.left)?.checked_sub(b.checked_mul(self.right)?)?,
+            // Two 64-bit factors never overflow 128 bits.
+            _ => match (i64::try_from(a), i64::try_from(b)) {
+                (Ok(x), Ok(y)) => i128::from(x) * i128::from(y),
+                _ => a.checked_mul(b)?,
+            },
+        };
+        if self.shift == 0 { Some(exact) } else { rescale_i128(exact, 0, self.shift) }
+    }
 }
 
 /// Decimal arithmetic with Spark's result type and rounding.
@@ -250,18 +300,9 @@ impl SparkDecimalArith {
 
     /// The exact result in i128 for `+ - *` when every step fits (else
     /// None, and the i256 path decides, overflow included).
+    #[cfg(test)]
     fn compute_i128(&self, a: i128, sa: i32, b: i128, sb: i32) -> Option<i128> {
-        let s = self.scale as i32;
-        match self.op {
-            DecimalOp::Add | DecimalOp::Subtract => {
-                let common = sa.max(sb);
-                let (x, y) = (rescale_i128(a, sa, common)?, rescale_i128(b, sb, common)?);
-                let r = if self.op == DecimalOp::Add { x.checked_add(y)? } else { x.checked_sub(y)? };
-                rescale_i128(r, common, s)
-            }
-            DecimalOp::Multiply => rescale_i128(a.checked_mul(b)?, sa + sb, s),
-            DecimalOp::Divide | DecimalOp::Remainder => None,
-        }
+        FastPlan::new(self.op, sa, sb, self.scale as i32)?.apply(a, b)
     }
 
     fn overflow(&self, value: Option<i256>) -> Result<Option<i256>> {
@@ -329,8 +370,9 @@ impl ScalarUDFImpl for SparkDecimalArith {
         };
         let mut out = Decimal128Builder::with_capacity(n);
         // Every value below 10^precision fits; the bound is one i128.
-        let bound = POW10_I128.get(self.precision as usize).copied().unwrap_or(i128::MAX);
+        let bound = pow10_u128(self.precision);
         let (sa, sb) = (sa as i32, sb as i32);
+        let plan = FastPlan::new(self.op, sa, sb, self.scale as i32);
         let (lv, rv) = (la.values(), ra.values());
         let (ln, rn) = (la.nulls(), ra.nulls());
         for i in 0..n {
@@ -339,7 +381,7 @@ impl ScalarUDFImpl for SparkDecimalArith {
                 continue;
             }
             let (a, b) = (lv[i], rv[i]);
-            if let Some(v) = self.compute_i128(a, sa, b, sb).filter(|v| v.unsigned_abs() < bound.unsigned_abs()) {
+            if let Some(v) = plan.and_then(|p| p.apply(a, b)).filter(|v| v.unsigned_abs() < bound) {
                 out.append_value(v);
                 continue;
             }

@@ -75,11 +75,23 @@ impl SumType {
         self.fits(s).then_some(s)
     }
 
+    /// The least and greatest sum the type holds.
+    fn range(self) -> (i128, i128) {
+        match self {
+            SumType::Long | SumType::Interval { months: false } => (i128::from(i64::MIN), i128::from(i64::MAX)),
+            SumType::Interval { months: true } => (i128::from(i32::MIN), i128::from(i32::MAX)),
+            SumType::Decimal { precision, .. } => {
+                let limit = crate::decimal::pow10_u128(precision) as i128 - 1;
+                (-limit, limit)
+            }
+        }
+    }
+
     fn fits(self, v: i128) -> bool {
         match self {
             SumType::Long | SumType::Interval { months: false } => i64::try_from(v).is_ok(),
             SumType::Interval { months: true } => i32::try_from(v).is_ok(),
-            SumType::Decimal { precision, .. } => v.unsigned_abs() < 10u128.pow(precision as u32),
+            SumType::Decimal { precision, .. } => v.unsigned_abs() < crate::decimal::pow10_u128(precision),
         }
     }
 
@@ -175,6 +187,22 @@ struct Running {
 }
 
 impl Running {
+    /// Adds one input value; `range` is `t.range()`, worked out once per batch.
+    #[inline]
+    fn add_in(&mut self, v: i128, range: (i128, i128), t: SumType, mode: Overflow) -> Result<()> {
+        self.seen = true;
+        if self.overflowed {
+            return Ok(());
+        }
+        match self.sum.checked_add(v) {
+            Some(s) if s >= range.0 && s <= range.1 => {
+                self.sum = s;
+                Ok(())
+            }
+            _ => self.add(v, t, mode, false),
+        }
+    }
+
     fn add(&mut self, v: i128, t: SumType, mode: Overflow, combining: bool) -> Result<()> {
         self.seen = true;
         if self.overflowed {
@@ -272,9 +300,10 @@ fn partials(t: SumType, states: &[ArrayRef]) -> Result<impl Iterator<Item = Runn
 impl Accumulator for SumAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let values = self.sum_type.values(&values[0])?;
+        let range = self.sum_type.range();
         for i in 0..values.len() {
             if values.is_valid(i) {
-                self.running.add(values.value(i), self.sum_type, self.overflow, false)?;
+                self.running.add_in(values.value(i), range, self.sum_type, self.overflow)?;
             }
         }
         Ok(())
@@ -391,12 +420,30 @@ impl SumGroups {
 impl GroupsAccumulator for SumGroups {
     fn update_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], opt_filter: Option<&BooleanArray>, total_num_groups: usize) -> Result<()> {
         self.groups.resize(total_num_groups, Running::default());
-        let values = self.sum_type.values(&values[0])?;
+        let (t, mode) = (self.sum_type, self.overflow);
+        let range = t.range();
+        let groups = &mut self.groups;
+        let skip = |i: usize| opt_filter.is_some_and(|f| !f.value(i) || f.is_null(i));
+        // BIGINT inputs are read as they are (no widened copy).
+        if matches!(t, SumType::Long | SumType::Interval { .. }) {
+            let values = datafusion::arrow::compute::cast(&values[0], &DataType::Int64)?;
+            let values = values.as_primitive::<Int64Type>();
+            let (data, nulls) = (values.values(), values.nulls());
+            for (i, g) in group_indices.iter().enumerate() {
+                if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
+                    continue;
+                }
+                groups[*g].add_in(i128::from(data[i]), range, t, mode)?;
+            }
+            return Ok(());
+        }
+        let values = t.values(&values[0])?;
+        let (data, nulls) = (values.values(), values.nulls());
         for (i, g) in group_indices.iter().enumerate() {
-            if values.is_null(i) || opt_filter.is_some_and(|f| !f.value(i) || f.is_null(i)) {
+            if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
                 continue;
             }
-            self.groups[*g].add(values.value(i), self.sum_type, self.overflow, false)?;
+            groups[*g].add_in(data[i], range, t, mode)?;
         }
         Ok(())
     }

@@ -31,11 +31,20 @@ pub fn plain_type(t: &DataType) -> DataType {
     }
 }
 
+/// The type a column is scanned as: top-level strings as string views
+/// (what the parquet reader decodes fastest; the plan casts them to their
+/// plain type above the scan, after the filters that are pushed below it),
+/// everything else plain.
+fn scan_type(t: &DataType) -> DataType {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8View,
+        other => plain_type(other),
+    }
+}
+
 impl SourceFormat for Parquet {
     fn file_format(&self, _options: &SourceOptions) -> SourceResult<Arc<dyn FileFormat>> {
-        // Strings decode straight into the plain type the table declares (a view
-        // array would be copied again by the cast to it).
-        Ok(Arc::new(ParquetFormat::default().with_force_view_types(false)))
+        Ok(Arc::new(ParquetFormat::default()))
     }
 
     fn infer_schema(&self, files: &[std::path::PathBuf], _options: &SourceOptions, _time_zone: &str) -> SourceResult<Schema> {
@@ -46,7 +55,7 @@ impl SourceFormat for Parquet {
             .schema()
             .fields()
             .iter()
-            .map(|f| Field::new(f.name(), plain_type(f.data_type()), true))
+            .map(|f| Field::new(f.name(), scan_type(f.data_type()), true))
             .collect();
         Ok(Schema::new(fields))
     }

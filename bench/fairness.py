@@ -13,23 +13,15 @@ A benchmark, not a test: nothing here asserts on time.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import free_port, machine, session, start_ours, start_spark, stop, wait_port, write_section  # noqa: E402
+from servers import machine, session, start_ours, start_sail, start_spark, stop, write_section  # noqa: E402
 
 HEAVY = "SELECT sum(id * 7 % 13), count(DISTINCT id % 1000) FROM range(0, 30000000)"
-
-
-def start_sail(sail):
-    port = free_port()
-    proc = subprocess.Popen([sail, "spark", "server", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    return proc, port, wait_port(port, proc, 60)
 
 
 def measure(port, iterations):

@@ -80,6 +80,14 @@ def start_ours(binary, extra_env=None):
     return proc, port, wait_port(port, proc, 30)
 
 
+def start_sail(sail):
+    """Sail's Spark Connect server (`pip install pysail==0.7.2`): (process, port, start-up seconds)."""
+    port = free_port()
+    proc = subprocess.Popen([sail, "spark", "server", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    return proc, port, wait_port(port, proc, 60)
+
+
 def start_spark(spark_home, workdir, driver_memory="8g"):
     """Returns (process, port, start-up seconds) of the JVM server, local[2]."""
     port = free_port()

@@ -21,8 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from fairness import start_sail  # noqa: E402
-from servers import machine, session, start_ours, start_spark, stop, write_section  # noqa: E402
+from servers import machine, session, start_ours, start_sail, start_spark, stop, write_section  # noqa: E402
 
 ROWS = 200_000
 

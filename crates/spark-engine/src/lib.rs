@@ -13,6 +13,7 @@ pub mod show;
 mod catalog;
 mod command;
 mod tables;
+mod view_casts;
 mod write;
 
 pub use conf::SparkConf;

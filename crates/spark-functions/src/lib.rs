@@ -70,7 +70,7 @@ pub mod to_csv;
 pub mod value_text;
 pub mod variant;
 pub mod vector_fns;
-pub mod xpath;
+pub mod xml;
 
 pub use registry::{FunctionKind, FunctionRegistry};
 

@@ -49,6 +49,7 @@ from .csv_functions import CSV_FUNCTIONS  # noqa: E402
 from .writers import WRITERS  # noqa: E402
 from .tables import TABLES  # noqa: E402
 from .variant import VARIANT  # noqa: E402
+from .xml import XML  # noqa: E402
 from .udf import UDF  # noqa: E402
 
-GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE, "semantics": SEMANTICS, "catalog": CATALOG, "intervals": INTERVALS, "collections": COLLECTIONS, "sequences": SEQUENCES, "csv_functions": CSV_FUNCTIONS, "writers": WRITERS, "tables": TABLES, "udf": UDF, "variant": VARIANT}
+GROUPS = {"foundation": FOUNDATION, "read": READ, "function_edges": FUNCTION_EDGES, "dataframe": DATAFRAME, "sql_clauses": SQL_CLAUSES, "function_families": FUNCTION_FAMILIES, "sql": SQL, "dataframe_more": DATAFRAME_MORE, "function_table": FUNCTION_TABLE, "semantics": SEMANTICS, "catalog": CATALOG, "intervals": INTERVALS, "collections": COLLECTIONS, "sequences": SEQUENCES, "csv_functions": CSV_FUNCTIONS, "writers": WRITERS, "tables": TABLES, "udf": UDF, "variant": VARIANT, "xml": XML}

@@ -1,0 +1,38 @@
+"""Differential cases: the `xml` group (from_xml, to_xml, schema_of_xml)."""
+
+from . import q
+
+XML = [
+    q('schema_of_xml_attributes', 'SELECT schema_of_xml(\'<p><a attr="2">1</a><a>3</a></p>\')'),
+    q('schema_of_xml_types', 'SELECT schema_of_xml(\'<p a="1" b="x"><c>1.5</c><d>true</d><e>2024-01-01</e><f>2024-01-01 10:00:00</f><g></g><h><i>1</i></h></p>\')'),
+    q('schema_of_xml_merge', "SELECT schema_of_xml('<p><a>1</a><a>x</a><b>12345678901234567890</b><c>1e5</c></p>')"),
+    q('schema_of_xml_text', "SELECT schema_of_xml('<p>text</p>'), schema_of_xml('<p/>'), schema_of_xml('<p><a/></p>')"),
+    q('schema_of_xml_tail', "SELECT schema_of_xml('<p><a>1</a>tail</p>')"),
+    q('schema_of_xml_malformed', "SELECT schema_of_xml('not xml')"),
+    q('schema_of_xml_nested_array', "SELECT schema_of_xml('<p><a><b>1</b></a><a><c>x</c></a></p>')"),
+    q('from_xml_attributes', 'SELECT from_xml(\'<p a="1"><b>x</b></p>\', \'_a INT, b STRING\'), from_xml(\'<p><a x="1">v</a></p>\', \'a STRUCT<_x: INT, _VALUE: STRING>\')'),
+    q('from_xml_bad_values', "SELECT from_xml('<p><a>x</a></p>', 'a INT'), from_xml('bad', 'a INT'), from_xml(NULL, 'a INT')"),
+    q('from_xml_arrays', "SELECT from_xml('<p><a>1</a><a>2</a></p>', 'a ARRAY<INT>'), from_xml('<p><a>1</a></p>', 'a ARRAY<INT>'), from_xml('<p><b>1</b></p>', 'a INT')"),
+    q('from_xml_types', "SELECT from_xml('<p><a> 1 </a><b>true</b><c>2024-01-02</c><d>1.50</d></p>', 'a INT, b BOOLEAN, c DATE, d DECIMAL(5,2)')"),
+    q('from_xml_nested', "SELECT from_xml('<p><a><b>1</b><b>2</b></a></p>', 'a STRUCT<b: ARRAY<INT>>'), from_xml('<p><a></a></p>', 'a STRING'), from_xml('<p><a/></p>', 'a INT')"),
+    q('from_xml_failfast_ok', "SELECT from_xml('<p><a>1</a></p>', 'a INT', map('mode', 'FAILFAST'))"),
+    q('from_xml_failfast_bad', "SELECT from_xml('bad', 'a INT', map('mode', 'FAILFAST'))"),
+    q('to_xml_kinds', "SELECT to_xml(named_struct('a', 1, 'b', 'x', 'c', cast(null as int), 'd', array(1, 2), 'e', named_struct('f', 1.5), 'g', true))"),
+    q('to_xml_attributes', 'SELECT to_xml(named_struct(\'_a\', 1, \'b\', \'x\')), to_xml(named_struct(\'_a\', 1, \'_VALUE\', \'x\')), to_xml(named_struct(\'a\', \'<&>"\'))'),
+    q('to_xml_temporal', "SELECT to_xml(named_struct('a', date'2024-01-01', 'b', timestamp'2024-01-01 10:00:00', 'c', X'01', 'd', map('k', 1)))"),
+    q('to_xml_row_tag', "SELECT to_xml(named_struct('a', array(named_struct('x', 1), named_struct('x', 2))), map('rowTag', 'r', 'rootTag', 'x'))"),
+    q('to_xml_no_indent', "SELECT to_xml(named_struct('a', 1), map('indent', ''))"),
+    q('to_xml_null_empty', "SELECT to_xml(cast(null as struct<a:int>)), to_xml(named_struct('a', array()))"),
+    q('to_xml_numbers', "SELECT to_xml(named_struct('a', 1.0D, 'b', 1e20D, 'c', cast(1.5 as float), 'd', 1.50, 'e', 12345678901L))"),
+    q('to_xml_not_struct', 'SELECT to_xml(array(1))'),
+    q('to_xml_nested_arrays', "SELECT to_xml(named_struct('a', array(array(1, 2))))"),
+    q('from_xml_example', "SELECT from_xml('<p><a>1</a><b>0.8</b></p>', 'a INT, b DOUBLE')"),
+    q('from_xml_timestamp_format', "SELECT from_xml('<p><time>26/08/2015</time></p>', 'time Timestamp', map('timestampFormat', 'dd/MM/yyyy'))"),
+    q('from_xml_array_of_structs', "SELECT from_xml('<p><teacher>Alice</teacher><student><name>Bob</name><rank>1</rank></student><student><name>Charlie</name><rank>2</rank></student></p>', 'STRUCT<teacher: STRING, student: ARRAY<STRUCT<name: STRING, rank: INT>>>')"),
+    q('to_xml_example', "SELECT to_xml(named_struct('a', 1, 'b', 2))"),
+    q('to_xml_timestamp_format', "SELECT to_xml(named_struct('time', to_timestamp('2015-08-26', 'yyyy-MM-dd')), map('timestampFormat', 'dd/MM/yyyy'))"),
+    q('schema_of_xml_examples', 'SELECT schema_of_xml(\'<p><a>1</a></p>\'), schema_of_xml(\'<p><a attr="2">1</a><a>3</a></p>\', map(\'excludeAttribute\', \'true\'))'),
+    q('from_xml_root_text', "SELECT from_xml('<p>1</p>', 'a INT')"),
+    q('from_xml_not_struct', "SELECT from_xml('<p><a>1</a></p>', 'int')"),
+    q('from_xml_column', "SELECT x, from_xml(x, 'a INT, b STRING') FROM VALUES ('<r><a>5</a></r>'), ('<r><b>q</b></r>'), (NULL), ('<<') AS t(x)"),
+]

@@ -30,6 +30,7 @@ pub mod interval_fns;
 pub mod interval_math;
 pub mod interval_text;
 pub mod count_min_sketch;
+pub mod counter_diff;
 pub mod hash_set_order;
 pub mod histogram_numeric;
 pub mod java_hash;

@@ -38,6 +38,21 @@ fn is_string(t: &ArrowType) -> bool {
 /// decimal as DOUBLE, and under ANSI mode an integer too (Spark's ANSI
 /// coercion widens only without loss); outside it FLOAT with an integer is
 /// FLOAT.
+/// Spark's wider type of two decimals (`DecimalPrecision.widerDecimalType`):
+/// the larger scale and the larger count of integer digits; past 38 digits
+/// the integer digits are kept and the scale gives way.
+pub(crate) fn wider_decimal(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
+    let (ArrowType::Decimal128(p1, s1), ArrowType::Decimal128(p2, s2)) = (l, r) else { return None };
+    let (p1, s1, p2, s2) = (i16::from(*p1), i16::from(*s1), i16::from(*p2), i16::from(*s2));
+    let scale = s1.max(s2);
+    let range = (p1 - s1).max(p2 - s2);
+    let precision = range + scale;
+    if precision <= 38 {
+        return Some(ArrowType::Decimal128(precision as u8, scale as i8));
+    }
+    Some(ArrowType::Decimal128(38, (scale - (precision - 38)).max(0) as i8))
+}
+
 pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
@@ -136,7 +151,7 @@ impl Resolver<'_> {
             target = Some(match target {
                 None => t,
                 Some(cur) if cur.is_null() => t,
-                Some(cur) => wider_type(&cur, &t, self.config.ansi).unwrap_or(cur),
+                Some(cur) => wider_decimal(&cur, &t).or_else(|| wider_type(&cur, &t, self.config.ansi)).unwrap_or(cur),
             });
         }
         Ok(target)

@@ -88,6 +88,29 @@ fn nth_value(c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(DfExpr::AggregateFunction(f)))
 }
 
+/// `counter_diff(value[, start_time])`: a number, and a TIMESTAMP or
+/// TIMESTAMP_NTZ (see `spark_functions::counter_diff`).
+fn counter_diff(c: &Call<'_>) -> ResolveResult<Built> {
+    let mismatch = |i: usize, wanted: &str| {
+        let shown = crate::types::from_arrow(&c.types[i]).map(|d| d.sql()).unwrap_or_default();
+        let ordinal = if i == 0 { "first" } else { "second" };
+        ResolveError::analysis(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: The {ordinal} parameter requires the {wanted} type, however \"{}\" has the type \"{shown}\".", c.default_name(), c.names[i]),
+            &[],
+        )
+    };
+    if !(c.types[0].is_numeric() || c.types[0].is_null()) {
+        return Err(mismatch(0, "\"NUMERIC\""));
+    }
+    if c.types.get(1).is_some_and(|t| !matches!(t, ArrowType::Timestamp(..) | ArrowType::Null)) {
+        return Err(mismatch(1, "(\"TIMESTAMP\" or \"TIMESTAMP_NTZ\")"));
+    }
+    let f = WindowFunction::new(WindowFunctionDefinition::WindowUDF(spark_functions::counter_diff::CounterDiff::udwf()), c.args.clone());
+    Ok(Built::new(DfExpr::WindowFunction(Box::new(f))))
+}
+
 /// The offset of a `lag` / `lead` as Spark prints it in the frame.
 pub(crate) fn offset_frame(lag: bool, offset: Option<&str>) -> String {
     let offset = offset.unwrap_or("1").to_string();
@@ -110,6 +133,7 @@ pub(super) fn functions() -> Table {
     };
     vec![
         ("row_number", ranked(|_, c| ranking(c, "row_number", true))),
+        ("counter_diff", f(Range(1, 2), &[], |_, c| counter_diff(c)).frame(DefaultFrame::Ranking).nullable(Nullable::Always)),
         ("rank", ranked(|_, c| ranking(c, "rank", true))),
         ("dense_rank", ranked(|_, c| ranking(c, "dense_rank", true))),
         ("percent_rank", ranked(|_, c| ranking(c, "percent_rank", false))),

@@ -40,10 +40,13 @@ impl Resolver<'_> {
         let mut litems = Vec::new();
         let mut ritems = Vec::new();
         for (lc, rc) in l.columns.iter().zip(&r.columns) {
-            let (le, re) = self.coerce_pair(id_col(&lc.id), id_col(&rc.id), &ResolvedRelation {
-                plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?,
-                columns: vec![],
-            })?;
+            let both = ResolvedRelation { plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?, columns: vec![] };
+            let (lt, rt) = (self.arrow_type(&id_col(&lc.id), &both)?, self.arrow_type(&id_col(&rc.id), &both)?);
+            // Decimals of different types meet at Spark's wider decimal.
+            let (le, re) = match crate::expression::wider_decimal(&lt, &rt) {
+                Some(t) => (self.cast_if_needed(id_col(&lc.id), &t, &both)?, self.cast_if_needed(id_col(&rc.id), &t, &both)?),
+                None => self.coerce_pair(id_col(&lc.id), id_col(&rc.id), &both)?,
+            };
             // A union's column may hold either side's NULLs; an intersection
             // only rows both sides have; a difference only the left's.
             let nullable = match kind {

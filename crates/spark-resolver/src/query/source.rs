@@ -158,10 +158,13 @@ impl Resolver<'_> {
                     None => t,
                     Some(cur) if cur.is_null() => t,
                     Some(cur) if t.is_null() => cur,
-                    Some(cur) => {
-                        let (a, _) = self.coerce_pair(DfExpr::Literal(ScalarValue::try_from(&cur)?, None), DfExpr::Literal(ScalarValue::try_from(&t)?, None), &empty)?;
-                        self.arrow_type(&a, &empty)?
-                    }
+                    Some(cur) => match crate::expression::wider_decimal(&cur, &t) {
+                        Some(wider) => wider,
+                        None => {
+                            let (a, _) = self.coerce_pair(DfExpr::Literal(ScalarValue::try_from(&cur)?, None), DfExpr::Literal(ScalarValue::try_from(&t)?, None), &empty)?;
+                            self.arrow_type(&a, &empty)?
+                        }
+                    },
                 });
             }
             if let Some(t) = target {

@@ -66,7 +66,8 @@ pub fn proto_to_type(t: &sc::DataType) -> ServerResult<DataType> {
             Some(t) => proto_to_type(t)?,
             None => return Err(ServerError::unsupported("user-defined types")),
         },
-        Kind::Geometry(_) | Kind::Geography(_) => return Err(ServerError::unsupported("geospatial types")),
+        Kind::Geometry(g) => DataType::Geometry((g.srid != -1).then_some(g.srid)),
+        Kind::Geography(g) => DataType::Geography((g.srid != -1).then_some(g.srid)),
         Kind::TimestampNtzNanos(_) | Kind::TimestampLtzNanos(_) => {
             return Err(ServerError::unsupported("nanosecond timestamp types"));
         }
@@ -130,6 +131,8 @@ pub fn type_to_proto(t: &DataType) -> sc::DataType {
         }),
         DataType::Variant => Kind::Variant(dt::Variant::default()),
         DataType::Time(p) => Kind::Time(dt::Time { precision: Some(*p as i32), type_variation_reference: 0 }),
+        DataType::Geometry(srid) => Kind::Geometry(dt::Geometry { srid: srid.unwrap_or(-1), type_variation_reference: 0 }),
+        DataType::Geography(srid) => Kind::Geography(dt::Geography { srid: srid.unwrap_or(-1), type_variation_reference: 0 }),
     };
     sc::DataType { kind: Some(kind) }
 }

@@ -54,6 +54,7 @@ pub mod random;
 pub mod registry;
 pub mod rename_fields;
 pub mod string_fns;
+pub mod spatial;
 pub mod sql_keywords;
 pub mod sum;
 pub mod rounding;

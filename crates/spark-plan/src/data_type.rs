@@ -32,6 +32,10 @@ pub enum DataType {
     Struct(Vec<StructField>),
     Variant,
     Time(u8),
+    /// GEOMETRY(srid); `None` is GEOMETRY(ANY), values of several SRIDs.
+    Geometry(Option<i32>),
+    /// GEOGRAPHY(srid); `None` is GEOGRAPHY(ANY).
+    Geography(Option<i32>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -124,7 +128,14 @@ impl DataType {
             }
             DataType::Variant => "variant".into(),
             DataType::Time(p) => format!("time({p})"),
+            DataType::Geometry(srid) => format!("geometry({})", srid_text(*srid)),
+            DataType::Geography(srid) => format!("geography({})", srid_text(*srid)),
         }
+    }
+
+    /// Whether this is GEOMETRY or GEOGRAPHY.
+    pub fn is_spatial(&self) -> bool {
+        matches!(self, DataType::Geometry(_) | DataType::Geography(_))
     }
 
     /// Spark's `sql` form, used in generated names such as `CAST(a AS INT)`.
@@ -188,4 +199,9 @@ mod tests {
         );
         assert_eq!(DataType::Integer.json_type_name(), "integer");
     }
+}
+
+/// The SRID of a spatial type as Spark prints it (`any` for mixed SRIDs).
+fn srid_text(srid: Option<i32>) -> String {
+    srid.map_or_else(|| "any".to_string(), |s| s.to_string())
 }

@@ -57,6 +57,8 @@ pub fn to_arrow(t: &DataType, time_zone: &str) -> ResolveResult<ArrowType> {
                 .into(),
         ),
         DataType::Variant => spark_functions::variant::variant_type(),
+        DataType::Geometry(srid) => spark_functions::spatial::spatial_type(spark_functions::spatial::SpatialKind::Geometry, *srid),
+        DataType::Geography(srid) => spark_functions::spatial::spatial_type(spark_functions::spatial::SpatialKind::Geography, *srid),
     })
 }
 
@@ -103,6 +105,11 @@ pub fn from_arrow(t: &ArrowType) -> ResolveResult<DataType> {
             other => return Err(ResolveError::invalid(format!("bad map entries type {other}"))),
         },
         t @ ArrowType::Struct(_) if spark_functions::variant::is_variant_type(t) => DataType::Variant,
+        t @ ArrowType::Struct(_) if spark_functions::spatial::spatial_kind(t).is_some() => match spark_functions::spatial::spatial_kind(t) {
+            Some((spark_functions::spatial::SpatialKind::Geography, srid)) => DataType::Geography(srid),
+            Some((_, srid)) => DataType::Geometry(srid),
+            None => DataType::Null,
+        },
         ArrowType::Struct(fields) => DataType::Struct(
             fields
                 .iter()

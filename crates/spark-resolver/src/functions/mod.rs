@@ -45,6 +45,7 @@ pub(crate) mod ordered_set;
 mod sketch;
 mod string;
 mod time_type;
+mod spatial;
 mod variant;
 mod vector;
 pub(crate) mod window;
@@ -294,7 +295,7 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError
 /// One family's rows.
 pub(crate) type Table = Vec<(&'static str, Function)>;
 
-fn families() -> [Table; 19] {
+fn families() -> [Table; 20] {
     [
         operators::functions(),
         conditional::functions(),
@@ -315,6 +316,7 @@ fn families() -> [Table; 19] {
         external_formats::functions(),
         xml::functions(),
         variant::functions(),
+        spatial::functions(),
     ]
 }
 

@@ -1,8 +1,10 @@
-"""Start-up time, idle memory and round-trip latency of spark-connect-server
-and Apache Spark's JVM Spark Connect server, measured side by side in one run.
+"""Start-up time, idle memory and round-trip latency of spark-connect-server,
+Sail (the other Rust server, `pip install pysail==0.7.2`) and Apache Spark's
+JVM Spark Connect server, measured side by side in one run.
 
   python bench/latency.py --ours target/release/spark-connect-server \
-      --spark-home $(python -c "import pyspark,os;print(os.path.dirname(pyspark.__file__))") \
+      [--sail /path/to/venv/bin/sail] \
+      [--spark-home $(python -c "import pyspark,os;print(os.path.dirname(pyspark.__file__))")] \
       [--iterations 500] [--report docs/benchmarks.md]
 
 The client is the pyspark client of the running Python (pyspark-client or
@@ -15,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from servers import machine, rss_mib, start_ours, start_spark, stop, write_section
+from servers import machine, rss_mib, start_ours, start_sail, start_spark, stop, write_section
 
 
 def measure(port, iterations, warmup):
@@ -30,6 +32,14 @@ def measure(port, iterations, warmup):
         'spark.sql("select 1").collect()': lambda: spark.sql("select 1").collect(),
         "df.schema": lambda: df.select("id").schema,
     }
+    # A local relation; a server that cannot take one (Sail 0.7.2 refuses the
+    # client's `spark.sql.session.localRelationSizeLimit` lookup) gets no number.
+    try:
+        small = spark.createDataFrame([(i, i % 7) for i in range(100)], "a long, b long")
+        small.filter(small.b > 2).count()
+        probes["filter + count of a 100-row local DataFrame"] = lambda: small.filter(small.b > 2).count()
+    except Exception as e:  # noqa: BLE001 - reported, not raised
+        print(f"  local DataFrame probe skipped: {str(e).splitlines()[0][:120]}")
     results = {}
     for name, fn in probes.items():
         for _ in range(warmup):
@@ -78,6 +88,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ours", required=True)
     ap.add_argument("--spark-home")
+    ap.add_argument("--sail")
     ap.add_argument("--iterations", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--report")
@@ -91,6 +102,14 @@ def main():
     stop(proc)
     rows["spark-connect-server"] = (startup, idle, lat)
 
+    if args.sail:
+        proc, port, startup = start_sail(args.sail)
+        time.sleep(1)
+        idle = rss_mib(proc.pid)
+        lat = measure(port, args.iterations, args.warmup)
+        stop(proc)
+        rows["Sail 0.7.2"] = (startup, idle, lat)
+
     if args.spark_home:
         with tempfile.TemporaryDirectory() as work:
             proc, port, startup = start_spark(args.spark_home, work)
@@ -100,13 +119,13 @@ def main():
             stop(proc)
             rows["Apache Spark 4.3.0 (JVM)"] = (startup, idle, lat)
 
-    probes = list(next(iter(rows.values()))[2].keys())
+    probes = list(dict.fromkeys(p for r in rows.values() for p in r[2]))
     lines = [
         "| server | start-up (s) | idle RSS (MiB) | " + " | ".join(f"{p} p50 / p95 (ms)" for p in probes) + " |",
         "|---|---|---|" + "---|" * len(probes),
     ]
     for name, (startup, idle, lat) in rows.items():
-        cells = " | ".join(f"{lat[p][0]:.2f} / {lat[p][1]:.2f}" for p in probes)
+        cells = " | ".join(f"{lat[p][0]:.2f} / {lat[p][1]:.2f}" if p in lat else "n/a" for p in probes)
         lines.append(f"| {name} | {startup:.3f} | {idle:.0f} | {cells} |")
     table = "\n".join(lines)
     print(table)

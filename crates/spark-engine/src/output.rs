@@ -35,9 +35,15 @@ pub fn output_schema(columns: &[OutputColumn], time_zone: &str) -> EngineResult<
     let mut spark_fields = Vec::with_capacity(columns.len());
     for OutputColumn { name, field: f, nested } in columns {
         let t = canonical_arrow(f.data_type(), time_zone)?;
+        let plain = || -> EngineResult<DataType> { Ok(from_arrow(&canonical_arrow(nested.as_ref().unwrap_or(&t), time_zone)?)?) };
         let spark = match spark_resolver::types::from_arrow_field(f)? {
             interval @ (DataType::DayTimeInterval { .. } | DataType::YearMonthInterval { .. }) => interval,
-            _ => from_arrow(&canonical_arrow(nested.as_ref().unwrap_or(&t), time_zone)?)?,
+            // An array of intervals whose element field names its fields.
+            DataType::Array { element, .. } if matches!(*element, DataType::DayTimeInterval { .. } | DataType::YearMonthInterval { .. }) => match plain()? {
+                DataType::Array { contains_null, .. } => DataType::Array { element, contains_null },
+                other => other,
+            },
+            _ => plain()?,
         };
         arrow_fields.push(Field::new(name, t, f.is_nullable()));
         let mut field = StructField::new(name.clone(), spark, f.is_nullable());

@@ -130,6 +130,24 @@ impl SparkIntervalFields {
     }
 }
 
+impl SparkIntervalFields {
+    fn fields_text(&self) -> String {
+        format!("{},{}", self.start, self.end)
+    }
+
+    /// The type of the result: an array's element field carries the fields.
+    fn typed(&self, t: &DataType) -> DataType {
+        match t {
+            DataType::List(f) => {
+                let mut metadata = f.metadata().clone();
+                metadata.insert(INTERVAL_FIELDS_KEY.to_string(), self.fields_text());
+                DataType::List(Arc::new(f.as_ref().clone().with_metadata(metadata)))
+            }
+            other => other.clone(),
+        }
+    }
+}
+
 impl ScalarUDFImpl for SparkIntervalFields {
     fn name(&self) -> &str {
         "with_interval_fields"
@@ -140,18 +158,27 @@ impl ScalarUDFImpl for SparkIntervalFields {
     }
 
     fn return_type(&self, args: &[DataType]) -> Result<DataType> {
-        Ok(args[0].clone())
+        Ok(self.typed(&args[0]))
     }
 
     fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
         let Some(input) = args.arg_fields.first() else { return exec_err!("with_interval_fields takes one argument") };
         let mut metadata = input.metadata().clone();
-        metadata.insert(INTERVAL_FIELDS_KEY.to_string(), format!("{},{}", self.start, self.end));
-        Ok(Arc::new(input.as_ref().clone().with_name(self.name()).with_metadata(metadata)))
+        if !matches!(input.data_type(), DataType::List(_)) {
+            metadata.insert(INTERVAL_FIELDS_KEY.to_string(), self.fields_text());
+        }
+        Ok(Arc::new(input.as_ref().clone().with_name(self.name()).with_data_type(self.typed(input.data_type())).with_metadata(metadata)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        Ok(args.args[0].clone())
+        let DataType::List(_) = args.args[0].data_type() else { return Ok(args.args[0].clone()) };
+        // An array of intervals: the same values under the typed element field.
+        let scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
+        let array = args.args[0].to_array(args.number_rows)?;
+        let list = array.as_list::<i32>();
+        let DataType::List(field) = self.typed(array.data_type()) else { return Ok(args.args[0].clone()) };
+        let out = datafusion::arrow::array::ListArray::new(field, list.offsets().clone(), list.values().clone(), list.nulls().cloned());
+        crate::columnar(Arc::new(out), scalar)
     }
 }
 

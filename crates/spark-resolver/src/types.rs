@@ -95,7 +95,7 @@ pub fn from_arrow(t: &ArrowType) -> ResolveResult<DataType> {
         | ArrowType::LargeList(f)
         | ArrowType::ListView(f)
         | ArrowType::LargeListView(f)
-        | ArrowType::FixedSizeList(f, _) => DataType::array(from_arrow(f.data_type())?, f.is_nullable()),
+        | ArrowType::FixedSizeList(f, _) => DataType::array(from_arrow_field(f)?, f.is_nullable()),
         ArrowType::Map(entries, _) => match entries.data_type() {
             ArrowType::Struct(kv) if kv.len() == 2 => DataType::map(
                 from_arrow(kv[0].data_type())?,

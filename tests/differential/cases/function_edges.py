@@ -213,6 +213,10 @@ FUNCTION_EDGES = [
     q('st_srid_from_column', "SELECT st_srid(st_geomfromwkb(b)) FROM VALUES (X'0101000000000000000000F03F0000000000000040') t(b)"),
     q('st_string_wkb', "SELECT st_geomfromwkb('abc')"),
     q('st_point_z_xdr', "SELECT hex(st_asbinary(st_geomfromwkb(X'01E9030000000000000000F03F00000000000000400000000000000840'), 'XDR'))"),
+    q('percentile_approx_interval_array', "SELECT approx_percentile(col, array(0.5, 0.7), 100) FROM VALUES (INTERVAL '0' SECOND), (INTERVAL '1' SECOND), (INTERVAL '2' SECOND), (INTERVAL '10' SECOND) AS tab(col)"),
+    q('percentile_approx_interval_second', "SELECT percentile_approx(col, 0.5, 100) FROM VALUES (INTERVAL '0' SECOND), (INTERVAL '1' SECOND), (INTERVAL '2' SECOND), (INTERVAL '10' SECOND) AS tab(col)"),
+    q('percentile_approx_interval_day', "SELECT percentile_approx(col, array(0.5), 100), percentile_approx(col, 0.5) FROM VALUES (INTERVAL '1' DAY), (INTERVAL '3' DAY) AS tab(col)"),
+    q('percentile_approx_ints_nulls', 'SELECT percentile_approx(col, array(0.5, 0.1)) FROM VALUES (1), (2), (NULL) AS tab(col)'),
     q("aes_column_args", "SELECT cast(aes_decrypt(aes_encrypt(s, k, 'GCM', 'DEFAULT', X'', a), k, 'GCM', 'DEFAULT', a) AS STRING) FROM VALUES ('a', '1234567890abcdef', 'x'), ('b', '1234567890abcdef', '') AS t(s, k, a)"),
 ]
 

@@ -288,11 +288,14 @@ fn percentages(c: &Call<'_>, name: &str) -> ResolveResult<(Vec<f64>, bool)> {
 }
 
 /// `percentile_approx(x, p[, accuracy])`: see `spark_functions::percentile`.
-fn percentile_approx(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn percentile_approx(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let name = c.default_name();
     let (fs, array) = percentages(c, &name)?;
     let udaf = spark_functions::percentile::SparkPercentile::udaf(&fs, array, 1);
     let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![c.arg(0)?], false, None, vec![], None));
+    // An ANSI interval keeps its fields (`interval second`).
+    let source = r.spark_type(&c.arg(0)?, c.scope)?;
+    let e = interval_math::keep_fields(e, &source);
     // Spark shows the default accuracy.
     let shown = if c.names.len() == 2 { format!("{}({}, {}, 10000)", c.name, c.names[0], c.names[1]) } else { name };
     Ok(Built::new(e).named(shown).nullable(true))

@@ -372,6 +372,7 @@ impl VariantEdit {
                 match super::path::edit(v, &segments, edit, Some(Variant::new(&value, &metadata)), &self.name) {
                     Ok(r) => Ok(Some(r)),
                     Err(super::path::EditError::Variant(e)) => Err(e.into_df()),
+                    Err(e @ super::path::EditError::TooLarge) => Err(e.into_spark(&segments, &p, &self.name).into_df()),
                     Err(_) if !self.fail_on_error => Ok(None),
                     Err(e) => Err(e.into_spark(&segments, &p, &self.name).into_df()),
                 }

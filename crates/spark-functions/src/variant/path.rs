@@ -198,17 +198,25 @@ impl Node {
     }
 }
 
+/// An array padded with variant nulls to index `i` would pass the size
+/// limit (each null is at least one byte), so it is refused before it is
+/// built.
+fn check_pad(i: usize) -> Result<(), EditError> {
+    if i >= super::encoding::SIZE_LIMIT { Err(EditError::TooLarge) } else { Ok(()) }
+}
+
 /// A missing path built down to `value`.
-fn build_missing(segments: &[Segment], value: Node) -> Node {
-    match segments.split_first() {
+fn build_missing(segments: &[Segment], value: Node) -> Result<Node, EditError> {
+    Ok(match segments.split_first() {
         None => value,
-        Some((Segment::Key(k), rest)) => Node::Object(vec![(k.clone(), build_missing(rest, value))]),
+        Some((Segment::Key(k), rest)) => Node::Object(vec![(k.clone(), build_missing(rest, value)?)]),
         Some((Segment::Index(i), rest)) => {
+            check_pad(*i)?;
             let mut elements = vec![Node::null(); *i];
-            elements.push(build_missing(rest, value));
+            elements.push(build_missing(rest, value)?);
             Node::Array(elements)
         }
-    }
+    })
 }
 
 /// Which rebuilding edit.
@@ -230,6 +238,8 @@ pub enum Edit {
 pub enum EditError {
     Mismatch(usize),
     DuplicateKey(String),
+    /// The result would pass the 16 MiB limit.
+    TooLarge,
     Variant(SparkRuntimeError),
 }
 
@@ -245,6 +255,7 @@ impl EditError {
         match self {
             EditError::Mismatch(depth) => type_mismatch(path_text, &path[..depth.min(path.len())], function),
             EditError::DuplicateKey(k) => super::builder::duplicate_key(&k),
+            EditError::TooLarge => super::builder::size_limit(function),
             EditError::Variant(e) => e,
         }
     }
@@ -278,7 +289,7 @@ fn edit_node(node: &mut Node, segments: &[Segment], depth: usize, edit: Edit, va
                 (Some(i), _) => edit_node(&mut fields[i].1, rest, depth + 1, edit, value),
                 (None, Edit::Delete | Edit::Append | Edit::Set { create: false }) => Ok(()),
                 (None, _) => {
-                    fields.push((k.clone(), build_missing(rest, value.clone().unwrap_or_else(Node::null))));
+                    fields.push((k.clone(), build_missing(rest, value.clone().unwrap_or_else(Node::null))?));
                     Ok(())
                 }
             }
@@ -297,6 +308,7 @@ fn edit_node(node: &mut Node, segments: &[Segment], depth: usize, edit: Edit, va
                     if i <= elements.len() {
                         elements.insert(i, v);
                     } else {
+                        check_pad(i)?;
                         elements.resize(i, Node::null());
                         elements.push(v);
                     }
@@ -309,8 +321,9 @@ fn edit_node(node: &mut Node, segments: &[Segment], depth: usize, edit: Edit, va
                 _ if i < elements.len() => edit_node(&mut elements[i], rest, depth + 1, edit, value),
                 Edit::Delete | Edit::Append | Edit::Set { create: false } => Ok(()),
                 _ => {
+                    check_pad(i)?;
                     elements.resize(i, Node::null());
-                    elements.push(build_missing(rest, value.clone().unwrap_or_else(Node::null)));
+                    elements.push(build_missing(rest, value.clone().unwrap_or_else(Node::null))?);
                     Ok(())
                 }
             }
@@ -386,5 +399,8 @@ mod tests {
         assert!(matches!(run(r#"{"a": 1}"#, "$.a.b", Edit::Set { create: true }, Some("2")), Err(e) if e.contains("Mismatch(1)")));
         assert!(matches!(run(r#"{"a": 1}"#, "$.a", Edit::Insert, Some("2")), Err(e) if e.contains("DuplicateKey")));
         assert_eq!(run("1", "$.a", Edit::Delete, None), Ok(b"\x0c\x01".to_vec()));
+        // A huge index is refused before anything is allocated.
+        assert!(matches!(run("[]", "$[2000000000]", Edit::Insert, Some("1")), Err(e) if e.contains("TooLarge")));
+        assert!(matches!(run("{}", "$.a[2000000000]", Edit::Set { create: true }, Some("1")), Err(e) if e.contains("TooLarge")));
     }
 }

@@ -95,6 +95,8 @@ VARIANT = [
     q("variant_equality", "SELECT parse_json('1') = parse_json('1')"),
     q("variant_order_by", "SELECT * FROM (SELECT parse_json('1') v) ORDER BY v"),
     q("variant_group_by", "SELECT v FROM (SELECT parse_json('1') v) GROUP BY v"),
+    q("variant_hash", "SELECT hash(parse_json('1'))"),
+    q("variant_hash_nested", "SELECT hash(1, array(parse_json('1')))"),
     q("variant_in_collections", "SELECT parse_json('1') IS NULL a, coalesce(parse_json('1'), parse_json('2')) b, if(true, parse_json('1'), null) c, array(parse_json('1'), parse_json('2')) d, named_struct('v', parse_json('1')) e, typeof(parse_json('1')) f"),
     q("from_json_variant", "SELECT from_json('{bad', 'variant') a, from_json('[1]', 'variant') b"),
     # The DataFrame API.

@@ -142,6 +142,16 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(spark_functions::datetime_fns::SparkMonotonicId::udf(), vec![])).nullable(false))
         })),
         ("hash", f(AtLeast(1), &[Any], |_, c| {
+            // Spark does not hash VARIANT values yet.
+            if c.types.iter().any(spark_functions::variant::functions::contains_variant) {
+                let sql = c.default_name();
+                return Err(crate::ResolveError::analysis(
+                    "DATATYPE_MISMATCH.HASH_VARIANT_TYPE",
+                    "42K09",
+                    format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `hash` cannot contain elements of the \"VARIANT\" type yet."),
+                    &[("sqlExpr", format!("\"{sql}\"")), ("functionName", "`hash`".into())],
+                ));
+            }
             Ok(Built::new(call_udf(spark_functions::murmur_hash::SparkMurmurHash::udf(), c.args.clone())).nullable(false))
         })),
         ("typeof", f(Exactly(1), &[Any], type_of)),

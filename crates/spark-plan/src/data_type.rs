@@ -174,7 +174,10 @@ impl DataType {
 
 /// Backtick-quotes an identifier when Spark would (anything but `[A-Za-z0-9_]+`).
 pub fn quote_if_needed(name: &str) -> String {
-    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    // Spark's `QuotingUtils.quoteIfNeeded`: letters, digits and underscores,
+    // but not digits alone.
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.chars().all(|c| c.is_ascii_digit());
+    if plain {
         name.to_string()
     } else {
         format!("`{}`", name.replace('`', "``"))

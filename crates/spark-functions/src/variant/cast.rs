@@ -19,6 +19,7 @@ use super::json::{JsonZone, plain_decimal, plain_decimal_text, to_json};
 use super::{VariantArrayBuilder, is_variant_type};
 use crate::error::{RuntimeKind, SparkRuntimeError};
 use crate::temporal_parse::TemporalParser;
+use spark_plan::data_type::quote_if_needed;
 
 /// How a cast out of a variant behaves.
 pub struct CastOptions<'a> {
@@ -57,14 +58,6 @@ pub fn sql_type_name(t: &DataType) -> String {
         ),
         other => other.to_string().to_uppercase(),
     }
-}
-
-/// A name as Spark prints it in a type (`QuotingUtils.quoteIfNeeded`):
-/// backquoted unless made of letters, digits and underscores only (and not
-/// all digits).
-pub fn quote_if_needed(name: &str) -> String {
-    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.chars().all(|c| c.is_ascii_digit());
-    if plain { name.to_string() } else { format!("`{}`", name.replace('`', "``")) }
 }
 
 pub fn invalid_cast(v: Variant<'_>, target: &DataType, zone: JsonZone<'_>) -> SparkRuntimeError {

@@ -167,17 +167,25 @@ struct Container {
     data_start: usize,
 }
 
+/// How deeply values may nest. Every walk over a value (JSON text,
+/// schemas, casts, edits) recurses per level, and a client can send any
+/// binary value, so deeper values are MALFORMED_VARIANT rather than a
+/// stack overflow. parse_json makes at most 1000 levels; edits add a few.
+pub const MAX_NESTING: usize = 2048;
+
 /// One value inside a value buffer, with the metadata it refers to.
 #[derive(Debug, Clone, Copy)]
 pub struct Variant<'a> {
     pub value: &'a [u8],
     pub metadata: &'a [u8],
     pub pos: usize,
+    /// How many containers enclose this value.
+    depth: usize,
 }
 
 impl<'a> Variant<'a> {
     pub fn new(value: &'a [u8], metadata: &'a [u8]) -> Self {
-        Self { value, metadata, pos: 0 }
+        Self { value, metadata, pos: 0, depth: 0 }
     }
 
     fn header(&self) -> VariantResult<u8> {
@@ -296,10 +304,10 @@ impl<'a> Variant<'a> {
     }
 
     fn child(&self, pos: usize) -> VariantResult<Variant<'a>> {
-        if pos >= self.value.len() {
+        if pos >= self.value.len() || self.depth >= MAX_NESTING {
             return Err(malformed());
         }
-        Ok(Variant { value: self.value, metadata: self.metadata, pos })
+        Ok(Variant { value: self.value, metadata: self.metadata, pos, depth: self.depth + 1 })
     }
 
     pub fn object_size(&self) -> VariantResult<usize> {
@@ -384,10 +392,7 @@ impl<'a> Variant<'a> {
 /// every nested value readable, object keys in the dictionary and sorted
 /// and unique.
 pub fn is_valid(value: &[u8], metadata: &[u8]) -> bool {
-    fn check(v: Variant<'_>, depth: usize) -> VariantResult<()> {
-        if depth > 10_000 {
-            return Err(malformed());
-        }
+    fn check(v: Variant<'_>) -> VariantResult<()> {
         match v.kind()? {
             Kind::Object => {
                 let mut previous: Option<&str> = None;
@@ -397,13 +402,13 @@ pub fn is_valid(value: &[u8], metadata: &[u8]) -> bool {
                         return Err(malformed());
                     }
                     previous = Some(k);
-                    check(child, depth + 1)?;
+                    check(child)?;
                 }
             }
             Kind::Array => {
                 for i in 0..v.array_size()? {
                     if let Some(child) = v.element_at(i)? {
-                        check(child, depth + 1)?;
+                        check(child)?;
                     }
                 }
             }
@@ -417,5 +422,37 @@ pub fn is_valid(value: &[u8], metadata: &[u8]) -> bool {
         return false;
     }
     let v = Variant::new(value, metadata);
-    check(v, 0).is_ok()
+    check(v).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_values_are_malformed_not_a_stack_overflow() {
+        // The server's threads have large stacks (512 MiB); so does this one.
+        let run = std::thread::Builder::new().stack_size(64 << 20).spawn(deep_values);
+        assert!(run.is_ok_and(|h| h.join().is_ok()));
+    }
+
+    fn deep_values() {
+        // 5,000 arrays nested, [[[...]]], past the limit of 2048.
+        let depth = 5_000;
+        let mut value = vec![0u8]; // variant null at the bottom
+        for _ in 0..depth {
+            let size = value.len();
+            // One element, 3-byte offsets so any inner size fits.
+            let mut wrapped = vec![(2u8 << 2) | ARRAY, 1, 0, 0, 0];
+            wrapped.extend_from_slice(&(size as u32).to_le_bytes()[..3]);
+            wrapped.extend_from_slice(&value);
+            value = wrapped;
+        }
+        let metadata = [VERSION, 0, 0];
+        assert!(!is_valid(&value, &metadata));
+        let v = Variant::new(&value, &metadata);
+        assert!(crate::variant::json::to_json(v, crate::variant::json::JsonZone::new("UTC")).is_err());
+        assert!(crate::variant::schema::schema_of(v).is_err());
+        assert!(crate::variant::builder::rebuild(v).is_err());
+    }
 }

@@ -3,7 +3,7 @@
 //! merge of two such types as Spark's JSON schema inference merges them,
 //! with VARIANT where they have no common type.
 
-use super::cast::quote_if_needed;
+use spark_plan::data_type::quote_if_needed;
 use super::encoding::{Kind, Scalar, Variant, VariantResult, decimal_digits};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

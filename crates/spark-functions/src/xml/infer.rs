@@ -8,7 +8,7 @@
 use super::XmlOptions;
 use super::tree::{Element, parse};
 use crate::temporal_parse::TemporalParser;
-use crate::variant::cast::quote_if_needed;
+use spark_plan::data_type::quote_if_needed;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum XmlType {
@@ -182,5 +182,14 @@ mod tests {
         assert_eq!(schema("<p><a>1</a>tail</p>", false), "STRUCT<_VALUE: STRING, a: BIGINT>");
         assert_eq!(schema("not xml", false), "STRUCT<_corrupt_record: STRING>");
         assert_eq!(schema("<p><a><b>1</b></a><a><c>x</c></a></p>", false), "STRUCT<a: ARRAY<STRUCT<b: BIGINT, c: STRING>>>");
+    }
+
+    #[test]
+    fn deep_documents_are_malformed_not_a_stack_overflow() {
+        let run = std::thread::Builder::new().stack_size(64 << 20).spawn(|| {
+            let deep = format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000));
+            schema(&deep, false)
+        });
+        assert!(run.is_ok_and(|h| h.join().is_ok_and(|s| s == "STRUCT<_corrupt_record: STRING>")));
     }
 }

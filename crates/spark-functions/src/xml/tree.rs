@@ -39,8 +39,32 @@ fn convert(e: sxd_document::dom::Element<'_>, depth: usize) -> Option<Element> {
     Some(Element { attributes, children, text: text.trim().to_string() })
 }
 
-/// The root element of `xml`, or None when it is not a well-formed document.
+/// An upper bound of the document's element nesting, read from its tags
+/// without parsing (comments and CDATA can only make it larger).
+fn nesting_bound(xml: &str) -> usize {
+    let b = xml.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for i in 0..b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b'<', Some(b'/')) => depth = depth.saturating_sub(1),
+            (b'<', Some(c)) if c.is_ascii_alphabetic() || *c == b'_' || *c == b':' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (b'/', Some(b'>')) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The root element of `xml`, or None when it is not a well-formed document
+/// (or nests deeper than [`MAX_DEPTH`]: refused before the parser, whose
+/// time grows with the nesting, sees it).
 pub fn parse(xml: &str) -> Option<Element> {
+    if nesting_bound(xml) > MAX_DEPTH + 1 {
+        return None;
+    }
     let package = sxd_document::parser::parse(xml).ok()?;
     let document = package.as_document();
     let root = document.root().children().into_iter().find_map(|c| match c {

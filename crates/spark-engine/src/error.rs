@@ -226,12 +226,12 @@ impl EngineError {
 
 fn resolve_to_spark(r: &ResolveError) -> SparkException {
     match r {
-        ResolveError::Analysis { error_class, sql_state, params, .. } => SparkException {
+        ResolveError::Analysis { error_class, sql_state, message, params } => SparkException {
             kind: ExceptionKind::Analysis,
             error_class: Some(error_class.clone()),
-            // Spark's legacy error classes carry no SQLSTATE.
+            // Spark's legacy error classes carry no SQLSTATE and print bare messages.
             sql_state: Some(sql_state.clone()).filter(|s| !s.is_empty()),
-            message: r.to_string(),
+            message: if sql_state.is_empty() { message.clone() } else { r.to_string() },
             params: params.clone(),
         },
         ResolveError::IllegalArgument(m) => SparkException::plain(ExceptionKind::IllegalArgument, m.clone()),

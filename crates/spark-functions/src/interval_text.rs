@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
-use datafusion::arrow::datatypes::{DataType, DurationMicrosecondType, IntervalUnit, IntervalYearMonthType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, DurationMicrosecondType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType, TimeUnit};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
@@ -86,7 +86,39 @@ pub fn day_time_text(micros: i64, start: u8, end: u8) -> String {
     format!("INTERVAL '{body}' {}", fields_sql(&DAY_TIME_FIELDS, start, end))
 }
 
-/// `CAST(i AS STRING)` of an ANSI interval with fields `start` to `end`.
+/// A CalendarInterval as Spark's `CalendarInterval.toString` writes it:
+/// `1 years 2 months 3 days 4 hours 5 minutes 6.5 seconds`, zero units left
+/// out, `0 seconds` for nothing.
+pub fn calendar_interval_text(months: i32, days: i32, micros: i64) -> String {
+    if months == 0 && days == 0 && micros == 0 {
+        return "0 seconds".into();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut unit = |value: i64, name: &str| {
+        if value != 0 {
+            parts.push(format!("{value} {name}"));
+        }
+    };
+    unit(i64::from(months / 12), "years");
+    unit(i64::from(months % 12), "months");
+    unit(i64::from(days), "days");
+    let (hour, minute) = (MICROS_PER_HOUR as i64, MICROS_PER_MINUTE as i64);
+    unit(micros / hour, "hours");
+    unit(micros % hour / minute, "minutes");
+    let rest = micros % minute;
+    if rest != 0 {
+        let sign = if rest < 0 { "-" } else { "" };
+        let abs = rest.unsigned_abs();
+        let whole = abs / 1_000_000;
+        let frac = abs % 1_000_000;
+        let text = if frac == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{}", format!("{frac:06}").trim_end_matches('0')) };
+        parts.push(format!("{text} seconds"));
+    }
+    parts.join(" ")
+}
+
+/// `CAST(i AS STRING)` of an ANSI interval with fields `start` to `end`, or
+/// of a CalendarInterval (fields unused).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct IntervalToString {
     signature: Signature,
@@ -128,7 +160,12 @@ impl ScalarUDFImpl for IntervalToString {
                     b.append_option(v.map(|us| day_time_text(us, self.start, self.end)));
                 }
             }
-            other => return exec_err!("spark_interval_to_string takes an ANSI interval, not {other}"),
+            DataType::Interval(IntervalUnit::MonthDayNano) => {
+                for v in a.as_primitive::<IntervalMonthDayNanoType>().iter() {
+                    b.append_option(v.map(|i| calendar_interval_text(i.months, i.days, i.nanoseconds / 1000)));
+                }
+            }
+            other => return exec_err!("spark_interval_to_string takes an interval, not {other}"),
         }
         crate::columnar(Arc::new(b.finish()) as ArrayRef, scalar)
     }
@@ -137,6 +174,17 @@ impl ScalarUDFImpl for IntervalToString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_intervals() {
+        assert_eq!(calendar_interval_text(0, 0, 0), "0 seconds");
+        assert_eq!(calendar_interval_text(14, 0, 0), "1 years 2 months");
+        assert_eq!(calendar_interval_text(1, -1, 0), "1 months -1 days");
+        assert_eq!(calendar_interval_text(0, 0, 1002), "0.001002 seconds");
+        assert_eq!(calendar_interval_text(0, 0, -5_400_000_000), "-1 hours -30 minutes");
+        assert_eq!(calendar_interval_text(0, 0, i64::MAX), "2562047788 hours 54.775807 seconds");
+        assert_eq!(calendar_interval_text(0, 0, -1_500_000), "-1.5 seconds");
+    }
 
     #[test]
     fn year_month() {

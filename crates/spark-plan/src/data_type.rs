@@ -133,6 +133,46 @@ impl DataType {
         }
     }
 
+    /// Spark's Scala `toString` of a type (`IntegerType`,
+    /// `DayTimeIntervalType(0,3)`), which some of its older error messages print.
+    pub fn scala_string(&self) -> String {
+        let bool_text = |b: bool| if b { "true" } else { "false" };
+        match self {
+            DataType::Null => "NullType".into(),
+            DataType::Boolean => "BooleanType".into(),
+            DataType::Byte => "ByteType".into(),
+            DataType::Short => "ShortType".into(),
+            DataType::Integer => "IntegerType".into(),
+            DataType::Long => "LongType".into(),
+            DataType::Float => "FloatType".into(),
+            DataType::Double => "DoubleType".into(),
+            DataType::Decimal { precision, scale } => format!("DecimalType({precision},{scale})"),
+            DataType::String => "StringType".into(),
+            DataType::Char(n) => format!("CharType({n})"),
+            DataType::VarChar(n) => format!("VarcharType({n})"),
+            DataType::Binary => "BinaryType".into(),
+            DataType::Date => "DateType".into(),
+            DataType::Timestamp => "TimestampType".into(),
+            DataType::TimestampNtz => "TimestampNTZType".into(),
+            DataType::CalendarInterval => "CalendarIntervalType".into(),
+            DataType::YearMonthInterval { start, end } => format!("YearMonthIntervalType({start},{end})"),
+            DataType::DayTimeInterval { start, end } => format!("DayTimeIntervalType({start},{end})"),
+            DataType::Array { element, contains_null } => format!("ArrayType({},{})", element.scala_string(), bool_text(*contains_null)),
+            DataType::Map { key, value, value_contains_null } => {
+                format!("MapType({},{},{})", key.scala_string(), value.scala_string(), bool_text(*value_contains_null))
+            }
+            DataType::Struct(fields) => {
+                let inner: Vec<String> =
+                    fields.iter().map(|f| format!("StructField({},{},{})", f.name, f.data_type.scala_string(), bool_text(f.nullable))).collect();
+                format!("StructType({})", inner.join(","))
+            }
+            DataType::Variant => "VariantType".into(),
+            DataType::Time(p) => format!("TimeType({p})"),
+            DataType::Geometry(srid) => format!("GeometryType({})", srid_text(*srid)),
+            DataType::Geography(srid) => format!("GeographyType({})", srid_text(*srid)),
+        }
+    }
+
     /// Whether this is GEOMETRY or GEOGRAPHY.
     pub fn is_spatial(&self) -> bool {
         matches!(self, DataType::Geometry(_) | DataType::Geography(_))

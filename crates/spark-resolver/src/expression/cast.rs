@@ -38,10 +38,15 @@ impl Resolver<'_> {
             crate::functions::call_udf(f, vec![inner.expr.clone()])
         } else if *to == DataType::Variant && from != DataType::Variant {
             crate::functions::call_udf(spark_functions::variant::functions::ToVariant::udf("cast"), vec![inner.expr.clone()])
+        } else if *to == DataType::CalendarInterval && from.is_string() {
+            // Spark reads text as an interval with NULL for anything else, whatever the mode.
+            crate::functions::call_udf(spark_functions::interval_parse::StringToInterval::udf(), vec![inner.expr.clone()])
         } else if let Some(e) = self.timestamp_to_string(&inner.expr, &source, &target) {
             e
         } else if let (true, DataType::YearMonthInterval { start, end } | DataType::DayTimeInterval { start, end }) = (to.is_string(), &from) {
             crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(*start, *end), vec![inner.expr.clone()])
+        } else if to.is_string() && from == DataType::CalendarInterval {
+            crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(0, 0), vec![inner.expr.clone()])
         } else if to.is_string() && matches!(from, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_)) {
             let f = spark_functions::value_text::CastToString::udf(&self.config.time_zone);
             crate::functions::call_udf(f, vec![inner.expr.clone()])

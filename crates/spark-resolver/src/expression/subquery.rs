@@ -45,7 +45,17 @@ impl Resolver<'_> {
         }
         let name = format!("scalarsubquery({})", outer_names.join(", "));
         // No row gives NULL, whatever the subquery's own nullability.
-        Ok(ResolvedExpr { expr: DfExpr::ScalarSubquery(sub), name, nullable: Some(true) })
+        // No row gives NULL: an uncorrelated subquery runs as its own plan,
+        // whose column may be typed non-nullable; a correlated one becomes
+        // an outer join (which DataFusion only finds at the top of an
+        // expression) and is nullable there already.
+        let correlated = !sub.outer_ref_columns.is_empty();
+        let expr = if correlated {
+            DfExpr::ScalarSubquery(sub)
+        } else {
+            crate::functions::call_udf(spark_functions::maybe_null::MaybeNull::udf(), vec![DfExpr::ScalarSubquery(sub)])
+        };
+        Ok(ResolvedExpr { expr, name, nullable: Some(true) })
     }
 
     pub(crate) fn resolve_exists(&mut self, plan: &Relation, negated: bool, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {

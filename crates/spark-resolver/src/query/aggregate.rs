@@ -32,7 +32,7 @@ impl Resolver<'_> {
         let all: Vec<&Expr> = grouping.iter().chain(aggregates).chain(having).collect();
         let windowed = match self.windowed_input(input, &all)? {
             Some((r, call)) => Some((r, call, "window")),
-            None => self.sessionized_input(input, grouping, &all)?.map(|(r, call)| (r, call, "session_window")),
+            None => self.sessionized_input(input, Some(grouping), &all)?.map(|(r, call)| (r, call, "session_window")),
         };
         let (r, grouping, aggregates, having) = match windowed {
             Some((r, call, column)) => {

@@ -63,6 +63,9 @@ impl Resolver<'_> {
         if let Some((r, call)) = self.windowed_input(input, &exprs.iter().collect::<Vec<_>>())? {
             return self.project_exprs(r, &super::time_window::reading_window(exprs, &call, "window"));
         }
+        if let Some((r, call)) = self.sessionized_input(input, None, &exprs.iter().collect::<Vec<_>>())? {
+            return self.project_exprs(r, &super::time_window::reading_window(exprs, &call, "session_window"));
+        }
         let r = self.resolve(input)?;
         self.project_exprs(r, exprs)
     }

@@ -8,7 +8,7 @@
 use datafusion::arrow::datatypes::{DataType as ArrowType, TimeUnit};
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
 use spark_functions::time_window::{SparkTimeWindow, WindowSpec};
-use spark_plan::{Expr, Literal, Relation};
+use spark_plan::{DataType, Expr, Literal, Relation};
 
 use crate::expression::interval_literal::{IntervalValue, parse_interval};
 use crate::resolver::{Resolver, fresh_id, id_col};
@@ -89,12 +89,42 @@ impl Resolver<'_> {
         })
     }
 
-    /// When an aggregation's expressions call `session_window(time, gap)`:
-    /// the input with a `session_window` column, per group of the other
-    /// grouping keys: rows ordered by time, each opening `[time, time +
-    /// gap)`, a session merging the rows that start before the end of the
-    /// ones before them (Spark's MergingSessions), rows without a time dropped.
-    pub(crate) fn sessionized_input(&mut self, input: &Relation, grouping: &[Expr], exprs: &[&Expr]) -> ResolveResult<Option<(ResolvedRelation, Expr)>> {
+    /// The gap of `session_window(time, gap)` as a value to add to the time,
+    /// and its text in the window's name: a string literal of days to
+    /// seconds read once, any other string read per row as an interval (NULL
+    /// when it does not read as one, as Spark's cast), an interval as it is.
+    fn session_gap(&mut self, gap: &Expr, r: &ResolvedRelation) -> ResolveResult<(DfExpr, String)> {
+        use datafusion::common::ScalarValue;
+        if let Expr::Literal(Literal::String(text)) = gap
+            && let Ok(IntervalValue::DayTime { micros, .. }) = parse_interval(&format!("'{}'", text.replace('\'', "\\'")))
+        {
+            return Ok((DfExpr::Literal(ScalarValue::DurationMicrosecond(Some(micros)), None), micros.to_string()));
+        }
+        let g = self.resolve_expr(gap, r)?;
+        let value = match self.spark_type(&g.expr, r)? {
+            t if t.is_string() => crate::functions::call_udf(spark_functions::interval_parse::StringToInterval::udf(), vec![g.expr]),
+            DataType::CalendarInterval => g.expr,
+            DataType::Null => DfExpr::Literal(ScalarValue::IntervalMonthDayNano(None), None),
+            other => {
+                return Err(ResolveError::analysis(
+                    "_LEGACY_ERROR_TEMP_1040",
+                    "",
+                    format!("Gap duration expression used in session window must be CalendarIntervalType, but got {}.", other.scala_string()),
+                    &[],
+                ));
+            }
+        };
+        Ok((value, g.name))
+    }
+
+    /// When `exprs` call `session_window(time, gap)`: the input with a
+    /// `session_window` column and the call to read it through. Each row
+    /// opens `[time, time + gap)`; rows without a time or with an empty
+    /// window are dropped. Under an aggregation (`grouping` given) the rows
+    /// of each group of the other grouping keys, ordered by time, merge into
+    /// sessions while each starts before the end of the ones before it
+    /// (Spark's MergingSessions); elsewhere each row keeps its own window.
+    pub(crate) fn sessionized_input(&mut self, input: &Relation, grouping: Option<&[Expr]>, exprs: &[&Expr]) -> ResolveResult<Option<(ResolvedRelation, Expr)>> {
         use datafusion::logical_expr::expr::WindowFunction;
         use datafusion::logical_expr::{ExprFunctionExt, WindowFrame, WindowFrameBound, WindowFrameUnits, WindowFunctionDefinition, lit, when};
         let over = |udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, arg: DfExpr| {
@@ -114,10 +144,11 @@ impl Resolver<'_> {
         };
         let r = self.resolve(input)?;
         let time = self.resolve_expr(time_arg, &r)?;
-        let Some(gap) = duration(Some(gap_arg))? else { return Ok(None) };
-        let sql = format!("session_window({}, {gap})", time.name);
+        let (gap, gap_name) = self.session_gap(gap_arg, &r)?;
+        let sql = format!("session_window({}, {gap_name})", time.name);
         let time_expr = self.window_time_column(time, &r, &sql)?;
         let keys = grouping
+            .unwrap_or_default()
             .iter()
             .filter(|g| !is_call_of(g, "session_window"))
             .map(|g| self.resolve_expr(g, &r).map(|e| e.expr))
@@ -128,10 +159,9 @@ impl Resolver<'_> {
             v.extend(more.iter().map(|c| id_col(c)));
             v
         };
-        let gap_literal = lit(datafusion::common::ScalarValue::DurationMicrosecond(Some(gap)));
         let mut first = base.clone();
         first.push(time_expr.clone().alias(&ts));
-        first.push(DfExpr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(Box::new(time_expr), datafusion::logical_expr::Operator::Plus, Box::new(gap_literal))).alias(&end));
+        first.push(DfExpr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(Box::new(time_expr), datafusion::logical_expr::Operator::Plus, Box::new(gap))).alias(&end));
         let by_time = vec![id_col(&ts).sort(true, true)];
         let before = WindowFrame::new_bounds(WindowFrameUnits::Rows, WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(None)), WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(Some(1))));
         let so_far = WindowFrame::new_bounds(WindowFrameUnits::Rows, WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(None)), WindowFrameBound::CurrentRow);
@@ -145,17 +175,25 @@ impl Resolver<'_> {
         let window = crate::functions::call_udf(crate::functions::registry_udf("named_struct")?, vec![lit("start"), id_col(&start_id), lit("end"), id_col(&end_id)]).alias(&id);
         let mut last = base.clone();
         last.push(window);
-        let plan = LogicalPlanBuilder::from(r.plan.clone())
+        let rows = LogicalPlanBuilder::from(r.plan.clone())
             .project(first)?
-            .filter(id_col(&ts).is_not_null())?
+            // Spark drops rows without a time, and rows whose gap is NULL,
+            // unreadable or not positive (their session would be empty).
+            .filter(id_col(&ts).is_not_null().and(id_col(&end).gt(id_col(&ts))))?;
+        let mut columns = r.columns.clone();
+        columns.push(ResolvedColumn { hidden: true, nullable: Some(false), ..ResolvedColumn::new(id.clone(), "session_window".into()) });
+        if grouping.is_none() {
+            let own = crate::functions::call_udf(crate::functions::registry_udf("named_struct")?, vec![lit("start"), id_col(&ts), lit("end"), id_col(&end)]).alias(&id);
+            let plan = rows.project(base.into_iter().chain([own]).collect::<Vec<_>>())?.build()?;
+            return Ok(Some((ResolvedRelation { plan, columns }, call)));
+        }
+        let plan = rows
             .window(vec![previous_end])?
             .project(with(base.clone(), &[&ts, &end, &prev]).into_iter().chain([opening]).collect::<Vec<_>>())?
             .window(vec![numbered])?
             .window(vec![session_start, session_end])?
             .project(last)?
             .build()?;
-        let mut columns = r.columns.clone();
-        columns.push(ResolvedColumn { hidden: true, nullable: Some(false), ..ResolvedColumn::new(id, "session_window".into()) });
         Ok(Some((ResolvedRelation { plan, columns }, call)))
     }
 

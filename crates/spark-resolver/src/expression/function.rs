@@ -109,12 +109,15 @@ impl Resolver<'_> {
     ) -> ResolveResult<ResolvedExpr> {
         entry.arity.check(lower, args.len())?;
         let mut call = Call { name: lower, args: vec![], types: vec![], names: vec![], nullable: vec![], distinct, scope };
+        // The call as Spark writes it, for the errors of arguments that cannot be cast.
+        let arg_names: Vec<String> = args.iter().map(|a| a.name.clone()).collect();
+        let sql = display_name(entry.display, lower, &arg_names, distinct);
         for (i, a) in args.into_iter().enumerate() {
             let want = entry.inputs.get(i).or(entry.inputs.last()).copied().unwrap_or(functions::In::Any);
             let t = self.arrow_type(&a.expr, scope)?;
             // A string cast to a date, timestamp or number can fail: NULL then.
             let nullable = self.is_nullable(&a, scope) || (functions::is_string(&t) && !matches!(want, functions::In::Any | functions::In::String));
-            let (e, t) = self.implicit_cast(lower, i, a.expr, &t, want, &a.name)?;
+            let (e, t) = self.implicit_cast(&sql, i, a.expr, &t, want, &a.name)?;
             call.args.push(e);
             call.types.push(t);
             call.names.push(a.name);
@@ -125,10 +128,7 @@ impl Resolver<'_> {
             Kind::Kernel(k) => functions::Built::new(self.call_kernel(k, &call)?),
             Kind::Unresolved(_) | Kind::Generator => return Err(ResolveError::invalid(format!("{lower} takes its arguments unresolved"))),
         };
-        let name = built.name.unwrap_or_else(|| match (entry.display, distinct) {
-            (Display::Call, true) => format!("{lower}(DISTINCT {})", call.names.join(", ")),
-            (display, _) => display.render(lower, &call.names),
-        });
+        let name = built.name.unwrap_or_else(|| display_name(entry.display, lower, &call.names, distinct));
         let nullable = built.nullable.or(match entry.nullable {
             Nullable::AnyArgument => Some(call.any_nullable()),
             Nullable::Always => Some(true),
@@ -245,4 +245,12 @@ fn distinct_aggregate(mut f: AggregateFunction) -> DfExpr {
         f.params.distinct = false;
     }
     DfExpr::AggregateFunction(f)
+}
+
+/// A call's name as Spark writes it.
+fn display_name(display: Display, function: &str, args: &[String], distinct: bool) -> String {
+    match (display, distinct) {
+        (Display::Call, true) => format!("{function}(DISTINCT {})", args.join(", ")),
+        (display, _) => display.render(function, args),
+    }
 }

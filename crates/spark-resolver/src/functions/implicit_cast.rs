@@ -24,6 +24,17 @@ pub(crate) enum In {
     Long,
     Double,
     Boolean,
+    /// Any number as it is; strings become DOUBLE.
+    Numeric,
+    /// Numbers and ANSI intervals as they are; strings become DOUBLE
+    /// (`sum`, `avg`).
+    NumericOrInterval,
+    /// Integers as they are (`bit_and`).
+    Integral,
+}
+
+fn is_ansi_interval(t: &ArrowType) -> bool {
+    matches!(t, ArrowType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth) | ArrowType::Duration(_))
 }
 
 pub(crate) fn is_string(t: &ArrowType) -> bool {
@@ -44,6 +55,21 @@ impl Resolver<'_> {
     pub(crate) fn implicit_cast(&self, function: &str, pos: usize, e: DfExpr, t: &ArrowType, want: In, shown: &str) -> ResolveResult<(DfExpr, ArrowType)> {
         let target = match want {
             In::Any => return Ok((e, t.clone())),
+            In::Numeric | In::NumericOrInterval | In::Integral => {
+                let as_is = t.is_null()
+                    || match want {
+                        In::Integral => t.is_integer(),
+                        In::NumericOrInterval => is_numeric(t) || is_ansi_interval(t),
+                        _ => is_numeric(t),
+                    };
+                if as_is {
+                    return Ok((e, t.clone()));
+                }
+                if want == In::Integral || !is_string(t) {
+                    return Err(type_mismatch(function, pos, shown, t, want));
+                }
+                ArrowType::Float64
+            }
             In::Date => ArrowType::Date32,
             In::Timestamp => self.session_timestamp(),
             In::AnyTimestamp if matches!(t, ArrowType::Timestamp(..)) => return Ok((e, t.clone())),
@@ -68,7 +94,8 @@ impl Resolver<'_> {
                 In::Date => is_string(t) || matches!(t, ArrowType::Timestamp(..)),
                 In::Timestamp | In::AnyTimestamp => is_string(t) || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..)),
                 In::String => is_numeric(t) || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..) | ArrowType::Boolean | ArrowType::Binary),
-                In::Int | In::Long | In::Double => is_numeric(t) || is_string(t),
+                In::Int | In::Long | In::Double | In::Numeric | In::NumericOrInterval => is_numeric(t) || is_string(t),
+                In::Integral => false,
                 In::Boolean => is_string(t),
             };
         if !ok {
@@ -113,6 +140,9 @@ fn in_sql(want: In) -> &'static str {
         In::Long => "\"BIGINT\"",
         In::Double => "\"DOUBLE\"",
         In::Boolean => "\"BOOLEAN\"",
+        In::Numeric => "\"NUMERIC\"",
+        In::NumericOrInterval => "\"NUMERIC\" or \"ANSI INTERVAL\"",
+        In::Integral => "\"INTEGRAL\"",
     }
 }
 

@@ -138,6 +138,11 @@ pub(super) fn functions() -> Table {
         ("double", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Float64))),
         ("string", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Utf8))),
         ("binary", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Binary))),
+        // Read through a partition-numbered input (query/partition_id.rs)
+        // where a query's select list, WHERE or GROUP BY calls it.
+        ("spark_partition_id", f(Exactly(0), &[], |_, _| {
+            Err(crate::ResolveError::unsupported("spark_partition_id() outside a select list, WHERE or GROUP BY"))
+        })),
         ("monotonically_increasing_id", f(Exactly(0), &[], |_, _| {
             Ok(Built::new(call_udf(spark_functions::datetime_fns::SparkMonotonicId::udf(), vec![])).nullable(false))
         })),

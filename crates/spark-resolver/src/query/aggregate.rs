@@ -40,9 +40,17 @@ impl Resolver<'_> {
                 let having = having.map(|h| read(std::slice::from_ref(h)).remove(0));
                 (r, read(grouping), read(aggregates), having)
             }
-            None => (self.resolve(input)?, grouping.to_vec(), aggregates.to_vec(), having.cloned()),
+            None => match self.partition_numbered_input(input, &all)? {
+                Some(r) => {
+                    let read = super::partition_id::reading_partition_id;
+                    let having = having.map(|h| read(std::slice::from_ref(h)).remove(0));
+                    (r, read(grouping), read(aggregates), having)
+                }
+                None => (self.resolve(input)?, grouping.to_vec(), aggregates.to_vec(), having.cloned()),
+            },
         };
         let (grouping, aggregates, having) = (grouping.as_slice(), aggregates.as_slice(), having.as_ref());
+        let having_expr = having;
         let items = self.resolve_select_items(aggregates, &r)?;
         // GROUP BY ALL: every output expression without aggregates.
         let group_by_all = matches!(kind, AggregateKind::GroupByAll);
@@ -125,6 +133,8 @@ impl Resolver<'_> {
             Some(h) => Some(self.resolve_having(h, &r, &items)?),
             None => None,
         };
+        let spark_exprs: Vec<Expr> = aggregates.iter().chain(having_expr).cloned().collect();
+        self.check_deterministic_aggregates(&spark_exprs, &r)?;
         let kind = match (kind, grouping_sets) {
             (_, Some(sets)) => GroupKind::Sets(sets),
             (AggregateKind::Rollup, _) => GroupKind::Rollup,

@@ -3,10 +3,12 @@
 mod aggregate;
 pub(crate) mod as_of_join;
 mod columns;
+mod deterministic_aggregates;
 mod generate;
 mod join;
 mod missing_columns;
 mod na;
+mod partition_id;
 mod pivot;
 mod reshape;
 mod stat;

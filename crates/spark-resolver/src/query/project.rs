@@ -66,6 +66,9 @@ impl Resolver<'_> {
         if let Some((r, call)) = self.sessionized_input(input, None, &exprs.iter().collect::<Vec<_>>())? {
             return self.project_exprs(r, &super::time_window::reading_window(exprs, &call, "session_window"));
         }
+        if let Some(r) = self.partition_numbered_input(input, &exprs.iter().collect::<Vec<_>>())? {
+            return self.project_exprs(r, &super::partition_id::reading_partition_id(exprs));
+        }
         let r = self.resolve(input)?;
         self.project_exprs(r, exprs)
     }
@@ -225,6 +228,7 @@ impl Resolver<'_> {
     pub(crate) fn project_exprs(&mut self, r: ResolvedRelation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
         let (r, items, generated) = self.select_items_with_generator(r, exprs)?;
         if items.iter().any(|i| contains_aggregate(&i.expr)) {
+            self.check_deterministic_aggregates(exprs, &r)?;
             return self.aggregate_items(r, &AggregateKind::GroupBy, vec![], items, None);
         }
         let mut out = self.finish_projection(r, items)?;
@@ -323,6 +327,30 @@ impl Resolver<'_> {
         }
         let mut columns = r.columns.clone();
         let mut plan = r.plan;
+        // A non-deterministic key (`ORDER BY rand()`) is computed once per
+        // row below the windows, as Spark's ExtractWindowExpressions does.
+        let mut volatile_keys: Vec<(DfExpr, String)> = Vec::new();
+        for (partition_by, order_by, _) in &groups {
+            for k in partition_by.iter().chain(order_by.iter().map(|s| &s.expr)) {
+                if k.is_volatile() && !volatile_keys.iter().any(|(e, _)| e == k) {
+                    volatile_keys.push((k.clone(), fresh_id()));
+                }
+            }
+        }
+        if !volatile_keys.is_empty() {
+            let mut exprs: Vec<DfExpr> = plan.schema().columns().into_iter().map(DfExpr::Column).collect();
+            exprs.extend(volatile_keys.iter().map(|(e, id)| e.clone().alias(id)));
+            plan = LogicalPlanBuilder::from(plan).project(exprs)?.build()?;
+            for (_, _, exprs) in groups.iter_mut() {
+                for (w, _) in exprs.iter_mut() {
+                    let replaced = w.clone().transform_down(|e| match volatile_keys.iter().find(|(k, _)| *k == e) {
+                        Some((_, id)) => Ok(Transformed::new(id_col(id), true, TreeNodeRecursion::Jump)),
+                        None => Ok(Transformed::no(e)),
+                    })?;
+                    *w = replaced.data;
+                }
+            }
+        }
         for (_, _, exprs) in groups {
             let aliased: Vec<DfExpr> = exprs
                 .into_iter()

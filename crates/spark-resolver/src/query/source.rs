@@ -249,6 +249,11 @@ impl Resolver<'_> {
     }
 
     pub(crate) fn resolve_filter(&mut self, input: &Relation, condition: &Expr) -> ResolveResult<ResolvedRelation> {
+        if let Some(r) = self.partition_numbered_input(input, &[condition])? {
+            let condition = super::partition_id::reading_partition_id(std::slice::from_ref(condition)).remove(0);
+            let filtered = self.apply_filter(r, &condition)?;
+            return self.drop_hidden(filtered);
+        }
         let r = self.resolve(input)?;
         match self.apply_filter(r, condition) {
             Ok(filtered) => Ok(filtered),

@@ -157,7 +157,8 @@ impl Resolver<'_> {
         // With nanosecond timestamps on, the name keeps all nine digits.
         if self.config.timestamp_nanos && matches!(t, DataType::Timestamp | DataType::TimestampNtz) {
             if let Some(naive) = parse_timestamp(text).filter(|n| n.and_utc().timestamp_subsec_nanos() % 1000 != 0) {
-                let kind = if matches!(t, DataType::Timestamp) { "TIMESTAMP" } else { "TIMESTAMP_NTZ" };
+                // The literal is then TIMESTAMP_LTZ(9) or TIMESTAMP_NTZ(9), so named.
+                let kind = if matches!(t, DataType::Timestamp) { "TIMESTAMP_LTZ" } else { "TIMESTAMP_NTZ" };
                 return Ok(ResolvedExpr { name: format!("{kind} '{}'", naive.format("%Y-%m-%d %H:%M:%S%.9f")), ..resolved });
             }
         }

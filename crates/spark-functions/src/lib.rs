@@ -7,6 +7,7 @@
 //! FUNCTION. Which Spark name maps to which kernel is the table's business.
 
 pub mod aes;
+pub mod approx_top_k;
 pub mod arithmetic;
 pub mod array_fields;
 pub mod array_index;

@@ -9,6 +9,7 @@
 //! sketch made by Apache Spark is rejected with Spark's
 //! `*_INVALID_INPUT_SKETCH_BUFFER` error rather than misread.
 
+pub mod frequent_items;
 pub mod hll;
 pub mod kll;
 pub mod theta;

@@ -42,6 +42,7 @@ mod math;
 mod misc;
 mod operators;
 pub(crate) mod ordered_set;
+mod approx_top_k;
 mod sketch;
 mod string;
 mod time_type;
@@ -295,7 +296,7 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError
 /// One family's rows.
 pub(crate) type Table = Vec<(&'static str, Function)>;
 
-fn families() -> [Table; 20] {
+fn families() -> [Table; 21] {
     [
         operators::functions(),
         conditional::functions(),
@@ -311,6 +312,7 @@ fn families() -> [Table; 20] {
         generators::functions(),
         misc::functions(),
         sketch::functions(),
+        approx_top_k::functions(),
         vector::functions(),
         time_type::functions(),
         external_formats::functions(),

@@ -188,6 +188,14 @@ impl ScalarUDFImpl for SparkIntArith {
         Ok(arg_types.first().cloned().unwrap_or(DataType::Int64))
     }
 
+    /// NULL only from a NULL input when overflow and zero divisors fail
+    /// (ANSI), which Spark's nested types record (`array(id + 1)`).
+    fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
+        let t = args.arg_fields.first().map(|f| f.data_type().clone()).unwrap_or(DataType::Int64);
+        let nullable = !self.fail || args.arg_fields.iter().any(|f| f.is_nullable());
+        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), t, nullable)))
+    }
+
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         use datafusion::arrow::array::{AsArray, Int8Array, Int16Array, Int32Array, Int64Array};
         use datafusion::arrow::datatypes::{Int8Type, Int16Type, Int32Type, Int64Type};

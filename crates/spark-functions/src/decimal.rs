@@ -322,7 +322,7 @@ pub(crate) fn out_of_range(value: i256, precision: u8, scale: i8) -> datafusion:
     out_of_range_error(decimal_text(value, scale as i32), precision, scale)
 }
 
-fn out_of_range_error(shown: String, precision: u8, scale: i8) -> datafusion::error::DataFusionError {
+pub(crate) fn out_of_range_error(shown: String, precision: u8, scale: i8) -> datafusion::error::DataFusionError {
     SparkRuntimeError::new(
         RuntimeKind::Arithmetic,
         "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",

@@ -267,6 +267,29 @@ FUNCTION_EDGES = [
     q("approx_top_k_combine_size_zero", "SELECT approx_top_k_combine(s, 0) FROM (SELECT approx_top_k_accumulate(expr) AS s FROM VALUES (1) t(expr))"),
     q("approx_top_k_combine_null", "SELECT approx_top_k_combine(NULL)"),
     q("approx_top_k_grouped", "SELECT g, approx_top_k(v, 2) FROM VALUES (1, 'x'), (1, 'x'), (1, 'y'), (2, 'z') AS t(g, v) GROUP BY g"),
+    # Several generators in one select list nest, each row of one repeated for each of the next.
+    q("two_generators", "SELECT explode(array(1, 2)) AS a, explode(array('x', 'y')) AS b"),
+    q("generators_with_columns", "SELECT id, posexplode(array(id, id + 10)), explode(map('k', id)) FROM range(2)"),
+    q("generator_stack_and_inline", "SELECT stack(2, 'a', 1, 'b', 2), inline(array(struct(1, 'x'), struct(2, 'y')))"),
+    # date - date is an `interval day`.
+    q("date_difference_type", "SELECT date'2020-01-01' - date'2019-01-01' AS d, typeof(date'2020-01-01' - date'2019-01-01'), CAST(date'2020-01-01' - date'2019-01-01' AS STRING), date'2020-03-01' - date'2020-02-01' = INTERVAL '29' DAY"),
+    # Text read as Spark's casts read it.
+    q("cast_text_to_dates", "SELECT CAST(s AS DATE) FROM VALUES ('2024-01-01'), ('2024-1-1'), ('2024'), ('2024-01'), ('2024-01-01 10:00:00'), ('2024-01-01T10:00'), (' 2024-01-01 ') t(s)"),
+    q("cast_text_to_timestamps", "SELECT CAST(s AS TIMESTAMP) FROM VALUES ('2024-01-01'), ('2024-01-01 10:00'), ('2024-01-01 10'), ('2024-01-01 10:00:00.123456789'), ('2024-01-01T10:00:00Z'), ('2024-01-01 10:00:00+02:00'), ('2024-01-01 10:00:00 UTC'), ('2024-01-01T10:00:00.5-01:30') t(s)"),
+    q("cast_text_to_timestamp_ntz", "SELECT CAST(s AS TIMESTAMP_NTZ) FROM VALUES ('2024-01-01'), ('2024-01-01 10:00'), ('2024-01-01T10:00:00Z'), ('2024-01-01 10:00:00+02:00') t(s)"),
+    q("try_cast_text_edges", "SELECT try_cast(s AS DATE), try_cast(s AS TIMESTAMP), try_cast(s AS INT), try_cast(s AS BOOLEAN) FROM VALUES ('2024-02-30'), ('x'), (''), ('2024-01-01 10'), (' 12 '), (' true ') t(s)"),
+    q("cast_text_numbers_trimmed", "SELECT CAST(' 12 ' AS INT), CAST('1e3' AS DOUBLE), CAST(' true ' AS BOOLEAN), CAST('1.50' AS DECIMAL(5,2)), CAST('Infinity' AS DOUBLE), CAST('-0' AS INT), CAST('+5' AS INT)"),
+    q("cast_bad_date", "SELECT CAST('2024-02-30' AS DATE)"),
+    q("cast_bad_timestamp", "SELECT CAST('2024-01-01 25:00:00' AS TIMESTAMP)"),
+    q("cast_bad_boolean", "SELECT CAST('x' AS BOOLEAN)"),
+    q("cast_bad_decimal", "SELECT CAST('1.5x' AS DECIMAL(5,2))"),
+    q("cast_decimal_text_overflow", "SELECT CAST('12345.5' AS DECIMAL(5,2))"),
+    q("cast_bad_int", "SELECT CAST('abc' AS INT)"),
+    q("implicit_bad_date", "SELECT date_add('2024-13-01', 1)"),
+    q("implicit_dates_read", "SELECT date_add('2024-01-31 10:00:00', 1), datediff('2024-03', '2024'), add_months(' 2024-01-31 ', 1)"),
+    # flatten is NULL when any inner array is.
+    q("flatten_nulls", "SELECT flatten(a) FROM VALUES (array(array('a'), array('b', 'c'))), (NULL), (array(NULL, array('x'))), (array(array(), array(NULL))) t(a)"),
+    q("flatten_not_nested", "SELECT flatten(array(1, 2))"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

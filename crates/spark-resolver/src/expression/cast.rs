@@ -63,6 +63,8 @@ impl Resolver<'_> {
             };
             let f = spark_functions::checked_cast::SparkCheckedCast::udf(target.clone(), &from.sql(), &to.sql(), report);
             crate::functions::call_udf(f, vec![inner.expr.clone()])
+        } else if from.is_string() && spark_functions::string_cast::SparkStringCast::handles(&target) {
+            crate::functions::call_udf(spark_functions::string_cast::SparkStringCast::udf(target.clone(), &to.sql(), ansi), vec![inner.expr.clone()])
         } else if ansi {
             DfExpr::Cast(Cast::new(Box::new(inner.expr), target))
         } else {

@@ -136,7 +136,10 @@ impl Resolver<'_> {
             (ArrowType::Date32, ArrowType::Date32) if minus => {
                 let days = binary(cast(l.expr.clone(), ArrowType::Int32), Operator::Minus, cast(r.expr.clone(), ArrowType::Int32));
                 let micros = binary(cast(days, ArrowType::Int64), Operator::Multiply, lit(MICROS_PER_DAY));
-                Ok(Some((cast(micros, ArrowType::Duration(TimeUnit::Microsecond)), format!("({} - {})", l.name, r.name))))
+                let duration = cast(micros, ArrowType::Duration(TimeUnit::Microsecond));
+                // An `interval day`.
+                let typed = crate::functions::call_udf(spark_functions::interval_math::SparkIntervalFields::udf(0, 0), vec![duration]);
+                Ok(Some((typed, format!("({} - {})", l.name, r.name))))
             }
             (ArrowType::Date32, ArrowType::Duration(_)) => {
                 if let Some(days) = whole_days(args.get(1), &r.expr) {

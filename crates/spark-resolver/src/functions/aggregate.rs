@@ -461,7 +461,7 @@ fn grouping(c: &Call<'_>, id: bool) -> ResolveResult<Built> {
 fn bitmap(c: &Call<'_>, kind: spark_functions::bitmap::BitmapAgg) -> ResolveResult<Built> {
     use spark_functions::bitmap::{BitmapAgg, SparkBitmapAgg};
     if kind != BitmapAgg::Construct && !matches!(c.types[0], ArrowType::Binary | ArrowType::Null) {
-        return Err(super::type_mismatch_sql(c.name, 0, &c.names[0], &c.types[0], "\"BINARY\""));
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"BINARY\""));
     }
     let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(SparkBitmapAgg::udaf(kind), vec![c.arg(0)?], false, None, vec![], None));
     Ok(Built::new(e).nullable(false))

@@ -65,7 +65,7 @@ fn element_at(r: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built
             super::call_udf(SparkArrayElement::udf(IndexStyle::ElementAt, r.config.ansi && !try_), vec![x, cast(i, ArrowType::Int64)])
         }
         ArrowType::Map(..) => df("array_element", vec![df("map_extract", vec![x, i])?, lit(1i64)])?,
-        other => return Err(super::type_mismatch(c.name, 0, &c.names[0], other, In::Any)),
+        other => return Err(super::type_mismatch(&c.default_name(), 0, &c.names[0], other, In::Any)),
     };
     Ok(Built::new(e).nullable(true))
 }
@@ -290,7 +290,12 @@ pub(super) fn functions() -> Table {
         ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),
         ("cardinality", datafusion(Exactly(1), &[], "cardinality")),
         ("size", datafusion_spark(Exactly(1), &[], "size")),
-        ("flatten", datafusion(Exactly(1), &[], "flatten")),
+        ("flatten", f(Exactly(1), &[Any], |_, c| {
+            if !matches!(&c.types[0], ArrowType::List(f) if matches!(f.data_type(), ArrowType::List(_))) {
+                return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\" of \"ARRAY\""));
+            }
+            Ok(Built::new(call_udf(spark_functions::array_flatten::SparkFlatten::udf(), vec![c.arg(0)?])))
+        })),
         ("map_entries", datafusion(Exactly(1), &[], "map_entries")),
         ("map_from_arrays", f(Exactly(2), &[Any, Any], map_from_arrays)),
         ("map_concat", f(AtLeast(0), &[Any], map_concat)),
@@ -315,7 +320,7 @@ fn common_type(r: &Resolver<'_>, a: &ArrowType, b: &ArrowType) -> Option<ArrowTy
 /// `array_insert(array, pos, item)`: the array and the item widened to one
 /// element type; `pos` an INT (BIGINT is refused, as in Spark).
 fn array_insert(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let name = "array_insert";
+    let name = &c.default_name();
     let ArrowType::List(field) = &c.types[0] else {
         return Err(super::type_mismatch_sql(name, 0, &c.names[0], &c.types[0], "\"ARRAY\""));
     };
@@ -373,7 +378,7 @@ fn map_concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 fn map_from_arrays(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     for (i, t) in c.types.iter().enumerate() {
         if !matches!(t, ArrowType::List(_) | ArrowType::Null) {
-            return Err(super::type_mismatch_sql("map_from_arrays", i, &c.names[i], t, "\"ARRAY\""));
+            return Err(super::type_mismatch_sql(&c.default_name(), i, &c.names[i], t, "\"ARRAY\""));
         }
     }
     Ok(Built::new(call_udf(spark_functions::map_build::SparkMapFromArrays::udf(), c.args.clone())))

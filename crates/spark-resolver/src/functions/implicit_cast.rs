@@ -125,6 +125,12 @@ impl Resolver<'_> {
                 cast(call_udf(SparkZoneShift::udf(Direction::InstantToWall, &zone, ""), vec![e]), ArrowType::Date32)
             }
             (ArrowType::Timestamp(..), _) => self.timestamp_to_string(&e, from, to).unwrap_or_else(|| cast(e, to.clone())),
+            // Text read as Spark reads it (its date and timestamp forms,
+            // whitespace ignored, CAST_INVALID_INPUT under ANSI).
+            (from, to) if is_string(from) && spark_functions::string_cast::SparkStringCast::handles(to) => {
+                let sql = crate::types::from_arrow(to).map(|t| t.sql()).unwrap_or_default();
+                call_udf(spark_functions::string_cast::SparkStringCast::udf(to.clone(), &sql, self.config.ansi), vec![e])
+            }
             _ => cast(e, to.clone()),
         }
     }

@@ -72,7 +72,7 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
             }
         }
         other => {
-            return Err(super::type_mismatch(c.name, 0, &c.names[0], other, In::Double));
+            return Err(super::type_mismatch(&c.default_name(), 0, &c.names[0], other, In::Double));
         }
     };
     // Spark names round/bround with their scale, `round(x, 0)`.

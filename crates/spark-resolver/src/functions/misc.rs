@@ -21,8 +21,8 @@ fn user() -> String {
 }
 
 fn type_of(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let t = crate::types::from_arrow(&c.types[0])?;
-    let _ = r;
+    // The Spark type, with the fields of an ANSI interval.
+    let t = r.spark_type(&c.arg(0)?, c.scope)?;
     Ok(Built::new(lit(t.simple_string())).nullable(false))
 }
 

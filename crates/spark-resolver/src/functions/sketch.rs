@@ -91,7 +91,7 @@ fn check_items(c: &Call<'_>, allowed: &[&str]) -> ResolveResult<()> {
         return Ok(());
     }
     let required = format!("({})", allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(" or "));
-    Err(type_mismatch_sql(c.name, 0, &c.names[0], t, &required))
+    Err(type_mismatch_sql(&c.default_name(), 0, &c.names[0], t, &required))
 }
 
 const THETA_ITEMS: &[&str] = &["ARRAY<INT>", "ARRAY<BIGINT>", "BINARY", "DOUBLE", "FLOAT", "INT", "BIGINT", "STRING"];
@@ -188,7 +188,7 @@ fn kll_item_check(c: &Call<'_>, item: Item) -> ResolveResult<()> {
         Item::Float => "\"FLOAT\"",
         Item::Double => "(\"FLOAT\" or \"DOUBLE\")",
     };
-    if ok { Ok(()) } else { Err(type_mismatch_sql(c.name, 0, &c.names[0], t, required)) }
+    if ok { Ok(()) } else { Err(type_mismatch_sql(&c.default_name(), 0, &c.names[0], t, required)) }
 }
 
 fn kll_agg(c: &Call<'_>, item: Item, merge: bool) -> ResolveResult<Built> {

@@ -14,7 +14,7 @@ use crate::ResolveResult;
 fn check(c: &Call<'_>, i: usize, degree: bool) -> ResolveResult<()> {
     let t = &c.types[i];
     let ok = if degree { matches!(t, ArrowType::Float32) } else { matches!(t, ArrowType::List(e) if e.data_type() == &ArrowType::Float32) };
-    if ok { Ok(()) } else { Err(type_mismatch_sql(c.name, i, &c.names[i], t, if degree { "\"FLOAT\"" } else { "\"ARRAY<FLOAT>\"" })) }
+    if ok { Ok(()) } else { Err(type_mismatch_sql(&c.default_name(), i, &c.names[i], t, if degree { "\"FLOAT\"" } else { "\"ARRAY<FLOAT>\"" })) }
 }
 
 fn pairwise(c: &Call<'_>, function: VectorFn) -> ResolveResult<Built> {

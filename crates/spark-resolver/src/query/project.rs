@@ -247,25 +247,35 @@ impl Resolver<'_> {
         exprs: &[Expr],
     ) -> ResolveResult<(ResolvedRelation, Vec<ProjectItem>, Option<GeneratedItems>)> {
         let generators: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| self.generator_call(e).is_some()).map(|(i, _)| i).collect();
-        if generators.len() > 1 {
-            return Err(ResolveError::analysis(
-                "UNSUPPORTED_GENERATOR.MULTI_GENERATOR",
-                "42K0E",
-                format!("The generator is not supported: only one generator allowed per SELECT clause but found {}.", generators.len()),
-                &[],
-            ));
-        }
-        let Some(&at) = generators.first() else {
+        if generators.is_empty() {
             let items = self.resolve_select_items(exprs, &r)?;
             return Ok((r, items, None));
+        }
+        // Several generators nest as Spark's do: each row of the first's
+        // output repeated for each of the next's.
+        let mut r = r;
+        let mut generated = Vec::with_capacity(generators.len());
+        for &at in &generators {
+            let Some(call) = self.generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
+            let (next, items) = self.generate(r, &call)?;
+            r = next;
+            generated.push((at, items, call.qualifier.clone()));
+        }
+        let mut items = Vec::new();
+        let mut start = 0;
+        let mut ranges = Vec::with_capacity(generated.len());
+        for (at, produced, qualifier) in generated {
+            items.extend(self.resolve_select_items(&exprs[start..at], &r)?);
+            ranges.push((items.len()..items.len() + produced.len(), qualifier));
+            items.extend(produced);
+            start = at + 1;
+        }
+        items.extend(self.resolve_select_items(&exprs[start..], &r)?);
+        let single = match ranges.as_slice() {
+            [(range, qualifier)] => Some(GeneratedItems { range: range.clone(), qualifier: qualifier.clone() }),
+            _ => None,
         };
-        let Some(call) = self.generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
-        let (r, generated) = self.generate(r, &call)?;
-        let mut items = self.resolve_select_items(&exprs[..at], &r)?;
-        let range = items.len()..items.len() + generated.len();
-        items.extend(generated);
-        items.extend(self.resolve_select_items(&exprs[at + 1..], &r)?);
-        Ok((r, items, Some(GeneratedItems { range, qualifier: call.qualifier.clone() })))
+        Ok((r, items, single))
     }
 
     /// Builds the projection, first computing window functions if any.

@@ -26,7 +26,7 @@ use spark_functions::error::{RuntimeKind, SparkRuntimeError};
 use spark_plan::{Cte, ReadSource, Relation, RelationKind, SetOpKind};
 
 use crate::resolver::{Resolver, id_col};
-use crate::{ResolveError, ResolveResult, ResolvedRelation};
+use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 impl Resolver<'_> {
     pub(crate) fn resolve_recursive_cte(&mut self, cte: &Cte) -> ResolveResult<ResolvedRelation> {
@@ -69,7 +69,11 @@ impl Resolver<'_> {
         }
         // The step reads the previous round's rows from the work table.
         let limit = cte.max_recursion_level.unwrap_or(self.config.cte_recursion_level_limit);
-        let schema = Arc::new(anchor.plan.schema().as_arrow().clone());
+        // The previous round's rows may hold NULLs wherever the step can
+        // make them: Spark reads its loop reference as nullable.
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
+            anchor.plan.schema().as_arrow().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
+        ));
         let work = LevelLimitedWorkTable { inner: CteWorkTable::new(name, schema), limit };
         let scan = LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(work)), None)?.build()?;
         let scan_items: Vec<DfExpr> = anchor
@@ -79,7 +83,8 @@ impl Resolver<'_> {
             .collect();
         let previous = LogicalPlanBuilder::from(scan).project(scan_items)?.build()?;
         if let Some(scope) = self.ctes.last_mut() {
-            scope.insert(name.to_string(), ResolvedRelation { plan: previous, columns: anchor.columns.clone() });
+            let columns = anchor.columns.iter().map(|c| ResolvedColumn { nullable: Some(true), ..c.clone() }).collect();
+            scope.insert(name.to_string(), ResolvedRelation { plan: previous, columns });
         }
         let step = self.resolve_query(right)?;
         if step.columns.len() != anchor.columns.len() {
@@ -100,8 +105,15 @@ impl Resolver<'_> {
             aligned.push(self.cast_if_needed(id_col(&s.id), &t, &step)?.alias(a.id.clone()));
         }
         let step_plan = LogicalPlanBuilder::from(step.plan).project(aligned)?.build()?;
+        // A column is nullable when either term can make it NULL.
+        let mut columns = anchor.columns.clone();
+        for (i, c) in columns.iter_mut().enumerate() {
+            let anchor_nullable = c.nullable.unwrap_or_else(|| anchor.plan.schema().field(i).is_nullable());
+            let step_nullable = step.columns[i].nullable.unwrap_or_else(|| step_plan.schema().field(i).is_nullable());
+            c.nullable = Some(anchor_nullable || step_nullable);
+        }
         let plan = LogicalPlanBuilder::from(anchor.plan).to_recursive_query(name.to_string(), step_plan, false)?.build()?;
-        Ok(ResolvedRelation { plan, columns: anchor.columns })
+        Ok(ResolvedRelation { plan, columns })
     }
 }
 

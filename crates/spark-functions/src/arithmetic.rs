@@ -110,23 +110,40 @@ impl SparkIntArith {
         Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable), op, fail, suggestion }))
     }
 
-    fn overflow(&self, t: &DataType) -> DataFusionError {
-        let name = match t {
-            DataType::Int8 => "TINYINT",
-            DataType::Int16 => "SMALLINT",
-            DataType::Int32 => "INT",
-            _ => "BIGINT",
-        };
+    /// Spark's overflow error: TINYINT and SMALLINT operands are named
+    /// (BINARY_ARITHMETIC_OVERFLOW); INT and BIGINT overflow as the JVM's
+    /// exact arithmetic reports it.
+    fn overflow(&self, t: &DataType, a: i64, b: i64) -> DataFusionError {
+        if matches!(t, DataType::Int8 | DataType::Int16) {
+            let op = match self.op {
+                IntOp::Add => "+",
+                IntOp::Subtract => "-",
+                IntOp::Multiply => "*",
+                IntOp::Remainder => "%",
+                IntOp::Div => "div",
+            };
+            return crate::error::SparkRuntimeError::new(
+                crate::error::RuntimeKind::Arithmetic,
+                "BINARY_ARITHMETIC_OVERFLOW",
+                "22003",
+                format!("{a}S {op} {b}S caused overflow. Use `{}` to ignore overflow problem and return NULL.", self.suggestion),
+            )
+            .param("value1", format!("{a}S"))
+            .param("symbol", op)
+            .param("value2", format!("{b}S"))
+            .param("functionName", format!("`{}`", self.suggestion))
+            .into_df();
+        }
         crate::error::SparkRuntimeError::new(
             crate::error::RuntimeKind::Arithmetic,
             "ARITHMETIC_OVERFLOW",
             "22003",
             format!(
-                "{name} overflow. Use '{}' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                "overflow. Use '{}' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
                 self.suggestion
             ),
         )
-        .param("message", format!("{name} overflow"))
+        .param("message", "overflow")
         .param("alternative", format!(" Use '{}' to tolerate overflow and return NULL instead.", self.suggestion))
         .param("config", "\"spark.sql.ansi.enabled\"")
         .into_df()
@@ -161,7 +178,7 @@ macro_rules! int_kernel {
             };
             match v {
                 Some(v) => out.push(Some(v)),
-                None if $self.fail => return Err($self.overflow($l.data_type())),
+                None if $self.fail => return Err($self.overflow($l.data_type(), a as i64, b as i64)),
                 None => out.push(None),
             }
         }
@@ -215,6 +232,100 @@ impl ScalarUDFImpl for SparkIntArith {
             DataType::Int32 => int_kernel!(self, l, r, Int32Type, i32, Int32Array),
             DataType::Int64 => int_kernel!(self, l, r, Int64Type, i64, Int64Array),
             other => return exec_err!("integer arithmetic on {other}"),
+        };
+        crate::columnar(out, scalar)
+    }
+}
+
+/// `abs(x)` and `-x` of an integer: the one value without a counterpart
+/// (`-2147483648` for INT) overflows, an error under ANSI (Spark's
+/// ARITHMETIC_OVERFLOW) and itself otherwise, as the JVM wraps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntUnaryOp {
+    Abs,
+    Negate,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkIntUnary {
+    signature: Signature,
+    op: IntUnaryOp,
+    fail: bool,
+}
+
+impl SparkIntUnary {
+    pub fn udf(op: IntUnaryOp, fail: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), op, fail }))
+    }
+}
+
+macro_rules! int_unary {
+    ($self:ident, $a:ident, $arrow:ty) => {{
+        let a = $a.as_primitive::<$arrow>();
+        let mut out = Vec::with_capacity(a.len());
+        for v in a.iter() {
+            let Some(v) = v else {
+                out.push(None);
+                continue;
+            };
+            let r = match $self.op {
+                IntUnaryOp::Abs if v >= 0 => Some(v),
+                _ => v.checked_neg(),
+            };
+            match r {
+                Some(r) => out.push(Some(r)),
+                None if $self.fail => {
+                    return Err(crate::error::SparkRuntimeError::new(
+                        crate::error::RuntimeKind::Arithmetic,
+                        "ARITHMETIC_OVERFLOW",
+                        "22003",
+                        "overflow. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                    )
+                    .param("message", "overflow")
+                    .param("alternative", "")
+                    .param("config", "\"spark.sql.ansi.enabled\"")
+                    .into_df());
+                }
+                None => out.push(Some(v.wrapping_neg())),
+            }
+        }
+        Arc::new(datafusion::arrow::array::PrimitiveArray::<$arrow>::from(out)) as ArrayRef
+    }};
+}
+
+impl ScalarUDFImpl for SparkIntUnary {
+    fn name(&self) -> &str {
+        match self.op {
+            IntUnaryOp::Abs => "spark_int_abs",
+            IntUnaryOp::Negate => "spark_int_negate",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        Ok(arg_types.first().cloned().unwrap_or(DataType::Int64))
+    }
+
+    fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
+        let t = args.arg_fields.first().map(|f| f.data_type().clone()).unwrap_or(DataType::Int64);
+        let nullable = args.arg_fields.iter().any(|f| f.is_nullable());
+        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), t, nullable)))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        use datafusion::arrow::array::AsArray;
+        use datafusion::arrow::datatypes::{Int8Type, Int16Type, Int32Type, Int64Type};
+        let (arrays, scalar) = crate::arg_arrays(&args)?;
+        let a = &arrays[0];
+        let out = match a.data_type() {
+            DataType::Int8 => int_unary!(self, a, Int8Type),
+            DataType::Int16 => int_unary!(self, a, Int16Type),
+            DataType::Int32 => int_unary!(self, a, Int32Type),
+            DataType::Int64 => int_unary!(self, a, Int64Type),
+            other => return exec_err!("{} takes an integer, not {other}", self.name()),
         };
         crate::columnar(out, scalar)
     }

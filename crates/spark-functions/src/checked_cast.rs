@@ -80,7 +80,7 @@ impl SparkCheckedCast {
                 "CAST_OVERFLOW",
                 "22003",
                 format!(
-                    "The value {value} of the type \"{}\" cannot be cast to \"{}\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                    "The value {value} of the type \"{}\" cannot be cast to \"{}\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead.",
                     self.from_sql, self.to_sql
                 ),
             )

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use chrono::Datelike;
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
@@ -80,6 +81,8 @@ pub fn to_strftime(pattern: &str) -> std::result::Result<String, String> {
             ('X', 3) | ('x', 3) | ('Z', 5) => "%:z".into(),
             ('V', 2) | ('z', 1..=3) => "%Z".into(),
             ('G', 1..=3) => "AD".into(),
+            // Quarters, which chrono cannot print: a marker `format_with` fills.
+            ('Q' | 'q', 1..=4) => format!("\u{1}{n}\u{1}"),
             _ => return Err(format!("Illegal pattern character '{c}'")),
         };
         // chrono prints fractions of fewer than the given digits only with
@@ -122,6 +125,15 @@ pub(crate) fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
         }
         first = false;
         write!(out, "{}", t.format(part)).ok()?;
+    }
+    if out.contains('\u{1}') {
+        let quarter = (t.month() - 1) / 3 + 1;
+        let ordinal = ["1st", "2nd", "3rd", "4th"][(quarter - 1) as usize];
+        out = out
+            .replace("\u{1}1\u{1}", &quarter.to_string())
+            .replace("\u{1}2\u{1}", &format!("{quarter:02}"))
+            .replace("\u{1}3\u{1}", &format!("Q{quarter}"))
+            .replace("\u{1}4\u{1}", &format!("{ordinal} quarter"));
     }
     Some(out)
 }

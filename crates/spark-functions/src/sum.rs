@@ -146,10 +146,10 @@ fn long_overflow() -> datafusion::error::DataFusionError {
         RuntimeKind::Arithmetic,
         "ARITHMETIC_OVERFLOW",
         "22003",
-        "long overflow. Use 'try_sum' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+        "overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
     )
-    .param("message", "long overflow")
-    .param("alternative", " Use 'try_sum' to tolerate overflow and return NULL instead.")
+    .param("message", "overflow")
+    .param("alternative", " Use 'try_add' to tolerate overflow and return NULL instead.")
     .param("config", "\"spark.sql.ansi.enabled\"")
     .into_df()
 }

@@ -290,6 +290,15 @@ FUNCTION_EDGES = [
     # flatten is NULL when any inner array is.
     q("flatten_nulls", "SELECT flatten(a) FROM VALUES (array(array('a'), array('b', 'c'))), (NULL), (array(NULL, array('x'))), (array(array(), array(NULL))) t(a)"),
     q("flatten_not_nested", "SELECT flatten(array(1, 2))"),
+    # Integer overflow as Spark reports it.
+    q("abs_int_min", "SELECT abs(-2147483648)"),
+    q("negate_long_min", "SELECT -(-9223372036854775808L)"),
+    q("negate_short_min", "SELECT -(-32768S)"),
+    q("tinyint_add_overflow", "SELECT 127Y + 1Y"),
+    q("abs_negate_values", "SELECT abs(x), -x, negative(x), typeof(abs(CAST(x AS TINYINT))), abs(-1.5), abs(-2.5D) FROM VALUES (-5), (NULL), (7) t(x)"),
+    c("abs_int_min_legacy", "script('SET spark.sql.ansi.enabled=false', 'SELECT abs(-2147483648), -(-9223372036854775808L), abs(-128Y)')"),
+    # Quarters in datetime patterns.
+    q("date_format_quarters", "SELECT date_format(d, 'Q'), date_format(d, 'QQ'), date_format(d, 'QQQ'), date_format(d, 'QQQQ'), date_format(d, 'q yyyy') FROM VALUES (DATE '2024-01-05'), (DATE '2024-05-05'), (DATE '2024-08-05'), (DATE '2024-12-31') t(d)"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

@@ -159,6 +159,9 @@ fn abs(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
             let value = interval_math::from_units(call_udf(kernel, vec![interval_math::units(c.arg(0)?)]), kind);
             interval_math::keep_fields(value, &r.spark_type(&c.args[0], c.scope)?)
         }
+        None if c.types[0].is_integer() => {
+            call_udf(spark_functions::arithmetic::SparkIntUnary::udf(spark_functions::arithmetic::IntUnaryOp::Abs, r.config.ansi), c.args.clone())
+        }
         None => call_udf(kernel, c.args.clone()),
     }))
 }

@@ -117,7 +117,7 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
     }
     let nullable: Vec<bool> = resolved.iter().map(|a| r.is_nullable(a, scope)).collect();
     if let [x] = resolved.as_slice() {
-        let (expr, shown) = if minus { (negated(x.expr.clone(), &r.arrow_type(&x.expr, scope)?), "-") } else { (x.expr.clone(), "+") };
+        let (expr, shown) = if minus { (negated(x.expr.clone(), &r.arrow_type(&x.expr, scope)?, r.config.ansi), "-") } else { (x.expr.clone(), "+") };
         return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
     }
     if let [a, b] = resolved.as_slice() {
@@ -281,13 +281,17 @@ fn ilike_name(_: &str, a: &[String]) -> String {
 }
 
 /// `negative(x)`.
-fn negative(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    Ok(Built::new(negated(c.arg(0)?, &c.types[0])))
+fn negative(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    Ok(Built::new(negated(c.arg(0)?, &c.types[0], r.config.ansi)))
 }
 
-/// `-x` of type `t`; a day-time interval (an Arrow duration, which
-/// DataFusion cannot negate) as `0 - x`.
-fn negated(x: DfExpr, t: &ArrowType) -> DfExpr {
+/// `-x` of type `t`: an integer with Spark's overflow (under `ansi`), a
+/// day-time interval (an Arrow duration, which DataFusion cannot negate)
+/// as `0 - x`.
+fn negated(x: DfExpr, t: &ArrowType, ansi: bool) -> DfExpr {
+    if t.is_integer() {
+        return call_udf(spark_functions::arithmetic::SparkIntUnary::udf(spark_functions::arithmetic::IntUnaryOp::Negate, ansi), vec![x]);
+    }
     use datafusion::arrow::datatypes::TimeUnit;
     use datafusion::common::ScalarValue;
     let zero = match t {

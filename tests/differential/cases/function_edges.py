@@ -299,6 +299,17 @@ FUNCTION_EDGES = [
     c("abs_int_min_legacy", "script('SET spark.sql.ansi.enabled=false', 'SELECT abs(-2147483648), -(-9223372036854775808L), abs(-128Y)')"),
     # Quarters in datetime patterns.
     q("date_format_quarters", "SELECT date_format(d, 'Q'), date_format(d, 'QQ'), date_format(d, 'QQQ'), date_format(d, 'QQQQ'), date_format(d, 'q yyyy') FROM VALUES (DATE '2024-01-05'), (DATE '2024-05-05'), (DATE '2024-08-05'), (DATE '2024-12-31') t(d)"),
+    # Statistical aggregates with Spark's one-pass formulas and NULL for division by zero; double sums in row order.
+    q("regr_constant_sides", "SELECT regr_r2(y, x), regr_slope(y, x), regr_intercept(y, x), regr_sxx(y, x), regr_syy(y, x), regr_sxy(y, x) FROM VALUES (1.0D, 2.0D), (1.0D, 3.0D) t(y, x)"),
+    q("regr_constant_x", "SELECT regr_r2(y, x), regr_slope(y, x), regr_intercept(y, x) FROM VALUES (1.0D, 2.0D), (2.0D, 2.0D) t(y, x)"),
+    q("stats_single_row", "SELECT var_samp(x), stddev(x), covar_samp(x, x), corr(x, x), skewness(x), kurtosis(x), var_pop(x), covar_pop(x, x) FROM VALUES (1.0D) t(x)"),
+    q("stats_no_spread", "SELECT skewness(x), kurtosis(x), corr(x, y) FROM VALUES (1.0D, 2.0D), (1.0D, 3.0D) t(x, y)"),
+    q("stats_all_null", "SELECT var_pop(x), stddev_pop(x), covar_pop(x, x), skewness(x), sum(x), avg(x) FROM VALUES (CAST(NULL AS DOUBLE)) t(x)"),
+    q("double_sum_in_order", "SELECT sum(x), avg(x) FROM VALUES (1.1D), (2.7D), (3.3D), (4.9D), (5.2D) t(x)"),
+    q("grouped_double_stats", "SELECT k, sum(x), avg(x), stddev(x) FROM VALUES (1, 1.1D), (1, 2.7D), (1, 3.3D), (2, 4.9D), (2, 5.2D), (1, 0.3D) t(k, x) GROUP BY k"),
+    q("distinct_double_stats", "SELECT stddev(DISTINCT x), sum(DISTINCT x), avg(DISTINCT x), var_pop(DISTINCT x), sum(x), count(*) FROM VALUES (1.0D), (1.0D), (2.5D), (4.0D) t(x)"),
+    q("sliding_frame_stats", "SELECT x, stddev(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), avg(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY x) FROM VALUES (1.1D), (2.7D), (3.3D), (4.9D) t(x)"),
+    q("float_sum_type", "SELECT typeof(sum(CAST(1 AS FLOAT))), sum(CAST(1.5 AS FLOAT)), avg(1), avg(CAST(2 AS TINYINT)), sum(NULL), avg(NULL)"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

@@ -5,7 +5,7 @@
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
-use datafusion::logical_expr::{Expr as DfExpr, Operator, binary_expr, lit};
+use datafusion::logical_expr::{Expr as DfExpr, lit};
 
 use super::{Arity, Built, Call, CallSite, Function, In, Nullable, Table, cast, f, interval_math, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
 use crate::expression::ResolvedExpr;
@@ -80,59 +80,11 @@ fn by(c: &Call<'_>, largest: bool) -> ResolveResult<Built> {
     Ok(Built::new(e).nullable(true))
 }
 
-fn f64_sum(x: &DfExpr, power: i32) -> DfExpr {
-    let x = cast(x.clone(), ArrowType::Float64);
-    let mut p = x.clone();
-    for _ in 1..power {
-        p = binary_expr(p, Operator::Multiply, x.clone());
-    }
-    agg::sum(p)
-}
-
-/// Central moments from raw power sums.
-fn moments(x: &DfExpr) -> (DfExpr, DfExpr, DfExpr, DfExpr, DfExpr) {
-    let n = cast(agg::count(x.clone()), ArrowType::Float64);
-    let (s1, s2, s3, s4) = (f64_sum(x, 1), f64_sum(x, 2), f64_sum(x, 3), f64_sum(x, 4));
-    let mean = binary_expr(s1.clone(), Operator::Divide, n.clone());
-    let mul = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Multiply, b);
-    let sub = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Minus, b);
-    let add = |a: DfExpr, b: DfExpr| binary_expr(a, Operator::Plus, b);
-    let m2 = sub(s2.clone(), mul(s1.clone(), mean.clone()));
-    let m3 = add(sub(s3.clone(), mul(lit(3.0), mul(mean.clone(), s2.clone()))), mul(lit(2.0), mul(n.clone(), mul(mean.clone(), mul(mean.clone(), mean.clone())))));
-    let mean2 = mul(mean.clone(), mean.clone());
-    let m4 = sub(
-        add(sub(s4, mul(lit(4.0), mul(mean.clone(), s3))), mul(lit(6.0), mul(mean2.clone(), s2))),
-        mul(lit(3.0), mul(n.clone(), mul(mean2.clone(), mean2))),
-    );
-    (n, m2, m3, m4, mean)
-}
-
-fn null_when_empty(n: DfExpr, m2: DfExpr, value: DfExpr) -> DfExpr {
-    DfExpr::Case(Case::new(
-        None,
-        vec![
-            (Box::new(binary_expr(n, Operator::Eq, lit(0.0))), Box::new(lit(datafusion::common::ScalarValue::Float64(None)))),
-            (Box::new(binary_expr(m2, Operator::Eq, lit(0.0))), Box::new(lit(datafusion::common::ScalarValue::Float64(None)))),
-        ],
-        Some(Box::new(value)),
-    ))
-}
-
-fn skewness(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let (n, m2, m3, _, _) = moments(&c.arg(0)?);
-    let pow15 = datafusion::functions::math::expr_fn::power(m2.clone(), lit(1.5));
-    let v = binary_expr(binary_expr(datafusion::functions::math::expr_fn::sqrt(n.clone()), Operator::Multiply, m3), Operator::Divide, pow15);
-    Ok(Built::new(null_when_empty(n, m2, v)).nullable(true))
-}
-
-fn kurtosis(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let (n, m2, _, m4, _) = moments(&c.arg(0)?);
-    let v = binary_expr(
-        binary_expr(binary_expr(n.clone(), Operator::Multiply, m4), Operator::Divide, binary_expr(m2.clone(), Operator::Multiply, m2.clone())),
-        Operator::Minus,
-        lit(3.0),
-    );
-    Ok(Built::new(null_when_empty(n, m2, v)).nullable(true))
+/// A statistic with Spark's one-pass formulas (`spark_functions::moments`).
+fn moments(c: &Call<'_>, stat: spark_functions::moments::Stat) -> ResolveResult<Built> {
+    let args = (0..stat.arity()).map(|i| c.arg(i)).collect::<ResolveResult<Vec<_>>>()?;
+    let udaf = spark_functions::moments::SparkMoments::udaf(stat);
+    Ok(Built::new(DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, args, c.distinct, None, vec![], None))).nullable(true))
 }
 
 fn try_avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -143,7 +95,7 @@ fn try_avg(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     }
     let e = match &c.types[0] {
         ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, Overflow::Null),
-        t if t.is_integer() || t.is_floating() => agg::avg(cast(x, ArrowType::Float64)),
+        t if t.is_integer() || t.is_floating() => double_sum(cast(x, ArrowType::Float64), true, c.distinct),
         _ => agg::avg(x),
     };
     Ok(Built::new(e).nullable(true))
@@ -200,7 +152,7 @@ fn avg(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     }
     let e = match &c.types[0] {
         ArrowType::Decimal128(p, s) => decimal_avg(x, *p, *s, if r.config.ansi { Overflow::Fail } else { Overflow::Wrap }),
-        t if t.is_null() => agg::avg(cast(x, ArrowType::Float64)),
+        t if t.is_null() || t.is_integer() || t.is_floating() => double_sum(cast(x, ArrowType::Float64), true, c.distinct),
         _ => agg::avg(x),
     };
     Ok(Built::new(e).nullable(true))
@@ -238,9 +190,18 @@ fn sum(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         let e = DfExpr::AggregateFunction(AggregateFunction::new_udf(f.clone(), vec![x], false, None, vec![], None));
         return Ok(Built::new(e).nullable(true));
     }
-    // The sum of an untyped NULL column is a DOUBLE NULL, as in Spark.
-    let x = if c.types[0].is_null() { cast(x, ArrowType::Float64) } else { x };
+    // Doubles (and an untyped NULL column, a DOUBLE NULL as in Spark)
+    // added in row order.
+    if c.types[0].is_null() || c.types[0].is_floating() {
+        return Ok(Built::new(double_sum(cast(x, ArrowType::Float64), false, c.distinct)).nullable(true));
+    }
     Ok(Built::new(agg::sum(x)).nullable(true))
+}
+
+/// `sum` or `avg` of doubles as Spark adds them (`spark_functions::double_sum`).
+fn double_sum(x: DfExpr, avg: bool, distinct: bool) -> DfExpr {
+    let udaf = spark_functions::double_sum::SparkDoubleSum::udaf(avg);
+    DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![x], distinct, None, vec![], None))
 }
 
 /// A constant fraction (or array of fractions) as `f64`s.
@@ -470,6 +431,7 @@ fn bitmap(c: &Call<'_>, kind: spark_functions::bitmap::BitmapAgg) -> ResolveResu
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
+    use spark_functions::moments::Stat;
     vec![
         ("first", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, true))),
         ("first_value", f(Range(1, 2), &[Any, Boolean], |_, c| first_last(c, true))),
@@ -483,8 +445,8 @@ pub(super) fn functions() -> Table {
         ("count_if", f(Exactly(1), &[Boolean], count_if)),
         ("max_by", f(Range(2, 3), &[Any, Any, Int], |_, c| by(c, true))),
         ("min_by", f(Range(2, 3), &[Any, Any, Int], |_, c| by(c, false))),
-        ("skewness", f(Exactly(1), &[Double], skewness)),
-        ("kurtosis", f(Exactly(1), &[Double], kurtosis)),
+        ("skewness", f(Exactly(1), &[Double], |_, c| moments(c, Stat::Skewness))),
+        ("kurtosis", f(Exactly(1), &[Double], |_, c| moments(c, Stat::Kurtosis))),
         ("try_avg", f(Exactly(1), &[NumericOrInterval], try_avg)),
         ("listagg", f(Range(1, 2), &[Any, String], listagg).within_group(ordered_set::listagg)),
         ("grouping", f(Exactly(1), &[Any], |_, c| grouping(c, false))),
@@ -516,27 +478,27 @@ pub(super) fn functions() -> Table {
         ("collect_list", datafusion_spark_aggregate(Exactly(1), &[], "collect_list").nullable(Nullable::Never)),
         ("collect_set", f(Exactly(1), &[Any], |_, c| collect_set(c, false))),
         ("collect_union", f(Exactly(1), &[Any], |_, c| collect_set(c, true))),
-        ("corr", datafusion_aggregate(Exactly(2), &[Double], "corr")),
-        ("covar_pop", datafusion_aggregate(Exactly(2), &[Double], "covar_pop")),
-        ("covar_samp", datafusion_aggregate(Exactly(2), &[Double], "covar_samp")),
+        ("corr", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::Corr))),
+        ("covar_pop", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::CovarPop))),
+        ("covar_samp", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::CovarSamp))),
         ("max", datafusion_aggregate(Exactly(1), &[], "max")),
         ("min", datafusion_aggregate(Exactly(1), &[], "min")),
         ("regr_avgx", datafusion_aggregate(Exactly(2), &[Numeric], "regr_avgx")),
         ("regr_avgy", datafusion_aggregate(Exactly(2), &[Numeric], "regr_avgy")),
         ("regr_count", datafusion_aggregate(Exactly(2), &[Numeric], "regr_count")),
-        ("regr_intercept", datafusion_aggregate(Exactly(2), &[Numeric], "regr_intercept")),
-        ("regr_r2", datafusion_aggregate(Exactly(2), &[Numeric], "regr_r2")),
-        ("regr_slope", datafusion_aggregate(Exactly(2), &[Numeric], "regr_slope")),
-        ("regr_sxx", datafusion_aggregate(Exactly(2), &[Numeric], "regr_sxx")),
-        ("regr_sxy", datafusion_aggregate(Exactly(2), &[Numeric], "regr_sxy")),
-        ("regr_syy", datafusion_aggregate(Exactly(2), &[Numeric], "regr_syy")),
-        ("std", datafusion_aggregate(Exactly(1), &[Double], "stddev")),
-        ("stddev", datafusion_aggregate(Exactly(1), &[Double], "stddev")),
-        ("stddev_samp", datafusion_aggregate(Exactly(1), &[Double], "stddev")),
-        ("stddev_pop", datafusion_aggregate(Exactly(1), &[Double], "stddev_pop")),
-        ("variance", datafusion_aggregate(Exactly(1), &[Double], "var")),
-        ("var_samp", datafusion_aggregate(Exactly(1), &[Double], "var")),
-        ("var_pop", datafusion_aggregate(Exactly(1), &[Double], "var_pop")),
+        ("regr_intercept", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrIntercept))),
+        ("regr_r2", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrR2))),
+        ("regr_slope", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrSlope))),
+        ("regr_sxx", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrSxx))),
+        ("regr_sxy", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrSxy))),
+        ("regr_syy", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::RegrSyy))),
+        ("std", f(Exactly(1), &[Double], |_, c| moments(c, Stat::StddevSamp))),
+        ("stddev", f(Exactly(1), &[Double], |_, c| moments(c, Stat::StddevSamp))),
+        ("stddev_samp", f(Exactly(1), &[Double], |_, c| moments(c, Stat::StddevSamp))),
+        ("stddev_pop", f(Exactly(1), &[Double], |_, c| moments(c, Stat::StddevPop))),
+        ("variance", f(Exactly(1), &[Double], |_, c| moments(c, Stat::VarSamp))),
+        ("var_samp", f(Exactly(1), &[Double], |_, c| moments(c, Stat::VarSamp))),
+        ("var_pop", f(Exactly(1), &[Double], |_, c| moments(c, Stat::VarPop))),
         ("bitmap_bit_position", datafusion_spark(Exactly(1), &[], "bitmap_bit_position")),
         ("bitmap_bucket_number", datafusion_spark(Exactly(1), &[], "bitmap_bucket_number")),
         ("bitmap_count", datafusion_spark(Exactly(1), &[], "bitmap_count")),

@@ -310,6 +310,12 @@ FUNCTION_EDGES = [
     q("distinct_double_stats", "SELECT stddev(DISTINCT x), sum(DISTINCT x), avg(DISTINCT x), var_pop(DISTINCT x), sum(x), count(*) FROM VALUES (1.0D), (1.0D), (2.5D), (4.0D) t(x)"),
     q("sliding_frame_stats", "SELECT x, stddev(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), avg(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY x) FROM VALUES (1.1D), (2.7D), (3.3D), (4.9D) t(x)"),
     q("float_sum_type", "SELECT typeof(sum(CAST(1 AS FLOAT))), sum(CAST(1.5 AS FLOAT)), avg(1), avg(CAST(2 AS TINYINT)), sum(NULL), avg(NULL)"),
+    # Doubles written as Java writes them, in casts and concatenation.
+    q("double_to_text", "SELECT CAST(12345678.9D AS STRING), CAST(1e-5 AS STRING), CAST(1.0E10D AS STRING), CAST(0.1F AS STRING), CAST(1e21 AS STRING), CAST(123456789012345.0D AS STRING), CAST(0.1D + 0.2D AS STRING), CAST(-0.0D AS STRING), CAST(CAST('NaN' AS DOUBLE) AS STRING), CAST(1e7 AS STRING), CAST(0.001D AS STRING), CAST(1.0E-4D AS STRING)"),
+    q("double_concat", "SELECT concat('v=', 1e-5D), concat(1.5F, ''), 1e10D || '', concat('a', 1, true, DATE '2024-01-01', 1.50), concat(X'41', X'42'), 'x' || 2.5D || 1Y"),
+    # trunc(date, fmt): year, quarter, month and week; other formats NULL.
+    q("trunc_date_levels", "SELECT trunc(DATE '2024-05-17', 'Q'), trunc(DATE '2024-05-17', 'QUARTER'), trunc(DATE '2024-05-17', 'WEEK'), trunc(DATE '2024-05-17', 'dd'), trunc(DATE '2024-05-17', 'x'), trunc('2024-05-17', 'yy'), date_trunc('Q', TIMESTAMP '2024-05-17 10:11:12')"),
+    q("trunc_date_column_format", "SELECT trunc(d, f) FROM VALUES (DATE '2024-05-17', 'MM'), (DATE '2024-05-17', 'year'), (DATE '2024-05-17', 'day'), (NULL, 'mon') t(d, f)"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

@@ -47,7 +47,8 @@ impl Resolver<'_> {
             crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(*start, *end), vec![inner.expr.clone()])
         } else if to.is_string() && from == DataType::CalendarInterval {
             crate::functions::call_udf(spark_functions::interval_text::IntervalToString::udf(0, 0), vec![inner.expr.clone()])
-        } else if to.is_string() && matches!(from, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_)) {
+        } else if to.is_string() && matches!(from, DataType::Array { .. } | DataType::Map { .. } | DataType::Struct(_) | DataType::Float | DataType::Double) {
+            // Doubles as Java prints them (`1.0E-5`), nested values as Spark does.
             let f = spark_functions::value_text::CastToString::udf(&self.config.time_zone);
             crate::functions::call_udf(f, vec![inner.expr.clone()])
         } else if let Some(e) = scaled_cast(&inner.expr, &from, to, &target) {

@@ -144,11 +144,18 @@ fn sequence(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkSequence::udf(step_kind, tz), args)))
 }
 
-fn concat(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.types.iter().any(is_list) {
         return Ok(Built::new(df("array_concat", c.args.clone())?));
     }
-    Ok(Built::new(df("concat", c.args.clone())?))
+    // Doubles are concatenated as Java writes them.
+    let args = c
+        .args
+        .iter()
+        .zip(&c.types)
+        .map(|(a, t)| if t.is_floating() { r.spark_cast(a.clone(), t, &ArrowType::Utf8) } else { a.clone() })
+        .collect();
+    Ok(Built::new(df("concat", args)?))
 }
 
 fn reverse(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {

@@ -311,6 +311,37 @@ fn time_bucket(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(name).nullable(c.nullable.iter().any(|n| *n)))
 }
 
+/// `trunc(date, fmt)`: Spark's levels are the year, quarter, month and
+/// week; any other format gives NULL.
+fn trunc_date(_: &super::super::resolver::Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    const LEVELS: [&str; 8] = ["year", "yyyy", "yy", "quarter", "month", "mm", "mon", "week"];
+    if let Some(v) = c.constant(1) {
+        let known = match &v {
+            ScalarValue::Utf8(Some(f)) | ScalarValue::Utf8View(Some(f)) | ScalarValue::LargeUtf8(Some(f)) => LEVELS.contains(&f.to_ascii_lowercase().as_str()),
+            _ => false,
+        };
+        if !known {
+            return Ok(Built::new(lit(ScalarValue::Date32(None))).nullable(true));
+        }
+    }
+    // A date is midnight UTC as a timestamp; a format outside the levels is NULL.
+    let format = DfExpr::Case(datafusion::logical_expr::Case::new(
+        None,
+        vec![(
+            Box::new(DfExpr::InList(datafusion::logical_expr::expr::InList::new(
+                Box::new(call_udf(registry_udf("lower")?, vec![c.arg(1)?])),
+                LEVELS.iter().map(|l| lit(*l)).collect(),
+                false,
+            ))),
+            Box::new(c.arg(1)?),
+        )],
+        Some(Box::new(lit(ScalarValue::Utf8(None)))),
+    ));
+    let midnight = cast(c.arg(0)?, ArrowType::Timestamp(TimeUnit::Microsecond, None));
+    let truncated = call_udf(spark_functions::date_trunc::SparkDateTrunc::udf("UTC"), vec![format, midnight]);
+    Ok(Built::new(cast(truncated, ArrowType::Date32)).nullable(true))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -408,6 +439,6 @@ pub(super) fn functions() -> Table {
         ("make_interval", datafusion_spark(Range(0, 7), &[], "make_interval")),
         // The kernel gives NULL on overflow, which is the `try_` form.
         ("try_make_interval", datafusion_spark(Range(0, 7), &[], "make_interval").nullable(Nullable::Always)),
-        ("trunc", datafusion_spark(Exactly(2), &[], "trunc")),
+        ("trunc", f(Exactly(2), &[Date, String], trunc_date)),
     ]
 }

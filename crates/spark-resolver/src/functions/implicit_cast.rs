@@ -125,6 +125,10 @@ impl Resolver<'_> {
                 cast(call_udf(SparkZoneShift::udf(Direction::InstantToWall, &zone, ""), vec![e]), ArrowType::Date32)
             }
             (ArrowType::Timestamp(..), _) => self.timestamp_to_string(&e, from, to).unwrap_or_else(|| cast(e, to.clone())),
+            // Doubles written as Java writes them (`1.0E-5`).
+            (ArrowType::Float32 | ArrowType::Float64, to) if is_string(to) => {
+                call_udf(spark_functions::value_text::CastToString::udf(&self.config.time_zone), vec![e])
+            }
             // Text read as Spark reads it (its date and timestamp forms,
             // whitespace ignored, CAST_INVALID_INPUT under ANSI).
             (from, to) if is_string(from) && spark_functions::string_cast::SparkStringCast::handles(to) => {

@@ -13,6 +13,7 @@ pub mod show;
 mod catalog;
 mod command;
 mod tables;
+mod scalar_subquery_domain;
 mod view_casts;
 mod write;
 

@@ -316,6 +316,16 @@ FUNCTION_EDGES = [
     # trunc(date, fmt): year, quarter, month and week; other formats NULL.
     q("trunc_date_levels", "SELECT trunc(DATE '2024-05-17', 'Q'), trunc(DATE '2024-05-17', 'QUARTER'), trunc(DATE '2024-05-17', 'WEEK'), trunc(DATE '2024-05-17', 'dd'), trunc(DATE '2024-05-17', 'x'), trunc('2024-05-17', 'yy'), date_trunc('Q', TIMESTAMP '2024-05-17 10:11:12')"),
     q("trunc_date_column_format", "SELECT trunc(d, f) FROM VALUES (DATE '2024-05-17', 'MM'), (DATE '2024-05-17', 'year'), (DATE '2024-05-17', 'day'), (NULL, 'mon') t(d, f)"),
+    # Correlated scalar subqueries over any predicate (not only equalities), count over no rows as 0.
+    q("correlated_max_below", "SELECT id, (SELECT max(r.id) FROM range(5) r WHERE r.id < t.id) AS m FROM range(3) t"),
+    q("correlated_count_below", "SELECT id, (SELECT count(*) FROM range(5) r WHERE r.id < t.id) FROM range(3) t"),
+    q("correlated_avg_in_where", "SELECT * FROM range(3) t WHERE id > (SELECT avg(id) FROM range(5) r WHERE r.id <> t.id)"),
+    q("correlated_running_sum", "SELECT a, (SELECT sum(b) FROM VALUES (1, 10), (2, 20), (3, 30) s(k, b) WHERE s.k <= t.a) AS running FROM VALUES (1), (2), (NULL), (3) t(a)"),
+    q("correlated_count_expression", "SELECT a, (SELECT count(b) + 0 FROM VALUES (1, 10) s(k, b) WHERE s.k > t.a) FROM VALUES (1), (0) t(a)"),
+    q("correlated_two_outer_columns", "SELECT a, c, (SELECT max(b) * 2 FROM VALUES (1, 10), (2, 20) s(k, b) WHERE s.k < t.a AND s.b > t.c) AS m FROM VALUES (2, 5), (3, 15), (3, 50) t(a, c)"),
+    q("correlated_two_subqueries", "SELECT a, (SELECT count(*) FROM VALUES (1), (2) s(k) WHERE s.k >= t.a) AS n, (SELECT min(k) FROM VALUES (1), (2) s(k) WHERE s.k > t.a) AS nxt FROM VALUES (0), (1), (2) t(a)"),
+    q("correlated_mixed_empty_values", "SELECT a, (SELECT coalesce(max(k), -1) + count(*) FROM VALUES (1), (5) s(k) WHERE s.k > t.a) AS x FROM VALUES (0), (3), (9) t(a)"),
+    q("correlated_count_in_where", "SELECT t.a FROM VALUES (1), (2), (3) t(a) WHERE (SELECT count(*) FROM VALUES (1), (2), (3) s(k) WHERE s.k < t.a) >= 1"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

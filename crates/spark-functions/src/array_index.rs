@@ -41,13 +41,13 @@ fn out_of_bounds(style: IndexStyle, index: i64, len: usize) -> SparkRuntimeError
             RuntimeKind::ArrayIndexOutOfBounds,
             "INVALID_ARRAY_INDEX",
             "22003",
-            format!("The index {index} is out of bounds. The array has {len} elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."),
+            format!("The index {index} is out of bounds. The array has {len} elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead."),
         ),
         IndexStyle::ElementAt => SparkRuntimeError::new(
             RuntimeKind::ArrayIndexOutOfBounds,
             "INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
             "22003",
-            format!("The index {index} is out of bounds. The array has {len} elements. Use `try_element_at` to tolerate accessing element at invalid index and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."),
+            format!("The index {index} is out of bounds. The array has {len} elements. Use `try_element_at` to tolerate accessing element at invalid index and return NULL instead."),
         ),
     }
     .param("indexValue", index.to_string())

@@ -40,8 +40,44 @@ impl SparkZoneShift {
     }
 }
 
-/// Parses a Spark time zone: a region id, `UTC`/`Z`, or an offset `+08:00`.
+/// Java's `ZoneId.SHORT_IDS`, which Spark accepts as zone names (`PST`).
+const SHORT_IDS: [(&str, &str); 28] = [
+    ("ACT", "Australia/Darwin"),
+    ("AET", "Australia/Sydney"),
+    ("AGT", "America/Argentina/Buenos_Aires"),
+    ("ART", "Africa/Cairo"),
+    ("AST", "America/Anchorage"),
+    ("BET", "America/Sao_Paulo"),
+    ("BST", "Asia/Dhaka"),
+    ("CAT", "Africa/Harare"),
+    ("CNT", "America/St_Johns"),
+    ("CST", "America/Chicago"),
+    ("CTT", "Asia/Shanghai"),
+    ("EAT", "Africa/Addis_Ababa"),
+    ("ECT", "Europe/Paris"),
+    ("IET", "America/Indiana/Indianapolis"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("MIT", "Pacific/Apia"),
+    ("NET", "Asia/Yerevan"),
+    ("NST", "Pacific/Auckland"),
+    ("PLT", "Asia/Karachi"),
+    ("PNT", "America/Phoenix"),
+    ("PRT", "America/Puerto_Rico"),
+    ("PST", "America/Los_Angeles"),
+    ("SST", "Pacific/Guadalcanal"),
+    ("VST", "Asia/Ho_Chi_Minh"),
+    ("EST", "-05:00"),
+    ("MST", "-07:00"),
+    ("HST", "-10:00"),
+];
+
+/// Parses a Spark time zone: a region id, `UTC`/`Z`, an offset `+08:00`,
+/// or one of Java's short ids.
 pub fn parse_zone(zone: &str) -> Option<ZoneKind> {
+    if let Some((_, id)) = SHORT_IDS.iter().find(|(short, _)| *short == zone) {
+        return parse_zone(id);
+    }
     if let Ok(tz) = zone.parse::<Tz>() {
         // Zones that never change their offset convert by arithmetic.
         if matches!(tz, Tz::UTC | Tz::Etc__UTC | Tz::Etc__GMT | Tz::GMT | Tz::Etc__Universal | Tz::Etc__Zulu | Tz::UCT | Tz::Universal | Tz::Zulu) {

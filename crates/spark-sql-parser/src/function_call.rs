@@ -299,14 +299,8 @@ impl Parser {
             ));
         }
         if self.eat_word("preceding") {
-            let offset = match e {
-                Expr::Literal(l) => match crate::expression::negate_literal(l) {
-                    Ok(negated) => Expr::Literal(negated),
-                    Err(l) => Expr::func("negative", vec![Expr::Literal(l)]),
-                },
-                e => Expr::func("negative", vec![e]),
-            };
-            return Ok(WindowFrameBound::Value(Box::new(offset)));
+            // Kept as written (Spark's UnaryMinus), which Spark prints `n PRECEDING`.
+            return Ok(WindowFrameBound::Value(Box::new(Expr::func("negative", vec![e]))));
         }
         self.expect_word("following")?;
         Ok(WindowFrameBound::Value(Box::new(e)))

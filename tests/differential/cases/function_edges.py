@@ -326,6 +326,12 @@ FUNCTION_EDGES = [
     q("correlated_two_subqueries", "SELECT a, (SELECT count(*) FROM VALUES (1), (2) s(k) WHERE s.k >= t.a) AS n, (SELECT min(k) FROM VALUES (1), (2) s(k) WHERE s.k > t.a) AS nxt FROM VALUES (0), (1), (2) t(a)"),
     q("correlated_mixed_empty_values", "SELECT a, (SELECT coalesce(max(k), -1) + count(*) FROM VALUES (1), (5) s(k) WHERE s.k > t.a) AS x FROM VALUES (0), (3), (9) t(a)"),
     q("correlated_count_in_where", "SELECT t.a FROM VALUES (1), (2), (3) t(a) WHERE (SELECT count(*) FROM VALUES (1), (2), (3) s(k) WHERE s.k < t.a) >= 1"),
+    # Window frame bounds named as Spark names them: written PRECEDING, given values, casts in RANGE frames.
+    q("frame_names_sql", "SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), sum(id) OVER (ORDER BY id RANGE BETWEEN 2 PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY id ROWS BETWEEN -1 FOLLOWING AND 2 FOLLOWING), sum(a) OVER (ORDER BY a RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING) FROM (SELECT id, CAST(id AS INT) AS a FROM range(3))"),
+    c("frame_names_dataframe", "spark.range(3).select(F.sum('id').over(W.orderBy('id').rowsBetween(-1, 1)), F.sum('id').over(W.orderBy('id').rangeBetween(-2, 0)), F.sum('id').over(W.orderBy('id').rowsBetween(-2, -1)), F.sum('id').over(W.orderBy('id').rangeBetween(W.unboundedPreceding, 2)))"),
+    q("frame_wrong_order_range", "SELECT sum(id) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND 2 PRECEDING) FROM range(2)"),
+    # Java's short zone ids.
+    q("short_zone_ids", "SELECT to_utc_timestamp('2024-01-01 10:00:00', 'PST'), from_utc_timestamp('2024-07-01 10:00:00', 'CTT'), to_utc_timestamp('2024-01-01 10:00:00', 'EST'), from_utc_timestamp('2024-01-01 10:00:00', 'IST')"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

@@ -22,17 +22,29 @@ use crate::{ResolveError, ResolveResult, ResolvedRelation};
 enum Bound {
     Unbounded { preceding: bool },
     CurrentRow,
-    Offset { value: ScalarValue, negative: bool, text: String },
+    /// `text` is the offset as written: after `-` for `n PRECEDING`
+    /// (`preceding_syntax`), signed for a value given as it is.
+    Offset { value: ScalarValue, negative: bool, text: String, preceding_syntax: bool },
 }
 
 impl Bound {
-    fn sql(&self) -> String {
+    /// Spark's text of the bound: `n PRECEDING` as written, a value given
+    /// as it is (the DataFrame API's `-1`) as `-1 FOLLOWING`, and a written
+    /// `n PRECEDING` that a RANGE frame casts to another number type as
+    /// `(- n) FOLLOWING`.
+    fn sql(&self, range_order: Option<&ArrowType>) -> String {
         match self {
             Bound::Unbounded { preceding: true } => "UNBOUNDED PRECEDING".into(),
             Bound::Unbounded { preceding: false } => "UNBOUNDED FOLLOWING".into(),
             Bound::CurrentRow => "CURRENT ROW".into(),
-            Bound::Offset { negative: true, text, .. } => format!("{text} PRECEDING"),
-            Bound::Offset { negative: false, text, .. } => format!("{text} FOLLOWING"),
+            Bound::Offset { preceding_syntax: true, text, value, .. } => {
+                let t = value.data_type();
+                match range_order {
+                    Some(order) if order.is_numeric() && t.is_numeric() && *order != t => format!("(- {text}) FOLLOWING"),
+                    _ => format!("{text} PRECEDING"),
+                }
+            }
+            Bound::Offset { text, .. } => format!("{text} FOLLOWING"),
         }
     }
 
@@ -133,7 +145,12 @@ impl Resolver<'_> {
         let lower = self.frame_bound(&f.lower, true, scope)?;
         let upper = self.frame_bound(&f.upper, false, scope)?;
         let kind = if rows { "ROWS" } else { "RANGE" };
-        let text = format!("{kind} BETWEEN {} AND {}", lower.sql(), upper.sql());
+        let order_type = match orders.first() {
+            Some(o) => Some(self.arrow_type(&o.expr, scope)?),
+            None => None,
+        };
+        let range_order = if rows { None } else { order_type.as_ref() };
+        let text = format!("{kind} BETWEEN {} AND {}", lower.sql(range_order), upper.sql(range_order));
         let mismatch = |class: &str, message: String, sql_expr: &str, params: &[(&str, String)]| {
             let mut all: Vec<(&str, String)> = params.to_vec();
             all.push(("sqlExpr", format!("\"{sql_expr}\"")));
@@ -183,10 +200,6 @@ impl Resolver<'_> {
         }
 
         let has_offset = matches!(lower, Bound::Offset { .. }) || matches!(upper, Bound::Offset { .. });
-        let order_type = match orders.first() {
-            Some(o) => Some(self.arrow_type(&o.expr, scope)?),
-            None => None,
-        };
         if !rows && has_offset {
             if orders.is_empty() {
                 return Err(mismatch("RANGE_FRAME_WITHOUT_ORDER", "A range window frame cannot be used in an unordered window specification.".into(), &spec, &[]));
@@ -274,16 +287,12 @@ impl Resolver<'_> {
                 &[],
             ));
         };
-        let text = if negated {
-            self.resolve_expr(magnitude_expr, scope)?.name
-        } else {
-            resolved.name.strip_prefix('-').unwrap_or(&resolved.name).to_string()
-        };
+        let text = if negated { self.resolve_expr(magnitude_expr, scope)?.name } else { resolved.name.clone() };
         Ok(match sign(&value) {
             Some(std::cmp::Ordering::Equal) => Bound::CurrentRow,
-            Some(o) => Bound::Offset { negative: o == std::cmp::Ordering::Less, value: absolute(value), text },
+            Some(o) => Bound::Offset { negative: o == std::cmp::Ordering::Less, value: absolute(value), text, preceding_syntax: negated },
             // Not a number or interval: kept for the type check to refuse.
-            None => Bound::Offset { value, negative: lower, text },
+            None => Bound::Offset { value, negative: lower, text, preceding_syntax: negated },
         })
     }
 }

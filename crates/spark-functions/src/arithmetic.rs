@@ -208,9 +208,7 @@ impl ScalarUDFImpl for SparkIntArith {
     /// NULL only from a NULL input when overflow and zero divisors fail
     /// (ANSI), which Spark's nested types record (`array(id + 1)`).
     fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
-        let t = args.arg_fields.first().map(|f| f.data_type().clone()).unwrap_or(DataType::Int64);
-        let nullable = !self.fail || args.arg_fields.iter().any(|f| f.is_nullable());
-        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), t, nullable)))
+        Ok(integer_field(self.name(), &args, !self.fail))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -235,6 +233,14 @@ impl ScalarUDFImpl for SparkIntArith {
         };
         crate::columnar(out, scalar)
     }
+}
+
+/// The result field of integer arithmetic: the first argument's type,
+/// nullable when an argument is or when the operation itself can give NULL.
+fn integer_field(name: &str, args: &datafusion::logical_expr::ReturnFieldArgs, can_be_null: bool) -> datafusion::arrow::datatypes::FieldRef {
+    let t = args.arg_fields.first().map(|f| f.data_type().clone()).unwrap_or(DataType::Int64);
+    let nullable = can_be_null || args.arg_fields.iter().any(|f| f.is_nullable());
+    Arc::new(datafusion::arrow::datatypes::Field::new(name, t, nullable))
 }
 
 /// `abs(x)` and `-x` of an integer: the one value without a counterpart
@@ -310,9 +316,7 @@ impl ScalarUDFImpl for SparkIntUnary {
     }
 
     fn return_field_from_args(&self, args: datafusion::logical_expr::ReturnFieldArgs) -> Result<datafusion::arrow::datatypes::FieldRef> {
-        let t = args.arg_fields.first().map(|f| f.data_type().clone()).unwrap_or(DataType::Int64);
-        let nullable = args.arg_fields.iter().any(|f| f.is_nullable());
-        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), t, nullable)))
+        Ok(integer_field(self.name(), &args, false))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {

@@ -349,6 +349,11 @@ impl Parser {
             } else if self.eat_sym("::") {
                 let t = self.parse_data_type()?;
                 e = Expr::Cast { expr: Box::new(e), to: t, mode: CastMode::Default, explicit: true };
+            } else if self.is_word("collate") && matches!(self.peek_at(1), Tok::Word(_) | Tok::Quoted(_)) {
+                // `expr COLLATE name` is the call `collate(expr, 'name')`.
+                self.advance();
+                let collation = self.parse_identifier_or_keyword()?;
+                e = Expr::func("collate", vec![e, Expr::Literal(Literal::String(collation))]);
             } else {
                 return Ok(e);
             }

@@ -332,6 +332,8 @@ FUNCTION_EDGES = [
     q("frame_wrong_order_range", "SELECT sum(id) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND 2 PRECEDING) FROM range(2)"),
     # Java's short zone ids.
     q("short_zone_ids", "SELECT to_utc_timestamp('2024-01-01 10:00:00', 'PST'), from_utc_timestamp('2024-07-01 10:00:00', 'CTT'), to_utc_timestamp('2024-01-01 10:00:00', 'EST'), from_utc_timestamp('2024-01-01 10:00:00', 'IST')"),
+    # The byte-order collation, written as an operator or called.
+    q("collate_utf8_binary", "SELECT 'a' collate UTF8_BINARY, collate('b', 'utf8_binary'), collation('a' COLLATE UTF8_BINARY), x collate UTF8_BINARY AS y FROM VALUES ('q') t(x)"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

@@ -327,6 +327,14 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(SparkText::udf(TextFn::Hmac), args)).named(name).nullable(true))
         })),
         ("collation", f(Exactly(1), &[String], |_, _| Ok(Built::new(lit("SYSTEM.BUILTIN.UTF8_BINARY")).nullable(false)))),
+        // Strings compare by their UTF-8 bytes here: that collation only.
+        ("collate", f(Exactly(2), &[String, Any], |_, c| match c.constant(1) {
+            Some(datafusion::common::ScalarValue::Utf8(Some(name))) if name.eq_ignore_ascii_case("UTF8_BINARY") => Ok(Built::new(c.arg(0)?)),
+            Some(datafusion::common::ScalarValue::Utf8(Some(name))) => Err(crate::ResolveError::unsupported(format!(
+                "the collation {name} (strings compare by their UTF-8 bytes, the collation UTF8_BINARY, on this server)"
+            ))),
+            _ => Err(crate::ResolveError::unsupported("collate() with a collation that is not a string literal")),
+        })),
         ("locate", f(Range(2, 3), &[String, String, Int], locate)),
         ("position", f(Range(2, 3), &[String, String, Int], locate)),
         ("split", f(Range(2, 3), &[String, String, Int], |_, c| regex(c, RegexFn::Split, &[(lit(-1i32), "-1")]))),

@@ -31,6 +31,7 @@ pub mod error;
 pub mod freq_items;
 pub mod from_csv;
 pub mod regex_fns;
+pub mod regexp_replace;
 pub mod interval_fns;
 pub mod interval_math;
 pub mod interval_parse;

@@ -44,7 +44,7 @@ fn compile(pattern: &str) -> Result<Regex> {
 
 /// `pattern` compiled, or Spark's `INVALID_PARAMETER_VALUE.PATTERN` naming
 /// `function`.
-fn compile_for(pattern: &str, function: &str) -> Result<Regex> {
+pub(crate) fn compile_for(pattern: &str, function: &str) -> Result<Regex> {
     Regex::new(pattern).map_err(|e| {
         let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
         SparkRuntimeError::new(

@@ -16,6 +16,9 @@ pub enum StringFn {
     Mask,
     /// `instr(s, sub, pos, occurrence)`.
     Instr,
+    /// `initcap(s)`: lower case, each word's first letter in title case;
+    /// words are separated by spaces only.
+    InitCap,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -105,6 +108,39 @@ pub fn instr(s: &str, sub: &str, pos: i64, occurrence: i64) -> i32 {
     0
 }
 
+/// A letter in title case, as Java's full mappings give it: the digraphs'
+/// title forms (`ǅ`), `ß` as `Ss`, otherwise the upper case with any
+/// further letters in lower case (`ﬁ` as `Fi`).
+fn title_case(c: char) -> String {
+    match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => "ǅ".into(),
+        'Ǉ' | 'ǈ' | 'ǉ' => "ǈ".into(),
+        'Ǌ' | 'ǋ' | 'ǌ' => "ǋ".into(),
+        'Ǳ' | 'ǲ' | 'ǳ' => "ǲ".into(),
+        'ß' => "Ss".into(),
+        c => {
+            let mut upper = c.to_uppercase();
+            let first: String = upper.next().into_iter().collect();
+            first + &upper.collect::<String>().to_lowercase()
+        }
+    }
+}
+
+/// Spark's `initcap`.
+pub fn init_cap(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word_start = true;
+    for c in s.to_lowercase().chars() {
+        if word_start && c != ' ' {
+            out.push_str(&title_case(c));
+        } else {
+            out.push(c);
+        }
+        word_start = c == ' ';
+    }
+    out
+}
+
 fn char_at(a: Option<&ArrayRef>, i: usize, default: Option<char>) -> Option<char> {
     match a {
         None => default,
@@ -119,6 +155,7 @@ impl ScalarUDFImpl for SparkString {
             StringFn::FormatNumber => "spark_format_number",
             StringFn::Mask => "spark_mask",
             StringFn::Instr => "spark_instr",
+            StringFn::InitCap => "initcap",
         }
     }
 
@@ -180,6 +217,14 @@ impl ScalarUDFImpl for SparkString {
                 }
                 Arc::new(b.finish())
             }
+            StringFn::InitCap => {
+                let s = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
+                let mut b = StringBuilder::new();
+                for v in s.as_string::<i32>().iter() {
+                    b.append_option(v.map(init_cap));
+                }
+                Arc::new(b.finish())
+            }
             StringFn::Mask => {
                 let strs: Vec<ArrayRef> = arrays.iter().map(|a| datafusion::arrow::compute::cast(a, &DataType::Utf8)).collect::<std::result::Result<_, _>>()?;
                 let s = strs[0].as_string::<i32>();
@@ -214,6 +259,15 @@ impl ScalarUDFImpl for SparkString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_cap_as_spark() {
+        assert_eq!(init_cap("hello-world foo_bar"), "Hello-world Foo_bar");
+        assert_eq!(init_cap("  a  b"), "  A  B");
+        assert_eq!(init_cap("ABC dEF"), "Abc Def");
+        assert_eq!(init_cap("a\tb"), "A\tb");
+        assert_eq!(init_cap("ǆemal ßtraße"), "ǅemal Sstraße");
+    }
 
     #[test]
     fn formats_and_finds_like_spark() {

@@ -334,6 +334,12 @@ FUNCTION_EDGES = [
     q("short_zone_ids", "SELECT to_utc_timestamp('2024-01-01 10:00:00', 'PST'), from_utc_timestamp('2024-07-01 10:00:00', 'CTT'), to_utc_timestamp('2024-01-01 10:00:00', 'EST'), from_utc_timestamp('2024-01-01 10:00:00', 'IST')"),
     # The byte-order collation, written as an operator or called.
     q("collate_utf8_binary", "SELECT 'a' collate UTF8_BINARY, collate('b', 'utf8_binary'), collation('a' COLLATE UTF8_BINARY), x collate UTF8_BINARY AS y FROM VALUES ('q') t(x)"),
+    # initcap: words separated by spaces only, title case of the first letter.
+    q("initcap_words", "SELECT initcap('hello-world foo_bar'), initcap('  a  b'), initcap('ABC dEF'), initcap('1a b'), initcap('a\tb'), initcap('ǆemal ßtraße'), initcap(''), initcap(NULL), initcap(\"o'neil mc-donald\")"),
+    # regexp_replace as Java's Matcher replaces.
+    q("regexp_replace_java", "SELECT regexp_replace('aaa', 'a*', 'X'), regexp_replace('abc', 'x*', '-'), regexp_replace('100-200', '(\\\\d+)', '<$1>'), regexp_replace('abcabc', 'b', 'X', 3), regexp_replace('abc', 'b', 'X', 10), regexp_replace(NULL, 'a', 'b'), regexp_replace('héllo wörld', 'ö|é', '_', 2)"),
+    q("regexp_replace_position_zero", "SELECT regexp_replace('abc', 'b', 'X', 0)"),
+    q("regexp_replace_bad_group", "SELECT regexp_replace('abc', '(b)', '$2')"),
     # Text to CalendarInterval: Spark's grammar, NULL for anything else.
     q("string_to_calendar_interval", "SELECT g, CAST(CAST(g AS INTERVAL) AS STRING) FROM VALUES ('1 minute'), ('abc'), ('interval 2 days 3 hours'), ('1 month -1 day'), ('INTERVAL 1 YEAR 2 MONTHS'), ('1.5 seconds'), ('1.5 days'), ('1day'), ('  1   hour  '), ('+3 weeks'), ('-1 hour -30 minutes'), ('1 millisecond 2 microseconds'), ('interval'), (''), ('1'), ('1 hour 1'), ('10 Seconds'), ('1 hr'), ('0.000001 second'), ('1.0000001 second'), ('- 1 hour'), ('1 hour,'), ('100000000000 days'), ('2147483648 months'), ('.5 second'), ('5. second'), ('-1.5 seconds'), (NULL) t(g)"),
     q("counter_diff_resets", "SELECT t, c, counter_diff(c) OVER (ORDER BY t) AS d FROM VALUES (1, 5), (2, 5), (3, NULL), (4, 7), (5, 3), (6, 3) AS tab(t, c)", True),

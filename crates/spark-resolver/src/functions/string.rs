@@ -346,12 +346,21 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(SparkRegex::udf(RegexFn::Instr), args[..2].to_vec())).named(name))
         })),
         ("regexp_replace", f(Range(3, 4), &[String, String, String, Int], |_, c| {
-            let (_, name) = with_defaults(c, &[(lit(1i32), "1")]);
+            let (args, name) = with_defaults(c, &[(lit(1i32), "1")]);
             if let Some(p) = c.str_literal(1) {
                 spark_functions::regex_fns::check_pattern(p, c.name)?;
             }
-            let e = df::regexp_replace(c.arg(0)?, c.arg(1)?, c.arg(2)?, Some(lit("g")));
-            Ok(Built::new(e).named(name))
+            if let Some(datafusion::common::ScalarValue::Int32(Some(position))) = c.constant(3).filter(|_| c.args.len() > 3)
+                && position <= 0
+            {
+                return Err(crate::ResolveError::analysis(
+                    "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+                    "42K09",
+                    format!("Cannot resolve \"{name}\" due to data type mismatch: The position must be between (0, 2147483647] (current value = {position})."),
+                    &[],
+                ));
+            }
+            Ok(Built::new(call_udf(spark_functions::regexp_replace::SparkRegexpReplace::udf(), args)).named(name))
         })),
         ("sentences", f(Range(1, 3), &[String, String, String], |_, c| {
             let (args, name) = with_defaults(c, &[(lit(""), ""), (lit(""), "")]);
@@ -378,7 +387,7 @@ pub(super) fn functions() -> Table {
         ("crc32", datafusion_spark(Exactly(1), &[], "crc32")),
         ("elt", datafusion_spark(AtLeast(2), &[], "elt")),
         ("find_in_set", datafusion(Exactly(2), &[String, String], "find_in_set")),
-        ("initcap", datafusion(Exactly(1), &[String], "initcap")),
+        ("initcap", f(Exactly(1), &[String], |_, c| Ok(Built::new(call_udf(spark_functions::string_fns::SparkString::udf(spark_functions::string_fns::StringFn::InitCap), c.args.clone()))))),
         ("is_valid_utf8", datafusion_spark(Exactly(1), &[], "is_valid_utf8")),
         ("make_valid_utf8", datafusion_spark(Exactly(1), &[], "make_valid_utf8")),
         ("lcase", datafusion(Exactly(1), &[String], "lower")),

@@ -314,24 +314,28 @@ impl SparkSession {
             Some(_) => None,
             None => self.find_view(name)?,
         };
-        let (parts, partitions, buckets) = match view {
-            Some(v) if v.global => (vec![GLOBAL_TEMP.to_string(), v.name], vec![], vec![]),
-            Some(v) => (vec![v.name], vec![], vec![]),
+        let (parts, partitions, buckets, stored) = match view {
+            Some(v) if v.global => (vec![GLOBAL_TEMP.to_string(), v.name], vec![], vec![], None),
+            Some(v) => (vec![v.name], vec![], vec![], None),
             None => {
                 let t = self.find_table(name)?.ok_or_else(|| not_found(name))?;
                 let buckets = t.bucketing.as_ref().map(|b| b.columns.clone()).unwrap_or_default();
-                (vec![CATALOG.to_string(), t.database.clone(), t.name.clone()], t.partition_columns.clone(), buckets)
+                (vec![CATALOG.to_string(), t.database.clone(), t.name.clone()], t.partition_columns.clone(), buckets, Some(t.schema.clone()))
             }
         };
-        let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: parts }));
-        let fields = match self.schema(&rel)? {
+        // A table's stored schema keeps its columns' comments.
+        let schema = match stored {
+            Some(DataType::Struct(fields)) if !fields.is_empty() => DataType::Struct(fields),
+            _ => self.schema(&spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: parts })))?,
+        };
+        let fields = match schema {
             DataType::Struct(fields) => fields,
             _ => vec![],
         };
         let n = fields.len();
         table(vec![
             text("name", fields.iter().map(|f| Some(f.name.clone())).collect()),
-            text("description", vec![None; n]),
+            text("description", fields.iter().map(column_comment).collect()),
             text("dataType", fields.iter().map(|f| Some(f.data_type.simple_string())).collect()),
             Column::Flag { name: "nullable", values: fields.iter().map(|f| f.nullable).collect() },
             Column::Flag { name: "isPartition", values: fields.iter().map(|f| partitions.contains(&f.name)).collect() },
@@ -339,6 +343,12 @@ impl SparkSession {
             Column::Flag { name: "isCluster", values: vec![false; n] },
         ])
     }
+}
+
+/// A column's comment, kept in its field metadata as `{"comment": ...}`.
+pub(crate) fn column_comment(f: &spark_plan::StructField) -> Option<String> {
+    let metadata: serde_json::Value = serde_json::from_str(f.metadata.as_deref()?).ok()?;
+    metadata.get("comment")?.as_str().map(str::to_string)
 }
 
 /// A table or view a catalog call found.

@@ -180,11 +180,17 @@ impl SparkSession {
                 if *extended {
                     extra.extend(self.table_details(table)?);
                 }
-                self.describe(&rel, &extra)
+                // A persistent table's columns keep their comments.
+                let is_view = matches!(table.as_slice(), [n] if self.views.get(n).is_some());
+                let comments: Vec<(String, String)> = match self.get_persistent_table(table).ok().flatten().filter(|_| !is_view) {
+                    Some(meta) => meta.fields().iter().filter_map(|f| Some((f.name.clone(), crate::catalog::column_comment(f)?))).collect(),
+                    None => vec![],
+                };
+                self.describe(&rel, &extra, &comments)
             }
             Command::TableMaintenance { table, operation } => self.table_maintenance(table, *operation).await,
             Command::RefreshPath => Ok(empty()),
-            Command::DescribeQuery { input } => self.describe(input, &[]),
+            Command::DescribeQuery { input } => self.describe(input, &[], &[]),
             Command::Explain { input, mode } => {
                 let text = self.explain(input, mode != "simple").await?;
                 string_table(&["plan"], vec![vec![text]])
@@ -223,10 +229,11 @@ impl SparkSession {
         }
     }
 
-    /// `DESCRIBE`: one row per column, then `extra` rows.
-    fn describe(&self, rel: &spark_plan::Relation, extra: &[(String, String, Option<String>)]) -> EngineResult<CommandOutput> {
+    /// `DESCRIBE`: one row per column (with its comment, if any), then `extra` rows.
+    fn describe(&self, rel: &spark_plan::Relation, extra: &[(String, String, Option<String>)], comments: &[(String, String)]) -> EngineResult<CommandOutput> {
         let DataType::Struct(fields) = self.schema(rel)? else { return Ok(empty()) };
-        let mut rows: Vec<(String, String, Option<String>)> = fields.iter().map(|f| (f.name.clone(), f.data_type.simple_string(), None)).collect();
+        let comment = |name: &str| comments.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone());
+        let mut rows: Vec<(String, String, Option<String>)> = fields.iter().map(|f| (f.name.clone(), f.data_type.simple_string(), comment(&f.name))).collect();
         rows.extend(extra.iter().cloned());
         let schema = Arc::new(Schema::new(vec![
             Field::new("col_name", ArrowType::Utf8, false),

@@ -19,6 +19,9 @@ def p(name, tables, code):
 
 
 TABLES = [
+    # Column comments kept and shown.
+    t("column_comments_describe", ["tcm1"], "CREATE TABLE tcm1 (a INT COMMENT 'the a', b STRING) USING parquet", "DESCRIBE TABLE tcm1"),
+    p("column_comments_list", ["tcm2"], "(spark.sql(\"CREATE TABLE tcm2 (a INT COMMENT 'the a', b STRING) USING parquet\"), spark.createDataFrame([(c.name, c.description, c.dataType) for c in spark.catalog.listColumns('tcm2')], 'name string, description string, dataType string'))[1]"),
     # Databases.
     t("db_create_show", ["db:tdb1"], "CREATE DATABASE tdb1", "SHOW DATABASES LIKE 'tdb*'"),
     t("db_create_twice", ["db:tdb2"], "CREATE DATABASE tdb2", "CREATE DATABASE tdb2"),

@@ -240,12 +240,18 @@ fn replace(exprs: Vec<Expr>, sq: &Subquery, with: &Expr) -> Result<Vec<Expr>> {
 
 impl DecorrelateScalarAggregates {
     fn rewrite_node(plan: LogicalPlan) -> Result<Transformed<LogicalPlan>> {
+        // Most nodes hold no correlated subquery: look before copying anything.
+        let found = match &plan {
+            LogicalPlan::Projection(p) => first_correlated(&p.expr),
+            LogicalPlan::Filter(f) => first_correlated(std::slice::from_ref(&f.predicate)),
+            _ => None,
+        };
+        let Some(sq) = found else { return Ok(Transformed::no(plan)) };
         let (input, exprs) = match &plan {
             LogicalPlan::Projection(p) => (p.input.clone(), p.expr.clone()),
             LogicalPlan::Filter(f) => (f.input.clone(), vec![f.predicate.clone()]),
             _ => return Ok(Transformed::no(plan)),
         };
-        let Some(sq) = first_correlated(&exprs) else { return Ok(Transformed::no(plan)) };
         let Some((joined, read)) = decorrelate(input.as_ref(), &sq)? else { return Ok(Transformed::no(plan)) };
         let exprs = replace(exprs, &sq, &read)?;
         let rebuilt = match &plan {

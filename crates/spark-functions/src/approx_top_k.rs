@@ -479,7 +479,7 @@ impl Accumulator for TopKAccumulator {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self) + self.state.to_bytes().len()
+        std::mem::size_of_val(self) + self.state.sketch.memory_size()
     }
 }
 

@@ -139,6 +139,8 @@ impl ScalarUDFImpl for SparkRegexpReplace {
         let pos = datafusion::arrow::compute::cast(&arrays[3], &DataType::Int64)?;
         let (s, p, r, pos) = (s.as_string::<i32>(), p.as_string::<i32>(), r.as_string::<i32>(), pos.as_primitive::<Int64Type>());
         let mut cached: Option<(String, Regex)> = None;
+        // The replacement read once while it stays the same (with the pattern's group count).
+        let mut cached_pieces: Option<(String, usize, Vec<Piece>)> = None;
         let mut out = StringBuilder::with_capacity(s.len(), s.value_data().len());
         for i in 0..s.len() {
             if s.is_null(i) || p.is_null(i) || r.is_null(i) || pos.is_null(i) {
@@ -166,7 +168,9 @@ impl ScalarUDFImpl for SparkRegexpReplace {
                 out.append_value(source);
                 continue;
             };
-            let pieces = pieces(r.value(i), re.captures_len()).map_err(|_| {
+            let groups = re.captures_len();
+            if cached_pieces.as_ref().is_none_or(|(rep, g, _)| rep != r.value(i) || *g != groups) {
+                let parsed = pieces(r.value(i), groups).map_err(|_| {
                 crate::error::SparkRuntimeError::new(
                     crate::error::RuntimeKind::Runtime,
                     "INVALID_REGEXP_REPLACE",
@@ -174,8 +178,11 @@ impl ScalarUDFImpl for SparkRegexpReplace {
                     format!("Could not perform regexp_replace for source = \"{source}\", pattern = \"{pattern}\", replacement = \"{}\" and position = {position}.", r.value(i)),
                 )
                 .into_df()
-            })?;
-            out.append_value(java_replace_all(re, source, from, &pieces));
+                })?;
+                cached_pieces = Some((r.value(i).to_string(), groups, parsed));
+            }
+            let Some((_, _, pieces)) = &cached_pieces else { return exec_err!("regexp_replace lost its replacement") };
+            out.append_value(java_replace_all(re, source, from, pieces));
         }
         crate::columnar(Arc::new(out.finish()) as ArrayRef, scalar)
     }

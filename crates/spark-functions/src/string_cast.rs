@@ -92,9 +92,12 @@ impl ScalarUDFImpl for SparkStringCast {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let (arrays, scalar) = crate::arg_arrays(&args)?;
         let text = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
-        let input: ArrayRef = Arc::new(
-            text.as_string::<i32>().iter().map(|v| v.map(|s| s.trim_matches(|c: char| c <= ' '))).collect::<StringArray>(),
-        );
+        let padded = |s: &str| s.starts_with(|c: char| c <= ' ') || s.ends_with(|c: char| c <= ' ');
+        let input: ArrayRef = if text.as_string::<i32>().iter().flatten().any(padded) {
+            Arc::new(text.as_string::<i32>().iter().map(|v| v.map(|s| s.trim_matches(|c: char| c <= ' '))).collect::<StringArray>())
+        } else {
+            text.clone()
+        };
         let out: ArrayRef = match &self.target {
             DataType::Date32 | DataType::Timestamp(TimeUnit::Microsecond, _) => self.read_datetimes(input.as_string::<i32>())?,
             _ => cast_with_options(&input, &self.target, &CastOptions { safe: true, ..Default::default() })?,

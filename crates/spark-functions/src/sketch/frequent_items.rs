@@ -354,6 +354,13 @@ impl FrequentItems {
         }
     }
 
+    /// Roughly the memory the sketch holds (its map's slots and the items' text).
+    pub fn memory_size(&self) -> usize {
+        let slots = self.map.keys.len() * (std::mem::size_of::<Option<Item>>() + 10);
+        let text: usize = self.map.keys.iter().flatten().map(|k| if let Item::String(s) = k { s.capacity() } else { 0 }).sum();
+        slots + text
+    }
+
     pub fn is_empty(&self) -> bool {
         self.map.num_active == 0
     }

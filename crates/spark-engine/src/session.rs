@@ -169,6 +169,7 @@ impl SparkSession {
         opts.optimizer.enable_round_robin_repartition = false;
         let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
         ctx.add_optimizer_rule(Arc::new(crate::view_casts::CompareStringViews));
+        ctx.add_optimizer_rule(Arc::new(crate::group_by_views::GroupByStringViews));
         ctx.add_analyzer_rule(Arc::new(crate::scalar_subquery_domain::DecorrelateScalarAggregates));
         let conf = SparkConf::new(&shared.settings.default_confs);
         let state = Arc::new(ctx.state());

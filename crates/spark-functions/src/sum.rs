@@ -58,6 +58,13 @@ impl SumType {
 
     /// The input as exact integers in this type's unit.
     fn values(self, a: &ArrayRef) -> Result<PrimitiveArray<Decimal128Type>> {
+        // A decimal of the sum's scale is read as it is (its precision is
+        // at most the sum's).
+        if let (SumType::Decimal { scale, .. }, DataType::Decimal128(_, s)) = (self, a.data_type())
+            && *s == scale
+        {
+            return Ok(a.as_primitive::<Decimal128Type>().clone());
+        }
         let t = match self {
             SumType::Long | SumType::Interval { .. } => DataType::Int64,
             SumType::Decimal { scale, .. } => DataType::Decimal128(38, scale),

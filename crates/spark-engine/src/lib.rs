@@ -12,6 +12,7 @@ pub mod session;
 pub mod show;
 mod catalog;
 mod command;
+mod distinct_aggregates;
 mod group_by_views;
 mod tables;
 mod scalar_subquery_domain;

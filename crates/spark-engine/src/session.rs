@@ -9,6 +9,8 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::optimizer::{Optimizer, OptimizerRule};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::TryStreamExt;
@@ -155,6 +157,21 @@ impl Drop for SparkSession {
     }
 }
 
+/// DataFusion's optimizer rules with this server's: string views are
+/// compared directly once filters have been pushed down to the casts that
+/// read them (before common subexpressions are taken out), and grouped on
+/// directly; a single DISTINCT aggregation is left in a shape DataFusion
+/// plans in two parallel phases.
+fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
+    let mut rules = Optimizer::new().rules;
+    let after_pushdown = rules.iter().position(|r| r.name() == "push_down_filter").map_or(rules.len(), |i| i + 1);
+    rules.insert(after_pushdown, Arc::new(crate::view_casts::CompareStringViews));
+    let single_distinct = rules.iter().position(|r| r.name() == "single_distinct_aggregation_to_group_by").unwrap_or(rules.len());
+    rules.insert(single_distinct, Arc::new(crate::distinct_aggregates::UnnameSingleDistinct));
+    rules.push(Arc::new(crate::group_by_views::GroupByStringViews));
+    rules
+}
+
 impl SparkSession {
     pub fn new(shared: Arc<SessionShared>) -> Self {
         let mut config = SessionConfig::new()
@@ -167,9 +184,13 @@ impl SparkSession {
         // is ordered); spreading one stream round-robin over threads would
         // interleave them.
         opts.optimizer.enable_round_robin_repartition = false;
-        let ctx = SessionContext::new_with_config_rt(config, shared.runtime.clone());
-        ctx.add_optimizer_rule(Arc::new(crate::view_casts::CompareStringViews));
-        ctx.add_optimizer_rule(Arc::new(crate::group_by_views::GroupByStringViews));
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(shared.runtime.clone())
+            .with_default_features()
+            .with_optimizer_rules(optimizer_rules())
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         ctx.add_analyzer_rule(Arc::new(crate::scalar_subquery_domain::DecorrelateScalarAggregates));
         let conf = SparkConf::new(&shared.settings.default_confs);
         let state = Arc::new(ctx.state());

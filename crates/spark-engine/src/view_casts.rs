@@ -3,8 +3,9 @@
 //! filters are pushed below that cast, `CAST(view AS STRING) LIKE 'p'` and
 //! `CAST(view AS STRING) IN ('a', 'b')` would copy every string only to
 //! compare it. The rule compares the views directly (against the literals
-//! as views), which gives the same answer without the copies. DataFusion
-//! already does this for `=`, `<` and the other comparisons.
+//! as views), which gives the same answer without the copies; the same for
+//! `=`, `<` and the other comparisons with a literal or another such cast
+//! (views compare byte-wise, as plain strings do).
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{InList, Like};
+use datafusion::logical_expr::{BinaryExpr, Operator};
 use datafusion::logical_expr::{Cast, Expr, ExprSchemable, LogicalPlan};
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
@@ -33,6 +35,11 @@ fn view_literal(e: &Expr) -> Option<Expr> {
     }
 }
 
+fn is_comparison(op: Operator) -> bool {
+    use Operator::*;
+    matches!(op, Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom)
+}
+
 fn rewrite(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     e.transform_up(|e| {
         Ok(match &e {
@@ -44,6 +51,16 @@ fn rewrite(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 })),
                 _ => Transformed::no(e),
             },
+            Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(*op) => {
+                // Comparisons: DataFusion's simplifier turns short IN lists
+                // into such ORs before this rule sees them.
+                let view_side = |e: &Expr| cast_view(e, schema).cloned().or_else(|| view_literal(e));
+                let either_cast = cast_view(left, schema).is_some() || cast_view(right, schema).is_some();
+                match (view_side(left), view_side(right)) {
+                    (Some(l), Some(r)) if either_cast => Transformed::yes(Expr::BinaryExpr(BinaryExpr { left: Box::new(l), op: *op, right: Box::new(r) })),
+                    _ => Transformed::no(e),
+                }
+            }
             Expr::InList(InList { expr, list, negated }) => {
                 let literals: Option<Vec<Expr>> = list.iter().map(view_literal).collect();
                 match (cast_view(expr, schema), literals) {

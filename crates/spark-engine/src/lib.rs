@@ -14,6 +14,7 @@ mod catalog;
 mod command;
 mod distinct_aggregates;
 mod group_by_views;
+mod late_string_casts;
 mod tables;
 mod scalar_subquery_domain;
 mod view_casts;

@@ -284,7 +284,7 @@ impl AggregateUDFImpl for SparkSum {
     }
 
     fn create_groups_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::new(SumGroups { sum_type: self.sum_type, overflow: self.overflow, groups: vec![] }))
+        Ok(Box::new(SumGroups { sum_type: self.sum_type, overflow: self.overflow, groups: vec![], rows: 0, merged: false }))
     }
 }
 
@@ -416,6 +416,11 @@ struct SumGroups {
     sum_type: SumType,
     overflow: Overflow,
     groups: Vec<Running>,
+    /// Input rows added so far, and whether partial sums were merged in:
+    /// while every group's sum is bounded by rows x the largest input, a
+    /// decimal sum cannot overflow and is added without checks.
+    rows: u128,
+    merged: bool,
 }
 
 impl SumGroups {
@@ -444,8 +449,28 @@ impl GroupsAccumulator for SumGroups {
             }
             return Ok(());
         }
+        let input_precision = match values[0].data_type() {
+            DataType::Decimal128(p, _) => Some(*p),
+            _ => None,
+        };
         let values = t.values(&values[0])?;
         let (data, nulls) = (values.values(), values.nulls());
+        self.rows = self.rows.saturating_add(data.len() as u128);
+        if let (SumType::Decimal { precision, .. }, Some(p)) = (t, input_precision)
+            && !self.merged
+            && crate::decimal::pow10_u128(p).checked_mul(self.rows).is_some_and(|bound| bound <= crate::decimal::pow10_u128(precision))
+        {
+            // |sum| < rows x 10^p <= 10^precision: no group can overflow.
+            for (i, g) in group_indices.iter().enumerate() {
+                if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
+                    continue;
+                }
+                let r = &mut groups[*g];
+                r.sum = r.sum.wrapping_add(data[i]);
+                r.seen = true;
+            }
+            return Ok(());
+        }
         for (i, g) in group_indices.iter().enumerate() {
             if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
                 continue;
@@ -469,6 +494,7 @@ impl GroupsAccumulator for SumGroups {
     }
 
     fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.merged = true;
         self.groups.resize(total_num_groups, Running::default());
         for (p, g) in partials(self.sum_type, values)?.zip(group_indices) {
             self.groups[*g].merge(p, self.sum_type, self.overflow)?;
@@ -500,6 +526,29 @@ mod tests {
             r.add(*v, t, overflow, false)?;
         }
         Ok(r.value())
+    }
+
+    fn group_sums(input: Decimal128Array, t: SumType, overflow: Overflow) -> Result<ArrayRef> {
+        let mut acc = SumGroups { sum_type: t, overflow, groups: vec![], rows: 0, merged: false };
+        let n = input.len();
+        let groups: Vec<usize> = (0..n).map(|i| i % 2).collect();
+        acc.update_batch(&[Arc::new(input) as ArrayRef], &groups, None, 2)?;
+        acc.evaluate(EmitTo::All)
+    }
+
+    #[test]
+    fn grouped_decimal_sums_with_and_without_checks() {
+        // DECIMAL(15, 2) into DECIMAL(25, 2): no check needed.
+        let input = Decimal128Array::from(vec![Some(150), None, Some(-25), Some(99_999_999_999_999), Some(1)]).with_precision_and_scale(15, 2).expect("type");
+        let sums = group_sums(input, SumType::decimal_sum(15, 2), Overflow::Fail).expect("sums");
+        let sums = sums.as_primitive::<Decimal128Type>();
+        assert_eq!((sums.value(0), sums.value(1)), (126, 99_999_999_999_999));
+        // DECIMAL(38, 0) overflows and is caught.
+        let max = 10i128.pow(38) - 1;
+        let input = Decimal128Array::from(vec![Some(max), Some(1), Some(max), Some(1)]).with_precision_and_scale(38, 0).expect("type");
+        assert!(group_sums(input.clone(), SumType::decimal_sum(38, 0), Overflow::Fail).is_err());
+        let sums = group_sums(input, SumType::decimal_sum(38, 0), Overflow::Null).expect("sums");
+        assert_eq!(sums.null_count(), 1);
     }
 
     #[test]

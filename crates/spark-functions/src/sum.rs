@@ -210,6 +210,22 @@ impl Running {
         }
     }
 
+    /// Folds in a partial sum that did not overflow (`range` as in `add_in`).
+    #[inline]
+    fn merge_in(&mut self, v: i128, range: (i128, i128), t: SumType, mode: Overflow) -> Result<()> {
+        self.seen = true;
+        if self.overflowed {
+            return Ok(());
+        }
+        match self.sum.checked_add(v) {
+            Some(s) if s >= range.0 && s <= range.1 => {
+                self.sum = s;
+                Ok(())
+            }
+            _ => self.add(v, t, mode, true),
+        }
+    }
+
     fn add(&mut self, v: i128, t: SumType, mode: Overflow, combining: bool) -> Result<()> {
         self.seen = true;
         if self.overflowed {
@@ -496,8 +512,20 @@ impl GroupsAccumulator for SumGroups {
     fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
         self.merged = true;
         self.groups.resize(total_num_groups, Running::default());
-        for (p, g) in partials(self.sum_type, values)?.zip(group_indices) {
-            self.groups[*g].merge(p, self.sum_type, self.overflow)?;
+        let (t, mode) = (self.sum_type, self.overflow);
+        let range = t.range();
+        let sums = t.values(&values[0])?;
+        let Some(flags) = values[1].as_boolean_opt() else {
+            return datafusion::common::exec_err!("sum: unexpected state");
+        };
+        let data = sums.values();
+        for (i, g) in group_indices.iter().enumerate() {
+            let group = &mut self.groups[*g];
+            if flags.value(i) {
+                group.merge(Running { sum: 0, seen: true, overflowed: true }, t, mode)?;
+            } else if sums.is_valid(i) {
+                group.merge_in(data[i], range, t, mode)?;
+            }
         }
         Ok(())
     }

@@ -24,5 +24,5 @@ pub use literal::Literal;
 pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{
-    AggregateKind, Command, Cte, RowLevelOperation, TableMaintenance, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeZoneSetting,
+    AggregateKind, Command, Cte, RowLevelOperation, TableMaintenance, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeTravel, TimeZoneSetting,
 };

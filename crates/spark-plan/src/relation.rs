@@ -57,6 +57,15 @@ pub enum AggregateKind {
     Pivot { column: Expr, values: Vec<Expr>, implicit_grouping: bool },
 }
 
+/// Which state of a table `TimeTravel` reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeTravel {
+    /// `VERSION AS OF` an integer or a string, as written.
+    Version(String),
+    /// `TIMESTAMP AS OF` an expression without column references.
+    Timestamp(Expr),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadSource {
     /// `spark.table(name)` / `FROM name`, name already split into parts.
@@ -80,6 +89,9 @@ pub enum RelationKind {
     /// `SELECT` without `FROM`: one row, no columns.
     OneRow,
     Read(ReadSource),
+    /// `FROM t VERSION AS OF v` / `FROM t TIMESTAMP AS OF ts`: a table as
+    /// it was at a version or a time.
+    TimeTravel { input: Box<Relation>, spec: TimeTravel },
     Project { input: Box<Relation>, exprs: Vec<Expr> },
     Filter { input: Box<Relation>, condition: Expr },
     Sort { input: Box<Relation>, order: Vec<SortOrder>, global: bool },
@@ -278,6 +290,7 @@ impl Relation {
             | K::WithColumnsRenamed { input, .. }
             | K::Drop { input, .. }
             | K::Repartition { input }
+            | K::TimeTravel { input, .. }
             | K::Sample { input, .. }
             | K::ShowString { input, .. }
             | K::HtmlString { input, .. }

@@ -135,7 +135,7 @@ impl ResolveError {
     }
 }
 
-fn quote_parts(parts: &[String]) -> String {
+pub(crate) fn quote_parts(parts: &[String]) -> String {
     parts.iter().map(|p| quote_part(p)).collect::<Vec<_>>().join(".")
 }
 

@@ -153,6 +153,7 @@ impl<'a> Resolver<'a> {
             RelationKind::WithColumnsRenamed { input, renames } => self.resolve_with_columns_renamed(input, renames),
             RelationKind::Drop { input, columns, names } => self.resolve_drop(input, columns, names),
             RelationKind::Repartition { input } => self.resolve(input),
+            RelationKind::TimeTravel { input, spec } => self.resolve_time_travel(input, spec),
             RelationKind::Sample { input, lower, upper, with_replacement, seed } => {
                 self.resolve_sample(input, *lower, *upper, *with_replacement, *seed)
             }

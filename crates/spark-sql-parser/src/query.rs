@@ -1,7 +1,7 @@
 //! Queries: WITH, set operations, SELECT blocks, FROM clauses and joins.
 
 use spark_plan::{
-    AggregateKind, Cte, Expr, JoinType, ReadSource, Relation, RelationKind, SetOpKind,
+    AggregateKind, Cte, Expr, JoinType, ReadSource, Relation, RelationKind, SetOpKind, TimeTravel,
 };
 
 use crate::lexer::Tok;
@@ -566,7 +566,7 @@ impl Parser {
                 };
                 self.table_function(name, args)?
             } else {
-                rel(RelationKind::Read(ReadSource::Table { name }))
+                self.parse_time_travel(rel(RelationKind::Read(ReadSource::Table { name })))?
             }
         };
         // Spark samples tables and subqueries, not table-valued functions.
@@ -574,6 +574,44 @@ impl Parser {
             && !matches!(base.kind, RelationKind::Range { .. });
         let base = if sampled && self.eat_word("tablesample") { self.parse_table_sample(base)? } else { base };
         self.parse_table_alias(base)
+    }
+
+    /// A table name's `[FOR] (SYSTEM_VERSION | VERSION) AS OF version` or
+    /// `[FOR] (SYSTEM_TIME | TIMESTAMP) AS OF expression`, if any.
+    fn parse_time_travel(&mut self, table: Relation) -> ParseResult<Relation> {
+        let skip = usize::from(self.is_word("for"));
+        let version = ["system_version", "version"].iter().any(|w| self.is_word_at(skip, w));
+        let time = ["system_time", "timestamp"].iter().any(|w| self.is_word_at(skip, w));
+        if !(version || time) || !self.is_word_at(skip + 1, "as") || !self.is_word_at(skip + 2, "of") {
+            return Ok(table);
+        }
+        for _ in 0..skip + 3 {
+            self.advance();
+        }
+        let spec = if version {
+            match self.peek().clone() {
+                Tok::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                    self.advance();
+                    TimeTravel::Version(n)
+                }
+                Tok::Str(s) => {
+                    self.advance();
+                    TimeTravel::Version(s)
+                }
+                _ => return self.error(),
+            }
+        } else {
+            let e = self.parse_expression()?;
+            if refers_to_columns(&e) {
+                return Err(crate::ParseError::other(
+                    "_LEGACY_ERROR_TEMP_0056",
+                    "",
+                    "Invalid time travel spec: timestamp expression cannot refer to any columns.",
+                ));
+            }
+            TimeTravel::Timestamp(e)
+        };
+        Ok(rel(RelationKind::TimeTravel { input: Box::new(table), spec }))
     }
 
     /// `TABLESAMPLE (n PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)]`.
@@ -693,4 +731,45 @@ fn is_table_clause_word(w: &str) -> bool {
         "minus",
     ];
     WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// Whether `e` reads a column (outside its subqueries, which read their own).
+fn refers_to_columns(e: &Expr) -> bool {
+    matches!(e, Expr::Column { .. } | Expr::Star { .. }) || e.children().0.into_iter().any(refers_to_columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use spark_plan::{Plan, RelationKind, TimeTravel};
+
+    use crate::parse_statement;
+
+    /// The time travel spec of the first table the query reads.
+    fn spec(sql: &str) -> Option<TimeTravel> {
+        let Ok(Plan::Query(q)) = parse_statement(sql) else { return None };
+        let mut stack = vec![&q];
+        while let Some(r) = stack.pop() {
+            if let RelationKind::TimeTravel { spec, .. } = &r.kind {
+                return Some(spec.clone());
+            }
+            stack.extend(r.children());
+        }
+        None
+    }
+
+    #[test]
+    fn time_travel_clauses() {
+        assert_eq!(spec("SELECT * FROM t VERSION AS OF 12"), Some(TimeTravel::Version("12".into())));
+        assert_eq!(spec("SELECT * FROM db.t FOR SYSTEM_VERSION AS OF 'v1' AS x"), Some(TimeTravel::Version("v1".into())));
+        assert!(matches!(spec("SELECT * FROM t FOR SYSTEM_TIME AS OF current_date() - 1"), Some(TimeTravel::Timestamp(_))));
+        assert!(matches!(spec("SELECT * FROM t TIMESTAMP AS OF '2024-01-01' JOIN u"), Some(TimeTravel::Timestamp(_))));
+        // `timestamp` and `version` stay aliases when no AS OF follows.
+        assert_eq!(spec("SELECT * FROM t timestamp"), None);
+        assert!(parse_statement("SELECT * FROM t version").is_ok());
+        assert!(parse_statement("SELECT * FROM t VERSION AS OF 1.5").is_err());
+        let e = parse_statement("SELECT * FROM t TIMESTAMP AS OF a + 1").err().map(|e| e.error_class().to_string());
+        assert_eq!(e.as_deref(), Some("_LEGACY_ERROR_TEMP_0056"));
+        // A subquery reads its own columns.
+        assert!(matches!(spec("SELECT * FROM t TIMESTAMP AS OF (SELECT max(a) FROM u)"), Some(TimeTravel::Timestamp(_))));
+    }
 }

@@ -35,7 +35,7 @@ fn is_non_deterministic(e: &Expr) -> bool {
 }
 
 /// Whether anything in `exprs` is non-deterministic.
-fn any_non_deterministic(exprs: &[&Expr]) -> bool {
+pub(crate) fn any_non_deterministic(exprs: &[&Expr]) -> bool {
     let mut stack: Vec<&Expr> = exprs.to_vec();
     while let Some(e) = stack.pop() {
         if is_non_deterministic(e) {

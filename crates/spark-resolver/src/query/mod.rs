@@ -20,4 +20,5 @@ mod set_op;
 mod sort;
 mod source;
 mod table;
+mod time_travel;
 mod time_window;

@@ -57,6 +57,8 @@ pub enum ExceptionKind {
     Python,
     /// A plain `java.lang.RuntimeException`.
     JavaRuntime,
+    /// `SparkUpgradeException`.
+    Upgrade,
 }
 
 impl ExceptionKind {
@@ -92,6 +94,12 @@ impl ExceptionKind {
             ],
             ExceptionKind::IllegalArgument => &[
                 "java.lang.IllegalArgumentException",
+                "java.lang.RuntimeException",
+                "java.lang.Exception",
+                "java.lang.Throwable",
+            ],
+            ExceptionKind::Upgrade => &[
+                "org.apache.spark.SparkUpgradeException",
                 "java.lang.RuntimeException",
                 "java.lang.Exception",
                 "java.lang.Throwable",
@@ -257,6 +265,7 @@ fn datafusion_to_spark(e: &DataFusionError) -> SparkException {
                 RuntimeKind::UnsupportedOperation => ExceptionKind::UnsupportedOperation,
                 RuntimeKind::NoSuchElement => ExceptionKind::NoSuchElement,
                 RuntimeKind::Runtime => ExceptionKind::Runtime,
+                RuntimeKind::Upgrade => ExceptionKind::Upgrade,
                 RuntimeKind::Spark => ExceptionKind::Spark,
                 RuntimeKind::Python => ExceptionKind::Python,
                 RuntimeKind::Java => ExceptionKind::JavaRuntime,

@@ -16,8 +16,90 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, Sca
 
 use crate::error::{RuntimeKind, SparkRuntimeError};
 
-/// A Spark pattern as a chrono `strftime` string.
-pub fn to_strftime(pattern: &str) -> std::result::Result<String, String> {
+/// Why Spark refuses a datetime pattern, in the order Spark checks: the
+/// Spark 3 formatter's own refusals, then whether the pre-3.0 formatter
+/// (Java's SimpleDateFormat) would have taken the pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternError {
+    /// Week-based fields (`Y`, `W`, `w`, `u`, `e`, `c`), unsupported since Spark 3.0.
+    WeekBased(char),
+    /// Letters Spark refuses (`A`, `B`, `n`, `N`, `p`).
+    Illegal(char),
+    /// A letter or width the Spark 3 formatter does not know.
+    Unrecognized,
+    /// A pattern only the pre-3.0 formatter reads (`w`, `ddd`, `FF`).
+    Legacy,
+    /// A field this server cannot print.
+    CannotPrint,
+}
+
+const WEEK_BASED: &str = "YWwuec";
+const ILLEGAL: &str = "ABnNp";
+/// The letters of Java's SimpleDateFormat, the formatter before Spark 3.0.
+const LEGACY_LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
+
+/// The pattern's letter runs outside quotes: (letter, count).
+fn letter_runs(pattern: &str) -> Vec<(char, usize)> {
+    let mut runs: Vec<(char, usize)> = vec![];
+    let mut quoted = false;
+    let mut prev: Option<char> = None;
+    for c in pattern.chars() {
+        if c == '\'' {
+            quoted = !quoted;
+            prev = None;
+            continue;
+        }
+        if quoted || !c.is_ascii_alphabetic() {
+            prev = None;
+            continue;
+        }
+        match runs.last_mut() {
+            Some((l, n)) if prev == Some(c) && *l == c => *n += 1,
+            _ => runs.push((c, 1)),
+        }
+        prev = Some(c);
+    }
+    runs
+}
+
+/// Whether Java's SimpleDateFormat takes the pattern.
+fn legacy_accepts(pattern: &str) -> bool {
+    letter_runs(pattern).iter().all(|&(c, n)| LEGACY_LETTERS.contains(c) && !(c == 'X' && n > 3))
+}
+
+/// Spark's check before its formatter reads a pattern.
+fn check_letters(pattern: &str) -> std::result::Result<(), PatternError> {
+    let runs = letter_runs(pattern);
+    if let Some(&(c, _)) = runs.iter().find(|(c, _)| WEEK_BASED.contains(*c)) {
+        return Err(PatternError::WeekBased(c));
+    }
+    if let Some(&(c, _)) = runs.iter().find(|(c, _)| ILLEGAL.contains(*c)) {
+        return Err(PatternError::Illegal(c));
+    }
+    Ok(())
+}
+
+/// A Spark pattern as a chrono `strftime` string, for parsing.
+pub fn to_strftime(pattern: &str) -> std::result::Result<String, PatternError> {
+    translate(pattern, false)
+}
+
+/// A Spark pattern as a chrono `strftime` string for printing: zone
+/// fields become markers `format_zoned` fills.
+pub fn to_print_format(pattern: &str) -> std::result::Result<String, PatternError> {
+    translate(pattern, true)
+}
+
+fn translate(pattern: &str, printing: bool) -> std::result::Result<String, PatternError> {
+    match check_letters(pattern).and_then(|()| translate_letters(pattern, printing)) {
+        Ok(f) => Ok(f),
+        Err(PatternError::CannotPrint) => Err(PatternError::CannotPrint),
+        Err(_) if legacy_accepts(pattern) => Err(PatternError::Legacy),
+        Err(e) => Err(e),
+    }
+}
+
+fn translate_letters(pattern: &str, printing: bool) -> std::result::Result<String, PatternError> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -47,11 +129,12 @@ pub fn to_strftime(pattern: &str) -> std::result::Result<String, String> {
         while i + n < chars.len() && chars[i + n] == c {
             n += 1;
         }
+        let zone = |code: &str| if printing { Ok(format!("\u{2}{code}\u{2}")) } else { Err(PatternError::CannotPrint) };
         let item = match (c, n) {
-            ('y' | 'u', 2) => "%y".to_string(),
-            ('y' | 'u', 1) => "%Y".to_string(),
-            ('y' | 'u', 4) => "%Y".to_string(),
-            ('y' | 'u', _) => format!("%{n}Y"),
+            ('y', 2) => "%y".to_string(),
+            ('y', 1) => "%Y".to_string(),
+            ('y', 4) => "%Y".to_string(),
+            ('y', _) => format!("%{n}Y"),
             ('M' | 'L', 1) => "%-m".into(),
             ('M' | 'L', 2) => "%m".into(),
             ('M' | 'L', 3) => "%b".into(),
@@ -59,13 +142,13 @@ pub fn to_strftime(pattern: &str) -> std::result::Result<String, String> {
             ('d', 1) => "%-d".into(),
             ('d', 2) => "%d".into(),
             ('D', 1) => "%-j".into(),
-            ('D', _) => "%j".into(),
+            ('D', 2..=3) => "%j".into(),
             ('H', 1) => "%-H".into(),
             ('H', 2) => "%H".into(),
             ('h', 1) => "%-I".into(),
             ('h', 2) => "%I".into(),
-            ('k', _) => "%k".into(),
-            ('K', _) => "%l".into(),
+            ('k', 1..=2) => "%k".into(),
+            ('K', 1..=2) => "%l".into(),
             ('m', 1) => "%-M".into(),
             ('m', 2) => "%M".into(),
             ('s', 1) => "%-S".into(),
@@ -76,14 +159,22 @@ pub fn to_strftime(pattern: &str) -> std::result::Result<String, String> {
             ('a', 1) => "%p".into(),
             ('E', 1..=3) => "%a".into(),
             ('E', 4) => "%A".into(),
-            ('X', 1) | ('x', 1) => "%#z".into(),
-            ('X', 2) | ('x', 2) | ('Z', 1..=3) => "%z".into(),
-            ('X', 3) | ('x', 3) | ('Z', 5) => "%:z".into(),
-            ('V', 2) | ('z', 1..=3) => "%Z".into(),
             ('G', 1..=3) => "AD".into(),
+            ('G', 4) => "Anno Domini".into(),
             // Quarters, which chrono cannot print: a marker `format_with` fills.
             ('Q' | 'q', 1..=4) => format!("\u{1}{n}\u{1}"),
-            _ => return Err(format!("Illegal pattern character '{c}'")),
+            // Java's `F` (with JDK 17) is the day's place in its 7-day block of the month.
+            ('F', 1) => "\u{1}F\u{1}".into(),
+            // Zone fields: chrono's offsets when parsing, markers when printing.
+            ('X' | 'x', 1) if !printing => "%#z".into(),
+            ('X' | 'x', 2) | ('Z', 1..=3) if !printing => "%z".into(),
+            ('X' | 'x', 3) | ('Z', 5) if !printing => "%:z".into(),
+            ('V', 2) | ('z', 1..=3) if !printing => "%Z".into(),
+            ('X' | 'x', 1..=5) | ('O', 1 | 4) | ('z', 1..=4) | ('V', 2) => zone(&format!("{c}{n}"))?,
+            ('Z', 1..=3) => zone("x2")?,
+            ('Z', 4) => zone("O4")?,
+            ('Z', 5) => zone("X5")?,
+            _ => return Err(PatternError::Unrecognized),
         };
         // chrono prints fractions of fewer than the given digits only with
         // 3, 6 or 9; Spark's S..S counts digits exactly, handled by trimming.
@@ -104,9 +195,79 @@ fn push_literal(out: &mut String, c: char) {
     }
 }
 
+/// The zone a printed time is in, for the zone fields of a pattern.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneFields<'a> {
+    /// Seconds east of UTC.
+    pub offset: i32,
+    pub id: &'a str,
+    /// The short name (`PST`), when the zone has one.
+    pub abbreviation: Option<&'a str>,
+}
+
+/// An offset as Java's `X`/`x` (widths 1 to 5) print it; `z_for_zero`: `X`.
+fn iso_offset(secs: i32, width: usize, z_for_zero: bool) -> String {
+    if secs == 0 && z_for_zero {
+        return "Z".into();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
+    match width {
+        1 if m == 0 => format!("{sign}{h:02}"),
+        1 | 2 => format!("{sign}{h:02}{m:02}"),
+        3 => format!("{sign}{h:02}:{m:02}"),
+        4 if s != 0 => format!("{sign}{h:02}{m:02}{s:02}"),
+        4 => format!("{sign}{h:02}{m:02}"),
+        _ if s != 0 => format!("{sign}{h:02}:{m:02}:{s:02}"),
+        _ => format!("{sign}{h:02}:{m:02}"),
+    }
+}
+
+/// An offset as Java's `O` (short) and `OOOO` (full) print it.
+fn gmt_offset(secs: i32, full: bool) -> String {
+    if secs == 0 {
+        return "GMT".into();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
+    let mut out = if full { format!("GMT{sign}{h:02}:{m:02}") } else { format!("GMT{sign}{h}") };
+    if !full && (m != 0 || s != 0) {
+        out.push_str(&format!(":{m:02}"));
+    }
+    if s != 0 {
+        out.push_str(&format!(":{s:02}"));
+    }
+    out
+}
+
+/// A zone field's text (`code` is the letter and width of the marker).
+fn zone_text(code: &str, zone: &ZoneFields<'_>) -> Option<String> {
+    let mut chars = code.chars();
+    let letter = chars.next()?;
+    let width: usize = chars.as_str().parse().ok()?;
+    Some(match letter {
+        'X' => iso_offset(zone.offset, width, true),
+        'x' => iso_offset(zone.offset, width, false),
+        'O' => gmt_offset(zone.offset, width == 4),
+        'V' => zone.id.to_string(),
+        'z' if width < 4 => zone.abbreviation.map(str::to_string).unwrap_or_else(|| gmt_offset(zone.offset, true)),
+        // Full zone names: this server knows UTC's only.
+        'z' => matches!(zone.id, "UTC" | "Etc/UTC" | "Etc/UCT" | "UCT" | "Universal" | "Zulu" | "Etc/Universal" | "Etc/Zulu")
+            .then(|| "Coordinated Universal Time".to_string())?,
+        _ => return None,
+    })
+}
+
 /// Formats a wall-clock time with a translated pattern (`None` when chrono
-/// cannot print an item).
+/// cannot print an item, or the pattern prints a zone and none is given).
 pub(crate) fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
+    format_zoned(t, fmt, None)
+}
+
+/// `format_with`, with the zone the time is in for zone fields.
+pub(crate) fn format_zoned(t: &NaiveDateTime, fmt: &str, zone: Option<&ZoneFields<'_>>) -> Option<String> {
     use std::fmt::Write;
     let mut pieces = fmt.split('\u{0}');
     let mut out = String::new();
@@ -133,18 +294,67 @@ pub(crate) fn format_with(t: &NaiveDateTime, fmt: &str) -> Option<String> {
             .replace("\u{1}1\u{1}", &quarter.to_string())
             .replace("\u{1}2\u{1}", &format!("{quarter:02}"))
             .replace("\u{1}3\u{1}", &format!("Q{quarter}"))
-            .replace("\u{1}4\u{1}", &format!("{ordinal} quarter"));
+            .replace("\u{1}4\u{1}", &format!("{ordinal} quarter"))
+            .replace("\u{1}F\u{1}", &((t.day() - 1) % 7 + 1).to_string());
+    }
+    if out.contains('\u{2}') {
+        let zone = zone?;
+        let mut filled = String::with_capacity(out.len());
+        for (i, piece) in out.split('\u{2}').enumerate() {
+            if i % 2 == 0 { filled.push_str(piece) } else { filled.push_str(&zone_text(piece, zone)?) }
+        }
+        out = filled;
     }
     Some(out)
 }
 
-pub(crate) fn invalid_pattern(pattern: &str, why: &str) -> datafusion::common::DataFusionError {
-    SparkRuntimeError::new(
-        RuntimeKind::IllegalArgument,
-        "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
-        "22007",
-        format!("Cannot recognize datetime pattern: {pattern}: {why}."),
-    )
+const DOCROOT: &str = "https://spark.apache.org/docs/latest";
+
+/// Spark's error for a pattern it refuses.
+pub(crate) fn invalid_pattern(pattern: &str, why: &PatternError) -> datafusion::common::DataFusionError {
+    let upgrade = "You may get a different result due to the upgrading to Spark >= 3.0:";
+    match why {
+        PatternError::WeekBased(c) => SparkRuntimeError::new(
+            RuntimeKind::IllegalArgument,
+            "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN",
+            "42K0B",
+            format!("{upgrade}\nAll week-based patterns are unsupported since Spark 3.0, detected week-based character: {c}.\nPlease use the SQL function EXTRACT instead."),
+        )
+        .param("c", c.to_string()),
+        PatternError::Illegal(c) => SparkRuntimeError::new(
+            RuntimeKind::IllegalArgument,
+            "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
+            "22007",
+            format!("Unrecognized datetime pattern: {pattern}. Illegal pattern character found in datetime pattern: {c}. Please provide legal character."),
+        )
+        .param("c", c.to_string())
+        .param("pattern", pattern),
+        PatternError::Legacy => SparkRuntimeError::new(
+            RuntimeKind::Upgrade,
+            "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION",
+            "42K0B",
+            format!(
+                "{upgrade}\nFail to recognize '{pattern}' pattern in the DateTimeFormatter.\n1) You can set \"spark.sql.legacy.timeParserPolicy\" to \"LEGACY\" to restore the behavior before Spark 3.0.\n2) You can form a valid datetime pattern with the guide from '{DOCROOT}/sql-ref-datetime-pattern.html'."
+            ),
+        )
+        .param("config", "\"spark.sql.legacy.timeParserPolicy\"")
+        .param("pattern", format!("'{pattern}'"))
+        .param("docroot", DOCROOT),
+        PatternError::Unrecognized => SparkRuntimeError::new(
+            RuntimeKind::Runtime,
+            "INVALID_DATETIME_PATTERN.WITH_SUGGESTION",
+            "22007",
+            format!("Unrecognized datetime pattern: '{pattern}'. You can form a valid datetime pattern with the guide from '{DOCROOT}/sql-ref-datetime-pattern.html'."),
+        )
+        .param("pattern", format!("'{pattern}'"))
+        .param("docroot", DOCROOT),
+        PatternError::CannotPrint => SparkRuntimeError::new(
+            RuntimeKind::UnsupportedOperation,
+            "UNSUPPORTED_FEATURE.DATETIME_PATTERN",
+            "0A000",
+            format!("The feature is not supported: printing the datetime pattern '{pattern}' (full time zone names are known for UTC only)."),
+        ),
+    }
     .into_df()
 }
 
@@ -157,16 +367,32 @@ fn scalar_string(v: &ColumnarValue) -> Option<Option<String>> {
 }
 
 /// `date_format(timestamp, pattern)`: the wall-clock time in the input's
-/// zone (or as it is, for `TIMESTAMP_NTZ`) printed with Spark's pattern.
+/// zone (or as it is, for `TIMESTAMP_NTZ`) printed with Spark's pattern;
+/// zone fields print the input's zone, or the session's for
+/// `TIMESTAMP_NTZ` (which Spark reads as a time in the session zone).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SparkDateFormat {
     signature: Signature,
+    session_zone: String,
 }
 
 impl SparkDateFormat {
-    pub fn udf() -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable) }))
+    pub fn udf(session_zone: &str) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable), session_zone: session_zone.to_string() }))
     }
+}
+
+/// The zone fields of the instant `micros` in `tz`, or of the wall-clock
+/// time `wall` read in `tz`.
+fn zone_at<'a>(tz: &'a Tz, micros: Option<i64>, wall: &NaiveDateTime, abbreviation: &'a mut String) -> Option<ZoneFields<'a>> {
+    use chrono::Offset;
+    use chrono_tz::OffsetName;
+    let offset = match micros {
+        Some(m) => tz.offset_from_utc_datetime(&DateTime::from_timestamp_micros(m)?.naive_utc()),
+        None => tz.offset_from_local_datetime(wall).earliest()?,
+    };
+    *abbreviation = offset.abbreviation().unwrap_or_default().to_string();
+    Some(ZoneFields { offset: offset.fix().local_minus_utc(), id: tz.name(), abbreviation: (!abbreviation.is_empty()).then_some(abbreviation.as_str()) })
 }
 
 pub(crate) fn wall_clock(micros: i64, tz: Option<&Tz>) -> Option<NaiveDateTime> {
@@ -205,21 +431,33 @@ impl ScalarUDFImpl for SparkDateFormat {
         let Some(pattern) = pattern else {
             return Ok(ColumnarValue::Scalar(ScalarValue::Utf8(None)));
         };
-        let fmt = to_strftime(&pattern).map_err(|e| invalid_pattern(&pattern, &e))?;
+        let fmt = to_print_format(&pattern).map_err(|e| invalid_pattern(&pattern, &e))?;
         let values = args.args[0].to_array(n)?;
         let tz = match values.data_type() {
             DataType::Timestamp(TimeUnit::Microsecond, Some(tz)) => Some(parse_tz(tz)?),
             DataType::Timestamp(TimeUnit::Microsecond, None) => None,
             other => return exec_err!("date_format expects a timestamp, got {other}"),
         };
+        // Zone fields need the zone; most patterns have none.
+        let zoned = fmt.contains('\u{2}');
+        let zone_tz = match (&tz, zoned) {
+            (Some(tz), true) => Some(*tz),
+            (None, true) => Some(parse_tz(&self.session_zone)?),
+            _ => None,
+        };
         let ts = values.as_primitive::<TimestampMicrosecondType>();
         let mut out = StringBuilder::with_capacity(n, n * pattern.len());
+        let mut abbreviation = String::new();
         for i in 0..n {
             match (ts.is_valid(i)).then(|| wall_clock(ts.value(i), tz.as_ref())).flatten() {
-                Some(t) => match format_with(&t, &fmt) {
-                    Some(s) => out.append_value(s),
-                    None => return Err(invalid_pattern(&pattern, "cannot be printed")),
-                },
+                Some(t) => {
+                    let instant = tz.is_some().then(|| ts.value(i));
+                    let zone = zone_tz.as_ref().and_then(|z| zone_at(z, instant, &t, &mut abbreviation));
+                    match format_zoned(&t, &fmt, zone.as_ref()) {
+                        Some(s) => out.append_value(s),
+                        None => return Err(invalid_pattern(&pattern, &PatternError::CannotPrint)),
+                    }
+                }
                 None => out.append_null(),
             }
         }
@@ -373,7 +611,14 @@ mod tests {
     fn translates_common_patterns() {
         assert_eq!(to_strftime("yyyy-MM-dd HH:mm:ss").as_deref(), Ok("%Y-%m-%d %H:%M:%S"));
         assert_eq!(to_strftime("EEE, d MMM yyyy 'at' h a").as_deref(), Ok("%a, %-d %b %Y at %-I %p"));
-        assert!(to_strftime("yyyy-MM-dd bb").is_err());
+        assert_eq!(to_strftime("yyyy-MM-dd bb"), Err(PatternError::Unrecognized));
+        assert_eq!(to_strftime("yyyy w"), Err(PatternError::Legacy));
+        assert_eq!(to_strftime("A w"), Err(PatternError::WeekBased('w')));
+        assert_eq!(to_strftime("e"), Err(PatternError::WeekBased('e')));
+        assert_eq!(to_strftime("A"), Err(PatternError::Illegal('A')));
+        assert_eq!(to_strftime("ddd"), Err(PatternError::Legacy));
+        assert_eq!(to_strftime("XXXXXX"), Err(PatternError::Unrecognized));
+        assert_eq!(to_strftime("'w' yyyy").as_deref(), Ok("w %Y"));
     }
 
     #[test]
@@ -384,6 +629,20 @@ mod tests {
         assert_eq!(format_with(&t, &fmt).as_deref(), Some("05.12"));
         let Ok(fmt) = to_strftime("HH:mm:ss.SSS") else { return };
         assert_eq!(format_with(&t, &fmt).as_deref(), Some("03:04:05.123"));
+    }
+
+    #[test]
+    fn prints_zones_as_java_does() {
+        let Some(t) = NaiveDate::from_ymd_opt(2024, 3, 5).and_then(|d| d.and_hms_opt(10, 0, 0)) else { return };
+        let kolkata = ZoneFields { offset: 19_800, id: "Asia/Kolkata", abbreviation: Some("IST") };
+        let utc = ZoneFields { offset: 0, id: "UTC", abbreviation: Some("UTC") };
+        let la = ZoneFields { offset: -28_800, id: "America/Los_Angeles", abbreviation: Some("PST") };
+        let print = |p: &str, z: &ZoneFields<'_>| to_print_format(p).ok().and_then(|f| format_zoned(&t, &f, Some(z)));
+        assert_eq!(print("X|XX|XXX|x|xxx|Z|ZZZZ|ZZZZZ|O|OOOO|VV|z", &kolkata).as_deref(), Some("+0530|+0530|+05:30|+0530|+05:30|+0530|GMT+05:30|+05:30|GMT+5:30|GMT+05:30|Asia/Kolkata|IST"));
+        assert_eq!(print("X|XX|XXX|x|xx|xxx|Z|ZZZZ|ZZZZZ|O|zzzz", &utc).as_deref(), Some("Z|Z|Z|+00|+0000|+00:00|+0000|GMT|Z|GMT|Coordinated Universal Time"));
+        assert_eq!(print("X|O|z", &la).as_deref(), Some("-08|GMT-8|PST"));
+        assert_eq!(print("zzzz", &la), None);
+        assert_eq!(print("F", &utc).as_deref(), Some("5"));
     }
 
     #[test]

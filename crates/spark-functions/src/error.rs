@@ -17,6 +17,8 @@ pub enum RuntimeKind {
     NoSuchElement,
     /// `SparkRuntimeException`.
     Runtime,
+    /// `SparkUpgradeException`: behaviour that changed with Spark 3.0.
+    Upgrade,
     /// `SparkException` (errors of query execution itself).
     Spark,
     /// `PythonException`: a Python UDF raised.

@@ -53,7 +53,7 @@ impl TemporalText {
             _ => return Ok(None),
         };
         let Some(t) = wall_clock(micros, zone) else { return Ok(None) };
-        let text = format_with(&t, fmt).ok_or_else(|| invalid_pattern(pattern, "cannot be printed"))?;
+        let text = format_with(&t, fmt).ok_or_else(|| invalid_pattern(pattern, &crate::datetime_format::PatternError::CannotPrint))?;
         // TIMESTAMP_NTZ has no zone to print (Spark's `timestampNTZFormat`).
         let ntz = matches!(column.data_type(), DataType::Timestamp(_, None));
         if !pattern.ends_with("XXX") || ntz {

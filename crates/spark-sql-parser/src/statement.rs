@@ -169,13 +169,13 @@ impl Parser {
             return Ok(Plan::Command(Command::SetConf { key: None, value: None }));
         }
         if self.eat_sym("=") {
-            let value = match self.peek().clone() {
-                Tok::Str(s) => {
-                    self.advance();
-                    s
-                }
-                _ => self.rest_as_text(),
-            };
+            // The value as written, quotes included, as Spark keeps it
+            // (`America/Los_Angeles`, `1g`, `'x'`).
+            let from = self.position();
+            while !matches!(self.peek(), Tok::Eof | Tok::Sym(";")) {
+                self.advance();
+            }
+            let value = self.source_between(from, self.position());
             return Ok(Plan::Command(Command::SetConf { key: Some(key), value: Some(value) }));
         }
         Ok(Plan::Command(Command::SetConf { key: Some(key), value: None }))

@@ -225,7 +225,7 @@ fn from_unixtime(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let (pattern, pattern_name) = pattern_arg(c, 1, "yyyy-MM-dd HH:mm:ss");
     let micros = binary_expr(cast(c.arg(0)?, ArrowType::Int64), Operator::Multiply, lit(MICROS_PER_SECOND));
     let ts = micros_to_timestamp(r, micros);
-    let e = call_udf(SparkDateFormat::udf(), vec![ts, pattern]);
+    let e = call_udf(SparkDateFormat::udf(&r.config.time_zone), vec![ts, pattern]);
     Ok(Built::new(e).named(format!("from_unixtime({}, {pattern_name})", c.names[0])).nullable(true))
 }
 
@@ -242,7 +242,7 @@ fn date_format(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     };
     // A string read as a timestamp may not be one.
     let nullable = c.nullable.iter().any(|n| *n) || super::is_string(&c.types[0]);
-    Ok(Built::new(call_udf(SparkDateFormat::udf(), vec![x, c.arg(1)?])).nullable(nullable))
+    Ok(Built::new(call_udf(SparkDateFormat::udf(&r.config.time_zone), vec![x, c.arg(1)?])).nullable(nullable))
 }
 
 fn datediff(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {

@@ -149,7 +149,7 @@ fn to_char(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     match t {
         ArrowType::Date32 | ArrowType::Timestamp(..) => {
             let ts = if matches!(t, ArrowType::Date32) { r.spark_cast(x, t, &r.session_timestamp()) } else { x };
-            let e = call_udf(spark_functions::datetime_format::SparkDateFormat::udf(), vec![ts, lit(format)]);
+            let e = call_udf(spark_functions::datetime_format::SparkDateFormat::udf(&r.config.time_zone), vec![ts, lit(format)]);
             Ok(Built::new(e).named(format!("date_format({}, {})", c.names[0], c.names[1])))
         }
         ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => {

@@ -173,6 +173,29 @@ pub(crate) fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     rules
 }
 
+/// Whether `plan` (its subqueries included) calls a function DataFusion
+/// evaluates from the query's start time. Unsure counts as yes.
+fn reads_start_time(plan: &LogicalPlan) -> bool {
+    use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+    use datafusion::logical_expr::Expr;
+    let mut found = false;
+    let walk = plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|e| {
+            e.apply(|x| {
+                if let Expr::ScalarFunction(f) = x
+                    && matches!(f.func.name(), "now" | "current_date" | "current_time" | "current_timestamp" | "today")
+                {
+                    found = true;
+                    return Ok(TreeNodeRecursion::Stop);
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })?;
+        Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+    });
+    found || walk.is_err()
+}
+
 impl SparkSession {
     pub fn new(shared: Arc<SessionShared>) -> Self {
         let mut config = SessionConfig::new()
@@ -444,9 +467,15 @@ impl SparkSession {
     pub async fn execute_resolved(&self, r: ResolvedRelation) -> EngineResult<QueryStream> {
         let tz = self.resolver_config().time_zone;
         let (schema, spark_schema) = output_schema(&Self::output_fields(&r), &tz)?;
-        // A fresh state per query: it fixes the query's start time, which
-        // `current_timestamp()` and friends read.
-        let physical = self.ctx.state().create_physical_plan(&r.plan).await?;
+        // A plan that reads the query's start time (`current_timestamp()`
+        // and friends) gets a fresh state, which fixes that time; any other
+        // plan is planned with the session's state, without copying its
+        // registries per query.
+        let physical = if reads_start_time(&r.plan) {
+            self.ctx.state().create_physical_plan(&r.plan).await?
+        } else {
+            self.state.create_physical_plan(&r.plan).await?
+        };
         let stream = datafusion::physical_plan::execute_stream(physical.clone(), self.task_ctx.clone())?;
         Ok(QueryStream::new(schema, spark_schema, physical, stream))
     }
@@ -644,3 +673,21 @@ fn run_to_completion(ctx: &SessionContext, plan: LogicalPlan) -> spark_resolver:
     Ok(result?)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use datafusion::functions::expr_fn::now;
+    use datafusion::logical_expr::{LogicalPlanBuilder, lit};
+
+    use super::*;
+
+    #[test]
+    fn plans_reading_the_start_time_are_found() {
+        let plain = LogicalPlanBuilder::empty(true).project(vec![lit(1).alias("a")]).and_then(|b| b.build()).expect("plan");
+        let timed = LogicalPlanBuilder::empty(true).project(vec![now().alias("t")]).and_then(|b| b.build()).expect("plan");
+        assert!(!reads_start_time(&plain));
+        assert!(reads_start_time(&timed));
+        let nested = LogicalPlanBuilder::from(plain).filter(lit(true)).and_then(|b| b.project(vec![now().alias("t")])).and_then(|b| b.build()).expect("plan");
+        assert!(reads_start_time(&nested));
+    }
+}

@@ -160,7 +160,7 @@ impl Drop for SparkSession {
 /// DataFusion's optimizer rules with this server's: string views are
 /// compared directly once filters have been pushed down to the casts that
 /// read them (before common subexpressions are taken out), and grouped on
-/// directly, and carried as views through joins and aggregations; a single DISTINCT aggregation is left in a shape DataFusion
+/// directly, and carried as views into aggregations and sorts; a single DISTINCT aggregation is left in a shape DataFusion
 /// plans in two parallel phases.
 pub(crate) fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     let mut rules = Optimizer::new().rules;

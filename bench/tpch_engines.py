@@ -35,21 +35,29 @@ import tpch  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
-def run_server(port, scale, runs):
-    spark = session(port)
-    tpch.register(spark, scale)
-    out = {}
+def run_servers(ports, scale, runs):
+    """The 22 queries on every server, interleaved: for each query, each
+    server's warm-up run and then its timed runs in turn, so that the
+    machine's drift over the minutes of a run weighs on all servers alike."""
+    sessions = {}
+    for key, port in ports.items():
+        sessions[key] = session(port)
+        tpch.register(sessions[key], scale)
+    out = {key: {} for key in ports}
     for n in range(1, 23):
         sql = tpch.query(n)
-        answer = [list(r) for r in spark.sql(sql).collect()]
-        times = []
+        answers = {key: [list(r) for r in spark.sql(sql).collect()] for key, spark in sessions.items()}
+        times = {key: [] for key in ports}
         for _ in range(runs):
-            t = time.perf_counter()
-            spark.sql(sql).collect()
-            times.append(time.perf_counter() - t)
-        out[n] = (min(times), answer)
-        print(f"  q{n:<2} {out[n][0]:8.3f} s", flush=True)
-    spark.stop()
+            for key, spark in sessions.items():
+                t = time.perf_counter()
+                spark.sql(sql).collect()
+                times[key].append(time.perf_counter() - t)
+        for key in ports:
+            out[key][n] = (min(times[key]), answers[key])
+        print(f"  q{n:<2} " + "  ".join(f"{key} {out[key][n][0]:8.3f} s" for key in ports), flush=True)
+    for spark in sessions.values():
+        spark.stop()
     return out
 
 
@@ -137,11 +145,13 @@ def main():
     servers = [("ours", "spark-connect-server", lambda: start_ours(args.ours))]
     if args.sail:
         servers.append(("sail", "Sail 0.7.2", lambda: start_sail(args.sail)))
+    running = {}
     for key, title, start in servers:
-        print(title, flush=True)
         proc, port, _ = start()
-        rss = PeakRss(proc.pid)
-        results[key] = run_server(port, args.scale, args.runs)
+        running[key] = (proc, port, PeakRss(proc.pid))
+    print(" and ".join(title for _, title, _ in servers) + ", interleaved", flush=True)
+    results.update(run_servers({key: port for key, (_, port, _) in running.items()}, args.scale, args.runs))
+    for key, (proc, _, rss) in running.items():
         peaks[key] = rss.stop()
         stop(proc)
     if args.datafusion_python:
@@ -154,7 +164,8 @@ def main():
     if args.report:
         write_section(args.report, f"tpch-engines-sf{args.scale}", (
             f"Measured {time.strftime('%Y-%m-%d')} on {machine()}: TPC-H scale factor {args.scale} (parquet from "
-            f"`tpchgen-cli`), best of {args.runs} run(s) after one warm-up run, 2 target partitions everywhere. "
+            f"`tpchgen-cli`), best of {args.runs} run(s) after one warm-up run, the servers interleaved query by query, "
+            f"2 target partitions everywhere. "
             f"Peak resident memory during the run: {memory}.\n\n{text}"))
 
 

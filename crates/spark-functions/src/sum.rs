@@ -194,9 +194,10 @@ struct Running {
 }
 
 impl Running {
-    /// Adds one input value; `range` is `t.range()`, worked out once per batch.
+    /// Adds one input value, or (`combining`) a partial sum that did not
+    /// overflow; `range` is `t.range()`, worked out once per batch.
     #[inline]
-    fn add_in(&mut self, v: i128, range: (i128, i128), t: SumType, mode: Overflow) -> Result<()> {
+    fn add_in(&mut self, v: i128, range: (i128, i128), t: SumType, mode: Overflow, combining: bool) -> Result<()> {
         self.seen = true;
         if self.overflowed {
             return Ok(());
@@ -206,23 +207,7 @@ impl Running {
                 self.sum = s;
                 Ok(())
             }
-            _ => self.add(v, t, mode, false),
-        }
-    }
-
-    /// Folds in a partial sum that did not overflow (`range` as in `add_in`).
-    #[inline]
-    fn merge_in(&mut self, v: i128, range: (i128, i128), t: SumType, mode: Overflow) -> Result<()> {
-        self.seen = true;
-        if self.overflowed {
-            return Ok(());
-        }
-        match self.sum.checked_add(v) {
-            Some(s) if s >= range.0 && s <= range.1 => {
-                self.sum = s;
-                Ok(())
-            }
-            _ => self.add(v, t, mode, true),
+            _ => self.add(v, t, mode, combining),
         }
     }
 
@@ -326,7 +311,7 @@ impl Accumulator for SumAccumulator {
         let range = self.sum_type.range();
         for i in 0..values.len() {
             if values.is_valid(i) {
-                self.running.add_in(values.value(i), range, self.sum_type, self.overflow)?;
+                self.running.add_in(values.value(i), range, self.sum_type, self.overflow, false)?;
             }
         }
         Ok(())
@@ -461,7 +446,7 @@ impl GroupsAccumulator for SumGroups {
                 if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
                     continue;
                 }
-                groups[*g].add_in(i128::from(data[i]), range, t, mode)?;
+                groups[*g].add_in(i128::from(data[i]), range, t, mode, false)?;
             }
             return Ok(());
         }
@@ -491,7 +476,7 @@ impl GroupsAccumulator for SumGroups {
             if nulls.is_some_and(|n| n.is_null(i)) || skip(i) {
                 continue;
             }
-            groups[*g].add_in(data[i], range, t, mode)?;
+            groups[*g].add_in(data[i], range, t, mode, false)?;
         }
         Ok(())
     }
@@ -524,7 +509,7 @@ impl GroupsAccumulator for SumGroups {
             if flags.value(i) {
                 group.merge(Running { sum: 0, seen: true, overflowed: true }, t, mode)?;
             } else if sums.is_valid(i) {
-                group.merge_in(data[i], range, t, mode)?;
+                group.add_in(data[i], range, t, mode, true)?;
             }
         }
         Ok(())

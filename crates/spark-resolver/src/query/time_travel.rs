@@ -24,23 +24,7 @@ fn invalid_timestamp(kind: &str, shown: &str, reason: &str) -> ResolveError {
 
 /// Whether Spark's ANSI cast takes a value of type `t` to TIMESTAMP.
 fn casts_to_timestamp(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Null
-            | DataType::String
-            | DataType::Char(_)
-            | DataType::VarChar(_)
-            | DataType::Date
-            | DataType::Timestamp
-            | DataType::TimestampNtz
-            | DataType::Byte
-            | DataType::Short
-            | DataType::Integer
-            | DataType::Long
-            | DataType::Float
-            | DataType::Double
-            | DataType::Decimal { .. }
-    )
+    t.is_numeric() || t.is_string() || matches!(t, DataType::Null | DataType::Date | DataType::Timestamp | DataType::TimestampNtz)
 }
 
 impl Resolver<'_> {

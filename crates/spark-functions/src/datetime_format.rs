@@ -203,6 +203,8 @@ pub struct ZoneFields<'a> {
     pub id: &'a str,
     /// The short name (`PST`), when the zone has one.
     pub abbreviation: Option<&'a str>,
+    /// The full name (`Pacific Standard Time`), when this server knows it.
+    pub full_name: Option<&'a str>,
 }
 
 /// An offset as Java's `X`/`x` (widths 1 to 5) print it; `z_for_zero`: `X`.
@@ -252,10 +254,17 @@ fn zone_text(code: &str, zone: &ZoneFields<'_>) -> Option<String> {
         'x' => iso_offset(zone.offset, width, false),
         'O' => gmt_offset(zone.offset, width == 4),
         'V' => zone.id.to_string(),
-        'z' if width < 4 => zone.abbreviation.map(str::to_string).unwrap_or_else(|| gmt_offset(zone.offset, true)),
-        // Full zone names: this server knows UTC's only.
-        'z' => matches!(zone.id, "UTC" | "Etc/UTC" | "Etc/UCT" | "UCT" | "Universal" | "Zulu" | "Etc/Universal" | "Etc/Zulu")
-            .then(|| "Coordinated Universal Time".to_string())?,
+        // Zones without a name (`Etc/GMT+8`, or abbreviations that are
+        // offsets such as `-03`) print as Java prints them: `GMT-08:00`.
+        'z' if width < 4 => match zone.abbreviation {
+            Some(a) if a.starts_with(|c: char| c.is_ascii_alphabetic()) => a.to_string(),
+            _ => gmt_offset(zone.offset, true),
+        },
+        'z' => match zone.full_name {
+            Some(n) => n.to_string(),
+            None if zone.id.starts_with("Etc/GMT") => gmt_offset(zone.offset, true),
+            None => return None,
+        },
         _ => return None,
     })
 }
@@ -352,7 +361,7 @@ pub(crate) fn invalid_pattern(pattern: &str, why: &PatternError) -> datafusion::
             RuntimeKind::UnsupportedOperation,
             "UNSUPPORTED_FEATURE.DATETIME_PATTERN",
             "0A000",
-            format!("The feature is not supported: printing the datetime pattern '{pattern}' (full time zone names are known for UTC only)."),
+            format!("The feature is not supported: printing the datetime pattern '{pattern}' (this server knows the full names of the most used time zones only)."),
         ),
     }
     .into_df()
@@ -391,8 +400,21 @@ fn zone_at<'a>(tz: &'a Tz, micros: Option<i64>, wall: &NaiveDateTime, abbreviati
         Some(m) => tz.offset_from_utc_datetime(&DateTime::from_timestamp_micros(m)?.naive_utc()),
         None => tz.offset_from_local_datetime(wall).earliest()?,
     };
+    let seconds = offset.fix().local_minus_utc();
+    // Daylight time: the larger of the zone's offsets in January and July.
+    let at = |month: u32| {
+        NaiveDate::from_ymd_opt(wall.year(), month, 15)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|t| tz.offset_from_utc_datetime(&t).fix().local_minus_utc())
+    };
+    let daylight = matches!((at(1), at(7)), (Some(a), Some(b)) if a != b && seconds == a.max(b));
+    let names = crate::zone_names::zone_names(tz.name(), daylight);
     *abbreviation = offset.abbreviation().unwrap_or_default().to_string();
-    Some(ZoneFields { offset: offset.fix().local_minus_utc(), id: tz.name(), abbreviation: (!abbreviation.is_empty()).then_some(abbreviation.as_str()) })
+    let short = match names {
+        Some((short, _)) => Some(short),
+        None => (!abbreviation.is_empty()).then_some(abbreviation.as_str()),
+    };
+    Some(ZoneFields { offset: seconds, id: tz.name(), abbreviation: short, full_name: names.map(|(_, full)| full) })
 }
 
 pub(crate) fn wall_clock(micros: i64, tz: Option<&Tz>) -> Option<NaiveDateTime> {
@@ -634,14 +656,16 @@ mod tests {
     #[test]
     fn prints_zones_as_java_does() {
         let Some(t) = NaiveDate::from_ymd_opt(2024, 3, 5).and_then(|d| d.and_hms_opt(10, 0, 0)) else { return };
-        let kolkata = ZoneFields { offset: 19_800, id: "Asia/Kolkata", abbreviation: Some("IST") };
-        let utc = ZoneFields { offset: 0, id: "UTC", abbreviation: Some("UTC") };
-        let la = ZoneFields { offset: -28_800, id: "America/Los_Angeles", abbreviation: Some("PST") };
+        let kolkata = ZoneFields { offset: 19_800, id: "Asia/Kolkata", abbreviation: Some("IST"), full_name: Some("India Standard Time") };
+        let utc = ZoneFields { offset: 0, id: "UTC", abbreviation: Some("UTC"), full_name: Some("Coordinated Universal Time") };
+        let la = ZoneFields { offset: -28_800, id: "America/Los_Angeles", abbreviation: Some("PST"), full_name: None };
+        let fixed = ZoneFields { offset: -28_800, id: "Etc/GMT+8", abbreviation: Some("-08"), full_name: None };
         let print = |p: &str, z: &ZoneFields<'_>| to_print_format(p).ok().and_then(|f| format_zoned(&t, &f, Some(z)));
         assert_eq!(print("X|XX|XXX|x|xxx|Z|ZZZZ|ZZZZZ|O|OOOO|VV|z", &kolkata).as_deref(), Some("+0530|+0530|+05:30|+0530|+05:30|+0530|GMT+05:30|+05:30|GMT+5:30|GMT+05:30|Asia/Kolkata|IST"));
         assert_eq!(print("X|XX|XXX|x|xx|xxx|Z|ZZZZ|ZZZZZ|O|zzzz", &utc).as_deref(), Some("Z|Z|Z|+00|+0000|+00:00|+0000|GMT|Z|GMT|Coordinated Universal Time"));
         assert_eq!(print("X|O|z", &la).as_deref(), Some("-08|GMT-8|PST"));
         assert_eq!(print("zzzz", &la), None);
+        assert_eq!(print("z|zzzz", &fixed).as_deref(), Some("GMT-08:00|GMT-08:00"));
         assert_eq!(print("F", &utc).as_deref(), Some("5"));
     }
 

@@ -83,6 +83,7 @@ pub mod value_text;
 pub mod variant;
 pub mod vector_fns;
 pub mod xml;
+pub mod zone_names;
 
 pub use registry::{FunctionKind, FunctionRegistry};
 

@@ -358,6 +358,10 @@ FUNCTION_EDGES = [
     q("date_format_quoted_week", "SELECT date_format(TIMESTAMP'2024-03-05 10:00:00', 'yyyy ''w'' MM')"),
     q("to_timestamp_week_pattern", "SELECT to_timestamp('2024-03-05', 'yyyy-MM-dd w')"),
     q("to_timestamp_offsets", "SELECT to_timestamp('2024-03-05 10:00:00+05:30', 'yyyy-MM-dd HH:mm:ssXXX'), to_timestamp('2024-03-05 10:00:00 +0530', 'yyyy-MM-dd HH:mm:ss Z')"),
+    sql_script("date_format_zone_names_dublin", "SET spark.sql.session.timeZone=Europe/Dublin", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z|O'), date_format(TIMESTAMP'2024-07-15 12:00:00', 'zzzz|z|XXX')"),
+    sql_script("date_format_zone_names_sydney", "SET spark.sql.session.timeZone=Australia/Sydney", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z'), date_format(TIMESTAMP'2024-07-15 12:00:00', 'zzzz|z'), date_format(TIMESTAMP_NTZ'2024-07-15 12:00:00', 'zzzz z')"),
+    sql_script("date_format_zone_names_dubai", "SET spark.sql.session.timeZone=Asia/Dubai", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z|VV')"),
+    sql_script("date_format_zone_names_fixed", "SET spark.sql.session.timeZone=Etc/GMT+8", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z|O|X')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -13,7 +13,6 @@ pub mod show;
 mod catalog;
 mod command;
 mod distinct_aggregates;
-mod group_by_views;
 mod late_string_casts;
 mod tables;
 mod scalar_subquery_domain;

@@ -159,16 +159,16 @@ impl Drop for SparkSession {
 
 /// DataFusion's optimizer rules with this server's: string views are
 /// compared directly once filters have been pushed down to the casts that
-/// read them (before common subexpressions are taken out), and grouped on
-/// directly, and carried as views into aggregations and sorts; a single DISTINCT aggregation is left in a shape DataFusion
-/// plans in two parallel phases.
+/// read them (before common subexpressions are taken out), and carried as
+/// views into the aggregations and sorts that group or order by them; a
+/// single DISTINCT aggregation is left in a shape DataFusion plans in two
+/// parallel phases.
 pub(crate) fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     let mut rules = Optimizer::new().rules;
     let after_pushdown = rules.iter().position(|r| r.name() == "push_down_filter").map_or(rules.len(), |i| i + 1);
     rules.insert(after_pushdown, Arc::new(crate::view_casts::CompareStringViews));
     let single_distinct = rules.iter().position(|r| r.name() == "single_distinct_aggregation_to_group_by").unwrap_or(rules.len());
     rules.insert(single_distinct, Arc::new(crate::distinct_aggregates::UnnameSingleDistinct));
-    rules.push(Arc::new(crate::group_by_views::GroupByStringViews));
     rules.push(Arc::new(crate::late_string_casts::LateStringCasts));
     rules
 }

@@ -14,6 +14,7 @@ mod catalog;
 mod command;
 mod distinct_aggregates;
 mod late_string_casts;
+mod partition_order;
 mod tables;
 mod scalar_subquery_domain;
 mod view_casts;

@@ -476,7 +476,7 @@ impl SparkSession {
         } else {
             self.state.create_physical_plan(&r.plan).await?
         };
-        let stream = datafusion::physical_plan::execute_stream(physical.clone(), self.task_ctx.clone())?;
+        let stream = crate::partition_order::execute_in_partition_order(physical.clone(), self.task_ctx.clone())?;
         Ok(QueryStream::new(schema, spark_schema, physical, stream))
     }
 

@@ -3,7 +3,7 @@
 //! of `+ - * / %` on decimals, and the computation itself with HALF_UP
 //! rounding to that type. A result too wide for its precision is NULL, or
 //! under ANSI mode `NUMERIC_VALUE_OUT_OF_RANGE`; a zero divisor is NULL or
-//! `DIVIDE_BY_ZERO`.
+//! `DIVIDE_BY_ZERO` (`REMAINDER_BY_ZERO` for `%`).
 
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use datafusion::arrow::datatypes::{DataType, i256};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 
-use crate::error::{RuntimeKind, SparkRuntimeError, divide_by_zero};
+use crate::error::{RuntimeKind, SparkRuntimeError, divide_by_zero, remainder_by_zero};
 
 pub const MAX_PRECISION: i32 = 38;
 /// The least scale a result keeps when its precision must be cut to 38.
@@ -319,7 +319,7 @@ impl SparkDecimalArith {
             }
             DecimalOp::Remainder => {
                 if b == i256::ZERO {
-                    return if self.ansi { Err(divide_by_zero()) } else { Ok(None) };
+                    return if self.ansi { Err(remainder_by_zero()) } else { Ok(None) };
                 }
                 let common = sa.max(sb);
                 let (Some(x), Some(y)) = (rescale(a, sa, common), rescale(b, sb, common)) else { return self.overflow(None) };

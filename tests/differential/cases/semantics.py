@@ -124,6 +124,13 @@ SEMANTICS = [
     q("decimal_sum_wide", "SELECT sum(d), avg(d) FROM VALUES (CAST(12345678901234567890.123456789 AS DECIMAL(29,9))), (CAST(1 AS DECIMAL(29,9))) AS t(d)"),
     # Types and edge values.
     q("float_with_integer_types", "SELECT 1.5F + 1, 1.5F * 2L, 2 / 1.5F, 1.5F + 1.5D, CAST(1 AS SMALLINT) + 1.5F, 1.5F % 2, typeof(1.5F - CAST(1 AS TINYINT))"),
+    # An integral value compared with a decimal literal: Spark rounds the literal
+    # (and names the comparison so), or folds it to a constant beyond BIGINT.
+    q("integral_vs_decimal_literal", "SELECT 2 > 1.1, 2 >= 1.1, 2 < 1.1, 2 <= 1.1, 1.1 > 2, 1.5 <= 2, 2Y > 1.1, 2 = 1.1, 2 <=> 1.0, 2 > 1.1D, 2 <> 1.0"),
+    q("integral_vs_decimal_literal_columns", "SELECT a > 1.5, a >= -1.5, a < 1.0, 1.5 < a, a > CAST(1.5 AS DECIMAL(2,1)), CAST(a AS DECIMAL(3,1)) > 1, a > CAST(NULL AS DECIMAL(3,1)) FROM VALUES (1), (2), (NULL) AS t(a)"),
+    q("integral_vs_decimal_literal_beyond_bigint", "SELECT a > 99999999999999999999.5, a < 9223372036854775807.5, a >= -9223372036854775808.5, a <= -9223372036854775808.0, -99999999999999999999.5 > a FROM VALUES (1), (NULL) AS t(a)"),
+    q("integral_vs_decimal_literal_narrow_types", "SELECT CAST(a AS TINYINT) > 300.5, CAST(a AS TINYINT) < 127.5, CAST(a AS SMALLINT) >= -300.5 FROM VALUES (1) AS t(a)"),
+    q("integral_vs_decimal_literal_filter", "SELECT id FROM range(5) WHERE id > 1.5 AND id <= 3.9"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

@@ -287,7 +287,7 @@ pub(super) fn functions() -> Table {
         ("array_distinct", datafusion(Exactly(1), &[], "array_distinct")),
         ("array_except", datafusion(Exactly(2), &[], "array_except")),
         ("array_intersect", datafusion(Exactly(2), &[], "array_intersect")),
-        ("array_join", datafusion(Range(2, 3), &[], "array_join").nullable(Nullable::Always)),
+        ("array_join", datafusion(Range(2, 3), &[], "array_join").nullable(Nullable::AnyArgument)),
         ("array_max", datafusion(Exactly(1), &[], "array_max").nullable(Nullable::Always)),
         ("array_min", datafusion(Exactly(1), &[], "array_min").nullable(Nullable::Always)),
         ("array_remove", datafusion(Exactly(2), &[], "array_remove_all")),

@@ -94,6 +94,6 @@ pub(super) fn functions() -> Table {
         ("greatest", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "greatest")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("least", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "least")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("nvl2", super::datafusion(Exactly(3), &[], "nvl2")),
-        ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::Always)),
+        ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::AnyArgument)),
     ]
 }

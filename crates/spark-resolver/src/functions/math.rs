@@ -15,6 +15,34 @@ use super::{Arity, Built, Call, Function, In, Table, call_udf, cast, interval_ma
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult};
 
+/// `pmod(a, n)`: `a % n`, and `(a % n + n) % n` where that is negative. With
+/// a decimal operand the result has the type of `a % n`, and a value that
+/// does not fit it overflows (an error under ANSI, else NULL), as in Spark.
+fn pmod(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::decimal::{DecimalOp, SparkDecimalArith, result_type};
+    let (a, n) = (c.arg(0)?, c.arg(1)?);
+    if c.types.iter().any(|t| t.is_floating()) {
+        return Ok(Built::new(call_udf(registry_udf("pmod")?, vec![cast(a, ArrowType::Float64), cast(n, ArrowType::Float64)])));
+    }
+    let Some((a_type, n_type)) = r.decimal_operands(&a, &n, c.scope)? else {
+        // Integers: `%` with Spark's zero divisor (an error under ANSI, else NULL).
+        let (a, n) = r.coerce_pair(a, n, c.scope)?;
+        let zero = ScalarValue::new_zero(&r.arrow_type(&n, c.scope)?)?;
+        let remainder = call_udf(SparkIntArith::udf(IntOp::Remainder, r.config.ansi), vec![a, n.clone()]);
+        let wrapped = binary_expr(binary_expr(remainder.clone(), Operator::Plus, n.clone()), Operator::Modulo, n);
+        let negative = binary_expr(remainder.clone(), Operator::Lt, lit(zero));
+        return Ok(Built::new(datafusion::logical_expr::when(negative, wrapped).otherwise(remainder)?));
+    };
+    let remainder = r.decimal_arith(DecimalOp::Remainder, a, n.clone(), c.scope)?;
+    let shifted = r.decimal_arith(DecimalOp::Add, remainder.clone(), n.clone(), c.scope)?;
+    let result = result_type(DecimalOp::Remainder, a_type, n_type);
+    let divisor = r.cast_if_needed(n, &ArrowType::Decimal128(n_type.0, n_type.1), c.scope)?;
+    let wrapped = call_udf(SparkDecimalArith::udf(DecimalOp::Remainder, r.config.ansi, result), vec![shifted, divisor]);
+    let zero = lit(ScalarValue::Decimal128(Some(0), result.0, result.1));
+    let negative = binary_expr(remainder.clone(), Operator::Lt, zero);
+    Ok(Built::new(datafusion::logical_expr::when(negative, wrapped).otherwise(remainder)?))
+}
+
 /// The constant scale argument of round/ceil/floor (0 when absent).
 fn scale_arg(c: &Call<'_>) -> ResolveResult<i32> {
     match c.args.get(1) {
@@ -280,7 +308,7 @@ pub(super) fn functions() -> Table {
         ("ceil", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
         ("ceiling", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
         ("floor", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Floor))),
-        ("rint", f(Exactly(1), &[Double], |_, c| Ok(Built::new(call_udf(SparkRound::udf(RoundMode::HalfEven, 0, ArrowType::Float64), vec![c.arg(0)?]))))),
+        ("rint", f(Exactly(1), &[Double], |_, c| Ok(Built::new(call_udf(SparkRound::udf(RoundMode::HalfEven, 0, ArrowType::Float64), vec![c.arg(0)?])))).nullable(Nullable::Always)),
         ("try_add", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Add))),
         ("try_subtract", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Subtract))),
         ("try_multiply", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Multiply))),
@@ -312,10 +340,10 @@ pub(super) fn functions() -> Table {
         ("degrees", unary_math(datafusion(Exactly(1), &[Double], "degrees"))),
         ("exp", unary_math(datafusion(Exactly(1), &[Double], "exp"))),
         ("expm1", unary_math(datafusion_spark(Exactly(1), &[Double], "expm1"))),
-        ("factorial", datafusion_spark(Exactly(1), &[], "factorial")),
+        ("factorial", datafusion_spark(Exactly(1), &[], "factorial").nullable(Nullable::Always)),
         ("hex", datafusion_spark(Exactly(1), &[], "hex")),
         ("hypot", datafusion_spark(Exactly(2), &[Double, Double], "hypot").display(Display::Upper)),
-        ("pmod", datafusion_spark(Exactly(2), &[], "pmod")),
+        ("pmod", f(Exactly(2), &[], pmod).nullable(Nullable::Always)),
         ("pow", datafusion(Exactly(2), &[Double, Double], "power")),
         ("power", datafusion(Exactly(2), &[Double, Double], "power").display(Display::Upper)),
         ("radians", unary_math(datafusion(Exactly(1), &[Double], "radians"))),
@@ -327,8 +355,8 @@ pub(super) fn functions() -> Table {
         ("sqrt", unary_math(datafusion(Exactly(1), &[Double], "sqrt"))),
         ("tan", unary_math(datafusion(Exactly(1), &[Double], "tan"))),
         ("tanh", unary_math(datafusion(Exactly(1), &[Double], "tanh"))),
-        ("unhex", datafusion_spark(Exactly(1), &[], "unhex")),
-        ("width_bucket", datafusion_spark(Exactly(4), &[], "width_bucket")),
+        ("unhex", datafusion_spark(Exactly(1), &[], "unhex").nullable(Nullable::Always)),
+        ("width_bucket", datafusion_spark(Exactly(4), &[], "width_bucket").nullable(Nullable::Always)),
         ("bit_count", datafusion_spark(Exactly(1), &[], "bit_count")),
         ("bit_get", datafusion_spark(Exactly(2), &[], "bit_get")),
         ("getbit", datafusion_spark(Exactly(2), &[], "bit_get")),

@@ -36,6 +36,7 @@ mod xml;
 pub(crate) mod generators;
 mod higher_order;
 mod implicit_cast;
+mod integral_decimal_comparison;
 pub(crate) mod interval_math;
 mod json;
 mod math;

@@ -156,6 +156,9 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
             &[("sqlExpr", format!("\"{shown}\"")), ("functionName", format!("`{symbol}`")), ("dataType", "\"VARIANT\"".into())],
         ));
     }
+    if let Some(reduced) = super::integral_decimal_comparison::reduce(c, op) {
+        return Ok(reduced);
+    }
     let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
     Ok(nullable_if(Built::new(binary(l, op, rt)), string_cast && op != Operator::IsNotDistinctFrom))

@@ -282,8 +282,9 @@ pub(super) fn functions() -> Table {
         ("encode", f(Exactly(2), &[String, String], |_, c| {
             charset(c)?;
             Ok(Built::new(cast(c.arg(0)?, ArrowType::Binary)))
-        })),
-        ("decode", f(AtLeast(2), &[Any], decode)),
+        })
+        .nullable(Nullable::Always)),
+        ("decode", f(AtLeast(2), &[Any], decode).nullable(Nullable::Always)),
         ("levenshtein", f(Range(2, 3), &[String, String, Int], levenshtein)),
         ("regexp_count", f(Exactly(2), &[String, String], |_, c| {
             if let Some(p) = c.str_literal(1) {

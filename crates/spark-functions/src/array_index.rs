@@ -99,7 +99,7 @@ impl ScalarUDFImpl for SparkArrayElement {
                 IndexStyle::Subscript => i,
                 IndexStyle::ElementAt if i == 0 => {
                     return Err(SparkRuntimeError::new(
-                        RuntimeKind::ArrayIndexOutOfBounds,
+                        RuntimeKind::Runtime,
                         "INVALID_INDEX_OF_ZERO",
                         "22003",
                         "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",

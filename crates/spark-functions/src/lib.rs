@@ -55,6 +55,7 @@ pub mod map_build;
 pub mod misc;
 pub mod moments;
 pub mod mode;
+pub mod next_day;
 pub mod murmur_hash;
 pub mod null_on_error;
 pub mod number_format;

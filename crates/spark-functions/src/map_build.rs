@@ -22,7 +22,7 @@ fn duplicated_key(key: &ScalarValue) -> DataFusionError {
         RuntimeKind::Runtime,
         "DUPLICATED_MAP_KEY",
         "23505",
-        format!("Duplicate map key {shown} was found, please check the input data. If you want to remove the duplicated keys, you can set \"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key inserted at last takes precedence."),
+        format!("Duplicate map key {shown} was found, please check the input data.\nIf you want to remove the duplicated keys, you can set \"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key inserted at last takes precedence."),
     )
     .param("key", shown)
     .param("mapKeyDedupPolicy", "\"spark.sql.mapKeyDedupPolicy\"")

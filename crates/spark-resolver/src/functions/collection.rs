@@ -240,6 +240,54 @@ fn named_struct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(registry_udf("named_struct")?, c.args.clone())))
 }
 
+/// The array and the value of `array_contains`, both in the wider of the
+/// element and value types (a string is never widened to a number here);
+/// Spark's errors for a first argument that is no array, and for types
+/// without a common one.
+fn array_and_value(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<(datafusion::logical_expr::Expr, datafusion::logical_expr::Expr)> {
+    let ArrowType::List(field) = &c.types[0] else {
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\""));
+    };
+    let (element, value) = (field.data_type(), &c.types[1]);
+    let wider = match (element, value) {
+        _ if super::is_string(element) != super::is_string(value) => None,
+        (ArrowType::Date32, t @ ArrowType::Timestamp(..)) | (t @ ArrowType::Timestamp(..), ArrowType::Date32) => Some(t.clone()),
+        _ => crate::expression::wider_decimal(element, value).or_else(|| crate::expression::wider_type(element, value, r.config.ansi)),
+    };
+    let Some(wider) = wider else {
+        let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+        let shown = c.default_name();
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES",
+            "42K09",
+            format!(
+                "Cannot resolve \"{shown}\" due to data type mismatch: Input to `{}` should have been \"ARRAY\" followed by a value with same element type, but it's [{}, {}].",
+                c.name,
+                sql(&c.types[0]),
+                sql(value)
+            ),
+            &[("functionName", format!("`{}`", c.name)), ("dataType", "\"ARRAY\"".into()), ("leftType", sql(&c.types[0])), ("rightType", sql(value)), ("sqlExpr", format!("\"{shown}\""))],
+        ));
+    };
+    let array_type = ArrowType::List(std::sync::Arc::new(field.as_ref().clone().with_data_type(wider.clone())));
+    Ok((r.cast_if_needed(c.arg(0)?, &array_type, c.scope)?, r.cast_if_needed(c.arg(1)?, &wider, c.scope)?))
+}
+
+/// Spark's `DATATYPE_MISMATCH.NULL_TYPE` for an untyped NULL argument of
+/// `array_contains` and `map_contains_key`.
+fn refuse_null_type(c: &Call<'_>) -> ResolveResult<()> {
+    if !c.types.iter().any(|t| t.is_null()) {
+        return Ok(());
+    }
+    let shown = c.default_name();
+    Err(ResolveError::analysis(
+        "DATATYPE_MISMATCH.NULL_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{shown}\" due to data type mismatch: Null typed values cannot be used as arguments of `{}`.", c.name),
+        &[("functionName", format!("`{}`", c.name)), ("sqlExpr", format!("\"{shown}\""))],
+    ))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -265,6 +313,7 @@ pub(super) fn functions() -> Table {
         ("concat", f(AtLeast(0), &[Any], concat)),
         ("reverse", f(Exactly(1), &[Any], reverse)),
         ("map_contains_key", f(Exactly(2), &[Any, Any], |_, c| {
+            refuse_null_type(c)?;
             let keys = df("map_keys", vec![c.arg(0)?])?;
             Ok(Built::new(df("array_has", vec![keys, c.arg(1)?])?))
         })),
@@ -276,12 +325,14 @@ pub(super) fn functions() -> Table {
         ("array", datafusion_spark(AtLeast(0), &[], "array").nullable(Nullable::Never)),
         ("array_compact", datafusion(Exactly(1), &[], "array_compact")),
         // NULL also when the value is absent from an array holding NULLs.
-        ("array_contains", f(Exactly(2), &[], |_, c| {
+        ("array_contains", f(Exactly(2), &[], |r, c| {
+            refuse_null_type(c)?;
             let contains_null = match crate::nested_nullability::spark_type(&c.args[0], &c.scope.plan) {
                 Some(ArrowType::List(f)) => f.is_nullable(),
                 _ => true,
             };
-            let e = call_udf(super::kernel_udf(super::Source::DataFusionSpark, "array_contains")?, c.args.clone());
+            let (array, value) = array_and_value(r, c)?;
+            let e = call_udf(super::kernel_udf(super::Source::DataFusionSpark, "array_contains")?, vec![array, value]);
             Ok(Built::new(e).nullable(c.any_nullable() || contains_null))
         })),
         ("array_distinct", datafusion(Exactly(1), &[], "array_distinct")),

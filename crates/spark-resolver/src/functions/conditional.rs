@@ -13,6 +13,13 @@ use crate::ResolveResult;
 /// `CASE WHEN c1 THEN v1 ... [ELSE e] END`: the arguments alternate
 /// condition and value, with the ELSE value last when their count is odd.
 fn when(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    // Every condition is a BOOLEAN (not even NULL or a string is cast).
+    for (branch, i) in (0..c.args.len() - c.args.len() % 2).step_by(2).enumerate() {
+        if c.types[i] != datafusion::arrow::datatypes::DataType::Boolean {
+            let shown = case_name(c.name, &c.names);
+            return Err(super::implicit_cast::type_mismatch_sql(&shown, branch, &c.names[i], &c.types[i], "\"BOOLEAN\""));
+        }
+    }
     let mut exprs = c.args.clone();
     let else_expr = if exprs.len() % 2 == 1 { exprs.pop() } else { None };
     let mut results: Vec<DfExpr> = exprs.iter().skip(1).step_by(2).cloned().collect();

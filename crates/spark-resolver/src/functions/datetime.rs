@@ -365,7 +365,7 @@ pub(super) fn functions() -> Table {
         ("minute", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "minute")?)))),
         ("second", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "second")?)))),
         ("last_day", f(Exactly(1), &[Date], delegate)),
-        ("next_day", f(Exactly(2), &[Date, String], |_, c| delegate_as(c, "next_day", "next_day").map(|b| b.nullable(true)))),
+        ("next_day", f(Exactly(2), &[Date, String], |r, c| Ok(Built::new(call_udf(spark_functions::next_day::SparkNextDay::udf(r.config.ansi), c.args.clone())).nullable(true)))),
         ("add_months", f(Exactly(2), &[Date, Int], delegate)),
         ("date_add", f(Exactly(2), &[Date, Int], delegate)),
         ("dateadd", f(Exactly(2), &[Date, Int], |_, c| delegate_as(c, "date_add", "date_add"))),

@@ -95,6 +95,9 @@ pub enum RelationKind {
     Project { input: Box<Relation>, exprs: Vec<Expr> },
     Filter { input: Box<Relation>, condition: Expr },
     Sort { input: Box<Relation>, order: Vec<SortOrder>, global: bool },
+    /// `ORDER BY ALL [ASC|DESC] [NULLS FIRST|LAST]`: every output column in
+    /// order, unless the input has a column named `all`, which is then the key.
+    SortByAll { input: Box<Relation>, ascending: bool, nulls_first: Option<bool> },
     Limit { input: Box<Relation>, limit: i64 },
     Offset { input: Box<Relation>, offset: i64 },
     Tail { input: Box<Relation>, limit: i64 },
@@ -281,6 +284,7 @@ impl Relation {
             | K::Limit { input, .. }
             | K::Offset { input, .. }
             | K::Tail { input, .. }
+            | K::SortByAll { input, .. }
             | K::Aggregate { input, .. }
             | K::Deduplicate { input, .. }
             | K::Distinct { input }

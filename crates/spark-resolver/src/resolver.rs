@@ -114,6 +114,7 @@ impl<'a> Resolver<'a> {
             RelationKind::Project { input, exprs } => self.resolve_project(input, exprs),
             RelationKind::Filter { input, condition } => self.resolve_filter(input, condition),
             RelationKind::Sort { input, order, .. } => self.resolve_sort(input, order),
+            RelationKind::SortByAll { input, ascending, nulls_first } => self.resolve_sort_by_all(input, *ascending, *nulls_first),
             RelationKind::Limit { input, limit } => self.resolve_limit(input, *limit),
             RelationKind::Offset { input, offset } => self.resolve_offset(input, *offset),
             RelationKind::Tail { input, limit } => self.resolve_tail(input, *limit),

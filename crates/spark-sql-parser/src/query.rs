@@ -67,7 +67,12 @@ impl Parser {
         }
         if self.eat_words(&["order", "by"]) {
             let order = self.parse_comma_separated(|p| p.parse_sort_order().map(ordinal_key))?;
-            body = rel(RelationKind::Sort { input: Box::new(body), order, global: true });
+            body = match order.as_slice() {
+                [only] if is_all_keyword(&only.expr) => {
+                    rel(RelationKind::SortByAll { input: Box::new(body), ascending: only.ascending, nulls_first: only.nulls_first })
+                }
+                _ => rel(RelationKind::Sort { input: Box::new(body), order, global: true }),
+            };
         } else if self.eat_words(&["sort", "by"]) {
             let order = self.parse_comma_separated(|p| p.parse_sort_order().map(ordinal_key))?;
             body = rel(RelationKind::Sort { input: Box::new(body), order, global: false });
@@ -708,6 +713,11 @@ fn ordinal_key(o: spark_plan::SortOrder) -> spark_plan::SortOrder {
         Expr::Literal(spark_plan::Literal::Integer(n)) => spark_plan::SortOrder { expr: Expr::Ordinal(n as i64), ..o },
         _ => o,
     }
+}
+
+/// `ORDER BY ALL`: the one key is the bare name `all`.
+fn is_all_keyword(e: &Expr) -> bool {
+    matches!(e, Expr::Column { name, plan_id: None } if name.len() == 1 && name[0].eq_ignore_ascii_case("all"))
 }
 
 /// Replaces `OVER w` references to the WINDOW clause's named windows; an

@@ -173,14 +173,29 @@ fn parse(r: &Resolver<'_>, c: &Call<'_>, target: ParseTarget, try_: bool) -> Res
             ParseTarget::Date => ArrowType::Date32,
             ParseTarget::UnixSeconds => r.session_timestamp(),
         };
-        let via = if target == ParseTarget::Date && super::is_string(t) {
+        let sql = match target {
+            ParseTarget::Date => "DATE",
+            ParseTarget::TimestampNtz => "TIMESTAMP_NTZ",
+            ParseTarget::Timestamp | ParseTarget::UnixSeconds => "TIMESTAMP",
+        };
+        let string_cast = super::is_string(t) && spark_functions::string_cast::SparkStringCast::handles(&to);
+        let via = if string_cast {
+            // Text is read as Spark's cast reads it, with its errors.
+            call_udf(spark_functions::string_cast::SparkStringCast::udf(to.clone(), sql, fail), vec![value])
+        } else if target == ParseTarget::Date && super::is_string(t) {
             // Spark's string → date cast takes a trailing time of day.
             let ntz = ArrowType::Timestamp(TimeUnit::Microsecond, None);
             if fail { cast(value, ntz) } else { try_cast(value, ntz) }
         } else {
             value
         };
-        let e = if fail { cast(via, to) } else { try_cast(via, to) };
+        let e = if string_cast {
+            via
+        } else if fail {
+            cast(via, to)
+        } else {
+            try_cast(via, to)
+        };
         if target == ParseTarget::UnixSeconds {
             let micros = cast(e, ArrowType::Int64);
             datafusion::functions::math::expr_fn::floor(binary_expr(micros, Operator::Divide, lit(MICROS_PER_SECOND)))

@@ -2,7 +2,7 @@
 //! looked for below it (`missing_columns`).
 
 use datafusion::logical_expr::LogicalPlanBuilder;
-use spark_plan::{Relation, RelationKind, SortOrder};
+use spark_plan::{Expr, Relation, RelationKind, SortOrder};
 
 use crate::resolver::Resolver;
 use crate::{ResolveResult, ResolvedRelation};
@@ -22,5 +22,16 @@ impl Resolver<'_> {
         let sorts = order.iter().map(|o| self.resolve_sort_order(o, &r).map(|x| x.0)).collect::<ResolveResult<Vec<_>>>()?;
         let plan = LogicalPlanBuilder::from(r.plan).sort(sorts)?.build()?;
         Ok(ResolvedRelation { plan, columns: r.columns })
+    }
+
+    /// `ORDER BY ALL`: the output columns in order, or the column `all`.
+    pub(crate) fn resolve_sort_by_all(&mut self, input: &Relation, ascending: bool, nulls_first: Option<bool>) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        let keys: Vec<Expr> = match r.columns.iter().find(|c| self.config.name_eq(&c.name, "all")) {
+            Some(_) => vec![Expr::Column { name: vec!["all".to_string()], plan_id: None }],
+            None => (1..=r.columns.len() as i64).map(Expr::Ordinal).collect(),
+        };
+        let order: Vec<SortOrder> = keys.into_iter().map(|expr| SortOrder { expr, ascending, nulls_first }).collect();
+        self.apply_sort(r, &order)
     }
 }

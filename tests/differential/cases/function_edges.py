@@ -362,6 +362,10 @@ FUNCTION_EDGES = [
     sql_script("date_format_zone_names_sydney", "SET spark.sql.session.timeZone=Australia/Sydney", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z'), date_format(TIMESTAMP'2024-07-15 12:00:00', 'zzzz|z'), date_format(TIMESTAMP_NTZ'2024-07-15 12:00:00', 'zzzz z')"),
     sql_script("date_format_zone_names_dubai", "SET spark.sql.session.timeZone=Asia/Dubai", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z|VV')"),
     sql_script("date_format_zone_names_fixed", "SET spark.sql.session.timeZone=Etc/GMT+8", "SELECT date_format(TIMESTAMP'2024-01-15 12:00:00', 'zzzz|z|O|X')"),
+    # next_day reads Spark's day names; another is an error under ANSI.
+    q("next_day_names", "SELECT next_day(DATE'2020-01-01', 'MO'), next_day(DATE'2020-01-01', 'monday'), next_day(DATE'2020-01-01', 'Sun'), next_day(DATE'2020-01-05', 'SU'), next_day(DATE'2020-01-01', 'WE'), next_day(NULL, 'MO'), next_day(DATE'2020-01-01', NULL)"),
+    q("next_day_invalid_name", "SELECT next_day(DATE'2020-01-01', ' MO')"),
+    sql_script("next_day_invalid_legacy", "SET spark.sql.ansi.enabled=false", "SELECT next_day(DATE'2020-01-01', 'xx')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

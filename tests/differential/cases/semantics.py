@@ -4,7 +4,7 @@ aggregates in one aggregation, floating-point normalization in grouping,
 DISTINCT in window and WITHIN GROUP forms, filters and sorts naming columns
 their input dropped."""
 
-from . import c, q
+from . import c, q, sql_script
 
 _PAIRS = "FROM VALUES (1, 1), (1, 1), (1, 2), (2, NULL), (NULL, 3), (3, 3) AS t(a, b)"
 _GROUPED = "FROM VALUES (1, 1, 1.0D), (1, 1, 1.0D), (1, 2, 2.0D), (2, 3, NULL), (2, 3, 5.0D), (2, 4, 5.0D) AS t(k, a, d)"
@@ -131,6 +131,33 @@ SEMANTICS = [
     q("integral_vs_decimal_literal_beyond_bigint", "SELECT a > 99999999999999999999.5, a < 9223372036854775807.5, a >= -9223372036854775808.5, a <= -9223372036854775808.0, -99999999999999999999.5 > a FROM VALUES (1), (NULL) AS t(a)"),
     q("integral_vs_decimal_literal_narrow_types", "SELECT CAST(a AS TINYINT) > 300.5, CAST(a AS TINYINT) < 127.5, CAST(a AS SMALLINT) >= -300.5 FROM VALUES (1) AS t(a)"),
     q("integral_vs_decimal_literal_filter", "SELECT id FROM range(5) WHERE id > 1.5 AND id <= 3.9"),
+    # pmod: the decimal type of `%`, Spark's zero divisor and overflow.
+    q("pmod_types", "SELECT pmod(-7.5, 2), typeof(pmod(-7.5, 2)), pmod(CAST(1 AS DECIMAL(10,2)), CAST(3 AS DECIMAL(5,1))), typeof(pmod(CAST(1 AS DECIMAL(10,2)), CAST(3 AS DECIMAL(5,1)))), pmod(7.5, 2L), pmod(-7.5, -2), pmod(7.5, -2), pmod(-7, 3), pmod(7, -3), pmod(-7, -3), pmod(CAST(-7 AS TINYINT), 3), typeof(pmod(CAST(-7 AS TINYINT), 3)), pmod(-7.5F, 2), pmod(-7, 2.5D), pmod(NULL, 3), pmod(CAST(NULL AS DECIMAL(3,1)), 2)"),
+    q("pmod_decimal_by_zero", "SELECT pmod(1.5, 0)"),
+    q("pmod_int_by_zero", "SELECT pmod(7, 0)"),
+    q("decimal_remainder_by_zero", "SELECT 1.5 % 0"),
+    q("pmod_decimal_overflow", "SELECT pmod(-0.5, 7)"),
+    sql_script("pmod_legacy", "SET spark.sql.ansi.enabled=false", "SELECT pmod(-0.5, 7), pmod(1.5, 0), pmod(7, 0), 1.5 % 0"),
+    # Nullability of function results as Spark reports it.
+    q("function_result_nullability", "SELECT unhex('zz'), unhex('0A'), factorial(21), factorial(one), width_bucket(one, 0, 10, 5), rint(one), encode('a', 'utf-8'), decode(X'61', 'utf-8'), nanvl(1.0D, 2.0D), array_join(array('a'), ',') FROM VALUES (1) AS t(one)"),
+    # CASE WHEN conditions are BOOLEAN.
+    q("case_when_null_condition", "SELECT CASE WHEN NULL THEN 1 ELSE 2 END"),
+    q("case_when_string_condition", "SELECT CASE WHEN true THEN 1 WHEN 'x' THEN 3 END"),
+    q("case_when_int_condition", "SELECT CASE WHEN 1 THEN 1 END"),
+    # array_contains: element and value widened; Spark's type errors.
+    q("array_contains_widening", "SELECT array_contains(array(1), 1.5), array_contains(array(1.5), 1), array_contains(array(1), 1L), array_contains(array(DATE'2020-01-01'), TIMESTAMP'2020-01-01 00:00:00'), array_contains(array(1, NULL), 2), array_contains(CAST(NULL AS ARRAY<INT>), 1), array_contains(array('a'), 'a')"),
+    q("array_contains_null_value", "SELECT array_contains(array(1, NULL), NULL)"),
+    q("array_contains_null_array", "SELECT array_contains(NULL, 1)"),
+    q("array_contains_string_for_int", "SELECT array_contains(array(1), '1')"),
+    q("array_contains_not_an_array", "SELECT array_contains(1, 1)"),
+    q("map_contains_key_null", "SELECT map_contains_key(map(1, 2), NULL)"),
+    q("map_duplicate_key", "SELECT map(1, 'a', 1, 'b')"),
+    q("element_at_zero", "SELECT element_at(array(1, 2), 0)"),
+    # Text read as dates and timestamps without a pattern.
+    q("to_date_invalid_day", "SELECT to_date('2020-02-30')"),
+    q("to_timestamp_invalid_day", "SELECT to_timestamp('2020-02-30 10:00:00')"),
+    q("to_date_without_pattern", "SELECT to_date('2020-01-05'), to_date('2020-01-05 10:11:12'), to_date(' 2020-01-05 '), to_date('2020-1-5'), to_date('2020'), to_date('2020-01'), to_timestamp('2020-01-05'), to_timestamp('2020-01-05T10:11:12Z'), to_timestamp('2020-01-05 10:11:12+02:00'), try_to_date('2020-02-30')"),
+    sql_script("to_date_invalid_legacy", "SET spark.sql.ansi.enabled=false", "SELECT to_date('2020-02-30'), to_timestamp('xx'), to_date('xx')"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

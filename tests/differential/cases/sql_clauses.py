@@ -21,4 +21,12 @@ SQL_CLAUSES = [
     q("lateral_view_default_names", "SELECT * FROM VALUES (1, array(5)) AS t(id, arr) LATERAL VIEW explode(arr) e"),
     q("lateral_view_then_group", "SELECT x, count(*) FROM VALUES (1, array(1, 2)), (2, array(2)) AS t(id, arr) LATERAL VIEW explode(arr) e AS x GROUP BY x"),
     q("pivot_non_literal_error", f"SELECT * FROM {SALES_SQL} PIVOT (sum(amount) FOR product IN (year))"),
+    # ORDER BY ALL: every output column, or a column named `all`.
+    q("order_by_all", "SELECT a, b FROM VALUES (3, 1), (1, 2), (NULL, 3), (1, 1) AS t(a, b) ORDER BY ALL", ordered=True),
+    q("order_by_all_desc_nulls_first", "SELECT a, b FROM VALUES (3, 1), (1, 2), (NULL, 3) AS t(a, b) ORDER BY ALL DESC NULLS FIRST", ordered=True),
+    q("order_by_all_column_named_all", "SELECT b AS `all`, a FROM VALUES (3, 1), (1, 2) AS t(a, b) ORDER BY ALL", ordered=True),
+    q("order_by_all_with_group_by_all", "SELECT a, count(*) FROM VALUES (1), (1), (2) AS t(a) GROUP BY ALL ORDER BY ALL DESC", ordered=True),
+    q("order_by_all_with_other_keys", "SELECT a, b FROM VALUES (3, 1) AS t(a, b) ORDER BY ALL, a"),
+    # Rows come back in partition order: a union lists its left input first.
+    q("union_all_keeps_input_order", "SELECT * FROM range(3) UNION ALL SELECT * FROM range(5, 7)", ordered=True),
 ]

@@ -159,9 +159,13 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
     if let Some(reduced) = super::integral_decimal_comparison::reduce(c, op) {
         return Ok(reduced);
     }
-    let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
+    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    // An integer literal cast to a narrow decimal could overflow: Spark
+    // then reports the comparison nullable.
+    let narrowed = r.decimal_operands(&l, &rt, c.scope)?.is_some() && narrows_integer_literal(&l, &rt);
+    let (l, rt) = r.coerce_pair(l, rt, c.scope)?;
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
-    Ok(nullable_if(Built::new(binary(l, op, rt)), string_cast && op != Operator::IsNotDistinctFrom))
+    Ok(nullable_if(Built::new(binary(l, op, rt)), (string_cast || narrowed) && op != Operator::IsNotDistinctFrom))
 }
 
 /// `!=` and `<>` are `NOT (a = b)` in Spark, and print so.

@@ -166,6 +166,10 @@ DATAFRAME = [
     c("crosstab", "sales.crosstab('year', 'product')"),
     c("corr", "spark.createDataFrame([(1, 2.0), (2, 4.5), (3, 5.0)], 'a int, b double').corr('a', 'b')"),
     c("cov", "spark.createDataFrame([(1, 2.0), (2, 4.5), (3, 5.0)], 'a int, b double').cov('a', 'b')"),
+    # NULLs count as 0.0; fewer than two rows have covariance 0.0, and no
+    # variance gives a NaN correlation.
+    c("corr_cov_with_nulls", "[spark.createDataFrame([(1, 2.0), (2, None), (3, 5.5), (None, 1.0)], 'a int, b double').corr('a', 'b'), spark.createDataFrame([(1, 2.0), (2, None), (3, 5.5), (None, 1.0)], 'a int, b double').cov('a', 'b')]"),
+    c("corr_cov_few_rows", "[str(spark.createDataFrame([(1, 1.0)], 'a int, b double').corr('a', 'b')), spark.createDataFrame([(1, 1.0)], 'a int, b double').cov('a', 'b'), str(spark.createDataFrame([], 'a int, b double').corr('a', 'b')), spark.createDataFrame([], 'a int, b double').cov('a', 'b')]"),
     c("approx_quantile", "spark.range(100).approxQuantile('id', [0.0, 0.25, 0.5, 1.0], 0.0)"),
     c("approx_quantile_multi", "spark.range(10).withColumn('b', F.col('id') * 2).approxQuantile(['id', 'b'], [0.5], 0.0)"),
     c("freq_items", "spark.createDataFrame([(1, 'a'), (1, 'b'), (1, 'a'), (2, 'a')], 'x int, y string').freqItems(['x', 'y'], 0.6)"),

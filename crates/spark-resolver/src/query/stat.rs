@@ -136,8 +136,18 @@ impl Resolver<'_> {
                 )));
             }
         }
-        let (f, name) = if correlation { ("corr", "corr") } else { ("covar_samp", "cov") };
-        let e = Expr::func(f, vec![cast(Expr::column(left), DataType::Double), cast(Expr::column(right), DataType::Double)]).alias(name);
+        // Spark reads a NULL as 0.0 here, and every row counts; the
+        // covariance of fewer than two rows is 0.0, a correlation without
+        // variance NaN.
+        let value = |name: &str| Expr::func("coalesce", vec![cast(Expr::column(name), DataType::Double), Expr::Literal(Literal::Double(0.0))]);
+        let (x, y) = (value(left), value(right));
+        let e = if correlation {
+            Expr::func("coalesce", vec![Expr::func("corr", vec![x, y]), Expr::Literal(Literal::Double(f64::NAN))]).alias("corr")
+        } else {
+            let rows = Expr::func("count", vec![Expr::Literal(Literal::Integer(1))]);
+            let few = Expr::func("<=", vec![rows, Expr::Literal(Literal::Long(1))]);
+            Expr::func("when", vec![few, Expr::Literal(Literal::Double(0.0)), Expr::func("covar_samp", vec![x, y])]).alias("cov")
+        };
         self.project_exprs(r, &[e])
     }
 

@@ -188,6 +188,7 @@ impl SparkSession {
                 };
                 self.describe(&rel, &extra, &comments)
             }
+            Command::DescribeColumn { table, column, extended } => self.describe_column(table, column, *extended),
             Command::TableMaintenance { table, operation } => self.table_maintenance(table, *operation).await,
             Command::RefreshPath => Ok(empty()),
             Command::DescribeQuery { input } => self.describe(input, &[], &[]),
@@ -230,6 +231,41 @@ impl SparkSession {
     }
 
     /// `DESCRIBE`: one row per column (with its comment, if any), then `extra` rows.
+    /// `DESCRIBE t col`: rows of (info_name, info_value). No column
+    /// statistics are kept, so the extended ones are all `NULL`, as in a
+    /// Spark table never analyzed.
+    fn describe_column(&self, table: &[String], column: &[String], extended: bool) -> EngineResult<CommandOutput> {
+        let rel = spark_plan::Relation::new(spark_plan::RelationKind::Read(spark_plan::ReadSource::Table { name: table.to_vec() }));
+        let DataType::Struct(fields) = self.schema(&rel)? else { return Ok(empty()) };
+        let shown = column.join(".");
+        if column.len() > 1 {
+            return Err(EngineError::spark(ExceptionKind::Analysis, "_LEGACY_ERROR_TEMP_1060", "", format!("DESC TABLE COLUMN does not support nested column: {shown}."), &[("command", "DESC TABLE COLUMN".into()), ("column", shown)]));
+        }
+        let config = self.resolver_config();
+        let Some(field) = fields.iter().find(|f| config.name_eq(&f.name, &shown)) else {
+            let quoted = format!("`{shown}`");
+            return Err(EngineError::spark(ExceptionKind::Analysis, "COLUMN_NOT_FOUND", "42703",
+                format!("The column {quoted} cannot be found. Verify the spelling and correctness of the column name according to the SQL config \"spark.sql.caseSensitive\"."),
+                &[("colName", quoted), ("caseSensitiveConfig", "\"spark.sql.caseSensitive\"".into())]));
+        };
+        let is_view = matches!(table, [n] if self.views.get(n).is_some());
+        let comment = match self.get_persistent_table(table).ok().flatten().filter(|_| !is_view) {
+            Some(meta) => meta.fields().iter().find(|f| f.name == field.name).and_then(crate::catalog::column_comment),
+            None => None,
+        };
+        let mut rows = vec![
+            vec!["col_name".to_string(), shown],
+            vec!["data_type".to_string(), field.data_type.simple_string()],
+            vec!["comment".to_string(), comment.unwrap_or_else(|| "NULL".into())],
+        ];
+        if extended {
+            for stat in ["min", "max", "num_nulls", "distinct_count", "avg_col_len", "max_col_len", "histogram"] {
+                rows.push(vec![stat.to_string(), "NULL".to_string()]);
+            }
+        }
+        string_table(&["info_name", "info_value"], rows)
+    }
+
     fn describe(&self, rel: &spark_plan::Relation, extra: &[(String, String, Option<String>)], comments: &[(String, String)]) -> EngineResult<CommandOutput> {
         let DataType::Struct(fields) = self.schema(rel)? else { return Ok(empty()) };
         let comment = |name: &str| comments.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone());

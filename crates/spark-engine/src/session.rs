@@ -323,7 +323,7 @@ impl SparkSession {
         }
     }
 
-    fn resolver_config(&self) -> ResolverConfig {
+    pub(crate) fn resolver_config(&self) -> ResolverConfig {
         let conf = self.conf();
         let tz = conf.get("spark.sql.session.timeZone").unwrap_or_else(|| "UTC".into());
         ResolverConfig {

@@ -440,6 +440,9 @@ pub enum Command {
     ClearCache,
     /// `DESCRIBE [TABLE] [EXTENDED | FORMATTED] t`.
     DescribeTable { table: Vec<String>, extended: bool },
+    /// `DESCRIBE [TABLE] [EXTENDED] t col`: one column's name, type and
+    /// comment (and, extended, its statistics).
+    DescribeColumn { table: Vec<String>, column: Vec<String>, extended: bool },
     /// `REFRESH TABLE`, `MSCK REPAIR TABLE`, `ANALYZE TABLE`: checks the
     /// table exists; partitions and files are listed at each read anyway.
     TableMaintenance { table: Vec<String>, operation: TableMaintenance },

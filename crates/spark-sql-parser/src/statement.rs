@@ -393,6 +393,10 @@ impl Parser {
         self.eat_word("table");
         let extended = self.eat_word("extended") || self.eat_word("formatted");
         let table = self.parse_multipart_identifier()?;
-        Ok(Plan::Command(Command::DescribeTable { table, extended }))
+        if matches!(self.peek(), Tok::Eof | Tok::Sym(";")) {
+            return Ok(Plan::Command(Command::DescribeTable { table, extended }));
+        }
+        let column = self.parse_multipart_identifier()?;
+        Ok(Plan::Command(Command::DescribeColumn { table, column, extended }))
     }
 }

@@ -21,6 +21,13 @@ def p(name, tables, code):
 TABLES = [
     # Column comments kept and shown.
     t("column_comments_describe", ["tcm1"], "CREATE TABLE tcm1 (a INT COMMENT 'the a', b STRING) USING parquet", "DESCRIBE TABLE tcm1"),
+    # DESCRIBE of one column.
+    t("describe_column", ["tdc1"], "CREATE TABLE tdc1 (id INT COMMENT 'the id', s STRUCT<a: INT>, name STRING) USING parquet", "DESCRIBE tdc1 id"),
+    t("describe_column_no_comment_as_written", ["tdc2"], "CREATE TABLE tdc2 (id INT, name STRING) USING parquet", "DESC TABLE tdc2 NAME"),
+    t("describe_column_extended", ["tdc3"], "CREATE TABLE tdc3 (id INT COMMENT 'the id') USING parquet", "DESCRIBE EXTENDED tdc3 id"),
+    t("describe_column_missing", ["tdc4"], "CREATE TABLE tdc4 (id INT) USING parquet", "DESCRIBE tdc4 nope"),
+    t("describe_column_nested", ["tdc5"], "CREATE TABLE tdc5 (s STRUCT<a: INT>) USING parquet", "DESCRIBE tdc5 s.a"),
+    t("describe_column_of_view", [], "CREATE OR REPLACE TEMP VIEW vdc6 AS SELECT 1 AS x", "DESCRIBE vdc6 x"),
     p("column_comments_list", ["tcm2"], "(spark.sql(\"CREATE TABLE tcm2 (a INT COMMENT 'the a', b STRING) USING parquet\"), spark.createDataFrame([(c.name, c.description, c.dataType) for c in spark.catalog.listColumns('tcm2')], 'name string, description string, dataType string'))[1]"),
     # Time travel: refused for the built-in catalog's tables, views and CTEs, after the timestamp checks.
     t("time_travel_version", ["ttv1"], "CREATE TABLE ttv1 (a INT) USING parquet", "SELECT * FROM ttv1 VERSION AS OF 1"),

@@ -454,6 +454,10 @@ impl SparkSession {
         }
         let rows = Relation::new(RelationKind::Project { input: Box::new(renamed), exprs });
         let dynamic = self.conf().get("spark.sql.sources.partitionOverwriteMode").is_some_and(|m| m.eq_ignore_ascii_case("dynamic"));
+        if i.overwrite && !dynamic && self.reads_table(&i.query, &meta) {
+            return Err(EngineError::spark(ExceptionKind::Analysis, "UNSUPPORTED_OVERWRITE.TABLE", "42902",
+                format!("Can't overwrite the target that is also being read from. The target table is {ident}."), &[("table", ident.clone())]));
+        }
         let replace = match (i.overwrite, meta.partition_columns.is_empty()) {
             (false, _) => Replace::Nothing,
             (true, true) => Replace::Everything,
@@ -463,6 +467,22 @@ impl SparkSession {
         let location = local_path(meta.location.as_deref().unwrap_or_default());
         self.write_table_rows(&meta, rows, &location, replace).await?;
         Ok(CommandOutput::empty())
+    }
+
+    /// Whether `query` reads the persistent table `meta` by name (Spark
+    /// refuses to overwrite a table a query is reading).
+    fn reads_table(&self, query: &Relation, meta: &TableMeta) -> bool {
+        let mut stack = vec![query];
+        while let Some(r) = stack.pop() {
+            if let RelationKind::Read(spark_plan::ReadSource::Table { name }) = &r.kind {
+                let temp_view = matches!(name.as_slice(), [n] if self.views.get(n).is_some());
+                if !temp_view && self.table_name(name).is_ok_and(|(db, t)| db.eq_ignore_ascii_case(&meta.database) && t.eq_ignore_ascii_case(&meta.name)) {
+                    return true;
+                }
+            }
+            stack.extend(r.children());
+        }
+        false
     }
 
     /// `df.write.saveAsTable(name)`.

@@ -21,6 +21,11 @@ def p(name, tables, code):
 TABLES = [
     # Column comments kept and shown.
     t("column_comments_describe", ["tcm1"], "CREATE TABLE tcm1 (a INT COMMENT 'the a', b STRING) USING parquet", "DESCRIBE TABLE tcm1"),
+    # A table a query reads cannot be overwritten by it (appending is fine).
+    t("insert_overwrite_reading_itself", ["tio1"], "CREATE TABLE tio1 (a INT) USING parquet", "INSERT INTO tio1 VALUES (1), (2)", "INSERT OVERWRITE tio1 SELECT a + 10 FROM tio1"),
+    t("insert_overwrite_reading_itself_keeps_rows", ["tio2"], "CREATE TABLE tio2 (a INT) USING parquet", "INSERT INTO tio2 VALUES (1), (2)", "INSERT OVERWRITE tio2 SELECT * FROM tio2 WHERE a > 1", "SELECT * FROM tio2"),
+    t("insert_into_reading_itself", ["tio3"], "CREATE TABLE tio3 (a INT) USING parquet", "INSERT INTO tio3 VALUES (1), (2)", "INSERT INTO tio3 SELECT a + 10 FROM tio3", "SELECT * FROM tio3"),
+    t("insert_overwrite_partition_reading_itself", ["tio4"], "CREATE TABLE tio4 (a INT, p STRING) USING parquet PARTITIONED BY (p)", "INSERT INTO tio4 VALUES (1, 'x')", "INSERT OVERWRITE tio4 PARTITION (p = 'y') SELECT a FROM tio4"),
     # DESCRIBE of one column.
     t("describe_column", ["tdc1"], "CREATE TABLE tdc1 (id INT COMMENT 'the id', s STRUCT<a: INT>, name STRING) USING parquet", "DESCRIBE tdc1 id"),
     t("describe_column_no_comment_as_written", ["tdc2"], "CREATE TABLE tdc2 (id INT, name STRING) USING parquet", "DESC TABLE tdc2 NAME"),

@@ -11,6 +11,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::csv::CsvFormat;
 
+use crate::parse_mode::{ParseMode, corrupt_column, parse_mode};
 use crate::{SourceError, SourceFormat, SourceOptions, SourceResult};
 
 pub struct Csv;
@@ -196,6 +197,27 @@ fn is_timestamp(v: &str) -> bool {
     }
 }
 
+/// Whether Spark's CSV reader reads `v` as a value of type `t` (an empty
+/// field or the `nullValue` is NULL, which any type holds).
+fn readable(v: &str, t: &DataType, null_value: &str) -> bool {
+    if v.is_empty() || v == null_value {
+        return true;
+    }
+    let v = v.trim();
+    match t {
+        DataType::Int8 => v.parse::<i8>().is_ok(),
+        DataType::Int16 => v.parse::<i16>().is_ok(),
+        DataType::Int32 => v.parse::<i32>().is_ok(),
+        DataType::Int64 => v.parse::<i64>().is_ok(),
+        DataType::Float32 | DataType::Float64 => is_double(v),
+        DataType::Boolean => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+        DataType::Date32 => is_date(v),
+        DataType::Timestamp(..) => is_timestamp(v) || is_date(v),
+        DataType::Decimal128(..) => v.parse::<f64>().is_ok() && v.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')),
+        _ => true,
+    }
+}
+
 /// Spark's `compatibleType` for CSV columns.
 fn widen(a: &DataType, b: &DataType) -> DataType {
     use DataType::*;
@@ -225,38 +247,75 @@ impl SourceFormat for Csv {
         ))
     }
 
-    /// A compressed file (`.csv.gz`), which the scan cannot inflate, read here.
+    /// Files DataFusion's scan cannot read as Spark does, read here: a
+    /// compressed file (`.csv.gz`), a file with malformed records (a value
+    /// its column's type cannot read, too few or too many fields), which
+    /// the `mode` option keeps, drops or fails on, and any file when the
+    /// schema has the corrupt-record column.
     fn read_in_memory(
         &self,
         file: &std::path::Path,
         schema: &datafusion::arrow::datatypes::SchemaRef,
         options: &SourceOptions,
     ) -> SourceResult<Option<datafusion::arrow::array::RecordBatch>> {
-        if !crate::compressed::is_compressed(file) {
+        let d = dialect(options)?;
+        let mode = parse_mode(options, "csv")?;
+        let corrupt_name = corrupt_column(options);
+        let corrupt_at = schema.index_of(&corrupt_name).ok().filter(|i| schema.field(*i).data_type() == &DataType::Utf8);
+        let data_fields: Vec<Field> = schema.fields().iter().enumerate().filter(|(i, _)| Some(*i) != corrupt_at).map(|(_, f)| f.as_ref().clone()).collect();
+        let bytes = crate::compressed::read_file(file)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut recs = records(&text, &d);
+        if d.header && !recs.is_empty() {
+            recs.remove(0);
+        }
+        let malformed = |r: &[String]| r.len() != data_fields.len() || r.iter().zip(&data_fields).any(|(v, f)| !readable(v, f.data_type(), &d.null_value));
+        if corrupt_at.is_none() && !crate::compressed::is_compressed(file) && !recs.iter().any(|r| malformed(r)) {
             return Ok(None);
         }
-        let d = dialect(options)?;
-        let bytes = crate::compressed::read_file(file)?;
-        let null_regex = if d.null_value.is_empty() { "^$".to_string() } else { format!("^({}|)$", regex_escape(&d.null_value)) };
-        let regex = regex::Regex::new(&null_regex).map_err(|e| SourceError::InvalidOption(e.to_string()))?;
-        let mut format = datafusion::arrow::csv::reader::Format::default()
-            .with_header(d.header)
-            .with_delimiter(d.sep)
-            .with_quote(d.quote)
-            .with_null_regex(regex);
-        if let Some(e) = d.escape {
-            format = format.with_escape(e);
+        // The records rewritten as clean CSV (what cannot be read left
+        // empty), read by Arrow's reader with the data columns' types.
+        let mut clean = String::new();
+        let mut corrupt: Vec<Option<String>> = Vec::new();
+        for r in &recs {
+            let bad = malformed(r);
+            if bad {
+                match mode {
+                    ParseMode::FailFast => return Err(SourceError::FailedRead(file.display().to_string())),
+                    ParseMode::DropMalformed => continue,
+                    ParseMode::Permissive => {}
+                }
+            }
+            let fields: Vec<String> = data_fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match r.get(i) {
+                    Some(v) if readable(v, f.data_type(), &d.null_value) && !v.is_empty() && v != &d.null_value => format!("\"{}\"", v.replace('"', "\"\"")),
+                    _ => String::new(),
+                })
+                .collect();
+            clean.push_str(&fields.join(","));
+            clean.push('\n');
+            corrupt.push(bad.then(|| r.join(&char::from(d.sep).to_string())));
         }
-        if let Some(c) = d.comment {
-            format = format.with_comment(c);
-        }
-        let reader = datafusion::arrow::csv::ReaderBuilder::new(schema.clone())
+        let data_schema = Arc::new(Schema::new(data_fields));
+        let format = datafusion::arrow::csv::reader::Format::default().with_header(false).with_delimiter(b',').with_quote(b'"');
+        let reader = datafusion::arrow::csv::ReaderBuilder::new(data_schema.clone())
             .with_format(format)
-            .with_truncated_rows(true)
-            .build(std::io::Cursor::new(bytes))
+            .build(std::io::Cursor::new(clean.into_bytes()))
             .map_err(|e| SourceError::read(file, e))?;
         let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| SourceError::read(file, e))?;
-        let batch = datafusion::arrow::compute::concat_batches(schema, &batches).map_err(|e| SourceError::read(file, e))?;
+        let data = datafusion::arrow::compute::concat_batches(&data_schema, &batches).map_err(|e| SourceError::read(file, e))?;
+        let mut columns = data.columns().to_vec();
+        if let Some(at) = corrupt_at {
+            columns.insert(at, Arc::new(datafusion::arrow::array::StringArray::from(corrupt)));
+        }
+        let batch = datafusion::arrow::array::RecordBatch::try_new_with_options(
+            schema.clone(),
+            columns,
+            &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(data.num_rows())),
+        )
+        .map_err(|e| SourceError::read(file, e))?;
         Ok(Some(batch))
     }
 

@@ -20,6 +20,10 @@ pub enum SourceError {
     /// `MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION`, a SparkException).
     #[error("Malformed records are detected in record parsing: {0}. Parse Mode: FAILFAST.")]
     Malformed(String),
+    /// A malformed record met while reading a file in FAILFAST mode
+    /// (Spark's `FAILED_READ_FILE.NO_HINT`, a SparkException).
+    #[error("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file://{0}.  SQLSTATE: KD001")]
+    FailedRead(String),
     #[error("cannot write {path}: {message}")]
     Write { path: String, message: String },
     /// Spark's `CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION`: a

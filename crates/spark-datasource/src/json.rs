@@ -17,6 +17,7 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::json::JsonFormat;
 use serde_json::Value;
 
+use crate::parse_mode::{ParseMode, corrupt_column, parse_mode};
 use crate::{SourceError, SourceFormat, SourceOptions, SourceResult};
 
 pub struct Json;
@@ -96,28 +97,6 @@ fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     })
 }
 
-/// Spark's handling of malformed records (`mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ParseMode {
-    /// Keep the row: fields NULL, the line in the corrupt-record column.
-    Permissive,
-    DropMalformed,
-    FailFast,
-}
-
-fn parse_mode(options: &SourceOptions) -> SourceResult<ParseMode> {
-    match options.get("mode").map(str::to_ascii_uppercase).as_deref() {
-        None | Some("PERMISSIVE") => Ok(ParseMode::Permissive),
-        Some("DROPMALFORMED") => Ok(ParseMode::DropMalformed),
-        Some("FAILFAST") => Ok(ParseMode::FailFast),
-        Some(other) => Err(SourceError::InvalidOption(format!("[PARSE_MODE_UNSUPPORTED] The function `json` doesn't support the {other} mode. Acceptable modes are PERMISSIVE and FAILFAST."))),
-    }
-}
-
-fn corrupt_column(options: &SourceOptions) -> String {
-    options.get("columnNameOfCorruptRecord").unwrap_or("_corrupt_record").to_string()
-}
-
 fn malformed(_path: &std::path::Path, line: &str) -> SourceError {
     SourceError::Malformed(line.to_string())
 }
@@ -146,6 +125,151 @@ fn documents(text: &str, multi_line: bool, path: &std::path::Path, mode: ParseMo
     Ok((out, corrupt))
 }
 
+/// Whether `v` needs no reshaping for type `t`: the scan's decoder takes
+/// no number, boolean, array or object where a string is expected.
+fn fits(v: &Value, t: &DataType) -> bool {
+    match (v, t) {
+        (Value::Null | Value::String(_), _) => true,
+        (_, DataType::Utf8) => false,
+        (Value::Array(items), DataType::List(f)) => items.iter().all(|i| fits(i, f.data_type())),
+        (Value::Object(map), DataType::Struct(fields)) => map.iter().all(|(k, v)| fields.find(k).is_none_or(|(_, f)| fits(v, f.data_type()))),
+        _ => true,
+    }
+}
+
+/// Whether Spark's JSON reader reads `v` as a value of type `t` (any value
+/// is text for a string; numbers are not read from strings).
+fn readable(v: &Value, t: &DataType) -> bool {
+    match (v, t) {
+        (Value::Null, _) | (_, DataType::Utf8) => true,
+        (Value::Number(n), DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64) => {
+            let bits = match t {
+                DataType::Int8 => 8,
+                DataType::Int16 => 16,
+                DataType::Int32 => 32,
+                _ => 64,
+            };
+            n.as_i64().is_some_and(|x| bits == 64 || (x >= -(1i64 << (bits - 1)) && x < (1i64 << (bits - 1))))
+        }
+        (_, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64) => false,
+        (Value::Number(_), DataType::Float32 | DataType::Float64 | DataType::Decimal128(..)) => true,
+        (Value::String(s), DataType::Float32 | DataType::Float64) => matches!(s.as_str(), "NaN" | "Infinity" | "+Infinity" | "-Infinity" | "+INF" | "-INF" | "INF"),
+        (_, DataType::Float32 | DataType::Float64 | DataType::Decimal128(..)) => false,
+        (v, DataType::Boolean) => v.is_boolean(),
+        (Value::Array(items), DataType::List(f)) => items.iter().all(|i| readable(i, f.data_type())),
+        (_, DataType::List(_)) => false,
+        (Value::Object(map), DataType::Struct(fields)) => map.iter().all(|(k, v)| fields.find(k).is_none_or(|(_, f)| readable(v, f.data_type()))),
+        (_, DataType::Struct(_)) => false,
+        _ => true,
+    }
+}
+
+/// The JSON text `text` as a value of type `t`, as Spark reads it: a
+/// number, boolean, array or object where a string is expected is its text
+/// exactly as written.
+fn conform(text: &str, t: &DataType) -> Value {
+    let text = text.trim();
+    match t {
+        DataType::Utf8 if !text.starts_with('"') && text != "null" => Value::String(text.to_string()),
+        DataType::Struct(fields) if text.starts_with('{') => match raw::members(text) {
+            Some(members) => Value::Object(
+                members
+                    .into_iter()
+                    .filter_map(|(k, v)| fields.find(&k).map(|(_, f)| (k, conform(v, f.data_type()))))
+                    .collect(),
+            ),
+            None => Value::Null,
+        },
+        DataType::List(f) if text.starts_with('[') => match raw::items(text) {
+            Some(items) => Value::Array(items.into_iter().map(|i| conform(i, f.data_type())).collect()),
+            None => Value::Null,
+        },
+        _ => serde_json::from_str(text).unwrap_or(Value::Null),
+    }
+}
+
+/// The members and items of JSON text as the text of each value, for
+/// values Spark keeps as written.
+mod raw {
+    /// The end (exclusive) of the value starting at `at`, skipping strings
+    /// and nested brackets.
+    fn value_end(b: &[u8], mut at: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        while at < b.len() {
+            match b[at] {
+                b'"' => {
+                    at += 1;
+                    while at < b.len() && b[at] != b'"' {
+                        at += if b[at] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth == 0 => return Some(at),
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => return Some(at),
+                _ => {}
+            }
+            at += 1;
+        }
+        (depth == 0).then_some(at)
+    }
+
+    /// The end (exclusive) of the string starting at `at`.
+    fn string_end(b: &[u8], mut at: usize) -> Option<usize> {
+        if b.get(at) != Some(&b'"') {
+            return None;
+        }
+        at += 1;
+        while at < b.len() {
+            match b[at] {
+                b'\\' => at += 2,
+                b'"' => return Some(at + 1),
+                _ => at += 1,
+            }
+        }
+        None
+    }
+
+    fn skip_space(b: &[u8], mut at: usize) -> usize {
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        at
+    }
+
+    /// `{"k": v, ...}` as (key, text of v).
+    pub(super) fn members(text: &str) -> Option<Vec<(String, &str)>> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut at = skip_space(b, 1);
+        while at < b.len() && b[at] != b'}' {
+            let key_end = string_end(b, at)?;
+            let key: String = serde_json::from_str(&text[at..key_end]).ok()?;
+            let colon = skip_space(b, key_end);
+            if b.get(colon) != Some(&b':') {
+                return None;
+            }
+            let end = value_end(b, colon + 1)?;
+            out.push((key, text[colon + 1..end].trim()));
+            at = skip_space(b, end + usize::from(b.get(end) == Some(&b',')));
+        }
+        Some(out)
+    }
+
+    /// `[v, ...]` as the text of each v.
+    pub(super) fn items(text: &str) -> Option<Vec<&str>> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut at = skip_space(b, 1);
+        while at < b.len() && b[at] != b']' {
+            let end = value_end(b, at)?;
+            out.push(text[at..end].trim());
+            at = skip_space(b, end + usize::from(b.get(end) == Some(&b',')));
+        }
+        Some(out)
+    }
+}
+
 impl SourceFormat for Json {
     fn file_format(&self, options: &SourceOptions) -> SourceResult<Arc<dyn FileFormat>> {
         let multi_line = options.bool("multiLine", false)?;
@@ -154,7 +278,7 @@ impl SourceFormat for Json {
 
     fn infer_schema(&self, files: &[std::path::PathBuf], options: &SourceOptions, _time_zone: &str) -> SourceResult<Schema> {
         let multi_line = options.bool("multiLine", false)?;
-        let mode = parse_mode(options)?;
+        let mode = parse_mode(options, "json")?;
         let mut t = JType::Null;
         let mut any_corrupt = false;
         for f in files {
@@ -183,27 +307,38 @@ impl SourceFormat for Json {
         if options.bool("multiLine", false)? {
             return Ok(None);
         }
-        let mode = parse_mode(options)?;
+        let mode = parse_mode(options, "json")?;
         let bytes = crate::compressed::read_file(file)?;
         let text = String::from_utf8_lossy(&bytes);
-        // Validating without building values keeps the common, clean case cheap.
+        // DataFusion's scan reads clean files whose values have the
+        // schema's types; anything else is read here.
+        let record_type = DataType::Struct(schema.fields().clone());
         let needs_us = crate::compressed::is_compressed(file)
-            || text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .any(|l| !l.starts_with('{') || serde_json::from_str::<serde::de::IgnoredAny>(l).is_err());
+            || text.lines().map(str::trim).filter(|l| !l.is_empty()).any(|l| {
+                !l.starts_with('{') || serde_json::from_str::<Value>(l).map_or(true, |v| !fits(&v, &record_type) || !readable(&v, &record_type))
+            });
         if !needs_us {
             return Ok(None);
         }
         let corrupt_name = corrupt_column(options);
         let keeps_corrupt = schema.field_with_name(&corrupt_name).is_ok();
         let mut rows: Vec<Value> = Vec::new();
-        for line in lines(&text) {
+        let raw_lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        for (line, raw) in lines(&text).zip(raw_lines) {
+            // A record holding a value its column's type cannot read is malformed.
+            let line = match line {
+                Line::Records(records) if records.iter().any(|r| !readable(r, &record_type)) => Line::Corrupt(raw.to_string()),
+                other => other,
+            };
             match line {
-                Line::Records(records) => rows.extend(records),
+                // Each record from its own text, so values kept as strings keep their spelling.
+                Line::Records(records) if raw.starts_with('[') => {
+                    let texts = raw::items(raw).unwrap_or_default();
+                    rows.extend(texts.into_iter().filter(|t| t.starts_with('{')).map(|t| conform(t, &record_type)).take(records.len()));
+                }
+                Line::Records(_) => rows.push(conform(raw, &record_type)),
                 Line::Corrupt(l) => match mode {
-                    ParseMode::FailFast => return Err(malformed(file, &l)),
+                    ParseMode::FailFast => return Err(SourceError::FailedRead(file.display().to_string())),
                     ParseMode::DropMalformed => {}
                     ParseMode::Permissive if keeps_corrupt => rows.push(Value::Object(serde_json::Map::from_iter([(corrupt_name.clone(), Value::String(l))]))),
                     ParseMode::Permissive => rows.push(Value::Object(serde_json::Map::new())),
@@ -237,6 +372,17 @@ mod tests {
         assert_eq!(fields["a"], JType::Array(Box::new(JType::Double)));
         assert_eq!(fields["b"], JType::Str);
         assert_eq!(to_arrow(&fields["c"]).to_string().contains("x"), true);
+    }
+
+    #[test]
+    fn values_kept_as_strings_keep_their_text() {
+        let t = DataType::Struct(Fields::from(vec![Field::new("a", DataType::Int64, true), Field::new("b", DataType::Utf8, true)]));
+        let v = conform(r#"{"a": 1, "b": {"c": [1, "x,]"]}, "z": 2}"#, &t);
+        assert_eq!(v, serde_json::json!({"a": 1, "b": r#"{"c": [1, "x,]"]}"#}));
+        assert_eq!(conform(r#"{"b": 1.50}"#, &t), serde_json::json!({"b": "1.50"}));
+        assert_eq!(conform(r#"{"b": "s\"q", "a": null}"#, &t), serde_json::json!({"b": "s\"q", "a": null}));
+        assert!(readable(&serde_json::json!({"a": 1}), &t));
+        assert!(!readable(&serde_json::json!({"a": "x"}), &t));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod listing;
 mod options;
 mod orc;
 mod parquet;
+mod parse_mode;
 mod text;
 pub mod write;
 

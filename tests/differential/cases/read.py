@@ -7,6 +7,23 @@ READ = [
     c("csv_header_strings", "spark.read.option('header', True).csv(DATA + '/csv/people.csv')"),
     c("csv_no_header", "spark.read.csv(DATA + '/csv/mixed.csv')"),
     c("csv_infer_mixed", "spark.read.csv(DATA + '/csv/mixed.csv', inferSchema=True)"),
+    # Malformed CSV records by parse mode: a value the column's type cannot
+    # read, too many or too few fields; the corrupt-record column.
+    c("csv_bad_value_permissive", "spark.read.schema('a int, b string').csv(DATA + '/csv_malformed/bad_value.csv', header=True)"),
+    c("csv_bad_value_dropmalformed", "spark.read.schema('a int, b string').option('mode', 'DROPMALFORMED').csv(DATA + '/csv_malformed/bad_value.csv', header=True)"),
+    c("csv_bad_value_failfast", "spark.read.schema('a int, b string').option('mode', 'FAILFAST').csv(DATA + '/csv_malformed/bad_value.csv', header=True)"),
+    c("csv_bad_value_corrupt_column", "spark.read.schema('a int, b string, _corrupt_record string').csv(DATA + '/csv_malformed/bad_value.csv', header=True)"),
+    c("csv_ragged_permissive", "spark.read.schema('a int, b string').csv(DATA + '/csv_malformed/ragged.csv', header=True)"),
+    c("csv_ragged_corrupt_column", "spark.read.schema('a int, b string, _corrupt_record string').csv(DATA + '/csv_malformed/ragged.csv', header=True)"),
+    c("csv_ragged_dropmalformed", "spark.read.schema('a int, b string').option('mode', 'DROPMALFORMED').csv(DATA + '/csv_malformed/ragged.csv', header=True)"),
+    c("csv_ragged_inferred", "spark.read.csv(DATA + '/csv_malformed/ragged.csv', header=True, inferSchema=True)"),
+    c("csv_bad_value_nullvalue_inferred", "spark.read.csv(DATA + '/csv_malformed/bad_value.csv', header=True, inferSchema=True, nullValue='x')"),
+    # JSON values of other types than their column's: text for strings,
+    # malformed records otherwise.
+    c("json_mixed_types_inferred", "spark.read.json(DATA + '/jsonl_typed/mismatch.json')"),
+    c("json_mismatch_corrupt_column", "spark.read.schema('a int, b string, _corrupt_record string').json(DATA + '/jsonl_typed/mismatch.json')"),
+    c("json_mismatch_dropmalformed", "spark.read.schema('a int, b string').option('mode', 'DROPMALFORMED').json(DATA + '/jsonl_typed/mismatch.json')"),
+    c("json_mismatch_failfast_with_schema", "spark.read.schema('a int, b string').option('mode', 'FAILFAST').json(DATA + '/jsonl_typed/mismatch.json')"),
     c("csv_sep", "spark.read.csv(DATA + '/csv/semicolon.csv', sep=';', header=True, inferSchema=True)"),
     c("csv_schema_ddl", "spark.read.schema('name STRING, age INT').option('header', True).csv(DATA + '/csv/people.csv')"),
     c("csv_null_value", "spark.read.csv(DATA + '/csv/people.csv', header=True, nullValue='Bob')"),

@@ -153,6 +153,16 @@ fn source_error(e: SourceError) -> ResolveError {
             );
             ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(error)))
         }
+        SourceError::FailedRead(path) => {
+            let error = spark_functions::error::SparkRuntimeError::new(
+                spark_functions::error::RuntimeKind::Spark,
+                "FAILED_READ_FILE.NO_HINT",
+                "KD001",
+                format!("Encountered error while reading file file://{path}. "),
+            )
+            .param("path", format!("file://{path}"));
+            ResolveError::DataFusion(datafusion::error::DataFusionError::External(Box::new(error)))
+        }
         SourceError::DataFusion(d) => ResolveError::DataFusion(d),
     }
 }

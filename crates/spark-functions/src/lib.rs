@@ -79,6 +79,7 @@ pub mod time_zone;
 pub mod time_bucket;
 pub mod time_window;
 pub mod timestamp_string;
+pub mod timestamp_units;
 pub mod to_csv;
 pub mod value_text;
 pub mod variant;

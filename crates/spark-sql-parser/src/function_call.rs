@@ -7,7 +7,7 @@ use spark_plan::{Expr, FrameType, Literal, ReadSource, Relation, RelationKind, S
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
-use crate::ParseResult;
+use crate::{ParseError, ParseResult};
 
 impl Parser {
     pub(crate) fn after_name(&mut self, name: String) -> ParseResult<Expr> {
@@ -206,6 +206,7 @@ impl Parser {
     }
 
     fn finish_function(&mut self, name: String, args: Vec<Expr>, distinct: bool) -> ParseResult<Expr> {
+        let (name, args) = datetime_unit_call(name, args)?;
         // `agg(...) WITHIN GROUP (ORDER BY x [DESC], ...)`.
         let mut within_group = vec![];
         if self.eat_words(&["within", "group"]) {
@@ -332,4 +333,32 @@ fn references_columns(e: &Expr) -> bool {
     }
     let (exprs, _) = e.children();
     exprs.into_iter().any(references_columns)
+}
+
+/// The units `timestampadd` and `timestampdiff` take, a bare word in SQL.
+const DATETIME_UNITS: [&str; 11] = ["MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFYEAR", "WEEK", "MONTH", "QUARTER", "YEAR"];
+
+/// `timestampadd(unit, n, ts)` (`dateadd`, `date_add`) and
+/// `timestampdiff(unit, start, end)` (`datediff`, `date_diff`): the unit
+/// word becomes the string argument the DataFrame API sends. A quoted unit
+/// is Spark's INVALID_PARAMETER_VALUE.DATETIME_UNIT; another word leaves
+/// the call as written (an unknown function then).
+fn datetime_unit_call(name: String, mut args: Vec<Expr>) -> ParseResult<(String, Vec<Expr>)> {
+    let target = match name.to_ascii_lowercase().as_str() {
+        "timestampadd" | "dateadd" | "date_add" if args.len() == 3 => "timestampadd",
+        "timestampdiff" | "datediff" | "date_diff" if args.len() == 3 => "timestampdiff",
+        _ => return Ok((name, args)),
+    };
+    match &args[0] {
+        Expr::Column { name: unit, plan_id: None } if unit.len() == 1 && DATETIME_UNITS.iter().any(|u| u.eq_ignore_ascii_case(&unit[0])) => {
+            args[0] = Expr::Literal(Literal::String(unit[0].clone()));
+            Ok((target.to_string(), args))
+        }
+        Expr::Literal(Literal::String(unit)) => Err(ParseError::other(
+            "INVALID_PARAMETER_VALUE.DATETIME_UNIT",
+            "22023",
+            format!("The value of parameter(s) `unit` in `{target}` is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '{unit}'."),
+        )),
+        _ => Ok((name, args)),
+    }
 }

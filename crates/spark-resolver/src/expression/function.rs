@@ -115,9 +115,17 @@ impl Resolver<'_> {
         for (i, a) in args.into_iter().enumerate() {
             let want = entry.inputs.get(i).or(entry.inputs.last()).copied().unwrap_or(functions::In::Any);
             let t = self.arrow_type(&a.expr, scope)?;
-            // A string cast to a date, timestamp or number can fail: NULL then.
-            let nullable = self.is_nullable(&a, scope) || (functions::is_string(&t) && !matches!(want, functions::In::Any | functions::In::String));
-            let (e, t) = self.implicit_cast(&sql, i, a.expr, &t, want, &a.name)?;
+            let nullable = self.is_nullable(&a, scope);
+            let (e, cast_to) = self.implicit_cast(&sql, i, a.expr, &t, want, &a.name)?;
+            // An implicit cast that can fail (a string read as a date or a
+            // number, a decimal narrowed to an integer) makes the argument
+            // nullable, as Spark's Cast reports.
+            let cast_can_fail = t != cast_to
+                && match (crate::types::from_arrow(&t), crate::types::from_arrow(&cast_to)) {
+                    (Ok(from), Ok(to)) => super::force_nullable(&from, &to),
+                    _ => functions::is_string(&t),
+                };
+            let (nullable, t) = (nullable || cast_can_fail, cast_to);
             call.args.push(e);
             call.types.push(t);
             call.names.push(a.name);

@@ -7,7 +7,7 @@ use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, lit};
 
-use super::{Arity, Built, Call, CallSite, Function, In, Nullable, Table, cast, f, interval_math, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
+use super::{Arity, Built, Call, CallSite, Display, Function, In, Nullable, Table, cast, f, interval_math, datafusion_aggregate, datafusion_spark_aggregate, datafusion_spark, ordered_set, unresolved};
 use crate::expression::ResolvedExpr;
 use crate::ResolvedRelation;
 use crate::resolver::Resolver;
@@ -476,6 +476,8 @@ pub(super) fn functions() -> Table {
         ("bit_or", datafusion_aggregate(Exactly(1), &[Integral], "bit_or")),
         ("bit_xor", datafusion_aggregate(Exactly(1), &[Integral], "bit_xor")),
         ("collect_list", datafusion_spark_aggregate(Exactly(1), &[], "collect_list").nullable(Nullable::Never)),
+        // `array_agg` is `collect_list` (NULLs skipped), and prints so.
+        ("array_agg", datafusion_spark_aggregate(Exactly(1), &[], "collect_list").nullable(Nullable::Never).display(Display::Rule(|_, a| format!("collect_list({})", a.join(", "))))),
         ("collect_set", f(Exactly(1), &[Any], |_, c| collect_set(c, false))),
         ("collect_union", f(Exactly(1), &[Any], |_, c| collect_set(c, true))),
         ("corr", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::Corr))),

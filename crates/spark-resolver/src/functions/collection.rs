@@ -317,10 +317,6 @@ pub(super) fn functions() -> Table {
             let keys = df("map_keys", vec![c.arg(0)?])?;
             Ok(Built::new(df("array_has", vec![keys, c.arg(1)?])?))
         })),
-        ("array_agg", f(Exactly(1), &[Any], |_, c| {
-            let e = df_agg("array_agg", c.args.clone())?;
-            Ok(Built::new(e).named(format!("collect_list({})", c.names[0])))
-        })),
         // Kernels called as they are.
         ("array", datafusion_spark(AtLeast(0), &[], "array").nullable(Nullable::Never)),
         ("array_compact", datafusion(Exactly(1), &[], "array_compact")),
@@ -463,11 +459,3 @@ fn null_if_null(input: DfExpr, value: DfExpr) -> DfExpr {
     DfExpr::Case(Case::new(None, vec![(Box::new(input.is_not_null()), Box::new(value))], None))
 }
 
-fn df_agg(name: &str, args: Vec<DfExpr>) -> ResolveResult<DfExpr> {
-    match spark_functions::FunctionRegistry::global().get(name) {
-        Some(spark_functions::FunctionKind::Aggregate(f)) => Ok(DfExpr::AggregateFunction(
-            datafusion::logical_expr::expr::AggregateFunction::new_udf(f.clone(), args, false, None, vec![], None),
-        )),
-        _ => Err(ResolveError::unresolved_routine(name)),
-    }
-}

@@ -161,6 +161,42 @@ fn pattern_arg(c: &Call<'_>, i: usize, default: &str) -> (DfExpr, String) {
     }
 }
 
+/// The unit of `timestampadd` / `timestampdiff`: the parser's word or the
+/// DataFrame API's string, as written (Spark prints it so).
+fn datetime_unit(c: &Call<'_>) -> ResolveResult<(spark_functions::timestamp_units::DatetimeUnit, String)> {
+    let written = c.str_literal(0).unwrap_or_default().to_string();
+    match spark_functions::timestamp_units::DatetimeUnit::parse(&written) {
+        Some(unit) => Ok((unit, written)),
+        None => Err(crate::ResolveError::analysis(
+            "INVALID_PARAMETER_VALUE.DATETIME_UNIT",
+            "22023",
+            format!("The value of parameter(s) `unit` in `{}` is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '{written}'.", c.name),
+            &[("functionName", format!("`{}`", c.name)), ("parameter", "`unit`".into()), ("invalidValue", format!("'{written}'"))],
+        )),
+    }
+}
+
+/// `timestampadd(unit, quantity, ts)`: a timestamp of `ts`'s type (a date
+/// or text is a TIMESTAMP).
+fn timestamp_add(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (unit, written) = datetime_unit(c)?;
+    let f = spark_functions::timestamp_units::SparkTimestampAdd::udf(unit);
+    Ok(Built::new(call_udf(f, vec![c.arg(1)?, c.arg(2)?])).named(format!("timestampadd({written}, {}, {})", c.names[1], c.names[2])))
+}
+
+/// `timestampdiff(unit, start, end)`: BIGINT; a TIMESTAMP_NTZ beside a
+/// TIMESTAMP is read in the session time zone.
+fn timestamp_diff(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (unit, written) = datetime_unit(c)?;
+    let (mut start, mut end) = (c.arg(1)?, c.arg(2)?);
+    if c.types[1] != c.types[2] {
+        start = r.cast_if_needed(start, &r.session_timestamp(), c.scope)?;
+        end = r.cast_if_needed(end, &r.session_timestamp(), c.scope)?;
+    }
+    let f = spark_functions::timestamp_units::SparkTimestampDiff::udf(unit);
+    Ok(Built::new(call_udf(f, vec![start, end])).named(format!("timestampdiff({written}, {}, {})", c.names[1], c.names[2])))
+}
+
 fn parse(r: &Resolver<'_>, c: &Call<'_>, target: ParseTarget, try_: bool) -> ResolveResult<Built> {
     let fail = r.config.ansi && !try_;
     let value = c.arg(0)?;
@@ -380,6 +416,8 @@ pub(super) fn functions() -> Table {
         ("minute", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "minute")?)))),
         ("second", f(Exactly(1), &[AnyTimestamp], |_, c| Ok(Built::new(part(c, "second")?)))),
         ("last_day", f(Exactly(1), &[Date], delegate)),
+        ("timestampadd", f(Exactly(3), &[String, Long, AnyTimestamp], timestamp_add).nullable(Nullable::AnyArgument)),
+        ("timestampdiff", f(Exactly(3), &[String, AnyTimestamp, AnyTimestamp], timestamp_diff).nullable(Nullable::AnyArgument)),
         ("next_day", f(Exactly(2), &[Date, String], |r, c| Ok(Built::new(call_udf(spark_functions::next_day::SparkNextDay::udf(r.config.ansi), c.args.clone())).nullable(true)))),
         ("add_months", f(Exactly(2), &[Date, Int], delegate)),
         ("date_add", f(Exactly(2), &[Date, Int], delegate)),

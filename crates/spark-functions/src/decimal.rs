@@ -169,7 +169,7 @@ fn div_half_up(a: i256, b: i256) -> i256 {
 }
 
 /// Spark's text for a decimal value (for error messages).
-fn decimal_text(v: i256, scale: i32) -> String {
+pub(crate) fn decimal_text(v: i256, scale: i32) -> String {
     let digits = v.wrapping_abs().to_string();
     let sign = if v.is_negative() { "-" } else { "" };
     if scale <= 0 {

@@ -158,6 +158,12 @@ SEMANTICS = [
     q("to_timestamp_invalid_day", "SELECT to_timestamp('2020-02-30 10:00:00')"),
     q("to_date_without_pattern", "SELECT to_date('2020-01-05'), to_date('2020-01-05 10:11:12'), to_date(' 2020-01-05 '), to_date('2020-1-5'), to_date('2020'), to_date('2020-01'), to_timestamp('2020-01-05'), to_timestamp('2020-01-05T10:11:12Z'), to_timestamp('2020-01-05 10:11:12+02:00'), try_to_date('2020-02-30')"),
     sql_script("to_date_invalid_legacy", "SET spark.sql.ansi.enabled=false", "SELECT to_date('2020-02-30'), to_timestamp('xx'), to_date('xx')"),
+    # Numbers cast to a decimal: HALF_UP rounding, Spark's overflow error under ANSI.
+    q("cast_to_decimal_rounding", "SELECT CAST('12.5' AS DECIMAL(3,0)), CAST(12.5 AS DECIMAL(3,0)), CAST(-12.5 AS DECIMAL(3,0)), CAST(12.345 AS DECIMAL(4,2)), CAST(12.355D AS DECIMAL(4,2)), CAST(1.5F AS DECIMAL(2,0)), CAST(123 AS DECIMAL(5,2)), try_cast(999.5 AS DECIMAL(3,0)), try_cast(1000 AS DECIMAL(3,0))"),
+    q("cast_decimal_overflow", "SELECT CAST(999.5 AS DECIMAL(3,0))"),
+    q("cast_int_to_decimal_overflow", "SELECT CAST(CAST(12345 AS BIGINT) AS DECIMAL(4,0))"),
+    q("cast_double_to_decimal_overflow", "SELECT CAST(1e10D AS DECIMAL(5,0))"),
+    sql_script("cast_to_decimal_overflow_legacy", "SET spark.sql.ansi.enabled=false", "SELECT CAST(999.5 AS DECIMAL(3,0)), CAST(1000 AS DECIMAL(3,0)), CAST(1e10D AS DECIMAL(5,0)), CAST(12.5 AS DECIMAL(3,0))"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

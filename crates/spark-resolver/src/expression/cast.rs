@@ -64,6 +64,10 @@ impl Resolver<'_> {
             };
             let f = spark_functions::checked_cast::SparkCheckedCast::udf(target.clone(), &from.sql(), &to.sql(), report);
             crate::functions::call_udf(f, vec![inner.expr.clone()])
+        } else if let (true, true, DataType::Decimal { precision, scale }) = (ansi, from.is_numeric(), to) {
+            // A number that does not fit the precision is Spark's error, not Arrow's.
+            let f = spark_functions::decimal_cast::SparkDecimalCheckedCast::udf(*precision, *scale);
+            crate::functions::call_udf(f, vec![inner.expr.clone(), DfExpr::TryCast(TryCast::new(Box::new(inner.expr.clone()), target.clone()))])
         } else if from.is_string() && spark_functions::string_cast::SparkStringCast::handles(&target) {
             crate::functions::call_udf(spark_functions::string_cast::SparkStringCast::udf(target.clone(), &to.sql(), ansi), vec![inner.expr.clone()])
         } else if ansi {

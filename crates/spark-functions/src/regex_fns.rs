@@ -45,16 +45,16 @@ fn compile(pattern: &str) -> Result<Regex> {
 /// `pattern` compiled, or Spark's `INVALID_PARAMETER_VALUE.PATTERN` naming
 /// `function`.
 pub(crate) fn compile_for(pattern: &str, function: &str) -> Result<Regex> {
-    Regex::new(pattern).map_err(|e| {
-        let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
+    Regex::new(pattern).map_err(|_| {
         SparkRuntimeError::new(
             RuntimeKind::Runtime,
             "INVALID_PARAMETER_VALUE.PATTERN",
             "22023",
-            format!("The value of parameter(s) `regexp` in `{function}` is invalid: {detail}"),
+            format!("The value of parameter(s) `regexp` in `{function}` is invalid: '{pattern}'."),
         )
         .param("parameter", "`regexp`")
         .param("functionName", format!("`{function}`"))
+        .param("value", format!("'{pattern}'"))
         .into_df()
     })
 }

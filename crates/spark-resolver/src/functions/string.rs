@@ -287,8 +287,9 @@ pub(super) fn functions() -> Table {
         ("decode", f(AtLeast(2), &[Any], decode).nullable(Nullable::Always)),
         ("levenshtein", f(Range(2, 3), &[String, String, Int], levenshtein)),
         ("regexp_count", f(Exactly(2), &[String, String], |_, c| {
+            // Spark counts with regexp_extract_all, and names it in errors.
             if let Some(p) = c.str_literal(1) {
-                spark_functions::regex_fns::check_pattern(p, c.name)?;
+                spark_functions::regex_fns::check_pattern(p, "regexp_extract_all")?;
             }
             Ok(Built::new(cast(call_udf(registry_udf("regexp_count")?, c.args.clone()), ArrowType::Int32)))
         })),

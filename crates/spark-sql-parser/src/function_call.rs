@@ -232,8 +232,20 @@ impl Parser {
                 "last" | "last_value" => "last".to_string(),
                 _ => name,
             };
-            if args.len() == 1 {
-                args.push(Expr::Literal(Literal::Boolean(true)));
+            match name.to_ascii_lowercase().as_str() {
+                // `lag(x[, offset[, default]]) IGNORE NULLS`: the flag follows the default.
+                "lag" | "lead" if (1..=3).contains(&args.len()) => {
+                    if args.len() < 2 {
+                        args.push(Expr::Literal(Literal::Integer(1)));
+                    }
+                    if args.len() < 3 {
+                        args.push(Expr::Literal(Literal::Null(spark_plan::DataType::Null)));
+                    }
+                    args.push(Expr::Literal(Literal::Boolean(true)));
+                }
+                "nth_value" if args.len() == 2 => args.push(Expr::Literal(Literal::Boolean(true))),
+                _ if args.len() == 1 => args.push(Expr::Literal(Literal::Boolean(true))),
+                _ => {}
             }
         } else {
             self.eat_words(&["respect", "nulls"]);

@@ -130,11 +130,12 @@ impl Resolver<'_> {
                     DfExpr::AggregateFunction(a) => {
                         windowed = true;
                         let p = a.params;
-                        // first_value / last_value over a window are the window
+                        // first_value, last_value and nth_value over a window are the window
                         // functions, which any frame can slide (the aggregates cannot retract).
                         let fun = match a.func.name() {
                             "first_value" => WindowFunctionDefinition::WindowUDF(datafusion::functions_window::nth_value::first_value_udwf()),
                             "last_value" => WindowFunctionDefinition::WindowUDF(datafusion::functions_window::nth_value::last_value_udwf()),
+                            "nth_value" => WindowFunctionDefinition::WindowUDF(datafusion::functions_window::nth_value::nth_value_udwf()),
                             _ => WindowFunctionDefinition::AggregateUDF(a.func),
                         };
                         let w = over(fun, p.args, p.filter, p.null_treatment, p.distinct);

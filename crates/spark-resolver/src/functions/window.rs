@@ -62,20 +62,33 @@ fn ranking(c: &Call<'_>, kernel: &str, int: bool) -> ResolveResult<Built> {
     Ok(Built::new(e).named(name))
 }
 
-/// `lag` / `lead`, printed with their offset and default: `lag(b, 1, NULL)`.
+/// `lag` / `lead`, printed with their offset and default: `lag(b, 1, NULL)`;
+/// a fourth argument `true` skips NULLs (`IGNORE NULLS`).
 fn offset(c: &Call<'_>) -> ResolveResult<Built> {
     let mut names = c.names.clone();
+    let mut args = c.args.clone();
+    let ignore_nulls = match args.get(3) {
+        None => false,
+        Some(DfExpr::Literal(datafusion::common::ScalarValue::Boolean(Some(b)), _)) => *b,
+        Some(_) => return Err(ResolveError::unsupported(format!("{} with a non-constant ignoreNulls", c.name))),
+    };
+    args.truncate(3);
+    names.truncate(3);
     if names.len() < 2 {
         names.push("1".into());
     }
     if names.len() < 3 {
         names.push("NULL".into());
     }
-    let e = window_udf(c.name, c.args.clone())?;
+    let mut e = window_udf(c.name, args)?;
+    if let (true, DfExpr::WindowFunction(w)) = (ignore_nulls, &mut e) {
+        w.params.null_treatment = Some(datafusion::logical_expr::expr::NullTreatment::IgnoreNulls);
+    }
     Ok(Built::new(e).named(format!("{}({})", c.name, names.join(", "))))
 }
 
-/// `nth_value(x, n)`: DataFusion wants n as a BIGINT constant.
+/// `nth_value(x, n[, ignoreNulls])`: DataFusion wants n as a BIGINT
+/// constant; skipping NULLs prints as `nth_value(x, n) ignore nulls`.
 fn nth_value(c: &Call<'_>) -> ResolveResult<Built> {
     let mut args = c.args.clone();
     if let Some(DfExpr::Literal(v, _)) = args.get(1) {
@@ -83,9 +96,20 @@ fn nth_value(c: &Call<'_>) -> ResolveResult<Built> {
             args[1] = DfExpr::Literal(n, None);
         }
     }
+    let ignore_nulls = match args.get(2) {
+        None => false,
+        Some(DfExpr::Literal(datafusion::common::ScalarValue::Boolean(Some(b)), _)) => *b,
+        Some(_) => return Err(ResolveError::unsupported("nth_value with a non-constant ignoreNulls")),
+    };
+    args.truncate(2);
     let udaf = datafusion::functions_aggregate::nth_value::nth_value_udaf();
-    let f = datafusion::logical_expr::expr::AggregateFunction::new_udf(udaf, args, false, None, vec![], None);
-    Ok(Built::new(DfExpr::AggregateFunction(f)))
+    let mut f = datafusion::logical_expr::expr::AggregateFunction::new_udf(udaf, args, false, None, vec![], None);
+    let name = format!("nth_value({}, {})", c.names[0], c.names.get(1).cloned().unwrap_or_default());
+    if ignore_nulls {
+        f.params.null_treatment = Some(datafusion::logical_expr::expr::NullTreatment::IgnoreNulls);
+        return Ok(Built::new(DfExpr::AggregateFunction(f)).named(format!("{name} ignore nulls")));
+    }
+    Ok(Built::new(DfExpr::AggregateFunction(f)).named(name))
 }
 
 /// `counter_diff(value[, start_time])`: a number, and a TIMESTAMP or
@@ -127,7 +151,7 @@ pub(super) fn functions() -> Table {
     use Arity::*;
     let ranked = |build: super::Builder| f(AtLeast(0), &[], build).frame(DefaultFrame::Ranking).nullable(Nullable::Never);
     let lag_lead = |lag: bool| {
-        f(Range(1, 3), &[], |_, c| offset(c))
+        f(Range(1, 4), &[], |_, c| offset(c))
             .frame(DefaultFrame::Offset { lag })
             .nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true) || a.get(2).copied().unwrap_or(true)))
     };

@@ -164,6 +164,14 @@ SEMANTICS = [
     q("cast_int_to_decimal_overflow", "SELECT CAST(CAST(12345 AS BIGINT) AS DECIMAL(4,0))"),
     q("cast_double_to_decimal_overflow", "SELECT CAST(1e10D AS DECIMAL(5,0))"),
     sql_script("cast_to_decimal_overflow_legacy", "SET spark.sql.ansi.enabled=false", "SELECT CAST(999.5 AS DECIMAL(3,0)), CAST(1000 AS DECIMAL(3,0)), CAST(1e10D AS DECIMAL(5,0)), CAST(12.5 AS DECIMAL(3,0))"),
+    # A string meeting an integer in a list of values is BIGINT under ANSI;
+    # greatest/least do not promote strings.
+    q("string_with_integer_common_type", "SELECT typeof(coalesce(1, '2')), typeof(coalesce(1.5, '2')), typeof(coalesce(1Y, '2')), typeof(CASE WHEN true THEN 1 ELSE '2' END), typeof(array(1, '2')), typeof(nvl(1, '2')), typeof(if(true, 1, '2')), typeof(map(1, 'a', '2', 'b')), coalesce(1, '2'), coalesce(NULL, '2') + 1"),
+    q("string_with_integer_comparison_error", "SELECT '1.5' = 1"),
+    q("greatest_string_and_int", "SELECT greatest(1, '2')"),
+    q("least_decimal_and_string", "SELECT least(1.5, '2')"),
+    q("greatest_int_and_date", "SELECT greatest(1, DATE '2020-01-01')"),
+    q("greatest_widening", "SELECT greatest(1, 2.5, 3L), typeof(greatest(1, 2.5)), greatest('a', 'b'), greatest(DATE '2020-01-01', TIMESTAMP '2020-01-01 10:00:00'), least(NULL, 2, 1.5D)"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

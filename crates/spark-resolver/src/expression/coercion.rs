@@ -53,6 +53,20 @@ pub(crate) fn wider_decimal(l: &ArrowType, r: &ArrowType) -> Option<ArrowType> {
     Some(ArrowType::Decimal128(38, (scale - (precision - 38)).max(0) as i8))
 }
 
+/// ANSI mode: a string meets an integer as BIGINT (`'5' + 1` is 6L,
+/// `coalesce(1, '2')` a BIGINT).
+fn ansi_string_integral(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
+    let integral = |t: &ArrowType| matches!(t, ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 | ArrowType::Int64);
+    (ansi && ((is_string(l) && integral(r)) || (integral(l) && is_string(r)))).then_some(ArrowType::Int64)
+}
+
+/// The type two values of a list (`coalesce`, `array`, CASE branches)
+/// meet in, with strings promoted: BIGINT for a string and an integer
+/// under ANSI, the wider decimal, else the wider type.
+pub(crate) fn common_of(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
+    ansi_string_integral(l, r, ansi).or_else(|| wider_decimal(l, r)).or_else(|| wider_type(l, r, ansi))
+}
+
 pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
     if l == r {
         return Some(l.clone());
@@ -133,10 +147,8 @@ impl Resolver<'_> {
     ) -> ResolveResult<(DfExpr, DfExpr)> {
         let lt = self.arrow_type(&l, scope)?;
         let rt = self.arrow_type(&r, scope)?;
-        // ANSI mode: a string meets an integer as BIGINT ('5' + 1 is 6L).
-        let integral = |t: &ArrowType| matches!(t, ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 | ArrowType::Int64);
-        if self.config.ansi && ((is_string(&lt) && integral(&rt)) || (integral(&lt) && is_string(&rt))) {
-            return Ok((self.cast_if_needed(l, &ArrowType::Int64, scope)?, self.cast_if_needed(r, &ArrowType::Int64, scope)?));
+        if let Some(t) = ansi_string_integral(&lt, &rt, self.config.ansi) {
+            return Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?));
         }
         match wider_type(&lt, &rt, self.config.ansi) {
             Some(t) => Ok((self.cast_if_needed(l, &t, scope)?, self.cast_if_needed(r, &t, scope)?)),
@@ -151,18 +163,26 @@ impl Resolver<'_> {
             target = Some(match target {
                 None => t,
                 Some(cur) if cur.is_null() => t,
-                Some(cur) => wider_decimal(&cur, &t).or_else(|| wider_type(&cur, &t, self.config.ansi)).unwrap_or(cur),
+                Some(cur) => common_of(&cur, &t, self.config.ansi).unwrap_or(cur),
             });
         }
         Ok(target)
     }
 
     pub(crate) fn cast_if_needed(&self, e: DfExpr, t: &ArrowType, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
-        if &self.arrow_type(&e, scope)? == t {
-            Ok(e)
-        } else {
-            Ok(cast(e, t))
+        let from = self.arrow_type(&e, scope)?;
+        if &from == t {
+            return Ok(e);
         }
+        // Text read as a number, truth value, date or timestamp as Spark's
+        // cast reads it (its CAST_INVALID_INPUT under ANSI, else NULL).
+        if is_string(&from) && spark_functions::string_cast::SparkStringCast::handles(t) {
+            if let Ok(to) = crate::types::from_arrow(t) {
+                let f = spark_functions::string_cast::SparkStringCast::udf(t.clone(), &to.sql(), self.config.ansi);
+                return Ok(DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![e])));
+            }
+        }
+        Ok(cast(e, t))
     }
 }
 

@@ -45,7 +45,7 @@ fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> Re
             None => (*t).clone(),
             Some(cur) if cur.is_null() => (*t).clone(),
             Some(cur) if &&cur == t || t.is_null() => cur,
-            Some(cur) => crate::expression::wider_type(&cur, t, r.config.ansi).unwrap_or(cur),
+            Some(cur) => crate::expression::common_of(&cur, t, r.config.ansi).unwrap_or(cur),
         });
     }
     let Some(target) = target else { return Ok(exprs) };
@@ -318,7 +318,15 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(df("array_has", vec![keys, c.arg(1)?])?))
         })),
         // Kernels called as they are.
-        ("array", datafusion_spark(AtLeast(0), &[], "array").nullable(Nullable::Never)),
+        ("array", f(AtLeast(0), &[], |r, c| {
+            // The elements in their common type (`array(1, '2')` is ARRAY<BIGINT>).
+            let args = match r.common_type(&c.args, c.scope)? {
+                Some(t) => c.args.iter().map(|e| r.cast_if_needed(e.clone(), &t, c.scope)).collect::<ResolveResult<Vec<_>>>()?,
+                None => c.args.clone(),
+            };
+            Ok(Built::new(call_udf(super::kernel_udf(super::Source::DataFusionSpark, "array")?, args)))
+        })
+        .nullable(Nullable::Never)),
         ("array_compact", datafusion(Exactly(1), &[], "array_compact")),
         // NULL also when the value is absent from an array holding NULLs.
         ("array_contains", f(Exactly(2), &[], |r, c| {

@@ -73,6 +73,49 @@ fn branch_casts_string(r: &Resolver<'_>, results: &[DfExpr], target: &Option<dat
     Ok(casts_string(&types, t))
 }
 
+/// `greatest` / `least`: the arguments in a common type found without
+/// promoting strings (a date meets a timestamp as a timestamp), else
+/// Spark's DATATYPE_MISMATCH.DATA_DIFF_TYPES.
+fn greatest_least(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
+    use datafusion::arrow::datatypes::DataType as ArrowType;
+    let mut target: Option<ArrowType> = None;
+    for t in &c.types {
+        target = Some(match target {
+            None => t.clone(),
+            Some(cur) if cur.is_null() => t.clone(),
+            Some(cur) if t.is_null() || &cur == t => cur,
+            Some(cur) => {
+                let wider = match (&cur, t) {
+                    _ if super::is_string(&cur) != super::is_string(t) => None,
+                    (ArrowType::Date32, ts @ ArrowType::Timestamp(..)) | (ts @ ArrowType::Timestamp(..), ArrowType::Date32) => Some(ts.clone()),
+                    _ => crate::expression::wider_decimal(&cur, t).or_else(|| crate::expression::wider_type(&cur, t, r.config.ansi)),
+                };
+                match wider {
+                    Some(w) => w,
+                    None => return Err(data_diff_types(c)),
+                }
+            }
+        });
+    }
+    let args = match &target {
+        Some(t) => c.args.iter().map(|e| r.cast_if_needed(e.clone(), t, c.scope)).collect::<ResolveResult<Vec<_>>>()?,
+        None => c.args.clone(),
+    };
+    Ok(Built::new(call_udf(registry_udf(kernel)?, args)))
+}
+
+fn data_diff_types(c: &Call<'_>) -> crate::ResolveError {
+    let types: Vec<String> = c.types.iter().map(|t| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default()).collect();
+    let shown = c.default_name();
+    let list = format!("[{}]", types.join(", "));
+    crate::ResolveError::analysis(
+        "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+        "42K09",
+        format!("Cannot resolve \"{shown}\" due to data type mismatch: Input to `{}` should all be the same type, but it's {list}.", c.name),
+        &[("sqlExpr", format!("\"{shown}\"")), ("functionName", format!("`{}`", c.name)), ("dataType", list)],
+    )
+}
+
 /// The kernel `kernel` over the arguments cast to their common type.
 fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
     let target = r.common_type(&c.args, c.scope)?;
@@ -98,8 +141,8 @@ pub(super) fn functions() -> Table {
         ("ifnull", f(Exactly(2), &[], |r, c| over_common_type(r, c, "coalesce")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("nullif", f(Exactly(2), &[], |r, c| over_common_type(r, c, "nullif")).nullable(Nullable::Always)),
         // NULL only when every argument is: NULLs are skipped.
-        ("greatest", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "greatest")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
-        ("least", f(AtLeast(2), &[], |r, c| over_common_type(r, c, "least")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
+        ("greatest", f(AtLeast(2), &[], |r, c| greatest_least(r, c, "greatest")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
+        ("least", f(AtLeast(2), &[], |r, c| greatest_least(r, c, "least")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("nvl2", super::datafusion(Exactly(3), &[], "nvl2")),
         ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::AnyArgument)),
     ]

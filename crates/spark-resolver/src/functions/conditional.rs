@@ -116,7 +116,7 @@ fn data_diff_types(c: &Call<'_>) -> crate::ResolveError {
     )
 }
 
-/// The kernel `kernel` over the arguments cast to their common type.
+/// `coalesce` / `nullif`: the kernel over the arguments cast to their common type.
 fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
     let target = r.common_type(&c.args, c.scope)?;
     let args = match &target {
@@ -124,10 +124,13 @@ fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResu
         None => c.args.clone(),
     };
     let e = Built::new(call_udf(registry_udf(kernel)?, args));
-    Ok(match target {
-        Some(t) if casts_string(&c.types, &t) => e.nullable(true),
-        _ => e,
-    })
+    if kernel != "coalesce" {
+        return Ok(e);
+    }
+    // NULL only when every argument can be, a string that may not read as
+    // the common type counting as one that can.
+    let nullable = c.types.iter().zip(&c.nullable).all(|(t, n)| *n || target.as_ref().is_some_and(|to| casts_string(std::slice::from_ref(t), to)));
+    Ok(e.nullable(nullable))
 }
 
 pub(super) fn functions() -> Table {

@@ -494,8 +494,17 @@ impl SparkSession {
     pub async fn show_string(&self, input: &Relation, num_rows: i32, truncate: i32, vertical: bool) -> EngineResult<String> {
         let n = num_rows.max(0) as usize;
         let limited = Relation::new(spark_plan::RelationKind::Limit { input: Box::new(input.clone()), limit: n as i64 + 1 });
-        let (names, batches) = self.collect(&limited).await?;
-        Ok(show::show_string(&names, &batches, n, truncate.max(0) as usize, vertical, &self.resolver_config().time_zone))
+        self.fill_caches(&limited).await?;
+        let r = self.resolve(&limited)?;
+        let names = r.names();
+        let stream = self.execute_resolved(r).await?;
+        // The columns' Spark types: an interval prints with its fields.
+        let types: Vec<DataType> = match &stream.spark_schema {
+            DataType::Struct(fields) => fields.iter().map(|f| f.data_type.clone()).collect(),
+            _ => vec![],
+        };
+        let batches: Vec<RecordBatch> = stream.try_collect().await?;
+        Ok(show::show_string(&names, &types, &batches, n, truncate.max(0) as usize, vertical, &self.resolver_config().time_zone))
     }
 
     pub async fn html_string(&self, input: &Relation, num_rows: i32, truncate: i32) -> EngineResult<String> {

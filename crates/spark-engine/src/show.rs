@@ -10,6 +10,27 @@ pub fn format_cell(array: &ArrayRef, row: usize, tz: &str) -> String {
     value_text(array.as_ref(), row, tz, TextStyle::Show)
 }
 
+/// An ANSI interval with the fields its column's type names
+/// (`INTERVAL '03' HOUR`); None for other columns and NULLs.
+fn interval_cell(array: &ArrayRef, spark_type: Option<&spark_plan::DataType>, row: usize) -> Option<String> {
+    use datafusion::arrow::array::AsArray;
+    use datafusion::arrow::datatypes::{DurationMicrosecondType, IntervalYearMonthType};
+    if array.is_null(row) {
+        return None;
+    }
+    match spark_type? {
+        spark_plan::DataType::DayTimeInterval { start, end } => {
+            let micros = array.as_primitive_opt::<DurationMicrosecondType>()?.value(row);
+            Some(spark_functions::interval_text::day_time_text(micros, *start, *end))
+        }
+        spark_plan::DataType::YearMonthInterval { start, end } => {
+            let months = array.as_primitive_opt::<IntervalYearMonthType>()?.value(row);
+            Some(spark_functions::interval_text::year_month_text(i64::from(months), *start, *end))
+        }
+        _ => None,
+    }
+}
+
 /// Spark's `SchemaUtils.escapeMetaCharacters`.
 fn escape_meta(s: &str) -> String {
     s.replace('\n', "\\n")
@@ -56,14 +77,18 @@ fn pad(cell: &str, width: usize, left: bool) -> String {
 
 /// Spark's `showString(numRows, truncate, vertical)` over at most
 /// `num_rows + 1` fetched rows (the extra one tells whether there is more).
-pub fn show_string(names: &[String], batches: &[RecordBatch], num_rows: usize, truncate: usize, vertical: bool, tz: &str) -> String {
+pub fn show_string(names: &[String], types: &[spark_plan::DataType], batches: &[RecordBatch], num_rows: usize, truncate: usize, vertical: bool, tz: &str) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     'outer: for b in batches {
         for r in 0..b.num_rows() {
             if rows.len() > num_rows {
                 break 'outer;
             }
-            rows.push(b.columns().iter().map(|c| truncate_cell(escape_meta(&format_cell(c, r, tz)), truncate)).collect());
+            let cells = b.columns().iter().enumerate().map(|(i, c)| {
+                let text = interval_cell(c, types.get(i), r).unwrap_or_else(|| format_cell(c, r, tz));
+                truncate_cell(escape_meta(&text), truncate)
+            });
+            rows.push(cells.collect());
         }
     }
     let has_more = rows.len() > num_rows;
@@ -155,7 +180,7 @@ mod tests {
             vec![Arc::new(Int64Array::from(vec![1, 2])), Arc::new(StringArray::from(vec![Some("a"), None]))],
         )
         .unwrap_or_else(|_| RecordBatch::new_empty(Arc::new(Schema::empty())));
-        let s = show_string(&["id".into(), "name".into()], &[b], 20, 20, false, "UTC");
+        let s = show_string(&["id".into(), "name".into()], &[], &[b], 20, 20, false, "UTC");
         assert_eq!(s, "+---+----+\n| id|name|\n+---+----+\n|  1|   a|\n|  2|NULL|\n+---+----+\n");
         assert_eq!(truncate_cell("abcdefghij".into(), 5), "ab...");
     }

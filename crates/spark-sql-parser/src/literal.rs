@@ -88,18 +88,31 @@ pub fn parse_negative_number(text: &str) -> ParseResult<Literal> {
 
 /// A plain decimal literal: precision is the digit count, scale the fraction digits.
 pub fn parse_decimal(body: &str) -> Option<Literal> {
-    if body.contains('e') {
+    // `1.5e-2BD`: an exponent moves the scale (never below 0, as in Spark).
+    let (mantissa, exponent) = match body.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let (int_part, frac_part) = match body.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (body, ""),
-    };
     let digits = format!("{int_part}{frac_part}");
     let trimmed = digits.trim_start_matches('0');
-    let value: i128 = if trimmed.is_empty() { 0 } else { trimmed.parse().ok()? };
-    let scale = frac_part.len();
-    let precision = trimmed.len().max(scale).max(1);
+    let mut value: i128 = if trimmed.is_empty() { 0 } else { trimmed.parse().ok()? };
+    let mut scale = i32::try_from(frac_part.len()).ok()? - exponent;
+    let mut value_digits = if value == 0 { 1 } else { value.unsigned_abs().to_string().len() };
+    if scale < 0 {
+        // A negative scale becomes trailing zeros: `0e5BD` is DECIMAL(6,0).
+        let shift = u32::try_from(-scale).ok()?;
+        value = value.checked_mul(10i128.checked_pow(shift)?)?;
+        value_digits += shift as usize;
+        scale = 0;
+    }
+    let precision = value_digits.max(usize::try_from(scale).ok()?).max(1);
     if precision > 38 {
         return None;
     }

@@ -5,7 +5,7 @@ averages and percentiles, and VALUES columns mixing intervals and NULLs.
 The pyspark client cannot collect year-month intervals, so those cases
 read them as strings."""
 
-from . import q
+from . import c, q
 
 _SECONDS = "FROM VALUES (1, INTERVAL '1' SECOND), (1, INTERVAL '4' SECOND), (2, INTERVAL '-3' SECOND), (2, NULL), (3, NULL) AS tab(k, col)"
 _DAY_TIME = "FROM VALUES (INTERVAL '-1 02:03:04.5' DAY TO SECOND), (NULL), (INTERVAL '0' SECOND), (INTERVAL '3' HOUR) AS tab(col)"
@@ -43,4 +43,8 @@ INTERVALS = [
     q("sum_of_null_interval", "SELECT sum(col) FROM VALUES (CAST(NULL AS INTERVAL SECOND)) AS t(col)"),
     q("values_interval_with_null", "SELECT col FROM VALUES (INTERVAL '-1' SECOND), (NULL) AS tab(col)"),
     q("values_mixed_interval_fields", "SELECT col FROM VALUES (INTERVAL '1' SECOND), (INTERVAL '1' HOUR) AS tab(col)"),
+    # Interval arithmetic keeps the operands' fields; show() prints them.
+    q("interval_arithmetic_fields", "SELECT typeof(INTERVAL 1 HOUR + INTERVAL 30 MINUTES), typeof(INTERVAL 1 DAY - INTERVAL 2 HOURS), typeof(INTERVAL 1 YEAR + INTERVAL 2 MONTHS), typeof(-INTERVAL 3 HOURS), typeof(INTERVAL 3 HOURS / 2), CAST(INTERVAL 1 HOUR + INTERVAL 30 MINUTES AS STRING), CAST(-INTERVAL 3 HOURS AS STRING)"),
+    c("show_interval_fields", "show: spark.sql(\"SELECT INTERVAL '1-2' YEAR TO MONTH a, INTERVAL '1 02:03:04.5' DAY TO SECOND b, INTERVAL 3 HOURS c, INTERVAL 1 HOUR + INTERVAL 30 MINUTES d, INTERVAL 5 MONTHS e\")"),
+    q("interval_single_unit_types", "SELECT typeof(INTERVAL 3 HOURS), typeof(INTERVAL 1 DAY 2 HOURS), typeof(INTERVAL 2 MINUTES 3 SECONDS), typeof(INTERVAL 1 YEAR 2 MONTHS), typeof(INTERVAL 1.5 SECONDS), CAST(INTERVAL 90 MINUTES AS STRING), CAST(INTERVAL 36 HOURS AS STRING)"),
 ]

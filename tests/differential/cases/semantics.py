@@ -172,6 +172,7 @@ SEMANTICS = [
     q("least_decimal_and_string", "SELECT least(1.5, '2')"),
     q("greatest_int_and_date", "SELECT greatest(1, DATE '2020-01-01')"),
     q("greatest_widening", "SELECT greatest(1, 2.5, 3L), typeof(greatest(1, 2.5)), greatest('a', 'b'), greatest(DATE '2020-01-01', TIMESTAMP '2020-01-01 10:00:00'), least(NULL, 2, 1.5D)"),
+    q("big_decimal_literals_with_exponent", "SELECT 1e3BD, typeof(1e3BD), 1.5e-2BD, typeof(1.5e-2BD), 1.5BD, -2e1BD, 0e5BD"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

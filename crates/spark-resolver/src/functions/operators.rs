@@ -116,8 +116,11 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
         }
     }
     let nullable: Vec<bool> = resolved.iter().map(|a| r.is_nullable(a, scope)).collect();
+    let types = resolved.iter().map(|a| r.spark_type(&a.expr, scope)).collect::<ResolveResult<Vec<_>>>()?;
     if let [x] = resolved.as_slice() {
         let (expr, shown) = if minus { (negated(x.expr.clone(), &r.arrow_type(&x.expr, scope)?, r.config.ansi), "-") } else { (x.expr.clone(), "+") };
+        // An interval keeps its fields (`- INTERVAL 3 HOURS` is an INTERVAL HOUR).
+        let expr = interval_math::keep_fields(expr, &types[0]);
         return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
     }
     if let [a, b] = resolved.as_slice() {
@@ -126,7 +129,23 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
         }
     }
     let entry = if minus { &SUBTRACT } else { &ADD };
-    r.apply_function(entry, name, resolved, false, scope)
+    let mut sum = r.apply_function(entry, name, resolved, false, scope)?;
+    // Two intervals of one kind span the fields of both.
+    if let Some(fields) = spanned_interval_fields(&types) {
+        sum.expr = interval_math::keep_fields(sum.expr, &fields);
+    }
+    Ok(sum)
+}
+
+/// The interval type covering both operands' fields (`HOUR + MINUTE` is
+/// `HOUR TO MINUTE`), when both are intervals of one kind.
+fn spanned_interval_fields(types: &[spark_plan::DataType]) -> Option<spark_plan::DataType> {
+    use spark_plan::DataType::{DayTimeInterval, YearMonthInterval};
+    match types {
+        [DayTimeInterval { start: s1, end: e1 }, DayTimeInterval { start: s2, end: e2 }] => Some(DayTimeInterval { start: (*s1).min(*s2), end: (*e1).max(*e2) }),
+        [YearMonthInterval { start: s1, end: e1 }, YearMonthInterval { start: s2, end: e2 }] => Some(YearMonthInterval { start: (*s1).min(*s2), end: (*e1).max(*e2) }),
+        _ => None,
+    }
 }
 
 const ADD: Function = binary_op(|r, c| arithmetic(r, c, IntOp::Add), "+");

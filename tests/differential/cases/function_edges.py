@@ -382,6 +382,10 @@ FUNCTION_EDGES = [
     q("first_last_ignore_nulls_sliding", "SELECT x, first_value(x) IGNORE NULLS OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), last_value(x) IGNORE NULLS OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), first(x, true) OVER (ORDER BY y ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), first_value(x) OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM VALUES (1, 1), (NULL, 2), (3, 3), (NULL, 4), (5, 5) AS t(x, y)"),
     q("nth_value_ignore_nulls", "SELECT x, nth_value(x, 2) IGNORE NULLS OVER (ORDER BY y), nth_value(x, 2) OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM VALUES (1, 1), (NULL, 2), (3, 3), (NULL, 4), (5, 5) AS t(x, y)"),
     c("nth_value_ignore_nulls_dataframe", "spark.sql('SELECT * FROM VALUES (1, 1), (NULL, 2), (3, 3), (NULL, 4), (5, 5) AS t(x, y)').select('x', F.nth_value('x', 2, True).over(W.orderBy('y')))"),
+    # size of NULL: NULL under ANSI, -1 otherwise; nvl2 in its branches' type.
+    q("size_of_null", "SELECT size(NULL), size(array()), size(map(1, 2)), cardinality(CAST(NULL AS ARRAY<INT>)), typeof(size(array(1))), size(a) FROM VALUES (array(1, 2)), (NULL) AS t(a)"),
+    sql_script("size_of_null_legacy", "SET spark.sql.ansi.enabled=false", "SELECT size(NULL), cardinality(CAST(NULL AS MAP<INT,INT>))"),
+    q("nvl2_types", "SELECT nvl2(NULL, 1, 2), nvl2('x', 1, 2.5), typeof(nvl2('x', 1, 2L)), nvl2(1, 'a', NULL), nvl2(s, 1, 0) FROM VALUES ('a'), (NULL) AS t(s)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -56,6 +56,18 @@ fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> Re
         .collect())
 }
 
+/// `size(x)` / `cardinality(x)`: NULL for a NULL array or map under ANSI
+/// mode, -1 otherwise (`spark.sql.legacy.sizeOfNull`).
+fn size(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let e = call_udf(super::kernel_udf(super::Source::DataFusionSpark, "size")?, c.args.clone());
+    if !r.config.ansi {
+        return Ok(Built::new(e).nullable(false));
+    }
+    let missing = DfExpr::IsNull(Box::new(c.arg(0)?));
+    let null = DfExpr::Literal(datafusion::common::ScalarValue::Int32(None), None);
+    Ok(Built::new(DfExpr::Case(datafusion::logical_expr::expr::Case::new(None, vec![(Box::new(missing), Box::new(null))], Some(Box::new(e))))).nullable(c.any_nullable()))
+}
+
 /// `element_at(array, i)` (1-based, negative from the end) or `element_at(map, key)`.
 fn element_at(r: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
     let (x, i) = (c.arg(0)?, c.arg(1)?);
@@ -350,8 +362,8 @@ pub(super) fn functions() -> Table {
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
         ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
         ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),
-        ("cardinality", datafusion(Exactly(1), &[], "cardinality")),
-        ("size", datafusion_spark(Exactly(1), &[], "size")),
+        ("cardinality", f(Exactly(1), &[], size).nullable(Nullable::Always)),
+        ("size", f(Exactly(1), &[], size).nullable(Nullable::Always)),
         ("flatten", f(Exactly(1), &[Any], |_, c| {
             if !matches!(&c.types[0], ArrowType::List(f) if matches!(f.data_type(), ArrowType::List(_))) {
                 return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\" of \"ARRAY\""));

@@ -116,6 +116,14 @@ fn data_diff_types(c: &Call<'_>) -> crate::ResolveError {
     )
 }
 
+/// `nvl2(x, a, b)`: `a` when `x` is not NULL, else `b`, in the common type
+/// of `a` and `b` (`x` may be of any type).
+fn nvl2(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let (a, b) = r.coerce_pair(c.arg(1)?, c.arg(2)?, c.scope)?;
+    let present = DfExpr::IsNotNull(Box::new(c.arg(0)?));
+    Ok(Built::new(DfExpr::Case(Case::new(None, vec![(Box::new(present), Box::new(a))], Some(Box::new(b))))))
+}
+
 /// `coalesce` / `nullif`: the kernel over the arguments cast to their common type.
 fn over_common_type(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
     let target = r.common_type(&c.args, c.scope)?;
@@ -146,7 +154,7 @@ pub(super) fn functions() -> Table {
         // NULL only when every argument is: NULLs are skipped.
         ("greatest", f(AtLeast(2), &[], |r, c| greatest_least(r, c, "greatest")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
         ("least", f(AtLeast(2), &[], |r, c| greatest_least(r, c, "least")).nullable(Nullable::Rule(|a| a.iter().all(|n| *n)))),
-        ("nvl2", super::datafusion(Exactly(3), &[], "nvl2")),
+        ("nvl2", f(Exactly(3), &[], nvl2).nullable(Nullable::Rule(|a| a.get(1).copied().unwrap_or(true) || a.get(2).copied().unwrap_or(true)))),
         ("nanvl", super::datafusion(Exactly(2), &[], "nanvl").nullable(Nullable::AnyArgument)),
     ]
 }

@@ -72,6 +72,7 @@ pub mod sum;
 pub mod rounding;
 pub mod sentences;
 pub mod sequence;
+pub mod single_value;
 pub mod sketch;
 pub mod temporal_parse;
 pub mod temporal_text;

@@ -173,6 +173,10 @@ SEMANTICS = [
     q("greatest_int_and_date", "SELECT greatest(1, DATE '2020-01-01')"),
     q("greatest_widening", "SELECT greatest(1, 2.5, 3L), typeof(greatest(1, 2.5)), greatest('a', 'b'), greatest(DATE '2020-01-01', TIMESTAMP '2020-01-01 10:00:00'), least(NULL, 2, 1.5D)"),
     q("big_decimal_literals_with_exponent", "SELECT 1e3BD, typeof(1e3BD), 1.5e-2BD, typeof(1.5e-2BD), 1.5BD, -2e1BD, 0e5BD"),
+    # A scalar subquery with more than one row is an error; none gives NULL.
+    q("scalar_subquery_too_many_rows", "SELECT (SELECT x FROM VALUES (1), (2) AS t(x))"),
+    q("scalar_subquery_one_or_no_row", "SELECT (SELECT x FROM VALUES (1) AS t(x)), (SELECT x FROM VALUES (1) AS t(x) WHERE x > 5), (SELECT max(x) FROM VALUES (1), (2) AS t(x)), (SELECT id FROM range(10) WHERE id > 8)"),
+    q("scalar_subquery_in_filter", "SELECT * FROM range(5) WHERE id > (SELECT avg(id) FROM range(4))"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

@@ -10,6 +10,18 @@ use super::ResolvedExpr;
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
+/// The one column of `plan` as a single row: its only value, NULL for no
+/// row, an error for more.
+fn single_row(plan: &datafusion::logical_expr::LogicalPlan) -> ResolveResult<datafusion::logical_expr::LogicalPlan> {
+    use datafusion::logical_expr::expr::AggregateFunction;
+    let (qualifier, field) = plan.schema().qualified_field(0);
+    let column = DfExpr::Column(datafusion::common::Column::from((qualifier, field)));
+    let value = AggregateFunction::new_udf(spark_functions::single_value::SingleValue::udaf(), vec![column], false, None, vec![], None);
+    Ok(datafusion::logical_expr::LogicalPlanBuilder::from(plan.clone())
+        .aggregate(Vec::<DfExpr>::new(), vec![DfExpr::AggregateFunction(value).alias(field.name())])?
+        .build()?)
+}
+
 impl Resolver<'_> {
     /// Resolves a subquery with the enclosing scope visible for correlation.
     fn resolve_subquery_plan(&mut self, plan: &Relation, scope: &ResolvedRelation) -> ResolveResult<(Subquery, ResolvedRelation)> {
@@ -53,6 +65,8 @@ impl Resolver<'_> {
         let expr = if correlated {
             DfExpr::ScalarSubquery(sub)
         } else {
+            // More than one row is Spark's SCALAR_SUBQUERY_TOO_MANY_ROWS.
+            let sub = Subquery { subquery: Arc::new(single_row(&sub.subquery)?), ..sub };
             crate::functions::call_udf(spark_functions::maybe_null::MaybeNull::udf(), vec![DfExpr::ScalarSubquery(sub)])
         };
         Ok(ResolvedExpr { expr, name, nullable: Some(true) })

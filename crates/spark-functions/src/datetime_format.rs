@@ -600,13 +600,15 @@ impl ScalarUDFImpl for SparkParseDatetime {
                 };
                 Some(utc.timestamp_micros())
             });
+            let tolerant = if self.target == ParseTarget::Date { "try_to_date" } else { "try_to_timestamp" };
             if value.is_none() && self.fail {
                 return Err(SparkRuntimeError::new(
                     RuntimeKind::DateTime,
                     "CANNOT_PARSE_TIMESTAMP",
                     "22007",
-                    format!("Text '{text}' could not be parsed with the pattern '{pattern}'. Use `try_to_timestamp` to tolerate invalid input string and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."),
+                    format!("Text '{text}' could not be parsed with the pattern '{pattern}'. Use `{tolerant}` to tolerate invalid input string and return NULL instead."),
                 )
+                .param("func", format!("`{tolerant}`"))
                 .into_df());
             }
             micros.push(value);

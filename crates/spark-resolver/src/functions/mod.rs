@@ -284,13 +284,17 @@ impl Arity {
     }
 }
 
+/// Where Spark's messages send readers for the built-in functions.
+const SPARK_DOCS: &str = "https://spark.apache.org/docs/latest";
+const FUNCTIONS_DOCS: &str = "https://spark.apache.org/docs/latest/sql-ref-functions.html";
+
 /// Spark's `WRONG_NUM_ARGS.WITHOUT_SUGGESTION`.
 pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> ResolveError {
     ResolveError::analysis(
         "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
         "42605",
-        format!("The `{name}` requires {expected} parameters but the actual number is {got}."),
-        &[("functionName", format!("`{name}`")), ("expectedNum", expected.to_string()), ("actualNum", got.to_string())],
+        format!("The `{name}` requires {expected} parameters but the actual number is {got}. Please, refer to '{FUNCTIONS_DOCS}' for a fix."),
+        &[("functionName", format!("`{name}`")), ("expectedNum", expected.to_string()), ("actualNum", got.to_string()), ("docroot", SPARK_DOCS.to_string())],
     )
 }
 
@@ -397,7 +401,7 @@ mod tests {
     fn every_entry_is_a_spark_name() {
         // Names the Spark Connect client sends that `SHOW FUNCTIONS` does
         // not list.
-        const CLIENT_ONLY: &[&str] = &["==", "distributed_sequence_id", "negative", "positive", "isnull", "isnotnull"];
+        const CLIENT_ONLY: &[&str] = &["==", "distributed_sequence_id", "negative", "positive", "isnull", "isnotnull", "timestampadd", "timestampdiff"];
         let unknown: Vec<&str> = names()
             .into_iter()
             .filter(|name| !spark_functions::catalog::is_spark_function(name) && !CLIENT_ONLY.contains(name))

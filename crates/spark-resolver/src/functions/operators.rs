@@ -10,7 +10,7 @@ use spark_functions::arithmetic::{IntOp, SparkDivide, SparkIntArith};
 use spark_functions::decimal::DecimalOp;
 use spark_functions::interval_math::ScaleOp;
 
-use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, interval_math, registry_udf, unresolved};
+use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, interval_math, is_string, registry_udf, unresolved};
 use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal, wider_type};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
@@ -25,6 +25,7 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
     if let Some(b) = interval_arithmetic(c, op, r.config.ansi) {
         return Ok(b);
     }
+    check_arithmetic_types(c, op)?;
     let (l, rt) = (c.arg(0)?, c.arg(1)?);
     if op != IntOp::Div && r.decimal_operands(&l, &rt, c.scope)?.is_some() {
         let dop = match op {
@@ -54,6 +55,54 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
         _ => Operator::Modulo,
     };
     Ok(nullable_if(Built::new(binary(l, df_op, rt)), string_cast))
+}
+
+/// Spark's type errors for arithmetic on what is no number: operands of
+/// two types (BINARY_OP_DIFF_TYPES), of one type that is no number
+/// (BINARY_OP_WRONG_TYPE; a string takes the other operand's type first),
+/// and a date plus or minus a fraction (date_add's input type).
+fn check_arithmetic_types(c: &Call<'_>, op: IntOp) -> ResolveResult<()> {
+    let (mut lt, mut rt) = (c.types[0].clone(), c.types[1].clone());
+    let number = |t: &ArrowType| t.is_null() || t.is_numeric() || interval_math::kind(t).is_some();
+    if is_string(&lt) && !is_string(&rt) && !rt.is_null() {
+        lt = rt.clone();
+    } else if is_string(&rt) && !is_string(&lt) && !lt.is_null() {
+        rt = lt.clone();
+    }
+    if (number(&lt) || is_string(&lt)) && (number(&rt) || is_string(&rt)) {
+        return Ok(());
+    }
+    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+    if matches!(op, IntOp::Add | IntOp::Subtract) && lt == ArrowType::Date32 && rt.is_integer() {
+        return Ok(());
+    }
+    if matches!(op, IntOp::Add | IntOp::Subtract) && lt == ArrowType::Date32 && rt.is_numeric() {
+        let function = if op == IntOp::Add { "date_add" } else { "date_sub" };
+        let shown = format!("{function}({}, {})", c.names[0], c.names[1]);
+        return Err(super::type_mismatch_sql(&shown, 1, &c.names[1], &c.types[1], "(\"INT\" or \"SMALLINT\" or \"TINYINT\")"));
+    }
+    let shown = format!("({} {} {})", c.names[0], c.name, c.names[1]);
+    if lt != rt && !lt.is_null() && !rt.is_null() {
+        let (left, right) = (sql(&c.types[0]), sql(&c.types[1]));
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+            "42K09",
+            format!("Cannot resolve \"{shown}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({left} and {right})."),
+            &[("left", left.clone()), ("right", right.clone()), ("sqlExpr", format!("\"{shown}\""))],
+        ));
+    }
+    let wrong = if number(&lt) { &rt } else { &lt };
+    let required = if matches!(op, IntOp::Add | IntOp::Subtract) {
+        "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")"
+    } else {
+        "\"NUMERIC\""
+    };
+    Err(ResolveError::analysis(
+        "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{shown}\" due to data type mismatch: the binary operator requires the input type {required}, not {}.", sql(wrong)),
+        &[("inputType", required.to_string()), ("actualDataType", sql(wrong)), ("sqlExpr", format!("\"{shown}\""))],
+    ))
 }
 
 /// `interval * number` and `number * interval` (an interval; overflow

@@ -48,6 +48,10 @@ impl SparkCheckedCast {
 /// A value as Spark prints it in a cast error: a SQL literal (`3000000000L`).
 fn literal_text(a: &dyn Array, row: usize) -> String {
     let text = value_text(a, row, "UTC", TextStyle::Cast);
+    // NaN and the infinities print bare.
+    if matches!(text.as_str(), "NaN" | "Infinity" | "-Infinity") {
+        return text;
+    }
     let suffix = match a.data_type() {
         DataType::Int8 => "Y",
         DataType::Int16 => "S",

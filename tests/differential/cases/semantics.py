@@ -186,6 +186,12 @@ SEMANTICS = [
     q("date_minus_fraction", "SELECT DATE '2020-01-01' - 1.5"),
     q("date_plus_fraction", "SELECT DATE '2020-01-01' + 1.5"),
     q("wrong_number_of_arguments", "SELECT upper('a', 'b')"),
+    # NaN and -0.0 in groups, sorts and distinct counts; dates meet timestamps.
+    q("nan_and_negative_zero", "SELECT x, count(*) FROM VALUES (CAST('NaN' AS DOUBLE)), (CAST('NaN' AS DOUBLE)), (0.0D), (-0.0D), (NULL) AS t(x) GROUP BY x ORDER BY x", ordered=True),
+    q("approx_count_distinct_doubles", "SELECT count(DISTINCT x), approx_count_distinct(x), approx_count_distinct(CAST(x AS FLOAT)) FROM VALUES (CAST('NaN' AS DOUBLE)), (CAST('NaN' AS DOUBLE)), (0.0D), (-0.0D), (1.5D) AS t(x)"),
+    q("union_date_and_timestamp", "SELECT a FROM (SELECT DATE '2020-01-01' AS a UNION ALL SELECT TIMESTAMP '2020-01-01 10:00:00')"),
+    q("cast_nan_overflow", "SELECT CAST(CAST('NaN' AS DOUBLE) AS INT)"),
+    q("cast_infinity_overflow", "SELECT CAST(CAST('-Infinity' AS FLOAT) AS INT)"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

@@ -75,6 +75,11 @@ pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<Arr
     if float_with(l, r) || float_with(r, l) {
         return Some(ArrowType::Float64);
     }
+    // A date meets a timestamp as that timestamp.
+    match (l, r) {
+        (ArrowType::Date32, t @ ArrowType::Timestamp(..)) | (t @ ArrowType::Timestamp(..), ArrowType::Date32) => return Some(t.clone()),
+        _ => {}
+    }
     // `array()` (of NULLs) meets a typed array as that array.
     match (l, r) {
         (ArrowType::List(a), ArrowType::List(_)) if a.data_type().is_null() => return Some(r.clone()),

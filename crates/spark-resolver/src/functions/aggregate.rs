@@ -142,6 +142,18 @@ fn first_last(c: &Call<'_>, first: bool) -> ResolveResult<Built> {
     Ok(Built::new(DfExpr::AggregateFunction(f)).named(format!("{}({})", c.name, c.names[0])).nullable(true))
 }
 
+/// `approx_count_distinct(x[, rsd])`: floating-point values are counted
+/// as Spark normalizes them (-0.0 is 0.0, one NaN), by their text.
+fn approx_count_distinct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let mut args = c.args.clone();
+    if c.types[0].is_floating() {
+        args[0] = cast(super::call_udf(spark_functions::float_normalize::NormalizeFloats::udf(), vec![c.arg(0)?]), ArrowType::Utf8);
+    }
+    let udaf = datafusion::functions_aggregate::approx_distinct::approx_distinct_udaf();
+    // DataFusion counts in UInt64; Spark's count is a BIGINT.
+    Ok(Built::new(cast(DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, None, vec![], None)), ArrowType::Int64)))
+}
+
 /// `avg`: of a decimal, see [`decimal_avg`].
 fn avg(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::sum::Overflow;
@@ -471,7 +483,7 @@ pub(super) fn functions() -> Table {
         ("bool_or", datafusion_aggregate(Exactly(1), &[Boolean], "bool_or")),
         ("every", datafusion_aggregate(Exactly(1), &[Boolean], "bool_and")),
         ("bool_and", datafusion_aggregate(Exactly(1), &[Boolean], "bool_and")),
-        ("approx_count_distinct", datafusion_aggregate(Range(1, 2), &[], "approx_distinct")),
+        ("approx_count_distinct", f(Range(1, 2), &[], approx_count_distinct).nullable(Nullable::Never)),
         ("bit_and", datafusion_aggregate(Exactly(1), &[Integral], "bit_and")),
         ("bit_or", datafusion_aggregate(Exactly(1), &[Integral], "bit_or")),
         ("bit_xor", datafusion_aggregate(Exactly(1), &[Integral], "bit_xor")),

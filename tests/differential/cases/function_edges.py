@@ -386,6 +386,9 @@ FUNCTION_EDGES = [
     q("size_of_null", "SELECT size(NULL), size(array()), size(map(1, 2)), cardinality(CAST(NULL AS ARRAY<INT>)), typeof(size(array(1))), size(a) FROM VALUES (array(1, 2)), (NULL) AS t(a)"),
     sql_script("size_of_null_legacy", "SET spark.sql.ansi.enabled=false", "SELECT size(NULL), cardinality(CAST(NULL AS MAP<INT,INT>))"),
     q("nvl2_types", "SELECT nvl2(NULL, 1, 2), nvl2('x', 1, 2.5), typeof(nvl2('x', 1, 2L)), nvl2(1, 'a', NULL), nvl2(s, 1, 0) FROM VALUES ('a'), (NULL) AS t(s)"),
+    # left/right with lengths below 1, chr/char of any code.
+    q("left_right_lengths", "SELECT left('abc', 0), left('abc', -5), left('abc', NULL), right('abc', -1), right('abc', 10), left(X'0102', -1), left(X'010203', 2)"),
+    q("chr_codes", "SELECT chr(65), char(65), chr(321), char(-5), chr(NULL), char(256 + 66), chr(0)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -211,14 +211,30 @@ fn bytes_or_string(c: &Call<'_>, op: BytesOp, string_fn: &str) -> ResolveResult<
     }
     // `left(s, n)` keeps its length argument; every other argument is text.
     let text_args = if op == BytesOp::Left { 1 } else { c.args.len() };
-    let args = c
+    let mut args: Vec<DfExpr> = c
         .args
         .iter()
         .zip(&c.types)
         .enumerate()
         .map(|(i, (a, t))| if i < text_args && !is_string(t) { cast(a.clone(), ArrowType::Utf8) } else { a.clone() })
         .collect();
+    // A negative length keeps nothing (DataFusion's `left` would drop that many from the end).
+    if op == BytesOp::Left {
+        if let Some(n) = args.get(1).cloned() {
+            let negative = datafusion::logical_expr::binary_expr(n.clone(), datafusion::logical_expr::Operator::Lt, lit(0i32));
+            args[1] = datafusion::logical_expr::when(negative, lit(0i32)).otherwise(n)?;
+        }
+    }
     Ok(Built::new(call_udf(registry_udf(string_fn)?, args)))
+}
+
+/// `char(n)` / `chr(n)`: the character of code point `n % 256`, '' for a
+/// negative `n`; a NULL constant is NULL (the kernel reads only values).
+fn char_of(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if matches!(super::constant_value(&c.arg(0)?), Some(v) if v.is_null()) {
+        return Ok(Built::new(lit(ScalarValue::Utf8(None))));
+    }
+    Ok(Built::new(call_udf(super::kernel_udf(super::Source::DataFusionSpark, "char")?, c.args.clone())))
 }
 
 /// `lpad`/`rpad`: bytes padded with X'00' by default, strings with ' '.
@@ -382,8 +398,8 @@ pub(super) fn functions() -> Table {
         ("ascii", datafusion_spark(Exactly(1), &[], "ascii")),
         ("base64", datafusion_spark(Exactly(1), &[], "base64")),
         ("unbase64", datafusion_spark(Exactly(1), &[String], "unbase64")),
-        ("char", datafusion_spark(Exactly(1), &[Long], "char")),
-        ("chr", datafusion(Exactly(1), &[Long], "chr")),
+        ("char", f(Exactly(1), &[Long], char_of)),
+        ("chr", f(Exactly(1), &[Long], char_of)),
         // NULL only for a NULL separator: NULL strings are skipped.
         ("concat_ws", datafusion_spark(AtLeast(1), &[], "concat_ws").nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true)))),
         ("crc32", datafusion_spark(Exactly(1), &[], "crc32")),
@@ -407,7 +423,14 @@ pub(super) fn functions() -> Table {
         ("quote", datafusion_spark(Exactly(1), &[String], "quote")),
         ("repeat", datafusion(Exactly(2), &[String, Int], "repeat")),
         ("replace", f(Range(2, 3), &[String, String, String], |_, c| delegate_defaults(c, "replace", &[(lit(""), "")]))),
-        ("right", datafusion(Exactly(2), &[String, Int], "right")),
+        ("right", f(Exactly(2), &[String, Int], |_, c| {
+            // A negative length keeps nothing (DataFusion's `right` would drop that many from the start).
+            let n = c.arg(1)?;
+            let negative = datafusion::logical_expr::binary_expr(n.clone(), datafusion::logical_expr::Operator::Lt, lit(0i32));
+            let n = datafusion::logical_expr::when(negative, lit(0i32)).otherwise(n)?;
+            Ok(Built::new(call_udf(registry_udf("right")?, vec![c.arg(0)?, n])))
+        })
+        .nullable(Nullable::Always)),
         ("sha", datafusion_spark(Exactly(1), &[], "sha1")),
         ("sha1", datafusion_spark(Exactly(1), &[], "sha1")),
         ("sha2", datafusion_spark(Exactly(2), &[], "sha2").nullable(Nullable::Always)),

@@ -192,6 +192,10 @@ SEMANTICS = [
     q("union_date_and_timestamp", "SELECT a FROM (SELECT DATE '2020-01-01' AS a UNION ALL SELECT TIMESTAMP '2020-01-01 10:00:00')"),
     q("cast_nan_overflow", "SELECT CAST(CAST('NaN' AS DOUBLE) AS INT)"),
     q("cast_infinity_overflow", "SELECT CAST(CAST('-Infinity' AS FLOAT) AS INT)"),
+    # Maps cannot be compared (also inside arrays and structs); structs and arrays can.
+    q("compare_maps", "SELECT map(1, 2) = map(1, 2)"),
+    q("compare_nested_maps", "SELECT array(map(1, 2)) <=> array(map(1, 2))"),
+    q("compare_structs_and_arrays", "SELECT struct(1, 2) = struct(1, 2), array(1, 2) < array(1, 3), struct(1, 'a') < struct(1, 'b'), array(1) = array(1, NULL)"),
     q("integer_literal_edges", "SELECT -9223372036854775808L, -9223372036854775808, 9223372036854775807L, -2147483648, 2147483648, -128Y, -32768S, typeof(-2147483648), typeof(2147483648)"),
     q("integer_literal_beyond_bigint", "SELECT 9223372036854775808, -9223372036854775809"),
     q("bigint_literal_out_of_range", "SELECT 9223372036854775808L"),

@@ -145,3 +145,14 @@ pub fn from_arrow_field(f: &datafusion::arrow::datatypes::Field) -> ResolveResul
         (t, _) => t,
     })
 }
+
+/// Whether a value of type `t` holds a map anywhere (maps have no order
+/// and no equality in Spark: no comparison, sort, DISTINCT or set operation).
+pub(crate) fn contains_map(t: &ArrowType) -> bool {
+    match t {
+        ArrowType::Map(..) => true,
+        ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => contains_map(f.data_type()),
+        ArrowType::Struct(fields) => fields.iter().any(|f| contains_map(f.data_type())),
+        _ => false,
+    }
+}

@@ -225,7 +225,7 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
         ));
     }
     // Maps have no order, nor equality (also inside arrays and structs).
-    if let Some(t) = c.types.iter().find(|t| contains_map(t)) {
+    if let Some(t) = c.types.iter().find(|t| crate::types::contains_map(t)) {
         let symbol = if c.name == "==" { "=" } else { c.name };
         let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
         let type_sql = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
@@ -246,16 +246,6 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
     let (l, rt) = r.coerce_pair(l, rt, c.scope)?;
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
     Ok(nullable_if(Built::new(binary(l, op, rt)), (string_cast || narrowed) && op != Operator::IsNotDistinctFrom))
-}
-
-/// Whether a value of type `t` holds a map anywhere.
-fn contains_map(t: &ArrowType) -> bool {
-    match t {
-        ArrowType::Map(..) => true,
-        ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => contains_map(f.data_type()),
-        ArrowType::Struct(fields) => fields.iter().any(|f| contains_map(f.data_type())),
-        _ => false,
-    }
 }
 
 /// `!=` and `<>` are `NOT (a = b)` in Spark, and print so.

@@ -123,6 +123,7 @@ impl Resolver<'_> {
     /// when `None`); hidden columns come from that row.
     pub(crate) fn apply_deduplicate(&mut self, r: ResolvedRelation, subset: Option<&[String]>) -> ResolveResult<ResolvedRelation> {
         let Some(subset) = subset.filter(|s| !s.is_empty()) else {
+            self.refuse_map_columns(&r)?;
             if !r.columns.iter().any(|c| c.hidden) {
                 let plan = LogicalPlanBuilder::from(r.plan).distinct()?.build()?;
                 return Ok(ResolvedRelation { plan, columns: r.columns });

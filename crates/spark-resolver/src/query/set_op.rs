@@ -19,6 +19,10 @@ impl Resolver<'_> {
     ) -> ResolveResult<ResolvedRelation> {
         let l = self.resolve_query(left)?;
         let mut r = self.resolve_query(right)?;
+        // Only UNION ALL keeps rows without comparing them.
+        if !(kind == SetOpKind::Union && all) {
+            self.refuse_map_columns(&l)?;
+        }
         let mut l = l;
         if by_name {
             (l, r) = self.align_by_name(l, r, allow_missing)?;
@@ -166,4 +170,24 @@ fn multiset_op(
         .project(columns.iter().map(|c| id_col(&c.id)))?
         .build()?;
     Ok(plan)
+}
+
+impl Resolver<'_> {
+    /// Spark's UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE: rows with a
+    /// map column cannot be told apart (DISTINCT, INTERSECT, EXCEPT, UNION).
+    pub(crate) fn refuse_map_columns(&self, r: &ResolvedRelation) -> ResolveResult<()> {
+        for c in r.visible() {
+            let t = self.arrow_type(&id_col(&c.id), r)?;
+            if crate::types::contains_map(&t) {
+                let type_sql = crate::types::from_arrow(&t).map(|d| d.sql()).unwrap_or_default();
+                return Err(ResolveError::analysis(
+                    "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
+                    "0A000",
+                    format!("The feature is not supported: Cannot have MAP type columns in a set operation (INTERSECT, EXCEPT, etc.), but the type of column `{}` is \"{type_sql}\".", c.name),
+                    &[("colName", format!("`{}`", c.name)), ("dataType", format!("\"{type_sql}\""))],
+                ));
+            }
+        }
+        Ok(())
+    }
 }

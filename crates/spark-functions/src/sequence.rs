@@ -89,9 +89,9 @@ fn walk(start: i64, stop: i64, step: i64, at: impl Fn(i64) -> Option<i64>) -> Re
 }
 
 /// `date` plus `months`, the day clamped to the month's end (Spark's
-/// `dateAddMonths`).
-fn add_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
-    let total = i64::from(date.year()) * 12 + i64::from(date.month0()) + months;
+/// `dateAddMonths`); None past the calendar's range.
+pub(crate) fn add_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
+    let total = i64::from(date.year()).checked_mul(12)?.checked_add(i64::from(date.month0()))?.checked_add(months)?;
     let (year, month0) = (i32::try_from(total.div_euclid(12)).ok()?, total.rem_euclid(12) as u32);
     let first = NaiveDate::from_ymd_opt(year, month0 + 1, 1)?;
     let next = if month0 == 11 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month0 + 2, 1)? };

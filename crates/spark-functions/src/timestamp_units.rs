@@ -111,13 +111,6 @@ fn naive(wall: i64) -> Option<NaiveDateTime> {
     chrono::DateTime::from_timestamp_micros(wall).map(|t| t.naive_utc())
 }
 
-/// `date` plus `months`, the day clamped to the month's end.
-fn plus_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
-    let total = i64::from(date.year()).checked_mul(12)?.checked_add(i64::from(date.month0()))?.checked_add(months)?;
-    let (year, month0) = (i32::try_from(total.div_euclid(12)).ok()?, total.rem_euclid(12) as u32);
-    (28..=date.day()).rev().find_map(|d| NaiveDate::from_ymd_opt(year, month0 + 1, d)).or_else(|| NaiveDate::from_ymd_opt(year, month0 + 1, date.day()))
-}
-
 /// `micros` plus `quantity` units, or None on overflow.
 fn add(unit: DatetimeUnit, quantity: i64, micros: i64, clock: Clock) -> Option<i64> {
     use DatetimeUnit::*;
@@ -137,7 +130,7 @@ fn add(unit: DatetimeUnit, quantity: i64, micros: i64, clock: Clock) -> Option<i
                 _ => quantity,
             };
             let t = naive(wall)?;
-            let date = plus_months(t.date(), months)?;
+            let date = crate::sequence::add_months(t.date(), months)?;
             // Beyond Spark's range of years the result overflows.
             if !(-290_308..=294_247).contains(&date.year()) {
                 return None;

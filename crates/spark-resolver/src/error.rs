@@ -46,6 +46,28 @@ impl ResolveError {
         }
     }
 
+    /// Spark's `DATATYPE_MISMATCH.INVALID_ORDERING_TYPE`: `function` (`=`,
+    /// `sortorder`, ...) over `data_type` (its SQL name), which has no order.
+    pub fn invalid_ordering_type(sql_expr: &str, function: &str, data_type: &str) -> Self {
+        Self::analysis(
+            "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+            "42K09",
+            format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The `{function}` does not support ordering on type \"{data_type}\"."),
+            &[("sqlExpr", format!("\"{sql_expr}\"")), ("functionName", format!("`{function}`")), ("dataType", format!("\"{data_type}\""))],
+        )
+    }
+
+    /// Spark's `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES` for operands of the
+    /// SQL types `left` and `right` (quoted, `"INT"`).
+    pub fn binary_op_diff_types(sql_expr: &str, left: &str, right: &str) -> Self {
+        Self::analysis(
+            "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+            "42K09",
+            format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({left} and {right})."),
+            &[("left", left.to_string()), ("right", right.to_string()), ("sqlExpr", format!("\"{sql_expr}\""))],
+        )
+    }
+
     pub fn unsupported(what: impl Into<String>) -> Self {
         ResolveError::Unsupported(what.into())
     }

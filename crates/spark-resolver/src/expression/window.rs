@@ -37,12 +37,7 @@ impl Resolver<'_> {
         let key_type = self.arrow_type(&r.expr, scope)?;
         if spark_functions::variant::is_variant_type(&key_type) || crate::types::contains_map(&key_type) {
             let type_sql = if crate::types::contains_map(&key_type) { crate::types::from_arrow(&key_type).map(|d| d.sql()).unwrap_or_default() } else { "VARIANT".into() };
-            return Err(ResolveError::analysis(
-                "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
-                "42K09",
-                format!("Cannot resolve \"{name}\" due to data type mismatch: The `sortorder` does not support ordering on type \"{type_sql}\"."),
-                &[("sqlExpr", format!("\"{name}\"")), ("functionName", "`sortorder`".into()), ("dataType", format!("\"{type_sql}\""))],
-            ));
+            return Err(ResolveError::invalid_ordering_type(&name, "sortorder", &type_sql));
         }
         Ok((r.expr.sort(so.ascending, nulls_first), name))
     }

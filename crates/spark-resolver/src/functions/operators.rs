@@ -83,13 +83,7 @@ fn check_arithmetic_types(c: &Call<'_>, op: IntOp) -> ResolveResult<()> {
     }
     let shown = format!("({} {} {})", c.names[0], c.name, c.names[1]);
     if lt != rt && !lt.is_null() && !rt.is_null() {
-        let (left, right) = (sql(&c.types[0]), sql(&c.types[1]));
-        return Err(ResolveError::analysis(
-            "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
-            "42K09",
-            format!("Cannot resolve \"{shown}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({left} and {right})."),
-            &[("left", left.clone()), ("right", right.clone()), ("sqlExpr", format!("\"{shown}\""))],
-        ));
+        return Err(ResolveError::binary_op_diff_types(&shown, &sql(&c.types[0]), &sql(&c.types[1])));
     }
     let wrong = if number(&lt) { &rt } else { &lt };
     let required = if matches!(op, IntOp::Add | IntOp::Subtract) {
@@ -214,27 +208,20 @@ const fn binary_op(build: super::Builder, op: &'static str) -> Function {
 }
 
 fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
-    if c.types.iter().any(spark_functions::variant::is_variant_type) {
+    // Variants and maps have no order, nor equality (maps also inside arrays and structs).
+    let unordered = c.types.iter().find_map(|t| {
+        if spark_functions::variant::is_variant_type(t) {
+            Some("VARIANT".to_string())
+        } else if crate::types::contains_map(t) {
+            Some(crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default())
+        } else {
+            None
+        }
+    });
+    if let Some(type_sql) = unordered {
         let symbol = if c.name == "==" { "=" } else { c.name };
         let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
-        return Err(ResolveError::analysis(
-            "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
-            "42K09",
-            format!("Cannot resolve \"{shown}\" due to data type mismatch: The `{symbol}` does not support ordering on type \"VARIANT\"."),
-            &[("sqlExpr", format!("\"{shown}\"")), ("functionName", format!("`{symbol}`")), ("dataType", "\"VARIANT\"".into())],
-        ));
-    }
-    // Maps have no order, nor equality (also inside arrays and structs).
-    if let Some(t) = c.types.iter().find(|t| crate::types::contains_map(t)) {
-        let symbol = if c.name == "==" { "=" } else { c.name };
-        let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
-        let type_sql = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
-        return Err(ResolveError::analysis(
-            "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
-            "42K09",
-            format!("Cannot resolve \"{shown}\" due to data type mismatch: The `{symbol}` does not support ordering on type \"{type_sql}\"."),
-            &[("sqlExpr", format!("\"{shown}\"")), ("functionName", format!("`{symbol}`")), ("dataType", format!("\"{type_sql}\""))],
-        ));
+        return Err(ResolveError::invalid_ordering_type(&shown, symbol, &type_sql));
     }
     if let Some(reduced) = super::integral_decimal_comparison::reduce(c, op) {
         return Ok(reduced);
@@ -264,12 +251,7 @@ fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
     let (lt, rt) = (&c.types[0], &c.types[1]);
     if !boolean_like(lt) || !boolean_like(rt) {
         if lt != rt && !lt.is_null() && !rt.is_null() {
-            return Err(ResolveError::analysis(
-                "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
-                "42K09",
-                format!("Cannot resolve \"{shown}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({} and {}).", sql(lt), sql(rt)),
-                &[("left", sql(lt)), ("right", sql(rt)), ("sqlExpr", format!("\"{shown}\""))],
-            ));
+            return Err(ResolveError::binary_op_diff_types(&shown, &sql(lt), &sql(rt)));
         }
         let wrong = if boolean_like(lt) { rt } else { lt };
         return Err(ResolveError::analysis(

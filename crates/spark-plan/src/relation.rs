@@ -157,6 +157,10 @@ pub enum RelationKind {
     SubqueryAlias { input: Box<Relation>, alias: String },
     ToDf { input: Box<Relation>, names: Vec<String> },
     WithColumns { input: Box<Relation>, columns: Vec<Expr> },
+    /// SQL pipe `SET c = e, ...`: each aliased expression replaces the
+    /// input's column of that name in place; a name the input lacks is an
+    /// error (withColumns would append it).
+    ReplaceColumns { input: Box<Relation>, columns: Vec<Expr> },
     WithColumnsRenamed { input: Box<Relation>, renames: Vec<(String, String)> },
     Drop { input: Box<Relation>, columns: Vec<Expr>, names: Vec<String> },
     /// Repartition and coalesce do not change results.
@@ -291,6 +295,7 @@ impl Relation {
             | K::SubqueryAlias { input, .. }
             | K::ToDf { input, .. }
             | K::WithColumns { input, .. }
+            | K::ReplaceColumns { input, .. }
             | K::WithColumnsRenamed { input, .. }
             | K::Drop { input, .. }
             | K::Repartition { input }
@@ -325,7 +330,7 @@ impl Relation {
         use RelationKind as K;
         match &self.kind {
             K::Values { rows, .. } => rows.iter().flatten().collect(),
-            K::Project { exprs, .. } | K::WithColumns { columns: exprs, .. } | K::Drop { columns: exprs, .. } => exprs.iter().collect(),
+            K::Project { exprs, .. } | K::WithColumns { columns: exprs, .. } | K::ReplaceColumns { columns: exprs, .. } | K::Drop { columns: exprs, .. } => exprs.iter().collect(),
             K::CollectMetrics { metrics: exprs, .. } | K::Transpose { index: exprs, .. } => exprs.iter().collect(),
             K::Filter { condition, .. } => vec![condition],
             K::Sort { order, .. } => order.iter().map(|s| &s.expr).collect(),

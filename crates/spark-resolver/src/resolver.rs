@@ -151,6 +151,7 @@ impl<'a> Resolver<'a> {
             RelationKind::SubqueryAlias { input, alias } => self.resolve_subquery_alias(input, alias),
             RelationKind::ToDf { input, names } => self.resolve_to_df(input, names),
             RelationKind::WithColumns { input, columns } => self.resolve_with_columns(input, columns),
+            RelationKind::ReplaceColumns { input, columns } => self.resolve_replace_columns(input, columns),
             RelationKind::WithColumnsRenamed { input, renames } => self.resolve_with_columns_renamed(input, renames),
             RelationKind::Drop { input, columns, names } => self.resolve_drop(input, columns, names),
             RelationKind::Repartition { input } => self.resolve(input),

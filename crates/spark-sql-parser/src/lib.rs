@@ -12,6 +12,7 @@ mod identifier;
 mod lexer;
 mod literal;
 mod parser;
+mod pipe;
 mod query;
 mod statement;
 

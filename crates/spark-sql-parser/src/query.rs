@@ -54,7 +54,7 @@ impl Parser {
         Ok(body)
     }
 
-    fn parse_query_tail(&mut self, mut body: Relation) -> ParseResult<Relation> {
+    pub(crate) fn parse_query_tail(&mut self, mut body: Relation) -> ParseResult<Relation> {
         // DISTRIBUTE BY only spreads rows over partitions; CLUSTER BY also
         // sorts by the same keys, like SORT BY. One result stream is one
         // partition here, so the sorts are total.
@@ -101,6 +101,10 @@ impl Parser {
     fn parse_set_operation(&mut self) -> ParseResult<Relation> {
         let mut left = self.parse_intersect()?;
         loop {
+            if self.eat_sym("|>") {
+                left = self.parse_pipe_operator(left)?;
+                continue;
+            }
             let kind = if self.eat_word("union") {
                 SetOpKind::Union
             } else if self.eat_word("except") || self.eat_word("minus") {
@@ -144,7 +148,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn parse_query_primary(&mut self) -> ParseResult<Relation> {
+    pub(crate) fn parse_query_primary(&mut self) -> ParseResult<Relation> {
         if self.is_word("select") {
             return self.parse_select();
         }
@@ -157,9 +161,13 @@ impl Parser {
             return Ok(rel(RelationKind::Read(ReadSource::Table { name })));
         }
         if self.is_word("from") {
-            // FROM t SELECT ...
+            // FROM t SELECT ..., or `FROM t` alone (all of its columns),
+            // where SQL pipe operators usually follow.
             self.advance();
             let from = self.parse_from_list()?;
+            if !self.is_word("select") {
+                return Ok(from);
+            }
             return self.parse_select_after_from(from);
         }
         if self.eat_sym("(") {
@@ -206,7 +214,7 @@ impl Parser {
         self.finish_select(from, items, distinct)
     }
 
-    fn parse_select_list(&mut self) -> ParseResult<Vec<Expr>> {
+    pub(crate) fn parse_select_list(&mut self) -> ParseResult<Vec<Expr>> {
         self.parse_comma_separated(|p| {
             let e = p.parse_expression()?;
             if matches!(e, Expr::Star { .. }) && p.is_word("except") {
@@ -223,7 +231,7 @@ impl Parser {
         })
     }
 
-    fn finish_select(&mut self, from: Relation, items: Vec<Expr>, distinct: bool) -> ParseResult<Relation> {
+    pub(crate) fn finish_select(&mut self, from: Relation, items: Vec<Expr>, distinct: bool) -> ParseResult<Relation> {
         let mut input = from;
         if self.eat_word("where") {
             let condition = self.parse_expression()?;
@@ -285,7 +293,7 @@ impl Parser {
         Ok(out)
     }
 
-    fn parse_group_by(&mut self) -> ParseResult<(AggregateKind, Vec<Expr>)> {
+    pub(crate) fn parse_group_by(&mut self) -> ParseResult<(AggregateKind, Vec<Expr>)> {
         if self.eat_word("all") {
             return Ok((AggregateKind::GroupByAll, vec![]));
         }
@@ -378,7 +386,7 @@ impl Parser {
 
     /// `UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (col [AS n], ...))`;
     /// NULL values are dropped unless INCLUDE NULLS.
-    fn parse_unpivot(&mut self, input: Relation) -> ParseResult<Relation> {
+    pub(crate) fn parse_unpivot(&mut self, input: Relation) -> ParseResult<Relation> {
         let include_nulls = if self.eat_words(&["include", "nulls"]) {
             true
         } else {
@@ -431,7 +439,7 @@ impl Parser {
 
     /// `PIVOT (agg [AS a], ... FOR col IN (v [AS n], ...))`; several pivot
     /// columns `FOR (a, b) IN ((1, 'x') [AS n], ...)` pivot on their struct.
-    fn parse_pivot(&mut self, input: Relation) -> ParseResult<Relation> {
+    pub(crate) fn parse_pivot(&mut self, input: Relation) -> ParseResult<Relation> {
         self.expect_sym("(")?;
         let aggregates = self.parse_comma_separated(|p| {
             let e = p.parse_expression()?;
@@ -499,7 +507,7 @@ impl Parser {
         self.parse_joins(left)
     }
 
-    fn parse_joins(&mut self, mut left: Relation) -> ParseResult<Relation> {
+    pub(crate) fn parse_joins(&mut self, mut left: Relation) -> ParseResult<Relation> {
         loop {
             let save = self.position();
             let natural = self.eat_word("natural");
@@ -620,7 +628,7 @@ impl Parser {
     }
 
     /// `TABLESAMPLE (n PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)]`.
-    fn parse_table_sample(&mut self, input: Relation) -> ParseResult<Relation> {
+    pub(crate) fn parse_table_sample(&mut self, input: Relation) -> ParseResult<Relation> {
         self.expect_sym("(")?;
         let out = if self.eat_word("bucket") {
             let x = self.parse_integer()?;

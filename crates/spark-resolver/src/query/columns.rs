@@ -30,6 +30,22 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_with_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
+        self.with_columns(r, columns)
+    }
+
+    /// Pipe `SET`: like withColumns, but every name must be a column of
+    /// the input.
+    pub(crate) fn resolve_replace_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve(input)?;
+        for e in columns {
+            if let Expr::Alias { names, .. } = e {
+                self.find_column(names, None, &r)?;
+            }
+        }
+        self.with_columns(r, columns)
+    }
+
+    fn with_columns(&mut self, r: ResolvedRelation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
         if columns.iter().any(|e| self.generator_call(e).is_some()) {
             // A generator (`withColumn("e", explode(...))`) makes this a select
             // of every column, the generated one replacing or following them.

@@ -22,7 +22,7 @@ pub(crate) fn string_table(columns: &[&str], rows: Vec<Vec<String>>) -> EngineRe
     Ok(CommandOutput { schema, batches: vec![batch] })
 }
 
-fn empty() -> CommandOutput {
+pub(crate) fn empty() -> CommandOutput {
     CommandOutput { schema: Arc::new(Schema::empty()), batches: vec![] }
 }
 
@@ -142,7 +142,10 @@ impl SparkSession {
             }
             Command::DescribeFunction { name, extended } => match spark_functions::catalog::describe(name, *extended) {
                 Some(rows) => string_table(&["function_desc"], rows.into_iter().map(|r| vec![r]).collect()),
-                None => Err(spark_resolver::ResolveError::unresolved_routine(name).into()),
+                None => match self.describe_sql_function(name, *extended) {
+                    Some(rows) => string_table(&["function_desc"], rows.into_iter().map(|r| vec![r]).collect()),
+                    None => Err(spark_resolver::ResolveError::unresolved_routine(name).into()),
+                },
             },
             Command::CacheTable { name, input } => {
                 self.cache_table(name, input.as_deref()).await?;
@@ -161,12 +164,14 @@ impl SparkSession {
                 string_table(&["namespace"], rows)
             }
             Command::ShowCatalogs => string_table(&["catalog"], vec![vec!["spark_catalog".into()]]),
-            Command::ShowFunctions { pattern } => {
-                let rows = spark_functions::catalog::spark_function_names()
-                    .iter()
-                    .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
-                    .map(|n| vec![n.clone()])
-                    .collect();
+            Command::ShowFunctions { pattern, user, system } => {
+                let mut names: Vec<String> = if *user { self.user_function_names() } else { vec![] };
+                if *system {
+                    names.extend(spark_functions::catalog::spark_function_names().iter().cloned());
+                }
+                names.sort();
+                names.dedup();
+                let rows = names.into_iter().filter(|n| pattern.as_deref().is_none_or(|p| like(p, n))).map(|n| vec![n]).collect();
                 string_table(&["function"], rows)
             }
             Command::ShowColumns { table } => {
@@ -203,6 +208,8 @@ impl SparkSession {
             Command::DropDatabase { name, if_exists, cascade } => self.drop_database(name, *if_exists, *cascade),
             Command::CreateTable(t) => self.create_table(t).await,
             Command::CreatePersistentView(v) => self.create_persistent_view(v),
+            Command::CreateSqlFunction(f) => self.create_sql_function(f),
+            Command::DropFunction { name, temporary, if_exists } => self.drop_function(name, *temporary, *if_exists),
             Command::DropTable { name, if_exists } => self.drop_table(name, *if_exists),
             Command::InsertInto(i) => self.insert_into(i).await,
             Command::TruncateTable { name } => self.truncate_table(name),

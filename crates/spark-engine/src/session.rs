@@ -129,6 +129,8 @@ pub struct SparkSession {
     pub(crate) python_includes: RwLock<Vec<String>>,
     /// Python UDTFs of `spark.udtf.register`, by lower-case name.
     pub(crate) python_table_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonTableFunction>>>,
+    /// SQL functions of `CREATE TEMPORARY FUNCTION`, by lower-case name.
+    pub(crate) sql_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::SqlFunction>>>,
 }
 
 /// The session confs Python workers read (pyspark's `RunnerConf`).
@@ -230,6 +232,7 @@ impl SparkSession {
             current_database: RwLock::new(spark_catalog::DEFAULT_DATABASE.into()),
             python_session: uuid::Uuid::new_v4().to_string(),
             python_functions: Default::default(),
+            sql_functions: Default::default(),
             python_table_functions: Default::default(),
             python_includes: Default::default(),
         }
@@ -250,6 +253,7 @@ impl SparkSession {
         clone.current_database = RwLock::new(self.current_database());
         clone.python_functions = RwLock::new(functions);
         clone.python_table_functions = RwLock::new(self.python_table_functions.read().map(|f| f.clone()).unwrap_or_default());
+        clone.sql_functions = RwLock::new(self.sql_functions.read().map(|f| f.clone()).unwrap_or_default());
         clone
     }
 
@@ -334,6 +338,7 @@ impl SparkSession {
             cte_recursion_level_limit: u32::try_from(conf.int("spark.sql.cteRecursionLevelLimit", 100)).unwrap_or(u32::MAX),
             current_database: self.current_database(),
             python: self.python_support(&conf),
+            sql_functions: self.sql_functions.read().map(|f| f.clone()).unwrap_or_default(),
         }
     }
 

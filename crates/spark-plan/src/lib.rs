@@ -13,6 +13,7 @@ pub mod limits;
 pub mod literal;
 pub mod relation;
 pub mod schema_json;
+pub mod sql_function;
 pub mod table;
 pub mod write;
 
@@ -21,6 +22,7 @@ pub use data_type::{DataType, IntervalUnit, StructField};
 pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, PythonFunction, PythonTableFunction, TableArgument, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
+pub use sql_function::{CreateSqlFunction, SqlFunction, SqlFunctionParam};
 pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{

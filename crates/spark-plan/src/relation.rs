@@ -437,7 +437,9 @@ pub enum Command {
     ShowDatabases { pattern: Option<String> },
     ShowCatalogs,
     ShowColumns { table: Vec<String> },
-    ShowFunctions { pattern: Option<String> },
+    /// `SHOW [USER | SYSTEM | ALL] FUNCTIONS`: `user` / `system` say which
+    /// functions are listed (both for ALL and no word).
+    ShowFunctions { pattern: Option<String>, user: bool, system: bool },
     DescribeFunction { name: String, extended: bool },
     /// `CACHE [LAZY] TABLE name [AS query]`: with a query, also a temp view.
     CacheTable { name: Vec<String>, input: Option<Box<Relation>> },
@@ -466,6 +468,10 @@ pub enum Command {
     DropDatabase { name: Vec<String>, if_exists: bool, cascade: bool },
     CreateTable(Box<crate::CreateTable>),
     CreatePersistentView(Box<crate::CreatePersistentView>),
+    /// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION name(params) RETURN body`.
+    CreateSqlFunction(Box<crate::CreateSqlFunction>),
+    /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
+    DropFunction { name: Vec<String>, temporary: bool, if_exists: bool },
     /// `DROP TABLE` (a temporary view of that name first, as Spark).
     DropTable { name: Vec<String>, if_exists: bool },
     InsertInto(Box<crate::InsertInto>),

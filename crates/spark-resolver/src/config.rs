@@ -18,6 +18,9 @@ pub struct ResolverConfig {
     /// Python UDF support: the session's workers and registered functions;
     /// `None` where no worker pool exists (Python UDFs are then refused).
     pub python: Option<PythonSupport>,
+    /// The session's SQL functions (`CREATE TEMPORARY FUNCTION`), by
+    /// lower-case name.
+    pub sql_functions: std::sync::Arc<std::collections::HashMap<String, spark_plan::SqlFunction>>,
 }
 
 /// What Python UDFs of a session resolve with.
@@ -32,7 +35,7 @@ pub struct PythonSupport {
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None, sql_functions: Default::default() }
     }
 }
 

@@ -51,6 +51,9 @@ pub struct Resolver<'a> {
     /// How many persistent views are being expanded (a guard against views
     /// that read themselves).
     pub(crate) view_depth: u32,
+    /// How many SQL function bodies are being expanded (a guard against
+    /// functions that call themselves).
+    pub(crate) routine_depth: u32,
 }
 
 /// Executes a resolved plan and returns its batches.
@@ -63,7 +66,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None, view_depth: 0 }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None, view_depth: 0, routine_depth: 0 }
     }
 
     pub fn with_catalog(mut self, tables: &'a dyn spark_catalog::Catalog) -> Self {

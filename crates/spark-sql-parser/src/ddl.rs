@@ -65,11 +65,8 @@ impl Parser {
             }
             return Ok(Some(Plan::Command(Command::CreateDatabase(db))));
         }
-        if self.eat_word("function") {
-            self.eat_words(&["if", "not", "exists"]);
-            self.parse_multipart_identifier()?;
-            let _ = self.rest_as_text();
-            return Self::unsupported("CREATE FUNCTION").map(Some);
+        if self.is_word("function") {
+            return self.parse_create_function(replace, false).map(Some);
         }
         Ok(None)
     }
@@ -470,10 +467,8 @@ impl Parser {
             }
             return Ok(Plan::Command(Command::DropDatabase { name, if_exists, cascade }));
         }
-        if self.eat_word("function") || self.eat_words(&["temporary", "function"]) {
-            self.eat_words(&["if", "exists"]);
-            self.parse_multipart_identifier()?;
-            return Self::unsupported("DROP FUNCTION");
+        if self.is_word("function") || self.is_word("temporary") {
+            return self.parse_drop_function();
         }
         self.error()
     }

@@ -14,6 +14,7 @@ mod literal;
 mod parser;
 mod pipe;
 mod query;
+mod sql_function;
 mod statement;
 
 pub use error::{ParseError, ParseResult};

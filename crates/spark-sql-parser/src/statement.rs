@@ -234,6 +234,9 @@ impl Parser {
         let replace = self.eat_words(&["or", "replace"]);
         let global = self.eat_word("global");
         let temp = self.eat_word("temporary") || self.eat_word("temp");
+        if self.is_word("function") && !global {
+            return self.parse_create_function(replace, temp);
+        }
         if self.eat_word("view") {
             let if_not_exists = self.eat_words(&["if", "not", "exists"]);
             let name = self.parse_multipart_identifier()?;
@@ -356,9 +359,18 @@ impl Parser {
             let table = self.parse_multipart_identifier()?;
             return Ok(Plan::Command(Command::ShowColumns { table }));
         }
-        if self.eat_word("functions") || self.eat_words(&["user", "functions"]) || self.eat_words(&["system", "functions"]) || self.eat_words(&["all", "functions"]) {
+        let scope = if self.eat_words(&["user", "functions"]) {
+            Some((true, false))
+        } else if self.eat_words(&["system", "functions"]) {
+            Some((false, true))
+        } else if self.eat_word("functions") || self.eat_words(&["all", "functions"]) {
+            Some((true, true))
+        } else {
+            None
+        };
+        if let Some((user, system)) = scope {
             let pattern = pattern(self);
-            return Ok(Plan::Command(Command::ShowFunctions { pattern }));
+            return Ok(Plan::Command(Command::ShowFunctions { pattern, user, system }));
         }
         let text = self.rest_as_text();
         Ok(Plan::Command(Command::NotSupported(format!("SHOW {text}"))))

@@ -31,7 +31,13 @@ impl Resolver<'_> {
         if let Some(python) = self.registered_python_function(&lower) {
             return self.resolve_python_udf(&python, call.args, scope);
         }
-        let entry = functions::lookup(&lower).ok_or_else(|| functions::unknown(call.name))?;
+        let Some(entry) = functions::lookup(&lower) else {
+            // Built-in functions come first on Spark's search path, then the session's.
+            return match self.session_sql_function(&lower) {
+                Some(f) => self.resolve_sql_function(&f, call.args, scope),
+                None => Err(functions::unknown(call.name)),
+            };
+        };
         if entry.frame.is_window_only() {
             return Err(ResolveError::analysis(
                 "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",

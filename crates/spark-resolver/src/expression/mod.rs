@@ -17,6 +17,7 @@ mod literal;
 mod python_udf;
 mod python_udtf;
 pub(crate) use python_udtf::{argument_for_analyze, udtf_eval_type};
+pub(crate) mod sql_function;
 mod subquery;
 mod update_fields;
 mod window;

@@ -1,0 +1,188 @@
+//! Calls of SQL functions (`CREATE TEMPORARY FUNCTION f(x INT) RETURN ...`):
+//! the arguments, bound to the parameters by position or by name (with the
+//! parameters' defaults) and cast to their types, replace the parameters in
+//! the body; the result is cast to the declared return type. Spark names
+//! the call `f(arg, ...)` after the arguments supplied.
+
+use spark_plan::{CastMode, Expr, RelationKind, SqlFunction};
+
+use super::ResolvedExpr;
+use crate::resolver::Resolver;
+use crate::{ResolveError, ResolveResult, ResolvedRelation};
+
+/// How deep SQL functions may call one another.
+const MAX_ROUTINE_NESTING: u32 = 32;
+
+impl Resolver<'_> {
+    /// A SQL function of this session called by name, if `name` is one.
+    pub(crate) fn session_sql_function(&self, name: &str) -> Option<SqlFunction> {
+        self.config.sql_functions.get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    pub(crate) fn resolve_sql_function(&mut self, f: &SqlFunction, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+        if self.routine_depth >= MAX_ROUTINE_NESTING {
+            return Err(ResolveError::analysis(
+                "ROUTINE_EXCEEDS_MAX_NESTED_DEPTH",
+                "54K00",
+                format!("The depth of routine `{}` exceeds the maximum routine resolution depth ({MAX_ROUTINE_NESTING}).", f.name),
+                &[("routineName", format!("`{}`", f.name)), ("maxNestedDepth", MAX_ROUTINE_NESTING.to_string())],
+            ));
+        }
+        let bound = bind_arguments(f, args)?;
+        let mut shown = Vec::new();
+        for supplied in bound.iter().flatten() {
+            shown.push(self.resolve_expr(supplied, scope)?.name);
+        }
+        let values: Vec<Expr> = f
+            .params
+            .iter()
+            .zip(bound)
+            .map(|(p, arg)| {
+                let value = arg.or_else(|| p.default.clone()).unwrap_or(Expr::Literal(spark_plan::Literal::Null(p.data_type.clone())));
+                Expr::Cast { expr: Box::new(value), to: p.data_type.clone(), mode: CastMode::Default, explicit: false }
+            })
+            .collect();
+        let body = substitute_params(f, &values);
+        let body = match &f.returns {
+            Some(t) => Expr::Cast { expr: Box::new(body), to: t.clone(), mode: CastMode::Default, explicit: false },
+            None => body,
+        };
+        self.routine_depth += 1;
+        let resolved = self.resolve_expr(&body, scope);
+        self.routine_depth -= 1;
+        let resolved = resolved?;
+        Ok(ResolvedExpr { name: format!("{}({})", f.name, shown.join(", ")), ..resolved })
+    }
+}
+
+/// The argument given for each parameter (`None`: not supplied), from
+/// positional arguments first, then `name => value`.
+fn bind_arguments(f: &SqlFunction, args: &[Expr]) -> ResolveResult<Vec<Option<Expr>>> {
+    let routine = format!("`{}`", f.name);
+    if args.len() > f.params.len() {
+        return Err(crate::functions::wrong_args(&f.name, args.len(), &f.params.len().to_string()));
+    }
+    let mut bound: Vec<Option<Expr>> = vec![None; f.params.len()];
+    for (i, arg) in args.iter().enumerate() {
+        match arg {
+            Expr::NamedArgument { name, value } => {
+                let Some(pos) = f.params.iter().position(|p| p.name.eq_ignore_ascii_case(name)) else {
+                    return Err(ResolveError::analysis(
+                        "UNRECOGNIZED_PARAMETER_NAME",
+                        "4274K",
+                        format!("Cannot invoke routine {routine} because the routine call included a named argument reference for the argument named `{name}`, but this routine does not include any signature containing an argument with this name."),
+                        &[("routineName", routine.clone()), ("argumentName", format!("`{name}`"))],
+                    ));
+                };
+                if bound[pos].is_some() {
+                    return Err(ResolveError::analysis(
+                        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED",
+                        "4274K",
+                        format!("Call to routine {routine} is invalid because it includes multiple argument assignments to the same parameter name `{name}`. A positional argument and named argument both referred to the same parameter. Please remove the named argument referring to this parameter."),
+                        &[("routineName", routine.clone()), ("parameterName", format!("`{name}`"))],
+                    ));
+                }
+                bound[pos] = Some(value.as_ref().clone());
+            }
+            positional => bound[i] = Some(positional.clone()),
+        }
+    }
+    for (i, (p, arg)) in f.params.iter().zip(&bound).enumerate() {
+        if arg.is_none() && p.default.is_none() {
+            if !args.iter().any(|a| matches!(a, Expr::NamedArgument { .. })) {
+                return Err(crate::functions::wrong_args(&f.name, args.len(), &f.params.iter().filter(|p| p.default.is_none()).count().to_string()));
+            }
+            return Err(ResolveError::analysis(
+                "REQUIRED_PARAMETER_NOT_FOUND",
+                "4274K",
+                format!("Cannot invoke routine {routine} because the parameter named `{}` is required, but the routine call did not supply a value. Please update the routine call to supply an argument value (either positionally at index {i} or by name) and retry the query again.", p.name),
+                &[("routineName", routine.clone()), ("parameterName", format!("`{}`", p.name)), ("index", i.to_string())],
+            ));
+        }
+    }
+    Ok(bound)
+}
+
+/// The body with each parameter reference (`x` or `f.x`) replaced by its
+/// value. A body `SELECT expr` without FROM is that expression.
+fn substitute_params(f: &SqlFunction, values: &[Expr]) -> Expr {
+    let body = match &f.body {
+        Expr::ScalarSubquery(q) => match &q.kind {
+            RelationKind::Project { input, exprs } if matches!(input.kind, RelationKind::OneRow) && exprs.len() == 1 => unaliased(&exprs[0]),
+            _ => f.body.clone(),
+        },
+        other => other.clone(),
+    };
+    let param_of = |name: &[String]| -> Option<usize> {
+        let last = match name {
+            [one] => one,
+            [qualifier, one] if qualifier.eq_ignore_ascii_case(&f.name) => one,
+            _ => return None,
+        };
+        f.params.iter().position(|p| p.name.eq_ignore_ascii_case(last))
+    };
+    body.map_columns(&mut |name, plan_id| match (plan_id, param_of(&name)) {
+        (None, Some(i)) => values[i].clone(),
+        _ => Expr::Column { name, plan_id },
+    })
+}
+
+fn unaliased(e: &Expr) -> Expr {
+    match e {
+        Expr::Alias { expr, .. } => expr.as_ref().clone(),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use spark_plan::{DataType, Expr, Literal, SqlFunction, SqlFunctionParam};
+
+    use super::bind_arguments;
+
+    fn area() -> SqlFunction {
+        let param = |name: &str, default: Option<Expr>| SqlFunctionParam { name: name.into(), data_type: DataType::Double, default, comment: None };
+        SqlFunction {
+            name: "area".into(),
+            params: vec![param("w", None), param("h", Some(Expr::Literal(Literal::Integer(2))))],
+            returns: None,
+            body: Expr::column("w"),
+            comment: None,
+            deterministic: true,
+            data_access: "CONTAINS SQL".into(),
+        }
+    }
+
+    fn int(n: i32) -> Expr {
+        Expr::Literal(Literal::Integer(n))
+    }
+
+    fn named(name: &str, n: i32) -> Expr {
+        Expr::NamedArgument { name: name.into(), value: Box::new(int(n)) }
+    }
+
+    fn class(r: crate::ResolveResult<Vec<Option<Expr>>>) -> String {
+        match r {
+            Err(crate::ResolveError::Analysis { error_class, .. }) => error_class,
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn binds_by_position_then_name() {
+        let f = area();
+        assert_eq!(bind_arguments(&f, &[int(3)]).ok(), Some(vec![Some(int(3)), None]));
+        assert_eq!(bind_arguments(&f, &[named("H", 4), named("w", 1)]).ok(), Some(vec![Some(int(1)), Some(int(4))]));
+        assert_eq!(bind_arguments(&f, &[int(1), named("h", 4)]).ok(), Some(vec![Some(int(1)), Some(int(4))]));
+    }
+
+    #[test]
+    fn refuses_bad_calls() {
+        let f = area();
+        assert_eq!(class(bind_arguments(&f, &[int(1), int(2), int(3)])), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
+        assert_eq!(class(bind_arguments(&f, &[])), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
+        assert_eq!(class(bind_arguments(&f, &[named("h", 1)])), "REQUIRED_PARAMETER_NOT_FOUND");
+        assert_eq!(class(bind_arguments(&f, &[named("d", 1)])), "UNRECOGNIZED_PARAMETER_NAME");
+        assert_eq!(class(bind_arguments(&f, &[int(1), named("w", 1)])), "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED");
+    }
+}

@@ -77,8 +77,7 @@ impl ServerSession {
 
     /// How this session's SQL text reads.
     pub fn parse_options(&self) -> spark_sql_parser::ParseOptions {
-        let conf = self.spark.conf();
-        spark_sql_parser::ParseOptions { escaped_string_literals: conf.bool("spark.sql.parser.escapedStringLiterals", false) }
+        self.spark.parse_options()
     }
 
     /// The cache id of a relation `persist()`ed in this session, if it is one.

@@ -18,6 +18,7 @@ mod partition_order;
 mod tables;
 mod scalar_subquery_domain;
 mod sql_functions;
+mod variables;
 mod view_casts;
 mod write;
 

@@ -131,6 +131,8 @@ pub struct SparkSession {
     pub(crate) python_table_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::PythonTableFunction>>>,
     /// SQL functions of `CREATE TEMPORARY FUNCTION`, by lower-case name.
     pub(crate) sql_functions: RwLock<Arc<std::collections::HashMap<String, spark_plan::SqlFunction>>>,
+    /// Variables of `DECLARE`, by lower-case name.
+    pub(crate) variables: RwLock<Arc<std::collections::HashMap<String, spark_resolver::SessionVariable>>>,
 }
 
 /// The session confs Python workers read (pyspark's `RunnerConf`).
@@ -233,6 +235,7 @@ impl SparkSession {
             python_session: uuid::Uuid::new_v4().to_string(),
             python_functions: Default::default(),
             sql_functions: Default::default(),
+            variables: Default::default(),
             python_table_functions: Default::default(),
             python_includes: Default::default(),
         }
@@ -254,11 +257,18 @@ impl SparkSession {
         clone.python_functions = RwLock::new(functions);
         clone.python_table_functions = RwLock::new(self.python_table_functions.read().map(|f| f.clone()).unwrap_or_default());
         clone.sql_functions = RwLock::new(self.sql_functions.read().map(|f| f.clone()).unwrap_or_default());
+        clone.variables = RwLock::new(self.variables.read().map(|v| v.clone()).unwrap_or_default());
         clone
     }
 
     pub fn conf(&self) -> SparkConf {
         self.conf.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// How this session's SQL text reads.
+    pub fn parse_options(&self) -> spark_sql_parser::ParseOptions {
+        let conf = self.conf();
+        spark_sql_parser::ParseOptions { escaped_string_literals: conf.bool("spark.sql.parser.escapedStringLiterals", false) }
     }
 
     pub fn current_database(&self) -> String {
@@ -339,6 +349,7 @@ impl SparkSession {
             current_database: self.current_database(),
             python: self.python_support(&conf),
             sql_functions: self.sql_functions.read().map(|f| f.clone()).unwrap_or_default(),
+            variables: self.variables.read().map(|v| v.clone()).unwrap_or_default(),
         }
     }
 
@@ -664,7 +675,7 @@ fn parse_offset(v: &str) -> Option<String> {
 /// Runs a plan the resolver needs the answer of (pivot values) from
 /// synchronous code: on a multi-threaded tokio worker the worker steps aside
 /// while it blocks; anywhere else a private runtime on its own thread runs it.
-fn run_to_completion(ctx: &SessionContext, plan: LogicalPlan) -> spark_resolver::ResolveResult<Vec<RecordBatch>> {
+pub(crate) fn run_to_completion(ctx: &SessionContext, plan: LogicalPlan) -> spark_resolver::ResolveResult<Vec<RecordBatch>> {
     let ctx = ctx.clone();
     let work = async move { ctx.execute_logical_plan(plan).await?.collect().await };
     let result = match tokio::runtime::Handle::try_current() {

@@ -15,6 +15,7 @@ pub mod relation;
 pub mod schema_json;
 pub mod sql_function;
 pub mod table;
+pub mod variable;
 pub mod write;
 
 pub use catalog::{CatalogCommand, CatalogName};
@@ -23,6 +24,7 @@ pub use error::{PlanError, PlanResult};
 pub use expression::{CastMode, Expr, FrameType, PythonFunction, PythonTableFunction, TableArgument, Quantifier, SortOrder, WindowFrame, WindowFrameBound};
 pub use literal::Literal;
 pub use sql_function::{CreateSqlFunction, SqlFunction, SqlFunctionParam};
+pub use variable::{DeclareVariable, ExecuteImmediate, VariableValues};
 pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{

@@ -472,6 +472,12 @@ pub enum Command {
     CreateSqlFunction(Box<crate::CreateSqlFunction>),
     /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
     DropFunction { name: Vec<String>, temporary: bool, if_exists: bool },
+    DeclareVariable(Box<crate::DeclareVariable>),
+    /// `SET VAR v = e, ...` or `SET VAR (v, ...) = (query)`.
+    SetVariables { names: Vec<Vec<String>>, values: crate::VariableValues },
+    /// `DROP TEMPORARY VARIABLE [IF EXISTS] name`.
+    DropVariable { name: Vec<String>, if_exists: bool },
+    ExecuteImmediate(Box<crate::ExecuteImmediate>),
     /// `DROP TABLE` (a temporary view of that name first, as Spark).
     DropTable { name: Vec<String>, if_exists: bool },
     InsertInto(Box<crate::InsertInto>),

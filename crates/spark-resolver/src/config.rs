@@ -21,6 +21,8 @@ pub struct ResolverConfig {
     /// The session's SQL functions (`CREATE TEMPORARY FUNCTION`), by
     /// lower-case name.
     pub sql_functions: std::sync::Arc<std::collections::HashMap<String, spark_plan::SqlFunction>>,
+    /// The session's variables (`DECLARE`), by lower-case name.
+    pub variables: std::sync::Arc<std::collections::HashMap<String, crate::SessionVariable>>,
 }
 
 /// What Python UDFs of a session resolve with.
@@ -35,7 +37,7 @@ pub struct PythonSupport {
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None, sql_functions: Default::default() }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None, sql_functions: Default::default(), variables: Default::default() }
     }
 }
 

@@ -27,9 +27,11 @@ mod query;
 mod resolver;
 pub mod scope;
 pub mod types;
+pub mod variable;
 
 pub use catalog::{TempView, ViewCatalog, materialized};
 pub use config::{PythonSupport, ResolverConfig};
 pub use error::{ResolveError, ResolveResult};
 pub use resolver::{QueryRunner, Resolver};
 pub use scope::{ResolvedColumn, ResolvedRelation};
+pub use variable::SessionVariable;

@@ -566,7 +566,7 @@ mod tests {
         assert_eq!(op("UPDATE t SET a = a + 1 WHERE b = 'x'"), Some(Op::Update));
         assert_eq!(op("DELETE FROM t WHERE a > 1"), Some(Op::Delete));
         assert_eq!(op("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET *"), Some(Op::Merge));
-        assert_eq!(kind("CREATE FUNCTION f AS 'x'").as_deref(), Some("CREATE FUNCTION"));
+        assert!(kind("CREATE FUNCTION f AS 'x'").is_some_and(|k| k.starts_with("CREATE FUNCTION ... AS")));
     }
 
     #[test]

@@ -16,9 +16,11 @@ mod pipe;
 mod query;
 mod sql_function;
 mod statement;
+mod variable;
 
 pub use error::{ParseError, ParseResult};
 pub use identifier::parse_identifier_parts;
+pub use variable::split_arguments;
 
 use spark_plan::{DataType, Expr, Plan};
 

@@ -18,6 +18,8 @@ impl Parser {
             "create" => self.parse_create(),
             "drop" => self.parse_drop(),
             "set" => self.parse_set(),
+            "declare" => self.parse_declare(),
+            "execute" if self.is_word_at(1, "immediate") => self.parse_execute_immediate(),
             "reset" => {
                 self.advance();
                 let key = self.rest_as_text();
@@ -144,6 +146,9 @@ impl Parser {
 
     fn parse_set(&mut self) -> ParseResult<Plan> {
         self.expect_word("set")?;
+        if self.at_set_variable() {
+            return self.parse_set_variables();
+        }
         if self.eat_words(&["time", "zone"]) {
             let setting = match self.advance() {
                 Tok::Str(s) => TimeZoneSetting::Zone(s),
@@ -294,6 +299,10 @@ impl Parser {
 
     fn parse_drop(&mut self) -> ParseResult<Plan> {
         self.expect_word("drop")?;
+        if self.is_word("temporary") && (self.is_word_at(1, "variable") || self.is_word_at(1, "var")) {
+            self.advance();
+            return self.parse_drop_variable();
+        }
         if self.eat_word("view") {
             let if_exists = self.eat_words(&["if", "exists"]);
             let name = self.parse_multipart_identifier()?;

@@ -128,7 +128,8 @@ impl Resolver<'_> {
     ) -> ResolveResult<ResolvedExpr> {
         let m = match self.find_column(parts, plan_id, scope) {
             Ok(m) => m,
-            Err(e) => match self.resolve_outer_column(parts)? {
+            Err(e) => match self.resolve_outer_column(parts)?.or_else(|| self.resolve_variable(parts)) {
+                // Columns come first, then outer columns, then the session's variables.
                 Some(r) => return Ok(r),
                 // `current_date`, `current_user`, ... without parentheses are calls.
                 None if parts.len() == 1 && NILADIC.iter().any(|f| parts[0].eq_ignore_ascii_case(f)) => {

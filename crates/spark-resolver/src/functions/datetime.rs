@@ -420,9 +420,9 @@ pub(super) fn functions() -> Table {
         ("timestampdiff", f(Exactly(3), &[String, AnyTimestamp, AnyTimestamp], timestamp_diff).nullable(Nullable::AnyArgument)),
         ("next_day", f(Exactly(2), &[Date, String], |r, c| Ok(Built::new(call_udf(spark_functions::next_day::SparkNextDay::udf(r.config.ansi), c.args.clone())).nullable(true)))),
         ("add_months", f(Exactly(2), &[Date, Int], delegate)),
-        ("date_add", f(Exactly(2), &[Date, Int], delegate)),
-        ("dateadd", f(Exactly(2), &[Date, Int], |_, c| delegate_as(c, "date_add", "date_add"))),
-        ("date_sub", f(Exactly(2), &[Date, Int], delegate)),
+        ("date_add", f(Exactly(2), &[Date, Days], delegate)),
+        ("dateadd", f(Exactly(2), &[Date, Days], |_, c| delegate_as(c, "date_add", "date_add"))),
+        ("date_sub", f(Exactly(2), &[Date, Days], delegate)),
         ("current_date", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
         ("curdate", f(Exactly(0), &[], |_, _| Ok(Built::new(df::current_date()).named("current_date()")))),
         ("make_ym_interval", f(Range(0, 2), &[Int, Int], |_, c| {

@@ -31,6 +31,9 @@ pub(crate) enum In {
     NumericOrInterval,
     /// Integers as they are (`bit_and`).
     Integral,
+    /// A number of days: INT, SMALLINT or TINYINT, or a string read as
+    /// INT (`date_add`); wider numbers are refused.
+    Days,
 }
 
 fn is_ansi_interval(t: &ArrowType) -> bool {
@@ -75,13 +78,16 @@ impl Resolver<'_> {
             In::AnyTimestamp if matches!(t, ArrowType::Timestamp(..)) => return Ok((e, t.clone())),
             In::AnyTimestamp => self.session_timestamp(),
             In::String => ArrowType::Utf8,
-            In::Int => ArrowType::Int32,
+            In::Int | In::Days => ArrowType::Int32,
             In::Long => ArrowType::Int64,
             In::Double => ArrowType::Float64,
             In::Boolean => ArrowType::Boolean,
         };
         if t == &target {
             return Ok((e, target));
+        }
+        if want == In::Days && !self.config.ansi {
+            check_days_literal(function, &e)?;
         }
         // Spark's TIME type is disabled by default: functions that read a
         // timestamp refuse TIME values.
@@ -96,6 +102,7 @@ impl Resolver<'_> {
                 In::String => is_numeric(t) || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..) | ArrowType::Boolean | ArrowType::Binary),
                 In::Int | In::Long | In::Double | In::Numeric | In::NumericOrInterval => is_numeric(t) || is_string(t),
                 In::Integral => false,
+                In::Days => is_string(t) || matches!(t, ArrowType::Int8 | ArrowType::Int16),
                 In::Boolean => is_string(t),
             };
         if !ok {
@@ -147,6 +154,7 @@ fn in_sql(want: In) -> &'static str {
         In::Timestamp | In::AnyTimestamp => "\"TIMESTAMP\"",
         In::String => "\"STRING\"",
         In::Int => "\"INT\"",
+        In::Days => "(\"INT\" or \"SMALLINT\" or \"TINYINT\")",
         In::Long => "\"BIGINT\"",
         In::Double => "\"DOUBLE\"",
         In::Boolean => "\"BOOLEAN\"",
@@ -154,6 +162,26 @@ fn in_sql(want: In) -> &'static str {
         In::NumericOrInterval => "\"NUMERIC\" or \"ANSI INTERVAL\"",
         In::Integral => "\"INTEGRAL\"",
     }
+}
+
+/// Without ANSI mode, a string literal of days must read as an integer,
+/// which Spark checks when it analyzes the call
+/// (SECOND_FUNCTION_ARGUMENT_NOT_INTEGER); with it, the cast fails.
+fn check_days_literal(function: &str, e: &DfExpr) -> ResolveResult<()> {
+    let text = match e {
+        DfExpr::Literal(datafusion::common::ScalarValue::Utf8(Some(s)) | datafusion::common::ScalarValue::Utf8View(Some(s)), _) => s,
+        _ => return Ok(()),
+    };
+    if text.trim().parse::<i32>().is_ok() {
+        return Ok(());
+    }
+    let name = function.split('(').next().unwrap_or(function).to_string();
+    Err(ResolveError::analysis(
+        "SECOND_FUNCTION_ARGUMENT_NOT_INTEGER",
+        "22023",
+        format!("The second argument of {name} function needs to be an integer."),
+        &[("functionName", name)],
+    ))
 }
 
 pub(crate) fn type_mismatch(function: &str, pos: usize, shown: &str, t: &ArrowType, want: In) -> ResolveError {

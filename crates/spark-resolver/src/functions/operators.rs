@@ -166,6 +166,31 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
         let expr = interval_math::keep_fields(expr, &types[0]);
         return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
     }
+    // Spark's analyzer turns `date ± n` and `n + date` into date_add /
+    // date_sub, with their argument checks and names.
+    // (NULL stays with the datetime rules: `date + NULL` is a timestamp.)
+    let days = |t: &spark_plan::DataType| {
+        use spark_plan::DataType as T;
+        !matches!(t, T::Null | T::Date | T::Timestamp | T::TimestampNtz | T::CalendarInterval | T::YearMonthInterval { .. } | T::DayTimeInterval { .. })
+    };
+    let date_shift = match types.as_slice() {
+        [spark_plan::DataType::Date, other] if days(other) => Some([args[0].clone(), args[1].clone()]),
+        [other, spark_plan::DataType::Date] if !minus && days(other) => Some([args[1].clone(), args[0].clone()]),
+        _ => None,
+    };
+    if let Some(shift_args) = date_shift {
+        let name = if minus { "date_sub" } else { "date_add" };
+        // The operator never reads a string as days, unlike the function.
+        let days_at = if matches!(types[0], spark_plan::DataType::Date) { 1 } else { 0 };
+        if matches!(types[days_at], spark_plan::DataType::String) {
+            let date_at = 1 - days_at;
+            let shown = format!("{name}({}, {})", resolved[date_at].name, resolved[days_at].name);
+            let t = r.arrow_type(&resolved[days_at].expr, scope)?;
+            return Err(super::type_mismatch_sql(&shown, 1, &resolved[days_at].name, &t, "(\"INT\" or \"SMALLINT\" or \"TINYINT\")"));
+        }
+        let call = crate::expression::function::FunctionCall { name, args: &shift_args, distinct: false, filter: None, within_group: &[] };
+        return r.resolve_function(&call, scope);
+    }
     if let [a, b] = resolved.as_slice() {
         if let Some((expr, shown)) = r.resolve_datetime_arith(minus, args, a, b, scope)? {
             return Ok(ResolvedExpr { expr, name: shown, nullable: Some(nullable.iter().any(|n| *n)) });

@@ -152,7 +152,27 @@ fn render(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
-        other => serde_json::to_string(other).ok(),
+        other => Some(json_text(other)),
+    }
+}
+
+/// Spark writes JSON doubles as Java prints them (`1.0E10`, `1.5E-7`).
+struct JavaNumbers;
+
+impl serde_json::ser::Formatter for JavaNumbers {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, value: f64) -> std::io::Result<()> {
+        writer.write_all(spark_plan::format::java_double(value).as_bytes())
+    }
+}
+
+/// The JSON text of `v`, numbers written as Spark writes them.
+fn json_text(v: &Value) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, JavaNumbers);
+    match v.serialize(&mut serializer) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
     }
 }
 
@@ -230,7 +250,8 @@ fn to_value(a: &dyn Array, i: usize, w: &Writer) -> Result<Value> {
             _ => Value::Null,
         },
         DataType::Float32 | DataType::Float64 => match scalar.cast_to(&DataType::Float64)? {
-            ScalarValue::Float64(Some(v)) => serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::String(v.to_string())),
+            // Non-finite values are strings, as Java prints them.
+            ScalarValue::Float64(Some(v)) => serde_json::Number::from_f64(v).map(Value::Number).unwrap_or_else(|| Value::String(spark_plan::format::java_double(v))),
             _ => Value::Null,
         },
         DataType::Decimal128(..) => serde_json::from_str::<Value>(&scalar.to_string()).unwrap_or(Value::String(scalar.to_string())),
@@ -275,7 +296,7 @@ impl ScalarUDFImpl for SparkJson {
                 for i in 0..n {
                     match to_value(arrays[0].as_ref(), i, &writer)? {
                         Value::Null => b.append_null(),
-                        v => b.append_value(serde_json::to_string(&v).unwrap_or_default()),
+                        v => b.append_value(json_text(&v)),
                     }
                 }
                 Arc::new(b.finish())

@@ -49,6 +49,7 @@ pub mod json_read;
 pub mod lambda;
 pub mod like_pattern;
 pub mod logarithm;
+pub mod square_root;
 pub mod make_date;
 pub mod maybe_null;
 pub mod make_timestamp;

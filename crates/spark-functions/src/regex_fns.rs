@@ -69,12 +69,12 @@ fn string_list() -> DataType {
     DataType::List(Arc::new(Field::new("element", DataType::Utf8, true)))
 }
 
-fn group_error(group: i64, count: usize) -> datafusion::common::DataFusionError {
+fn group_error(function: &str, group: i64, count: usize) -> datafusion::common::DataFusionError {
     SparkRuntimeError::new(
-        RuntimeKind::IllegalArgument,
+        RuntimeKind::Runtime,
         "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
         "22023",
-        format!("The value of parameter(s) `idx` in `regexp_extract` is invalid: Expects group index between 0 and {}, but got {group}.", count - 1),
+        format!("The value of parameter(s) `idx` in `{function}` is invalid: Expects group index between 0 and {}, but got {group}.", count - 1),
     )
     .into_df()
 }
@@ -174,7 +174,8 @@ impl ScalarUDFImpl for SparkRegex {
                     let group = arg.unwrap_or(1);
                     let count = re.captures_len();
                     if group < 0 || group as usize >= count {
-                        return Err(group_error(group, count));
+                        let function = if self.kind == RegexFn::Extract { "regexp_extract" } else { "regexp_extract_all" };
+                        return Err(group_error(function, group, count));
                     }
                     if self.kind == RegexFn::Extract {
                         match re.captures(s) {

@@ -389,6 +389,10 @@ FUNCTION_EDGES = [
     # left/right with lengths below 1, chr/char of any code.
     q("left_right_lengths", "SELECT left('abc', 0), left('abc', -5), left('abc', NULL), right('abc', -1), right('abc', 10), left(X'0102', -1), left(X'010203', 2)"),
     q("chr_codes", "SELECT chr(65), char(65), chr(321), char(-5), chr(NULL), char(256 + 66), chr(0)"),
+    q("sqrt_negative_is_nan", "SELECT sqrt(-1), sqrt(CAST(-4 AS DOUBLE)), sqrt(4), sqrt(NULL)"),
+    q("regexp_extract_all_group_error", "SELECT regexp_extract_all('a1b22', '\\\\d+')"),
+    q("regexp_extract_group_error", "SELECT regexp_extract('abc', 'b', 1)"),
+    q("to_json_java_doubles", "SELECT to_json(named_struct('d', 1e10D, 'f', CAST(1.5E-7 AS DOUBLE), 'h', 1e21D, 'n', CAST('NaN' AS DOUBLE), 'i', CAST('Infinity' AS DOUBLE))) AS s, to_json(array(0.1D, 100.0D, 1234567.0D, 12345678.0D, -0.0D)) AS a, to_json(map('k', 1e-4D)) AS m"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -352,7 +352,7 @@ pub(super) fn functions() -> Table {
         ("signum", f(Exactly(1), &[], sign).nullable(Nullable::Always).display(Display::Upper)),
         ("sin", unary_math(datafusion(Exactly(1), &[Double], "sin"))),
         ("sinh", unary_math(datafusion(Exactly(1), &[Double], "sinh"))),
-        ("sqrt", unary_math(datafusion(Exactly(1), &[Double], "sqrt"))),
+        ("sqrt", unary_math(f(Exactly(1), &[Double], |_, c| Ok(Built::new(call_udf(spark_functions::square_root::SparkSqrt::udf(), vec![c.arg(0)?])))))),
         ("tan", unary_math(datafusion(Exactly(1), &[Double], "tan"))),
         ("tanh", unary_math(datafusion(Exactly(1), &[Double], "tanh"))),
         ("unhex", datafusion_spark(Exactly(1), &[], "unhex").nullable(Nullable::Always)),

@@ -7,6 +7,8 @@
 //! FUNCTION. Which Spark name maps to which kernel is the table's business.
 
 pub mod aes;
+pub mod approx_count_distinct;
+mod hll_bias_tables;
 pub mod approx_top_k;
 pub mod arithmetic;
 pub mod array_fields;

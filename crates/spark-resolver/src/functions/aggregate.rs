@@ -3,6 +3,7 @@
 //! `percentile`, `listagg`.
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::ScalarValue;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::expr::{AggregateFunction, Case, Sort};
 use datafusion::logical_expr::{Expr as DfExpr, lit};
@@ -144,14 +145,37 @@ fn first_last(c: &Call<'_>, first: bool) -> ResolveResult<Built> {
 
 /// `approx_count_distinct(x[, rsd])`: floating-point values are counted
 /// as Spark normalizes them (-0.0 is 0.0, one NaN), by their text.
+/// `approx_count_distinct(x[, rsd])`: Spark's HyperLogLog++ over the XXH64
+/// hash of each value (floats normalized first, as Spark does), so the
+/// estimate is the one Spark gives.
 fn approx_count_distinct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let mut args = c.args.clone();
+    use spark_functions::approx_count_distinct::{ApproxCountDistinct, precision_for};
+    let relative_sd = match c.args.len() {
+        1 => 0.05,
+        _ => match c.constant(1).and_then(|v| v.cast_to(&ArrowType::Float64).ok()) {
+            Some(ScalarValue::Float64(Some(rsd))) => rsd,
+            _ => return Err(ResolveError::analysis("_LEGACY_ERROR_TEMP_1104", "", "The second argument should be a double literal.", &[])),
+        },
+    };
+    let Some(p) = precision_for(relative_sd) else {
+        let name = format!("`{}`", c.name);
+        return Err(ResolveError::analysis(
+            "FAILED_FUNCTION_CALL",
+            "38000",
+            format!("Failed preparing of the function {name} for call. Please, double check function's arguments."),
+            &[("funcName", name)],
+        ));
+    };
+    let mut x = c.arg(0)?;
     if c.types[0].is_floating() {
-        args[0] = cast(super::call_udf(spark_functions::float_normalize::NormalizeFloats::udf(), vec![c.arg(0)?]), ArrowType::Utf8);
+        x = super::call_udf(spark_functions::float_normalize::NormalizeFloats::udf(), vec![x]);
     }
-    let udaf = datafusion::functions_aggregate::approx_distinct::approx_distinct_udaf();
-    // DataFusion counts in UInt64; Spark's count is a BIGINT.
-    Ok(Built::new(cast(DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, None, vec![], None)), ArrowType::Int64)))
+    let hash = super::call_udf(super::kernel_udf(super::Source::DataFusionSpark, "xxhash64")?, vec![x.clone()]);
+    // NULLs are not counted (their hash would be the seed).
+    let hash = DfExpr::Case(Case::new(None, vec![(Box::new(x.is_null()), Box::new(lit(ScalarValue::Int64(None))))], Some(Box::new(hash))));
+    // Spark names the call after its first argument alone.
+    let name = format!("{}({})", c.name, c.names[0]);
+    Ok(Built::new(DfExpr::AggregateFunction(AggregateFunction::new_udf(ApproxCountDistinct::udaf(p), vec![hash], false, None, vec![], None))).named(name))
 }
 
 /// `avg`: of a decimal, see [`decimal_avg`].

@@ -93,22 +93,6 @@ fn validate_utf8(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Bu
     Ok(Built::new(e))
 }
 
-/// `encode(str, charset)` and `decode(bin, charset)`: UTF-8 (and its
-/// ASCII subset) only.
-fn charset(c: &Call<'_>) -> ResolveResult<()> {
-    match c.args.get(1) {
-        Some(DfExpr::Literal(ScalarValue::Utf8(Some(cs)), _)) => {
-            let cs = cs.to_ascii_lowercase().replace(['-', '_'], "");
-            if matches!(cs.as_str(), "utf8" | "usascii" | "ascii") {
-                Ok(())
-            } else {
-                Err(ResolveError::unsupported(format!("the character set '{cs}' (only UTF-8 is supported)")))
-            }
-        }
-        _ => Err(ResolveError::unsupported("a character set that is not a constant")),
-    }
-}
-
 /// `trim(s)`, and `trim(chars, s)`: Spark's two-argument form takes the
 /// characters first and prints as `TRIM(BOTH chars FROM s)` (the SQL
 /// syntax `TRIM(BOTH chars FROM s)` parses into it). Likewise `ltrim`
@@ -178,8 +162,10 @@ fn to_char(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// `decode(bin, charset)`, or Spark's CASE-like `decode(expr, search, result, ..., default)`.
 fn decode(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.args.len() == 2 {
-        charset(c)?;
-        return Ok(Built::new(cast(c.arg(0)?, ArrowType::Utf8)));
+        use spark_functions::charset::{Direction, SparkCharsetCodec};
+        let bytes = cast(c.arg(0)?, ArrowType::Binary);
+        let charset = cast(c.arg(1)?, ArrowType::Utf8);
+        return Ok(Built::new(call_udf(SparkCharsetCodec::udf(Direction::Decode), vec![bytes, charset])));
     }
     let subject = c.arg(0)?;
     let mut whens = Vec::new();
@@ -296,8 +282,8 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(SparkString::udf(StringFn::Instr), args)).named(name))
         })),
         ("encode", f(Exactly(2), &[String, String], |_, c| {
-            charset(c)?;
-            Ok(Built::new(cast(c.arg(0)?, ArrowType::Binary)))
+            use spark_functions::charset::{Direction, SparkCharsetCodec};
+            Ok(Built::new(call_udf(SparkCharsetCodec::udf(Direction::Encode), vec![c.arg(0)?, c.arg(1)?])))
         })
         .nullable(Nullable::Always)),
         ("decode", f(AtLeast(2), &[Any], decode).nullable(Nullable::Always)),
@@ -414,11 +400,12 @@ pub(super) fn functions() -> Table {
         ("upper", datafusion(Exactly(1), &[String], "upper")),
         ("luhn_check", datafusion_spark(Exactly(1), &[String], "luhn_check")),
         ("md5", datafusion(Exactly(1), &[], "md5")),
-        ("parse_url", datafusion_spark(Range(2, 3), &[], "parse_url")),
-        // datafusion-spark's try_parse_url still fails on some malformed URLs: those rows are NULL.
-        ("try_parse_url", f(Range(2, 3), &[], |_, c| {
-            let inner = super::kernel_udf(super::Source::DataFusionSpark, "try_parse_url")?;
-            Ok(Built::new(call_udf(spark_functions::null_on_error::NullOnError::udf("try_parse_url", inner), c.args.clone())).nullable(true))
+        // Malformed URLs are INVALID_URL under ANSI mode, NULL otherwise.
+        ("parse_url", f(Range(2, 3), &[String, String, String], |r, c| {
+            Ok(Built::new(call_udf(spark_functions::parse_url::SparkParseUrl::udf(r.config.ansi), c.args.clone())).nullable(true))
+        })),
+        ("try_parse_url", f(Range(2, 3), &[String, String, String], |_, c| {
+            Ok(Built::new(call_udf(spark_functions::parse_url::SparkParseUrl::udf(false), c.args.clone())).nullable(true))
         })),
         ("quote", datafusion_spark(Exactly(1), &[String], "quote")),
         ("repeat", datafusion(Exactly(2), &[String, Int], "repeat")),

@@ -422,6 +422,16 @@ FUNCTION_EDGES = [
     q('decode_odd_utf16', "SELECT decode(X'61', 'UTF-16')"),
     q('encode_decode_nulls', "SELECT encode(NULL, 'UTF-8'), decode(NULL, 'UTF-16'), encode('a', NULL)"),
     q('encode_unmappable_ascii', "SELECT hex(encode('😀', 'US-ASCII')), hex(encode('😀', 'ISO-8859-1'))"),
+    # Timestamp minus timestamp (or date) is the wall-clock INTERVAL DAY TO SECOND between them.
+    q('timestamp_minus_timestamp', "SELECT TIMESTAMP'2024-07-04 15:06:07' - TIMESTAMP'2024-07-01 00:00:00'"),
+    q('timestamp_minus_timestamp_columns', "SELECT a - b FROM (SELECT TIMESTAMP'2024-07-04 15:06:07' a, TIMESTAMP'2024-07-01 00:00:00' b)"),
+    q('timestamp_ntz_minus_timestamp_ntz', "SELECT TIMESTAMP_NTZ'2024-07-04 15:06:07' - TIMESTAMP_NTZ'2024-07-01 00:00:00'"),
+    q('timestamp_minus_date', "SELECT TIMESTAMP'2024-07-04 15:06:07' - DATE'2024-07-01'"),
+    q('date_minus_timestamp', "SELECT DATE'2024-07-04' - TIMESTAMP'2024-07-01 00:00:00'"),
+    sql_script('timestamp_minus_across_dst', 'SET spark.sql.session.timeZone=America/Los_Angeles', "SELECT TIMESTAMP'2024-03-10 12:00:00' - DATE'2024-03-10', DATE'2024-03-11' - TIMESTAMP'2024-03-10 00:00:00', TIMESTAMP'2024-03-11 00:00:00' - TIMESTAMP'2024-03-10 00:00:00', TIMESTAMP_NTZ'2024-03-11 00:00:00' - TIMESTAMP_NTZ'2024-03-10 00:00:00', TIMESTAMP_NTZ'2024-03-11 00:00:00' - DATE'2024-03-10'"),
+    sql_script('timestamp_ntz_minus_ltz_across_dst', 'SET spark.sql.session.timeZone=America/Los_Angeles', "SELECT TIMESTAMP_NTZ'2024-03-11 00:00:00' - TIMESTAMP'2024-03-10 00:00:00'"),
+    q('timestamp_minus_null', "SELECT CAST(NULL AS TIMESTAMP) - TIMESTAMP'2024-01-01 00:00:00'"),
+    c('timestamp_minus_dataframe', "spark.sql(\"SELECT TIMESTAMP'2024-01-02 03:04:05' a, DATE'2024-01-01' b\").select((F.col('a') - F.col('b')).alias('d'), (F.col('a') - F.col('a')).alias('z'))"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

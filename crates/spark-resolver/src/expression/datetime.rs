@@ -141,6 +141,18 @@ impl Resolver<'_> {
                 let typed = crate::functions::call_udf(spark_functions::interval_math::SparkIntervalFields::udf(0, 0), vec![duration]);
                 Ok(Some((typed, format!("({} - {})", l.name, r.name))))
             }
+            // Spark's SubtractTimestamps: an INTERVAL DAY TO SECOND between
+            // the two wall-clock times in the session zone (a day across a
+            // DST change is still one day); a date is midnight of its day.
+            (ArrowType::Timestamp(..) | ArrowType::Date32, ArrowType::Timestamp(..)) | (ArrowType::Timestamp(..), ArrowType::Date32) if minus => {
+                let target = ArrowType::Timestamp(TimeUnit::Microsecond, None);
+                let micros = |e: &DfExpr, t: &ArrowType| cast(self.spark_cast(e.clone(), t, &target), ArrowType::Int64);
+                let diff = binary(micros(&l.expr, &lt), Operator::Minus, micros(&r.expr, &rt));
+                let duration = cast(diff, ArrowType::Duration(TimeUnit::Microsecond));
+                // An `interval day to second`.
+                let typed = crate::functions::call_udf(spark_functions::interval_math::SparkIntervalFields::udf(0, 3), vec![duration]);
+                Ok(Some((typed, format!("({} - {})", l.name, r.name))))
+            }
             (ArrowType::Date32, ArrowType::Duration(_)) => {
                 if let Some(days) = whole_days(args.get(1), &r.expr) {
                     let interval = lit(ScalarValue::IntervalDayTime(Some(IntervalDayTime::new(days, 0))));

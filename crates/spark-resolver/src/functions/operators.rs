@@ -193,7 +193,10 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
     }
     if let [a, b] = resolved.as_slice() {
         if let Some((expr, shown)) = r.resolve_datetime_arith(minus, args, a, b, scope)? {
-            return Ok(ResolvedExpr { expr, name: shown, nullable: Some(nullable.iter().any(|n| *n)) });
+            // Spark's cast of a date to TIMESTAMP_NTZ may be NULL.
+            use spark_plan::DataType as T;
+            let date_to_ntz = matches!(types.as_slice(), [T::TimestampNtz, T::Date] | [T::Date, T::TimestampNtz]);
+            return Ok(ResolvedExpr { expr, name: shown, nullable: Some(date_to_ntz || nullable.iter().any(|n| *n)) });
         }
     }
     let entry = if minus { &SUBTRACT } else { &ADD };

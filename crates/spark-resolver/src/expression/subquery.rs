@@ -22,6 +22,22 @@ fn single_row(plan: &datafusion::logical_expr::LogicalPlan) -> ResolveResult<dat
         .build()?)
 }
 
+/// The outer columns a correlated subquery reads, as Spark lists them in
+/// its name (`scalarsubquery(a, b)`, `exists(a)`, `listquery(a)`).
+fn outer_names(sub: &Subquery, scope: &ResolvedRelation) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for e in &sub.outer_ref_columns {
+        if let DfExpr::OuterReferenceColumn(_, c) = e {
+            if let Some(col) = scope.columns.iter().find(|sc| sc.id == c.name) {
+                if !names.contains(&col.name) {
+                    names.push(col.name.clone());
+                }
+            }
+        }
+    }
+    names.join(", ")
+}
+
 impl Resolver<'_> {
     /// Resolves a subquery with the enclosing scope visible for correlation.
     fn resolve_subquery_plan(&mut self, plan: &Relation, scope: &ResolvedRelation) -> ResolveResult<(Subquery, ResolvedRelation)> {
@@ -44,18 +60,7 @@ impl Resolver<'_> {
                 &[("number", r.columns.len().to_string())],
             ));
         }
-        // Spark names a correlated scalar subquery by the outer columns it reads.
-        let mut outer_names: Vec<String> = Vec::new();
-        for e in &sub.outer_ref_columns {
-            if let DfExpr::OuterReferenceColumn(_, c) = e {
-                if let Some(col) = scope.columns.iter().find(|sc| sc.id == c.name) {
-                    if !outer_names.contains(&col.name) {
-                        outer_names.push(col.name.clone());
-                    }
-                }
-            }
-        }
-        let name = format!("scalarsubquery({})", outer_names.join(", "));
+        let name = format!("scalarsubquery({})", outer_names(&sub, scope));
         // No row gives NULL, whatever the subquery's own nullability.
         // No row gives NULL: an uncorrelated subquery runs as its own plan,
         // whose column may be typed non-nullable; a correlated one becomes
@@ -74,8 +79,9 @@ impl Resolver<'_> {
 
     pub(crate) fn resolve_exists(&mut self, plan: &Relation, negated: bool, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         let (sub, _) = self.resolve_subquery_plan(plan, scope)?;
+        let name = format!("exists({})", outer_names(&sub, scope));
         let e = DfExpr::Exists(Exists::new(sub, negated));
-        Ok(ResolvedExpr::new(e, if negated { "(NOT exists())" } else { "exists()" }))
+        Ok(ResolvedExpr::new(e, if negated { format!("(NOT {name})") } else { name }))
     }
 
     pub(crate) fn resolve_in_subquery(
@@ -127,8 +133,12 @@ impl Resolver<'_> {
             let plan = builder.project(vec![row])?.build()?;
             sub = Subquery { subquery: Arc::new(plan), outer_ref_columns: sub.outer_ref_columns, spans: Default::default() };
         }
+        let n = format!("({} IN (listquery({})))", v.name, outer_names(&sub, scope));
+        // Nullable as its value and the subquery's column are.
+        let nullable = self.is_nullable(&v, scope) || sub.subquery.schema().fields().iter().any(|f| f.is_nullable());
         let e = DfExpr::InSubquery(InSubquery::new(Box::new(v.expr), sub, negated));
-        let n = format!("({} IN (listquery()))", v.name);
-        Ok(ResolvedExpr::new(e, if negated { format!("(NOT {n})") } else { n }))
+        let mut r = ResolvedExpr::new(e, if negated { format!("(NOT {n})") } else { n });
+        r.nullable = Some(nullable);
+        Ok(r)
     }
 }

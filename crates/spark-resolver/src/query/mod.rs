@@ -12,6 +12,7 @@ mod partition_id;
 mod pivot;
 mod reshape;
 mod stat;
+mod subquery_values;
 mod project;
 mod python_map;
 mod read;

@@ -290,7 +290,8 @@ impl Resolver<'_> {
                 None => ResolvedColumn { nullable: item.nullable, ..ResolvedColumn::new(fresh_id(), item.name) },
             };
             used.push(column.id.clone());
-            out.push((item.expr, column));
+            let expr = super::subquery_values::subqueries_as_values(item.expr, input.plan.schema())?;
+            out.push((expr, column));
         }
         // A file source's hidden `_metadata` stays reachable above the
         // projection, as Spark adds metadata columns through projections.

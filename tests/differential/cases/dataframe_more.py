@@ -66,6 +66,11 @@ DATAFRAME_MORE = [
     c("nested_nullability_create_data_frame", "spark.createDataFrame([([1, 2],)], 'a array<int>').select(F.explode('a'))"),
     c("nested_nullability_join", "spark.sql('SELECT array(1) a, 1 k').join(spark.sql('SELECT 1 k, map(1, 2) m'), 'k').select('a', F.explode('m'))"),
     c("nested_nullability_aggregate", "spark.sql('SELECT a, count(*) FROM (SELECT array(id) a FROM range(2)) GROUP BY a').select(F.explode('a'))"),
+    # A DataFrame joined with itself: its columns are ambiguous even in the condition.
+    c("self_join_same_dataframe_condition", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp, emp.dept == emp.dept)"),
+    c("self_join_filtered_right", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp.filter('sal > 1'), emp.dept == emp.dept)"),
+    c("self_join_on_name", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp, 'dept').select('dept')"),
+    c("self_join_select_above", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp, emp.sal == emp.sal + 0).select(emp.name)"),
 ]
 
 # Spark SQL clauses (issue 4), checked as the DataFrame cases are.

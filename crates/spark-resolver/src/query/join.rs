@@ -18,6 +18,18 @@ fn outer_join_side(columns: &mut [ResolvedColumn]) {
     }
 }
 
+/// The name of the first column `e` reads from the DataFrame `plan_id`.
+fn column_of_plan(e: &Expr, plan_id: i64) -> Option<String> {
+    let mut found = None;
+    e.clone().map_columns(&mut |name, pid| {
+        if pid == Some(plan_id) && found.is_none() {
+            found = Some(name.join("."));
+        }
+        Expr::Column { name, plan_id: pid }
+    });
+    found
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_join(
         &mut self,
@@ -83,7 +95,14 @@ impl Resolver<'_> {
             return self.join_using(l, r, df_type, join_type, &using);
         }
         // As in Spark, the join's own condition takes such a column from the
-        // left side; only references above the join are ambiguous.
+        // left side; only references above the join are ambiguous — except
+        // when both sides are the very same DataFrame (`df.join(df, df.a ==
+        // df.a)`), where even the condition cannot tell them apart.
+        if let (Some(pid), Some(c)) = (left.plan_id.filter(|p| right.plan_id == Some(*p)), condition) {
+            if let Some(name) = column_of_plan(c, pid) {
+                return Err(ResolveError::ambiguous_dataframe_column(&name));
+            }
+        }
         let cond = match condition {
             Some(c) => Some(self.resolve_expr(c, &scope)?.expr),
             None => None,

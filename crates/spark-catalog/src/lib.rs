@@ -25,6 +25,8 @@ pub trait Catalog: Send + Sync + std::fmt::Debug {
     fn create_database(&self, database: &DatabaseMeta) -> CatalogResult<()>;
     fn get_database(&self, name: &str) -> CatalogResult<Option<DatabaseMeta>>;
     fn list_databases(&self) -> CatalogResult<Vec<DatabaseMeta>>;
+    /// Replaces a database's metadata (same name).
+    fn alter_database(&self, database: &DatabaseMeta) -> CatalogResult<()>;
     /// Drops a database; with `cascade`, its tables too (their metadata:
     /// the caller removes managed data).
     fn drop_database(&self, name: &str, cascade: bool) -> CatalogResult<()>;

@@ -97,6 +97,17 @@ impl Catalog for SqliteCatalog {
         })
     }
 
+    fn alter_database(&self, database: &DatabaseMeta) -> CatalogResult<()> {
+        let meta = serde_json::to_string(database)?;
+        self.with(|c| {
+            let changed = c.execute("UPDATE databases SET meta = ?2 WHERE name = ?1", params![key(&database.name), meta])?;
+            if changed == 0 {
+                return Err(CatalogError::DatabaseNotFound(database.name.clone()));
+            }
+            Ok(())
+        })
+    }
+
     fn drop_database(&self, name: &str, cascade: bool) -> CatalogResult<()> {
         self.with(|c| {
             let tx = c.transaction()?;

@@ -221,7 +221,9 @@ impl SparkSession {
             Command::ShowPartitions { name } => self.show_partitions(name),
             Command::ShowTableProperties { name, key } => self.show_table_properties(name, key.as_deref()),
             Command::AlterTable { name, action } => self.alter_table(name, action).await,
-            Command::DescribeDatabase { name } => self.describe_database(name),
+            Command::DescribeDatabase { name, extended } => self.describe_database(name, *extended),
+            Command::AlterDatabase { name, action } => self.alter_database(name, action),
+            Command::ShowCurrentNamespace => string_table(&["catalog", "namespace"], vec![vec!["spark_catalog".into(), self.current_database()]]),
             Command::RowLevelChange { table, operation } => self.row_level_change(table, *operation),
             Command::RegisterPythonFunction(f) => {
                 self.register_python_function(f.clone());

@@ -759,17 +759,22 @@ impl SparkSession {
         crate::command::string_table(&["partition"], found.into_iter().map(|p| vec![p]).collect())
     }
 
-    pub(crate) fn describe_database(&self, name: &[String]) -> EngineResult<CommandOutput> {
+    pub(crate) fn describe_database(&self, name: &[String], extended: bool) -> EngineResult<CommandOutput> {
         let db = Self::database_name(name)?;
         let meta = self.existing_database(&db)?;
         let owner = std::env::var("USER").unwrap_or_else(|_| "root".into());
-        let rows = vec![
+        let mut rows = vec![
             ("Catalog Name", SPARK_CATALOG.to_string()),
             ("Namespace Name", meta.name.clone()),
             ("Comment", meta.comment.clone().unwrap_or_default()),
             ("Location", meta.location.clone()),
             ("Owner", owner),
         ];
+        if extended {
+            // Spark prints the properties as `((k,v), (k2,v2))`, sorted by key.
+            let shown: Vec<String> = meta.properties.iter().map(|(k, v)| format!("({k},{v})")).collect();
+            rows.push(("Properties", if shown.is_empty() { String::new() } else { format!("({})", shown.join(", ")) }));
+        }
         let schema = std::sync::Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
             datafusion::arrow::datatypes::Field::new("info_name", datafusion::arrow::datatypes::DataType::Utf8, false),
             datafusion::arrow::datatypes::Field::new("info_value", datafusion::arrow::datatypes::DataType::Utf8, true),
@@ -779,6 +784,18 @@ impl SparkSession {
             std::sync::Arc::new(datafusion::arrow::array::StringArray::from(rows.iter().map(|r| Some(r.1.clone())).collect::<Vec<_>>())),
         ])?;
         Ok(CommandOutput { schema, batches: vec![batch] })
+    }
+
+    /// `ALTER DATABASE d SET DBPROPERTIES (...)`, `COMMENT ON DATABASE d IS ...`.
+    pub(crate) fn alter_database(&self, name: &[String], action: &spark_plan::AlterDatabaseAction) -> EngineResult<CommandOutput> {
+        let db = Self::database_name(name)?;
+        let mut meta = self.existing_database(&db)?;
+        match action {
+            spark_plan::AlterDatabaseAction::SetComment(c) => meta.comment = Some(c.clone()),
+            spark_plan::AlterDatabaseAction::SetProperties(p) => meta.properties.extend(p.clone()),
+        }
+        self.catalog().alter_database(&meta).map_err(catalog_error)?;
+        Ok(CommandOutput::empty())
     }
 
     /// `DELETE` / `UPDATE` / `MERGE`: file tables support none of them.
@@ -872,6 +889,22 @@ impl SparkSession {
                 meta.schema = DataType::Struct(fields);
             }
             A::SetProperties(p) => meta.properties.extend(p.clone()),
+            A::SetComment(c) => meta.comment = Some(c.clone()),
+            A::DropColumns { columns, if_exists } => {
+                // Unknown columns are named first; the drop itself is one file
+                // tables refuse, as Spark's v1 tables do.
+                for column in columns {
+                    let target = column.last().cloned().unwrap_or_default();
+                    if !*if_exists && !meta.fields().iter().any(|f| f.name.eq_ignore_ascii_case(&target)) {
+                        let shown = quote(&[&target]);
+                        let proposal = meta.fields().iter().take(5).map(|f| quote(&[&f.name])).collect::<Vec<_>>().join(", ");
+                        return Err(ResolveError::analysis("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703",
+                            format!("A column, variable, or function parameter with name {shown} cannot be resolved. Did you mean one of the following? [{proposal}]."),
+                            &[("objectName", shown), ("proposal", format!("[{proposal}]"))]).into());
+                    }
+                }
+                return Err(table_operation_unsupported(&meta.database, &meta.name, "DROP COLUMN"));
+            }
             A::UnsetProperties { keys, .. } => {
                 for k in keys {
                     meta.properties.remove(k);

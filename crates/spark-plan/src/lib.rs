@@ -25,7 +25,7 @@ pub use expression::{CastMode, Expr, FrameType, PythonFunction, PythonTableFunct
 pub use literal::Literal;
 pub use sql_function::{CreateSqlFunction, SqlFunction, SqlFunctionParam};
 pub use variable::{DeclareVariable, ExecuteImmediate, VariableValues};
-pub use table::{AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
+pub use table::{AlterDatabaseAction, AlterTableAction, CreateDatabase, CreatePersistentView, CreateTable, InsertInto};
 pub use write::{Bucketing, SaveMode, WriteCommand, WriteTarget, WriteToCommand, WriteToMode};
 pub use relation::{
     AggregateKind, Command, Cte, RowLevelOperation, TableMaintenance, IpcStream, JoinType, Plan, ReadSource, Relation, RelationKind, SetOpKind, TimeTravel, TimeZoneSetting,

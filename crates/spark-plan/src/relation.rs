@@ -473,6 +473,9 @@ pub enum Command {
     /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
     DropFunction { name: Vec<String>, temporary: bool, if_exists: bool },
     DeclareVariable(Box<crate::DeclareVariable>),
+    AlterDatabase { name: Vec<String>, action: crate::AlterDatabaseAction },
+    /// `SHOW CURRENT NAMESPACE`: the current catalog and database.
+    ShowCurrentNamespace,
     /// `SET VAR v = e, ...` or `SET VAR (v, ...) = (query)`.
     SetVariables { names: Vec<Vec<String>>, values: crate::VariableValues },
     /// `DROP TEMPORARY VARIABLE [IF EXISTS] name`.
@@ -488,7 +491,8 @@ pub enum Command {
     /// `SHOW TBLPROPERTIES t [('key')]`.
     ShowTableProperties { name: Vec<String>, key: Option<String> },
     AlterTable { name: Vec<String>, action: crate::AlterTableAction },
-    DescribeDatabase { name: Vec<String> },
+    /// `DESCRIBE DATABASE [EXTENDED] d`: EXTENDED adds its properties.
+    DescribeDatabase { name: Vec<String>, extended: bool },
     /// `DELETE`, `UPDATE`, `MERGE`: row-level changes file tables refuse.
     RowLevelChange { table: Vec<String>, operation: RowLevelOperation },
     /// `spark.udf.register(name, f)`: a Python function callable by name

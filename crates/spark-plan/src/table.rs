@@ -77,4 +77,16 @@ pub enum AlterTableAction {
     RenameColumn { from: Vec<String>, to: String },
     /// `ALTER COLUMN c COMMENT '...'`.
     CommentColumn { column: Vec<String>, comment: String },
+    /// `DROP COLUMN[S] [IF EXISTS] a, b`: refused by file tables, as in
+    /// Spark, once the columns are known.
+    DropColumns { columns: Vec<Vec<String>>, if_exists: bool },
+    /// `COMMENT ON TABLE t IS 'text' | NULL` (NULL leaves an empty comment).
+    SetComment(String),
+}
+
+/// `ALTER DATABASE d ...` and `COMMENT ON DATABASE d IS ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterDatabaseAction {
+    SetComment(String),
+    SetProperties(BTreeMap<String, String>),
 }

@@ -326,6 +326,23 @@ impl Parser {
         Ok(())
     }
 
+    /// `COMMENT ON {TABLE | DATABASE | SCHEMA | NAMESPACE} name IS 'text' | NULL`.
+    pub(crate) fn parse_comment_on(&mut self) -> ParseResult<Plan> {
+        self.expect_word("comment")?;
+        self.expect_word("on")?;
+        let table = self.eat_word("table");
+        if !table && !(self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace")) {
+            return self.error();
+        }
+        let name = self.parse_multipart_identifier()?;
+        self.expect_word("is")?;
+        let comment = if self.eat_word("null") { String::new() } else { self.expect_string()? };
+        if table {
+            return Ok(Plan::Command(Command::AlterTable { name, action: AlterTableAction::SetComment(comment) }));
+        }
+        Ok(Plan::Command(Command::AlterDatabase { name, action: spark_plan::AlterDatabaseAction::SetComment(comment) }))
+    }
+
     /// `ALTER {TABLE | VIEW | DATABASE} name ...`.
     pub(crate) fn parse_alter(&mut self) -> ParseResult<Plan> {
         self.expect_word("alter")?;
@@ -346,6 +363,10 @@ impl Parser {
             if let Some(action) = self.parse_alter_table_action()? {
                 return Ok(Plan::Command(Command::AlterTable { name, action }));
             }
+        }
+        if what == "ALTER DATABASE" && self.eat_word("set") && (self.eat_word("dbproperties") || self.eat_word("properties")) {
+            let action = spark_plan::AlterDatabaseAction::SetProperties(self.parse_property_list()?);
+            return Ok(Plan::Command(Command::AlterDatabase { name, action }));
         }
         let _ = self.rest_as_text();
         Self::unsupported(what)
@@ -394,6 +415,16 @@ impl Parser {
             }
             return Ok(Some(AlterTableAction::AddPartitions { partitions, if_not_exists }));
         }
+        if self.eat_word("drop") && (self.eat_word("columns") || self.eat_word("column")) {
+            let if_exists = self.eat_words(&["if", "exists"]);
+            let parenthesized = self.eat_sym("(");
+            let columns = self.parse_comma_separated(|p| p.parse_multipart_identifier())?;
+            if parenthesized {
+                self.expect_sym(")")?;
+            }
+            return Ok(Some(AlterTableAction::DropColumns { columns, if_exists }));
+        }
+        self.reset(start);
         if self.eat_word("drop") {
             let if_exists = self.eat_words(&["if", "exists"]);
             let mut partitions = Vec::new();

@@ -19,6 +19,7 @@ impl Parser {
             "drop" => self.parse_drop(),
             "set" => self.parse_set(),
             "declare" => self.parse_declare(),
+            "comment" if self.is_word_at(1, "on") => self.parse_comment_on(),
             "execute" if self.is_word_at(1, "immediate") => self.parse_execute_immediate(),
             "reset" => {
                 self.advance();
@@ -323,6 +324,12 @@ impl Parser {
                 _ => None,
             }
         };
+        if self.eat_word("current") {
+            if self.eat_word("namespace") || self.eat_word("database") || self.eat_word("schema") {
+                return Ok(Plan::Command(Command::ShowCurrentNamespace));
+            }
+            return self.error();
+        }
         if self.is_word("tables") || self.is_word("views") {
             let views = self.eat_word("views");
             if !views {
@@ -407,9 +414,9 @@ impl Parser {
             return Ok(Plan::Command(Command::DescribeFunction { name, extended }));
         }
         if self.eat_word("database") || self.eat_word("schema") || self.eat_word("namespace") {
-            self.eat_word("extended");
+            let extended = self.eat_word("extended");
             let name = self.parse_multipart_identifier()?;
-            return Ok(Plan::Command(Command::DescribeDatabase { name }));
+            return Ok(Plan::Command(Command::DescribeDatabase { name, extended }));
         }
         self.eat_word("table");
         let extended = self.eat_word("extended") || self.eat_word("formatted");

@@ -20,6 +20,14 @@ def p(name, tables, code):
 
 TABLES = [
     # Column comments kept and shown.
+    t("drop_column_unknown", ["tdc1"], "CREATE TABLE tdc1 (a INT, b STRING) USING parquet", "ALTER TABLE tdc1 DROP COLUMN c"),
+    t("drop_column_file_table", ["tdc2"], "CREATE TABLE tdc2 (a INT, b STRING) USING parquet", "ALTER TABLE tdc2 DROP COLUMNS (a, b)"),
+    t("comment_on_table", ["tco1"], "CREATE TABLE tco1 (a INT) USING parquet", "COMMENT ON TABLE tco1 IS 'hello'", "SHOW CREATE TABLE tco1"),
+    t("comment_on_table_null", ["tco2"], "CREATE TABLE tco2 (a INT) USING parquet COMMENT 'x'", "COMMENT ON TABLE tco2 IS NULL", "SHOW CREATE TABLE tco2"),
+    t("comment_on_missing_table", [], "COMMENT ON TABLE tco_missing IS 'x'"),
+    c("comment_on_database", "(drop_after('db:cdb_comment'), script('CREATE DATABASE IF NOT EXISTS cdb_comment', \"COMMENT ON DATABASE cdb_comment IS 'dbc'\", 'DESCRIBE DATABASE cdb_comment'))[1].filter(\"info_name IN ('Comment', 'Namespace Name')\")"),
+    c("alter_database_properties", "(drop_after('db:cdb_props'), script('CREATE DATABASE IF NOT EXISTS cdb_props', \"ALTER DATABASE cdb_props SET DBPROPERTIES ('k'='v')\", 'DESCRIBE DATABASE EXTENDED cdb_props'))[1].filter(\"info_name IN ('Comment', 'Properties')\")"),
+    t("show_current_namespace", [], "SHOW CURRENT NAMESPACE"),
     t("column_comments_describe", ["tcm1"], "CREATE TABLE tcm1 (a INT COMMENT 'the a', b STRING) USING parquet", "DESCRIBE TABLE tcm1"),
     # A table a query reads cannot be overwritten by it (appending is fine).
     t("insert_overwrite_reading_itself", ["tio1"], "CREATE TABLE tio1 (a INT) USING parquet", "INSERT INTO tio1 VALUES (1), (2)", "INSERT OVERWRITE tio1 SELECT a + 10 FROM tio1"),

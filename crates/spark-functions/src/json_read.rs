@@ -31,6 +31,9 @@ pub struct JsonReadOptions {
     pub timestamp_format: Option<String>,
     pub timestamp_ntz_format: Option<String>,
     pub date_format: Option<String>,
+    /// A STRING field of this name (`columnNameOfCorruptRecord`) holds the
+    /// text of a record that failed, in PERMISSIVE mode.
+    pub corrupt_record_column: String,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -311,7 +314,24 @@ impl ScalarUDFImpl for SparkFromJson {
         if array.len() != n {
             return Ok(ColumnarValue::Array(new_null_array(&self.out, n)));
         }
-        Ok(ColumnarValue::Array(array))
+        let failed: Vec<bool> = bad.iter().zip(&unparsed).map(|(b, u)| *b || *u).collect();
+        Ok(ColumnarValue::Array(self.with_corrupt_records(array, &texts, &failed)?))
+    }
+}
+
+impl SparkFromJson {
+    /// The struct with its corrupt-record field (if it has one) set to the
+    /// text of each failed record.
+    fn with_corrupt_records(&self, array: ArrayRef, texts: &StringArray, failed: &[bool]) -> Result<ArrayRef> {
+        let DataType::Struct(fields) = &self.out else { return Ok(array) };
+        let Some(at) = fields.iter().position(|f| f.name() == &self.options.corrupt_record_column && f.data_type() == &DataType::Utf8) else {
+            return Ok(array);
+        };
+        let Some(s) = array.as_any().downcast_ref::<StructArray>() else { return Ok(array) };
+        let mut columns = s.columns().to_vec();
+        let corrupt: StringArray = (0..texts.len()).map(|i| (failed[i] && texts.is_valid(i)).then(|| texts.value(i))).collect();
+        columns[at] = Arc::new(corrupt);
+        Ok(Arc::new(StructArray::try_new(fields.clone(), columns, s.nulls().cloned())?))
     }
 }
 

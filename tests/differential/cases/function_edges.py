@@ -446,6 +446,11 @@ FUNCTION_EDGES = [
     q('in_empty_subquery_in_select', 'SELECT x, x IN (SELECT y FROM VALUES (1) s(y) WHERE false) FROM VALUES (1), (NULL) t(x)'),
     q('in_subquery_expression_in_select', 'SELECT x, x + 1 IN (SELECT y FROM VALUES (2) s(y)) FROM VALUES (1), (5) t(x)'),
     q('exists_filter_named', 'SELECT x FROM VALUES (1), (2) t(x) WHERE EXISTS (SELECT 1 FROM VALUES (1) s(y) WHERE s.y = t.x)'),
+    # from_json fills a corrupt-record field with the text of a record that failed.
+    q('from_json_corrupt_record', 'SELECT from_json(\'{"a": 1}\', \'a INT, _corrupt_record STRING\'), from_json(\'{"a": x}\', \'a INT, _corrupt_record STRING\')'),
+    q('from_json_corrupt_record_partial', 'SELECT from_json(\'{"a": "x", "b": 2}\', \'a INT, b INT, _corrupt_record STRING\')'),
+    q('from_json_corrupt_record_renamed', 'SELECT from_json(\'{"a": 1}\', \'a INT, bad STRING\', map(\'columnNameOfCorruptRecord\', \'bad\')), from_json(\'{"a": x}\', \'a INT, bad STRING\', map(\'columnNameOfCorruptRecord\', \'bad\'))'),
+    q('from_json_corrupt_record_null_empty', "SELECT from_json(NULL, 'a INT, _corrupt_record STRING'), from_json('', 'a INT, _corrupt_record STRING')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -85,6 +85,7 @@ fn from_json(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         timestamp_format: given.get("timestampformat").cloned(),
         timestamp_ntz_format: given.get("timestampntzformat").cloned(),
         date_format: given.get("dateformat").cloned(),
+        corrupt_record_column: given.get("columnnameofcorruptrecord").cloned().unwrap_or_else(|| "_corrupt_record".into()),
     };
     let name = if matches!(out, ArrowType::Map(..)) { "entries".to_string() } else { name };
     Ok(Built::new(call_udf(SparkFromJson::udf(out, options, &r.config.time_zone), vec![c.arg(0)?])).named(name).nullable(true))

@@ -115,7 +115,7 @@ pub fn weight(plan: &Plan) -> Weight {
         Plan::Query(r) => relation_weight(r),
         Plan::Command(Command::CacheTable { input: Some(r), .. }) => relation_weight(r),
         Plan::Command(Command::CacheTable { .. }) => Weight::Heavy,
-        Plan::Command(Command::Write(_) | Command::WriteTo(_) | Command::InsertInto(_) | Command::CreateTable(_) | Command::ExecuteImmediate(_)) => Weight::Heavy,
+        Plan::Command(Command::Write(_) | Command::WriteTo(_) | Command::InsertInto(_) | Command::CreateTable(_) | Command::ExecuteImmediate(_) | Command::Script(_)) => Weight::Heavy,
         Plan::Command(_) => Weight::Light,
     }
 }

@@ -214,6 +214,7 @@ impl SparkSession {
             Command::SetVariables { names, values } => self.set_variables(names, values),
             Command::DropVariable { name, if_exists } => self.drop_variable(name, *if_exists),
             Command::ExecuteImmediate(e) => self.execute_immediate(e).await,
+            Command::Script(s) => self.run_script(s).await,
             Command::DropTable { name, if_exists } => self.drop_table(name, *if_exists),
             Command::InsertInto(i) => self.insert_into(i).await,
             Command::TruncateTable { name } => self.truncate_table(name),

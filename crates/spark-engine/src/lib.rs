@@ -17,6 +17,7 @@ mod late_string_casts;
 mod partition_order;
 mod tables;
 mod scalar_subquery_domain;
+mod script;
 mod sql_functions;
 mod variables;
 mod view_casts;

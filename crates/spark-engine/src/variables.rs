@@ -22,7 +22,7 @@ fn cast(e: Expr, to: &DataType) -> Expr {
     Expr::Cast { expr: Box::new(e), to: to.clone(), mode: CastMode::Default, explicit: false }
 }
 
-fn one_row(exprs: Vec<Expr>) -> Relation {
+pub(crate) fn one_row(exprs: Vec<Expr>) -> Relation {
     Relation::new(RelationKind::Project { input: Box::new(Relation::new(RelationKind::OneRow)), exprs })
 }
 
@@ -32,11 +32,11 @@ fn qualified(name: &str) -> String {
 }
 
 impl SparkSession {
-    fn variable(&self, key: &str) -> Option<SessionVariable> {
+    pub(crate) fn variable(&self, key: &str) -> Option<SessionVariable> {
         self.variables.read().ok()?.get(key).cloned()
     }
 
-    fn store_variables(&self, values: Vec<SessionVariable>) {
+    pub(crate) fn store_variables(&self, values: Vec<SessionVariable>) {
         if let Ok(mut variables) = self.variables.write() {
             let mut updated: HashMap<String, SessionVariable> = variables.as_ref().clone();
             for v in values {
@@ -48,7 +48,7 @@ impl SparkSession {
 
     /// The values and Spark types of a query's one row: `None` without a
     /// row, an error for more than one.
-    fn single_row(&self, rel: &Relation) -> EngineResult<Option<Vec<(ScalarValue, DataType)>>> {
+    pub(crate) fn single_row(&self, rel: &Relation) -> EngineResult<Option<Vec<(ScalarValue, DataType)>>> {
         let DataType::Struct(fields) = self.schema(rel)? else { return Ok(None) };
         let r = self.resolve(rel)?;
         let batches = crate::session::run_to_completion(&self.ctx, r.plan)?;
@@ -135,6 +135,19 @@ impl SparkSession {
             .collect::<Result<Vec<_>, _>>()?;
         self.store_variables(updated);
         Ok(empty())
+    }
+
+    /// Puts back what a name held before a script block declared it
+    /// (`None`: nothing).
+    pub(crate) fn restore_variable(&self, key: &str, previous: Option<SessionVariable>) {
+        if let Ok(mut variables) = self.variables.write() {
+            let mut updated: HashMap<String, SessionVariable> = variables.as_ref().clone();
+            match previous {
+                Some(v) => updated.insert(key.to_string(), v),
+                None => updated.remove(key),
+            };
+            *variables = Arc::new(updated);
+        }
     }
 
     pub(crate) fn drop_variable(&self, parts: &[String], if_exists: bool) -> EngineResult<CommandOutput> {

@@ -481,6 +481,8 @@ pub enum Command {
     /// `DROP TEMPORARY VARIABLE [IF EXISTS] name`.
     DropVariable { name: Vec<String>, if_exists: bool },
     ExecuteImmediate(Box<crate::ExecuteImmediate>),
+    /// A SQL script (`BEGIN ... END`): its result is the last query's.
+    Script(Box<crate::ScriptStatement>),
     /// `DROP TABLE` (a temporary view of that name first, as Spark).
     DropTable { name: Vec<String>, if_exists: bool },
     InsertInto(Box<crate::InsertInto>),

@@ -43,10 +43,21 @@ pub fn unqualified_variable(parts: &[String]) -> Option<&str> {
 impl Resolver<'_> {
     /// A reference to a session variable, if `parts` names one.
     pub(crate) fn resolve_variable(&self, parts: &[String]) -> Option<ResolvedExpr> {
-        let name = unqualified_variable(parts)?;
-        let v = self.config.variables.get(&name.to_ascii_lowercase())?;
-        let shown = format!("variablereference(system.session.{}={})", v.name, v.value_sql());
-        Some(ResolvedExpr { expr: lit(v.value.clone()), name: shown, nullable: Some(v.value.is_null()) })
+        if let Some(v) = unqualified_variable(parts).and_then(|name| self.config.variables.get(&name.to_ascii_lowercase())) {
+            let shown = format!("variablereference(system.session.{}={})", v.name, v.value_sql());
+            return Some(ResolvedExpr { expr: lit(v.value.clone()), name: shown, nullable: Some(v.value.is_null()) });
+        }
+        // `r.id`: a field of a struct variable (a script's FOR row).
+        let (first, fields) = parts.split_first()?;
+        let v = self.config.variables.get(&first.to_ascii_lowercase())?;
+        let mut value = v.value.clone();
+        for field in fields {
+            let ScalarValue::Struct(row) = &value else { return None };
+            let at = row.fields().iter().position(|f| f.name().eq_ignore_ascii_case(field))?;
+            value = ScalarValue::try_from_array(row.column(at), 0).ok()?;
+        }
+        let nullable = Some(value.is_null());
+        Some(ResolvedExpr { expr: lit(value), name: parts.join("."), nullable })
     }
 }
 

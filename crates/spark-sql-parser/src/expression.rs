@@ -653,9 +653,10 @@ fn is_interval_unit(w: &str) -> bool {
 }
 
 fn is_clause_word(w: &str) -> bool {
-    const CLAUSE: [&str; 14] = [
+    // `do` ends the query of a script's `FOR ... DO`.
+    const CLAUSE: [&str; 15] = [
         "from", "where", "group", "having", "order", "limit", "offset", "sort", "cluster",
-        "distribute", "lateral", "window", "pivot", "unpivot",
+        "distribute", "lateral", "window", "pivot", "unpivot", "do",
     ];
     CLAUSE.iter().any(|c| c.eq_ignore_ascii_case(w))
 }

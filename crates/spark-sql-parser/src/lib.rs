@@ -14,6 +14,7 @@ mod literal;
 mod parser;
 mod pipe;
 mod query;
+mod script;
 mod sql_function;
 mod statement;
 mod variable;

@@ -743,10 +743,11 @@ fn bind_named_windows(e: Expr, defs: &[(String, Expr)]) -> ParseResult<Expr> {
 }
 
 fn is_table_clause_word(w: &str) -> bool {
-    const WORDS: [&str; 18] = [
+    // `do` ends the query of a script's `FOR ... DO`.
+    const WORDS: [&str; 19] = [
         "where", "group", "having", "order", "limit", "offset", "sort", "cluster", "distribute",
         "lateral", "window", "pivot", "unpivot", "tablesample", "qualify", "union", "except",
-        "minus",
+        "minus", "do",
     ];
     WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
 }

@@ -19,6 +19,7 @@ impl Parser {
             "drop" => self.parse_drop(),
             "set" => self.parse_set(),
             "declare" => self.parse_declare(),
+            "begin" => self.parse_script(),
             "comment" if self.is_word_at(1, "on") => self.parse_comment_on(),
             "execute" if self.is_word_at(1, "immediate") => self.parse_execute_immediate(),
             "reset" => {

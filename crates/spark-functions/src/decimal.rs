@@ -521,8 +521,52 @@ impl SparkDecimalArith {
     }
 }
 
+/// A decimal's unscaled value: the text rounded half-up to `scale`, NULL
+/// when it needs more than `precision` digits.
+pub fn parse_text(text: &str, precision: u8, scale: i8) -> Option<i128> {
+    let lower = text.to_ascii_lowercase();
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (lower.as_str(), 0),
+    };
+    let negative = mantissa.starts_with('-');
+    let digits_part = mantissa.trim_start_matches(['-', '+']);
+    let (int_part, frac_part) = digits_part.split_once('.').unwrap_or((digits_part, ""));
+    let digits: String = format!("{int_part}{frac_part}");
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // value = digits * 10^(exponent - frac_len); want value * 10^scale.
+    let shift = exponent - frac_part.len() as i32 + i32::from(scale);
+    let mut unscaled: i128 = 0;
+    let kept = if shift >= 0 { digits.len() } else { digits.len().saturating_sub((-shift) as usize) };
+    for c in digits[..kept].chars() {
+        unscaled = unscaled.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
+    }
+    if shift > 0 {
+        unscaled = unscaled.checked_mul(10i128.checked_pow(shift as u32)?)?;
+    } else if shift < 0 && kept < digits.len() && digits.as_bytes()[kept] >= b'5' {
+        unscaled += 1;
+    }
+    if unscaled >= 10i128.pow(u32::from(precision)) {
+        return None;
+    }
+    Some(if negative { -unscaled } else { unscaled })
+}
+
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_round_half_up_and_check_precision() {
+        assert_eq!(parse_text("123.456", 5, 2), Some(12346));
+        assert_eq!(parse_text("12", 3, 1), Some(120));
+        assert_eq!(parse_text("-0.005", 3, 2), Some(-1));
+        assert_eq!(parse_text("1e2", 5, 0), Some(100));
+        assert_eq!(parse_text("1000", 3, 0), None);
+        assert_eq!(parse_text("abc", 3, 0), None);
+    }
+
     use super::*;
 
     #[test]

@@ -66,39 +66,6 @@ fn number_text(v: &Value) -> Option<String> {
     }
 }
 
-/// A decimal's unscaled value: the text rounded half-up to `scale`, NULL
-/// when it needs more than `precision` digits.
-fn decimal(text: &str, precision: u8, scale: i8) -> Option<i128> {
-    let lower = text.to_ascii_lowercase();
-    let (mantissa, exponent) = match lower.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().ok()?),
-        None => (lower.as_str(), 0),
-    };
-    let negative = mantissa.starts_with('-');
-    let digits_part = mantissa.trim_start_matches(['-', '+']);
-    let (int_part, frac_part) = digits_part.split_once('.').unwrap_or((digits_part, ""));
-    let digits: String = format!("{int_part}{frac_part}");
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    // value = digits * 10^(exponent - frac_len); want value * 10^scale.
-    let shift = exponent - frac_part.len() as i32 + i32::from(scale);
-    let mut unscaled: i128 = 0;
-    let kept = if shift >= 0 { digits.len() } else { digits.len().saturating_sub((-shift) as usize) };
-    for c in digits[..kept].chars() {
-        unscaled = unscaled.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
-    }
-    if shift > 0 {
-        unscaled = unscaled.checked_mul(10i128.checked_pow(shift as u32)?)?;
-    } else if shift < 0 && kept < digits.len() && digits.as_bytes()[kept] >= b'5' {
-        unscaled += 1;
-    }
-    if unscaled >= 10i128.pow(u32::from(precision)) {
-        return None;
-    }
-    Some(if negative { -unscaled } else { unscaled })
-}
-
 fn float_of(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
@@ -148,7 +115,7 @@ impl Reader {
             DataType::Float64 => primitive!(Float64Array, float_of),
             DataType::Decimal128(p, s) => {
                 let (p, s) = (*p, *s);
-                let out = primitive!(Decimal128Array, |v: &Value| number_text(v).and_then(|text| decimal(&text, p, s)));
+                let out = primitive!(Decimal128Array, |v: &Value| number_text(v).and_then(|text| crate::decimal::parse_text(&text, p, s)));
                 Arc::new(out.as_any().downcast_ref::<Decimal128Array>().cloned().unwrap_or_else(|| Decimal128Array::from(vec![None::<i128>; values.len()])).with_precision_and_scale(p, s)?)
             }
             DataType::Utf8 => primitive!(StringArray, |v: &Value| Some(match v {
@@ -335,17 +302,3 @@ impl SparkFromJson {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimals_round_half_up_and_check_precision() {
-        assert_eq!(decimal("123.456", 5, 2), Some(12346));
-        assert_eq!(decimal("12", 3, 1), Some(120));
-        assert_eq!(decimal("-0.005", 3, 2), Some(-1));
-        assert_eq!(decimal("1e2", 5, 0), Some(100));
-        assert_eq!(decimal("1000", 3, 0), None);
-        assert_eq!(decimal("abc", 3, 0), None);
-    }
-}

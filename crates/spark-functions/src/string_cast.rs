@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Decimal128Array, StringArray, TimestampMicrosecondArray};
 use datafusion::arrow::compute::{CastOptions, cast_with_options};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::Result;
@@ -25,11 +25,24 @@ pub struct SparkStringCast {
     to_sql: String,
     /// Whether unreadable text fails (ANSI) or is NULL.
     ansi: bool,
+    /// Spark's non-ANSI reading of integers: `'1.9'` is 1 (not for
+    /// `try_cast`, which reads as ANSI mode does).
+    legacy_integers: bool,
 }
 
 impl SparkStringCast {
     pub fn udf(target: DataType, to_sql: &str, ansi: bool) -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), target, to_sql: to_sql.to_string(), ansi }))
+        Self::with_rules(target, to_sql, ansi, false)
+    }
+
+    /// A cast without ANSI mode (`spark.sql.ansi.enabled=false`), which
+    /// reads integers with their fraction dropped.
+    pub fn legacy(target: DataType, to_sql: &str) -> Arc<ScalarUDF> {
+        Self::with_rules(target, to_sql, false, true)
+    }
+
+    fn with_rules(target: DataType, to_sql: &str, ansi: bool, legacy_integers: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), target, to_sql: to_sql.to_string(), ansi, legacy_integers }))
     }
 
     /// Whether this cast reports unreadable text itself (the types Spark
@@ -76,6 +89,14 @@ impl SparkStringCast {
     }
 }
 
+/// `12.75` as `12`: digits, a point and digits keep only the integer part.
+fn drop_fraction(s: &str) -> &str {
+    match s.split_once('.') {
+        Some((int, frac)) if frac.chars().all(|c| c.is_ascii_digit()) && int.trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit()) && !int.trim_start_matches(['+', '-']).is_empty() => int,
+        _ => s,
+    }
+}
+
 impl ScalarUDFImpl for SparkStringCast {
     fn name(&self) -> &str {
         "spark_string_cast"
@@ -98,8 +119,21 @@ impl ScalarUDFImpl for SparkStringCast {
         } else {
             text.clone()
         };
+        // Without ANSI mode an integer reads with its fraction dropped ('1.9' is 1).
+        let input: ArrayRef = if self.legacy_integers && self.target.is_integer() {
+            Arc::new(input.as_string::<i32>().iter().map(|v| v.map(drop_fraction)).collect::<StringArray>())
+        } else {
+            input
+        };
         let out: ArrayRef = match &self.target {
             DataType::Date32 | DataType::Timestamp(TimeUnit::Microsecond, _) => self.read_datetimes(input.as_string::<i32>())?,
+            // Decimals read as Java's BigDecimal does (exponents too), rounded half up.
+            DataType::Decimal128(precision, scale) => {
+                let (precision, scale) = (*precision, *scale);
+                let texts = input.as_string::<i32>();
+                let values: Decimal128Array = texts.iter().map(|t| t.and_then(|t| crate::decimal::parse_text(t.trim(), precision, scale))).collect();
+                Arc::new(values.with_precision_and_scale(precision, scale)?)
+            }
             _ => cast_with_options(&input, &self.target, &CastOptions { safe: true, ..Default::default() })?,
         };
         if self.ansi && out.null_count() > input.null_count() {

@@ -451,6 +451,15 @@ FUNCTION_EDGES = [
     q('from_json_corrupt_record_partial', 'SELECT from_json(\'{"a": "x", "b": 2}\', \'a INT, b INT, _corrupt_record STRING\')'),
     q('from_json_corrupt_record_renamed', 'SELECT from_json(\'{"a": 1}\', \'a INT, bad STRING\', map(\'columnNameOfCorruptRecord\', \'bad\')), from_json(\'{"a": x}\', \'a INT, bad STRING\', map(\'columnNameOfCorruptRecord\', \'bad\'))'),
     q('from_json_corrupt_record_null_empty', "SELECT from_json(NULL, 'a INT, _corrupt_record STRING'), from_json('', 'a INT, _corrupt_record STRING')"),
+    # Casts: structs by position, decimals from exponent notation, JVM narrowing without ANSI.
+    q("cast_struct_by_position", "SELECT CAST(named_struct('a', 1) AS STRUCT<b: STRING>) AS s, CAST(named_struct('a', 1, 'b', 2) AS STRUCT<b: STRING, a: STRING>) AS t"),
+    q("cast_nested_struct_by_position", "SELECT CAST(array(named_struct('a', 1)) AS ARRAY<STRUCT<z: BIGINT>>) AS a, CAST(map('k', named_struct('a', 1)) AS MAP<STRING, STRUCT<q: STRING>>) AS m, CAST(named_struct('a', named_struct('x', 1)) AS STRUCT<b: STRUCT<y: BIGINT>>) AS n, CAST(CAST(NULL AS STRUCT<a: INT>) AS STRUCT<b: STRING>) AS z"),
+    q("cast_struct_field_count_error", "SELECT CAST(named_struct('a', 1) AS STRUCT<b: INT, c: INT>)"),
+    q("cast_complex_to_string", "SELECT CAST(array(1, 2) AS ARRAY<STRING>) AS a, CAST(map('a', 1) AS MAP<STRING, BIGINT>) AS m, CAST(array(1, NULL) AS STRING) AS s1, CAST(named_struct('a', 1, 'b', 'x') AS STRING) AS s2, CAST(map(1, 'a') AS STRING) AS s3"),
+    q("cast_string_decimal_exponent", "SELECT CAST('1e-3' AS DECIMAL(10,5)), CAST('1.5E2' AS DECIMAL(10,1)), CAST('-1e2' AS DECIMAL(5,0)), CAST(' 2.345 ' AS DECIMAL(4,2))"),
+    q("cast_string_decimal_overflow", "SELECT CAST('1e10' AS DECIMAL(5,0))"),
+    sql_script("cast_legacy_narrowing", "SET spark.sql.ansi.enabled=false", "SELECT CAST('abc' AS INT), CAST('1.9' AS INT), CAST('-7.25' AS BIGINT), CAST(3000000000L AS INT), CAST('x' AS DATE), CAST(1e10 AS INT), CAST(128 AS TINYINT), CAST(CAST(-129 AS SMALLINT) AS TINYINT), CAST(CAST('NaN' AS DOUBLE) AS INT), CAST(12345678901.9BD AS INT), CAST(300.7 AS TINYINT), CAST(1e19 AS BIGINT), CAST('1e10' AS DECIMAL(5,0))"),
+    q("try_cast_overflow_is_null", "SELECT try_cast(300 AS TINYINT), try_cast(3000000000L AS INT), try_cast('1.9' AS INT)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

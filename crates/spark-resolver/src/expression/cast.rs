@@ -64,16 +64,27 @@ impl Resolver<'_> {
             };
             let f = spark_functions::checked_cast::SparkCheckedCast::udf(target.clone(), &from.sql(), &to.sql(), report);
             crate::functions::call_udf(f, vec![inner.expr.clone()])
+        } else if !ansi && mode != CastMode::Try && from.is_numeric() && matches!(to, DataType::Byte | DataType::Short | DataType::Integer | DataType::Long) && from != *to {
+            // Without ANSI mode numbers narrow as the JVM does (wrapping), never to NULL.
+            crate::functions::call_udf(spark_functions::wrapping_cast::SparkWrappingCast::udf(target.clone()), vec![inner.expr.clone()])
         } else if let (true, true, DataType::Decimal { precision, scale }) = (ansi, from.is_numeric(), to) {
             // A number that does not fit the precision is Spark's error, not Arrow's.
             let f = spark_functions::decimal_cast::SparkDecimalCheckedCast::udf(*precision, *scale);
             crate::functions::call_udf(f, vec![inner.expr.clone(), DfExpr::TryCast(TryCast::new(Box::new(inner.expr.clone()), target.clone()))])
         } else if from.is_string() && spark_functions::string_cast::SparkStringCast::handles(&target) {
-            crate::functions::call_udf(spark_functions::string_cast::SparkStringCast::udf(target.clone(), &to.sql(), ansi), vec![inner.expr.clone()])
-        } else if ansi {
-            DfExpr::Cast(Cast::new(Box::new(inner.expr), target))
+            let f = if !ansi && mode != CastMode::Try {
+                spark_functions::string_cast::SparkStringCast::legacy(target.clone(), &to.sql())
+            } else {
+                spark_functions::string_cast::SparkStringCast::udf(target.clone(), &to.sql(), ansi)
+            };
+            crate::functions::call_udf(f, vec![inner.expr.clone()])
         } else {
-            DfExpr::TryCast(TryCast::new(Box::new(inner.expr), target))
+            // Structs cast by position: their fields take the target's names first.
+            let value = match spark_functions::struct_relabel::relabeled_type(&source, &target) {
+                Some(t) => crate::functions::call_udf(spark_functions::struct_relabel::SparkRelabel::udf(t), vec![inner.expr]),
+                None => inner.expr,
+            };
+            if ansi { DfExpr::Cast(Cast::new(Box::new(value), target)) } else { DfExpr::TryCast(TryCast::new(Box::new(value), target)) }
         };
         let prefix = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
         // Spark prints user casts, except to complex types (`array(1)`).

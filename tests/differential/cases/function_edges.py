@@ -460,6 +460,12 @@ FUNCTION_EDGES = [
     q("cast_string_decimal_overflow", "SELECT CAST('1e10' AS DECIMAL(5,0))"),
     sql_script("cast_legacy_narrowing", "SET spark.sql.ansi.enabled=false", "SELECT CAST('abc' AS INT), CAST('1.9' AS INT), CAST('-7.25' AS BIGINT), CAST(3000000000L AS INT), CAST('x' AS DATE), CAST(1e10 AS INT), CAST(128 AS TINYINT), CAST(CAST(-129 AS SMALLINT) AS TINYINT), CAST(CAST('NaN' AS DOUBLE) AS INT), CAST(12345678901.9BD AS INT), CAST(300.7 AS TINYINT), CAST(1e19 AS BIGINT), CAST('1e10' AS DECIMAL(5,0))"),
     q("try_cast_overflow_is_null", "SELECT try_cast(300 AS TINYINT), try_cast(3000000000L AS INT), try_cast('1.9' AS INT)"),
+    # Higher-order functions: aggregate's merge keeps the zero's type; a bare NULL is no array.
+    q("aggregate_merge_type_mismatch", "SELECT aggregate(array(1, 2), 0, (acc, x) -> acc + x + 0.5)"),
+    q("aggregate_merge_double_into_int", "SELECT aggregate(array(1.5D), 0, (acc, x) -> acc + x)"),
+    q("aggregate_bigint_zero", "SELECT aggregate(array(1, 2), 0L, (acc, x) -> acc + x)"),
+    q("transform_of_null", "SELECT transform(NULL, x -> x)"),
+    q("filter_of_null", "SELECT filter(NULL, x -> true)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -63,7 +63,7 @@ impl Resolver<'_> {
         let lambdas = &args[first_lambda..];
         let wrong = || crate::functions::wrong_args(lower, args.len(), "2");
         let t0 = types.first().cloned().ok_or_else(wrong)?;
-        let mut param_types: Vec<ArrowType> = match kind {
+        let param_types: Vec<ArrowType> = match kind {
             LambdaKind::Transform | LambdaKind::Filter => vec![element(&t0), ArrowType::Int32],
             // exists and forall take the element only.
             LambdaKind::Exists | LambdaKind::Forall => vec![element(&t0)],
@@ -89,15 +89,31 @@ impl Resolver<'_> {
                 vec![k, v]
             }
         };
-        let mut values = values;
-        // The zero of aggregate takes the type of what merge returns, which
-        // only the merge lambda itself tells.
+        // A higher-order function reads an array (a map), never a bare NULL.
+        if t0.is_null() {
+            let wanted = if matches!(kind, LambdaKind::MapFilter | LambdaKind::MapZipWith | LambdaKind::TransformKeys | LambdaKind::TransformValues) { "\"MAP\"" } else { "\"ARRAY\"" };
+            let mut names: Vec<String> = values.iter().map(|v| v.name.clone()).collect();
+            for l in lambdas {
+                let nullable = vec![true; param_types.len()];
+                names.push(self.compile_lambda(l, &param_types, &nullable, scope).map(|c| c.name).unwrap_or_else(|_| "lambdafunction()".into()));
+            }
+            let sql = format!("{lower}({})", names.join(", "));
+            return Err(crate::functions::type_mismatch_sql(&sql, 0, &values[0].name, &t0, wanted));
+        }
+        // What merge returns must be the zero's type, as Spark checks.
         if kind == LambdaKind::Aggregate {
             let merge = self.compile_lambda(lambdas.first().ok_or_else(wrong)?, &param_types, &vec![true; param_types.len()], scope)?;
             if merge.body_type != param_types[0] {
-                let zero = values.remove(1);
-                values.insert(1, ResolvedExpr { expr: self.cast_if_needed(zero.expr, &merge.body_type, scope)?, ..zero });
-                param_types[0] = merge.body_type;
+                let mut names: Vec<String> = values.iter().map(|v| v.name.clone()).collect();
+                names.push(merge.name.clone());
+                let finish = match lambdas.get(1) {
+                    Some(l) => self.compile_lambda(l, std::slice::from_ref(&merge.body_type), &[true], scope)?.name,
+                    None => format!("lambdafunction({VARIABLE}, {VARIABLE})"),
+                };
+                names.push(finish);
+                let sql = format!("{lower}({})", names.join(", "));
+                let required = format!("\"{}\"", crate::types::from_arrow(&param_types[0])?.sql());
+                return Err(crate::functions::type_mismatch_sql(&sql, 2, &merge.name, &merge.body_type, &required));
             }
         }
         if lambdas.is_empty() {

@@ -38,4 +38,12 @@ pub trait Catalog: Send + Sync + std::fmt::Debug {
     fn alter_table(&self, table: &TableMeta) -> CatalogResult<()>;
     fn drop_table(&self, database: &str, name: &str) -> CatalogResult<()>;
     fn rename_table(&self, database: &str, from: &str, to: &TableMeta) -> CatalogResult<()>;
+
+    /// Persistent SQL functions, kept as the text of their CREATE FUNCTION
+    /// statement (read again when called); `put` replaces.
+    fn put_function(&self, database: &str, name: &str, sql: &str) -> CatalogResult<()>;
+    fn get_function(&self, database: &str, name: &str) -> CatalogResult<Option<String>>;
+    fn list_functions(&self, database: &str) -> CatalogResult<Vec<String>>;
+    /// Whether there was such a function.
+    fn drop_function(&self, database: &str, name: &str) -> CatalogResult<bool>;
 }

@@ -42,7 +42,8 @@ impl SqliteCatalog {
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=FULL;
              CREATE TABLE IF NOT EXISTS databases (name TEXT PRIMARY KEY, meta TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS tables (database TEXT NOT NULL, name TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (database, name));",
+             CREATE TABLE IF NOT EXISTS tables (database TEXT NOT NULL, name TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (database, name));
+             CREATE TABLE IF NOT EXISTS functions (database TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL, PRIMARY KEY (database, name));",
         )?;
         let store = Self { connection: Mutex::new(connection) };
         if store.get_database(DEFAULT_DATABASE)?.is_none() {
@@ -108,6 +109,32 @@ impl Catalog for SqliteCatalog {
         })
     }
 
+    fn put_function(&self, database: &str, name: &str, sql: &str) -> CatalogResult<()> {
+        self.with(|c| {
+            if !database_exists(c, database)? {
+                return Err(CatalogError::DatabaseNotFound(database.to_string()));
+            }
+            c.execute("INSERT OR REPLACE INTO functions (database, name, sql) VALUES (?1, ?2, ?3)", params![key(database), key(name), sql])?;
+            Ok(())
+        })
+    }
+
+    fn get_function(&self, database: &str, name: &str) -> CatalogResult<Option<String>> {
+        self.with(|c| Ok(c.query_row("SELECT sql FROM functions WHERE database = ?1 AND name = ?2", params![key(database), key(name)], |r| r.get(0)).optional()?))
+    }
+
+    fn list_functions(&self, database: &str) -> CatalogResult<Vec<String>> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT name FROM functions WHERE database = ?1 ORDER BY name")?;
+            let names = stmt.query_map(params![key(database)], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(names)
+        })
+    }
+
+    fn drop_function(&self, database: &str, name: &str) -> CatalogResult<bool> {
+        self.with(|c| Ok(c.execute("DELETE FROM functions WHERE database = ?1 AND name = ?2", params![key(database), key(name)])? > 0))
+    }
+
     fn drop_database(&self, name: &str, cascade: bool) -> CatalogResult<()> {
         self.with(|c| {
             let tx = c.transaction()?;
@@ -119,6 +146,7 @@ impl Catalog for SqliteCatalog {
                 return Err(CatalogError::DatabaseNotEmpty(name.to_string()));
             }
             tx.execute("DELETE FROM tables WHERE database = ?1", params![key(name)])?;
+            tx.execute("DELETE FROM functions WHERE database = ?1", params![key(name)])?;
             tx.execute("DELETE FROM databases WHERE name = ?1", params![key(name)])?;
             tx.commit()?;
             Ok(())

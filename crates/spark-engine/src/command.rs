@@ -171,7 +171,9 @@ impl SparkSession {
                 }
                 names.sort();
                 names.dedup();
-                let rows = names.into_iter().filter(|n| pattern.as_deref().is_none_or(|p| like(p, n))).map(|n| vec![n]).collect();
+                // A pattern matches the function's own name (`spark_catalog.db.f` by `f`).
+                let own = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+                let rows = names.into_iter().filter(|n| pattern.as_deref().is_none_or(|p| like(p, n) || like(p, &own(n)))).map(|n| vec![n]).collect();
                 string_table(&["function"], rows)
             }
             Command::ShowColumns { table } => {

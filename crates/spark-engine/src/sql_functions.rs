@@ -15,16 +15,10 @@ use crate::{EngineError, EngineResult};
 impl SparkSession {
     pub(crate) fn create_sql_function(&self, create: &CreateSqlFunction) -> EngineResult<CommandOutput> {
         let f = &create.function;
-        if !create.temporary {
-            return Err(EngineError::spark(
-                ExceptionKind::UnsupportedOperation,
-                "UNSUPPORTED_FEATURE",
-                "0A000",
-                format!("The feature is not supported: persistent SQL functions (CREATE FUNCTION {} ...); CREATE TEMPORARY FUNCTION keeps one for this session.", f.name),
-                &[],
-            ));
-        }
         let key = f.name.to_ascii_lowercase();
+        if !create.temporary {
+            return self.create_persistent_function(create, &key);
+        }
         let python = self.python_functions.read().map(|m| m.contains_key(&key)).unwrap_or(false);
         if create.replace && (python || spark_functions::catalog::is_spark_function(&key)) {
             return Err(EngineError::spark(
@@ -56,9 +50,51 @@ impl SparkSession {
         Ok(empty())
     }
 
+    /// `CREATE [OR REPLACE] FUNCTION [IF NOT EXISTS] [db.]f ...`: kept in the
+    /// catalog as its statement text.
+    fn create_persistent_function(&self, create: &CreateSqlFunction, key: &str) -> EngineResult<CommandOutput> {
+        let database = create.database.clone().unwrap_or_else(|| self.current_database()).to_ascii_lowercase();
+        let exists = self.catalog().get_function(&database, key).map_err(crate::tables::catalog_error)?.is_some();
+        if exists && create.if_not_exists {
+            return Ok(empty());
+        }
+        if exists && !create.replace {
+            let quoted = format!("`{database}`.`{key}`");
+            return Err(EngineError::spark(
+                ExceptionKind::Analysis,
+                "ROUTINE_ALREADY_EXISTS",
+                "42723",
+                format!("Cannot create the routine {quoted} because a routine of that name already exists."),
+                &[("routineName", quoted), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
+            ));
+        }
+        self.resolve(&body_check(&create.function))?;
+        self.catalog().put_function(&database, key, &create.sql).map_err(crate::tables::catalog_error)?;
+        Ok(empty())
+    }
+
     pub(crate) fn drop_function(&self, name: &[String], temporary: bool, if_exists: bool) -> EngineResult<CommandOutput> {
         let key = name.last().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
         let mut removed = false;
+        if !temporary {
+            let database = match name {
+                [_] => self.current_database(),
+                _ => name[name.len() - 2].clone(),
+            }
+            .to_ascii_lowercase();
+            removed = self.catalog().drop_function(&database, &key).map_err(crate::tables::catalog_error)?;
+            if !removed && !if_exists {
+                let shown = format!("`{database}`.`{key}`");
+                return Err(EngineError::spark(
+                    ExceptionKind::Analysis,
+                    "ROUTINE_NOT_FOUND",
+                    "42883",
+                    format!("The routine {shown} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema and catalog, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP ... IF EXISTS."),
+                    &[("routineName", shown)],
+                ));
+            }
+            return Ok(empty());
+        }
         if name.len() == 1 {
             if let Ok(mut functions) = self.sql_functions.write() {
                 if functions.contains_key(&key) {
@@ -83,11 +119,16 @@ impl SparkSession {
         ))
     }
 
-    /// The names of the session's own functions (SQL and Python).
+    /// The names of the user's functions: the session's (SQL and Python),
+    /// then the current database's persistent ones (`spark_catalog.db.f`).
     pub(crate) fn user_function_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.sql_functions.read().map(|m| m.values().map(|f| f.name.clone()).collect()).unwrap_or_default();
         if let Ok(python) = self.python_functions.read() {
             names.extend(python.values().map(|f| f.name.clone()));
+        }
+        let database = self.current_database();
+        if let Ok(persistent) = self.catalog().list_functions(&database) {
+            names.extend(persistent.into_iter().map(|f| format!("spark_catalog.{database}.{f}")));
         }
         names
     }

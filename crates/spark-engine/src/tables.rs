@@ -92,7 +92,7 @@ fn can_store(from: &DataType, to: &DataType) -> bool {
 }
 
 impl SparkSession {
-    fn catalog(&self) -> &dyn spark_catalog::Catalog {
+    pub(crate) fn catalog(&self) -> &dyn spark_catalog::Catalog {
         self.shared.catalog.as_ref()
     }
 

@@ -33,6 +33,10 @@ pub struct SqlFunction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSqlFunction {
     pub function: SqlFunction,
+    /// `db` of `CREATE FUNCTION db.f`.
+    pub database: Option<String>,
+    /// The statement as written, which a persistent function is kept as.
+    pub sql: String,
     pub replace: bool,
     pub temporary: bool,
     pub if_not_exists: bool,

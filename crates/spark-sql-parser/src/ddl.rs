@@ -66,7 +66,8 @@ impl Parser {
             return Ok(Some(Plan::Command(Command::CreateDatabase(db))));
         }
         if self.is_word("function") {
-            return self.parse_create_function(replace, false).map(Some);
+            let start = self.position();
+            return self.parse_create_function(replace, false, start).map(Some);
         }
         Ok(None)
     }

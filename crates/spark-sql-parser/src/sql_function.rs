@@ -9,7 +9,7 @@ use crate::{ParseError, ParseResult};
 
 impl Parser {
     /// After `CREATE [OR REPLACE] [TEMPORARY]`, at `FUNCTION`.
-    pub(crate) fn parse_create_function(&mut self, replace: bool, temporary: bool) -> ParseResult<Plan> {
+    pub(crate) fn parse_create_function(&mut self, replace: bool, temporary: bool, start: usize) -> ParseResult<Plan> {
         self.expect_word("function")?;
         let if_not_exists = self.eat_words(&["if", "not", "exists"]);
         let name = self.parse_multipart_identifier()?;
@@ -80,7 +80,9 @@ impl Parser {
         } else {
             self.parse_expression()?
         };
-        let create = CreateSqlFunction { function, replace, temporary, if_not_exists };
+        let database = (name.len() > 1).then(|| name[name.len() - 2].clone());
+        let sql = self.source_between(start, self.position());
+        let create = CreateSqlFunction { function, database, sql, replace, temporary, if_not_exists };
         Ok(Plan::Command(Command::CreateSqlFunction(Box::new(create))))
     }
 

@@ -237,12 +237,13 @@ impl Parser {
     }
 
     fn parse_create(&mut self) -> ParseResult<Plan> {
+        let start = self.position();
         self.expect_word("create")?;
         let replace = self.eat_words(&["or", "replace"]);
         let global = self.eat_word("global");
         let temp = self.eat_word("temporary") || self.eat_word("temp");
         if self.is_word("function") && !global {
-            return self.parse_create_function(replace, temp);
+            return self.parse_create_function(replace, temp, start);
         }
         if self.eat_word("view") {
             let if_not_exists = self.eat_words(&["if", "not", "exists"]);

@@ -230,6 +230,14 @@ SQL = [
     q('script_20', 'BEGIN SET nope = 1; END'),
     q('script_21', 'BEGIN SELECT 1; SELECT * FROM nope_table; END'),
     q('script_22', "BEGIN outer: BEGIN DECLARE x INT DEFAULT 1; LEAVE outer; SELECT 'skipped'; END; SELECT 'after'; END"),
+    # Persistent SQL functions live in the catalog (spark_catalog.<db>.<f>).
+    sql_script('sql_udf_persistent', 'CREATE OR REPLACE FUNCTION scs_pf1(x INT) RETURNS INT RETURN x * 3', 'SELECT scs_pf1(2), scs_pf1(NULL)'),
+    sql_script('sql_udf_persistent_exists', 'CREATE OR REPLACE FUNCTION scs_pf2(x INT) RETURNS INT RETURN x', 'CREATE FUNCTION scs_pf2(x INT) RETURNS INT RETURN x'),
+    sql_script('sql_udf_persistent_if_not_exists', 'CREATE OR REPLACE FUNCTION scs_pf3(x INT) RETURNS INT RETURN x * 3', 'CREATE FUNCTION IF NOT EXISTS scs_pf3(x INT) RETURNS INT RETURN x', 'SELECT scs_pf3(2)'),
+    sql_script('sql_udf_persistent_show', 'CREATE OR REPLACE FUNCTION scs_pf4(x INT) RETURN x', "SHOW USER FUNCTIONS LIKE 'scs_pf4'"),
+    sql_script('sql_udf_persistent_drop', 'CREATE OR REPLACE FUNCTION scs_pf5(x INT) RETURN x', 'DROP FUNCTION scs_pf5', 'SELECT scs_pf5(1)'),
+    sql_script('sql_udf_persistent_drop_missing', 'DROP FUNCTION scs_pf_never'),
+    sql_script('sql_udf_persistent_drop_if_exists', 'DROP FUNCTION IF EXISTS scs_pf_never'),
     # SQL functions: CREATE TEMPORARY FUNCTION ... RETURN expr.
     sql_script('sql_udf_basic', 'CREATE OR REPLACE TEMPORARY FUNCTION scs_plus1(x INT) RETURNS INT RETURN x + 1', "SELECT scs_plus1(41), scs_plus1('7'), scs_plus1(2.9), scs_plus1(NULL)"),
     sql_script('sql_udf_over_column', 'CREATE OR REPLACE TEMPORARY FUNCTION scs_plus1(x INT) RETURNS INT RETURN x + 1', 'SELECT scs_plus1(id) AS p, id FROM range(3)'),

@@ -33,8 +33,8 @@ impl Resolver<'_> {
         }
         let Some(entry) = functions::lookup(&lower) else {
             // Built-in functions come first on Spark's search path, then the session's.
-            return match self.session_sql_function(&lower) {
-                Some(f) => self.resolve_sql_function(&f, call.args, scope),
+            return match self.sql_function(&lower)? {
+                Some((f, shown)) => self.resolve_sql_function(&f, &shown, call.args, scope),
                 None => Err(functions::unknown(call.name)),
             };
         };

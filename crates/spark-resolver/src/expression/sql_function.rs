@@ -14,12 +14,33 @@ use crate::{ResolveError, ResolveResult, ResolvedRelation};
 const MAX_ROUTINE_NESTING: u32 = 32;
 
 impl Resolver<'_> {
-    /// A SQL function of this session called by name, if `name` is one.
-    pub(crate) fn session_sql_function(&self, name: &str) -> Option<SqlFunction> {
-        self.config.sql_functions.get(&name.to_ascii_lowercase()).cloned()
+    /// The SQL function a call names, with the name Spark shows for it: a
+    /// temporary one of this session (`f`), else a persistent one of the
+    /// current database (`spark_catalog.default.f`, also called as
+    /// `default.f`).
+    pub(crate) fn sql_function(&self, name: &str) -> ResolveResult<Option<(SqlFunction, String)>> {
+        let lower = name.to_ascii_lowercase();
+        if let Some(f) = self.config.sql_functions.get(&lower) {
+            return Ok(Some((f.clone(), f.name.clone())));
+        }
+        let parts: Vec<&str> = lower.split('.').collect();
+        let (database, function) = match parts.as_slice() {
+            [f] => (self.config.current_database.clone(), *f),
+            [db, f] | ["spark_catalog", db, f] => (db.to_string(), *f),
+            _ => return Ok(None),
+        };
+        let Some(catalog) = self.tables else { return Ok(None) };
+        let Some(sql) = catalog.get_function(&database, function).map_err(|e| ResolveError::invalid(e.to_string()))? else { return Ok(None) };
+        match spark_sql_parser::parse_statement(&sql) {
+            Ok(spark_plan::Plan::Command(spark_plan::Command::CreateSqlFunction(c))) => {
+                let shown = format!("spark_catalog.{database}.{}", c.function.name);
+                Ok(Some((c.function, shown)))
+            }
+            _ => Err(ResolveError::invalid(format!("the stored function {database}.{function} cannot be read"))),
+        }
     }
 
-    pub(crate) fn resolve_sql_function(&mut self, f: &SqlFunction, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+    pub(crate) fn resolve_sql_function(&mut self, f: &SqlFunction, shown_name: &str, args: &[Expr], scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
         if self.routine_depth >= MAX_ROUTINE_NESTING {
             return Err(ResolveError::analysis(
                 "ROUTINE_EXCEEDS_MAX_NESTED_DEPTH",
@@ -51,7 +72,7 @@ impl Resolver<'_> {
         let resolved = self.resolve_expr(&body, scope);
         self.routine_depth -= 1;
         let resolved = resolved?;
-        Ok(ResolvedExpr { name: format!("{}({})", f.name, shown.join(", ")), ..resolved })
+        Ok(ResolvedExpr { name: format!("{shown_name}({})", shown.join(", ")), ..resolved })
     }
 }
 

@@ -549,6 +549,19 @@ impl Parser {
         if self.is_sym("(") {
             return self.parse_function_call(w);
         }
+        // `db.f(...)` or `spark_catalog.db.f(...)`: a persistent function.
+        if self.is_sym(".") && matches!(self.peek_at(1), Tok::Word(_)) {
+            let two = matches!(self.peek_at(2), Tok::Sym("("));
+            let three = matches!(self.peek_at(2), Tok::Sym(".")) && matches!(self.peek_at(3), Tok::Word(_)) && matches!(self.peek_at(4), Tok::Sym("("));
+            if two || three {
+                let mut name = w;
+                while self.eat_sym(".") {
+                    let Tok::Word(part) = self.advance() else { return self.error() };
+                    name = format!("{name}.{part}");
+                }
+                return self.parse_function_call(name);
+            }
+        }
         if self.eat_sym("->") {
             let body = self.parse_expression()?;
             return Ok(Expr::Lambda { params: vec![w], body: Box::new(body) });

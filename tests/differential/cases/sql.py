@@ -238,6 +238,8 @@ SQL = [
     sql_script('sql_udf_persistent_drop', 'CREATE OR REPLACE FUNCTION scs_pf5(x INT) RETURN x', 'DROP FUNCTION scs_pf5', 'SELECT scs_pf5(1)'),
     sql_script('sql_udf_persistent_drop_missing', 'DROP FUNCTION scs_pf_never'),
     sql_script('sql_udf_persistent_drop_if_exists', 'DROP FUNCTION IF EXISTS scs_pf_never'),
+    sql_script('sql_udf_persistent_qualified_call', 'CREATE OR REPLACE FUNCTION scs_pf6(x INT) RETURNS INT RETURN x + 100', 'SELECT default.scs_pf6(1), spark_catalog.default.scs_pf6(2)'),
+    q('qualified_unknown_function', 'SELECT default.scs_nofn(1)'),
     # SQL functions: CREATE TEMPORARY FUNCTION ... RETURN expr.
     sql_script('sql_udf_basic', 'CREATE OR REPLACE TEMPORARY FUNCTION scs_plus1(x INT) RETURNS INT RETURN x + 1', "SELECT scs_plus1(41), scs_plus1('7'), scs_plus1(2.9), scs_plus1(NULL)"),
     sql_script('sql_udf_over_column', 'CREATE OR REPLACE TEMPORARY FUNCTION scs_plus1(x INT) RETURNS INT RETURN x + 1', 'SELECT scs_plus1(id) AS p, id FROM range(3)'),

@@ -356,6 +356,9 @@ pub(crate) fn unknown(name: &str) -> ResolveError {
     let lower = name.to_ascii_lowercase();
     if spark_functions::catalog::is_spark_function(&lower) {
         ResolveError::unsupported(format!("the Spark function `{lower}`, which this server does not implement yet (see docs/functions.md)"))
+    } else if name.contains('.') {
+        // `db.f`: Spark quotes each part.
+        ResolveError::unresolved_routine_parts(&name.split('.').map(str::to_string).collect::<Vec<_>>())
     } else {
         ResolveError::unresolved_routine(name)
     }

@@ -25,6 +25,7 @@ pub mod datetime_format;
 pub mod datetime_text;
 pub mod datetime_fns;
 pub mod decimal;
+pub mod decimal_bytes;
 pub mod decimal_cast;
 pub mod distinct;
 pub mod double_sum;

@@ -466,6 +466,12 @@ FUNCTION_EDGES = [
     q("aggregate_bigint_zero", "SELECT aggregate(array(1, 2), 0L, (acc, x) -> acc + x)"),
     q("transform_of_null", "SELECT transform(NULL, x -> x)"),
     q("filter_of_null", "SELECT filter(NULL, x -> true)"),
+    # hash / xxhash64: wide decimals hash by their unscaled bytes; maps are refused.
+    q("hash_wide_decimals_and_nested", "SELECT hash(array(1, 2)), hash(named_struct('x', 1)), hash(DATE'2024-01-01'), hash(TIMESTAMP'2024-01-01 00:00:00'), hash(CAST(1.5 AS DECIMAL(5,2))), hash(CAST(1.5 AS DECIMAL(30,2))), xxhash64(CAST(1.5 AS DECIMAL(30,2)))"),
+    q("hash_of_map_error", "SELECT hash(map('a', 1))"),
+    q("xxhash64_of_map_error", "SELECT xxhash64(map('a', 1))"),
+    q("hash_wide_decimal_values", 'SELECT hash(CAST(-1.5 AS DECIMAL(30,2))), xxhash64(CAST(0 AS DECIMAL(38,0))), hash(CAST(12345678901234567890.12 AS DECIMAL(30,2)), 1)'),
+    q("approx_count_distinct_wide_decimal", 'SELECT approx_count_distinct(CAST(id AS DECIMAL(30,2))) FROM range(0, 300)'),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -170,7 +170,12 @@ fn approx_count_distinct(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built>
     if c.types[0].is_floating() {
         x = super::call_udf(spark_functions::float_normalize::NormalizeFloats::udf(), vec![x]);
     }
-    let hash = super::call_udf(super::kernel_udf(super::Source::DataFusionSpark, "xxhash64")?, vec![x.clone()]);
+    // A DECIMAL wider than 18 digits hashes by its unscaled value's bytes.
+    let hashed = match &c.types[0] {
+        ArrowType::Decimal128(p, _) if *p > 18 => super::call_udf(spark_functions::decimal_bytes::SparkDecimalBytes::udf(), vec![x.clone()]),
+        _ => x.clone(),
+    };
+    let hash = super::call_udf(super::kernel_udf(super::Source::DataFusionSpark, "xxhash64")?, vec![hashed]);
     // NULLs are not counted (their hash would be the seed).
     let hash = DfExpr::Case(Case::new(None, vec![(Box::new(x.is_null()), Box::new(lit(ScalarValue::Int64(None))))], Some(Box::new(hash))));
     // Spark names the call after its first argument alone.

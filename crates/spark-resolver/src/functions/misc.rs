@@ -111,6 +111,40 @@ fn window_time(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).nullable(true))
 }
 
+/// `hash` and `xxhash64`: Spark refuses maps and VARIANT values, and
+/// hashes a DECIMAL wider than 18 digits by its unscaled value's bytes.
+pub(super) fn spark_hash(c: &Call<'_>, kernel: std::sync::Arc<datafusion::logical_expr::ScalarUDF>) -> crate::ResolveResult<Built> {
+    let sql = c.default_name();
+    let refuse = |class: &str, what: &str, extra: &str| {
+        crate::ResolveError::analysis(
+            class,
+            "42K09",
+            format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `{}` cannot contain elements of the \"{what}\" type{extra}", c.name),
+            &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{}`", c.name))],
+        )
+    };
+    if c.types.iter().any(spark_functions::variant::functions::contains_variant) {
+        return Err(refuse("DATATYPE_MISMATCH.HASH_VARIANT_TYPE", "VARIANT", " yet."));
+    }
+    if c.types.iter().any(crate::types::contains_map) {
+        return Err(refuse(
+            "DATATYPE_MISMATCH.HASH_MAP_TYPE",
+            "MAP",
+            ". In Spark, same maps may have different hashcode, thus hash expressions are prohibited on \"MAP\" elements. To restore previous behavior set \"spark.sql.legacy.allowHashOnMapType\" to \"true\".",
+        ));
+    }
+    let args = c
+        .args
+        .iter()
+        .zip(&c.types)
+        .map(|(a, t)| match t {
+            ArrowType::Decimal128(p, _) if *p > 18 => call_udf(spark_functions::decimal_bytes::SparkDecimalBytes::udf(), vec![a.clone()]),
+            _ => a.clone(),
+        })
+        .collect();
+    Ok(Built::new(call_udf(kernel, args)).nullable(false))
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -146,19 +180,7 @@ pub(super) fn functions() -> Table {
         ("monotonically_increasing_id", f(Exactly(0), &[], |_, _| {
             Ok(Built::new(call_udf(spark_functions::datetime_fns::SparkMonotonicId::udf(), vec![])).nullable(false))
         })),
-        ("hash", f(AtLeast(1), &[Any], |_, c| {
-            // Spark does not hash VARIANT values yet.
-            if c.types.iter().any(spark_functions::variant::functions::contains_variant) {
-                let sql = c.default_name();
-                return Err(crate::ResolveError::analysis(
-                    "DATATYPE_MISMATCH.HASH_VARIANT_TYPE",
-                    "42K09",
-                    format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `hash` cannot contain elements of the \"VARIANT\" type yet."),
-                    &[("sqlExpr", format!("\"{sql}\"")), ("functionName", "`hash`".into())],
-                ));
-            }
-            Ok(Built::new(call_udf(spark_functions::murmur_hash::SparkMurmurHash::udf(), c.args.clone())).nullable(false))
-        })),
+        ("hash", f(AtLeast(1), &[Any], |_, c| spark_hash(c, spark_functions::murmur_hash::SparkMurmurHash::udf()))),
         ("typeof", f(Exactly(1), &[Any], type_of)),
         // `df.zipWithIndex()`: consecutive row numbers from 0, in row order.
         ("distributed_sequence_id", f(Exactly(0), &[], |_, _| {

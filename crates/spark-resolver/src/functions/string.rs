@@ -429,7 +429,7 @@ pub(super) fn functions() -> Table {
         ("url_decode", datafusion_spark(Exactly(1), &[String], "url_decode")),
         ("try_url_decode", datafusion_spark(Exactly(1), &[String], "try_url_decode")),
         ("url_encode", datafusion_spark(Exactly(1), &[String], "url_encode")),
-        ("xxhash64", datafusion_spark(AtLeast(1), &[], "xxhash64")),
+        ("xxhash64", f(AtLeast(1), &[], |_, c| super::misc::spark_hash(c, super::kernel_udf(super::Source::DataFusionSpark, "xxhash64")?))),
         ("uuid", datafusion(Exactly(0), &[], "uuid")),
     ]
 }

@@ -31,14 +31,7 @@ impl SparkSession {
         }
         let exists = self.sql_functions.read().map(|m| m.contains_key(&key)).unwrap_or(false);
         if exists && !create.replace {
-            let quoted = format!("`{}`", f.name);
-            return Err(EngineError::spark(
-                ExceptionKind::Analysis,
-                "ROUTINE_ALREADY_EXISTS",
-                "42723",
-                format!("Cannot create the routine {quoted} because a routine of that name already exists."),
-                &[("routineName", quoted), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
-            ));
+            return Err(routine_already_exists(format!("`{}`", f.name)));
         }
         // The body must resolve against the parameters alone.
         self.resolve(&body_check(f))?;
@@ -59,14 +52,7 @@ impl SparkSession {
             return Ok(empty());
         }
         if exists && !create.replace {
-            let quoted = format!("`{database}`.`{key}`");
-            return Err(EngineError::spark(
-                ExceptionKind::Analysis,
-                "ROUTINE_ALREADY_EXISTS",
-                "42723",
-                format!("Cannot create the routine {quoted} because a routine of that name already exists."),
-                &[("routineName", quoted), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
-            ));
+            return Err(routine_already_exists(format!("`{database}`.`{key}`")));
         }
         self.resolve(&body_check(&create.function))?;
         self.catalog().put_function(&database, key, &create.sql).map_err(crate::tables::catalog_error)?;
@@ -84,14 +70,7 @@ impl SparkSession {
             .to_ascii_lowercase();
             removed = self.catalog().drop_function(&database, &key).map_err(crate::tables::catalog_error)?;
             if !removed && !if_exists {
-                let shown = format!("`{database}`.`{key}`");
-                return Err(EngineError::spark(
-                    ExceptionKind::Analysis,
-                    "ROUTINE_NOT_FOUND",
-                    "42883",
-                    format!("The routine {shown} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema and catalog, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP ... IF EXISTS."),
-                    &[("routineName", shown)],
-                ));
+                return Err(routine_not_found(format!("`{database}`.`{key}`")));
             }
             return Ok(empty());
         }
@@ -108,15 +87,7 @@ impl SparkSession {
         if removed || if_exists {
             return Ok(empty());
         }
-        let shown = name.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(".");
-        let _ = temporary;
-        Err(EngineError::spark(
-            ExceptionKind::Analysis,
-            "ROUTINE_NOT_FOUND",
-            "42883",
-            format!("The routine {shown} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema and catalog, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP ... IF EXISTS."),
-            &[("routineName", shown)],
-        ))
+        Err(routine_not_found(name.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(".")))
     }
 
     /// The names of the user's functions: the session's (SQL and Python),
@@ -178,4 +149,24 @@ fn body_check(f: &spark_plan::SqlFunction) -> Relation {
         None => f.body.clone(),
     };
     Relation::new(RelationKind::Project { input: Box::new(f.parameter_relation()), exprs: vec![body] })
+}
+
+fn routine_already_exists(quoted: String) -> EngineError {
+    EngineError::spark(
+        ExceptionKind::Analysis,
+        "ROUTINE_ALREADY_EXISTS",
+        "42723",
+        format!("Cannot create the routine {quoted} because a routine of that name already exists."),
+        &[("routineName", quoted), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
+    )
+}
+
+fn routine_not_found(shown: String) -> EngineError {
+    EngineError::spark(
+        ExceptionKind::Analysis,
+        "ROUTINE_NOT_FOUND",
+        "42883",
+        format!("The routine {shown} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema and catalog, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP ... IF EXISTS."),
+        &[("routineName", shown)],
+    )
 }

@@ -2,7 +2,7 @@
 //! statements only scripts have (`IF`, `CASE`, `WHILE`, `REPEAT`, `LOOP`,
 //! `FOR`, `LEAVE`, `ITERATE`, `SET v = e`).
 
-use spark_plan::{Command, Expr, Plan, ScriptStatement, VariableValues};
+use spark_plan::{Command, Expr, Plan, ScriptStatement};
 
 use crate::lexer::Tok;
 use crate::parser::Parser;
@@ -178,27 +178,10 @@ impl Parser {
 
     fn parse_script_assignment(&mut self) -> ParseResult<ScriptStatement> {
         if self.is_word("var") || self.is_word("variable") {
-            return match self.parse_set_variables()? {
-                Plan::Command(Command::SetVariables { names, values }) => Ok(ScriptStatement::Assign { names, values }),
-                _ => self.error(),
-            };
+            self.advance();
         }
-        if self.eat_sym("(") {
-            let names = self.parse_comma_separated(|p| p.parse_multipart_identifier())?;
-            self.expect_sym(")")?;
-            self.expect_sym("=")?;
-            self.expect_sym("(")?;
-            let query = self.parse_query()?;
-            self.expect_sym(")")?;
-            return Ok(ScriptStatement::Assign { names, values: VariableValues::Query(Box::new(query)) });
-        }
-        let pairs = self.parse_comma_separated(|p| {
-            let name = p.parse_multipart_identifier()?;
-            p.expect_sym("=")?;
-            Ok((name, p.parse_expression()?))
-        })?;
-        let (names, exprs) = pairs.into_iter().unzip();
-        Ok(ScriptStatement::Assign { names, values: VariableValues::Exprs(exprs) })
+        let (names, values) = self.parse_assignments()?;
+        Ok(ScriptStatement::Assign { names, values })
     }
 
     fn expect_words(&mut self, words: &[&str]) -> ParseResult<()> {

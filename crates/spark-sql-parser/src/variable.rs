@@ -33,6 +33,13 @@ impl Parser {
     /// `VAR[IABLE] v = e [, ...]` or `VAR[IABLE] (v, ...) = (query)`.
     pub(crate) fn parse_set_variables(&mut self) -> ParseResult<Plan> {
         self.advance();
+        let (names, values) = self.parse_assignments()?;
+        Ok(Plan::Command(Command::SetVariables { names, values }))
+    }
+
+    /// `v = e [, ...]` or `(v, ...) = (query)`: what SET VAR (and a
+    /// script's SET) assigns.
+    pub(crate) fn parse_assignments(&mut self) -> ParseResult<(Vec<Vec<String>>, VariableValues)> {
         if self.eat_sym("(") {
             let names = self.parse_comma_separated(|p| p.parse_multipart_identifier())?;
             self.expect_sym(")")?;
@@ -40,7 +47,7 @@ impl Parser {
             self.expect_sym("(")?;
             let query = self.parse_query()?;
             self.expect_sym(")")?;
-            return Ok(Plan::Command(Command::SetVariables { names, values: VariableValues::Query(Box::new(query)) }));
+            return Ok((names, VariableValues::Query(Box::new(query))));
         }
         let pairs = self.parse_comma_separated(|p| {
             let name = p.parse_multipart_identifier()?;
@@ -48,7 +55,7 @@ impl Parser {
             Ok((name, p.parse_expression()?))
         })?;
         let (names, exprs) = pairs.into_iter().unzip();
-        Ok(Plan::Command(Command::SetVariables { names, values: VariableValues::Exprs(exprs) }))
+        Ok((names, VariableValues::Exprs(exprs)))
     }
 
     /// After `DROP TEMPORARY`: `VARIABLE | VAR [IF EXISTS] name`.

@@ -51,7 +51,8 @@ pub fn format_number(x: f64, d: i32) -> Option<String> {
         }
         grouped.push(ch);
     }
-    let sign = if rounded < 0.0 { "-" } else { "" };
+    // Java's DecimalFormat keeps the sign of a negative number that rounds to zero (`-0.00`).
+    let sign = if x.is_sign_negative() { "-" } else { "" };
     Some(match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),

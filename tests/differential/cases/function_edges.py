@@ -472,6 +472,7 @@ FUNCTION_EDGES = [
     q("xxhash64_of_map_error", "SELECT xxhash64(map('a', 1))"),
     q("hash_wide_decimal_values", 'SELECT hash(CAST(-1.5 AS DECIMAL(30,2))), xxhash64(CAST(0 AS DECIMAL(38,0))), hash(CAST(12345678901234567890.12 AS DECIMAL(30,2)), 1)'),
     q("approx_count_distinct_wide_decimal", 'SELECT approx_count_distinct(CAST(id AS DECIMAL(30,2))) FROM range(0, 300)'),
+    q('format_number_negative_zero', 'SELECT format_number(-0.5, 0), format_number(-0.001, 2), format_number(-0.0D, 1), format_number(0.0D, 1), format_number(-1.5, 0), format_number(CAST(-0.004 AS DECIMAL(5,3)), 2)'),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -69,6 +69,7 @@ def test_sigkill_during_an_overwrite_keeps_the_old_rows():
     env = {"SPARK_CONNECT_SERVER_WAREHOUSE_DIR": warehouse}
     first = Server(extra_env=env)
     table_dir = os.path.join(warehouse, "precious")
+    spark = None
     try:
         spark = new_session(first)
         spark.sql("CREATE TABLE precious (id BIGINT, note STRING) USING parquet").collect()
@@ -89,6 +90,10 @@ def test_sigkill_during_an_overwrite_keeps_the_old_rows():
         # Before any recovery, the table's visible files are the old ones.
         assert data_files(table_dir) == before
     finally:
+        # The client of the killed server stops retrying now, not at exit
+        # (its exit-time cleanup would retry for minutes).
+        if spark is not None:
+            spark.client.close()
         first.log.close()
     second = Server(extra_env=env)
     try:

@@ -19,6 +19,10 @@ use crate::ResolveResult;
 /// `e` with every EXISTS / IN subquery in it turned into a value; `outer`
 /// is the schema the expression reads.
 pub(crate) fn subqueries_as_values(e: DfExpr, outer: &DFSchema) -> ResolveResult<DfExpr> {
+    // Most select items have none: leave them untouched (every projection passes here).
+    if !e.exists(|e| Ok(matches!(e, DfExpr::Exists(_) | DfExpr::InSubquery(_))))? {
+        return Ok(e);
+    }
     Ok(e.transform_up(|e| match e {
         DfExpr::Exists(Exists { subquery, negated }) => {
             let found = matches_any(subquery, None)?;

@@ -20,6 +20,9 @@ pub enum IndexStyle {
     Subscript,
     /// `element_at(arr, i)`: 1-based, negative counts from the end.
     ElementAt,
+    /// `elt(i, a1, a2, ...)` over `array(a1, a2, ...)`: 1-based, failing as
+    /// a subscript does.
+    Elt,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -37,7 +40,7 @@ impl SparkArrayElement {
 
 fn out_of_bounds(style: IndexStyle, index: i64, len: usize) -> SparkRuntimeError {
     match style {
-        IndexStyle::Subscript => SparkRuntimeError::new(
+        IndexStyle::Subscript | IndexStyle::Elt => SparkRuntimeError::new(
             RuntimeKind::ArrayIndexOutOfBounds,
             "INVALID_ARRAY_INDEX",
             "22003",
@@ -108,6 +111,7 @@ impl ScalarUDFImpl for SparkArrayElement {
                 }
                 IndexStyle::ElementAt if i > 0 => i - 1,
                 IndexStyle::ElementAt => len + i,
+                IndexStyle::Elt => i - 1,
             };
             if position < 0 || position >= len {
                 if self.fail_on_error {

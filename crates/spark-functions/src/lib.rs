@@ -16,6 +16,7 @@ pub mod array_fields;
 pub mod array_flatten;
 pub mod array_index;
 pub mod array_insert;
+pub mod array_slice;
 pub mod binary_fns;
 pub mod checked_cast;
 pub mod bitmap;

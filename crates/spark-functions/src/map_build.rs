@@ -5,10 +5,11 @@
 //! any is NULL); `map_from_arrays(keys, values)` pairs two arrays of the
 //! same length (NULL if either is NULL), and builds `map(k1, v1, ...)` too.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayData, ArrayRef, AsArray, MapArray, MutableArrayData, StructArray, make_array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, MapArray, StringBuilder, StructArray};
+use datafusion::arrow::compute::interleave;
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_err};
@@ -44,48 +45,52 @@ fn comparable(key: ScalarValue) -> ScalarValue {
     }
 }
 
-/// Builds a map column row by row from ranges of key and value arrays.
-struct MapAssembler<'a> {
-    keys: MutableArrayData<'a>,
-    values: MutableArrayData<'a>,
+/// Builds a map column row by row from entries of source key and value
+/// arrays, by index, so that under `LAST_WIN` a repeated key keeps its first
+/// place and takes the last value, as Spark's `ArrayBasedMapBuilder` does.
+struct MapAssembler {
+    keys: Vec<ArrayRef>,
+    values: Vec<ArrayRef>,
+    key_picks: Vec<(usize, usize)>,
+    value_picks: Vec<(usize, usize)>,
     offsets: Vec<i32>,
     valid: Vec<bool>,
-    seen: HashSet<ScalarValue>,
-    len: i64,
+    /// The keys of the current row, with their place in the picks.
+    seen: HashMap<ScalarValue, usize>,
+    last_wins: bool,
 }
 
-impl<'a> MapAssembler<'a> {
-    fn new(keys: Vec<&'a ArrayData>, values: Vec<&'a ArrayData>) -> Self {
-        Self {
-            keys: MutableArrayData::new(keys, false, 0),
-            values: MutableArrayData::new(values, true, 0),
-            offsets: vec![0],
-            valid: vec![],
-            seen: HashSet::new(),
-            len: 0,
-        }
+impl MapAssembler {
+    fn new(keys: Vec<ArrayRef>, values: Vec<ArrayRef>, last_wins: bool) -> Self {
+        Self { keys, values, key_picks: vec![], value_picks: vec![], offsets: vec![0], valid: vec![], seen: HashMap::new(), last_wins }
     }
 
-    /// Adds the entries `start..end` of source `i` (its keys in `keys`).
-    fn push(&mut self, i: usize, keys: &ArrayRef, values_start: usize, start: usize, end: usize) -> Result<()> {
+    /// Adds the entries `start..end` of source `i`, whose values start at
+    /// `values_start`.
+    fn push(&mut self, i: usize, values_start: usize, start: usize, end: usize) -> Result<()> {
         for e in start..end {
-            if keys.is_null(e) {
+            let value = (i, values_start + (e - start));
+            let keys = &self.keys[i];
+            if keys.is_null(e) || keys.data_type().is_null() {
                 return Err(null_key());
             }
             let key = ScalarValue::try_from_array(keys, e)?;
-            if !self.seen.insert(comparable(key.clone())) {
-                return Err(duplicated_key(&key));
+            match self.seen.get(&comparable(key.clone())) {
+                Some(&place) if self.last_wins => self.value_picks[place] = value,
+                Some(_) => return Err(duplicated_key(&key)),
+                None => {
+                    self.seen.insert(comparable(key), self.key_picks.len());
+                    self.key_picks.push((i, e));
+                    self.value_picks.push(value);
+                }
             }
         }
-        self.keys.try_extend(i, start, end)?;
-        self.values.try_extend(i, values_start, values_start + (end - start))?;
-        self.len += (end - start) as i64;
         Ok(())
     }
 
     fn end_row(&mut self, valid: bool) -> Result<()> {
         self.seen.clear();
-        let Ok(end) = i32::try_from(self.len) else { return exec_err!("a map column too large for one batch") };
+        let Ok(end) = i32::try_from(self.key_picks.len()) else { return exec_err!("a map column too large for one batch") };
         self.offsets.push(end);
         self.valid.push(valid);
         Ok(())
@@ -94,7 +99,9 @@ impl<'a> MapAssembler<'a> {
     fn finish(self, entries: FieldRef, ordered: bool) -> Result<MapArray> {
         let DataType::Struct(kv) = entries.data_type() else { return exec_err!("a map's entries are a struct") };
         let fields = Fields::from(kv.iter().cloned().collect::<Vec<_>>());
-        let columns = StructArray::try_new(fields, vec![make_array(self.keys.freeze()), make_array(self.values.freeze())], None)?;
+        let keys: Vec<&dyn Array> = self.keys.iter().map(|a| a.as_ref()).collect();
+        let values: Vec<&dyn Array> = self.values.iter().map(|a| a.as_ref()).collect();
+        let columns = StructArray::try_new(fields, vec![interleave(&keys, &self.key_picks)?, interleave(&values, &self.value_picks)?], None)?;
         Ok(MapArray::try_new(entries, OffsetBuffer::new(self.offsets.into()), columns, Some(NullBuffer::from(self.valid)), ordered)?)
     }
 }
@@ -102,11 +109,13 @@ impl<'a> MapAssembler<'a> {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SparkMapConcat {
     signature: Signature,
+    last_wins: bool,
 }
 
 impl SparkMapConcat {
-    pub fn udf() -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable) }))
+    /// `last_wins`: `spark.sql.mapKeyDedupPolicy` is `LAST_WIN`.
+    pub fn udf(last_wins: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), last_wins }))
     }
 }
 
@@ -132,9 +141,9 @@ impl ScalarUDFImpl for SparkMapConcat {
             return exec_err!("map_concat takes maps");
         };
         let maps: Vec<&MapArray> = arrays.iter().map(|a| a.as_map()).collect();
-        let keys: Vec<ArrayData> = maps.iter().map(|m| m.keys().to_data()).collect();
-        let values: Vec<ArrayData> = maps.iter().map(|m| m.values().to_data()).collect();
-        let mut out = MapAssembler::new(keys.iter().collect(), values.iter().collect());
+        let keys = maps.iter().map(|m| m.keys().clone()).collect();
+        let values = maps.iter().map(|m| m.values().clone()).collect();
+        let mut out = MapAssembler::new(keys, values, self.last_wins);
         for row in 0..maps.first().map_or(0, |m| m.len()) {
             if maps.iter().any(|m| m.is_null(row)) {
                 out.end_row(false)?;
@@ -142,7 +151,7 @@ impl ScalarUDFImpl for SparkMapConcat {
             }
             for (i, m) in maps.iter().enumerate() {
                 let (start, end) = (m.value_offsets()[row] as usize, m.value_offsets()[row + 1] as usize);
-                out.push(i, m.keys(), start, start, end)?;
+                out.push(i, start, start, end)?;
             }
             out.end_row(true)?;
         }
@@ -154,11 +163,13 @@ impl ScalarUDFImpl for SparkMapConcat {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SparkMapFromArrays {
     signature: Signature,
+    last_wins: bool,
 }
 
 impl SparkMapFromArrays {
-    pub fn udf() -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable) }))
+    /// `last_wins`: `spark.sql.mapKeyDedupPolicy` is `LAST_WIN`.
+    pub fn udf(last_wins: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(2, Volatility::Immutable), last_wins }))
     }
 }
 
@@ -195,8 +206,7 @@ impl ScalarUDFImpl for SparkMapFromArrays {
             let nulls = datafusion::arrow::array::new_null_array(&DataType::Map(entries, ordered), rows);
             return crate::columnar(nulls, scalar);
         };
-        let (key_data, value_data) = (keys.values().to_data(), values.values().to_data());
-        let mut out = MapAssembler::new(vec![&key_data], vec![&value_data]);
+        let mut out = MapAssembler::new(vec![keys.values().clone()], vec![values.values().clone()], self.last_wins);
         for row in 0..rows {
             if keys.is_null(row) || values.is_null(row) {
                 out.end_row(false)?;
@@ -213,8 +223,142 @@ impl ScalarUDFImpl for SparkMapFromArrays {
                 )
                 .into_df());
             }
-            out.push(0, keys.values(), value_start, start, end)?;
+            out.push(0, value_start, start, end)?;
             out.end_row(true)?;
+        }
+        crate::columnar(Arc::new(out.finish(entries, ordered)?) as ArrayRef, scalar)
+    }
+}
+
+/// `map_from_entries(array of struct<key, value>)`: NULL when the array or
+/// any of its entries is NULL.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkMapFromEntries {
+    signature: Signature,
+    last_wins: bool,
+}
+
+impl SparkMapFromEntries {
+    /// `last_wins`: `spark.sql.mapKeyDedupPolicy` is `LAST_WIN`.
+    pub fn udf(last_wins: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(1, Volatility::Immutable), last_wins }))
+    }
+}
+
+/// The key and value fields of `array<struct<key, value>>`.
+fn entry_fields(t: &DataType) -> Result<(FieldRef, FieldRef)> {
+    if let DataType::List(f) = t
+        && let DataType::Struct(kv) = f.data_type()
+        && let [k, v] = kv.iter().collect::<Vec<_>>()[..]
+    {
+        return Ok((k.clone(), v.clone()));
+    }
+    exec_err!("map_from_entries takes an array of two-field structs, not {t}")
+}
+
+impl ScalarUDFImpl for SparkMapFromEntries {
+    fn name(&self) -> &str {
+        "map_from_entries"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        let (k, v) = entry_fields(&args[0])?;
+        let kv = Fields::from(vec![Field::new("key", k.data_type().clone(), false), Field::new("value", v.data_type().clone(), true)]);
+        Ok(DataType::Map(Arc::new(Field::new("entries", DataType::Struct(kv), false)), false))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let (arrays, scalar) = crate::arg_arrays(&args)?;
+        let DataType::Map(entries, ordered) = self.return_type(&[arrays[0].data_type().clone()])? else {
+            return exec_err!("map_from_entries makes a map");
+        };
+        let lists = arrays[0].as_list::<i32>();
+        let structs = lists.values().as_struct();
+        let mut out = MapAssembler::new(vec![structs.column(0).clone()], vec![structs.column(1).clone()], self.last_wins);
+        for row in 0..lists.len() {
+            let (start, end) = (lists.value_offsets()[row] as usize, lists.value_offsets()[row + 1] as usize);
+            if lists.is_null(row) || (start..end).any(|e| structs.is_null(e)) {
+                out.end_row(false)?;
+                continue;
+            }
+            out.push(0, start, start, end)?;
+            out.end_row(true)?;
+        }
+        crate::columnar(Arc::new(out.finish(entries, ordered)?) as ArrayRef, scalar)
+    }
+}
+
+/// `str_to_map(text, pairDelim, keyValueDelim)`: `text` split at the
+/// `pairDelim` pattern, each piece at the first `keyValueDelim` match into a
+/// key and a value (NULL without one), both patterns as Spark's `split`
+/// reads them.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SparkStrToMap {
+    signature: Signature,
+    last_wins: bool,
+}
+
+impl SparkStrToMap {
+    /// `last_wins`: `spark.sql.mapKeyDedupPolicy` is `LAST_WIN`.
+    pub fn udf(last_wins: bool) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::any(3, Volatility::Immutable), last_wins }))
+    }
+}
+
+impl ScalarUDFImpl for SparkStrToMap {
+    fn name(&self) -> &str {
+        "str_to_map"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        let kv = Fields::from(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, true)]);
+        Ok(DataType::Map(Arc::new(Field::new("entries", DataType::Struct(kv), false)), false))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let (arrays, scalar) = crate::arg_arrays(&args)?;
+        let DataType::Map(entries, ordered) = self.return_type(&[])? else { return exec_err!("str_to_map makes a map") };
+        let strings: Vec<ArrayRef> = arrays.iter().map(|a| datafusion::arrow::compute::cast(a, &DataType::Utf8)).collect::<std::result::Result<_, _>>()?;
+        let [text, pair, key_value] = &strings[..] else { return exec_err!("str_to_map takes three arguments") };
+        let (text, pair, key_value) = (text.as_string::<i32>(), pair.as_string::<i32>(), key_value.as_string::<i32>());
+        let (mut keys, mut values) = (StringBuilder::new(), StringBuilder::new());
+        let mut rows: Vec<Option<(usize, usize)>> = Vec::with_capacity(text.len());
+        let mut patterns: Option<(String, regex::Regex, String, regex::Regex)> = None;
+        for row in 0..text.len() {
+            if text.is_null(row) || pair.is_null(row) || key_value.is_null(row) {
+                rows.push(None);
+                continue;
+            }
+            let (p, kv) = (pair.value(row), key_value.value(row));
+            if patterns.as_ref().is_none_or(|(cp, _, ckv, _)| cp != p || ckv != kv) {
+                patterns = Some((p.into(), crate::regex_fns::compile_for(p, "str_to_map")?, kv.into(), crate::regex_fns::compile_for(kv, "str_to_map")?));
+            }
+            let Some((_, pair_re, _, kv_re)) = patterns.as_ref() else { continue };
+            let start = datafusion::arrow::array::ArrayBuilder::len(&keys);
+            for piece in crate::regex_fns::java_split(pair_re, text.value(row), -1) {
+                let mut parts = crate::regex_fns::java_split(kv_re, piece, 2).into_iter();
+                keys.append_value(parts.next().unwrap_or(""));
+                values.append_option(parts.next());
+            }
+            rows.push(Some((start, datafusion::arrow::array::ArrayBuilder::len(&keys))));
+        }
+        let mut out = MapAssembler::new(vec![Arc::new(keys.finish())], vec![Arc::new(values.finish())], self.last_wins);
+        for r in rows {
+            match r {
+                Some((start, end)) => {
+                    out.push(0, start, start, end)?;
+                    out.end_row(true)?;
+                }
+                None => out.end_row(false)?,
+            }
         }
         crate::columnar(Arc::new(out.finish(entries, ordered)?) as ArrayRef, scalar)
     }

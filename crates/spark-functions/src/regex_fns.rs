@@ -24,6 +24,8 @@ pub enum RegexFn {
     Substr,
     /// `regexp_instr(str, regex)`.
     Instr,
+    /// `regexp_count(str, regex)`.
+    Count,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -79,23 +81,62 @@ fn group_error(function: &str, group: i64, count: usize) -> datafusion::common::
     .into_df()
 }
 
-/// Java's `String.split(regex, limit)`, which Spark's `split` follows.
-fn java_split<'a>(re: &Regex, s: &'a str, limit: i64) -> Vec<&'a str> {
-    if s.is_empty() {
-        return vec![""];
+/// The matches of `re` in `s` from byte `from` on, as Java's
+/// `Matcher.find()` loop meets them: each search starts where the last match
+/// ended, one character further after an empty match, so an empty match may
+/// follow a non-empty one (`a*` finds `aaa` and then `` in `aaa`, where the
+/// `regex` crate's iterators find only `aaa`).
+pub(crate) struct JavaMatches<'r, 's> {
+    re: &'r Regex,
+    text: &'s str,
+    pos: Option<usize>,
+}
+
+impl<'r, 's> JavaMatches<'r, 's> {
+    pub(crate) fn new(re: &'r Regex, text: &'s str, from: usize) -> Self {
+        Self { re, text, pos: Some(from) }
+    }
+}
+
+impl<'s> Iterator for JavaMatches<'_, 's> {
+    type Item = regex::Captures<'s>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pos = self.pos?;
+        let caps = self.re.captures_at(self.text, pos)?;
+        let m = caps.get(0)?;
+        self.pos = if m.is_empty() { self.text[m.end()..].chars().next().map(|c| m.end() + c.len_utf8()) } else { Some(m.end()) };
+        Some(caps)
+    }
+}
+
+/// Spark's `split(str, regex, limit)`: Java's `String.split` (a limit of 0
+/// or less keeps every piece, trailing empty ones too), except that an empty
+/// pattern splits a non-empty string into its characters.
+pub(crate) fn java_split<'a>(re: &Regex, s: &'a str, limit: i64) -> Vec<&'a str> {
+    let limit = if limit > 0 { limit as usize } else { usize::MAX };
+    if re.as_str().is_empty() && !s.is_empty() {
+        let mut out: Vec<&str> = Vec::new();
+        let mut rest = s;
+        while let Some(c) = rest.chars().next().filter(|_| out.len() + 1 < limit) {
+            out.push(&rest[..c.len_utf8()]);
+            rest = &rest[c.len_utf8()..];
+        }
+        if !rest.is_empty() {
+            out.push(rest);
+        }
+        return out;
     }
     let mut out = Vec::new();
     let mut last = 0;
-    for m in re.find_iter(s) {
-        if limit > 0 && out.len() as i64 == limit - 1 {
+    for caps in JavaMatches::new(re, s, 0) {
+        let Some(m) = caps.get(0) else { break };
+        if out.len() + 1 >= limit {
             break;
         }
         if m.end() == 0 {
             // A zero-width match at the start yields no leading empty string.
             continue;
-        }
-        if m.start() == m.end() && m.start() >= s.len() {
-            break;
         }
         out.push(&s[last..m.start()]);
         last = m.end();
@@ -112,6 +153,7 @@ impl ScalarUDFImpl for SparkRegex {
             RegexFn::ExtractAll => "spark_regexp_extract_all",
             RegexFn::Substr => "spark_regexp_substr",
             RegexFn::Instr => "spark_regexp_instr",
+            RegexFn::Count => "spark_regexp_count",
         }
     }
 
@@ -123,7 +165,7 @@ impl ScalarUDFImpl for SparkRegex {
         Ok(match self.kind {
             RegexFn::Split | RegexFn::ExtractAll => string_list(),
             RegexFn::Extract | RegexFn::Substr => DataType::Utf8,
-            RegexFn::Instr => DataType::Int32,
+            RegexFn::Instr | RegexFn::Count => DataType::Int32,
         })
     }
 
@@ -152,7 +194,7 @@ impl ScalarUDFImpl for SparkRegex {
                 match self.kind {
                     RegexFn::Split | RegexFn::ExtractAll => list.append_null(),
                     RegexFn::Extract | RegexFn::Substr => text.append_null(),
-                    RegexFn::Instr => ints.push(None),
+                    RegexFn::Instr | RegexFn::Count => ints.push(None),
                 }
                 continue;
             }
@@ -183,16 +225,18 @@ impl ScalarUDFImpl for SparkRegex {
                             None => text.append_value(""),
                         }
                     } else {
-                        for c in re.captures_iter(s) {
+                        for c in JavaMatches::new(re, s, 0) {
                             list.values().append_value(c.get(group as usize).map(|m| m.as_str()).unwrap_or(""));
                         }
                         list.append(true);
                     }
                 }
-                RegexFn::Substr => match re.find(s) {
+                // `nullif(regexp_extract(s, r, 0), '')`, as Spark rewrites it.
+                RegexFn::Substr => match re.find(s).filter(|m| !m.is_empty()) {
                     Some(m) => text.append_value(m.as_str()),
                     None => text.append_null(),
                 },
+                RegexFn::Count => ints.push(Some(i32::try_from(JavaMatches::new(re, s, 0).count()).unwrap_or(i32::MAX))),
                 RegexFn::Instr => {
                     let pos = re.find(s).map(|m| s[..m.start()].chars().count() as i32 + 1).unwrap_or(0);
                     ints.push(Some(pos));
@@ -202,7 +246,7 @@ impl ScalarUDFImpl for SparkRegex {
         let out: ArrayRef = match self.kind {
             RegexFn::Split | RegexFn::ExtractAll => Arc::new(list.finish()),
             RegexFn::Extract | RegexFn::Substr => Arc::new(text.finish()),
-            RegexFn::Instr => Arc::new(Int32Array::from(ints)),
+            RegexFn::Instr | RegexFn::Count => Arc::new(Int32Array::from(ints)),
         };
         crate::columnar(out, args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_))))
     }
@@ -221,6 +265,21 @@ mod tests {
         assert_eq!(java_split(&re, "oneAtwoBthreeC", 0), vec!["one", "two", "three", ""]);
         let empty = compile("")?;
         assert_eq!(java_split(&empty, "abc", -1), vec!["a", "b", "c"]);
+        assert_eq!(java_split(&empty, "abc", 2), vec!["a", "bc"]);
+        assert_eq!(java_split(&empty, "", -1), vec![""]);
+        // Empty matches next to non-empty ones, as Java finds them.
+        assert_eq!(java_split(&compile("X*")?, "aXbX", -1), vec!["a", "", "b", "", ""]);
+        assert_eq!(java_split(&compile("x*")?, "abc", -1), vec!["a", "b", "c", ""]);
+        Ok(())
+    }
+
+    #[test]
+    fn finds_like_java() -> Result<()> {
+        let count = |p: &str, s: &str| -> Result<usize> { Ok(JavaMatches::new(&compile(p)?, s, 0).count()) };
+        assert_eq!(count("a*", "aaa")?, 2);
+        assert_eq!(count("X*", "aXbX")?, 5);
+        assert_eq!(count("", "")?, 1);
+        assert_eq!(count("", "é")?, 2);
         Ok(())
     }
 }

@@ -98,22 +98,12 @@ fn append(out: &mut String, caps: &Captures<'_>, pieces: &[Piece]) {
 fn java_replace_all(re: &Regex, s: &str, from: usize, pieces: &[Piece]) -> String {
     let mut out = String::with_capacity(s.len());
     out.push_str(&s[..from]);
-    let (mut pos, mut last) = (from, from);
-    while pos <= s.len() {
-        let Some(caps) = re.captures_at(s, pos) else { break };
+    let mut last = from;
+    for caps in crate::regex_fns::JavaMatches::new(re, s, from) {
         let Some(m) = caps.get(0) else { break };
         out.push_str(&s[last..m.start()]);
         append(&mut out, &caps, pieces);
         last = m.end();
-        pos = if m.start() == m.end() {
-            // After an empty match the search moves on one character.
-            match s[m.end()..].chars().next() {
-                Some(c) => m.end() + c.len_utf8(),
-                None => break,
-            }
-        } else {
-            m.end()
-        };
     }
     out.push_str(&s[last..]);
     out

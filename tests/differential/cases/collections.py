@@ -5,7 +5,7 @@ map key/value widening, NULL maps and duplicated keys; `map` and
 `map_from_arrays` with Spark's key rules (NULL_MAP_KEY, DUPLICATED_MAP_KEY,
 -0.0 and 0.0 one key, arrays of different lengths)."""
 
-from . import q
+from . import q, sql_script
 
 _ROWS = "FROM VALUES (array(1, 2), 2), (NULL, 1), (array(3), -3), (array(), 1), (array(4, 5), CAST(NULL AS INT)) AS t(a, p)"
 
@@ -36,4 +36,26 @@ COLLECTIONS = [
     q("map_from_arrays_duplicate", "SELECT map_from_arrays(array(1, 1), array('a', 'b'))"),
     q("map_from_arrays_values", "SELECT map_from_arrays(NULL, array('a')), map_from_arrays(array(1), CAST(NULL AS ARRAY<STRING>)), map_from_arrays(array(), array()), map_from_arrays(array(1.0D, 2), array(NULL, 'b'))"),
     q("map_from_arrays_rows", "SELECT map_from_arrays(k, v) FROM VALUES (array(1, 2), array('x', 'y')), (NULL, array('z')) AS t(k, v)"),
+    # elt: binary when every value is, else strings; out of range NULL or INVALID_ARRAY_INDEX.
+    q("elt_types", "SELECT elt(1, 2, 3), elt(2, X'01', X'02'), elt(1, X'01', 'a'), elt(NULL, 'a'), elt(1, NULL, 'b'), typeof(elt(1, X'01', X'02')), elt('2', 'a', 'b'), elt(2L, 'a', 'b')"),
+    q("elt_out_of_range_ansi", "SELECT elt(5, 'a')"),
+    q("elt_zero_ansi", "SELECT elt(0, 'a')"),
+    q("elt_negative_ansi", "SELECT elt(-1, 'a')"),
+    sql_script("elt_out_of_range_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT elt(0, 'a'), elt(3, 'a', 'b'), elt(-1, 'a'), elt(2, 'a', 'b')"),
+    q("elt_rows", "SELECT elt(i, 'x', 'y') FROM VALUES (1), (2), (NULL) AS t(i)"),
+    # slice: start 0 and negative lengths fail in any mode.
+    q("slice_start_zero", "SELECT slice(array(1, 2), 0, 1)"),
+    q("slice_negative_length", "SELECT slice(array(1, 2), 1, -1)"),
+    q("slice_ranges", "SELECT slice(array(1, 2, 3, 4), -2, 2), slice(array(1, 2, 3), 2, 0), slice(array(1, 2, 3), 5, 1), slice(array(1, 2, 3), -5, 2), slice(NULL, 1, 1), slice(array(1), NULL, 1), slice(array(1, 2, 3), 2, 100)"),
+    q("slice_rows", "SELECT slice(a, s, l) FROM VALUES (array(1, 2, 3), 1, 2), (array(4, 5), -1, 1), (NULL, 1, 1), (array(6), 3, 1) AS t(a, s, l)"),
+    # flatten: NULL when an inner array is NULL.
+    q("flatten_null_inner", "SELECT flatten(array(array(1, 2), NULL)), flatten(array(array(1), array(NULL))), flatten(NULL), flatten(array()), flatten(array(array()))"),
+    # map_from_entries: Spark's key rules.
+    q("map_from_entries_duplicate", "SELECT map_from_entries(array(struct(1, 'a'), struct(1, 'b')))"),
+    q("map_from_entries_null_key", "SELECT map_from_entries(array(struct(NULL, 'a')))"),
+    q("map_from_entries_null_entry", "SELECT map_from_entries(array(struct(1, 'a'), NULL)), map_from_entries(NULL), map_from_entries(array(struct('x', NULL)))"),
+    q("str_to_map_duplicate", "SELECT str_to_map('a:1,a:2')"),
+    q("str_to_map_patterns", "SELECT str_to_map('a=1;b', ';', '='), str_to_map('a1b2', '\\\\d', ''), str_to_map(''), str_to_map(NULL), str_to_map('a:1:2,b')"),
+    q("map_concat_duplicate", "SELECT map_concat(map(1, 'a'), map(1, 'b'))"),
+    sql_script("map_key_dedup_last_win", "SET spark.sql.mapKeyDedupPolicy=LAST_WIN", "SELECT coalesce(map_from_entries(array(struct(1, 'a'), struct(2, 'x'), struct(1, 'b'))), map()) AS e, map(1, 'a', 2, 'b', 1, 'c') AS m, map_concat(map(1, 'a', 2, 'b'), map(1, 'c')) AS c, str_to_map('k:1,j:2,k:3') AS s, map_from_arrays(array(1, 1), array('a', 'b')) AS f"),
 ]

@@ -473,6 +473,12 @@ FUNCTION_EDGES = [
     q("hash_wide_decimal_values", 'SELECT hash(CAST(-1.5 AS DECIMAL(30,2))), xxhash64(CAST(0 AS DECIMAL(38,0))), hash(CAST(12345678901234567890.12 AS DECIMAL(30,2)), 1)'),
     q("approx_count_distinct_wide_decimal", 'SELECT approx_count_distinct(CAST(id AS DECIMAL(30,2))) FROM range(0, 300)'),
     q('format_number_negative_zero', 'SELECT format_number(-0.5, 0), format_number(-0.001, 2), format_number(-0.0D, 1), format_number(0.0D, 1), format_number(-1.5, 0), format_number(CAST(-0.004 AS DECIMAL(5,3)), 2)'),
+    # Empty regex matches next to non-empty ones, as Java's Matcher finds them.
+    q("regex_empty_matches_count", "SELECT regexp_count('aaa', 'a*'), regexp_count('abc', ''), regexp_count('', ''), regexp_count('aXbX', 'X*'), regexp_count('ééé', '')"),
+    q("regex_empty_matches_extract_all", "SELECT regexp_extract_all('aaa', 'a*', 0), regexp_extract_all('abc', '', 0), regexp_extract_all('ab', 'b*', 0), regexp_extract_all('a1b22', '\\\\d*', 0)"),
+    q("regex_empty_matches_split", "SELECT split('abc', ''), split('aXbX', 'X*'), split('a1b2', '\\\\d', -1), split('abc', 'x*'), split('a b  c', ' ', 2), split('', ','), split('abc', '', 2), split('éa', '')"),
+    q("regex_empty_matches_replace", "SELECT regexp_replace('aaa', 'a*', 'X'), regexp_replace('abc', '', '-'), regexp_replace('abc', 'x*', '-'), regexp_replace('ééé', '', '-')"),
+    q("regexp_substr_empty_match", "SELECT regexp_substr('abc', 'x*'), regexp_substr('abc', 'z'), regexp_substr('abc', 'b*c'), regexp_instr('aaa', 'b*')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -32,7 +32,7 @@ fn map(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let values: Vec<DfExpr> = c.args.iter().skip(1).step_by(2).cloned().collect();
     let keys = unify(r, c, keys, 0)?;
     let values = unify(r, c, values, 1)?;
-    let f = spark_functions::map_build::SparkMapFromArrays::udf();
+    let f = spark_functions::map_build::SparkMapFromArrays::udf(r.config.map_key_last_wins);
     Ok(Built::new(call_udf(f, vec![df("make_array", keys)?, df("make_array", values)?])).nullable(false))
 }
 
@@ -368,17 +368,37 @@ pub(super) fn functions() -> Table {
             if !matches!(&c.types[0], ArrowType::List(f) if matches!(f.data_type(), ArrowType::List(_))) {
                 return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\" of \"ARRAY\""));
             }
-            Ok(Built::new(call_udf(spark_functions::array_flatten::SparkFlatten::udf(), vec![c.arg(0)?])))
+            // NULL also when an inner array is.
+            let inner_nullable = matches!(&c.types[0], ArrowType::List(f) if f.is_nullable());
+            let built = Built::new(call_udf(spark_functions::array_flatten::SparkFlatten::udf(), vec![c.arg(0)?]));
+            Ok(if inner_nullable { built.nullable(true) } else { built })
         })),
         ("map_entries", datafusion(Exactly(1), &[], "map_entries")),
         ("map_from_arrays", f(Exactly(2), &[Any, Any], map_from_arrays)),
         ("map_concat", f(AtLeast(0), &[Any], map_concat)),
         ("array_insert", f(Exactly(3), &[Any, Any, Any], array_insert)),
-        ("map_from_entries", datafusion_spark(Exactly(1), &[], "map_from_entries")),
+        ("map_from_entries", f(Exactly(1), &[Any], |r, c| {
+            let entries = matches!(&c.types[0], ArrowType::List(e) if matches!(e.data_type(), ArrowType::Struct(kv) if kv.len() == 2));
+            if !entries {
+                return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\" of pair \"STRUCT\""));
+            }
+            let f = spark_functions::map_build::SparkMapFromEntries::udf(r.config.map_key_last_wins);
+            // NULL also when an entry is.
+            let entry_nullable = matches!(&c.types[0], ArrowType::List(e) if e.is_nullable());
+            let built = Built::new(call_udf(f, vec![c.arg(0)?]));
+            Ok(if entry_nullable { built.nullable(true) } else { built })
+        })),
         ("map_keys", datafusion(Exactly(1), &[], "map_keys")),
         ("map_values", datafusion(Exactly(1), &[], "map_values")),
         ("shuffle", datafusion_spark(Range(1, 2), &[], "shuffle")),
-        ("slice", datafusion_spark(Exactly(3), &[], "slice")),
+        ("slice", f(Exactly(3), &[Any, Int, Int], |_, c| {
+            let array = match &c.types[0] {
+                ArrowType::List(_) => c.arg(0)?,
+                ArrowType::Null => cast(c.arg(0)?, ArrowType::List(std::sync::Arc::new(Field::new("element", ArrowType::Null, true)))),
+                other => return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], other, "\"ARRAY\"")),
+            };
+            Ok(Built::new(call_udf(spark_functions::array_slice::SparkSlice::udf(), vec![array, c.arg(1)?, c.arg(2)?])))
+        })),
     ]
 }
 
@@ -445,17 +465,17 @@ fn map_concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     ]);
     let map = ArrowType::Map(std::sync::Arc::new(Field::new(entry.name(), ArrowType::Struct(fields), false)), false);
     let args = c.args.iter().map(|a| cast(a.clone(), map.clone())).collect();
-    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapConcat::udf(), args)))
+    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapConcat::udf(r.config.map_key_last_wins), args)))
 }
 
 /// `map_from_arrays(keys, values)`: two arrays of the same length.
-fn map_from_arrays(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn map_from_arrays(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     for (i, t) in c.types.iter().enumerate() {
         if !matches!(t, ArrowType::List(_) | ArrowType::Null) {
             return Err(super::type_mismatch_sql(&c.default_name(), i, &c.names[i], t, "\"ARRAY\""));
         }
     }
-    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapFromArrays::udf(), c.args.clone())))
+    Ok(Built::new(call_udf(spark_functions::map_build::SparkMapFromArrays::udf(r.config.map_key_last_wins), c.args.clone())))
 }
 
 /// `{}` as a `MAP<STRING, STRING>` value.

@@ -23,6 +23,17 @@ fn regex(c: &Call<'_>, kind: RegexFn, defaults: &[(DfExpr, &str)]) -> ResolveRes
     Ok(Built::new(call_udf(SparkRegex::udf(kind), args)).named(name))
 }
 
+/// `elt(n, a1, a2, ...)`: the n-th of the values (1-based), binary when
+/// all of them are, else strings; out of range NULL, or ANSI mode's
+/// INVALID_ARRAY_INDEX.
+fn elt(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    use spark_functions::array_index::{IndexStyle, SparkArrayElement};
+    let binary = c.types[1..].iter().all(|t| matches!(t, ArrowType::Binary));
+    let values = c.args[1..].iter().map(|a| cast(a.clone(), if binary { ArrowType::Binary } else { ArrowType::Utf8 })).collect();
+    let values = call_udf(registry_udf("make_array")?, values);
+    Ok(Built::new(call_udf(SparkArrayElement::udf(IndexStyle::Elt, r.config.ansi), vec![values, c.arg(0)?])))
+}
+
 /// `locate(substr, str[, pos])`: 1-based position of `substr` in `str` at or
 /// after `pos`, 0 when absent.
 fn locate(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -293,9 +304,12 @@ pub(super) fn functions() -> Table {
             if let Some(p) = c.str_literal(1) {
                 spark_functions::regex_fns::check_pattern(p, "regexp_extract_all")?;
             }
-            Ok(Built::new(cast(call_udf(registry_udf("regexp_count")?, c.args.clone()), ArrowType::Int32)))
+            Ok(Built::new(call_udf(SparkRegex::udf(RegexFn::Count), c.args.clone())))
         })),
-        ("str_to_map", f(Range(1, 3), &[String, String, String], |_, c| delegate_defaults(c, "str_to_map", &[(lit(","), ","), (lit(":"), ":")]))),
+        ("str_to_map", f(Range(1, 3), &[String, String, String], |r, c| {
+            let (args, name) = with_defaults(c, &[(lit(","), ","), (lit(":"), ":")]);
+            Ok(Built::new(call_udf(spark_functions::map_build::SparkStrToMap::udf(r.config.map_key_last_wins), args)).named(name))
+        })),
         ("bit_length", f(Exactly(1), &[Any], |_, c| {
             let bytes = cast(call_udf(registry_udf("octet_length")?, vec![cast(c.arg(0)?, ArrowType::Utf8)]), ArrowType::Int32);
             Ok(Built::new(binary_expr(bytes, Operator::Multiply, lit(8i32))))
@@ -389,7 +403,7 @@ pub(super) fn functions() -> Table {
         // NULL only for a NULL separator: NULL strings are skipped.
         ("concat_ws", datafusion_spark(AtLeast(1), &[], "concat_ws").nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true)))),
         ("crc32", datafusion_spark(Exactly(1), &[], "crc32")),
-        ("elt", datafusion_spark(AtLeast(2), &[], "elt")),
+        ("elt", f(AtLeast(2), &[Int, Any], elt).nullable(Nullable::Always)),
         ("find_in_set", datafusion(Exactly(2), &[String, String], "find_in_set")),
         ("initcap", f(Exactly(1), &[String], |_, c| Ok(Built::new(call_udf(spark_functions::string_fns::SparkString::udf(spark_functions::string_fns::StringFn::InitCap), c.args.clone()))))),
         ("is_valid_utf8", datafusion_spark(Exactly(1), &[], "is_valid_utf8")),

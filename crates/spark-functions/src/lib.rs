@@ -120,7 +120,10 @@ pub(crate) fn arg_arrays(
 ) -> datafusion::common::Result<(Vec<datafusion::arrow::array::ArrayRef>, bool)> {
     use datafusion::logical_expr::ColumnarValue;
     let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
-    let arrays = args.args.iter().map(|a| a.to_array(args.number_rows)).collect::<datafusion::common::Result<Vec<_>>>()?;
+    // Scalars make one row, also where the call is evaluated over no rows
+    // (DataFusion folds constant `IN` lists over an empty batch).
+    let rows = if scalar { 1 } else { args.number_rows };
+    let arrays = args.args.iter().map(|a| a.to_array(rows)).collect::<datafusion::common::Result<Vec<_>>>()?;
     Ok((arrays, scalar))
 }
 

@@ -226,4 +226,33 @@ SEMANTICS = [
     q("to_char_bad_format", "SELECT to_char(1234.5, 'L9999')"),
     q("to_number_formats", "SELECT to_number('1,234.5', '9,999.9'), try_to_number('abc', '999'), to_number('<5>', '9PR'), to_number('$12', '$99')"),
     q("to_number_mismatch", "SELECT to_number('abc', '999')"),
+    # Set operations widen nested types; structs meet by position.
+    q("union_array_widening", "SELECT array(1) AS a UNION ALL SELECT array(2.5D)"),
+    q("union_map_widening", "SELECT map(1, 2) AS m UNION ALL SELECT map(2L, 2.5D)"),
+    q("union_struct_widening", "SELECT named_struct('a', 1, 'b', 'x') AS s UNION ALL SELECT named_struct('A', 2.5D, 'b', 'y')"),
+    q("union_struct_other_names", "SELECT named_struct('a', 1) AS s UNION ALL SELECT named_struct('c', 2)"),
+    q("union_nested_array_widening", "SELECT array(array(1)) AS a UNION SELECT array(array(2L))"),
+    # Two string operands: no implicit cast under ANSI mode.
+    q("string_times_string_ansi", "SELECT '3' * '4'"),
+    q("string_minus_string_ansi", "SELECT '3' - '1'"),
+    q("string_plus_string_ansi", "SELECT '3' + '1'"),
+    q("string_divide_string_ansi", "SELECT '3' / '2'"),
+    q("string_mod_string_ansi", "SELECT '7' % '2'"),
+    q("string_div_string_ansi", "SELECT '7' div '2'"),
+    q("string_bitand_string_ansi", "SELECT '3' & '1'"),
+    q("string_pmod_string_ansi", "SELECT pmod('7', '2')"),
+    q("string_with_number_ansi", "SELECT -'3', typeof(-'3'), 1 + '2', typeof(1 + '2'), 10 / '4', 2.5 * '2', typeof(1L % '2')"),
+    q("string_with_number_fraction_ansi", "SELECT '1.5' + 1"),
+    sql_script("string_arithmetic_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT '3' * '4', typeof('3' * '4'), '3' - '1', '3' + '1', '3' / '2', '7' % '2', typeof(1 + '2'), -'x'"),
+    sql_script("string_div_string_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT '7' div '2'"),
+    # IN, arrays, coalesce and CASE take Spark's wider common type.
+    q("in_string_number_ansi", "SELECT 'a' IN (1, 2)"),
+    q("in_mixed_types_ansi", "SELECT '1' IN (1.0), 1 IN ('1', 2), DATE '2024-01-01' IN ('2024-01-01'), true IN ('true'), 1L IN ('2', 3), 1.0 IN (1, 2L), NULL IN (1), 1 IN (NULL, 2), 1 IN (NULL, 1)"),
+    q("common_type_string_ansi", "SELECT typeof(array(1, '2')), typeof(coalesce(1, '2')), typeof(CASE WHEN true THEN 1 ELSE '2' END), typeof(array(1.5D, '2')), typeof(array(DATE '2024-01-01', '2024-01-02')), typeof(array(1.5BD, '2')), typeof(array(true, 'true')), typeof(if(true, 1, '2'))"),
+    sql_script("common_type_string_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT typeof(array(1, 'a')), typeof(coalesce(1, 'a')), typeof(CASE WHEN true THEN 1 ELSE 'a' END), typeof(nvl(1, 'a')), typeof(if(true, 1, 'a')), typeof(map(1, 'a', 'b', 2)), typeof(array(1.5D, '2')), typeof(array(DATE '2024-01-01', 'x'))"),
+    sql_script("in_string_number_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT 'a' IN (1, 2), 1 IN (1, 'a'), '1' IN (1.0), 1 IN ('1', 2), DATE '2024-01-01' IN ('2024-01-01')"),
+    sql_script("compare_string_number_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT '1.5' = 1, '1' = 1.0, '1.0' = 1, 'a' = 1, '2' > 1, 'true' = true"),
+    # Casts Arrow lacks.
+    q("cast_decimal_to_boolean", "SELECT CAST(1.5 AS BOOLEAN), CAST(0.0 AS BOOLEAN), CAST(CAST(NULL AS DECIMAL(3,1)) AS BOOLEAN), CAST(CAST(-0.001 AS DECIMAL(10,3)) AS BOOLEAN)"),
+    q("cast_date_to_int_message", "SELECT CAST(DATE '2024-01-01' AS INT)"),
 ]

@@ -82,6 +82,11 @@ impl Resolver<'_> {
             // Structs cast by position: their fields take the target's names first.
             let value = match spark_functions::struct_relabel::relabeled_type(&source, &target) {
                 Some(t) => crate::functions::call_udf(spark_functions::struct_relabel::SparkRelabel::udf(t), vec![inner.expr]),
+                // Arrow casts no decimal to BOOLEAN; as a DOUBLE it keeps
+                // whether it is zero (the smallest decimal fits a double).
+                None if matches!(from, DataType::Decimal { .. }) && *to == DataType::Boolean => {
+                    DfExpr::Cast(Cast::new(Box::new(inner.expr), datafusion::arrow::datatypes::DataType::Float64))
+                }
                 None => inner.expr,
             };
             if ansi { DfExpr::Cast(Cast::new(Box::new(value), target)) } else { DfExpr::TryCast(TryCast::new(Box::new(value), target)) }

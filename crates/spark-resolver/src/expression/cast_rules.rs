@@ -98,7 +98,7 @@ pub(crate) fn refused(from: &DataType, to: &DataType, rules: CastRules, shown: &
         return ResolveError::analysis(
             "DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION",
             "42K09",
-            format!("{base}. To convert values from {f} to {t}, you can use the functions `{function}` instead."),
+            format!("{base}.\nTo convert values from {f} to {t}, you can use the functions `{function}` instead."),
             &[("srcType", f.clone()), ("targetType", t.clone()), ("functionNames", format!("`{function}`")), sql_expr],
         );
     }
@@ -107,7 +107,7 @@ pub(crate) fn refused(from: &DataType, to: &DataType, rules: CastRules, shown: &
             "DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION",
             "42K09",
             format!(
-                "{base} with ANSI mode on. If you have to cast {f} to {t}, you can set \"spark.sql.ansi.enabled\" as 'false'."
+                "{base} with ANSI mode on.\nIf you have to cast {f} to {t}, you can set \"spark.sql.ansi.enabled\" as 'false'."
             ),
             &[("srcType", f.clone()), ("targetType", t.clone()), ("config", "\"spark.sql.ansi.enabled\"".into()), ("configVal", "'false'".into()), sql_expr],
         );

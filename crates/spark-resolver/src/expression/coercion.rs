@@ -2,7 +2,9 @@
 //! (`findWiderTypeForTwo`), the common type of several, and when decimal
 //! arithmetic applies (with Spark's precision rules).
 
-use datafusion::arrow::datatypes::DataType as ArrowType;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::{Cast, Expr as DfExpr};
@@ -63,8 +65,68 @@ fn ansi_string_integral(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<Arro
 /// The type two values of a list (`coalesce`, `array`, CASE branches)
 /// meet in, with strings promoted: BIGINT for a string and an integer
 /// under ANSI, the wider decimal, else the wider type.
+/// Spark's `findWiderCommonType` over two types (arrays, `coalesce`, CASE,
+/// `IN`): without ANSI mode a string meets a number, date or timestamp as
+/// STRING (string promotion); otherwise as [`common_of`].
+pub(crate) fn wider_common_of(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
+    let promotes = |t: &ArrowType| t.is_numeric() || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..));
+    if !ansi && ((is_string(l) && promotes(r)) || (is_string(r) && promotes(l))) {
+        return Some(ArrowType::Utf8);
+    }
+    // Under ANSI mode a string takes a date's, timestamp's or truth value's type.
+    let taken = |t: &ArrowType| matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..) | ArrowType::Boolean);
+    match (l, r) {
+        (s, t) | (t, s) if ansi && is_string(s) && taken(t) => return Some(t.clone()),
+        _ => {}
+    }
+    common_of(l, r, ansi)
+}
+
+/// [`wider_common_of`] folded over `types`, strings first (so that a string
+/// among them decides before pairs that have no common type), as Spark
+/// folds them; a type meeting no common type is passed over.
+pub(crate) fn wider_common_type<'a>(types: impl IntoIterator<Item = &'a ArrowType>, ansi: bool) -> Option<ArrowType> {
+    let (strings, others): (Vec<&ArrowType>, Vec<&ArrowType>) = types.into_iter().partition(|t| is_string(t));
+    let mut target: Option<ArrowType> = None;
+    for t in strings.into_iter().chain(others) {
+        target = Some(match target {
+            None => t.clone(),
+            Some(cur) if cur.is_null() => t.clone(),
+            Some(cur) if t.is_null() => cur,
+            Some(cur) => wider_common_of(&cur, t, ansi).unwrap_or(cur),
+        });
+    }
+    target
+}
+
 pub(crate) fn common_of(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
     ansi_string_integral(l, r, ansi).or_else(|| wider_decimal(l, r)).or_else(|| wider_type(l, r, ansi))
+}
+
+/// Arrays, maps and structs meet element by element (structs field by
+/// field, when their names agree), as Spark's `findTypeForComplex` does.
+fn wider_nested(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
+    let field = |a: &Field, b: &Field| -> Option<Field> {
+        let t = if a.data_type() == b.data_type() { a.data_type().clone() } else { common_of(a.data_type(), b.data_type(), ansi)? };
+        Some(a.clone().with_data_type(t).with_nullable(a.is_nullable() || b.is_nullable()))
+    };
+    match (l, r) {
+        (ArrowType::List(a), ArrowType::List(b)) => Some(ArrowType::List(Arc::new(field(a, b)?))),
+        (ArrowType::Struct(a), ArrowType::Struct(b)) if a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.name().eq_ignore_ascii_case(y.name())) => {
+            let fields = a.iter().zip(b.iter()).map(|(x, y)| field(x, y)).collect::<Option<Vec<_>>>()?;
+            Some(ArrowType::Struct(fields.into()))
+        }
+        (ArrowType::Map(a, sorted), ArrowType::Map(b, _)) => {
+            let (ArrowType::Struct(ka), ArrowType::Struct(kb)) = (a.data_type(), b.data_type()) else { return None };
+            if ka.len() != 2 || kb.len() != 2 {
+                return None;
+            }
+            let key = field(&ka[0], &kb[0])?.with_nullable(false);
+            let value = field(&ka[1], &kb[1])?;
+            Some(ArrowType::Map(Arc::new(a.as_ref().clone().with_data_type(ArrowType::Struct(vec![key, value].into()))), *sorted))
+        }
+        _ => None,
+    }
 }
 
 pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<ArrowType> {
@@ -85,6 +147,9 @@ pub(crate) fn wider_type(l: &ArrowType, r: &ArrowType, ansi: bool) -> Option<Arr
         (ArrowType::List(a), ArrowType::List(_)) if a.data_type().is_null() => return Some(r.clone()),
         (ArrowType::List(_), ArrowType::List(b)) if b.data_type().is_null() => return Some(l.clone()),
         _ => {}
+    }
+    if let Some(t) = wider_nested(l, r, ansi) {
+        return Some(t);
     }
     match (numeric_rank(l), numeric_rank(r)) {
         (Some(a), Some(b)) => {
@@ -162,16 +227,8 @@ impl Resolver<'_> {
     }
 
     pub(crate) fn common_type(&self, exprs: &[DfExpr], scope: &ResolvedRelation) -> ResolveResult<Option<ArrowType>> {
-        let mut target: Option<ArrowType> = None;
-        for e in exprs {
-            let t = self.arrow_type(e, scope)?;
-            target = Some(match target {
-                None => t,
-                Some(cur) if cur.is_null() => t,
-                Some(cur) => common_of(&cur, &t, self.config.ansi).unwrap_or(cur),
-            });
-        }
-        Ok(target)
+        let types = exprs.iter().map(|e| self.arrow_type(e, scope)).collect::<ResolveResult<Vec<_>>>()?;
+        Ok(wider_common_type(&types, self.config.ansi))
     }
 
     pub(crate) fn cast_if_needed(&self, e: DfExpr, t: &ArrowType, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
@@ -181,12 +238,23 @@ impl Resolver<'_> {
         }
         // Text read as a number, truth value, date or timestamp as Spark's
         // cast reads it (its CAST_INVALID_INPUT under ANSI, else NULL).
+        // Without ANSI mode it reads as Spark's legacy cast does (`'1.5'` is INT 1).
         if is_string(&from) && spark_functions::string_cast::SparkStringCast::handles(t) {
             if let Ok(to) = crate::types::from_arrow(t) {
-                let f = spark_functions::string_cast::SparkStringCast::udf(t.clone(), &to.sql(), self.config.ansi);
+                let f = if self.config.ansi {
+                    spark_functions::string_cast::SparkStringCast::udf(t.clone(), &to.sql(), true)
+                } else {
+                    spark_functions::string_cast::SparkStringCast::legacy(t.clone(), &to.sql())
+                };
                 return Ok(DfExpr::ScalarFunction(ScalarFunction::new_udf(f, vec![e])));
             }
         }
+        // Structs meet by position: their fields take the target's names first.
+        let e = match spark_functions::struct_relabel::relabeled_type(&from, t) {
+            Some(relabeled) if &relabeled == t => return Ok(DfExpr::ScalarFunction(ScalarFunction::new_udf(spark_functions::struct_relabel::SparkRelabel::udf(relabeled), vec![e]))),
+            Some(relabeled) => DfExpr::ScalarFunction(ScalarFunction::new_udf(spark_functions::struct_relabel::SparkRelabel::udf(relabeled), vec![e])),
+            None => e,
+        };
         Ok(cast(e, t))
     }
 }

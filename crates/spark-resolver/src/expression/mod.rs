@@ -25,7 +25,7 @@ mod window_frame;
 
 pub(crate) use crate::functions::{constant_value, wrong_args};
 pub(crate) use cast::force_nullable;
-pub(crate) use coercion::{casts_string, common_of, narrows_integer_literal, wider_decimal, wider_type};
+pub(crate) use coercion::{casts_string, narrows_integer_literal, wider_common_type, wider_decimal, wider_type};
 
 /// A call of a scalar function implementation.
 pub(crate) fn call_scalar(f: std::sync::Arc<datafusion::logical_expr::ScalarUDF>, args: Vec<DfExpr>) -> DfExpr {

@@ -39,16 +39,7 @@ fn map(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// Casts every other argument (from `start`) to their common type.
 fn unify(r: &Resolver<'_>, c: &Call<'_>, exprs: Vec<DfExpr>, start: usize) -> ResolveResult<Vec<DfExpr>> {
     let types: Vec<&ArrowType> = c.types.iter().skip(start).step_by(2).collect();
-    let mut target: Option<ArrowType> = None;
-    for t in &types {
-        target = Some(match target {
-            None => (*t).clone(),
-            Some(cur) if cur.is_null() => (*t).clone(),
-            Some(cur) if &&cur == t || t.is_null() => cur,
-            Some(cur) => crate::expression::common_of(&cur, t, r.config.ansi).unwrap_or(cur),
-        });
-    }
-    let Some(target) = target else { return Ok(exprs) };
+    let Some(target) = crate::expression::wider_common_type(types.iter().copied(), r.config.ansi) else { return Ok(exprs) };
     Ok(exprs
         .into_iter()
         .zip(types)

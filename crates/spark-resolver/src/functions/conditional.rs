@@ -60,7 +60,10 @@ fn case_nullable(args: &[bool]) -> bool {
 }
 
 fn if_then_else(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let (a, b) = r.coerce_pair(c.arg(1)?, c.arg(2)?, c.scope)?;
+    let (a, b) = match r.common_type(&c.args[1..], c.scope)? {
+        Some(t) => (r.cast_if_needed(c.arg(1)?, &t, c.scope)?, r.cast_if_needed(c.arg(2)?, &t, c.scope)?),
+        None => (c.arg(1)?, c.arg(2)?),
+    };
     let string_cast = casts_string(&c.types[1..], &r.arrow_type(&a, c.scope)?);
     let e = Built::new(DfExpr::Case(Case::new(None, vec![(Box::new(c.arg(0)?), Box::new(a))], Some(Box::new(b)))));
     Ok(if string_cast { e.nullable(true) } else { e })

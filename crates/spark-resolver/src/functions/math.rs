@@ -20,7 +20,10 @@ use crate::{ResolveError, ResolveResult};
 /// does not fit it overflows (an error under ANSI, else NULL), as in Spark.
 fn pmod(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     use spark_functions::decimal::{DecimalOp, SparkDecimalArith, result_type};
-    let (a, n) = (c.arg(0)?, c.arg(1)?);
+    let (a, n) = match super::operators::string_operands(r, c, &c.default_name(), "\"NUMERIC\"")? {
+        Some([a, n]) => return Ok(Built::new(call_udf(registry_udf("pmod")?, vec![a, n]))),
+        None => (c.arg(0)?, c.arg(1)?),
+    };
     if c.types.iter().any(|t| t.is_floating()) {
         return Ok(Built::new(call_udf(registry_udf("pmod")?, vec![cast(a, ArrowType::Float64), cast(n, ArrowType::Float64)])));
     }

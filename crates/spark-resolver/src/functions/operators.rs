@@ -11,7 +11,7 @@ use spark_functions::decimal::DecimalOp;
 use spark_functions::interval_math::ScaleOp;
 
 use super::{Arity, Built, Call, CallSite, Display, Function, Nullable, Table, call_udf, cast, f, interval_math, is_string, registry_udf, unresolved};
-use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal, wider_type};
+use crate::expression::{ResolvedExpr, casts_string, narrows_integer_literal};
 use crate::resolver::Resolver;
 use crate::{ResolveError, ResolveResult, ResolvedRelation};
 
@@ -26,7 +26,13 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
         return Ok(b);
     }
     check_arithmetic_types(c, op)?;
-    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    let shown = format!("({} {} {})", c.names[0], c.name, c.names[1]);
+    let (l, rt) = match string_operands(r, c, &shown, required_types(op))? {
+        // `div` takes no DOUBLE either.
+        Some(_) if op == IntOp::Div => return Err(wrong_type(&shown, required_types(op), "\"DOUBLE\"")),
+        Some([l, rt]) => (l, rt),
+        None => (c.arg(0)?, c.arg(1)?),
+    };
     if op != IntOp::Div && r.decimal_operands(&l, &rt, c.scope)?.is_some() {
         let dop = match op {
             IntOp::Add => DecimalOp::Add,
@@ -55,6 +61,38 @@ fn arithmetic(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built>
         _ => Operator::Modulo,
     };
     Ok(nullable_if(Built::new(binary(l, df_op, rt)), string_cast))
+}
+
+/// Two string operands: no implicit cast under ANSI mode, so Spark's
+/// BINARY_OP_WRONG_TYPE naming the input types `required`, shown as `shown`;
+/// without ANSI mode both become DOUBLE (`None`).
+pub(crate) fn string_operands(r: &Resolver<'_>, c: &Call<'_>, shown: &str, required: &str) -> ResolveResult<Option<[DfExpr; 2]>> {
+    if !(is_string(&c.types[0]) && is_string(&c.types[1])) {
+        return Ok(None);
+    }
+    if !r.config.ansi {
+        let double = |e: DfExpr| r.cast_if_needed(e, &ArrowType::Float64, c.scope);
+        return Ok(Some([double(c.arg(0)?)?, double(c.arg(1)?)?]));
+    }
+    Err(wrong_type(shown, required, "\"STRING\""))
+}
+
+fn wrong_type(shown: &str, required: &str, actual: &str) -> ResolveError {
+    ResolveError::analysis(
+        "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{shown}\" due to data type mismatch: the binary operator requires the input type {required}, not {actual}."),
+        &[("inputType", required.to_string()), ("actualDataType", actual.to_string()), ("sqlExpr", format!("\"{shown}\""))],
+    )
+}
+
+/// The input types Spark names for an arithmetic operator.
+fn required_types(op: IntOp) -> &'static str {
+    match op {
+        IntOp::Add | IntOp::Subtract => "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")",
+        IntOp::Div => "(\"BIGINT\" or \"DECIMAL\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")",
+        _ => "\"NUMERIC\"",
+    }
 }
 
 /// Spark's type errors for arithmetic on what is no number: operands of
@@ -86,17 +124,7 @@ fn check_arithmetic_types(c: &Call<'_>, op: IntOp) -> ResolveResult<()> {
         return Err(ResolveError::binary_op_diff_types(&shown, &sql(&c.types[0]), &sql(&c.types[1])));
     }
     let wrong = if number(&lt) { &rt } else { &lt };
-    let required = if matches!(op, IntOp::Add | IntOp::Subtract) {
-        "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")"
-    } else {
-        "\"NUMERIC\""
-    };
-    Err(ResolveError::analysis(
-        "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
-        "42K09",
-        format!("Cannot resolve \"{shown}\" due to data type mismatch: the binary operator requires the input type {required}, not {}.", sql(wrong)),
-        &[("inputType", required.to_string()), ("actualDataType", sql(wrong)), ("sqlExpr", format!("\"{shown}\""))],
-    ))
+    Err(wrong_type(&shown, required_types(op), &sql(wrong)))
 }
 
 /// `interval * number` and `number * interval` (an interval; overflow
@@ -137,7 +165,11 @@ fn divide(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         // Division by zero fails whatever the ANSI mode.
         return Ok(Built::new(interval_math::scale(ScaleOp::Divide, interval, factor, &factor_type, false)).nullable(c.any_nullable()));
     }
-    let (l, rt) = (c.arg(0)?, c.arg(1)?);
+    let shown = format!("({} / {})", c.names[0], c.names[1]);
+    let (l, rt) = match string_operands(r, c, &shown, "(\"DOUBLE\" or \"DECIMAL\")")? {
+        Some([l, rt]) => (l, rt),
+        None => (c.arg(0)?, c.arg(1)?),
+    };
     if r.decimal_operands(&l, &rt, c.scope)?.is_some() {
         return Ok(Built::new(r.decimal_arith(DecimalOp::Divide, l, rt, c.scope)?));
     }
@@ -161,10 +193,12 @@ fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelatio
     let nullable: Vec<bool> = resolved.iter().map(|a| r.is_nullable(a, scope)).collect();
     let types = resolved.iter().map(|a| r.spark_type(&a.expr, scope)).collect::<ResolveResult<Vec<_>>>()?;
     if let [x] = resolved.as_slice() {
-        let (expr, shown) = if minus { (negated(x.expr.clone(), &r.arrow_type(&x.expr, scope)?, r.config.ansi), "-") } else { (x.expr.clone(), "+") };
+        let (expr, shown) = if minus { (negated_value(r, x.expr.clone(), scope)?, "-") } else { (x.expr.clone(), "+") };
         // An interval keeps its fields (`- INTERVAL 3 HOURS` is an INTERVAL HOUR).
         let expr = interval_math::keep_fields(expr, &types[0]);
-        return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0]) });
+        // A string read as a number may be NULL.
+        let string_cast = minus && matches!(types[0], spark_plan::DataType::String);
+        return Ok(ResolvedExpr { expr, name: format!("({shown} {})", x.name), nullable: Some(nullable[0] || string_cast) });
     }
     // Spark's analyzer turns `date ± n` and `n + date` into date_add /
     // date_sub, with their argument checks and names.
@@ -258,7 +292,14 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
     // An integer literal cast to a narrow decimal could overflow: Spark
     // then reports the comparison nullable.
     let narrowed = r.decimal_operands(&l, &rt, c.scope)?.is_some() && narrows_integer_literal(&l, &rt);
-    let (l, rt) = r.coerce_pair(l, rt, c.scope)?;
+    let (l, rt) = match (&c.types[0], &c.types[1]) {
+        // Without ANSI mode a string is compared as the number or truth
+        // value it meets (`'1.5' = 1` is true, the string read as INT).
+        (s, t) | (t, s) if !r.config.ansi && is_string(s) && (t.is_numeric() || t == &ArrowType::Boolean) => {
+            (r.cast_if_needed(l, t, c.scope)?, r.cast_if_needed(rt, t, c.scope)?)
+        }
+        _ => r.coerce_pair(l, rt, c.scope)?,
+    };
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);
     Ok(nullable_if(Built::new(binary(l, op, rt)), (string_cast || narrowed) && op != Operator::IsNotDistinctFrom))
 }
@@ -295,6 +336,10 @@ fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
 }
 
 fn bitwise(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
+    if is_string(&c.types[0]) && is_string(&c.types[1]) {
+        let shown = format!("({} {} {})", c.names[0], c.name, c.names[1]);
+        return Err(wrong_type(&shown, "\"INTEGRAL\"", "\"STRING\""));
+    }
     let (l, rt) = r.coerce_pair(c.arg(0)?, c.arg(1)?, c.scope)?;
     Ok(Built::new(binary(l, op, rt)))
 }
@@ -305,16 +350,12 @@ fn shift(c: &Call<'_>, kernel: &str) -> ResolveResult<Built> {
 
 /// `v IN (a, b, ...)`: every operand widened to one type.
 fn in_list(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    let mut target = c.types[0].clone();
-    for t in &c.types[1..] {
-        if let Some(w) = wider_type(&target, t, r.config.ansi) {
-            target = w;
-        }
-    }
+    let target = crate::expression::wider_common_type(&c.types, r.config.ansi).unwrap_or_else(|| c.types[0].clone());
     let value = r.cast_if_needed(c.arg(0)?, &target, c.scope)?;
     let list = c.args[1..].iter().map(|e| r.cast_if_needed(e.clone(), &target, c.scope)).collect::<ResolveResult<Vec<_>>>()?;
     let name = format!("({} IN ({}))", c.names[0], c.names[1..].join(", "));
-    Ok(Built::new(DfExpr::InList(InList::new(Box::new(value), list, false))).named(name))
+    let built = Built::new(DfExpr::InList(InList::new(Box::new(value), list, false))).named(name);
+    Ok(nullable_if(built, casts_string(&c.types, &target)))
 }
 
 fn between(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -379,12 +420,21 @@ fn ilike_name(_: &str, a: &[String]) -> String {
 
 /// `negative(x)`.
 fn negative(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
-    Ok(Built::new(negated(c.arg(0)?, &c.types[0], r.config.ansi)))
+    Ok(nullable_if(Built::new(negated_value(r, c.arg(0)?, c.scope)?), is_string(&c.types[0])))
 }
 
 /// `-x` of type `t`: an integer with Spark's overflow (under `ansi`), a
 /// day-time interval (an Arrow duration, which DataFusion cannot negate)
 /// as `0 - x`.
+/// `-x`, a string negated as a DOUBLE.
+fn negated_value(r: &Resolver<'_>, x: DfExpr, scope: &ResolvedRelation) -> ResolveResult<DfExpr> {
+    let t = r.arrow_type(&x, scope)?;
+    if is_string(&t) {
+        return Ok(DfExpr::Negative(Box::new(r.cast_if_needed(x, &ArrowType::Float64, scope)?)));
+    }
+    Ok(negated(x, &t, r.config.ansi))
+}
+
 fn negated(x: DfExpr, t: &ArrowType, ansi: bool) -> DfExpr {
     if t.is_integer() {
         return call_udf(spark_functions::arithmetic::SparkIntUnary::udf(spark_functions::arithmetic::IntUnaryOp::Negate, ansi), vec![x]);

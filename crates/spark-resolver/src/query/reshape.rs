@@ -100,12 +100,13 @@ impl Resolver<'_> {
             names.push(resolved.name);
         }
         let common = least_common_type(&types, self.config.ansi).ok_or_else(|| {
-            let listed: Vec<String> = names.iter().zip(&types).map(|(n, t)| format!("`{n}` {}", sql_type(t))).collect();
+            let listed: Vec<String> = names.iter().zip(&types).map(|(n, t)| format!("\"{}\" (`{n}`)", sql_type(t))).collect();
+            let listed = listed.join(", ");
             ResolveError::analysis(
                 "UNPIVOT_VALUE_DATA_TYPE_MISMATCH",
                 "42K09",
-                format!("Unpivot value columns must share a least common type, some types do not: [{}].", listed.join(", ")),
-                &[],
+                format!("Unpivot value columns must share a least common type, some types do not: [{listed}]."),
+                &[("types", listed.clone())],
             )
         })?;
         let common = from_arrow(&common)?;

@@ -43,14 +43,18 @@ impl Resolver<'_> {
         // Widen column types pairwise.
         let mut litems = Vec::new();
         let mut ritems = Vec::new();
+        // One scope holding both inputs' columns, to type and cast them.
+        let both = ResolvedRelation { plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?, columns: vec![] };
         for (lc, rc) in l.columns.iter().zip(&r.columns) {
-            let both = ResolvedRelation { plan: LogicalPlanBuilder::from(l.plan.clone()).cross_join(r.plan.clone())?.build()?, columns: vec![] };
             let (lt, rt) = (self.arrow_type(&id_col(&lc.id), &both)?, self.arrow_type(&id_col(&rc.id), &both)?);
             // Decimals of different types meet at Spark's wider decimal.
             let (le, re) = match crate::expression::wider_decimal(&lt, &rt) {
                 Some(t) => (self.cast_if_needed(id_col(&lc.id), &t, &both)?, self.cast_if_needed(id_col(&rc.id), &t, &both)?),
                 None => self.coerce_pair(id_col(&lc.id), id_col(&rc.id), &both)?,
             };
+            // Types equal but for struct field names take the first input's.
+            let left_type = self.arrow_type(&le, &both)?;
+            let re = if self.arrow_type(&re, &both)? == left_type { re } else { self.cast_if_needed(re, &left_type, &both)? };
             // A union's column may hold either side's NULLs; an intersection
             // only rows both sides have; a difference only the left's.
             let nullable = match kind {

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use spark_connect_server::{config::Config, listen_addr, serve};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
 
 /// A Spark Connect server built on Apache DataFusion.
 #[derive(Parser, Debug)]
@@ -27,10 +28,12 @@ const WORKER_STACK_BYTES: usize = 512 << 20;
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    // `RUST_LOG` as `level` or `target=level,...` (a plain target filter:
+    // tracing-subscriber's regex-based EnvFilter would turn on the `regex`
+    // crate's full-DFA construction, which makes every pattern the query
+    // kernels compile per batch, such as LIKE's, several times slower).
+    let filter = std::env::var("RUST_LOG").ok().and_then(|v| v.parse::<Targets>().ok()).unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(filter).init();
     let mut config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {

@@ -23,13 +23,27 @@ pub enum ResolveError {
     #[error("[UNSUPPORTED_FEATURE] The feature is not supported: {0}. SQLSTATE: 0A000")]
     Unsupported(String),
     #[error(transparent)]
-    DataFusion(#[from] DataFusionError),
+    DataFusion(DataFusionError),
     /// The operation was cancelled while resolving (see `cancel`).
     #[error("the operation was cancelled")]
     Cancelled,
 }
 
 pub type ResolveResult<T> = Result<T, ResolveError>;
+
+/// DataFusion's error, or the resolver's own carried through a DataFusion
+/// callback (a tree rewrite) as an external error.
+impl From<DataFusionError> for ResolveError {
+    fn from(e: DataFusionError) -> Self {
+        match e {
+            DataFusionError::External(inner) => match inner.downcast::<ResolveError>() {
+                Ok(own) => *own,
+                Err(other) => ResolveError::DataFusion(DataFusionError::External(other)),
+            },
+            other => ResolveError::DataFusion(other),
+        }
+    }
+}
 
 impl ResolveError {
     pub fn analysis(

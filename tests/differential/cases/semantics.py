@@ -255,4 +255,19 @@ SEMANTICS = [
     # Casts Arrow lacks.
     q("cast_decimal_to_boolean", "SELECT CAST(1.5 AS BOOLEAN), CAST(0.0 AS BOOLEAN), CAST(CAST(NULL AS DECIMAL(3,1)) AS BOOLEAN), CAST(CAST(-0.001 AS DECIMAL(10,3)) AS BOOLEAN)"),
     q("cast_date_to_int_message", "SELECT CAST(DATE '2024-01-01' AS INT)"),
+    # Ranking and offset window functions: an ORDER BY, and only their own frame.
+    q("lag_with_frame", "SELECT x, lag(x) OVER (ORDER BY x ROWS 1 PRECEDING) FROM VALUES (1) t(x)"),
+    q("lead_with_frame", "SELECT x, lead(x) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1) t(x)"),
+    q("row_number_other_frame", "SELECT x, row_number() OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM VALUES (1) t(x)"),
+    q("ntile_range_frame", "SELECT x, ntile(2) OVER (ORDER BY x RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1) t(x)"),
+    q("rank_own_frame", "SELECT x, rank() OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1), (1), (2) t(x)"),
+    q("lag_unordered", "SELECT x, lag(x) OVER (PARTITION BY x) FROM VALUES (1) t(x)"),
+    q("row_number_unordered", "SELECT x, row_number() OVER (PARTITION BY x) FROM VALUES (1) t(x)"),
+    q("cume_dist_unordered", "SELECT x, cume_dist() OVER () FROM VALUES (1) t(x)"),
+    c("row_number_unordered_df", "spark.range(3).select(F.row_number().over(W.partitionBy('id')))"),
+    # grouping() outside grouping sets; max/min of values without an order.
+    q("grouping_without_sets", "SELECT grouping(x) FROM VALUES (1) t(x) GROUP BY x"),
+    q("max_of_map", "SELECT max(x) FROM VALUES (map(1, 2)) t(x)"),
+    q("min_of_array_of_map", "SELECT min(x) FROM VALUES (array(map(1, 2))) t(x)"),
+    q("max_min_nested", "SELECT max(x), min(x) FROM VALUES (array(1, 2)), (array(1, 3)) t(x)"),
 ]

@@ -42,6 +42,66 @@ impl Resolver<'_> {
         Ok((r.expr.sort(so.ascending, nulls_first), name))
     }
 
+    /// Spark's checks of ranking and offset functions: they need an ORDER BY
+    /// (WINDOW_FUNCTION_FRAME_NOT_ORDERED), `lag`/`lead` take no frame, and
+    /// the others only their own.
+    fn check_required_frame(
+        &mut self,
+        lower: &str,
+        kind: DefaultFrame,
+        shown: &str,
+        ordered: bool,
+        frame: Option<&WindowFrame>,
+        scope: &ResolvedRelation,
+    ) -> ResolveResult<()> {
+        use spark_plan::{FrameType, WindowFrameBound as B};
+        let required = match (kind, lower) {
+            (DefaultFrame::Offset { .. }, _) => None,
+            (DefaultFrame::Ranking, "counter_diff") => return Ok(()),
+            (DefaultFrame::Ranking, _) => Some(FrameType::Rows),
+            (DefaultFrame::Distribution, "cume_dist") => Some(FrameType::Range),
+            _ => return Ok(()),
+        };
+        if !ordered {
+            return Err(ResolveError::analysis(
+                "WINDOW_FUNCTION_FRAME_NOT_ORDERED",
+                "42601",
+                format!("Window function {lower} requires the window to be ordered. You need to add an ORDER BY clause. For example: SELECT {shown} OVER (PARTITION BY window_partition ORDER BY window_ordering) FROM table."),
+                &[("wf_name", lower.to_string()), ("wf_expr", shown.to_string())],
+            ));
+        }
+        let Some(f) = frame else { return Ok(()) };
+        let Some(required) = required else {
+            return Err(ResolveError::analysis("_LEGACY_ERROR_TEMP_1035", "", format!("Cannot specify window frame for {lower} function."), &[("prettyName", lower.to_string())]));
+        };
+        if f.frame_type == required && f.lower == B::UnboundedPreceding && f.upper == B::CurrentRow {
+            return Ok(());
+        }
+        let mut bound = |b: &B| -> ResolveResult<String> {
+            Ok(match b {
+                B::CurrentRow => "currentrow$()".into(),
+                B::UnboundedPreceding => "unboundedpreceding$()".into(),
+                B::UnboundedFollowing => "unboundedfollowing$()".into(),
+                B::Value(e) => {
+                    let r = self.resolve_expr(e, scope)?;
+                    match crate::expression::constant_value(&r.expr) {
+                        Some(v) if !v.is_null() => v.to_string(),
+                        _ => r.name,
+                    }
+                }
+            })
+        };
+        let unit = |t: FrameType| if t == FrameType::Rows { "RowFrame" } else { "RangeFrame" };
+        let wf = format!("specifiedwindowframe({}, {}, {})", unit(f.frame_type), bound(&f.lower)?, bound(&f.upper)?);
+        let required = format!("specifiedwindowframe({}, unboundedpreceding$(), currentrow$())", unit(required));
+        Err(ResolveError::analysis(
+            "_LEGACY_ERROR_TEMP_1036",
+            "",
+            format!("Window Frame {wf} must match the required frame {required}."),
+            &[("wf", wf.clone()), ("required", required.clone())],
+        ))
+    }
+
     pub(crate) fn resolve_window(
         &mut self,
         function: &Expr,
@@ -84,6 +144,7 @@ impl Resolver<'_> {
             orders.push(s);
             order_names.push(n);
         }
+        self.check_required_frame(&lower, frame_kind, &resolved.name, !orders.is_empty(), frame, scope)?;
         let full = || DfFrame::new_bounds(WindowFrameUnits::Rows, DfBound::Preceding(unbounded()), DfBound::Following(unbounded()));
         let (df_frame, frame_name) = match frame {
             Some(f) => self.window_frame(f, &orders, &order_names, scope)?,

@@ -459,6 +459,19 @@ fn grouping(c: &Call<'_>, id: bool) -> ResolveResult<Built> {
     Ok(Built::new(cast(e, t)).nullable(false))
 }
 
+/// `max` / `min`: DataFusion's, over values that have an order (no maps
+/// or variants, also inside arrays and structs).
+fn min_max(c: &Call<'_>, max: bool) -> ResolveResult<Built> {
+    let name = if max { "max" } else { "min" };
+    let t = &c.types[0];
+    if crate::types::contains_map(t) || spark_functions::variant::is_variant_type(t) {
+        let type_sql = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
+        return Err(ResolveError::invalid_ordering_type(&c.default_name(), name, &type_sql));
+    }
+    let udaf = if max { datafusion::functions_aggregate::min_max::max_udaf() } else { datafusion::functions_aggregate::min_max::min_udaf() };
+    Ok(Built::new(DfExpr::AggregateFunction(AggregateFunction::new_udf(udaf, c.args.clone(), c.distinct, None, vec![], None))))
+}
+
 /// `bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`; the latter two take BINARY bitmaps.
 fn bitmap(c: &Call<'_>, kind: spark_functions::bitmap::BitmapAgg) -> ResolveResult<Built> {
     use spark_functions::bitmap::{BitmapAgg, SparkBitmapAgg};
@@ -524,8 +537,8 @@ pub(super) fn functions() -> Table {
         ("corr", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::Corr))),
         ("covar_pop", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::CovarPop))),
         ("covar_samp", f(Exactly(2), &[Double, Double], |_, c| moments(c, Stat::CovarSamp))),
-        ("max", datafusion_aggregate(Exactly(1), &[], "max")),
-        ("min", datafusion_aggregate(Exactly(1), &[], "min")),
+        ("max", f(Exactly(1), &[], |_, c| min_max(c, true)).nullable(Nullable::Engine)),
+        ("min", f(Exactly(1), &[], |_, c| min_max(c, false)).nullable(Nullable::Engine)),
         ("regr_avgx", datafusion_aggregate(Exactly(2), &[Numeric], "regr_avgx")),
         ("regr_avgy", datafusion_aggregate(Exactly(2), &[Numeric], "regr_avgy")),
         ("regr_count", datafusion_aggregate(Exactly(2), &[Numeric], "regr_count")),

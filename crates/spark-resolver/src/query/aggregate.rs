@@ -230,6 +230,15 @@ impl Resolver<'_> {
                 }
                 if let DfExpr::AggregateFunction(f) = &n {
                     // grouping(): its arguments are the grouping columns themselves.
+                    if f.func.name() == "grouping" && matches!(kind, GroupKind::Plain) {
+                        let e = ResolveError::analysis(
+                            "UNSUPPORTED_GROUPING_EXPRESSION",
+                            "42K0E",
+                            "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.",
+                            &[],
+                        );
+                        return Err(datafusion::error::DataFusionError::External(Box::new(e)));
+                    }
                     let n = if f.func.name() == "grouping" {
                         let mut f = f.clone();
                         f.params.args = if f.params.args.is_empty() {

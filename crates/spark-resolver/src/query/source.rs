@@ -362,12 +362,6 @@ impl Resolver<'_> {
         let r = self.resolve(input)?;
         let rn = fresh_id();
         let cnt = fresh_id();
-        let row_number = Expr::Window {
-            function: Box::new(Expr::func("row_number", vec![])),
-            partition_by: vec![],
-            order_by: vec![],
-            frame: None,
-        };
         let count = Expr::Window {
             function: Box::new(Expr::func("count", vec![Expr::Literal(spark_plan::Literal::Integer(1))])),
             partition_by: vec![],
@@ -375,7 +369,9 @@ impl Resolver<'_> {
             frame: None,
         };
         let items = vec![
-            super::project::ProjectItem { expr: self.resolve_expr(&row_number, &r)?.expr, name: rn.clone(), passthrough: None, nullable: None },
+            // The rows in the order they come (Spark's row_number needs an
+            // ORDER BY; DataFusion's numbers the input as it is).
+            super::project::ProjectItem { expr: DfExpr::Cast(datafusion::logical_expr::Cast::new(Box::new(datafusion::functions_window::expr_fn::row_number()), datafusion::arrow::datatypes::DataType::Int64)), name: rn.clone(), passthrough: None, nullable: None },
             super::project::ProjectItem { expr: self.resolve_expr(&count, &r)?.expr, name: cnt.clone(), passthrough: None, nullable: None },
         ];
         let columns = r.columns.clone();

@@ -14,6 +14,7 @@ mod catalog;
 mod command;
 mod distinct_aggregates;
 mod late_string_casts;
+mod not_in_anti_join;
 mod partition_order;
 mod tables;
 mod scalar_subquery_domain;

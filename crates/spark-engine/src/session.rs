@@ -173,6 +173,9 @@ pub(crate) fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     rules.insert(after_pushdown, Arc::new(crate::view_casts::CompareStringViews));
     let single_distinct = rules.iter().position(|r| r.name() == "single_distinct_aggregation_to_group_by").unwrap_or(rules.len());
     rules.insert(single_distinct, Arc::new(crate::distinct_aggregates::UnnameSingleDistinct));
+    // After the equijoin keys are extracted from the decorrelated subqueries.
+    let equijoins = rules.iter().position(|r| r.name() == "extract_equijoin_predicate").map_or(rules.len(), |i| i + 1);
+    rules.insert(equijoins, Arc::new(crate::not_in_anti_join::NotInAsAntiJoin));
     rules.push(Arc::new(crate::late_string_casts::LateStringCasts));
     rules
 }

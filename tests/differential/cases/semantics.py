@@ -270,4 +270,14 @@ SEMANTICS = [
     q("max_of_map", "SELECT max(x) FROM VALUES (map(1, 2)) t(x)"),
     q("min_of_array_of_map", "SELECT min(x) FROM VALUES (array(map(1, 2))) t(x)"),
     q("max_min_nested", "SELECT max(x), min(x) FROM VALUES (array(1, 2)), (array(1, 3)) t(x)"),
+    # NOT IN (subquery): three-valued, also as a plain anti join plus the subquery's counts.
+    q("not_in_subquery_values", "SELECT x FROM VALUES (1), (2), (NULL) t(x) WHERE x NOT IN (SELECT y FROM VALUES (2), (3) s(y))"),
+    q("not_in_subquery_with_null", "SELECT x FROM VALUES (1), (2), (NULL) t(x) WHERE x NOT IN (SELECT y FROM VALUES (2), (NULL) s(y))"),
+    q("not_in_subquery_empty", "SELECT x FROM VALUES (1), (NULL) t(x) WHERE x NOT IN (SELECT y FROM VALUES (2) s(y) WHERE y > 5)"),
+    q("not_in_subquery_only_null", "SELECT x FROM VALUES (1), (NULL) t(x) WHERE x NOT IN (SELECT CAST(NULL AS INT))"),
+    q("not_in_subquery_filtered", "SELECT x, z FROM VALUES (1, 'a'), (2, 'b'), (NULL, 'c'), (4, 'd') t(x, z) WHERE x NOT IN (SELECT y FROM VALUES (2), (NULL), (4) s(y) WHERE y IS NOT NULL) AND z <> 'a'"),
+    q("not_in_subquery_correlated", "SELECT x FROM VALUES (1, 10), (2, 20), (NULL, 30) t(x, g) WHERE x NOT IN (SELECT y FROM VALUES (1, 10), (NULL, 20) s(y, h) WHERE h = t.g)"),
+    q("not_in_subquery_in_select", "SELECT x, x NOT IN (SELECT y FROM VALUES (2), (NULL) s(y)) AS a, x NOT IN (SELECT y FROM VALUES (2) s(y)) AS b FROM VALUES (1), (2), (NULL) t(x)"),
+    q("not_in_correlated_groups", "SELECT x, g FROM VALUES (1, 10), (5, 10), (2, 20), (NULL, 20), (3, NULL), (NULL, 40) t(x, g) WHERE x NOT IN (SELECT y FROM VALUES (1, 10), (NULL, 30), (7, 20) s(y, h) WHERE h = t.g)"),
+    q("not_in_correlated_two_keys", "SELECT x FROM VALUES (1, 10, 'a'), (2, 10, 'b'), (3, 20, 'a') t(x, g, k) WHERE x NOT IN (SELECT y FROM VALUES (1, 10, 'a'), (NULL, 10, 'b'), (9, 20, 'a') s(y, h, j) WHERE h = t.g AND j = t.k)"),
 ]

@@ -38,6 +38,16 @@ impl SparkArrayElement {
     }
 }
 
+/// Spark's error for a 1-based index of 0 (`element_at`, `split_part`).
+pub(crate) fn index_of_zero() -> SparkRuntimeError {
+    SparkRuntimeError::new(
+        RuntimeKind::Runtime,
+        "INVALID_INDEX_OF_ZERO",
+        "22003",
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+    )
+}
+
 fn out_of_bounds(style: IndexStyle, index: i64, len: usize) -> SparkRuntimeError {
     match style {
         IndexStyle::Subscript | IndexStyle::Elt => SparkRuntimeError::new(
@@ -100,15 +110,7 @@ impl ScalarUDFImpl for SparkArrayElement {
             let i = index.value(row);
             let position = match self.style {
                 IndexStyle::Subscript => i,
-                IndexStyle::ElementAt if i == 0 => {
-                    return Err(SparkRuntimeError::new(
-                        RuntimeKind::Runtime,
-                        "INVALID_INDEX_OF_ZERO",
-                        "22003",
-                        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
-                    )
-                    .into_df());
-                }
+                IndexStyle::ElementAt if i == 0 => return Err(index_of_zero().into_df()),
                 IndexStyle::ElementAt if i > 0 => i - 1,
                 IndexStyle::ElementAt => len + i,
                 IndexStyle::Elt => i - 1,

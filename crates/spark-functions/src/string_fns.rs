@@ -19,6 +19,10 @@ pub enum StringFn {
     /// `initcap(s)`: lower case, each word's first letter in title case;
     /// words are separated by spaces only.
     InitCap,
+    /// `split_part(s, delimiter, n)`: the n-th piece (negative from the
+    /// end) of `s` split at the literal delimiter, `''` past the end; n = 0
+    /// fails with INVALID_INDEX_OF_ZERO.
+    SplitPart,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -31,6 +35,15 @@ impl SparkString {
     pub fn udf(kind: StringFn) -> Arc<ScalarUDF> {
         Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind }))
     }
+}
+
+fn split_part<'a>(s: &'a str, delimiter: &str, n: i32) -> Result<&'a str> {
+    if n == 0 {
+        return Err(crate::array_index::index_of_zero().into_df());
+    }
+    let pieces: Vec<&str> = if delimiter.is_empty() { vec![s] } else { s.split(delimiter).collect() };
+    let at = if n > 0 { i64::from(n) - 1 } else { pieces.len() as i64 + i64::from(n) };
+    Ok(usize::try_from(at).ok().and_then(|i| pieces.get(i)).copied().unwrap_or(""))
 }
 
 /// `12332.123456` with 4 digits → `12,332.1235`.
@@ -157,6 +170,7 @@ impl ScalarUDFImpl for SparkString {
             StringFn::Mask => "spark_mask",
             StringFn::Instr => "spark_instr",
             StringFn::InitCap => "initcap",
+            StringFn::SplitPart => "split_part",
         }
     }
 
@@ -215,6 +229,21 @@ impl ScalarUDFImpl for SparkString {
                         Some(s) => b.append_value(s),
                         None => b.append_null(),
                     }
+                }
+                Arc::new(b.finish())
+            }
+            StringFn::SplitPart => {
+                let strs: Vec<ArrayRef> = arrays[..2].iter().map(|a| datafusion::arrow::compute::cast(a, &DataType::Utf8)).collect::<std::result::Result<_, _>>()?;
+                let (s, d) = (strs[0].as_string::<i32>(), strs[1].as_string::<i32>());
+                let p = datafusion::arrow::compute::cast(&arrays[2], &DataType::Int32)?;
+                let p = p.as_primitive::<datafusion::arrow::datatypes::Int32Type>();
+                let mut b = StringBuilder::new();
+                for i in 0..n {
+                    if s.is_null(i) || d.is_null(i) || p.is_null(i) {
+                        b.append_null();
+                        continue;
+                    }
+                    b.append_value(split_part(s.value(i), d.value(i), p.value(i))?);
                 }
                 Arc::new(b.finish())
             }

@@ -34,6 +34,11 @@ fn elt(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkArrayElement::udf(IndexStyle::Elt, r.config.ansi), vec![values, c.arg(0)?])))
 }
 
+/// `format_string(fmt, args...)` / `printf`: Java's Formatter.
+fn format_string(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    Ok(Built::new(call_udf(spark_functions::java_format::SparkFormatString::udf(), c.args.clone())))
+}
+
 /// `locate(substr, str[, pos])`: 1-based position of `substr` in `str` at or
 /// after `pos`, 0 when absent.
 fn locate(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
@@ -60,36 +65,36 @@ fn len(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(cast(call_udf(registry_udf("length")?, vec![c.arg(0)?]), ArrowType::Int32)))
 }
 
-/// `to_binary(str, fmt)`: hex, utf-8 or base64 by a constant format.
+/// `to_binary(str, fmt)`: hex, utf-8 or base64 by a constant format
+/// (NULL for a NULL one); malformed text fails, or is NULL for
+/// `try_to_binary`.
 fn to_binary(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
-    let fmt = match c.args.get(1) {
+    use spark_functions::binary_decode::{SparkToBinary, TextEncoding};
+    let fmt = match c.args.get(1).map(|f| (f, crate::expression::constant_value(f))) {
         None => "hex".to_string(),
-        Some(DfExpr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.to_ascii_lowercase(),
+        Some((_, Some(ScalarValue::Utf8(Some(f))))) => f.to_ascii_lowercase(),
+        Some((_, Some(v))) if v.is_null() => return Ok(Built::new(lit(ScalarValue::Binary(None))).nullable(true)),
         Some(_) => return Err(ResolveError::unsupported("to_binary with a format that is not a constant")),
     };
     let s = c.arg(0)?;
     let e = match fmt.as_str() {
-        "hex" => call_udf(registry_udf("unhex")?, vec![s]),
+        "hex" => call_udf(SparkToBinary::udf(TextEncoding::Hex, !try_), vec![s]),
+        // Malformed base64 fails (or is NULL): only a NULL input is NULL.
+        "base64" => return Ok(Built::new(call_udf(SparkToBinary::udf(TextEncoding::Base64, !try_), vec![s])).nullable(try_ || c.nullable[0])),
         "utf-8" | "utf8" => cast(s, ArrowType::Binary),
-        "base64" if try_ => try_decode_base64(s)?,
-        "base64" => df::decode(s, lit("base64")),
         _ if try_ => lit(ScalarValue::Binary(None)),
         other => {
+            let shown = c.default_name();
+            let valid = "'hex', 'utf-8', 'utf8', or 'base64'";
             return Err(ResolveError::analysis(
-                "INVALID_PARAMETER_VALUE.BINARY_FORMAT",
-                "22023",
-                format!("The value of parameter(s) `format` in `to_binary` is invalid: expects one of binary formats 'base64', 'hex', 'utf-8', but got '{other}'."),
-                &[],
+                "DATATYPE_MISMATCH.INVALID_ARG_VALUE",
+                "42K09",
+                format!("Cannot resolve \"{shown}\" due to data type mismatch: The fmt value must to be a case-insensitive \"STRING\" literal of {valid}, but got '{other}'."),
+                &[("sqlExpr", format!("\"{shown}\"")), ("inputName", "fmt".into()), ("requireType", "case-insensitive \"STRING\"".into()), ("validValues", valid.into()), ("inputValue", format!("'{other}'"))],
             ));
         }
     };
     Ok(Built::new(e).nullable(true))
-}
-
-fn try_decode_base64(s: DfExpr) -> ResolveResult<DfExpr> {
-    // Valid base64 has only the alphabet and padding.
-    let valid = binary_expr(s.clone(), Operator::RegexMatch, lit("^[A-Za-z0-9+/]*={0,2}$"));
-    Ok(DfExpr::Case(Case::new(None, vec![(Box::new(valid), Box::new(df::decode(s, lit("base64"))))], Some(Box::new(lit(ScalarValue::Binary(None)))))))
 }
 
 fn validate_utf8(_: &Resolver<'_>, c: &Call<'_>, try_: bool) -> ResolveResult<Built> {
@@ -388,8 +393,8 @@ pub(super) fn functions() -> Table {
         ("length", f(Exactly(1), &[Any], len)),
         ("char_length", f(Exactly(1), &[Any], len)),
         ("character_length", f(Exactly(1), &[Any], len)),
-        ("printf", f(AtLeast(1), &[String, Any], |_, c| Ok(Built::new(call_udf(registry_udf("format_string")?, c.args.clone()))))),
-        ("format_string", f(AtLeast(1), &[String, Any], |_, c| Ok(Built::new(call_udf(registry_udf("format_string")?, c.args.clone()))))),
+        ("printf", f(AtLeast(1), &[String, Any], format_string).nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true)))),
+        ("format_string", f(AtLeast(1), &[String, Any], format_string).nullable(Nullable::Rule(|a| a.first().copied().unwrap_or(true)))),
         ("to_binary", f(Range(1, 2), &[String, String], |r, c| to_binary(r, c, false))),
         ("try_to_binary", f(Range(1, 2), &[String, String], |r, c| to_binary(r, c, true))),
         ("validate_utf8", f(Exactly(1), &[Any], |r, c| validate_utf8(r, c, false))),
@@ -437,7 +442,7 @@ pub(super) fn functions() -> Table {
         ("sha2", datafusion_spark(Exactly(2), &[], "sha2").nullable(Nullable::Always)),
         ("soundex", datafusion_spark(Exactly(1), &[String], "soundex")),
         ("space", datafusion_spark(Exactly(1), &[Int], "space")),
-        ("split_part", datafusion(Exactly(3), &[String, String, Int], "split_part")),
+        ("split_part", f(Exactly(3), &[String, String, Int], |_, c| Ok(Built::new(call_udf(SparkString::udf(StringFn::SplitPart), c.args.clone())))).nullable(Nullable::Always)),
         ("substring_index", datafusion(Exactly(3), &[String, String, Int], "substring_index")),
         ("translate", datafusion(Exactly(3), &[String, String, String], "translate")),
         ("url_decode", datafusion_spark(Exactly(1), &[String], "url_decode")),

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, Timelike};
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
@@ -134,7 +134,12 @@ fn translate_letters(pattern: &str, printing: bool) -> std::result::Result<Strin
             ('y', 2) => "%y".to_string(),
             ('y', 1) => "%Y".to_string(),
             ('y', 4) => "%Y".to_string(),
+            // Years zero-padded to n digits, and Java's hours 1-24 (`k`)
+            // and 0-11 (`K`), which chrono cannot print: markers.
+            ('y', 5..=9) if printing => format!("\u{1}Y{n}\u{1}"),
             ('y', _) => format!("%{n}Y"),
+            ('k', 1..=2) if printing => format!("\u{1}k{n}\u{1}"),
+            ('K', 1..=2) if printing => format!("\u{1}K{n}\u{1}"),
             ('M' | 'L', 1) => "%-m".into(),
             ('M' | 'L', 2) => "%m".into(),
             ('M' | 'L', 3) => "%b".into(),
@@ -305,6 +310,15 @@ pub(crate) fn format_zoned(t: &NaiveDateTime, fmt: &str, zone: Option<&ZoneField
             .replace("\u{1}3\u{1}", &format!("Q{quarter}"))
             .replace("\u{1}4\u{1}", &format!("{ordinal} quarter"))
             .replace("\u{1}F\u{1}", &((t.day() - 1) % 7 + 1).to_string());
+        let (hour_1_24, hour_0_11) = (if t.hour() == 0 { 24 } else { t.hour() }, t.hour() % 12);
+        out = out
+            .replace("\u{1}k1\u{1}", &hour_1_24.to_string())
+            .replace("\u{1}k2\u{1}", &format!("{hour_1_24:02}"))
+            .replace("\u{1}K1\u{1}", &hour_0_11.to_string())
+            .replace("\u{1}K2\u{1}", &format!("{hour_0_11:02}"));
+        for n in 5..=9 {
+            out = out.replace(&format!("\u{1}Y{n}\u{1}"), &format!("{:0n$}", t.year()));
+        }
     }
     if out.contains('\u{2}') {
         let zone = zone?;

@@ -507,6 +507,8 @@ FUNCTION_EDGES = [
     q("to_binary_bad_format", "SELECT to_binary('abc', 'bogus')"),
     q("to_binary_values", "SELECT to_binary('abc', NULL), to_binary(NULL, 'hex'), to_binary('abc'), to_binary('616', 'hex'), to_binary('YWI=', 'BASE64'), to_binary('YW Jj', 'base64'), try_to_binary('zz', 'hex'), try_to_binary('@@', 'base64'), to_binary('é', 'utf8')"),
     sql_script("to_binary_bad_hex_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT to_binary('zz', 'hex')"),
+    # date_format: padded years and Java's k (1-24) and K (0-11) hours.
+    q("date_format_hour_letters", "SELECT date_format(TIMESTAMP '2024-01-05 13:04:05', 'G yyyy'), date_format(TIMESTAMP '2024-01-05 13:04:05', 'yyyyy'), date_format(TIMESTAMP '2024-01-05 13:04:05', 'kk KK hh k K h'), date_format(TIMESTAMP '2024-01-05 00:04:05', 'kk KK hh k K h H'), date_format(TIMESTAMP '2024-01-05 12:04:05', 'kk KK hh k K h a')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -280,4 +280,10 @@ SEMANTICS = [
     q("not_in_subquery_in_select", "SELECT x, x NOT IN (SELECT y FROM VALUES (2), (NULL) s(y)) AS a, x NOT IN (SELECT y FROM VALUES (2) s(y)) AS b FROM VALUES (1), (2), (NULL) t(x)"),
     q("not_in_correlated_groups", "SELECT x, g FROM VALUES (1, 10), (5, 10), (2, 20), (NULL, 20), (3, NULL), (NULL, 40) t(x, g) WHERE x NOT IN (SELECT y FROM VALUES (1, 10), (NULL, 30), (7, 20) s(y, h) WHERE h = t.g)"),
     q("not_in_correlated_two_keys", "SELECT x FROM VALUES (1, 10, 'a'), (2, 10, 'b'), (3, 20, 'a') t(x, g, k) WHERE x NOT IN (SELECT y FROM VALUES (1, 10, 'a'), (NULL, 10, 'b'), (9, 20, 'a') s(y, h, j) WHERE h = t.g AND j = t.k)"),
+    # stack: each column's values share one type (NULLs take it).
+    q("stack_column_types_differ", "SELECT stack(2, 1, 's', 2.5D, 'w')"),
+    q("stack_column_long_int", "SELECT stack(2, 1L, 's', 2, 'w')"),
+    q("stack_null_takes_type", "SELECT stack(2, 1, 's', NULL, 'w')"),
+    c("sample_fraction_negative", "spark.range(10).sample(fraction=-0.1)"),
+    c("sample_fraction_above_one", "spark.range(10).sample(fraction=1.5)"),
 ]

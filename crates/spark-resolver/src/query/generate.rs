@@ -250,17 +250,31 @@ impl Resolver<'_> {
         let n = (*n).max(1) as usize;
         let width = values.len().div_ceil(n).max(1);
         let resolved = values.iter().map(|v| self.resolve_expr(v, r)).collect::<ResolveResult<Vec<_>>>()?;
-        // Each output column takes the common type of its values.
-        let mut types: Vec<Option<ArrowType>> = vec![None; width];
+        // Each output column's values share one type (NULLs take it), else
+        // Spark's STACK_COLUMN_DIFF_TYPES.
+        let mut types: Vec<Option<(ArrowType, usize)>> = vec![None; width];
         for (i, v) in resolved.iter().enumerate() {
             let t = self.arrow_type(&v.expr, r)?;
             let slot = &mut types[i % width];
-            *slot = Some(match slot.take() {
-                None => t,
-                Some(cur) if cur.is_null() => t,
-                Some(cur) => crate::expression::wider_type(&cur, &t, self.config.ansi).unwrap_or(cur),
-            });
+            match slot {
+                _ if t.is_null() => {}
+                None => *slot = Some((t, i)),
+                Some((cur, _)) if *cur == t => {}
+                Some((cur, first)) => {
+                    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+                    let names: Vec<&str> = resolved.iter().map(|v| v.name.as_str()).collect();
+                    let shown = format!("stack({n}, {})", names.join(", "));
+                    let (left, right, column) = (sql(cur), sql(&t), i % width);
+                    return Err(ResolveError::analysis(
+                        "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES",
+                        "42K09",
+                        format!("Cannot resolve \"{shown}\" due to data type mismatch: The data type of the column ({column}) do not have the same type: {left} ({}) <> {right} ({}).", *first + 1, i + 1),
+                        &[("sqlExpr", format!("\"{shown}\"")), ("columnIndex", column.to_string()), ("leftType", left.clone()), ("leftParamIndex", (*first + 1).to_string()), ("rightType", right.clone()), ("rightParamIndex", (i + 1).to_string())],
+                    ));
+                }
+            }
         }
+        let types: Vec<Option<ArrowType>> = types.into_iter().map(|t| t.map(|(t, _)| t)).collect();
         let mut rows = Vec::with_capacity(n);
         for row in 0..n {
             let mut fields = Vec::with_capacity(width * 2);

@@ -411,6 +411,15 @@ impl Resolver<'_> {
         seed: Option<i64>,
     ) -> ResolveResult<ResolvedRelation> {
         use spark_functions::random::{Draw, SparkRandom};
+        // Spark's checks: `df.sample` states the fraction, `randomSplit`
+        // (a slice of [0, 1]) its bounds.
+        let fraction = upper - lower;
+        if lower == 0.0 && with_replacement && fraction < 0.0 {
+            return Err(ResolveError::IllegalArgument(format!("requirement failed: Sampling fraction ({}) must be nonnegative with replacement", spark_plan::format::java_double(fraction))));
+        }
+        if lower == 0.0 && !with_replacement && !(0.0..=1.0).contains(&fraction) {
+            return Err(ResolveError::IllegalArgument(format!("requirement failed: Sampling fraction ({}) must be on interval [0, 1] without replacement", spark_plan::format::java_double(fraction))));
+        }
         if !(0.0..=1.0).contains(&lower) || !(0.0..=1.0).contains(&upper) || lower > upper {
             if !(with_replacement && lower == 0.0 && upper >= 0.0) {
                 return Err(ResolveError::IllegalArgument(format!(

@@ -64,4 +64,10 @@ SQL_CLAUSES = [
     q("pipe_cte", "WITH t AS (SELECT 1 a) FROM t |> SELECT a + 1"),
     q("pipe_in_subquery", "SELECT * FROM (FROM range(3) |> WHERE id = 1)"),
     q("pipe_table_then_where", "TABLE pipe_missing_table |> WHERE true"),
+    # ORDER BY an aggregate the SELECT list lacks; rows compared field by field.
+    q("order_by_missing_aggregate", "SELECT x FROM VALUES (1), (2) t(x) GROUP BY x ORDER BY sum(x) DESC", ordered=True),
+    q("order_by_aggregate_expression", "SELECT x, count(*) c FROM VALUES (1), (2), (2) t(x) GROUP BY x ORDER BY max(x) + count(*) DESC, x", ordered=True),
+    q("order_by_aggregate_of_other_column", "SELECT x FROM VALUES (1, 5), (2, 1) t(x, y) GROUP BY x ORDER BY avg(y)", ordered=True),
+    q("row_value_comparison", "SELECT a, b FROM VALUES (1, 2), (1, 3) AS t(a, b) WHERE (a, b) = (1, 2)"),
+    q("row_value_comparison_types", "SELECT (1, 2L) = (1L, 2), (1, 'a') < (1, 'b'), named_struct('x', 1) = named_struct('y', 1)"),
 ]

@@ -298,6 +298,19 @@ fn comparison(r: &Resolver<'_>, c: &Call<'_>, op: Operator) -> ResolveResult<Bui
         (s, t) | (t, s) if !r.config.ansi && is_string(s) && (t.is_numeric() || t == &ArrowType::Boolean) => {
             (r.cast_if_needed(l, t, c.scope)?, r.cast_if_needed(rt, t, c.scope)?)
         }
+        // Rows (`(a, b) = (1, 2)`) compare field by field, whatever the names.
+        (ArrowType::Struct(a), ArrowType::Struct(b)) if a.len() == b.len() && a.iter().zip(b.iter()).any(|(x, y)| x.name() != y.name()) => {
+            let fields: Vec<datafusion::arrow::datatypes::Field> = a
+                .iter()
+                .zip(b.iter())
+                .map(|(x, y)| {
+                    let t = crate::expression::wider_common_type([x.data_type(), y.data_type()], r.config.ansi).unwrap_or_else(|| x.data_type().clone());
+                    x.as_ref().clone().with_data_type(t).with_nullable(x.is_nullable() || y.is_nullable())
+                })
+                .collect();
+            let t = ArrowType::Struct(fields.into());
+            (r.cast_if_needed(l, &t, c.scope)?, r.cast_if_needed(rt, &t, c.scope)?)
+        }
         _ => r.coerce_pair(l, rt, c.scope)?,
     };
     let string_cast = casts_string(&c.types, &r.arrow_type(&l, c.scope)?);

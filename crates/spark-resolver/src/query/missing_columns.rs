@@ -135,15 +135,22 @@ impl Resolver<'_> {
         input: &Relation,
         outputs: &ResolvedRelation,
         order: &[SortOrder],
-        err: ResolveError,
+        err: Option<ResolveError>,
     ) -> ResolveResult<ResolvedRelation> {
-        let RelationKind::Aggregate { input: agg_input, kind, grouping, aggregates, having } = &input.kind else { return Err(err) };
-        if !err.is_unresolved_column() {
-            return Err(err);
+        let fail = |e: Option<ResolveError>| e.unwrap_or_else(|| ResolveError::invalid("a sort over an aggregation"));
+        let RelationKind::Aggregate { input: agg_input, kind, grouping, aggregates, having } = &input.kind else { return Err(fail(err)) };
+        if err.as_ref().is_some_and(|e| !e.is_unresolved_column()) {
+            return Err(fail(err));
         }
-        let missing: Vec<usize> = (0..order.len()).filter(|&i| self.resolve_sort_order(&order[i], outputs).is_err()).collect();
+        // Keys the output lacks, or that aggregate (`ORDER BY sum(x)`).
+        let missing: Vec<usize> = (0..order.len())
+            .filter(|&i| match self.resolve_sort_order(&order[i], outputs) {
+                Err(_) => true,
+                Ok((sort, _)) => datafusion::common::tree_node::TreeNode::exists(&sort.expr, |e| Ok(matches!(e, datafusion::logical_expr::Expr::AggregateFunction(_)))).unwrap_or(false),
+            })
+            .collect();
         if missing.is_empty() {
-            return Err(err);
+            return Err(fail(err));
         }
         let mut extended = aggregates.clone();
         extended.extend(missing.iter().map(|&i| order[i].expr.clone()));
@@ -151,7 +158,10 @@ impl Resolver<'_> {
             plan_id: input.plan_id,
             kind: RelationKind::Aggregate { input: agg_input.clone(), kind: kind.clone(), grouping: grouping.clone(), aggregates: extended, having: having.clone() },
         };
-        let Ok(mut r) = self.resolve(&relation) else { return Err(err) };
+        let mut r = match self.resolve(&relation) {
+            Ok(r) => r,
+            Err(e) => return Err(err.unwrap_or(e)),
+        };
         let visible = r.columns.len() - missing.len();
         for c in &mut r.columns[visible..] {
             c.hidden = true;

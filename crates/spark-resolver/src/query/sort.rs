@@ -7,12 +7,22 @@ use spark_plan::{Expr, Relation, RelationKind, SortOrder};
 use crate::resolver::Resolver;
 use crate::{ResolveResult, ResolvedRelation};
 
+/// Whether a sort's keys compute an aggregate (over an aggregation's output).
+fn sorts_by_aggregate(plan: &datafusion::logical_expr::LogicalPlan) -> bool {
+    use datafusion::common::tree_node::TreeNode;
+    let datafusion::logical_expr::LogicalPlan::Sort(sort) = plan else { return false };
+    sort.expr.iter().any(|s| s.expr.exists(|e| Ok(matches!(e, datafusion::logical_expr::Expr::AggregateFunction(_)))).unwrap_or(false))
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_sort(&mut self, input: &Relation, order: &[SortOrder]) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
+        let over_aggregate = matches!(input.kind, RelationKind::Aggregate { .. });
         match self.apply_sort(r.clone(), order) {
+            // `GROUP BY x ORDER BY sum(y)`: the aggregate joins the aggregation.
+            Ok(sorted) if over_aggregate && sorts_by_aggregate(&sorted.plan) => self.sort_over_aggregate(input, &r, order, None),
             Ok(sorted) => Ok(sorted),
-            Err(err) if matches!(input.kind, RelationKind::Aggregate { .. }) => self.sort_over_aggregate(input, &r, order, err),
+            Err(err) if over_aggregate => self.sort_over_aggregate(input, &r, order, Some(err)),
             Err(err) => self.retry_with_dropped_columns(input, err, |s, r| s.apply_sort(r, order)),
         }
     }

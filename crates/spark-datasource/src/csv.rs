@@ -166,9 +166,27 @@ fn is_double(v: &str) -> bool {
     !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) && t.parse::<f64>().is_ok()
 }
 
+/// `yyyy-MM-dd`, a date that exists (`2024-02-30` is text).
 fn is_date(v: &str) -> bool {
     let b = v.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && v.char_indices().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && v.char_indices().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && date_exists(&v[..4], &v[5..7], &v[8..])
+}
+
+fn date_exists(year: &str, month: &str, day: &str) -> bool {
+    let (Ok(y), Ok(m), Ok(d)) = (year.parse::<u32>(), month.parse::<u32>(), day.parse::<u32>()) else { return false };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// `yyyy-MM-dd[ |T]HH:mm[:ss[.fraction]][zone]`.
@@ -185,7 +203,7 @@ fn is_timestamp(v: &str) -> bool {
     };
     let mut parts = clock.split(':');
     let (Some(h), Some(m)) = (parts.next(), parts.next()) else { return false };
-    if !digits(h) || !digits(m) {
+    if !digits(h) || !digits(m) || h > "23" || m > "59" {
         return false;
     }
     match parts.next() {
@@ -270,7 +288,9 @@ impl SourceFormat for Csv {
             recs.remove(0);
         }
         let malformed = |r: &[String]| r.len() != data_fields.len() || r.iter().zip(&data_fields).any(|(v, f)| !readable(v, f.data_type(), &d.null_value));
-        if corrupt_at.is_none() && !crate::compressed::is_compressed(file) && !recs.iter().any(|r| malformed(r)) {
+        // A `nullValue` is read here (DataFusion's scan does not take it for NULL).
+        let typed_null = |r: &[String]| !d.null_value.is_empty() && r.iter().any(|v| v == &d.null_value);
+        if corrupt_at.is_none() && !crate::compressed::is_compressed(file) && !recs.iter().any(|r| malformed(r) || typed_null(r)) {
             return Ok(None);
         }
         // The records rewritten as clean CSV (what cannot be read left
@@ -383,6 +403,7 @@ mod tests {
 
     #[test]
     fn splits_records() {
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-02-30") && !is_date("2024-13-01"));
         assert_eq!(records("a,\"b,c\",\nx,y,z\n", &d()), vec![vec!["a", "b,c", ""], vec!["x", "y", "z"]]);
         assert_eq!(records("\"a\\\"b\"\n", &d()), vec![vec!["a\"b"]]);
         assert_eq!(records("\"multi\nline\",2", &d()), vec![vec!["multi\nline", "2"]]);

@@ -64,6 +64,15 @@ READ = [
     c("metadata_schema", "[f.name for f in spark.read.parquet(DATA + '/parquet/numbers.parquet').select('_metadata').schema.fields[0].dataType.fields] + spark.read.json(DATA + '/json/people.json').select('_metadata').schema.fields[0].dataType.simpleString().split(',')"),
     c("metadata_not_in_star", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('*')"),
     c("metadata_after_select", "spark.read.parquet(DATA + '/parquet/numbers.parquet').select('n').filter('n > 20').select('_metadata.row_index', 'n')"),
+    # CSV: a date that does not exist is text to inference and NULL to a DATE column; nullValue in typed columns.
+    c("csv_infer_invalid_date", "spark.read.options(header=True, inferSchema=True).csv(DATA + '/csv_malformed/invalid_dates.csv')"),
+    c("csv_schema_invalid_date", "spark.read.schema('id int, name string, amount double, when date').option('header', True).csv(DATA + '/csv_malformed/invalid_dates.csv')"),
+    c("csv_schema_invalid_date_failfast", "spark.read.schema('id int, name string, amount double, when date').options(header=True, mode='FAILFAST').csv(DATA + '/csv_malformed/invalid_dates.csv')"),
+    c("csv_null_value_typed", "spark.read.options(header=True, inferSchema=True, nullValue='abc').csv(DATA + '/csv_malformed/invalid_dates.csv')"),
+    c("csv_null_value_text", "spark.read.options(header=True, nullValue='carol').csv(DATA + '/csv_malformed/invalid_dates.csv')"),
+    # input_file_name() and the block functions over file sources.
+    c("input_file_name_csv", "spark.read.option('header', True).csv(DATA + '/csv_malformed/invalid_dates.csv').select(F.regexp_replace(F.input_file_name(), '^.*/tests/', ''), F.input_file_block_start(), F.input_file_block_length()).limit(1)"),
+    c("input_file_name_none", "spark.range(1).select(F.input_file_name(), F.input_file_block_start(), F.input_file_block_length())"),
 ]
 
 # Function edge cases beyond Spark's documented examples: NULLs, overflow,

@@ -145,6 +145,25 @@ pub(super) fn spark_hash(c: &Call<'_>, kernel: std::sync::Arc<datafusion::logica
     Ok(Built::new(call_udf(kernel, args)).nullable(false))
 }
 
+/// `input_file_name()` and the block functions: the field of the file
+/// source's `_metadata` column in scope, else Spark's value for rows read
+/// from no file (`''`, -1).
+fn input_file(c: &Call<'_>, field: &str, none: DfExpr) -> Built {
+    let metadata = c.scope.columns.iter().find(|col| col.name == spark_datasource::file_metadata::METADATA_COLUMN);
+    let Some(col) = metadata else { return Built::new(none).nullable(false) };
+    let value = datafusion::functions::core::expr_fn::get_field(crate::resolver::id_col(&col.id), field);
+    if field != "file_path" {
+        return Built::new(value).nullable(false);
+    }
+    // `input_file_name()` writes the URI with an empty authority (`file:///a`
+    // where `_metadata.file_path` is `file:/a`).
+    use datafusion::functions::expr_fn::{concat, starts_with, substr};
+    let short = starts_with(value.clone(), lit("file:/")).and(datafusion::logical_expr::not(starts_with(value.clone(), lit("file://"))));
+    let long = concat(vec![lit("file://"), substr(value.clone(), lit(6i64))]);
+    let expr = DfExpr::Case(datafusion::logical_expr::expr::Case::new(None, vec![(Box::new(short), Box::new(long))], Some(Box::new(value))));
+    Built::new(expr).nullable(false)
+}
+
 pub(super) fn functions() -> Table {
     use Arity::*;
     use In::*;
@@ -158,9 +177,9 @@ pub(super) fn functions() -> Table {
         ("user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "user()")))),
         ("session_user", f(Exactly(0), &[], |_, _| Ok(constant(&user(), "session_user()")))),
         ("current_path", f(Exactly(0), &[], |_, _| Ok(constant("system.builtin,system.session,spark_catalog.default", "current_path()")))),
-        ("input_file_name", f(Exactly(0), &[], |_, _| Ok(constant("", "input_file_name()")))),
-        ("input_file_block_start", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(-1i64)).nullable(false)))),
-        ("input_file_block_length", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(-1i64)).nullable(false)))),
+        ("input_file_name", f(Exactly(0), &[], |_, c| Ok(input_file(c, "file_path", lit(""))))),
+        ("input_file_block_start", f(Exactly(0), &[], |_, c| Ok(input_file(c, "file_block_start", lit(-1i64))))),
+        ("input_file_block_length", f(Exactly(0), &[], |_, c| Ok(input_file(c, "file_block_length", lit(-1i64))))),
         ("date", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Date32))),
         ("timestamp", f(Exactly(1), &[Any], |r, c| cast_to(r, c, r.session_timestamp()))),
         ("boolean", f(Exactly(1), &[Any], |r, c| cast_to(r, c, ArrowType::Boolean))),

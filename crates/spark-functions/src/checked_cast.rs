@@ -21,6 +21,8 @@ pub enum OverflowReport {
     Cast,
     /// Storing into a table column (ANSI store assignment).
     TableInsert { column: String },
+    /// A result narrowed back to its input's type (`round(127Y, -1)`).
+    Arithmetic,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -104,6 +106,15 @@ impl SparkCheckedCast {
             .param("sourceType", format!("\"{}\"", self.from_sql))
             .param("targetType", format!("\"{}\"", self.to_sql))
             .param("columnName", format!("`{column}`")),
+            OverflowReport::Arithmetic => SparkRuntimeError::new(
+                RuntimeKind::Arithmetic,
+                "ARITHMETIC_OVERFLOW",
+                "22003",
+                "Overflow. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+            )
+            .param("message", "Overflow")
+            .param("alternative", "")
+            .param("config", "\"spark.sql.ansi.enabled\""),
         };
         error.into_df()
     }

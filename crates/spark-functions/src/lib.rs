@@ -18,6 +18,7 @@ pub mod array_index;
 pub mod array_insert;
 pub mod array_slice;
 pub mod binary_decode;
+pub mod bit_get;
 pub mod binary_fns;
 pub mod checked_cast;
 pub mod bitmap;

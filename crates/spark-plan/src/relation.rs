@@ -381,7 +381,14 @@ pub fn table_valued_function(name: &str, args: Vec<Expr>) -> Option<Relation> {
         };
         return Some(Relation::new(RelationKind::Range { start, end, step, num_partitions }));
     }
-    Some(Relation::new(RelationKind::Project { input: Box::new(Relation::new(RelationKind::OneRow)), exprs: vec![Expr::func(&lower, args)] }))
+    // A generator's rows: LATERAL VIEW semantics over one row with no columns.
+    Some(Relation::new(RelationKind::LateralView {
+        input: Box::new(Relation::new(RelationKind::OneRow)),
+        generator: Expr::func(&lower, args),
+        outer: false,
+        table_alias: None,
+        column_aliases: vec![],
+    }))
 }
 
 /// The temp-view name under which a materialized relation is kept.

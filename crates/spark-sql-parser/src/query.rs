@@ -583,7 +583,7 @@ impl Parser {
             }
         };
         // Spark samples tables and subqueries, not table-valued functions.
-        let sampled = !matches!(&base.kind, RelationKind::Project { input, .. } if matches!(input.kind, RelationKind::OneRow))
+        let sampled = !matches!(&base.kind, RelationKind::LateralView { input, .. } if matches!(input.kind, RelationKind::OneRow))
             && !matches!(base.kind, RelationKind::Range { .. });
         let base = if sampled && self.eat_word("tablesample") { self.parse_table_sample(base)? } else { base };
         self.parse_table_alias(base)

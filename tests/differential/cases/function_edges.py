@@ -509,6 +509,21 @@ FUNCTION_EDGES = [
     sql_script("to_binary_bad_hex_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT to_binary('zz', 'hex')"),
     # date_format: padded years and Java's k (1-24) and K (0-11) hours.
     q("date_format_hour_letters", "SELECT date_format(TIMESTAMP '2024-01-05 13:04:05', 'G yyyy'), date_format(TIMESTAMP '2024-01-05 13:04:05', 'yyyyy'), date_format(TIMESTAMP '2024-01-05 13:04:05', 'kk KK hh k K h'), date_format(TIMESTAMP '2024-01-05 00:04:05', 'kk KK hh k K h H'), date_format(TIMESTAMP '2024-01-05 12:04:05', 'kk KK hh k K h a')"),
+    # Table functions in a select list; try_add/try_subtract with datetimes; integer round overflow; bit_get range.
+    q("variant_explode_in_select", "SELECT variant_explode(parse_json('[1,2]'))"),
+    q("sql_keywords_in_select", "SELECT sql_keywords()"),
+    q("variant_explode_in_from", "SELECT pos, key, CAST(value AS INT) FROM variant_explode(parse_json('[1,2]'))"),
+    q("variant_explode_lateral", "SELECT x, pos FROM VALUES (1) t(x), LATERAL variant_explode(parse_json('[1,2]'))"),
+    q("try_add_datetimes", "SELECT try_add(DATE '2024-01-01', INTERVAL '1' DAY), try_add(DATE '2024-01-01', INTERVAL '1' MONTH), try_add(TIMESTAMP '2024-01-01 00:00:00', INTERVAL '1' HOUR), try_add(DATE '2024-01-01', 3)"),
+    q("try_subtract_datetimes", "SELECT try_subtract(DATE '2024-01-01', INTERVAL '1' DAY), try_subtract(DATE '2024-01-01', 1), try_subtract(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2023-12-31 00:00:00')"),
+    q("round_integer_overflow", "SELECT round(127Y, -1)"),
+    q("round_int_overflow", "SELECT round(2147483647, -1)"),
+    sql_script("round_integer_overflow_no_ansi", "SET spark.sql.ansi.enabled=false", "SELECT round(127Y, -1), round(CAST(32767 AS SMALLINT), -1), round(2147483647, -1), round(9223372036854775807L, -1), bround(125Y, -1)"),
+    q("round_integer_in_range", "SELECT round(123Y, -1), round(-125, -1), bround(25L, -1), round(15, 0), round(NULL, -1)"),
+    q("bit_get_range", "SELECT bit_get(5, 32)"),
+    q("bit_get_negative", "SELECT bit_get(5, -1)"),
+    q("bit_get_tinyint_range", "SELECT bit_get(5Y, 8)"),
+    q("bit_get_values", "SELECT bit_get(5, 0), bit_get(5L, 63), bit_get(-1Y, 7), getbit(4, 2), bit_get(NULL, 1), bit_get(5, NULL)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

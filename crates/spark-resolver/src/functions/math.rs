@@ -68,7 +68,7 @@ fn scale_arg(c: &Call<'_>) -> ResolveResult<i32> {
     }
 }
 
-fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
+fn round(c: &Call<'_>, mode: RoundMode, ansi: bool) -> ResolveResult<Built> {
     let scale = scale_arg(c)?;
     let x = c.arg(0)?;
     let t = &c.types[0];
@@ -86,7 +86,14 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
             } else {
                 let as_decimal = cast(x, ArrowType::Decimal128(20, 0));
                 let r = call_udf(SparkRound::udf(mode, scale, ArrowType::Decimal128(38, 0)), vec![as_decimal]);
-                cast(r, t.clone())
+                // Back to the input's type: overflow fails under ANSI mode, else wraps as on the JVM.
+                if ansi {
+                    let sql = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
+                    let f = spark_functions::checked_cast::SparkCheckedCast::udf(t.clone(), "DECIMAL(38,0)", &sql, spark_functions::checked_cast::OverflowReport::Arithmetic);
+                    call_udf(f, vec![r])
+                } else {
+                    call_udf(spark_functions::wrapping_cast::SparkWrappingCast::udf(t.clone()), vec![r])
+                }
             }
         }
         ArrowType::Float32 | ArrowType::Float64 | ArrowType::Null | ArrowType::Utf8 => {
@@ -118,6 +125,38 @@ fn round(c: &Call<'_>, mode: RoundMode) -> ResolveResult<Built> {
 }
 
 /// `try_add` and friends: NULL instead of an overflow or a zero divisor.
+/// `bit_get(x, pos)` / `getbit`: integers only.
+fn bit_get(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    if !c.types[0].is_integer() && !c.types[0].is_null() {
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"INTEGRAL\""));
+    }
+    let x = if c.types[0].is_null() { cast(c.arg(0)?, ArrowType::Int32) } else { c.arg(0)? };
+    Ok(Built::new(call_udf(spark_functions::bit_get::SparkBitGet::udf(c.name), vec![x, c.arg(1)?])))
+}
+
+/// `try_add` / `try_subtract`: with a date, timestamp or interval operand,
+/// the `+` / `-` operator's datetime arithmetic (named as the function);
+/// otherwise [`try_arith`]'s NULL on overflow.
+fn try_add_subtract(r: &mut Resolver<'_>, call: &super::CallSite<'_>, scope: &crate::ResolvedRelation) -> ResolveResult<crate::expression::ResolvedExpr> {
+    let add = call.name == "try_add";
+    let args = r.resolve_arguments(call.args, scope)?;
+    let datetime = args.iter().any(|a| {
+        matches!(r.arrow_type(&a.expr, scope), Ok(ArrowType::Date32 | ArrowType::Timestamp(..) | ArrowType::Interval(_) | ArrowType::Duration(_)))
+    });
+    if datetime {
+        let operator = super::CallSite { name: if add { "+" } else { "-" }, ..*call };
+        let out = super::operators::plus_minus(r, &operator, scope)?;
+        let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+        return Ok(crate::expression::ResolvedExpr { name: format!("{}({})", call.name, names.join(", ")), nullable: Some(true), ..out });
+    }
+    let entry = if add {
+        f(Arity::Exactly(2), &[In::Any, In::Any], |r, c| try_arith(r, c, IntOp::Add))
+    } else {
+        f(Arity::Exactly(2), &[In::Any, In::Any], |r, c| try_arith(r, c, IntOp::Subtract))
+    };
+    r.apply_function(&entry, call.name, args, false, scope)
+}
+
 fn try_arith(r: &Resolver<'_>, c: &Call<'_>, op: IntOp) -> ResolveResult<Built> {
     if op == IntOp::Multiply {
         if let Some((interval, factor, t)) = interval_math::scaled_operands(ScaleOp::Multiply, &c.args, &c.types) {
@@ -301,19 +340,19 @@ pub(super) fn functions() -> Table {
         ("ln", f(Exactly(1), &[Double], |_, c| log(c, Log::Ln)).nullable(Nullable::Always)),
         ("log10", f(Exactly(1), &[Double], |_, c| log(c, Log::Log10)).nullable(Nullable::Always).display(Display::Upper)),
         ("log2", f(Exactly(1), &[Double], |_, c| log(c, Log::Log2)).nullable(Nullable::Always).display(Display::Upper)),
-        ("round", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfUp))),
+        ("round", f(Range(1, 2), &[Any, Int], |r, c| round(c, RoundMode::HalfUp, r.config.ansi))),
         // NULL is not NaN: false, never NULL.
         ("isnan", f(Exactly(1), &[Double], |_, c| {
             let nan = call_udf(registry_udf("isnan")?, vec![c.arg(0)?]);
             Ok(Built::new(datafusion::functions::core::expr_fn::coalesce(vec![nan, lit(false)])).nullable(false))
         })),
-        ("bround", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::HalfEven))),
-        ("ceil", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
-        ("ceiling", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Ceil))),
-        ("floor", f(Range(1, 2), &[Any, Int], |_, c| round(c, RoundMode::Floor))),
+        ("bround", f(Range(1, 2), &[Any, Int], |r, c| round(c, RoundMode::HalfEven, r.config.ansi))),
+        ("ceil", f(Range(1, 2), &[Any, Int], |r, c| round(c, RoundMode::Ceil, r.config.ansi))),
+        ("ceiling", f(Range(1, 2), &[Any, Int], |r, c| round(c, RoundMode::Ceil, r.config.ansi))),
+        ("floor", f(Range(1, 2), &[Any, Int], |r, c| round(c, RoundMode::Floor, r.config.ansi))),
         ("rint", f(Exactly(1), &[Double], |_, c| Ok(Built::new(call_udf(SparkRound::udf(RoundMode::HalfEven, 0, ArrowType::Float64), vec![c.arg(0)?])))).nullable(Nullable::Always)),
-        ("try_add", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Add))),
-        ("try_subtract", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Subtract))),
+        ("try_add", super::unresolved(Exactly(2), try_add_subtract)),
+        ("try_subtract", super::unresolved(Exactly(2), try_add_subtract)),
         ("try_multiply", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Multiply))),
         ("try_mod", f(Exactly(2), &[Any, Any], |r, c| try_arith(r, c, IntOp::Remainder))),
         ("try_divide", f(Exactly(2), &[Any, Any], try_divide)),
@@ -361,8 +400,8 @@ pub(super) fn functions() -> Table {
         ("unhex", datafusion_spark(Exactly(1), &[], "unhex").nullable(Nullable::Always)),
         ("width_bucket", datafusion_spark(Exactly(4), &[], "width_bucket").nullable(Nullable::Always)),
         ("bit_count", datafusion_spark(Exactly(1), &[], "bit_count")),
-        ("bit_get", datafusion_spark(Exactly(2), &[], "bit_get")),
-        ("getbit", datafusion_spark(Exactly(2), &[], "bit_get")),
+        ("bit_get", f(Exactly(2), &[Any, Int], bit_get)),
+        ("getbit", f(Exactly(2), &[Any, Int], bit_get)),
         ("shiftleft", datafusion_spark(Exactly(2), &[], "shiftleft")),
         ("shiftright", datafusion_spark(Exactly(2), &[], "shiftright")),
         ("shiftrightunsigned", datafusion_spark(Exactly(2), &[], "shiftrightunsigned")),

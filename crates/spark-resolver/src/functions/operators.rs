@@ -180,7 +180,7 @@ fn divide(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// `+` and `-`: unary, or binary over numbers, dates, timestamps and
 /// intervals. Datetime arithmetic reads the unresolved operands (whether an
 /// interval literal is written in whole days decides the result type).
-fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
+pub(crate) fn plus_minus(r: &mut Resolver<'_>, call: &CallSite<'_>, scope: &ResolvedRelation) -> ResolveResult<ResolvedExpr> {
     let (name, args) = (call.name, call.args);
     super::Arity::Range(1, 2).check(name, args.len())?;
     let minus = name == "-";

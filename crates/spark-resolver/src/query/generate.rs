@@ -83,7 +83,9 @@ impl Resolver<'_> {
         let name = if outer && !call.name.ends_with("_outer") { format!("{}_outer", call.name) } else { call.name.clone() };
         let call = GeneratorCall { name, aliases: column_aliases.to_vec(), qualifier: table_alias.map(str::to_string), ..call };
         let (r, generated) = self.generate(r, &call)?;
-        let mut items = self.resolve_select_items(&[Expr::star(None, None)], &r)?;
+        // A table function (over one row without columns) has only the
+        // generated columns (a UDTF over a TABLE argument replaces its input).
+        let mut items = if matches!(input.kind, spark_plan::RelationKind::OneRow) { vec![] } else { self.resolve_select_items(&[Expr::star(None, None)], &r)? };
         let range = items.len()..items.len() + generated.len();
         items.extend(generated);
         let mut out = self.finish_projection(r, items)?;

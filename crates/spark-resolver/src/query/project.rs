@@ -257,6 +257,15 @@ impl Resolver<'_> {
         let mut generated = Vec::with_capacity(generators.len());
         for &at in &generators {
             let Some(call) = self.generator_call(&exprs[at]) else { return Err(ResolveError::invalid("generator")) };
+            // Table-valued functions only, in Spark: not in a select list.
+            if matches!(call.name.as_str(), "variant_explode" | "variant_explode_outer" | "sql_keywords") && call.python.is_none() {
+                return Err(ResolveError::analysis(
+                    "NOT_A_SCALAR_FUNCTION",
+                    "42887",
+                    format!("`{}` appears as a scalar expression here, but the function was defined as a table function. Please update the query to move the function call into the FROM clause, or redefine `{}` as a scalar function instead.", call.name, call.name),
+                    &[("functionName", format!("`{}`", call.name))],
+                ));
+            }
             let (next, items) = self.generate(r, &call)?;
             r = next;
             generated.push((at, items, call.qualifier.clone()));

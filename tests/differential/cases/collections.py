@@ -58,4 +58,8 @@ COLLECTIONS = [
     q("str_to_map_patterns", "SELECT str_to_map('a=1;b', ';', '='), str_to_map('a1b2', '\\\\d', ''), str_to_map(''), str_to_map(NULL), str_to_map('a:1:2,b')"),
     q("map_concat_duplicate", "SELECT map_concat(map(1, 'a'), map(1, 'b'))"),
     sql_script("map_key_dedup_last_win", "SET spark.sql.mapKeyDedupPolicy=LAST_WIN", "SELECT coalesce(map_from_entries(array(struct(1, 'a'), struct(2, 'x'), struct(1, 'b'))), map()) AS e, map(1, 'a', 2, 'b', 1, 'c') AS m, map_concat(map(1, 'a', 2, 'b'), map(1, 'c')) AS c, str_to_map('k:1,j:2,k:3') AS s, map_from_arrays(array(1, 1), array('a', 'b')) AS f"),
+    q("array_remove_null_element", "SELECT array_remove(array(NULL), NULL), array_remove(array(1, NULL, 1), 1), array_remove(NULL, 1)"),
+    q("array_append_untyped_null", "SELECT array_append(NULL, 1)"),
+    q("array_prepend_untyped_null", "SELECT array_prepend(NULL, 1)"),
+    q("array_append_values", "SELECT array_repeat('a', -1), array_repeat(NULL, 2), array_append(array(1), NULL), array_prepend(array(1), 0), array_append(CAST(NULL AS ARRAY<INT>), 1)"),
 ]

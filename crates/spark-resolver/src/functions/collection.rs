@@ -304,8 +304,14 @@ pub(super) fn functions() -> Table {
         ("sort_array", f(Range(1, 2), &[Any, Boolean], sort_array)),
         ("array_size", f(Exactly(1), &[Any], |_, c| Ok(Built::new(cast(df("cardinality", c.args.clone())?, ArrowType::Int32))))),
         ("sequence", f(Range(2, 3), &[Any, Any, Any], sequence)),
-        ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(0)?, df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?))))),
-        ("array_append", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(0)?, df("array_append", vec![c.arg(0)?, c.arg(1)?])?))))),
+        ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| {
+            refuse_untyped_array(c)?;
+            Ok(Built::new(null_if_null(c.arg(0)?, df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?)))
+        })),
+        ("array_append", f(Exactly(2), &[Any, Any], |_, c| {
+            refuse_untyped_array(c)?;
+            Ok(Built::new(null_if_null(c.arg(0)?, df("array_append", vec![c.arg(0)?, c.arg(1)?])?)))
+        })),
         // Spark's position is 0 when the element is absent (NULL only for NULL input).
         ("array_position", f(Exactly(2), &[Any, Any], |_, c| {
             let found = cast(df("array_position", vec![c.arg(0)?, c.arg(1)?])?, ArrowType::Int64);
@@ -348,7 +354,8 @@ pub(super) fn functions() -> Table {
         ("array_join", datafusion(Range(2, 3), &[], "array_join").nullable(Nullable::AnyArgument)),
         ("array_max", datafusion(Exactly(1), &[], "array_max").nullable(Nullable::Always)),
         ("array_min", datafusion(Exactly(1), &[], "array_min").nullable(Nullable::Always)),
-        ("array_remove", datafusion(Exactly(2), &[], "array_remove_all")),
+        // NULL for a NULL element too (Spark's is null-intolerant).
+        ("array_remove", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(1)?, df("array_remove_all", vec![c.arg(0)?, c.arg(1)?])?))))),
         ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat")),
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
         ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
@@ -391,6 +398,15 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(spark_functions::array_slice::SparkSlice::udf(), vec![array, c.arg(1)?, c.arg(2)?])))
         })),
     ]
+}
+
+/// A NULL literal where Spark wants an array (`array_append(NULL, 1)`):
+/// UNEXPECTED_INPUT_TYPE.
+fn refuse_untyped_array(c: &Call<'_>) -> ResolveResult<()> {
+    if c.types[0].is_null() {
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], &c.types[0], "\"ARRAY\""));
+    }
+    Ok(())
 }
 
 /// `value`, but NULL where `input` is NULL (Spark's null-intolerant functions).

@@ -307,11 +307,13 @@ pub(super) fn functions() -> Table {
         ("array_prepend", f(Exactly(2), &[Any, Any], |_, c| {
             refuse_untyped_array(c)?;
             Ok(Built::new(null_if_null(c.arg(0)?, df("array_prepend", vec![c.arg(1)?, c.arg(0)?])?)))
-        })),
+        })
+        .nullable(Nullable::Rule(|a| a[0]))),
         ("array_append", f(Exactly(2), &[Any, Any], |_, c| {
             refuse_untyped_array(c)?;
             Ok(Built::new(null_if_null(c.arg(0)?, df("array_append", vec![c.arg(0)?, c.arg(1)?])?)))
-        })),
+        })
+        .nullable(Nullable::Rule(|a| a[0]))),
         // Spark's position is 0 when the element is absent (NULL only for NULL input).
         ("array_position", f(Exactly(2), &[Any, Any], |_, c| {
             let found = cast(df("array_position", vec![c.arg(0)?, c.arg(1)?])?, ArrowType::Int64);
@@ -355,8 +357,21 @@ pub(super) fn functions() -> Table {
         ("array_max", datafusion(Exactly(1), &[], "array_max").nullable(Nullable::Always)),
         ("array_min", datafusion(Exactly(1), &[], "array_min").nullable(Nullable::Always)),
         // NULL for a NULL element too (Spark's is null-intolerant).
-        ("array_remove", f(Exactly(2), &[Any, Any], |_, c| Ok(Built::new(null_if_null(c.arg(1)?, df("array_remove_all", vec![c.arg(0)?, c.arg(1)?])?))))),
-        ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat")),
+        ("array_remove", f(Exactly(2), &[Any, Any], |_, c| {
+            if !matches!(c.types[0], ArrowType::List(_)) {
+                let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+                let shown = c.default_name();
+                let types = format!("[{}, {}]", sql(&c.types[0]), sql(&c.types[1]));
+                return Err(ResolveError::analysis(
+                    "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES",
+                    "42K09",
+                    format!("Cannot resolve \"{shown}\" due to data type mismatch: Input to `array_remove` should have been \"ARRAY\" followed by a value with same element type, but it's {types}."),
+                    &[("sqlExpr", format!("\"{shown}\"")), ("functionName", "`array_remove`".into()), ("dataType", "\"ARRAY\"".into()), ("leftType", sql(&c.types[0])), ("rightType", sql(&c.types[1]))],
+                ));
+            }
+            Ok(Built::new(null_if_null(c.arg(1)?, df("array_remove_all", vec![c.arg(0)?, c.arg(1)?])?)))
+        })),
+        ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat").nullable(Nullable::Rule(|a| a[1]))),
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
         ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
         ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),

@@ -189,6 +189,15 @@ impl Parser {
                 Ok(vec![p.parse_expression()?])
             }
         })?;
+        // Rows of different widths: Spark's parser refuses them.
+        let width = rows.first().map_or(0, Vec::len);
+        if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.len() != width) {
+            return Err(crate::ParseError::other(
+                "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH",
+                "42000",
+                format!("Invalid inline table. Inline table expected {width} columns but found {} columns in row {i}.", row.len()),
+            ));
+        }
         Ok(rel(RelationKind::Values { rows, names: vec![] }))
     }
 

@@ -70,4 +70,9 @@ SQL_CLAUSES = [
     q("order_by_aggregate_of_other_column", "SELECT x FROM VALUES (1, 5), (2, 1) t(x, y) GROUP BY x ORDER BY avg(y)", ordered=True),
     q("row_value_comparison", "SELECT a, b FROM VALUES (1, 2), (1, 3) AS t(a, b) WHERE (a, b) = (1, 2)"),
     q("row_value_comparison_types", "SELECT (1, 2L) = (1L, 2), (1, 'a') < (1, 'b'), named_struct('x', 1) = named_struct('y', 1)"),
+    q("nested_aggregate", "SELECT sum(sum(x)) FROM VALUES (1) t(x)"),
+    q("nested_aggregate_in_window_ok", "SELECT sum(sum(x)) OVER () FROM VALUES (1), (2) t(x)"),
+    q("inline_table_width_mismatch", "SELECT * FROM VALUES (1, 2), (3) t(a, b)"),
+    q("inline_table_width_mismatch_wider", "SELECT * FROM VALUES (1), (2, 3) t(a)"),
+    q("offset_negative", "SELECT 1 OFFSET -1"),
 ]

@@ -343,7 +343,7 @@ impl Resolver<'_> {
             return Err(ResolveError::analysis(
                 "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
                 "42K0E",
-                format!("The offset expression \"{offset}\" is invalid. The offset expression must be equal to or greater than 0, but got {offset}."),
+                format!("The limit like expression \"{offset}\" is invalid. The offset expression must be equal to or greater than 0, but got {offset}."),
                 &[],
             ));
         }

@@ -100,6 +100,9 @@ pub enum RelationKind {
     SortByAll { input: Box<Relation>, ascending: bool, nulls_first: Option<bool> },
     Limit { input: Box<Relation>, limit: i64 },
     Offset { input: Box<Relation>, offset: i64 },
+    /// SQL's `LIMIT expr` / `OFFSET expr` with an expression other than an
+    /// integer literal (`LIMIT 1 + 1`): a constant INT, checked when resolved.
+    LimitExpression { input: Box<Relation>, value: Expr, offset: bool },
     Tail { input: Box<Relation>, limit: i64 },
     /// Output columns are exactly `aggregates` (the DataFrame API prepends the
     /// grouping columns itself). `having` filters groups, SQL style.
@@ -287,6 +290,7 @@ impl Relation {
             | K::Sort { input, .. }
             | K::Limit { input, .. }
             | K::Offset { input, .. }
+            | K::LimitExpression { input, .. }
             | K::Tail { input, .. }
             | K::SortByAll { input, .. }
             | K::Aggregate { input, .. }

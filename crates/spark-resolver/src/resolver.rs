@@ -120,6 +120,7 @@ impl<'a> Resolver<'a> {
             RelationKind::SortByAll { input, ascending, nulls_first } => self.resolve_sort_by_all(input, *ascending, *nulls_first),
             RelationKind::Limit { input, limit } => self.resolve_limit(input, *limit),
             RelationKind::Offset { input, offset } => self.resolve_offset(input, *offset),
+            RelationKind::LimitExpression { input, value, offset } => self.resolve_limit_expression(input, value, *offset),
             RelationKind::Tail { input, limit } => self.resolve_tail(input, *limit),
             RelationKind::Aggregate { input, kind, grouping, aggregates, having } => {
                 self.resolve_aggregate(input, kind, grouping, aggregates, having.as_ref())

@@ -79,19 +79,18 @@ impl Parser {
         }
         if self.eat_word("limit") {
             if !self.eat_word("all") {
-                let n = self.parse_integer()?;
-                body = rel(RelationKind::Limit { input: Box::new(body), limit: n });
+                body = limit_like(body, self.parse_expression()?, false);
             }
         }
         if self.eat_word("offset") {
-            let n = self.parse_integer()?;
+            let value = self.parse_expression()?;
             body = match body.kind {
                 // LIMIT applies after OFFSET in SQL.
-                RelationKind::Limit { input, limit } => rel(RelationKind::Limit {
-                    input: Box::new(rel(RelationKind::Offset { input, offset: n })),
-                    limit,
-                }),
-                kind => rel(RelationKind::Offset { input: Box::new(Relation { plan_id: body.plan_id, kind }), offset: n }),
+                RelationKind::Limit { input, limit } => rel(RelationKind::Limit { input: Box::new(limit_like(*input, value, true)), limit }),
+                RelationKind::LimitExpression { input, value: limit, offset: false } => {
+                    rel(RelationKind::LimitExpression { input: Box::new(limit_like(*input, value, true)), value: limit, offset: false })
+                }
+                kind => limit_like(Relation { plan_id: body.plan_id, kind }, value, true),
             };
         }
         Ok(body)
@@ -720,6 +719,17 @@ impl Parser {
             input = rel(RelationKind::ToDf { input: Box::new(input), names });
         }
         Ok(rel(RelationKind::SubqueryAlias { input: Box::new(input), alias }))
+    }
+}
+
+/// `LIMIT n` / `OFFSET n` over `input`: an integer literal as it is, any
+/// other expression for the resolver to check and evaluate.
+fn limit_like(input: Relation, value: Expr, offset: bool) -> Relation {
+    let input = Box::new(input);
+    match value {
+        Expr::Literal(spark_plan::Literal::Integer(n)) if offset => rel(RelationKind::Offset { input, offset: i64::from(n) }),
+        Expr::Literal(spark_plan::Literal::Integer(n)) => rel(RelationKind::Limit { input, limit: i64::from(n) }),
+        value => rel(RelationKind::LimitExpression { input, value, offset }),
     }
 }
 

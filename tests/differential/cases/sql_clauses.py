@@ -75,4 +75,18 @@ SQL_CLAUSES = [
     q("inline_table_width_mismatch", "SELECT * FROM VALUES (1, 2), (3) t(a, b)"),
     q("inline_table_width_mismatch_wider", "SELECT * FROM VALUES (1), (2, 3) t(a)"),
     q("offset_negative", "SELECT 1 OFFSET -1"),
+    # LIMIT / OFFSET take constant INT expressions.
+    q("limit_expression_1", 'SELECT * FROM range(10) LIMIT 1 + 1', ordered=True),
+    q("limit_expression_2", 'SELECT * FROM range(10) LIMIT CAST(3 AS BIGINT)', ordered=True),
+    q("limit_expression_3", 'SELECT * FROM range(10) ORDER BY id LIMIT (SELECT 2)', ordered=True),
+    q("limit_expression_4", 'SELECT * FROM range(10) LIMIT NULL', ordered=True),
+    q("limit_expression_5", 'SELECT * FROM range(10) OFFSET 2 + 5', ordered=True),
+    q("limit_expression_6", 'SELECT * FROM range(10) LIMIT 2147483648', ordered=True),
+    q("limit_expression_7", 'SELECT * FROM range(10) LIMIT id', ordered=True),
+    q("limit_expression_8", 'SELECT * FROM range(10) LIMIT id', ordered=True),
+    q("limit_expression_9", 'SELECT * FROM range(10) LIMIT CAST(3 AS BIGINT)', ordered=True),
+    q("limit_expression_10", 'SELECT * FROM range(10) LIMIT CAST(NULL AS INT)', ordered=True),
+    q("limit_expression_11", 'SELECT * FROM range(10) OFFSET 1.5', ordered=True),
+    q("limit_expression_12", 'SELECT * FROM range(10) LIMIT -1', ordered=True),
+    q("limit_expression_13", 'SELECT * FROM range(10) ORDER BY id DESC LIMIT 2 OFFSET 1 + 1', ordered=True),
 ]

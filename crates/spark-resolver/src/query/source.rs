@@ -20,6 +20,11 @@ use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::types::{from_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
+/// A function call that is constant over its arguments (not `rand()`).
+fn is_constant_call(e: &DfExpr) -> bool {
+    matches!(e, DfExpr::ScalarFunction(f) if f.func.signature().volatility == datafusion::logical_expr::Volatility::Immutable)
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_range(&mut self, start: i64, end: i64, step: i64) -> ResolveResult<ResolvedRelation> {
         if step == 0 {
@@ -317,6 +322,44 @@ impl Resolver<'_> {
             .project(columns.iter().map(|c| crate::resolver::id_col(&c.id)))?
             .build()?;
         Ok(ResolvedRelation { plan, columns })
+    }
+
+    /// `LIMIT expr` / `OFFSET expr`: a constant INT that is not NULL, as
+    /// Spark checks it (INVALID_LIMIT_LIKE_EXPRESSION), then its rows.
+    pub(crate) fn resolve_limit_expression(&mut self, input: &Relation, value: &Expr, offset: bool) -> ResolveResult<ResolvedRelation> {
+        use datafusion::common::tree_node::TreeNode;
+        let name = if offset { "offset" } else { "limit" };
+        let r = self.resolve(input)?;
+        let v = self.resolve_expr(value, &r)?;
+        let shown = format!("\"{}\"", v.name);
+        let invalid = |kind: &str, why: String, extra: Option<(&str, String)>| {
+            let mut params = vec![("name", name.to_string()), ("expr", shown.clone())];
+            params.extend(extra);
+            ResolveError::analysis(
+                &format!("INVALID_LIMIT_LIKE_EXPRESSION.{kind}"),
+                "42K0E",
+                format!("The limit like expression {shown} is invalid. {why}"),
+                &params,
+            )
+        };
+        let foldable = !v.expr.exists(|e| Ok(matches!(e, DfExpr::Column(_) | DfExpr::ScalarSubquery(_) | DfExpr::ScalarFunction(_) if !is_constant_call(e)))).unwrap_or(true);
+        if !foldable {
+            return Err(invalid("IS_UNFOLDABLE", format!("The {name} expression must evaluate to a constant value."), None));
+        }
+        let t = self.arrow_type(&v.expr, &r)?;
+        if t != datafusion::arrow::datatypes::DataType::Int32 {
+            let sql = crate::types::from_arrow(&t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+            return Err(invalid("DATA_TYPE", format!("The {name} expression must be integer type, but got {sql}."), Some(("dataType", sql.clone()))));
+        }
+        let n = match crate::expression::constant_value(&v.expr) {
+            Some(ScalarValue::Int32(Some(n))) => i64::from(n),
+            Some(ScalarValue::Int32(None)) => return Err(invalid("IS_NULL", format!("The evaluated {name} expression must not be null."), None)),
+            _ => return Err(invalid("IS_UNFOLDABLE", format!("The {name} expression must evaluate to a constant value."), None)),
+        };
+        if n < 0 {
+            return Err(invalid("IS_NEGATIVE", format!("The {name} expression must be equal to or greater than 0, but got {n}."), Some(("v", n.to_string()))));
+        }
+        if offset { self.apply_offset(r, n) } else { self.apply_limit(r, n) }
     }
 
     pub(crate) fn resolve_limit(&mut self, input: &Relation, limit: i64) -> ResolveResult<ResolvedRelation> {

@@ -348,6 +348,7 @@ impl SparkSession {
             ansi: conf.bool("spark.sql.ansi.enabled", true),
             time_zone: parse_offset(&tz).unwrap_or(tz),
             timestamp_nanos: conf.bool("spark.sql.timestampNanosTypes.enabled", false),
+            default_parallelism: self.shared.settings.target_partitions,
             map_key_last_wins: conf.get("spark.sql.mapKeyDedupPolicy").is_some_and(|p| p.eq_ignore_ascii_case("LAST_WIN")),
             cte_recursion_level_limit: u32::try_from(conf.int("spark.sql.cteRecursionLevelLimit", 100)).unwrap_or(u32::MAX),
             current_database: self.current_database(),

@@ -120,7 +120,39 @@ pub struct SparkRandom {
     signature: Signature,
     draw: Draw,
     seed: i64,
-    rng: Mutex<XorShiftRandom>,
+    rng: Mutex<Generator>,
+}
+
+/// A call site's generator, and where Spark's partitions of its input end.
+#[derive(Debug)]
+struct Generator {
+    rng: XorShiftRandom,
+    /// Rows of Spark's partitions after the current one, in order.
+    slices: std::collections::VecDeque<u64>,
+    /// The current partition's index, and how many rows it has left.
+    partition: i64,
+    left: Option<u64>,
+}
+
+impl Generator {
+    /// The generator for the next row: a new seed where Spark's next
+    /// partition starts.
+    fn next_row(&mut self, seed: i64) -> &mut XorShiftRandom {
+        while self.left == Some(0) {
+            match self.slices.pop_front() {
+                Some(rows) => {
+                    self.partition += 1;
+                    self.rng = XorShiftRandom::new(seed.wrapping_add(self.partition));
+                    self.left = Some(rows);
+                }
+                None => self.left = None,
+            }
+        }
+        if let Some(left) = self.left.as_mut() {
+            *left -= 1;
+        }
+        &mut self.rng
+    }
 }
 
 impl PartialEq for SparkRandom {
@@ -139,12 +171,17 @@ impl std::hash::Hash for SparkRandom {
 impl SparkRandom {
     /// A generator for one call site; partition 0 of Spark's seeding.
     pub fn udf(draw: Draw, seed: i64) -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(Self {
-            signature: Signature::nullary(Volatility::Volatile),
-            draw,
-            seed,
-            rng: Mutex::new(XorShiftRandom::new(seed)),
-        }))
+        Self::partitioned(draw, seed, &[])
+    }
+
+    /// A generator over an input Spark splits into partitions of these row
+    /// counts (in order), seeded `seed + i` in partition i as Spark seeds
+    /// it; no counts is one partition.
+    pub fn partitioned(draw: Draw, seed: i64, slices: &[u64]) -> Arc<ScalarUDF> {
+        let mut rest: std::collections::VecDeque<u64> = slices.iter().copied().collect();
+        let left = rest.pop_front();
+        let generator = Generator { rng: XorShiftRandom::new(seed), slices: rest, partition: 0, left };
+        Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::nullary(Volatility::Volatile), draw, seed, rng: Mutex::new(generator) }))
     }
 }
 
@@ -172,16 +209,18 @@ impl ScalarUDFImpl for SparkRandom {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let n = args.number_rows;
-        let Ok(mut rng) = self.rng.lock() else {
+        let Ok(mut generator) = self.rng.lock() else {
             return exec_err!("random generator state is poisoned");
         };
+        let seed = self.seed;
         Ok(ColumnarValue::Array(match self.draw {
-            Draw::Uniform => Arc::new(Float64Array::from_iter_values((0..n).map(|_| rng.next_double()))),
-            Draw::Gaussian => Arc::new(Float64Array::from_iter_values((0..n).map(|_| rng.next_gaussian()))),
+            Draw::Uniform => Arc::new(Float64Array::from_iter_values((0..n).map(|_| generator.next_row(seed).next_double()))),
+            Draw::Gaussian => Arc::new(Float64Array::from_iter_values((0..n).map(|_| generator.next_row(seed).next_gaussian()))),
             Draw::Poisson(mean) => {
                 let limit = (-f64::from_bits(mean)).exp();
                 // Knuth: multiply uniform draws until the product falls below e^-mean.
                 Arc::new(datafusion::arrow::array::Int32Array::from_iter_values((0..n).map(|_| {
+                    let rng = generator.next_row(seed);
                     let (mut k, mut p) = (0i32, rng.next_double());
                     while p > limit && k < 1_000 {
                         k += 1;
@@ -193,7 +232,7 @@ impl ScalarUDFImpl for SparkRandom {
             Draw::Chars(len) => {
                 let mut b = StringBuilder::with_capacity(n, n * len);
                 for _ in 0..n {
-                    b.append_value(rng.next_string(len));
+                    b.append_value(generator.next_row(seed).next_string(len));
                 }
                 Arc::new(b.finish())
             }

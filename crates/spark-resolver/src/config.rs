@@ -13,6 +13,9 @@ pub struct ResolverConfig {
     /// `spark.sql.mapKeyDedupPolicy` is `LAST_WIN`: a key met twice while
     /// building a map takes the last value instead of failing.
     pub map_key_last_wins: bool,
+    /// Spark's default parallelism (`local[N]`'s N): how many partitions
+    /// Spark splits `spark.range` and local data into.
+    pub default_parallelism: usize,
     /// `spark.sql.cteRecursionLevelLimit`: the deepest level a recursive
     /// CTE may reach (its anchor is level 0).
     pub cte_recursion_level_limit: u32,
@@ -40,7 +43,7 @@ pub struct PythonSupport {
 
 impl Default for ResolverConfig {
     fn default() -> Self {
-        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, map_key_last_wins: false, cte_recursion_level_limit: 100, current_database: "default".into(), python: None, sql_functions: Default::default(), variables: Default::default() }
+        Self { case_sensitive: false, ansi: true, time_zone: "UTC".into(), timestamp_nanos: false, map_key_last_wins: false, default_parallelism: 2, cte_recursion_level_limit: 100, current_database: "default".into(), python: None, sql_functions: Default::default(), variables: Default::default() }
     }
 }
 

@@ -54,6 +54,9 @@ pub struct Resolver<'a> {
     /// How many SQL function bodies are being expanded (a guard against
     /// functions that call themselves).
     pub(crate) routine_depth: u32,
+    /// Spark's partition slices of ranges and local data, by the first
+    /// column id of their scans (see `query/spark_slices.rs`).
+    pub(crate) row_slices: HashMap<String, (Vec<u64>, bool)>,
 }
 
 /// Executes a resolved plan and returns its batches.
@@ -66,7 +69,7 @@ impl<'a> Resolver<'a> {
         views: &'a ViewCatalog,
         global_views: &'a ViewCatalog,
     ) -> Self {
-        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None, view_depth: 0, routine_depth: 0 }
+        Self { state, config, views, global_views, plan_outputs: HashMap::new(), joined_twice: HashMap::new(), ctes: vec![], outer: vec![], lambda_ids: Default::default(), runner: None, tables: None, view_depth: 0, routine_depth: 0, row_slices: HashMap::new() }
     }
 
     pub fn with_catalog(mut self, tables: &'a dyn spark_catalog::Catalog) -> Self {
@@ -109,7 +112,7 @@ impl<'a> Resolver<'a> {
 
     fn resolve_kind(&mut self, kind: &RelationKind) -> ResolveResult<ResolvedRelation> {
         match kind {
-            RelationKind::Range { start, end, step, .. } => self.resolve_range(*start, *end, *step),
+            RelationKind::Range { start, end, step, num_partitions } => self.resolve_range(*start, *end, *step, *num_partitions),
             RelationKind::LocalRelation { data, schema } => self.resolve_local_relation(data.as_deref(), schema.as_ref()),
             RelationKind::Values { rows, names } => self.resolve_values(rows, names),
             RelationKind::OneRow => self.resolve_one_row(),

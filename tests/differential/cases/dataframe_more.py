@@ -71,6 +71,15 @@ DATAFRAME_MORE = [
     c("self_join_filtered_right", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp.filter('sal > 1'), emp.dept == emp.dept)"),
     c("self_join_on_name", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp, 'dept').select('dept')"),
     c("self_join_select_above", "exec:emp = spark.createDataFrame([('a', 'x', 10), ('b', 'x', 20), ('c', 'y', 15)], 'name string, dept string, sal int')\nresult = emp.join(emp, emp.sal == emp.sal + 0).select(emp.name)"),
+    # Seeded randomness over spark.range: Spark seeds each partition (seed + index) of its split.
+    c("rand_over_range", "spark.range(6).select('id', F.rand(0).alias('r'), F.randn(1).alias('n'))"),
+    c("rand_over_range_partitions", "spark.range(0, 9, 1, 3).select(F.rand(5).alias('r'))"),
+    c("rand_sql_range", "spark.sql('SELECT id, rand(42) AS r FROM range(5)')"),
+    c("sample_range_seeded", "spark.range(100).sample(withReplacement=False, fraction=0.1, seed=7)"),
+    c("sample_range_partitions_seeded", "spark.range(0, 40, 1, 4).sample(fraction=0.3, seed=2)"),
+    c("random_split_range", "[d.count() for d in spark.range(100).randomSplit([0.5, 0.5], seed=3)]"),
+    c("sample_local_seeded", "spark.createDataFrame([(i,) for i in range(10)], 'x int').sample(fraction=0.5, seed=11)"),
+    c("rand_local_one_piece", "spark.createDataFrame([(i,) for i in range(10)], 'x int').select('x', F.rand(9).alias('r'))"),
 ]
 
 # Spark SQL clauses (issue 4), checked as the DataFrame cases are.

@@ -281,12 +281,18 @@ fn seed(c: &Call<'_>, i: usize) -> ResolveResult<i64> {
     }
 }
 
-fn random(c: &Call<'_>, draw: Draw, shown: &str) -> ResolveResult<Built> {
-    let e = call_udf(SparkRandom::udf(draw, seed(c, 0)?), vec![]);
+/// A call site's generator, seeded per Spark partition of its input.
+fn generator(r: &Resolver<'_>, c: &Call<'_>, draw: Draw, seed: i64) -> DfExpr {
+    let slices = r.spark_slices(c.scope, true).unwrap_or_default();
+    call_udf(SparkRandom::partitioned(draw, seed, &slices), vec![])
+}
+
+fn random(r: &Resolver<'_>, c: &Call<'_>, draw: Draw, shown: &str) -> ResolveResult<Built> {
+    let e = generator(r, c, draw, seed(c, 0)?);
     Ok(Built::new(e).named(random_name(c, shown)).nullable(false))
 }
 
-fn randstr(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn randstr(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let length = match c.args.first() {
         Some(DfExpr::Literal(v, _)) => v.clone().cast_to(&ArrowType::Int64).ok().and_then(|v| match v {
             ScalarValue::Int64(Some(n)) if n >= 0 => Some(n as usize),
@@ -302,13 +308,13 @@ fn randstr(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
             &[("sqlExpr", format!("\"{}\"", c.default_name()))],
         ));
     };
-    let e = call_udf(SparkRandom::udf(Draw::Chars(length), seed(c, 1)?), vec![]);
+    let e = generator(r, c, Draw::Chars(length), seed(c, 1)?);
     Ok(Built::new(e).named(random_name(c, "randstr")).nullable(false))
 }
 
-fn uniform(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+fn uniform(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let (lo, hi) = (c.arg(0)?, c.arg(1)?);
-    let draw = call_udf(SparkRandom::udf(Draw::Uniform, seed(c, 2)?), vec![]);
+    let draw = generator(r, c, Draw::Uniform, seed(c, 2)?);
     let span = binary_expr(cast(hi, ArrowType::Float64), Operator::Minus, cast(lo.clone(), ArrowType::Float64));
     let v = binary_expr(cast(lo, ArrowType::Float64), Operator::Plus, binary_expr(draw, Operator::Multiply, span));
     let integral = c.types[0].is_integer() && c.types[1].is_integer();
@@ -359,9 +365,9 @@ pub(super) fn functions() -> Table {
         ("e", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::E)).named("E()")))),
         ("pi", f(Exactly(0), &[], |_, _| Ok(Built::new(lit(std::f64::consts::PI)).named("PI()")))),
         ("log1p", f(Exactly(1), &[Double], |_, c| log(c, Log::Log1p)).nullable(Nullable::Always).display(Display::Upper)),
-        ("rand", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
-        ("random", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Uniform, "rand"))),
-        ("randn", f(Range(0, 1), &[Any], |_, c| random(c, Draw::Gaussian, "randn"))),
+        ("rand", f(Range(0, 1), &[Any], |r, c| random(r, c, Draw::Uniform, "rand"))),
+        ("random", f(Range(0, 1), &[Any], |r, c| random(r, c, Draw::Uniform, "rand"))),
+        ("randn", f(Range(0, 1), &[Any], |r, c| random(r, c, Draw::Gaussian, "randn"))),
         ("randstr", f(Range(1, 2), &[Any, Any], randstr)),
         ("uniform", f(Range(2, 3), &[Any, Any, Any], uniform)),
         // Kernels called as they are.

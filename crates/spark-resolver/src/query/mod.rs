@@ -20,6 +20,7 @@ mod recursive_cte;
 mod set_op;
 mod sort;
 mod source;
+mod spark_slices;
 mod table;
 mod time_travel;
 mod time_window;

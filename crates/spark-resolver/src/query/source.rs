@@ -26,7 +26,7 @@ fn is_constant_call(e: &DfExpr) -> bool {
 }
 
 impl Resolver<'_> {
-    pub(crate) fn resolve_range(&mut self, start: i64, end: i64, step: i64) -> ResolveResult<ResolvedRelation> {
+    pub(crate) fn resolve_range(&mut self, start: i64, end: i64, step: i64, num_partitions: Option<i32>) -> ResolveResult<ResolvedRelation> {
         if step == 0 {
             return Err(ResolveError::IllegalArgument("requirement failed: step (0) cannot be 0".into()));
         }
@@ -37,6 +37,10 @@ impl Resolver<'_> {
         let plan = LogicalPlanBuilder::from(plan)
             .project(vec![DfExpr::Column(datafusion::common::Column::new_unqualified("value")).alias(id.clone())])?
             .build()?;
+        let span = i128::from(end) - i128::from(start);
+        let rows = if (span > 0) == (step > 0) && span != 0 { (span.abs() + i128::from(step).abs() - 1) / i128::from(step).abs() } else { 0 };
+        let partitions = num_partitions.map_or(self.config.default_parallelism as u64, |n| n.max(1) as u64);
+        self.record_slices(&id, super::spark_slices::slices(u64::try_from(rows).unwrap_or(u64::MAX), partitions), true);
         Ok(ResolvedRelation { plan, columns: vec![ResolvedColumn::new(id, "id".into())] })
     }
 
@@ -124,7 +128,13 @@ impl Resolver<'_> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(datafusion::error::DataFusionError::from)?;
         let names = spark_fields.iter().map(|f| f.name.clone()).collect();
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         let mut r = self.scan_batches(target, batches, names)?;
+        // Spark splits local rows into min(rows, parallelism) slices (for sampling).
+        if let Some(first) = r.columns.first().map(|c| c.id.clone()) {
+            let partitions = rows.clamp(1, self.config.default_parallelism.max(1)) as u64;
+            self.record_slices(&first, super::spark_slices::slices(rows as u64, partitions), false);
+        }
         // The data is read as nullable; the columns are as the schema says.
         for (c, f) in r.columns.iter_mut().zip(&spark_fields) {
             c.nullable = Some(f.nullable);
@@ -472,12 +482,14 @@ impl Resolver<'_> {
         }
         let r = self.resolve(input)?;
         let seed = seed.unwrap_or_else(|| (uuid_seed() & 0x7fff_ffff_ffff) as i64);
+        // Seeded per Spark partition of the input, as Spark samples.
+        let slices = self.spark_slices(&r, false).unwrap_or_default();
         let columns = r.columns.clone();
         let keep: Vec<DfExpr> = columns.iter().map(|c| id_col(&c.id)).collect();
         let draw_id = fresh_id();
         let mut with_draw = keep.clone();
         let plan = if with_replacement {
-            let udf = SparkRandom::udf(Draw::Poisson((upper - lower).to_bits()), seed);
+            let udf = SparkRandom::partitioned(Draw::Poisson((upper - lower).to_bits()), seed, &slices);
             with_draw.push(crate::expression::call_scalar(udf, vec![]).alias(draw_id.clone()));
             let copies = fresh_id();
             let mut repeated = keep.clone();
@@ -490,7 +502,7 @@ impl Resolver<'_> {
                 .project(keep)?
                 .build()?
         } else {
-            let udf = SparkRandom::udf(Draw::Uniform, seed);
+            let udf = SparkRandom::partitioned(Draw::Uniform, seed, &slices);
             with_draw.push(crate::expression::call_scalar(udf, vec![]).alias(draw_id.clone()));
             LogicalPlanBuilder::from(r.plan)
                 .project(with_draw)?

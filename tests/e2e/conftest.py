@@ -49,6 +49,10 @@ class Server:
         env.setdefault("SPARK_CONNECT_SERVER_PYTHON", sys.executable)
         # Each server keeps its tables in a warehouse of its own.
         env.setdefault("SPARK_CONNECT_SERVER_WAREHOUSE_DIR", tempfile.mkdtemp(prefix="scs-warehouse-"))
+        # The gold answers come from Spark with local[2]: two partitions,
+        # as Spark splits `spark.range` for seeded random draws, whatever
+        # this machine's core count.
+        env.setdefault("SPARK_CONNECT_SERVER_TARGET_PARTITIONS", "2")
         env.update(extra_env or {})
         self.warehouse = env["SPARK_CONNECT_SERVER_WAREHOUSE_DIR"]
         logs = ROOT / "tests" / ".logs"

@@ -412,7 +412,7 @@ fn zone_at<'a>(tz: &'a Tz, micros: Option<i64>, wall: &NaiveDateTime, abbreviati
     use chrono_tz::OffsetName;
     let offset = match micros {
         Some(m) => tz.offset_from_utc_datetime(&DateTime::from_timestamp_micros(m)?.naive_utc()),
-        None => tz.offset_from_local_datetime(wall).earliest()?,
+        None => *crate::time_zone::resolve_local(tz, wall)?.offset(),
     };
     let seconds = offset.fix().local_minus_utc();
     // Daylight time: the larger of the zone's offsets in January and July.
@@ -610,7 +610,7 @@ impl ScalarUDFImpl for SparkParseDatetime {
                 let utc = match (self.target, offset) {
                     (ParseTarget::TimestampNtz | ParseTarget::Date, _) => wall.and_utc(),
                     (_, Some(off)) => chrono::FixedOffset::east_opt(off)?.from_local_datetime(&wall).earliest()?.to_utc(),
-                    (_, None) => tz.from_local_datetime(&wall).earliest()?.to_utc(),
+                    (_, None) => crate::time_zone::resolve_local(&tz, &wall)?.to_utc(),
                 };
                 Some(utc.timestamp_micros())
             });

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int32Array, Int64Array, ListArray, TimestampMicrosecondArray};
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType};
@@ -108,7 +108,7 @@ fn timestamp_add_months(us: i64, months: i64, tz: Option<&chrono_tz::Tz>) -> Opt
     };
     let moved = add_months(local.date(), months)?.and_time(local.time());
     let back = match tz {
-        Some(z) => z.from_local_datetime(&moved).earliest()?.timestamp_micros(),
+        Some(z) => crate::time_zone::resolve_local(z, &moved)?.timestamp_micros(),
         None => moved.and_utc().timestamp_micros(),
     };
     Some(back)

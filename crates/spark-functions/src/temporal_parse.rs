@@ -3,7 +3,7 @@
 //! else ISO-8601 forms (a zone offset wins; otherwise the wall time is in
 //! the session time zone, or is the value itself for TIMESTAMP_NTZ).
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use datafusion::common::Result;
 
 use crate::datetime_format::{invalid_pattern, parse_wall, to_strftime};
@@ -44,7 +44,7 @@ impl TemporalParser {
         match (offset, &self.zone, zoned) {
             (_, _, false) => Some(wall.and_utc().timestamp_micros()),
             (Some(seconds), _, true) => Some(wall.and_utc().timestamp_micros() - i64::from(seconds) * 1_000_000),
-            (None, Some(z), true) => Some(z.from_local_datetime(&wall).earliest()?.timestamp_micros()),
+            (None, Some(z), true) => Some(crate::time_zone::resolve_local(z, &wall)?.timestamp_micros()),
             (None, None, true) => Some(wall.and_utc().timestamp_micros()),
         }
     }

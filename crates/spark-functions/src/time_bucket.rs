@@ -64,7 +64,7 @@ impl SparkTimeBucket {
                 Some(z) => {
                     let local = |micros: i64| Some(z.from_utc_datetime(&wall(micros)?).naive_local());
                     let start = month_bucket(local(t)?, local(self.origin)?, months)?;
-                    Some(z.from_local_datetime(&start).earliest()?.timestamp_micros())
+                    Some(crate::time_zone::resolve_local(z, &start)?.timestamp_micros())
                 }
             },
         }

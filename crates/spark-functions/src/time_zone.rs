@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use datafusion::arrow::array::{AsArray, TimestampMicrosecondArray};
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
@@ -101,6 +101,22 @@ pub fn parse_zone(zone: &str) -> Option<ZoneKind> {
     Some(ZoneKind::Fixed(sign * (h * 3600 + m * 60)))
 }
 
+/// The instant a wall-clock time names in `tz`, as Java's `ZonedDateTime`
+/// resolves it: in an overlap the earlier instant, and a time a DST gap
+/// skips moved forward by the gap (read with the offset before it).
+pub fn resolve_local<T: chrono::TimeZone>(tz: &T, wall: &chrono::NaiveDateTime) -> Option<DateTime<T>> {
+    use chrono::Offset;
+    match tz.from_local_datetime(wall) {
+        chrono::LocalResult::Single(t) => Some(t),
+        chrono::LocalResult::Ambiguous(earlier, _) => Some(earlier),
+        chrono::LocalResult::None => {
+            let before = tz.offset_from_local_datetime(&(*wall - chrono::Duration::hours(3))).earliest()?;
+            let utc = *wall - chrono::Duration::seconds(i64::from(before.fix().local_minus_utc()));
+            Some(tz.from_utc_datetime(&utc))
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum ZoneKind {
     Region(Tz),
@@ -113,11 +129,7 @@ impl ZoneKind {
         let wall = DateTime::from_timestamp_micros(wall_micros)?.naive_utc();
         match self {
             // A wall time skipped by a DST gap moves forward, as in Java.
-            ZoneKind::Region(tz) => tz
-                .from_local_datetime(&wall)
-                .earliest()
-                .or_else(|| tz.from_local_datetime(&(wall + chrono::Duration::hours(1))).earliest())
-                .map(|t| t.timestamp_micros()),
+            ZoneKind::Region(tz) => resolve_local(tz, &wall).map(|t| t.timestamp_micros()),
             ZoneKind::Fixed(secs) => Some(wall_micros - *secs as i64 * 1_000_000),
         }
     }

@@ -524,6 +524,10 @@ FUNCTION_EDGES = [
     q("bit_get_negative", "SELECT bit_get(5, -1)"),
     q("bit_get_tinyint_range", "SELECT bit_get(5Y, 8)"),
     q("bit_get_values", "SELECT bit_get(5, 0), bit_get(5L, 63), bit_get(-1Y, 7), getbit(4, 2), bit_get(NULL, 1), bit_get(5, NULL)"),
+    # A wall-clock time a DST gap skips moves forward, as Java's ZonedDateTime resolves it; overlaps take the earlier instant.
+    sql_script("dst_gap_literals", "SET spark.sql.session.timeZone=America/New_York", "SELECT TIMESTAMP '2024-03-10 02:30:00' AS a, CAST('2024-03-10 02:30:00' AS TIMESTAMP) AS b, to_timestamp('2024-03-10 02:30', 'yyyy-MM-dd HH:mm') AS c, TIMESTAMP '2024-11-03 01:30:00' AS d, CAST(TIMESTAMP '2024-11-03 01:30:00' AS BIGINT) AS e"),
+    sql_script("dst_gap_functions", "SET spark.sql.session.timeZone=America/New_York", "SELECT make_timestamp(2024, 3, 10, 2, 30, 0) AS a, date_format(TIMESTAMP '2024-03-10 02:30:00', 'yyyy-MM-dd HH:mm XXX') AS b, CAST(TIMESTAMP_NTZ '2024-03-10 02:30:00' AS TIMESTAMP) AS c, to_utc_timestamp('2024-03-10 02:30:00', 'America/New_York') AS d, unix_timestamp('2024-03-10 02:30:00') AS e"),
+    sql_script("dst_gap_sequence", "SET spark.sql.session.timeZone=America/New_York", "SELECT sequence(TIMESTAMP '2024-03-10 00:00:00', TIMESTAMP '2024-03-10 04:00:00', INTERVAL 1 HOUR) AS s, from_utc_timestamp(TIMESTAMP '2024-03-10 07:30:00', 'America/New_York') AS f"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -82,6 +82,13 @@ impl Resolver<'_> {
             // Structs cast by position: their fields take the target's names first.
             let value = match spark_functions::struct_relabel::relabeled_type(&source, &target) {
                 Some(t) => crate::functions::call_udf(spark_functions::struct_relabel::SparkRelabel::udf(t), vec![inner.expr]),
+                // A wall-clock time read in the session zone as Java reads it
+                // (a time a DST gap skips moves forward; Arrow's cast fails).
+                None if from == DataType::TimestampNtz && *to == DataType::Timestamp => {
+                    let zone = &self.config.time_zone;
+                    let f = spark_functions::time_zone::SparkZoneShift::udf(spark_functions::time_zone::Direction::WallToInstant, zone, zone);
+                    crate::functions::call_udf(f, vec![inner.expr])
+                }
                 // Arrow casts no decimal to BOOLEAN; as a DOUBLE it keeps
                 // whether it is zero (the smallest decimal fits a double).
                 None if matches!(from, DataType::Decimal { .. }) && *to == DataType::Boolean => {

@@ -170,7 +170,7 @@ impl Resolver<'_> {
     fn local_to_utc_micros(&self, naive: &NaiveDateTime) -> Option<i64> {
         let zone = &self.config.time_zone;
         if let Ok(tz) = zone.parse::<chrono_tz::Tz>() {
-            return Some(tz.from_local_datetime(naive).earliest()?.timestamp_micros());
+            return Some(spark_functions::time_zone::resolve_local(&tz, naive)?.timestamp_micros());
         }
         let offset: chrono::FixedOffset = zone.parse().ok()?;
         Some(offset.from_local_datetime(naive).single()?.timestamp_micros())

@@ -23,6 +23,11 @@ pub enum StringFn {
     /// end) of `s` split at the literal delimiter, `''` past the end; n = 0
     /// fails with INVALID_INDEX_OF_ZERO.
     SplitPart,
+    /// `url_decode(s)`: Java's `URLDecoder` (`+` is a space); a malformed
+    /// escape fails with CANNOT_DECODE_URL.
+    UrlDecode,
+    /// `try_url_decode(s)`: NULL where `url_decode` fails.
+    TryUrlDecode,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -35,6 +40,28 @@ impl SparkString {
     pub fn udf(kind: StringFn) -> Arc<ScalarUDF> {
         Arc::new(ScalarUDF::new_from_impl(Self { signature: Signature::variadic_any(Volatility::Immutable), kind }))
     }
+}
+
+/// Java's `URLDecoder.decode(s, UTF-8)`: `+` is a space, `%xy` a byte;
+/// `None` for a malformed escape.
+fn url_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let text = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(text, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn split_part<'a>(s: &'a str, delimiter: &str, n: i32) -> Result<&'a str> {
@@ -171,6 +198,8 @@ impl ScalarUDFImpl for SparkString {
             StringFn::Instr => "spark_instr",
             StringFn::InitCap => "initcap",
             StringFn::SplitPart => "split_part",
+            StringFn::UrlDecode => "url_decode",
+            StringFn::TryUrlDecode => "try_url_decode",
         }
     }
 
@@ -228,6 +257,28 @@ impl ScalarUDFImpl for SparkString {
                     match (x.is_valid(i) && d.is_valid(i)).then(|| format_number(x.value(i), d.value(i) as i32)).flatten() {
                         Some(s) => b.append_value(s),
                         None => b.append_null(),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            StringFn::UrlDecode | StringFn::TryUrlDecode => {
+                let text = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
+                let mut b = StringBuilder::new();
+                for v in text.as_string::<i32>().iter() {
+                    match v.map(|t| (t, url_decode(t))) {
+                        None => b.append_null(),
+                        Some((_, Some(decoded))) => b.append_value(decoded),
+                        Some((_, None)) if self.kind == StringFn::TryUrlDecode => b.append_null(),
+                        Some((t, None)) => {
+                            return Err(crate::error::SparkRuntimeError::new(
+                                crate::error::RuntimeKind::IllegalArgument,
+                                "CANNOT_DECODE_URL",
+                                "22546",
+                                format!("The provided URL cannot be decoded: {t}. Please ensure that the URL is properly formatted and try again."),
+                            )
+                            .param("url", t)
+                            .into_df());
+                        }
                     }
                 }
                 Arc::new(b.finish())

@@ -528,6 +528,17 @@ FUNCTION_EDGES = [
     sql_script("dst_gap_literals", "SET spark.sql.session.timeZone=America/New_York", "SELECT TIMESTAMP '2024-03-10 02:30:00' AS a, CAST('2024-03-10 02:30:00' AS TIMESTAMP) AS b, to_timestamp('2024-03-10 02:30', 'yyyy-MM-dd HH:mm') AS c, TIMESTAMP '2024-11-03 01:30:00' AS d, CAST(TIMESTAMP '2024-11-03 01:30:00' AS BIGINT) AS e"),
     sql_script("dst_gap_functions", "SET spark.sql.session.timeZone=America/New_York", "SELECT make_timestamp(2024, 3, 10, 2, 30, 0) AS a, date_format(TIMESTAMP '2024-03-10 02:30:00', 'yyyy-MM-dd HH:mm XXX') AS b, CAST(TIMESTAMP_NTZ '2024-03-10 02:30:00' AS TIMESTAMP) AS c, to_utc_timestamp('2024-03-10 02:30:00', 'America/New_York') AS d, unix_timestamp('2024-03-10 02:30:00') AS e"),
     sql_script("dst_gap_sequence", "SET spark.sql.session.timeZone=America/New_York", "SELECT sequence(TIMESTAMP '2024-03-10 00:00:00', TIMESTAMP '2024-03-10 04:00:00', INTERVAL 1 HOUR) AS s, from_utc_timestamp(TIMESTAMP '2024-03-10 07:30:00', 'America/New_York') AS f"),
+    # Named arguments: built-ins with a signature take them; others refuse them.
+    q("named_args_mask", "SELECT mask('AbCD123-@$#', upperChar => 'Q', digitChar => 'd'), mask(str => 'AbC', lowerChar => 'l')"),
+    q("named_args_count_min_sketch", "SELECT count_min_sketch(x, epsilon => 0.5D, confidence => 0.5D, seed => 1) IS NOT NULL FROM VALUES (1) t(x)"),
+    q("named_args_unknown_name", "SELECT mask('a', nope => 'Q')"),
+    q("named_args_twice", "SELECT mask('a', upperChar => 'Q', upperChar => 'R')"),
+    q("named_args_required_missing", "SELECT mask(upperChar => 'Q')"),
+    q("named_args_positional_after_named", "SELECT mask(str => 'aB', 'Q')"),
+    q("named_args_not_supported", "SELECT upper(str => 'a')"),
+    q("named_args_explode", "SELECT explode(collection => array(1, 2))"),
+    q("url_decode_values", "SELECT url_encode('a b&c'), url_decode('a+b%26c'), try_url_decode('%zz'), url_decode('%E4%BD%A0'), try_url_decode(NULL)"),
+    q("url_decode_malformed", "SELECT url_decode('%zz')"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -46,6 +46,9 @@ impl Resolver<'_> {
                 &[("funcName", format!("\"{lower}\""))],
             ));
         }
+        if let Some(args) = super::named_arguments::builtin_arguments(&lower, call.args)? {
+            return self.resolve_call(entry, &lower, &FunctionCall { args: &args, ..*call }, scope);
+        }
         self.resolve_call(entry, &lower, call, scope)
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod interval_literal;
 mod lambda;
 mod like_quantified;
 mod literal;
+pub(crate) mod named_arguments;
 mod python_udf;
 mod python_udtf;
 pub(crate) use python_udtf::{argument_for_analyze, udtf_eval_type};

@@ -76,52 +76,10 @@ impl Resolver<'_> {
     }
 }
 
-/// The argument given for each parameter (`None`: not supplied), from
-/// positional arguments first, then `name => value`.
+/// The argument given for each of `f`'s parameters (`None`: not supplied).
 fn bind_arguments(f: &SqlFunction, args: &[Expr]) -> ResolveResult<Vec<Option<Expr>>> {
-    let routine = format!("`{}`", f.name);
-    if args.len() > f.params.len() {
-        return Err(crate::functions::wrong_args(&f.name, args.len(), &f.params.len().to_string()));
-    }
-    let mut bound: Vec<Option<Expr>> = vec![None; f.params.len()];
-    for (i, arg) in args.iter().enumerate() {
-        match arg {
-            Expr::NamedArgument { name, value } => {
-                let Some(pos) = f.params.iter().position(|p| p.name.eq_ignore_ascii_case(name)) else {
-                    return Err(ResolveError::analysis(
-                        "UNRECOGNIZED_PARAMETER_NAME",
-                        "4274K",
-                        format!("Cannot invoke routine {routine} because the routine call included a named argument reference for the argument named `{name}`, but this routine does not include any signature containing an argument with this name."),
-                        &[("routineName", routine.clone()), ("argumentName", format!("`{name}`"))],
-                    ));
-                };
-                if bound[pos].is_some() {
-                    return Err(ResolveError::analysis(
-                        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED",
-                        "4274K",
-                        format!("Call to routine {routine} is invalid because it includes multiple argument assignments to the same parameter name `{name}`. A positional argument and named argument both referred to the same parameter. Please remove the named argument referring to this parameter."),
-                        &[("routineName", routine.clone()), ("parameterName", format!("`{name}`"))],
-                    ));
-                }
-                bound[pos] = Some(value.as_ref().clone());
-            }
-            positional => bound[i] = Some(positional.clone()),
-        }
-    }
-    for (i, (p, arg)) in f.params.iter().zip(&bound).enumerate() {
-        if arg.is_none() && p.default.is_none() {
-            if !args.iter().any(|a| matches!(a, Expr::NamedArgument { .. })) {
-                return Err(crate::functions::wrong_args(&f.name, args.len(), &f.params.iter().filter(|p| p.default.is_none()).count().to_string()));
-            }
-            return Err(ResolveError::analysis(
-                "REQUIRED_PARAMETER_NOT_FOUND",
-                "4274K",
-                format!("Cannot invoke routine {routine} because the parameter named `{}` is required, but the routine call did not supply a value. Please update the routine call to supply an argument value (either positionally at index {i} or by name) and retry the query again.", p.name),
-                &[("routineName", routine.clone()), ("parameterName", format!("`{}`", p.name)), ("index", i.to_string())],
-            ));
-        }
-    }
-    Ok(bound)
+    let params: Vec<(&str, bool)> = f.params.iter().map(|p| (p.name.as_str(), p.default.is_some())).collect();
+    super::named_arguments::bind(&f.name, &params, args)
 }
 
 /// The body with each parameter reference (`x` or `f.x`) replaced by its

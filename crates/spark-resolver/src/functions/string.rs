@@ -445,9 +445,9 @@ pub(super) fn functions() -> Table {
         ("split_part", f(Exactly(3), &[String, String, Int], |_, c| Ok(Built::new(call_udf(SparkString::udf(StringFn::SplitPart), c.args.clone())))).nullable(Nullable::Always)),
         ("substring_index", datafusion(Exactly(3), &[String, String, Int], "substring_index")),
         ("translate", datafusion(Exactly(3), &[String, String, String], "translate")),
-        ("url_decode", datafusion_spark(Exactly(1), &[String], "url_decode")),
-        ("try_url_decode", datafusion_spark(Exactly(1), &[String], "try_url_decode")),
-        ("url_encode", datafusion_spark(Exactly(1), &[String], "url_encode")),
+        ("url_decode", f(Exactly(1), &[String], |_, c| Ok(Built::new(call_udf(SparkString::udf(StringFn::UrlDecode), c.args.clone())))).nullable(Nullable::Always)),
+        ("try_url_decode", f(Exactly(1), &[String], |_, c| Ok(Built::new(call_udf(SparkString::udf(StringFn::TryUrlDecode), c.args.clone())))).nullable(Nullable::Always)),
+        ("url_encode", datafusion_spark(Exactly(1), &[String], "url_encode").nullable(Nullable::Always)),
         ("xxhash64", f(AtLeast(1), &[], |_, c| super::misc::spark_hash(c, super::kernel_udf(super::Source::DataFusionSpark, "xxhash64")?))),
         ("uuid", datafusion(Exactly(0), &[], "uuid")),
     ]

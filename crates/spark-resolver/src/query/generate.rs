@@ -73,6 +73,12 @@ impl Resolver<'_> {
     ) -> ResolveResult<ResolvedRelation> {
         let r = self.resolve(input)?;
         let Some(call) = self.generator_call(generator) else {
+            // A table function that is no generator (`FROM collations()`):
+            // as a projection of one row, for the function's own answer or error.
+            if matches!(input.kind, spark_plan::RelationKind::OneRow) {
+                let project = spark_plan::RelationKind::Project { input: Box::new(input.clone()), exprs: vec![generator.clone()] };
+                return self.resolve(&spark_plan::Relation::new(project));
+            }
             return Err(ResolveError::analysis(
                 "UNSUPPORTED_GENERATOR.NOT_GENERATOR",
                 "42K0E",

@@ -229,25 +229,20 @@ impl Resolver<'_> {
                     return Ok(Transformed::new(id_col(&group_ids[i]), true, TreeNodeRecursion::Jump));
                 }
                 if let DfExpr::AggregateFunction(f) = &n {
-                    let nested = f.params.args.iter().any(|a| a.exists(|e| Ok(matches!(e, DfExpr::AggregateFunction(_)))).unwrap_or(false));
-                    if nested {
-                        let e = ResolveError::analysis(
+                    // Spark's checks, raised through the rewrite as external errors.
+                    let refused = |class: &str, state: &str, message: &str| {
+                        datafusion::error::DataFusionError::External(Box::new(ResolveError::analysis(class, state, message, &[])))
+                    };
+                    if f.params.args.iter().any(|a| a.exists(|e| Ok(matches!(e, DfExpr::AggregateFunction(_)))).unwrap_or(false)) {
+                        return Err(refused(
                             "NESTED_AGGREGATE_FUNCTION",
                             "42607",
                             "It is not allowed to use an aggregate function in the argument of another aggregate function. Please use the inner aggregate function in a sub-query.",
-                            &[],
-                        );
-                        return Err(datafusion::error::DataFusionError::External(Box::new(e)));
+                        ));
                     }
                     // grouping(): its arguments are the grouping columns themselves.
                     if f.func.name() == "grouping" && matches!(kind, GroupKind::Plain) {
-                        let e = ResolveError::analysis(
-                            "UNSUPPORTED_GROUPING_EXPRESSION",
-                            "42K0E",
-                            "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.",
-                            &[],
-                        );
-                        return Err(datafusion::error::DataFusionError::External(Box::new(e)));
+                        return Err(refused("UNSUPPORTED_GROUPING_EXPRESSION", "42K0E", "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup."));
                     }
                     let n = if f.func.name() == "grouping" {
                         let mut f = f.clone();

@@ -16,7 +16,8 @@
 //!     LeftJoin(AntiJoin(left, right, x = y AND k = k'), Aggregate(right GROUP BY k': count(*) AS rows, count(y) AS keys), k = k')
 //! ```
 //!
-//! (a cross join when uncorrelated). DataFusion puts the `IN` pair first
+//! (a cross join when uncorrelated). A row value (`(a, b) NOT IN (...)`)
+//! becomes an anti join on "every field equal or NULL". DataFusion puts the `IN` pair first
 //! among the join keys. The subquery runs twice, so the rule leaves it
 //! alone when it is not deterministic.
 
@@ -24,9 +25,10 @@ use std::sync::Arc;
 
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{Column, Result};
-use datafusion::functions::core::expr_fn::coalesce;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions::core::expr_fn::{coalesce, get_field};
 use datafusion::functions_aggregate::count::count;
-use datafusion::logical_expr::{Expr, Join, JoinType, LogicalPlan, LogicalPlanBuilder, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, Join, JoinType, LogicalPlan, LogicalPlanBuilder, lit};
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
 
@@ -45,6 +47,38 @@ fn deterministic(plan: &LogicalPlan) -> bool {
 fn rewrite(join: &Join) -> Result<Option<LogicalPlan>> {
     let Some(((left_key, right_key), correlation)) = join.on.split_first() else { return Ok(None) };
     if join.join_type != JoinType::LeftAnti || !join.null_aware || join.filter.is_some() || !deterministic(&join.right) {
+        return Ok(None);
+    }
+    // A row value (`(a, b) NOT IN (SELECT x, y ...)`) compares field by
+    // field: a subquery row rules a row out unless some field differs for
+    // sure (both sides non-NULL) — an anti join on that condition, as
+    // Spark's nested-loop plan for it.
+    let (left_type, right_type) = (left_key.get_type(join.left.schema())?, right_key.get_type(join.right.schema())?);
+    if let (DataType::Struct(l), DataType::Struct(r)) = (&left_type, &right_type) {
+        if l.len() != r.len() {
+            return Ok(None);
+        }
+        let may_equal = l
+            .iter()
+            .zip(r.iter())
+            .map(|(lf, rf)| {
+                let (a, b) = (get_field(left_key.clone(), lf.name().as_str()), get_field(right_key.clone(), rf.name().as_str()));
+                a.clone().eq(b.clone()).or(a.is_null()).or(b.is_null())
+            })
+            .reduce(Expr::and);
+        let anti = Join::try_new(
+            Arc::clone(&join.left),
+            Arc::clone(&join.right),
+            correlation.to_vec(),
+            may_equal,
+            JoinType::LeftAnti,
+            join.join_constraint,
+            join.null_equality,
+            false,
+        )?;
+        return Ok(Some(LogicalPlan::Join(anti)));
+    }
+    if left_type.is_nested() || right_type.is_nested() {
         return Ok(None);
     }
     let anti = Join::try_new(

@@ -286,4 +286,7 @@ SEMANTICS = [
     q("stack_null_takes_type", "SELECT stack(2, 1, 's', NULL, 'w')"),
     c("sample_fraction_negative", "spark.range(10).sample(fraction=-0.1)"),
     c("sample_fraction_above_one", "spark.range(10).sample(fraction=1.5)"),
+    q("not_in_row_values", "SELECT * FROM VALUES (1, 'a'), (2, 'b'), (NULL, 'c') t(x, s) WHERE (x, s) NOT IN (SELECT 1, 'a')"),
+    q("not_in_row_values_empty", "SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, s) WHERE (x, s) NOT IN (SELECT y, z FROM VALUES (1, 'a') u(y, z) WHERE y > 5)"),
+    q("in_row_values_null_field", "SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, s) WHERE (x, s) IN (SELECT 1, CAST(NULL AS STRING))"),
 ]

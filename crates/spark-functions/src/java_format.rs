@@ -375,7 +375,10 @@ fn fixed(v: f64, float: bool, precision: usize) -> String {
 
 /// `%e`: `d.ddde+xx`.
 fn scientific(v: f64, float: bool, precision: usize, upper: bool) -> String {
-    let (digits, exp) = if v == 0.0 { (vec![0], 0) } else { round_half_up_pair(shortest_digits(v, float), precision as i64 + 1) };
+    let (digits, exp) = if v == 0.0 { (vec![0], 0) } else { {
+        let (digits, exp) = shortest_digits(v, float);
+        round_half_up(digits, exp, precision as i64 + 1)
+    } };
     let mut mantissa = String::new();
     mantissa.push((b'0' + digits[0]) as char);
     if precision > 0 {
@@ -387,10 +390,6 @@ fn scientific(v: f64, float: bool, precision: usize, upper: bool) -> String {
     let e = if upper { 'E' } else { 'e' };
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{mantissa}{e}{sign}{:02}", exp.abs())
-}
-
-fn round_half_up_pair((digits, exp): (Vec<u8>, i32), keep: i64) -> (Vec<u8>, i32) {
-    round_half_up(digits, exp, keep)
 }
 
 fn floating(value: &Value, spec: &Spec, out: &mut String) -> Result<()> {
@@ -426,7 +425,10 @@ fn floating(value: &Value, spec: &Spec, out: &mut String) -> Result<()> {
         'g' => {
             let precision = precision.max(1);
             // The value rounded to `precision` significant digits decides.
-            let rounded_exp = if a == 0.0 { 0 } else { round_half_up_pair(shortest_digits(a, float), precision as i64).1 };
+            let rounded_exp = if a == 0.0 { 0 } else { {
+                let (digits, exp) = shortest_digits(a, float);
+                round_half_up(digits, exp, precision as i64).1
+            } };
             if a != 0.0 && (rounded_exp < -4 || rounded_exp >= precision as i32) {
                 scientific(a, float, precision - 1, upper)
             } else {

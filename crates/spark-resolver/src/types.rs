@@ -156,3 +156,9 @@ pub(crate) fn contains_map(t: &ArrowType) -> bool {
         _ => false,
     }
 }
+
+/// A type as Spark quotes it in error messages (`"INT"`); empty for a type
+/// Spark has no name for.
+pub(crate) fn quoted_sql(t: &ArrowType) -> String {
+    from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default()
+}

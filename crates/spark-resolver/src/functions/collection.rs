@@ -258,7 +258,7 @@ fn array_and_value(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<(datafusion:
         _ => crate::expression::wider_decimal(element, value).or_else(|| crate::expression::wider_type(element, value, r.config.ansi)),
     };
     let Some(wider) = wider else {
-        let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+        let sql = crate::types::quoted_sql;
         let shown = c.default_name();
         return Err(ResolveError::analysis(
             "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES",
@@ -359,7 +359,7 @@ pub(super) fn functions() -> Table {
         // NULL for a NULL element too (Spark's is null-intolerant).
         ("array_remove", f(Exactly(2), &[Any, Any], |_, c| {
             if !matches!(c.types[0], ArrowType::List(_)) {
-                let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+                let sql = crate::types::quoted_sql;
                 let shown = c.default_name();
                 let types = format!("[{}, {}]", sql(&c.types[0]), sql(&c.types[1]));
                 return Err(ResolveError::analysis(
@@ -455,7 +455,7 @@ fn array_insert(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
 /// `map_concat()` is an empty `MAP<STRING, STRING>`.
 fn map_concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     let mismatch = || {
-        let types: Vec<String> = c.types.iter().map(|t| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default()).collect();
+        let types: Vec<String> = c.types.iter().map(crate::types::quoted_sql).collect();
         ResolveError::analysis(
             "DATATYPE_MISMATCH.MAP_CONCAT_DIFF_TYPES",
             "42K09",

@@ -108,7 +108,7 @@ fn greatest_least(r: &Resolver<'_>, c: &Call<'_>, kernel: &str) -> ResolveResult
 }
 
 fn data_diff_types(c: &Call<'_>) -> crate::ResolveError {
-    let types: Vec<String> = c.types.iter().map(|t| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default()).collect();
+    let types: Vec<String> = c.types.iter().map(crate::types::quoted_sql).collect();
     let shown = c.default_name();
     let list = format!("[{}]", types.join(", "));
     crate::ResolveError::analysis(

@@ -110,7 +110,7 @@ fn check_arithmetic_types(c: &Call<'_>, op: IntOp) -> ResolveResult<()> {
     if (number(&lt) || is_string(&lt)) && (number(&rt) || is_string(&rt)) {
         return Ok(());
     }
-    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+    let sql = crate::types::quoted_sql;
     if matches!(op, IntOp::Add | IntOp::Subtract) && lt == ArrowType::Date32 && rt.is_integer() {
         return Ok(());
     }
@@ -329,19 +329,14 @@ fn logical(c: &Call<'_>, op: Operator) -> ResolveResult<Built> {
     let symbol = if op == Operator::And { "AND" } else { "OR" };
     let shown = format!("({} {symbol} {})", c.names[0], c.names[1]);
     let boolean_like = |t: &ArrowType| matches!(t, ArrowType::Boolean | ArrowType::Null) || super::is_string(t);
-    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+    let sql = crate::types::quoted_sql;
     let (lt, rt) = (&c.types[0], &c.types[1]);
     if !boolean_like(lt) || !boolean_like(rt) {
         if lt != rt && !lt.is_null() && !rt.is_null() {
             return Err(ResolveError::binary_op_diff_types(&shown, &sql(lt), &sql(rt)));
         }
         let wrong = if boolean_like(lt) { rt } else { lt };
-        return Err(ResolveError::analysis(
-            "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
-            "42K09",
-            format!("Cannot resolve \"{shown}\" due to data type mismatch: the binary operator requires the input type \"BOOLEAN\", not {}.", sql(wrong)),
-            &[("actualDataType", sql(wrong)), ("sqlExpr", format!("\"{shown}\"")), ("inputType", "\"BOOLEAN\"".into())],
-        ));
+        return Err(wrong_type(&shown, "\"BOOLEAN\"", &sql(wrong)));
     }
     let as_boolean = |e: DfExpr, t: &ArrowType| if super::is_string(t) { cast(e, ArrowType::Boolean) } else { e };
     let string_cast = super::is_string(lt) || super::is_string(rt);

@@ -269,7 +269,7 @@ impl Resolver<'_> {
                 None => *slot = Some((t, i)),
                 Some((cur, _)) if *cur == t => {}
                 Some((cur, first)) => {
-                    let sql = |t: &ArrowType| crate::types::from_arrow(t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+                    let sql = crate::types::quoted_sql;
                     let names: Vec<&str> = resolved.iter().map(|v| v.name.as_str()).collect();
                     let shown = format!("stack({n}, {})", names.join(", "));
                     let (left, right, column) = (sql(cur), sql(&t), i % width);

@@ -358,7 +358,7 @@ impl Resolver<'_> {
         }
         let t = self.arrow_type(&v.expr, &r)?;
         if t != datafusion::arrow::datatypes::DataType::Int32 {
-            let sql = crate::types::from_arrow(&t).map(|d| format!("\"{}\"", d.sql())).unwrap_or_default();
+            let sql = crate::types::quoted_sql(&t);
             return Err(invalid("DATA_TYPE", format!("The {name} expression must be integer type, but got {sql}."), Some(("dataType", sql.clone()))));
         }
         let n = match crate::expression::constant_value(&v.expr) {

@@ -16,6 +16,7 @@ mod distinct_aggregates;
 mod late_string_casts;
 mod not_in_anti_join;
 mod partition_order;
+mod sliced_aggregates;
 mod tables;
 mod scalar_subquery_domain;
 mod script;

@@ -203,6 +203,15 @@ fn reads_start_time(plan: &LogicalPlan) -> bool {
     found || walk.is_err()
 }
 
+/// DataFusion's physical optimizer rules, after planning aggregations over
+/// ranges and local rows in Spark's partitions.
+pub(crate) fn physical_optimizer_rules() -> Vec<Arc<dyn datafusion::physical_optimizer::PhysicalOptimizerRule + Send + Sync>> {
+    let mut rules: Vec<Arc<dyn datafusion::physical_optimizer::PhysicalOptimizerRule + Send + Sync>> =
+        vec![Arc::new(crate::sliced_aggregates::SlicedAggregates)];
+    rules.extend(datafusion::physical_optimizer::optimizer::PhysicalOptimizer::new().rules);
+    rules
+}
+
 impl SparkSession {
     pub fn new(shared: Arc<SessionShared>) -> Self {
         let mut config = SessionConfig::new()
@@ -220,6 +229,7 @@ impl SparkSession {
             .with_runtime_env(shared.runtime.clone())
             .with_default_features()
             .with_optimizer_rules(optimizer_rules())
+            .with_physical_optimizer_rules(physical_optimizer_rules())
             .build();
         let ctx = SessionContext::new_with_state(state);
         ctx.add_analyzer_rule(Arc::new(crate::scalar_subquery_domain::DecorrelateScalarAggregates));

@@ -186,6 +186,12 @@ impl Expr {
         Expr::Literal(l)
     }
 
+    /// Whether this expression is or holds a window function call (not
+    /// looking into subqueries).
+    pub fn contains_window(&self) -> bool {
+        matches!(self, Expr::Window { .. } | Expr::NamedWindow { .. }) || self.children().0.iter().any(|e| e.contains_window())
+    }
+
     /// The expressions directly inside this one, and the plans of its
     /// subqueries.
     pub fn children(&self) -> (Vec<&Expr>, Vec<&Relation>) {

@@ -94,6 +94,9 @@ pub enum RelationKind {
     TimeTravel { input: Box<Relation>, spec: TimeTravel },
     Project { input: Box<Relation>, exprs: Vec<Expr> },
     Filter { input: Box<Relation>, condition: Expr },
+    /// `QUALIFY condition`: a filter of a SELECT's rows by its window
+    /// functions (in the condition or the select list).
+    Qualify { input: Box<Relation>, condition: Expr },
     Sort { input: Box<Relation>, order: Vec<SortOrder>, global: bool },
     /// `ORDER BY ALL [ASC|DESC] [NULLS FIRST|LAST]`: every output column in
     /// order, unless the input has a column named `all`, which is then the key.
@@ -287,6 +290,7 @@ impl Relation {
             }
             K::Project { input, .. }
             | K::Filter { input, .. }
+            | K::Qualify { input, .. }
             | K::Sort { input, .. }
             | K::Limit { input, .. }
             | K::Offset { input, .. }
@@ -336,7 +340,7 @@ impl Relation {
             K::Values { rows, .. } => rows.iter().flatten().collect(),
             K::Project { exprs, .. } | K::WithColumns { columns: exprs, .. } | K::ReplaceColumns { columns: exprs, .. } | K::Drop { columns: exprs, .. } => exprs.iter().collect(),
             K::CollectMetrics { metrics: exprs, .. } | K::Transpose { index: exprs, .. } => exprs.iter().collect(),
-            K::Filter { condition, .. } => vec![condition],
+            K::Filter { condition, .. } | K::Qualify { condition, .. } => vec![condition],
             K::Sort { order, .. } => order.iter().map(|s| &s.expr).collect(),
             K::Aggregate { kind, grouping, aggregates, having, .. } => {
                 let mut v: Vec<&Expr> = grouping.iter().chain(aggregates).chain(having).collect();

@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod ipc;
+pub mod local_sources;
 mod expression;
 mod functions;
 pub mod nested_nullability;

@@ -216,6 +216,12 @@ fn column_type(plan: &LogicalPlan, index: usize, depth: usize) -> Option<DataTyp
             Some(&p.input),
             depth + 1,
         ),
+        // Inline rows (`VALUES`) keep what their cells were.
+        LogicalPlan::TableScan(t) => {
+            let provider = datafusion::catalog::default_table_source::source_as_provider(&t.source).ok()?;
+            let local = provider.downcast_ref::<crate::local_sources::LocalRelationTable>()?;
+            local.spark_type(t.projection.as_ref().map_or(Some(index), |p| p.get(index).copied())?)
+        }
         LogicalPlan::Filter(f) => same_index(&f.input),
         LogicalPlan::Sort(s) => same_index(&s.input),
         LogicalPlan::Limit(l) => same_index(&l.input),

@@ -119,6 +119,7 @@ impl<'a> Resolver<'a> {
             RelationKind::Read(source) => self.resolve_read(source),
             RelationKind::Project { input, exprs } => self.resolve_project(input, exprs),
             RelationKind::Filter { input, condition } => self.resolve_filter(input, condition),
+            RelationKind::Qualify { input, condition } => self.resolve_qualify(input, condition),
             RelationKind::Sort { input, order, .. } => self.resolve_sort(input, order),
             RelationKind::SortByAll { input, ascending, nulls_first } => self.resolve_sort_by_all(input, *ascending, *nulls_first),
             RelationKind::Limit { input, limit } => self.resolve_limit(input, *limit),

@@ -293,7 +293,7 @@ impl Parser {
             },
         };
         if let Some(condition) = qualify {
-            out = rel(RelationKind::Filter { input: Box::new(out), condition });
+            out = rel(RelationKind::Qualify { input: Box::new(out), condition });
         }
         if distinct {
             out = rel(RelationKind::Distinct { input: Box::new(out) });

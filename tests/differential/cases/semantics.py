@@ -289,4 +289,23 @@ SEMANTICS = [
     q("not_in_row_values", "SELECT * FROM VALUES (1, 'a'), (2, 'b'), (NULL, 'c') t(x, s) WHERE (x, s) NOT IN (SELECT 1, 'a')"),
     q("not_in_row_values_empty", "SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, s) WHERE (x, s) NOT IN (SELECT y, z FROM VALUES (1, 'a') u(y, z) WHERE y > 5)"),
     q("in_row_values_null_field", "SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, s) WHERE (x, s) IN (SELECT 1, CAST(NULL AS STRING))"),
+
+    # Spark aggregates each partition of a range or of local rows and merges
+    # the partial results in partition order (local[2]: two slices).
+    q("double_sum_local_slices", "SELECT sum(x), avg(x) FROM VALUES 0.1D, 0.2D, 0.3D AS t(x)"),
+    q("double_sum_local_slices_expression_cells", "SELECT sum(x) FROM VALUES (CAST(0.1 AS DOUBLE)), (0.2D + 0.0D), (0.3D) AS t(x)"),
+    q("double_sum_local_slices_grouped", "SELECT k, sum(x), avg(x) FROM VALUES (1, 0.1D), (2, 0.2D), (1, 0.3D), (1, 0.4D), (2, 0.15D) AS t(k, x) GROUP BY k"),
+    q("double_sum_local_slices_filtered", "SELECT sum(x) FROM (SELECT * FROM VALUES (0.1D), (0.2D), (0.3D), (0.4D) AS t(x) WHERE x > 0.15)"),
+    q("double_sum_local_slices_nulls", "SELECT sum(x), avg(x), count(x) FROM VALUES (0.1D), (0.7D), (NULL), (0.2D) AS t(x)"),
+    q("double_sum_range_slices", "SELECT avg(id * 0.1D), sum(id * 0.1D) FROM range(10)"),
+    q("double_sum_range_slices_odd", "SELECT sum(id * 0.1D) FROM range(7)"),
+    q("double_sum_range_slices_descending", "SELECT sum(id * 0.3D), avg(id * 0.3D), kurtosis(id * 0.3D) FROM range(100, 0, -3)"),
+    q("regression_local_slices", "SELECT regr_slope(y, x), regr_intercept(y, x), regr_r2(y, x), regr_sxy(y, x) FROM VALUES (1, 2), (2, 4), (3, 7) AS t(x, y)"),
+    c("double_moments_local_slices", "spark.createDataFrame([(i % 3, i * 0.1 + 0.07, float(i) / 7) for i in range(23)], ['k', 'x', 'y']).agg(F.sum('x'), F.avg('x'), F.stddev('x'), F.variance('y'), F.corr('x', 'y'), F.skewness('x'), F.kurtosis('y'))"),
+    c("double_moments_local_slices_grouped", "spark.createDataFrame([(i % 3, i * 0.1 + 0.07, float(i) / 7) for i in range(23)], ['k', 'x', 'y']).groupBy('k').agg(F.sum('x'), F.avg('y'), F.stddev('x'), F.covar_samp('x', 'y'), F.count('*'), F.max('x'))"),
+    c("double_sum_local_slices_after_filter", "spark.createDataFrame([(i % 3, i * 0.1 + 0.07) for i in range(23)], ['k', 'x']).filter('x > 0.5').groupBy('k').agg(F.sum('x'), F.var_pop('x'))"),
+    c("double_sum_local_slices_with_list", "spark.createDataFrame([(i % 3, i * 0.1 + 0.07) for i in range(23)], ['k', 'x']).agg(F.sum('x'), F.collect_list('k'), F.first('k'))"),
+    c("double_sum_range_num_partitions", "spark.range(0, 100, 1, 3).selectExpr('id * 0.1D as x').agg(F.sum('x'), F.avg('x'), F.stddev('x'))"),
+    c("double_sum_range_slices_grouped", "spark.range(0, 100, 7).selectExpr('id % 4 as k', 'id / 3.0D as x').groupBy('k').agg(F.sum('x'), F.stddev('x'))"),
+    c("double_sum_range_slices_filtered", "spark.range(1000).filter('id % 3 = 0').selectExpr('id * 0.01D as x').agg(F.sum('x'), F.avg('x'))"),
 ]

@@ -89,4 +89,12 @@ SQL_CLAUSES = [
     q("limit_expression_11", 'SELECT * FROM range(10) OFFSET 1.5', ordered=True),
     q("limit_expression_12", 'SELECT * FROM range(10) LIMIT -1', ordered=True),
     q("limit_expression_13", 'SELECT * FROM range(10) ORDER BY id DESC LIMIT 2 OFFSET 1 + 1', ordered=True),
+    q("qualify_window_in_condition", "SELECT k, v FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY row_number() OVER (PARTITION BY k ORDER BY v DESC) = 1"),
+    q("qualify_window_alias", "SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY v) AS rn FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY rn = 1"),
+    q("qualify_column_not_selected", "SELECT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY sum(v) OVER (PARTITION BY k) > 10"),
+    q("qualify_aggregate_in_window", "SELECT k, sum(v) s FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) GROUP BY k QUALIFY rank() OVER (ORDER BY sum(v) DESC) = 1"),
+    q("qualify_without_window", "SELECT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY k > 1"),
+    q("qualify_named_window", "SELECT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) WINDOW w AS (PARTITION BY k ORDER BY v) QUALIFY row_number() OVER w = 1"),
+    q("qualify_distinct", "SELECT DISTINCT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY count(*) OVER (PARTITION BY k) > 1"),
+    q("qualify_plain_condition_window_selected", "SELECT k, rank() OVER (ORDER BY v) r FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY k = 1"),
 ]

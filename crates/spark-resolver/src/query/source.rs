@@ -6,16 +6,14 @@ use std::sync::Arc;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{Field, Schema};
-use datafusion::catalog::TableFunctionArgs;
-use datafusion::catalog::TableFunctionImpl;
 use datafusion::common::{DFSchema, ScalarValue};
-use datafusion::datasource::{MemTable, provider_as_source};
-use datafusion::functions_table::generate_series::RangeFunc;
+use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::{EmptyRelation, Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
 use spark_plan::{Cte, DataType, Expr, ReadSource, Relation};
 
 use super::recursive_cte::reads_table;
 
+use crate::local_sources::{LocalRelationTable, RangeTable};
 use crate::resolver::{Resolver, fresh_id, id_col};
 use crate::types::{from_arrow, to_arrow};
 use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
@@ -25,22 +23,73 @@ fn is_constant_call(e: &DfExpr) -> bool {
     matches!(e, DfExpr::ScalarFunction(f) if f.func.signature().volatility == datafusion::logical_expr::Volatility::Immutable)
 }
 
+/// The rows of a `VALUES` plan whose cells are all constant, evaluated.
+fn inline_rows(plan: &LogicalPlan) -> Option<LocalRelationTable> {
+    use datafusion::common::tree_node::TreeNode;
+    use datafusion::logical_expr::Volatility;
+    let LogicalPlan::Values(values) = plan else {
+        return None;
+    };
+    let constant = |e: &DfExpr| {
+        !e.exists(|x| {
+            Ok(match x {
+                DfExpr::ScalarFunction(f) => f.func.signature().volatility != Volatility::Immutable,
+                DfExpr::Column(_)
+                | DfExpr::OuterReferenceColumn(..)
+                | DfExpr::ScalarSubquery(_)
+                | DfExpr::Exists(_)
+                | DfExpr::InSubquery(_)
+                | DfExpr::Placeholder(_)
+                | DfExpr::ScalarVariable(..)
+                | DfExpr::AggregateFunction(_)
+                | DfExpr::WindowFunction(_) => true,
+                _ => false,
+            })
+        })
+        .unwrap_or(true)
+    };
+    if !values.values.iter().flatten().all(constant) {
+        return None;
+    }
+    let schema = Arc::new(values.schema.as_arrow().clone());
+    let empty = DFSchema::empty();
+    let props = datafusion::execution::context::ExecutionProps::new();
+    let context = datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default();
+    let one_row = RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(1))).ok()?;
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (c, field) in schema.fields().iter().enumerate() {
+        let mut cells = Vec::with_capacity(values.values.len());
+        for row in &values.values {
+            let physical = datafusion::physical_expr::create_physical_expr(row.get(c)?, &empty, &props, &context).ok()?;
+            let cell = physical.evaluate(&one_row).ok()?.into_array(1).ok()?;
+            cells.push(if cell.data_type() == field.data_type() { cell } else { cast(&cell, field.data_type()).ok()? });
+        }
+        let refs: Vec<&dyn datafusion::arrow::array::Array> = cells.iter().map(|a| a.as_ref()).collect();
+        columns.push(datafusion::arrow::compute::concat(&refs).ok()?);
+    }
+    let batch = RecordBatch::try_new(schema.clone(), columns).ok()?;
+    // Spark's nullability inside arrays, maps and structs, as the cells say.
+    let spark_types = (0..schema.fields().len()).map(|i| crate::nested_nullability::spark_column_type(plan, i)).collect();
+    Some(LocalRelationTable::try_new(schema, vec![batch]).ok()?.with_spark_types(spark_types))
+}
+
 impl Resolver<'_> {
     pub(crate) fn resolve_range(&mut self, start: i64, end: i64, step: i64, num_partitions: Option<i32>) -> ResolveResult<ResolvedRelation> {
         if step == 0 {
             return Err(ResolveError::IllegalArgument("requirement failed: step (0) cannot be 0".into()));
         }
-        let args = [lit(start), lit(end), lit(step)];
-        let provider = RangeFunc {}.call_with_args(TableFunctionArgs::new(&args, self.state))?;
-        let plan = LogicalPlanBuilder::scan("range", provider_as_source(provider), None)?.build()?;
+        let span = i128::from(end) - i128::from(start);
+        let rows = if (span > 0) == (step > 0) && span != 0 { (span.abs() + i128::from(step).abs() - 1) / i128::from(step).abs() } else { 0 };
+        let rows = u64::try_from(rows).unwrap_or(u64::MAX);
+        let partitions = num_partitions.map_or(self.config.default_parallelism as u64, |n| n.max(1) as u64);
+        let slices = super::spark_slices::slices(rows, partitions);
+        let table = RangeTable::new(start, step, rows, slices.clone());
+        let plan = LogicalPlanBuilder::scan("range", provider_as_source(Arc::new(table)), None)?.build()?;
         let id = fresh_id();
         let plan = LogicalPlanBuilder::from(plan)
             .project(vec![DfExpr::Column(datafusion::common::Column::new_unqualified("value")).alias(id.clone())])?
             .build()?;
-        let span = i128::from(end) - i128::from(start);
-        let rows = if (span > 0) == (step > 0) && span != 0 { (span.abs() + i128::from(step).abs() - 1) / i128::from(step).abs() } else { 0 };
-        let partitions = num_partitions.map_or(self.config.default_parallelism as u64, |n| n.max(1) as u64);
-        self.record_slices(&id, super::spark_slices::slices(u64::try_from(rows).unwrap_or(u64::MAX), partitions), true);
+        self.record_slices(&id, slices, true);
         Ok(ResolvedRelation { plan, columns: vec![ResolvedColumn::new(id, "id".into())] })
     }
 
@@ -70,7 +119,7 @@ impl Resolver<'_> {
             .map(|b| RecordBatch::try_new(id_schema.clone(), b.columns().to_vec()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(datafusion::error::DataFusionError::from)?;
-        let table = MemTable::try_new(id_schema, vec![batches])?;
+        let table = LocalRelationTable::try_new(id_schema, batches)?;
         let plan = LogicalPlanBuilder::scan("local", provider_as_source(Arc::new(table)), None)?.build()?;
         // Drop the scan's table qualifier so columns are addressed by id alone.
         let plan = LogicalPlanBuilder::from(plan)
@@ -191,6 +240,11 @@ impl Resolver<'_> {
             }
         }
         let plan = LogicalPlanBuilder::values(df_rows)?.build()?;
+        // Constant rows are a local relation, as Spark makes them.
+        let plan = match inline_rows(&plan) {
+            Some(table) => LogicalPlanBuilder::scan("values", provider_as_source(Arc::new(table)), None)?.build()?,
+            None => plan,
+        };
         let names: Vec<String> = (0..width)
             .map(|i| names.get(i).cloned().unwrap_or_else(|| format!("col{}", i + 1)))
             .collect();
@@ -275,6 +329,30 @@ impl Resolver<'_> {
             Err(err) if matches!(input.kind, spark_plan::RelationKind::Aggregate { .. }) => self.filter_over_aggregate(input, condition, err),
             Err(err) => self.retry_with_dropped_columns(input, err, |s, r| s.apply_filter(r, condition)),
         }
+    }
+
+    /// `QUALIFY condition` over a SELECT: a filter that needs a window
+    /// function in the condition or the select list. Over an aggregation
+    /// the condition reads its output only (Spark resolves no aggregate in it).
+    pub(crate) fn resolve_qualify(&mut self, input: &Relation, condition: &Expr) -> ResolveResult<ResolvedRelation> {
+        let in_select = match &input.kind {
+            spark_plan::RelationKind::Project { exprs, .. } => exprs.iter().any(Expr::contains_window),
+            spark_plan::RelationKind::Aggregate { aggregates, .. } => aggregates.iter().any(Expr::contains_window),
+            _ => false,
+        };
+        if !in_select && !condition.contains_window() {
+            return Err(ResolveError::analysis(
+                "QUALIFY_REQUIRES_WINDOW_FUNCTION",
+                "42903",
+                "The QUALIFY clause requires at least one window function in the current SELECT list or the QUALIFY condition.",
+                &[],
+            ));
+        }
+        if matches!(input.kind, spark_plan::RelationKind::Aggregate { .. }) {
+            let r = self.resolve(input)?;
+            return self.apply_filter(r, condition);
+        }
+        self.resolve_filter(input, condition)
     }
 
     /// The rows of `r` where `condition` holds.

@@ -16,12 +16,7 @@ use datafusion::logical_expr::LogicalPlan;
 use crate::ResolvedRelation;
 use crate::resolver::Resolver;
 
-/// The row counts of Spark's `k` slices of `n` rows.
-pub(crate) fn slices(n: u64, k: u64) -> Vec<u64> {
-    let k = k.max(1);
-    let bound = |i: u64| ((u128::from(i) * u128::from(n)) / u128::from(k)) as u64;
-    (0..k).map(|i| bound(i + 1) - bound(i)).collect()
-}
+pub(crate) use crate::local_sources::slices;
 
 impl Resolver<'_> {
     /// Records that the relation whose first column is `id` is an input
@@ -52,18 +47,5 @@ impl Resolver<'_> {
         let first = above_scan?.schema().fields().first()?.name().clone();
         let (slices, in_projections) = self.row_slices.get(&first)?;
         (!projection || *in_projections).then(|| slices.clone())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_as_spark() {
-        assert_eq!(slices(100, 2), vec![50, 50]);
-        assert_eq!(slices(5, 2), vec![2, 3]);
-        assert_eq!(slices(1, 2), vec![0, 1]);
-        assert_eq!(slices(10, 3), vec![3, 3, 4]);
     }
 }

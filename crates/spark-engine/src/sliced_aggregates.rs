@@ -13,9 +13,10 @@
 //! are such floating-point ones next to exact ones, and plans it as Spark
 //! does:
 //! - a range is generated in Spark's slices of it, one partition each;
-//! - local rows are filtered and projected first, in one piece (Spark's
-//!   `ConvertToLocalRelation`), then cut into `min(rows, parallelism)`
-//!   slices;
+//! - local rows are filtered, projected and limited first, in one piece
+//!   (Spark's `ConvertToLocalRelation`), then cut into `min(rows,
+//!   parallelism)` slices;
+//! - a union has its inputs' partitions one after the other;
 //! - each partition is aggregated, and the partial results are merged in
 //!   partition order in one partition.
 //!
@@ -37,6 +38,8 @@ use datafusion::physical_expr_common::physical_expr::is_volatile;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::filter::FilterExec;
+use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
+use datafusion::physical_plan::union::UnionExec;
 use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::udaf::AggregateFunctionExpr;
@@ -53,7 +56,7 @@ const MOMENTS: &[&str] = &[
 /// when the partial results are merged in partition order.
 const EXACT: &[&str] = &[
     "count", "min", "max", "bool_and", "bool_or", "bit_and", "bit_or", "bit_xor", "regr_count", "array_agg", "collect_list", "first_value", "last_value",
-    "string_agg",
+    "string_agg", "spark_percentile", "spark_percentile_approx",
 ];
 
 #[derive(Debug, Default)]
@@ -149,38 +152,47 @@ fn sliced(node: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Ar
     Ok(Some(Arc::new(last)))
 }
 
-/// The input of a deterministic projection or filter.
-fn through(plan: &Arc<dyn ExecutionPlan>) -> Option<&Arc<dyn ExecutionPlan>> {
-    let deterministic = if let Some(p) = plan.downcast_ref::<ProjectionExec>() {
+/// The input of a deterministic projection or filter, or (`limits`) of a
+/// limit.
+fn through(plan: &Arc<dyn ExecutionPlan>, limits: bool) -> Option<&Arc<dyn ExecutionPlan>> {
+    let passes = if let Some(p) = plan.downcast_ref::<ProjectionExec>() {
         !p.expr().iter().any(|e| is_volatile(&e.expr))
     } else if let Some(f) = plan.downcast_ref::<FilterExec>() {
         !is_volatile(f.predicate())
     } else {
-        false
+        limits && (plan.is::<GlobalLimitExec>() || plan.is::<LocalLimitExec>())
     };
     match plan.children()[..] {
-        [child] if deterministic => Some(child),
+        [child] if passes => Some(child),
         _ => None,
     }
 }
 
-/// `plan` (projections and filters of a range or of local rows) in Spark's
-/// partitions.
+/// `plan` in Spark's partitions: projections and filters of a range, local
+/// rows with projections, filters and limits (which Spark computes into new
+/// local rows), and unions of those (each input's partitions in turn).
 fn spark_partitions(plan: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+    if let Some(union) = plan.downcast_ref::<UnionExec>() {
+        let mut inputs = Vec::with_capacity(union.inputs().len());
+        for input in union.inputs() {
+            match spark_partitions(input, parallelism)? {
+                Some(input) => inputs.push(input),
+                None => return Ok(None),
+            }
+        }
+        return Ok(Some(UnionExec::try_new(inputs)?));
+    }
     if plan.output_partitioning().partition_count() != 1 {
         return Ok(None);
     }
     let mut leaf = plan;
-    while let Some(child) = through(leaf) {
+    while let Some(child) = through(leaf, true) {
         leaf = child;
     }
     if leaf.is::<LocalRelationExec>() {
         return Ok(Some(Arc::new(LocalSlicesExec::new(plan.clone(), parallelism))));
     }
-    if leaf.is::<RangeExec>() {
-        return sliced_range(plan);
-    }
-    Ok(None)
+    sliced_range(plan)
 }
 
 /// The projections and filters of a range over its sliced generation.
@@ -188,7 +200,7 @@ fn sliced_range(plan: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn Executio
     if let Some(range) = plan.downcast_ref::<RangeExec>() {
         return Ok(range.sliced().map(|r| Arc::new(r) as Arc<dyn ExecutionPlan>));
     }
-    let Some(child) = through(plan) else {
+    let Some(child) = through(plan, false) else {
         return Ok(None);
     };
     match sliced_range(child)? {

@@ -308,4 +308,7 @@ SEMANTICS = [
     c("double_sum_range_num_partitions", "spark.range(0, 100, 1, 3).selectExpr('id * 0.1D as x').agg(F.sum('x'), F.avg('x'), F.stddev('x'))"),
     c("double_sum_range_slices_grouped", "spark.range(0, 100, 7).selectExpr('id % 4 as k', 'id / 3.0D as x').groupBy('k').agg(F.sum('x'), F.stddev('x'))"),
     c("double_sum_range_slices_filtered", "spark.range(1000).filter('id % 3 = 0').selectExpr('id * 0.01D as x').agg(F.sum('x'), F.avg('x'))"),
+    c("double_sum_local_slices_union", "spark.createDataFrame([(i * 0.1 + 0.07,) for i in range(23)], ['x']).union(spark.createDataFrame([(i * 0.3,) for i in range(5)], ['x'])).agg(F.sum('x'), F.avg('x'))"),
+    c("double_sum_local_slices_limit", "spark.createDataFrame([(i * 0.1 + 0.07,) for i in range(23)], ['x']).limit(10).agg(F.sum('x'))"),
+    c("summary_decimal_quantiles", "spark.createDataFrame([(__import__('decimal').Decimal('1.10'), 1.25, 3, 'b'), (__import__('decimal').Decimal('-99.99'), 2.0, 4, 'a'), (__import__('decimal').Decimal('5.00'), 7.5, 9, 'c')], 'dec decimal(10,2), d double, i int, s string').summary()"),
 ]

@@ -62,7 +62,11 @@ impl Resolver<'_> {
                     "min" => Some(Expr::func("min", vec![c])),
                     "max" => Some(Expr::func("max", vec![c])),
                     other => match percentile(other) {
-                        Some(p) => numeric.then(|| Expr::func("percentile_approx", vec![c, Expr::Literal(Literal::Double(p))])),
+                        // Spark reads a decimal column's quantiles as doubles.
+                        Some(p) => numeric.then(|| {
+                            let c = if matches!(t, DataType::Decimal { .. }) { cast(c, DataType::Double) } else { c };
+                            Expr::func("percentile_approx", vec![c, Expr::Literal(Literal::Double(p))])
+                        }),
                         None => return Err(ResolveError::IllegalArgument(format!("{stat} is not a recognised statistic."))),
                     },
                 };

@@ -68,9 +68,8 @@ pub fn proto_to_type(t: &sc::DataType) -> ServerResult<DataType> {
         },
         Kind::Geometry(g) => DataType::Geometry((g.srid != -1).then_some(g.srid)),
         Kind::Geography(g) => DataType::Geography((g.srid != -1).then_some(g.srid)),
-        Kind::TimestampNtzNanos(_) | Kind::TimestampLtzNanos(_) => {
-            return Err(ServerError::unsupported("nanosecond timestamp types"));
-        }
+        Kind::TimestampNtzNanos(t) => DataType::TimestampNanos { precision: t.precision.unwrap_or(9) as u8, ntz: true },
+        Kind::TimestampLtzNanos(t) => DataType::TimestampNanos { precision: t.precision.unwrap_or(9) as u8, ntz: false },
     })
 }
 
@@ -131,6 +130,12 @@ pub fn type_to_proto(t: &DataType) -> sc::DataType {
         }),
         DataType::Variant => Kind::Variant(dt::Variant::default()),
         DataType::Time(p) => Kind::Time(dt::Time { precision: Some(*p as i32), type_variation_reference: 0 }),
+        DataType::TimestampNanos { precision, ntz: true } => {
+            Kind::TimestampNtzNanos(dt::TimestampNtzNanos { precision: Some(i32::from(*precision)), type_variation_reference: 0 })
+        }
+        DataType::TimestampNanos { precision, ntz: false } => {
+            Kind::TimestampLtzNanos(dt::TimestampLtzNanos { precision: Some(i32::from(*precision)), type_variation_reference: 0 })
+        }
         DataType::Geometry(srid) => Kind::Geometry(dt::Geometry { srid: srid.unwrap_or(-1), type_variation_reference: 0 }),
         DataType::Geography(srid) => Kind::Geography(dt::Geography { srid: srid.unwrap_or(-1), type_variation_reference: 0 }),
     };

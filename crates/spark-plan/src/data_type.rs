@@ -24,6 +24,9 @@ pub enum DataType {
     Date,
     Timestamp,
     TimestampNtz,
+    /// `TIMESTAMP_LTZ(p)` / `TIMESTAMP_NTZ(p)` with nanosecond-capable
+    /// precision `p` in 7..=9 (`spark.sql.timestampNanosTypes.enabled`).
+    TimestampNanos { precision: u8, ntz: bool },
     CalendarInterval,
     YearMonthInterval { start: IntervalUnit, end: IntervalUnit },
     DayTimeInterval { start: IntervalUnit, end: IntervalUnit },
@@ -108,6 +111,7 @@ impl DataType {
             DataType::Date => "date".into(),
             DataType::Timestamp => "timestamp".into(),
             DataType::TimestampNtz => "timestamp_ntz".into(),
+            DataType::TimestampNanos { precision, ntz } => format!("timestamp_{}({precision})", if *ntz { "ntz" } else { "ltz" }),
             DataType::CalendarInterval => "interval".into(),
             DataType::YearMonthInterval { start, end } => {
                 format!("interval {}", interval_fields(&YEAR_MONTH_UNITS, *start, *end))
@@ -154,6 +158,7 @@ impl DataType {
             DataType::Date => "DateType".into(),
             DataType::Timestamp => "TimestampType".into(),
             DataType::TimestampNtz => "TimestampNTZType".into(),
+            DataType::TimestampNanos { precision, ntz } => format!("Timestamp{}NanosType({precision})", if *ntz { "NTZ" } else { "LTZ" }),
             DataType::CalendarInterval => "CalendarIntervalType".into(),
             DataType::YearMonthInterval { start, end } => format!("YearMonthIntervalType({start},{end})"),
             DataType::DayTimeInterval { start, end } => format!("DayTimeIntervalType({start},{end})"),

@@ -29,6 +29,8 @@ pub fn to_arrow(t: &DataType, time_zone: &str) -> ResolveResult<ArrowType> {
         DataType::Date => ArrowType::Date32,
         DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some(time_zone.into())),
         DataType::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+        DataType::TimestampNanos { ntz: false, .. } => ArrowType::Timestamp(TimeUnit::Nanosecond, Some(time_zone.into())),
+        DataType::TimestampNanos { ntz: true, .. } => ArrowType::Timestamp(TimeUnit::Nanosecond, None),
         DataType::CalendarInterval => ArrowType::Interval(IntervalUnit::MonthDayNano),
         DataType::YearMonthInterval { .. } => ArrowType::Interval(IntervalUnit::YearMonth),
         DataType::DayTimeInterval { .. } => ArrowType::Duration(TimeUnit::Microsecond),
@@ -85,6 +87,8 @@ pub fn from_arrow(t: &ArrowType) -> ResolveResult<DataType> {
         | ArrowType::BinaryView
         | ArrowType::FixedSizeBinary(_) => DataType::Binary,
         ArrowType::Date32 | ArrowType::Date64 => DataType::Date,
+        // Nanoseconds only from the nanosecond types (files are read as micros).
+        ArrowType::Timestamp(TimeUnit::Nanosecond, tz) => DataType::TimestampNanos { precision: 9, ntz: tz.is_none() },
         ArrowType::Timestamp(_, Some(_)) => DataType::Timestamp,
         ArrowType::Timestamp(_, None) => DataType::TimestampNtz,
         ArrowType::Time32(_) | ArrowType::Time64(_) => DataType::Time(6),

@@ -154,12 +154,20 @@ impl Resolver<'_> {
             other => return Err(ResolveError::unsupported(format!("typed literal of type {}", other.sql()))),
         };
         let resolved = self.resolve_literal(&lit)?;
-        // With nanosecond timestamps on, the name keeps all nine digits.
+        // With nanosecond timestamps on, digits past the microsecond make
+        // the literal a TIMESTAMP_LTZ(9) or TIMESTAMP_NTZ(9).
         if self.config.timestamp_nanos && matches!(t, DataType::Timestamp | DataType::TimestampNtz) {
             if let Some(naive) = parse_timestamp(text).filter(|n| n.and_utc().timestamp_subsec_nanos() % 1000 != 0) {
-                // The literal is then TIMESTAMP_LTZ(9) or TIMESTAMP_NTZ(9), so named.
-                let kind = if matches!(t, DataType::Timestamp) { "TIMESTAMP_LTZ" } else { "TIMESTAMP_NTZ" };
-                return Ok(ResolvedExpr { name: format!("{kind} '{}'", naive.format("%Y-%m-%d %H:%M:%S%.9f")), ..resolved });
+                let below_micros = i64::from(naive.and_utc().timestamp_subsec_nanos() % 1000);
+                let (kind, micros, zone) = match lit {
+                    Literal::Timestamp(m) => ("TIMESTAMP_LTZ", m, Some(self.config.time_zone.as_str().into())),
+                    Literal::TimestampNtz(m) => ("TIMESTAMP_NTZ", m, None),
+                    _ => return Ok(resolved),
+                };
+                let nanos = micros.checked_mul(1000).and_then(|n| n.checked_add(below_micros)).ok_or_else(|| invalid(kind))?;
+                let shown = naive.format("%Y-%m-%d %H:%M:%S%.9f").to_string();
+                let name = format!("{kind} '{}'", shown.trim_end_matches('0'));
+                return Ok(ResolvedExpr::new(datafusion::logical_expr::lit(ScalarValue::TimestampNanosecond(Some(nanos), zone)), name));
             }
         }
         Ok(resolved)

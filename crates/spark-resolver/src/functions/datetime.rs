@@ -12,7 +12,7 @@ use spark_functions::datetime_format::{ParseTarget, SparkDateFormat, SparkParseD
 use super::{Arity, Built, Call, CallSite, In, Nullable, Table, call_udf, cast, datafusion_spark, f, registry_udf, try_cast, unresolved};
 use crate::expression::ResolvedExpr;
 use crate::ResolvedRelation;
-use crate::ResolveResult;
+use crate::{ResolveError, ResolveResult};
 use crate::resolver::Resolver;
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
@@ -47,6 +47,94 @@ fn timestamp_seconds(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
         _ => binary_expr(cast(x, ArrowType::Float64), Operator::Multiply, lit(MICROS_PER_SECOND as f64)),
     };
     Ok(Built::new(micros_to_timestamp(r, micros)))
+}
+
+/// Whether `current_timestamp(p)` (and `now`, `localtimestamp`) asks for a
+/// nanosecond type: `p` in 7..=9, which needs
+/// `spark.sql.timestampNanosTypes.enabled`; 6 or no `p` is the usual type.
+fn nanos_precision(r: &Resolver<'_>, c: &Call<'_>, kind: &str) -> ResolveResult<bool> {
+    use spark_functions::error::{RuntimeKind, SparkRuntimeError};
+    let Some(arg) = c.args.first() else {
+        return Ok(false);
+    };
+    if !c.types[0].is_integer() {
+        let actual = crate::types::from_arrow(&c.types[0]).map(|t| t.sql()).unwrap_or_default();
+        return Err(ResolveError::analysis(
+            "UNEXPECTED_INPUT_TYPE",
+            "42K09",
+            format!("Parameter first of function `{}` requires the \"INT\" type, however \"{}\" has the type \"{actual}\".", c.name, c.names[0]),
+            &[
+                ("paramIndex", "first".into()),
+                ("functionName", format!("`{}`", c.name)),
+                ("requiredType", "\"INT\"".into()),
+                ("inputSql", format!("\"{}\"", c.names[0])),
+                ("inputType", format!("\"{actual}\"")),
+            ],
+        ));
+    }
+    let p = match arg {
+        DfExpr::Literal(v, _) => v.clone().cast_to(&ArrowType::Int64).ok().and_then(|v| match v {
+            ScalarValue::Int64(p) => p,
+            _ => None,
+        }),
+        _ => None,
+    };
+    match p {
+        Some(6) => Ok(false),
+        Some(7..=9) if r.config.timestamp_nanos => Ok(true),
+        Some(7..=9) => Err(SparkRuntimeError::new(
+            RuntimeKind::Spark,
+            "FEATURE_NOT_ENABLED",
+            "56038",
+            "The feature Nanosecond-precision timestamp types is not enabled. Consider setting the config spark.sql.timestampNanosTypes.enabled to true to enable this capability.",
+        )
+        .param("featureName", "Nanosecond-precision timestamp types")
+        .param("configKey", "spark.sql.timestampNanosTypes.enabled")
+        .param("configValue", "true")
+        .into_df()
+        .into()),
+        Some(p) => Err(SparkRuntimeError::new(
+            RuntimeKind::Spark,
+            "INVALID_TIMESTAMP_PRECISION",
+            "22023",
+            format!("The seconds precision {p} of {kind} is invalid. Expected an integer in [7, 9] for nanosecond precision; use precision 6 or parameterless {kind} for the standard microsecond type."),
+        )
+        .param("precision", p.to_string())
+        .param("type", kind)
+        .into_df()
+        .into()),
+        None => Err(ResolveError::unsupported(format!("{} with a precision that is not a constant", c.name))),
+    }
+}
+
+/// `current_timestamp([p])` / `now([p])`: the query's start, a
+/// TIMESTAMP_LTZ(p) for a nanosecond precision.
+fn current_timestamp(r: &Resolver<'_>, c: &Call<'_>, name: &str) -> ResolveResult<Built> {
+    let unit = if nanos_precision(r, c, "TIMESTAMP_LTZ")? { TimeUnit::Nanosecond } else { TimeUnit::Microsecond };
+    let t = ArrowType::Timestamp(unit, Some(r.config.time_zone.clone().into()));
+    Ok(Built::new(cast(df::now(), t)).named(name).nullable(false))
+}
+
+/// `timestamp_nanos(n)`: the TIMESTAMP_LTZ(9) `n` nanoseconds after the
+/// epoch (a decimal truncated to whole nanoseconds).
+fn timestamp_nanos(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let t = &c.types[0];
+    if !(t.is_integer() || t.is_null() || matches!(t, ArrowType::Decimal128(..))) {
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], t, "(\"INTEGRAL\" or \"DECIMAL\")"));
+    }
+    let nanos = cast(c.arg(0)?, ArrowType::Int64);
+    Ok(Built::new(cast(nanos, ArrowType::Timestamp(TimeUnit::Nanosecond, Some(r.config.time_zone.clone().into())))))
+}
+
+/// `unix_nanos(ts)`: nanoseconds since the epoch of a nanosecond timestamp,
+/// as DECIMAL(21, 0).
+fn unix_nanos(_: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    let t = &c.types[0];
+    if !(t.is_null() || matches!(t, ArrowType::Timestamp(TimeUnit::Nanosecond, _))) {
+        return Err(super::type_mismatch_sql(&c.default_name(), 0, &c.names[0], t, "\"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\""));
+    }
+    let nanos = cast(c.arg(0)?, ArrowType::Int64);
+    Ok(Built::new(cast(nanos, ArrowType::Decimal128(21, 0))))
 }
 
 fn timestamp_scaled(r: &Resolver<'_>, c: &Call<'_>, per_unit: i64) -> ResolveResult<Built> {
@@ -430,8 +518,12 @@ pub(super) fn functions() -> Table {
             Ok(Built::new(call_udf(spark_functions::interval_fns::SparkMakeYmInterval::udf(), args)).named(name))
         })),
         ("current_timezone", f(Exactly(0), &[], |r, _| Ok(Built::new(lit(r.config.time_zone.clone())).named("current_timezone()")))),
-        ("localtimestamp", f(Exactly(0), &[], |r, _| {
+        ("localtimestamp", f(Range(0, 1), &[Any], |r, c| {
             let wall = call_udf(SparkZoneShift::udf(Direction::InstantToWall, &r.config.time_zone, ""), vec![df::now()]);
+            let wall = match nanos_precision(r, c, "TIMESTAMP_NTZ")? {
+                true => cast(wall, ArrowType::Timestamp(TimeUnit::Nanosecond, None)),
+                false => wall,
+            };
             Ok(Built::new(wall).named("localtimestamp()"))
         })),
         ("date_from_unix_date", f(Exactly(1), &[Int], |_, c| Ok(Built::new(cast(c.arg(0)?, ArrowType::Date32))))),
@@ -448,11 +540,28 @@ pub(super) fn functions() -> Table {
         ("try_make_timestamp", f(Range(1, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Default, true))),
         ("try_make_timestamp_ltz", f(Range(2, 7), &[Any, Any, Any, Any, Any, Any, String], |r, c| make_timestamp(r, c, MakeTimestamp::Ltz, true))),
         ("try_make_timestamp_ntz", f(Range(2, 6), &[Any, Any, Any, Any, Any, Any], |r, c| make_timestamp(r, c, MakeTimestamp::Ntz, true))),
-        ("now", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("now()").nullable(false)))),
-        ("current_timestamp", f(Exactly(0), &[], |r, _| Ok(Built::new(cast(df::now(), r.session_timestamp())).named("current_timestamp()").nullable(false)))),
-        ("date_trunc", f(Exactly(2), &[String, Timestamp], |r, c| {
+        ("now", f(Range(0, 1), &[Any], |r, c| current_timestamp(r, c, "now()"))),
+        ("current_timestamp", f(Range(0, 1), &[Any], |r, c| current_timestamp(r, c, "current_timestamp()"))),
+        ("timestamp_nanos", f(Exactly(1), &[Any], timestamp_nanos)),
+        ("unix_nanos", f(Exactly(1), &[Any], unix_nanos)),
+        ("date_trunc", f(Exactly(2), &[String, Any], |r, c| {
+            // A nanosecond timestamp is truncated as a TIMESTAMP and stays
+            // of its type; anything else is read as a TIMESTAMP.
+            let nanos = match &c.types[1] {
+                ArrowType::Timestamp(TimeUnit::Nanosecond, zone) => Some(ArrowType::Timestamp(TimeUnit::Nanosecond, zone.clone())),
+                _ => None,
+            };
+            let ts = match nanos {
+                Some(_) => cast(c.arg(1)?, r.session_timestamp()),
+                None => r.implicit_cast(&c.default_name(), 1, c.arg(1)?, &c.types[1], Timestamp, &c.names[1])?.0,
+            };
             // An unknown unit gives NULL.
-            Ok(Built::new(call_udf(spark_functions::date_trunc::SparkDateTrunc::udf(&r.config.time_zone), c.args.clone())).nullable(true))
+            let truncated = call_udf(spark_functions::date_trunc::SparkDateTrunc::udf(&r.config.time_zone), vec![c.arg(0)?, ts]);
+            let truncated = match nanos {
+                Some(t) => cast(truncated, t),
+                None => truncated,
+            };
+            Ok(Built::new(truncated).nullable(true))
         })),
         ("from_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, true))),
         ("to_utc_timestamp", f(Exactly(2), &[Timestamp, String], |r, c| zone_shift(r, c, false))),

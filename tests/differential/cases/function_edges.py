@@ -555,6 +555,13 @@ FUNCTION_EDGES = [
     q("nanos_localtimestamp_precision_invalid", "SELECT localtimestamp(2)"),
     q("nanos_current_timestamp_string_precision", "SELECT current_timestamp('a')"),
     q("nanos_literal_without_conf", "SELECT TIMESTAMP_NTZ '2008-12-25 15:30:00.123456789' a, typeof(TIMESTAMP '2008-12-25 15:30:00.123456789') b"),
+    q("window_ntile_zero", "SELECT v, ntile(0) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_ntile_negative", "SELECT v, ntile(-3) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_ntile_column", "SELECT v, ntile(v) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_ntile_null", "SELECT v, ntile(NULL) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_nth_value_zero", "SELECT v, nth_value(v, 0) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_nth_value_negative", "SELECT v, nth_value(v, -2) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
+    q("window_nth_value_column", "SELECT v, nth_value(v, v) OVER (ORDER BY v) FROM VALUES 1 AS t(v)"),
     # SET keeps its value as written.
     sql_script("set_value_as_written", "SET spark.sql.session.timeZone=America/Los_Angeles", "SELECT current_timezone()"),
     sql_script("set_value_quoted", "SET spark.sql.session.timeZone='America/Chicago'"),

@@ -87,9 +87,51 @@ fn offset(c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(e).named(format!("{}({})", c.name, names.join(", "))))
 }
 
+/// A window function's constant count (`ntile`'s buckets, `nth_value`'s
+/// offset): an integer literal of `want` type above zero, as Spark checks it.
+fn positive_constant(c: &Call<'_>, index: usize, input: &str, want: ArrowType) -> ResolveResult<i64> {
+    let t = &c.types[index];
+    let want_sql = crate::types::from_arrow(&want).map(|d| d.sql()).unwrap_or_default();
+    if !t.is_integer() {
+        return Err(super::type_mismatch_sql(&c.default_name(), index, &c.names[index], t, &format!("\"{want_sql}\"")));
+    }
+    let value = match &c.args[index] {
+        DfExpr::Literal(v, _) => v.cast_to(&ArrowType::Int64).ok().and_then(|v| match v {
+            ScalarValue::Int64(n) => n,
+            _ => None,
+        }),
+        _ => None,
+    };
+    let Some(value) = value else {
+        let actual = crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            "42K09",
+            format!(
+                "Cannot resolve \"{}\" due to data type mismatch: the input `{input}` should be a foldable \"{actual}\" expression; however, got \"{}\".",
+                c.default_name(),
+                c.names[index]
+            ),
+            &[("inputName", format!("`{input}`")), ("inputType", format!("\"{actual}\"")), ("inputExpr", format!("\"{}\"", c.names[index])), ("sqlExpr", format!("\"{}\"", c.default_name()))],
+        ));
+    };
+    if value <= 0 {
+        let (max, suffix) = if want == ArrowType::Int64 { (i64::MAX.to_string(), "L") } else { (i32::MAX.to_string(), "") };
+        let range = format!("(0, {max}]");
+        return Err(ResolveError::analysis(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            "42K09",
+            format!("Cannot resolve \"{}\" due to data type mismatch: The {input} must be between {range} (current value = {value}{suffix}).", c.default_name()),
+            &[("exprName", input.to_string()), ("valueRange", range.clone()), ("currentValue", format!("{value}{suffix}")), ("sqlExpr", format!("\"{}\"", c.default_name()))],
+        ));
+    }
+    Ok(value)
+}
+
 /// `nth_value(x, n[, ignoreNulls])`: DataFusion wants n as a BIGINT
 /// constant; skipping NULLs prints as `nth_value(x, n) ignore nulls`.
 fn nth_value(c: &Call<'_>) -> ResolveResult<Built> {
+    positive_constant(c, 1, "offset", ArrowType::Int64)?;
     let mut args = c.args.clone();
     if let Some(DfExpr::Literal(v, _)) = args.get(1) {
         if let Ok(n) = v.cast_to(&ArrowType::Int64) {
@@ -162,6 +204,9 @@ pub(super) fn functions() -> Table {
         ("dense_rank", ranked(|_, c| ranking(c, "dense_rank", true))),
         ("percent_rank", ranked(|_, c| ranking(c, "percent_rank", false))),
         ("ntile", f(Range(0, 1), &[], |_, c| {
+            if !c.args.is_empty() {
+                positive_constant(c, 0, "buckets", ArrowType::Int32)?;
+            }
             let e = cast(window_udf("ntile", c.args.clone())?, ArrowType::Int32);
             Ok(Built::new(e))
         })

@@ -203,12 +203,14 @@ fn reads_start_time(plan: &LogicalPlan) -> bool {
     found || walk.is_err()
 }
 
-/// DataFusion's physical optimizer rules, after planning aggregations over
-/// ranges and local rows in Spark's partitions.
+/// DataFusion's physical optimizer rules, with joins and aggregations over
+/// ranges and local rows planned in Spark's partitions.
 pub(crate) fn physical_optimizer_rules() -> Vec<Arc<dyn datafusion::physical_optimizer::PhysicalOptimizerRule + Send + Sync>> {
-    let mut rules: Vec<Arc<dyn datafusion::physical_optimizer::PhysicalOptimizerRule + Send + Sync>> =
-        vec![Arc::new(crate::sliced_aggregates::SlicedAggregates)];
-    rules.extend(datafusion::physical_optimizer::optimizer::PhysicalOptimizer::new().rules);
+    let mut rules = datafusion::physical_optimizer::optimizer::PhysicalOptimizer::new().rules;
+    // After DataFusion's own choice of join sides, before distribution.
+    let at = rules.iter().position(|r| r.name() == "join_selection").map_or(0, |i| i + 1);
+    rules.insert(at, Arc::new(crate::sliced_aggregates::SlicedAggregates));
+    rules.insert(at, Arc::new(crate::broadcast_joins::BroadcastJoins));
     rules
 }
 

@@ -37,7 +37,9 @@ use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_expr_common::physical_expr::is_volatile;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
+use datafusion::common::JoinType;
 use datafusion::physical_plan::filter::FilterExec;
+use datafusion::physical_plan::joins::{HashJoinExec, PartitionMode};
 use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
 use datafusion::physical_plan::union::UnionExec;
 use datafusion::physical_plan::projection::ProjectionExec;
@@ -154,7 +156,7 @@ fn sliced(node: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Ar
 
 /// The input of a deterministic projection or filter, or (`limits`) of a
 /// limit.
-fn through(plan: &Arc<dyn ExecutionPlan>, limits: bool) -> Option<&Arc<dyn ExecutionPlan>> {
+pub(crate) fn through(plan: &Arc<dyn ExecutionPlan>, limits: bool) -> Option<&Arc<dyn ExecutionPlan>> {
     let passes = if let Some(p) = plan.downcast_ref::<ProjectionExec>() {
         !p.expr().iter().any(|e| is_volatile(&e.expr))
     } else if let Some(f) = plan.downcast_ref::<FilterExec>() {
@@ -168,9 +170,11 @@ fn through(plan: &Arc<dyn ExecutionPlan>, limits: bool) -> Option<&Arc<dyn Execu
     }
 }
 
-/// `plan` in Spark's partitions: projections and filters of a range, local
-/// rows with projections, filters and limits (which Spark computes into new
-/// local rows), and unions of those (each input's partitions in turn).
+/// `plan` in Spark's partitions: local rows with projections, filters and
+/// limits (which Spark computes into new local rows), a range, unions of
+/// those (each input's partitions in turn), and projections, filters and
+/// broadcast joins (see `broadcast_joins`) of those, which keep the
+/// partitions of their input or streamed side.
 fn spark_partitions(plan: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Arc<dyn ExecutionPlan>>> {
     if let Some(union) = plan.downcast_ref::<UnionExec>() {
         let mut inputs = Vec::with_capacity(union.inputs().len());
@@ -192,18 +196,25 @@ fn spark_partitions(plan: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result
     if leaf.is::<LocalRelationExec>() {
         return Ok(Some(Arc::new(LocalSlicesExec::new(plan.clone(), parallelism))));
     }
-    sliced_range(plan)
-}
-
-/// The projections and filters of a range over its sliced generation.
-fn sliced_range(plan: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
     if let Some(range) = plan.downcast_ref::<RangeExec>() {
         return Ok(range.sliced().map(|r| Arc::new(r) as Arc<dyn ExecutionPlan>));
+    }
+    // A broadcast join: each partition of the streamed side probes the
+    // whole build side, in order.
+    if let Some(join) = plan.downcast_ref::<HashJoinExec>() {
+        let keeps_order = matches!(join.join_type, JoinType::Inner | JoinType::Right | JoinType::RightSemi | JoinType::RightAnti);
+        if join.mode != PartitionMode::CollectLeft || !keeps_order {
+            return Ok(None);
+        }
+        return match spark_partitions(&join.right, parallelism)? {
+            Some(right) => Ok(Some(join.builder().with_new_children(vec![join.left.clone(), right])?.build_exec()?)),
+            None => Ok(None),
+        };
     }
     let Some(child) = through(plan, false) else {
         return Ok(None);
     };
-    match sliced_range(child)? {
+    match spark_partitions(child, parallelism)? {
         Some(child) => Ok(Some(plan.clone().replace_children(vec![child], ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute))?)),
         None => Ok(None),
     }

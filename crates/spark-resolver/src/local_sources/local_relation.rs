@@ -21,6 +21,8 @@ use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Pla
 #[derive(Debug)]
 pub struct LocalRelationTable {
     rows: MemTable,
+    /// How many rows there are.
+    count: usize,
     /// Per column, its type with Spark's nullability inside arrays, maps
     /// and structs where known better than the (executed) schema's.
     spark_types: Vec<Option<DataType>>,
@@ -28,7 +30,8 @@ pub struct LocalRelationTable {
 
 impl LocalRelationTable {
     pub fn try_new(schema: SchemaRef, batches: Vec<RecordBatch>) -> DfResult<Self> {
-        Ok(Self { rows: MemTable::try_new(schema, vec![batches])?, spark_types: vec![] })
+        let count = batches.iter().map(RecordBatch::num_rows).sum();
+        Ok(Self { rows: MemTable::try_new(schema, vec![batches])?, count, spark_types: vec![] })
     }
 
     pub fn with_spark_types(self, spark_types: Vec<Option<DataType>>) -> Self {
@@ -54,7 +57,8 @@ impl TableProvider for LocalRelationTable {
 
     async fn scan(&self, state: &dyn Session, projection: Option<&Vec<usize>>, filters: &[DfExpr], limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
         let scan = self.rows.scan(state, projection, filters, limit).await?;
-        Ok(Arc::new(LocalRelationExec { properties: scan.properties().clone(), scan }))
+        let rows = limit.map_or(self.count, |l| l.min(self.count));
+        Ok(Arc::new(LocalRelationExec { properties: scan.properties().clone(), scan, rows }))
     }
 
     fn supports_filters_pushdown(&self, filters: &[&DfExpr]) -> DfResult<Vec<TableProviderFilterPushDown>> {
@@ -67,6 +71,14 @@ impl TableProvider for LocalRelationTable {
 pub struct LocalRelationExec {
     scan: Arc<dyn ExecutionPlan>,
     properties: Arc<PlanProperties>,
+    rows: usize,
+}
+
+impl LocalRelationExec {
+    /// How many rows the scan reads.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
 }
 
 impl DisplayAs for LocalRelationExec {
@@ -95,7 +107,7 @@ impl ExecutionPlan for LocalRelationExec {
 
     fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> DfResult<Arc<dyn ExecutionPlan>> {
         Ok(match children.pop() {
-            Some(scan) => Arc::new(LocalRelationExec { properties: scan.properties().clone(), scan }),
+            Some(scan) => Arc::new(LocalRelationExec { properties: scan.properties().clone(), scan, rows: self.rows }),
             None => self,
         })
     }

@@ -100,6 +100,11 @@ impl RangeExec {
         Self { series, slices, with_column, sliced, properties }
     }
 
+    /// How many rows the range has.
+    pub fn rows(&self) -> u64 {
+        self.series.rows
+    }
+
     /// The same rows in Spark's partitions, when there is more than one.
     pub fn sliced(&self) -> Option<RangeExec> {
         (!self.sliced && self.slices.len() > 1).then(|| RangeExec::new(self.series, self.slices.clone(), self.with_column, true))

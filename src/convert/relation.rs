@@ -224,11 +224,9 @@ fn convert_inner(rel: &sc::Relation, ctx: &mut RelationContext) -> ServerResult<
         }
         RelType::ChunkedCachedLocalRelation(c) => chunked_local_relation(c, ctx)?,
         RelType::CachedRemoteRelation(c) => RelationKind::CachedRelation { id: c.relation_id.clone() },
+        RelType::Read(r) if r.is_streaming => return Err(ServerError::unsupported("streaming reads (readStream); Structured Streaming is not supported")),
         RelType::Read(r) => match r.read_type.as_ref().required("Read.read_type")? {
             sc::read::ReadType::NamedTable(t) => {
-                if r.is_streaming {
-                    return Err(ServerError::unsupported("streaming reads"));
-                }
                 RelationKind::Read(ReadSource::Table { name: parse_identifier_parts(&t.unparsed_identifier).map_err(|e| ServerError::Engine(e.into()))? })
             }
             sc::read::ReadType::DataSource(d) => RelationKind::Read(ReadSource::DataSource {

@@ -415,6 +415,17 @@ def test_malformed_and_unsupported_input_keeps_server_alive(server, spark):
     assert spark.range(3).count() == 3
 
 
+def test_streaming_reads_are_refused_clearly(spark):
+    from pyspark.errors import PySparkException
+
+    for load in (lambda: spark.readStream.format("rate").load(), lambda: spark.readStream.schema("a int").parquet("/nonexistent")):
+        with pytest.raises(PySparkException) as e:
+            load().schema
+        assert e.value.getCondition() == "UNSUPPORTED_FEATURE"
+        assert "Structured Streaming is not supported" in str(e.value)
+    assert spark.range(2).count() == 2
+
+
 def _nested_bytes(levels):
     """A Relation nested `levels` deep through Filter.input (hostile input)."""
     msg = relations_pb2.Relation(range=relations_pb2.Range(end=1, step=1)).SerializeToString()

@@ -200,6 +200,10 @@ impl SparkSession {
         if existing.is_some() {
             return if t.if_not_exists { Ok(CommandOutput::empty()) } else { Err(table_exists(&db, &name)) };
         }
+        // File tables have no generated columns.
+        if t.columns.iter().any(|c| c.metadata.as_deref().is_some_and(|m| m.contains("\"GENERATION_EXPRESSION\""))) {
+            return Err(table_operation_unsupported(&db, &name, "generated columns"));
+        }
         if t.query.is_some() && !t.columns.is_empty() {
             return Err(EngineError::Parse(spark_sql_parser::ParseError::other("_LEGACY_ERROR_TEMP_0035", "",
                 "Operation not allowed: Schema may not be specified in a Create Table As Select (CTAS) statement.")));
@@ -447,7 +451,7 @@ impl SparkSession {
                 Some(k) => Expr::Column { name: vec![positional[k].clone()], plan_id: None },
                 None => match statics.iter().find(|(p, _)| p == &f.name) {
                     Some((_, v)) => v.clone(),
-                    None => Expr::Literal(Literal::Null(f.data_type.clone())),
+                    None => column_default(f)?.unwrap_or(Expr::Literal(Literal::Null(f.data_type.clone()))),
                 },
             };
             exprs.push(Expr::Cast { expr: Box::new(source), to: f.data_type.clone(), mode: CastMode::StoreAssignment, explicit: false }.alias(&f.name));
@@ -817,7 +821,7 @@ impl SparkSession {
     }
 
     /// `DESCRIBE TABLE` rows after the columns: a partitioned table's
-    /// `# Partition Information` section.
+    /// `# Partition Information` section, and `# Column Default Values`.
     pub(crate) fn partition_information(&self, name: &[String]) -> EngineResult<Vec<(String, String, Option<String>)>> {
         if let [n] = name {
             if self.views.get(n).is_some() {
@@ -825,17 +829,25 @@ impl SparkSession {
             }
         }
         let Some(meta) = self.get_persistent_table(name).ok().flatten() else { return Ok(vec![]) };
-        if meta.partition_columns.is_empty() {
-            return Ok(vec![]);
-        }
-        let mut rows = vec![
-            ("# Partition Information".to_string(), String::new(), Some(String::new())),
-            ("# col_name".to_string(), "data_type".to_string(), Some("comment".to_string())),
-        ];
-        for p in &meta.partition_columns {
-            if let Some(f) = meta.fields().iter().find(|f| &f.name == p) {
-                rows.push((f.name.clone(), f.data_type.simple_string(), None));
+        let mut rows = Vec::new();
+        if !meta.partition_columns.is_empty() {
+            rows.push(("# Partition Information".to_string(), String::new(), Some(String::new())));
+            rows.push(("# col_name".to_string(), "data_type".to_string(), Some("comment".to_string())));
+            for p in &meta.partition_columns {
+                if let Some(f) = meta.fields().iter().find(|f| &f.name == p) {
+                    rows.push((f.name.clone(), f.data_type.simple_string(), None));
+                }
             }
+        }
+        let defaults: Vec<(String, String, Option<String>)> = meta
+            .fields()
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), f.data_type.simple_string(), Some(default_text(f)?))))
+            .collect();
+        if !defaults.is_empty() {
+            rows.push((String::new(), String::new(), Some(String::new())));
+            rows.push(("# Column Default Values".to_string(), String::new(), Some(String::new())));
+            rows.extend(defaults);
         }
         Ok(rows)
     }
@@ -1192,5 +1204,21 @@ pub(crate) fn database_arg(name: &str) -> String {
         Some([c, db]) if c.eq_ignore_ascii_case(SPARK_CATALOG) => db.clone(),
         Some([db]) => db.clone(),
         _ => name.to_string(),
+    }
+}
+
+/// A column's `DEFAULT` as written (Spark's `CURRENT_DEFAULT` metadata).
+fn default_text(f: &StructField) -> Option<String> {
+    let serde_json::Value::Object(m) = serde_json::from_str::<serde_json::Value>(f.metadata.as_deref()?).ok()? else {
+        return None;
+    };
+    m.get("CURRENT_DEFAULT")?.as_str().map(str::to_string)
+}
+
+/// A column's `DEFAULT`, parsed.
+fn column_default(f: &StructField) -> EngineResult<Option<Expr>> {
+    match default_text(f) {
+        Some(text) => Ok(Some(spark_sql_parser::parse_expression(&text)?)),
+        None => Ok(None),
     }
 }

@@ -162,19 +162,32 @@ impl Parser {
             let name = self.parse_identifier_or_keyword()?;
             let data_type = self.parse_data_type()?;
             let mut field = StructField::new(name, data_type, true);
+            let mut metadata: Vec<(&str, String)> = Vec::new();
             loop {
                 if self.eat_words(&["not", "null"]) {
                     field.nullable = false;
                 } else if self.eat_word("default") {
+                    // Kept as written, as Spark keeps it (`CURRENT_DEFAULT`),
+                    // and as the value rows written before the column read.
+                    let start = self.position();
                     self.parse_expression()?;
+                    let text = self.source_between(start, self.position());
+                    metadata.push(("CURRENT_DEFAULT", text.clone()));
+                    metadata.push(("EXISTS_DEFAULT", text));
                 } else if self.eat_word("comment") {
-                    let comment = self.expect_string()?;
-                    field.metadata = Some(serde_json_comment(&comment));
+                    metadata.push(("comment", self.expect_string()?));
                 } else if self.eat_words(&["generated", "always", "as"]) {
+                    // Kept under Spark's key; file tables refuse it.
+                    let start = self.position();
                     self.skip_parenthesized()?;
+                    let text = self.source_between(start, self.position());
+                    metadata.push(("GENERATION_EXPRESSION", text.trim_start_matches('(').trim_end_matches(')').trim().to_string()));
                 } else {
                     break;
                 }
+            }
+            if !metadata.is_empty() {
+                field.metadata = Some(json_object(&metadata));
             }
             out.push(field);
             if !self.eat_sym(",") {
@@ -519,14 +532,22 @@ impl Parser {
 }
 
 /// A column comment as Spark keeps it: field metadata `{"comment": ...}`.
-fn serde_json_comment(comment: &str) -> String {
-    let escaped: String = comment.chars().flat_map(|c| match c {
-        '"' => vec!['\\', '"'],
-        '\\' => vec!['\\', '\\'],
-        '\n' => vec!['\\', 'n'],
-        c => vec![c],
-    }).collect();
-    format!("{{\"comment\":\"{escaped}\"}}")
+/// A JSON object of string values (a field's metadata).
+fn json_object(pairs: &[(&str, String)]) -> String {
+    let quote = |text: &str| -> String {
+        let escaped: String = text
+            .chars()
+            .flat_map(|c| match c {
+                '"' => vec!['\\', '"'],
+                '\\' => vec!['\\', '\\'],
+                '\n' => vec!['\\', 'n'],
+                c => vec![c],
+            })
+            .collect();
+        format!("\"{escaped}\"")
+    };
+    let items: Vec<String> = pairs.iter().map(|(k, v)| format!("{}:{}", quote(k), quote(v))).collect();
+    format!("{{{}}}", items.join(","))
 }
 #[cfg(test)]
 mod tests {

@@ -97,4 +97,8 @@ SQL_CLAUSES = [
     q("qualify_named_window", "SELECT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) WINDOW w AS (PARTITION BY k ORDER BY v) QUALIFY row_number() OVER w = 1"),
     q("qualify_distinct", "SELECT DISTINCT k FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY count(*) OVER (PARTITION BY k) > 1"),
     q("qualify_plain_condition_window_selected", "SELECT k, rank() OVER (ORDER BY v) r FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) QUALIFY k = 1"),
+    c("column_defaults_insert", "exec:drop_after('cd_t1')\nresult = script(\"CREATE TABLE cd_t1 (a INT NOT NULL, b STRING DEFAULT 'x', c INT DEFAULT 1 + 1 COMMENT 'two', d DATE DEFAULT DATE'2024-01-01') USING parquet\", \"INSERT INTO cd_t1 (a) VALUES (1)\", \"INSERT INTO cd_t1 (a, c) VALUES (2, 5)\", \"INSERT INTO cd_t1 VALUES (3, 'z', 7, NULL)\", \"SELECT * FROM cd_t1 ORDER BY a\")", ordered=True),
+    c("column_defaults_describe", "exec:drop_after('cd_t2')\nresult = script(\"CREATE TABLE cd_t2 (a INT, b STRING DEFAULT 'x' COMMENT 'bee') USING parquet\", 'DESCRIBE cd_t2')", ordered=True),
+    c("column_defaults_schema_metadata", "exec:drop_after('cd_t3')\nscript(\"CREATE TABLE cd_t3 (a INT, b STRING DEFAULT 'x' COMMENT 'bee') USING parquet\")\nresult = repr(sorted((f.name, sorted(f.metadata.items())) for f in spark.table('cd_t3').schema.fields))"),
+    c("column_generated_refused", "exec:drop_after('cd_t4')\nresult = spark.sql('CREATE TABLE cd_t4 (a INT, b INT GENERATED ALWAYS AS (a + 1)) USING parquet')"),
 ]

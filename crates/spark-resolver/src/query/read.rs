@@ -52,6 +52,12 @@ impl Resolver<'_> {
             Some(other) => return Err(ResolveError::invalid(format!("a data source schema must be a struct, not {}", other.sql()))),
             None => None,
         };
+        // The metadata a given schema's fields carry (a table's comments and
+        // defaults), kept on the columns read.
+        let user_metadata: Vec<Option<String>> = match schema {
+            Some(DataType::Struct(fields)) => fields.iter().map(|f| f.metadata.clone()).collect(),
+            _ => vec![],
+        };
         let source = FileSource { format, paths: &paths, options: SourceOptions::new(options.iter()), schema: user_schema, time_zone: &tz };
         let opened = spark_datasource::open(&source).map_err(source_error)?;
         let mut fields: Vec<Field> = opened.data_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
@@ -79,7 +85,14 @@ impl Resolver<'_> {
                     (Some(nv), datafusion::arrow::datatypes::DataType::Utf8) => datafusion::functions::core::expr_fn::nullif(col, lit(nv.clone())),
                     _ => col,
                 };
-                exprs.push(cast_to(col, f.data_type(), &targets[i]).alias(ids[i].clone()));
+                let value = cast_to(col, f.data_type(), &targets[i]);
+                exprs.push(match user_metadata.get(i).cloned().flatten() {
+                    Some(json) => {
+                        let m = std::collections::BTreeMap::from([(crate::types::COLUMN_METADATA_KEY.to_string(), json)]);
+                        value.alias_with_metadata(ids[i].clone(), Some(datafusion::common::metadata::FieldMetadata::new(m)))
+                    }
+                    None => value.alias(ids[i].clone()),
+                });
             }
             let offset = opened.data_schema.fields().len();
             for (j, v) in part.partition_values.iter().enumerate() {

@@ -885,6 +885,14 @@ impl SparkSession {
                 return Ok(CommandOutput::empty());
             }
             A::AddColumns(columns) => {
+                // Rows written before would have to read the default (Spark's
+                // EXISTS_DEFAULT), which this server's file scans cannot do.
+                if let Some(c) = columns.iter().find(|c| default_text(c).is_some()) {
+                    return Err(EngineError::Resolve(spark_resolver::ResolveError::unsupported(format!(
+                        "ALTER TABLE ADD COLUMNS with a DEFAULT value (column {}); add the column without one",
+                        quote(&[&c.name])
+                    ))));
+                }
                 let mut fields = meta.fields().to_vec();
                 for c in columns {
                     if fields.iter().any(|f| f.name.eq_ignore_ascii_case(&c.name)) {

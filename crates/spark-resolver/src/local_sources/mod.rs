@@ -23,6 +23,18 @@ pub fn slices(n: u64, k: u64) -> Vec<u64> {
     (0..k).map(|i| bound(i + 1) - bound(i)).collect()
 }
 
+/// The value of an expression that reads no columns, evaluated now (one
+/// row).
+pub fn constant_array(e: &datafusion::logical_expr::Expr) -> Option<datafusion::arrow::array::ArrayRef> {
+    use datafusion::arrow::array::{RecordBatch, RecordBatchOptions};
+    use datafusion::arrow::datatypes::Schema;
+    let props = datafusion::execution::context::ExecutionProps::new();
+    let context = datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default();
+    let one_row = RecordBatch::try_new_with_options(std::sync::Arc::new(Schema::empty()), vec![], &RecordBatchOptions::new().with_row_count(Some(1))).ok()?;
+    let physical = datafusion::physical_expr::create_physical_expr(e, &datafusion::common::DFSchema::empty(), &props, &context).ok()?;
+    physical.evaluate(&one_row).ok()?.into_array(1).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,16 +52,11 @@ fn inline_rows(plan: &LogicalPlan) -> Option<LocalRelationTable> {
         return None;
     }
     let schema = Arc::new(values.schema.as_arrow().clone());
-    let empty = DFSchema::empty();
-    let props = datafusion::execution::context::ExecutionProps::new();
-    let context = datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default();
-    let one_row = RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(1))).ok()?;
     let mut columns = Vec::with_capacity(schema.fields().len());
     for (c, field) in schema.fields().iter().enumerate() {
         let mut cells = Vec::with_capacity(values.values.len());
         for row in &values.values {
-            let physical = datafusion::physical_expr::create_physical_expr(row.get(c)?, &empty, &props, &context).ok()?;
-            let cell = physical.evaluate(&one_row).ok()?.into_array(1).ok()?;
+            let cell = crate::local_sources::constant_array(row.get(c)?)?;
             cells.push(if cell.data_type() == field.data_type() { cell } else { cast(&cell, field.data_type()).ok()? });
         }
         let refs: Vec<&dyn datafusion::arrow::array::Array> = cells.iter().map(|a| a.as_ref()).collect();

@@ -93,16 +93,7 @@ impl Resolver<'_> {
                     let current = self.arrow_type(&id_col(&c.id), &source)?;
                     if current == target { id_col(&c.id) } else { cast(id_col(&c.id), target) }
                 }
-                // A column added after the files were written: its default
-                // when it has one (`EXISTS_DEFAULT`), else NULL.
-                None => match field_metadata(field, "EXISTS_DEFAULT") {
-                    Some(text) => {
-                        let parsed = spark_sql_parser::parse_expression(&text).map_err(|e| ResolveError::invalid(format!("the default of {}: {e}", field.name)))?;
-                        let empty = self.resolve_one_row()?;
-                        cast(self.resolve_expr(&parsed, &empty)?.expr, target)
-                    }
-                    None => cast(DfExpr::Literal(datafusion::common::ScalarValue::Null, None), target),
-                },
+                None => cast(DfExpr::Literal(datafusion::common::ScalarValue::Null, None), target),
             };
             // The table's column metadata (comments, defaults) on the result.
             let expr = match &field.metadata {
@@ -122,12 +113,4 @@ impl Resolver<'_> {
         }
         self.project(source.plan, items)
     }
-}
-
-/// A string entry of a field's metadata (a JSON object).
-fn field_metadata(field: &spark_plan::StructField, key: &str) -> Option<String> {
-    let serde_json::Value::Object(m) = serde_json::from_str::<serde_json::Value>(field.metadata.as_deref()?).ok()? else {
-        return None;
-    };
-    m.get(key)?.as_str().map(str::to_string)
 }

@@ -162,6 +162,9 @@ pub enum RelationKind {
     Distinct { input: Box<Relation> },
     SubqueryAlias { input: Box<Relation>, alias: String },
     ToDf { input: Box<Relation>, names: Vec<String> },
+    /// `f(args) AS t(a, b)` in FROM: a table-valued function's output
+    /// columns renamed (their count must be the function's).
+    TableFunctionAlias { input: Box<Relation>, function: String, names: Vec<String> },
     WithColumns { input: Box<Relation>, columns: Vec<Expr> },
     /// SQL pipe `SET c = e, ...`: each aliased expression replaces the
     /// input's column of that name in place; a name the input lacks is an
@@ -302,6 +305,7 @@ impl Relation {
             | K::Distinct { input }
             | K::SubqueryAlias { input, .. }
             | K::ToDf { input, .. }
+            | K::TableFunctionAlias { input, .. }
             | K::WithColumns { input, .. }
             | K::ReplaceColumns { input, .. }
             | K::WithColumnsRenamed { input, .. }

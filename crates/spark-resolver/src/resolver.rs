@@ -158,6 +158,7 @@ impl<'a> Resolver<'a> {
             RelationKind::Distinct { input } => self.resolve_deduplicate(input, None),
             RelationKind::SubqueryAlias { input, alias } => self.resolve_subquery_alias(input, alias),
             RelationKind::ToDf { input, names } => self.resolve_to_df(input, names),
+            RelationKind::TableFunctionAlias { input, function, names } => self.resolve_table_function_alias(input, function, names),
             RelationKind::WithColumns { input, columns } => self.resolve_with_columns(input, columns),
             RelationKind::ReplaceColumns { input, columns } => self.resolve_replace_columns(input, columns),
             RelationKind::WithColumnsRenamed { input, renames } => self.resolve_with_columns_renamed(input, renames),

@@ -29,8 +29,8 @@ pub fn parse_number(text: &str) -> ParseResult<Literal> {
         Some('l') if is_integral => body.parse::<i64>().map(Literal::Long).map_err(|_| invalid_number(text, "bigint")),
         Some('s') if is_integral => body.parse::<i16>().map(Literal::Short).map_err(|_| invalid_number(text, "smallint")),
         Some('y') if is_integral => body.parse::<i8>().map(Literal::Byte).map_err(|_| invalid_number(text, "tinyint")),
-        Some('d') => body.parse::<f64>().map(Literal::Double).map_err(|_| invalid_number(text, "double")),
-        Some('f') => body.parse::<f32>().map(Literal::Float).map_err(|_| invalid_number(text, "float")),
+        Some('d') => finite_double(body, text),
+        Some('f') => body.parse::<f32>().ok().filter(|v| v.is_finite()).map(Literal::Float).ok_or_else(|| invalid_number(text, "float")),
         None if is_integral => {
             if let Ok(v) = body.parse::<i32>() {
                 Ok(Literal::Integer(v))
@@ -40,10 +40,15 @@ pub fn parse_number(text: &str) -> ParseResult<Literal> {
                 parse_decimal(body).ok_or_else(|| invalid_number(text, "decimal"))
             }
         }
-        None if body.contains('e') => body.parse::<f64>().map(Literal::Double).map_err(|_| invalid_number(text, "double")),
+        None if body.contains('e') => finite_double(body, text),
         None => parse_decimal(body).ok_or_else(|| invalid_number(text, "decimal")),
         _ => Err(ParseError::Syntax { token: format!("'{text}'"), position: 0 }),
     }
+}
+
+/// A DOUBLE literal, which must be finite (`1e500` is out of range).
+fn finite_double(body: &str, text: &str) -> ParseResult<Literal> {
+    body.parse::<f64>().ok().filter(|v| v.is_finite()).map(Literal::Double).ok_or_else(|| invalid_number(text, "double"))
 }
 
 /// `-text`: integers take the range of the negative number, so the most

@@ -153,7 +153,7 @@ impl Parser {
         }
         if self.is_word("values") {
             let values = self.parse_values()?;
-            return self.parse_table_alias(values);
+            return self.parse_table_alias(values, None);
         }
         if self.eat_word("table") {
             let name = self.parse_multipart_identifier()?;
@@ -585,7 +585,9 @@ impl Parser {
                     self.expect_sym(")")?;
                     a
                 };
-                self.table_function(name, args)?
+                let function = name.join(".");
+                let call = self.table_function(name, args)?;
+                return self.parse_table_alias(call, Some(function));
             } else {
                 self.parse_time_travel(rel(RelationKind::Read(ReadSource::Table { name })))?
             }
@@ -594,7 +596,7 @@ impl Parser {
         let sampled = !matches!(&base.kind, RelationKind::LateralView { input, .. } if matches!(input.kind, RelationKind::OneRow))
             && !matches!(base.kind, RelationKind::Range { .. });
         let base = if sampled && self.eat_word("tablesample") { self.parse_table_sample(base)? } else { base };
-        self.parse_table_alias(base)
+        self.parse_table_alias(base, None)
     }
 
     /// A table name's `[FOR] (SYSTEM_VERSION | VERSION) AS OF version` or
@@ -695,7 +697,9 @@ impl Parser {
         }
     }
 
-    fn parse_table_alias(&mut self, base: Relation) -> ParseResult<Relation> {
+    /// `[AS] t [(a, b)]` after a relation; `function`: the name of the
+    /// table-valued function the relation calls.
+    fn parse_table_alias(&mut self, base: Relation, function: Option<String>) -> ParseResult<Relation> {
         let alias = if self.eat_word("as") {
             Some(self.parse_identifier()?)
         } else {
@@ -716,7 +720,24 @@ impl Parser {
         if self.eat_sym("(") {
             let names = self.parse_comma_separated(|p| p.parse_identifier())?;
             self.expect_sym(")")?;
-            input = rel(RelationKind::ToDf { input: Box::new(input), names });
+            input = match (input.kind, function) {
+                // An inline table's column names, as many as its columns.
+                (RelationKind::Values { rows, .. }, _) => {
+                    let width = rows.first().map_or(0, Vec::len);
+                    if width != names.len() {
+                        return Err(crate::ParseError::other(
+                            "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH",
+                            "42000",
+                            format!("Invalid inline table. Inline table expected {} columns but found {width} columns in row 0.", names.len()),
+                        ));
+                    }
+                    rel(RelationKind::Values { rows, names })
+                }
+                (kind, Some(function)) => {
+                    rel(RelationKind::TableFunctionAlias { input: Box::new(Relation { kind, ..input }), function, names })
+                }
+                (kind, None) => rel(RelationKind::ToDf { input: Box::new(Relation { kind, ..input }), names }),
+            };
         }
         Ok(rel(RelationKind::SubqueryAlias { input: Box::new(input), alias }))
     }

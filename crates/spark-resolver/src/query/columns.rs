@@ -9,23 +9,28 @@ use crate::{ResolveError, ResolveResult, ResolvedColumn, ResolvedRelation};
 
 impl Resolver<'_> {
     pub(crate) fn resolve_to_df(&mut self, input: &Relation, names: &[String]) -> ResolveResult<ResolvedRelation> {
-        let mut r = self.resolve_query(input)?;
-        if names.len() != r.columns.len() {
+        let r = self.resolve_query(input)?;
+        renamed(r, names)
+    }
+
+    /// `f(args) AS t(a, b)`: the function's columns renamed, as many names
+    /// as it has columns.
+    pub(crate) fn resolve_table_function_alias(&mut self, input: &Relation, function: &str, names: &[String]) -> ResolveResult<ResolvedRelation> {
+        let r = self.resolve_query(input)?;
+        let outputs = r.columns.len();
+        if names.len() != outputs {
+            let function = crate::error::quote_name(function);
             return Err(ResolveError::analysis(
-                "ASSIGNMENT_ARITY_MISMATCH",
-                "42802",
+                "NUM_TABLE_VALUE_ALIASES_MISMATCH",
+                "42826",
                 format!(
-                    "The number of columns or variables assigned or aliased: {} does not match the number of source expressions: {}.",
-                    r.columns.len(),
+                    "Number of given aliases does not match number of output columns.\nFunction name: {function}; number of aliases: {}; number of output columns: {outputs}.",
                     names.len()
                 ),
-                &[("numTarget", r.columns.len().to_string()), ("numExpr", names.len().to_string())],
+                &[("funcName", function.clone()), ("aliasesNum", names.len().to_string()), ("outColsNum", outputs.to_string())],
             ));
         }
-        for (c, n) in r.columns.iter_mut().zip(names) {
-            c.name = n.clone();
-        }
-        Ok(r)
+        renamed(r, names)
     }
 
     pub(crate) fn resolve_with_columns(&mut self, input: &Relation, columns: &[Expr]) -> ResolveResult<ResolvedRelation> {
@@ -166,4 +171,24 @@ impl Resolver<'_> {
         let _ = fresh_id;
         Ok(ResolvedRelation { plan, columns: r.columns })
     }
+}
+
+/// `r` with its columns named `names` (one each), as toDF names them.
+fn renamed(mut r: ResolvedRelation, names: &[String]) -> ResolveResult<ResolvedRelation> {
+    if names.len() != r.columns.len() {
+        return Err(ResolveError::analysis(
+            "ASSIGNMENT_ARITY_MISMATCH",
+            "42802",
+            format!(
+                "The number of columns or variables assigned or aliased: {} does not match the number of source expressions: {}.",
+                r.columns.len(),
+                names.len()
+            ),
+            &[("numTarget", r.columns.len().to_string()), ("numExpr", names.len().to_string())],
+        ));
+    }
+    for (c, n) in r.columns.iter_mut().zip(names) {
+        c.name = n.clone();
+    }
+    Ok(r)
 }

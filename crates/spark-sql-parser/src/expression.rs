@@ -38,6 +38,12 @@ impl Parser {
                 self.advance();
                 Ok(e.alias(&w))
             }
+            // A keyword that ends the statement (`SELECT 1 LIMIT`) can only
+            // be an alias; Spark's keywords are not reserved by default.
+            Tok::Word(w) if matches!(self.peek_at(1), Tok::Eof | Tok::Sym(";")) => {
+                self.advance();
+                Ok(e.alias(&w))
+            }
             _ => Ok(e),
         }
     }

@@ -224,6 +224,14 @@ impl Parser {
 
     pub(crate) fn parse_select_list(&mut self) -> ParseResult<Vec<Expr>> {
         self.parse_comma_separated(|p| {
+            // `SELECT FROM t`, `SELECT a, FROM t`: Spark reads the FROM as a
+            // column named `FROM` aliased `t` (and reports the trailing
+            // comma when resolving it).
+            if p.is_word("from") && matches!(p.peek_at(1), Tok::Word(w) if !crate::parser::is_reserved(w)) && matches!(p.peek_at(2), Tok::Eof | Tok::Sym(";")) {
+                let Tok::Word(column) = p.advance() else { return p.error() };
+                let Tok::Word(alias) = p.advance() else { return p.error() };
+                return Ok(Expr::column(&column).alias(&alias));
+            }
             let e = p.parse_expression()?;
             if matches!(e, Expr::Star { .. }) && p.is_word("except") {
                 p.advance();
@@ -830,5 +838,22 @@ mod tests {
         assert_eq!(e.as_deref(), Some("_LEGACY_ERROR_TEMP_0056"));
         // A subquery reads its own columns.
         assert!(matches!(spec("SELECT * FROM t TIMESTAMP AS OF (SELECT max(a) FROM u)"), Some(TimeTravel::Timestamp(_))));
+    }
+
+    fn select_items(sql: &str) -> Vec<spark_plan::Expr> {
+        let Ok(Plan::Query(q)) = parse_statement(sql) else { return vec![] };
+        match q.kind {
+            RelationKind::Project { exprs, .. } => exprs,
+            _ => vec![],
+        }
+    }
+
+    #[test]
+    fn keywords_that_end_a_select_are_aliases() {
+        assert_eq!(select_items("SELECT 1 LIMIT"), vec![spark_plan::Expr::lit(spark_plan::Literal::Integer(1)).alias("LIMIT")]);
+        assert_eq!(select_items("SELECT 1 WHERE;"), vec![spark_plan::Expr::lit(spark_plan::Literal::Integer(1)).alias("WHERE")]);
+        // `SELECT a, FROM t`: a column `FROM` aliased `t`, as Spark reads it.
+        assert_eq!(select_items("SELECT 1, FROM t").last(), Some(&spark_plan::Expr::column("FROM").alias("t")));
+        assert_eq!(select_items("SELECT 1 FROM t"), vec![spark_plan::Expr::lit(spark_plan::Literal::Integer(1))]);
     }
 }

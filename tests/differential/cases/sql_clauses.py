@@ -111,4 +111,8 @@ SQL_CLAUSES = [
     q("double_literal_negative_out_of_range", "SELECT -1e500D"),
     q("float_literal_out_of_range", "SELECT 1e39F"),
     q("double_literal_underflow", "SELECT 1e-500"),
+    q("keyword_alias_limit", "SELECT 1 LIMIT"),
+    q("keyword_alias_where", "SELECT 1 WHERE"),
+    q("select_from_as_column", "SELECT FROM t"),
+    q("trailing_comma_in_select", "SELECT 1 AS a, FROM x"),
 ]

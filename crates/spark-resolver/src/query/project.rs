@@ -60,6 +60,17 @@ pub(crate) fn contains_window(e: &DfExpr) -> bool {
 
 impl Resolver<'_> {
     pub(crate) fn resolve_project(&mut self, input: &Relation, exprs: &[Expr]) -> ResolveResult<ResolvedRelation> {
+        // `SELECT a, FROM t` parses as a column `FROM` aliased `t` with no
+        // FROM clause; Spark names the mistake.
+        let trailing_from = matches!(exprs.last(), Some(Expr::Alias { expr, .. }) if matches!(expr.as_ref(), Expr::Column { name, .. } if matches!(name.as_slice(), [n] if n.eq_ignore_ascii_case("from"))));
+        if trailing_from && exprs.len() > 1 && matches!(input.kind, spark_plan::RelationKind::OneRow) {
+            return Err(ResolveError::analysis(
+                "TRAILING_COMMA_IN_SELECT",
+                "42601",
+                "Trailing comma detected in SELECT clause. Remove the trailing comma before the FROM clause.",
+                &[],
+            ));
+        }
         if let Some((r, call)) = self.windowed_input(input, &exprs.iter().collect::<Vec<_>>())? {
             return self.project_exprs(r, &super::time_window::reading_window(exprs, &call, "window"));
         }

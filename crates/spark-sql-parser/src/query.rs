@@ -313,6 +313,42 @@ impl Parser {
         if self.eat_word("all") {
             return Ok((AggregateKind::GroupByAll, vec![]));
         }
+        let items = self.parse_comma_separated(|p| p.parse_grouping_item())?;
+        if items.iter().all(|i| matches!(i, GroupingItem::Expr(_))) {
+            let exprs: Vec<Expr> = items.into_iter().filter_map(|i| if let GroupingItem::Expr(e) = i { Some(e) } else { None }).collect();
+            if self.eat_words(&["with", "rollup"]) {
+                return Ok((AggregateKind::Rollup, exprs));
+            }
+            if self.eat_words(&["with", "cube"]) {
+                return Ok((AggregateKind::Cube, exprs));
+            }
+            return Ok((AggregateKind::GroupBy, exprs));
+        }
+        // One ROLLUP or CUBE of single expressions keeps its own kind.
+        if let [GroupingItem::Rollup(groups) | GroupingItem::Cube(groups)] = items.as_slice() {
+            if groups.iter().all(|g| g.len() == 1) {
+                let kind = if matches!(items[0], GroupingItem::Rollup(_)) { AggregateKind::Rollup } else { AggregateKind::Cube };
+                return Ok((kind, groups.iter().flatten().cloned().collect()));
+            }
+        }
+        // Otherwise the grouping sets are the product of each item's sets
+        // (`k, ROLLUP(v)` is `GROUPING SETS ((k, v), (k))`).
+        let mut sets: Vec<Vec<Expr>> = vec![vec![]];
+        for item in &items {
+            let item_sets = item.sets();
+            sets = sets.iter().flat_map(|s| item_sets.iter().map(move |t| s.iter().chain(t).cloned().collect())).collect();
+        }
+        let mut all: Vec<Expr> = Vec::new();
+        for e in sets.iter().flatten() {
+            if !all.contains(e) {
+                all.push(e.clone());
+            }
+        }
+        Ok((AggregateKind::GroupingSets(sets), all))
+    }
+
+    /// One item of a GROUP BY list.
+    fn parse_grouping_item(&mut self) -> ParseResult<GroupingItem> {
         let parse_set = |p: &mut Parser| -> ParseResult<Vec<Expr>> {
             if p.eat_sym("(") {
                 if p.eat_sym(")") {
@@ -325,37 +361,22 @@ impl Parser {
                 Ok(vec![p.parse_expression()?])
             }
         };
-        for (kw, kind) in [("rollup", AggregateKind::Rollup), ("cube", AggregateKind::Cube)] {
+        for kw in ["rollup", "cube"] {
             if self.is_word(kw) && matches!(self.peek_at(1), Tok::Sym("(")) {
                 self.advance();
                 self.advance();
-                let exprs = self.parse_comma_separated(|p| p.parse_expression())?;
+                let groups = self.parse_comma_separated(parse_set)?;
                 self.expect_sym(")")?;
-                return Ok((kind, exprs));
+                return Ok(if kw == "rollup" { GroupingItem::Rollup(groups) } else { GroupingItem::Cube(groups) });
             }
         }
         if self.eat_words(&["grouping", "sets"]) {
             self.expect_sym("(")?;
             let sets = self.parse_comma_separated(parse_set)?;
             self.expect_sym(")")?;
-            let mut all: Vec<Expr> = Vec::new();
-            for s in &sets {
-                for e in s {
-                    if !all.contains(e) {
-                        all.push(e.clone());
-                    }
-                }
-            }
-            return Ok((AggregateKind::GroupingSets(sets), all));
+            return Ok(GroupingItem::Sets(sets));
         }
-        let exprs = self.parse_comma_separated(|p| p.parse_expression())?;
-        if self.eat_words(&["with", "rollup"]) {
-            return Ok((AggregateKind::Rollup, exprs));
-        }
-        if self.eat_words(&["with", "cube"]) {
-            return Ok((AggregateKind::Cube, exprs));
-        }
-        Ok((AggregateKind::GroupBy, exprs))
+        Ok(GroupingItem::Expr(self.parse_expression()?))
     }
 
     fn parse_from_list(&mut self) -> ParseResult<Relation> {
@@ -748,6 +769,33 @@ impl Parser {
             };
         }
         Ok(rel(RelationKind::SubqueryAlias { input: Box::new(input), alias }))
+    }
+}
+
+/// An item of GROUP BY: an expression, or a construct that stands for
+/// several grouping sets.
+enum GroupingItem {
+    Expr(Expr),
+    /// `ROLLUP(g1, g2, ...)`: each a group of expressions.
+    Rollup(Vec<Vec<Expr>>),
+    Cube(Vec<Vec<Expr>>),
+    Sets(Vec<Vec<Expr>>),
+}
+
+impl GroupingItem {
+    /// The grouping sets this item stands for, in Spark's order.
+    fn sets(&self) -> Vec<Vec<Expr>> {
+        match self {
+            GroupingItem::Expr(e) => vec![vec![e.clone()]],
+            // (g1, g2), (g1), ()
+            GroupingItem::Rollup(groups) => (0..=groups.len()).rev().map(|n| groups[..n].concat()).collect(),
+            // Every subset, the first group's members first: (g1, g2), (g1), (g2), ().
+            GroupingItem::Cube(groups) => groups.iter().rev().fold(vec![vec![]], |rest: Vec<Vec<Expr>>, g| {
+                let with: Vec<Vec<Expr>> = rest.iter().map(|s| g.iter().chain(s).cloned().collect()).collect();
+                with.into_iter().chain(rest).collect()
+            }),
+            GroupingItem::Sets(sets) => sets.clone(),
+        }
     }
 }
 

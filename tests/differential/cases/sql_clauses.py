@@ -115,4 +115,9 @@ SQL_CLAUSES = [
     q("keyword_alias_where", "SELECT 1 WHERE"),
     q("select_from_as_column", "SELECT FROM t"),
     q("trailing_comma_in_select", "SELECT 1 AS a, FROM x"),
+    q("group_by_mixed_rollup", "SELECT k, v, sum(x) FROM VALUES (1, 'a', 10), (1, 'b', 20) AS t(k, v, x) GROUP BY k, ROLLUP(v) ORDER BY k, v", ordered=True),
+    q("group_by_mixed_cube", "SELECT k, v, w, sum(x), grouping_id() FROM VALUES (1, 'a', 'p', 10), (1, 'b', 'q', 20), (2, 'a', 'p', 30) AS t(k, v, w, x) GROUP BY k, CUBE(v, w) ORDER BY k, v, w", ordered=True),
+    q("group_by_rollup_of_groups", "SELECT k, v, sum(x) FROM VALUES (1, 'a', 10), (1, 'b', 20) AS t(k, v, x) GROUP BY ROLLUP((k, v)) ORDER BY k, v", ordered=True),
+    q("group_by_sets_and_column", "SELECT k, v, sum(x) FROM VALUES (1, 'a', 10), (1, 'b', 20) AS t(k, v, x) GROUP BY GROUPING SETS ((k), (v)), k ORDER BY k, v", ordered=True),
+    q("group_by_rollup_and_cube", "SELECT k, v, sum(x) FROM VALUES (1, 'a', 10), (1, 'b', 20) AS t(k, v, x) GROUP BY ROLLUP(k), CUBE(v) ORDER BY k, v", ordered=True),
 ]

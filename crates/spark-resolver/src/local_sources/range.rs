@@ -15,6 +15,7 @@ use datafusion::logical_expr::{Expr as DfExpr, TableType};
 use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::{EquivalenceProperties, LexOrdering, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::metrics::{BaselineMetrics, ExecutionPlanMetricsSet, MetricsSet};
 use datafusion::physical_plan::statistics::StatisticsArgs;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
@@ -81,6 +82,7 @@ pub struct RangeExec {
     /// Whether each of Spark's partitions is one of this plan's.
     sliced: bool,
     properties: Arc<PlanProperties>,
+    metrics: ExecutionPlanMetricsSet,
 }
 
 impl RangeExec {
@@ -97,7 +99,7 @@ impl RangeExec {
         }
         let partitions = if sliced { slices.len().max(1) } else { 1 };
         let properties = Arc::new(PlanProperties::new(eq, Partitioning::UnknownPartitioning(partitions), EmissionType::Incremental, Boundedness::Bounded));
-        Self { series, slices, with_column, sliced, properties }
+        Self { series, slices, with_column, sliced, properties, metrics: ExecutionPlanMetricsSet::new() }
     }
 
     /// How many rows the range has.
@@ -163,7 +165,12 @@ impl ExecutionPlan for RangeExec {
         Ok(Arc::new(stats))
     }
 
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
+    }
+
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> DfResult<SendableRecordBatchStream> {
+        let output = BaselineMetrics::new(&self.metrics, partition);
         let (first, rows) = self.partition_rows(partition);
         let batch_size = context.session_config().batch_size().max(1) as u64;
         let (series, schema, with_column) = (self.series, self.schema(), self.with_column);
@@ -176,7 +183,9 @@ impl ExecutionPlan for RangeExec {
             } else {
                 RecordBatch::try_new_with_options(schema.clone(), vec![], &RecordBatchOptions::new().with_row_count(Some(n as usize)))
             };
-            batch.map_err(Into::into)
+            let batch = batch?;
+            output.record_output(batch.num_rows());
+            Ok(batch)
         });
         Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema(), futures::stream::iter(batches))))
     }

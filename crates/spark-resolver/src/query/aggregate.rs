@@ -308,10 +308,16 @@ impl Resolver<'_> {
         for item in items {
             let expr = rewrite(item.expr)?;
             // ROLLUP, CUBE and GROUPING SETS fill absent grouping columns with NULL.
-            let grouping_column = matches!(&expr, DfExpr::Column(c) if group_ids.contains(&c.name));
-            let nullable = match kind {
-                GroupKind::Plain => item.nullable,
-                _ if grouping_column => item.nullable.filter(|n| *n),
+            let group_index = match &expr {
+                DfExpr::Column(c) => group_ids.iter().position(|id| *id == c.name),
+                _ => None,
+            };
+            // ... except a column in every grouping set.
+            let in_every_set = |i: usize| matches!(&kind, GroupKind::Sets(sets) if sets.iter().all(|s| s.contains(&i)));
+            let nullable = match (&kind, group_index) {
+                (GroupKind::Plain, _) => item.nullable,
+                (_, Some(i)) if in_every_set(i) => item.nullable,
+                (_, Some(_)) => item.nullable.filter(|n| *n),
                 _ => item.nullable,
             };
             rewritten.push(ProjectItem { expr, name: item.name, passthrough: None, nullable });

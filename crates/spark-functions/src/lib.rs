@@ -12,6 +12,7 @@ mod hll_bias_tables;
 pub mod approx_top_k;
 pub mod charset;
 pub mod arithmetic;
+pub mod arrays_overlap;
 pub mod array_fields;
 pub mod array_flatten;
 pub mod array_index;

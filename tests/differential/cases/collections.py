@@ -63,4 +63,11 @@ COLLECTIONS = [
     q("array_append_untyped_null", "SELECT array_append(NULL, 1)"),
     q("array_prepend_untyped_null", "SELECT array_prepend(NULL, 1)"),
     q("array_append_values", "SELECT array_repeat('a', -1), array_repeat(NULL, 2), array_append(array(1), NULL), array_prepend(array(1), 0), array_append(CAST(NULL AS ARRAY<INT>), 1)"),
+    q("arrays_overlap_null_elements", "SELECT arrays_overlap(array(1, NULL), array(2)) a, arrays_overlap(array(1), array(1, NULL)) b, arrays_overlap(array(1, NULL), array(NULL)) c, arrays_overlap(array(), array(NULL)) d, arrays_overlap(array(1), array(1.5D)) e, arrays_overlap(array('a'), array('a', NULL)) f"),
+    q("arrays_overlap_nested", "SELECT arrays_overlap(array(array(1)), array(array(1), NULL)) a, arrays_overlap(array(named_struct('a', 1)), array(named_struct('a', 2))) b"),
+    q("arrays_overlap_null_argument", "SELECT arrays_overlap(NULL, array(1))"),
+    q("arrays_overlap_string_and_int", "SELECT arrays_overlap(array(1), array('1'))"),
+    q("arrays_overlap_not_array", "SELECT arrays_overlap(array(1), 1)"),
+    q("concat_array_and_null", "SELECT concat(array(1), NULL)"),
+    q("concat_array_and_int", "SELECT concat(array(1), 1)"),
 ]

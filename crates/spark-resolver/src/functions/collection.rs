@@ -147,8 +147,64 @@ fn sequence(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     Ok(Built::new(call_udf(SparkSequence::udf(step_kind, tz), args)))
 }
 
+/// `arrays_overlap(a, b)`: both arrays read as their wider common type.
+fn arrays_overlap(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
+    // Two arrays whose elements meet without reading a string as another
+    // type (an untyped NULL is no array).
+    let element = |t: &ArrowType| match t {
+        ArrowType::List(f) => Some(f.data_type().clone()),
+        _ => None,
+    };
+    let stringy = |t: &ArrowType| matches!(t, ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View);
+    let common = match (element(&c.types[0]), element(&c.types[1])) {
+        (Some(a), Some(b)) if a == b || stringy(&a) == stringy(&b) => crate::expression::wider_common_type(c.types.iter(), r.config.ansi),
+        _ => None,
+    };
+    let common = common.ok_or_else(|| {
+        let shown = |t: &ArrowType| crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default();
+        ResolveError::analysis(
+            "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES",
+            "42K09",
+            format!(
+                "Cannot resolve \"{}\" due to data type mismatch: Input to function `arrays_overlap` should have been two \"ARRAY\" with same element type, but it's [\"{}\", \"{}\"].",
+                c.default_name(),
+                shown(&c.types[0]),
+                shown(&c.types[1])
+            ),
+            &[("functionName", "`arrays_overlap`".into()), ("arrayType", "\"ARRAY\"".into()), ("leftType", format!("\"{}\"", shown(&c.types[0]))), ("rightType", format!("\"{}\"", shown(&c.types[1])))],
+        )
+    })?;
+    // NULL only from a NULL array or a NULL element.
+    let holds_null = |a: &DfExpr| match crate::nested_nullability::spark_type(a, &c.scope.plan) {
+        Some(ArrowType::List(f)) => f.is_nullable(),
+        _ => true,
+    };
+    let nullable = c.any_nullable() || c.args.iter().any(holds_null);
+    let args = c.args.iter().map(|a| cast(a.clone(), common.clone())).collect();
+    Ok(Built::new(call_udf(spark_functions::arrays_overlap::SparkArraysOverlap::udf(), args)).nullable(nullable))
+}
+
 fn concat(r: &Resolver<'_>, c: &Call<'_>) -> ResolveResult<Built> {
     if c.types.iter().any(is_list) {
+        // Arrays concatenate with arrays only.
+        if !c.types.iter().all(is_list) {
+            let mut shown: Vec<String> = Vec::new();
+            for t in &c.types {
+                // Spark reads everything but the arrays as strings here.
+                let sql = if is_list(t) { crate::types::from_arrow(t).map(|d| d.sql()).unwrap_or_default() } else { "STRING".to_string() };
+                let quoted = format!("\"{sql}\"");
+                if !shown.contains(&quoted) {
+                    shown.push(quoted);
+                }
+            }
+            let types = format!("({})", shown.join(" or "));
+            return Err(ResolveError::analysis(
+                "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                "42K09",
+                format!("Cannot resolve \"{}\" due to data type mismatch: Input to `concat` should all be the same type, but it's {types}.", c.default_name()),
+                &[("functionName", "`concat`".into()), ("dataType", types.clone()), ("sqlExpr", format!("\"{}\"", c.default_name()))],
+            ));
+        }
         return Ok(Built::new(df("array_concat", c.args.clone())?));
     }
     // Doubles are concatenated as Java writes them.
@@ -373,7 +429,7 @@ pub(super) fn functions() -> Table {
         })),
         ("array_repeat", datafusion_spark(Exactly(2), &[], "array_repeat").nullable(Nullable::Rule(|a| a[1]))),
         ("array_union", datafusion(Exactly(2), &[], "array_union")),
-        ("arrays_overlap", datafusion(Exactly(2), &[], "arrays_overlap").nullable(Nullable::Always)),
+        ("arrays_overlap", f(Exactly(2), &[], arrays_overlap)),
         ("arrays_zip", unresolved(AtLeast(0), arrays_zip)),
         ("cardinality", f(Exactly(1), &[], size).nullable(Nullable::Always)),
         ("size", f(Exactly(1), &[], size).nullable(Nullable::Always)),

@@ -22,6 +22,7 @@ mod sliced_aggregates;
 mod tables;
 mod scalar_subquery_domain;
 mod script;
+mod shuffle_order;
 mod sql_functions;
 mod variables;
 mod view_casts;

@@ -497,9 +497,12 @@ impl SparkSession {
         self.execute_resolved(r).await
     }
 
-    pub async fn execute_resolved(&self, r: ResolvedRelation) -> EngineResult<QueryStream> {
+    pub async fn execute_resolved(&self, mut r: ResolvedRelation) -> EngineResult<QueryStream> {
         let tz = self.resolver_config().time_zone;
         let (schema, spark_schema) = output_schema(&Self::output_fields(&r), &tz)?;
+        // Groups and windows come out in the order of Spark's shuffle.
+        let partitions = self.conf().get("spark.sql.shuffle.partitions").and_then(|p| p.trim().parse::<i32>().ok()).unwrap_or(200);
+        r.plan = crate::shuffle_order::in_shuffle_order(r.plan, partitions)?;
         // A plan that reads the query's start time (`current_timestamp()`
         // and friends) gets a fresh state, which fixes that time; any other
         // plan is planned with the session's state, without copying its

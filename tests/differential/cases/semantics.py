@@ -328,4 +328,10 @@ SEMANTICS = [
     c("double_sum_after_broadcast_join_grouped", "spark.createDataFrame([(i % 3, i * 0.1 + 0.07) for i in range(23)], ['k', 'x']).join(spark.createDataFrame([(0, 'a'), (1, 'b'), (2, 'c')], ['k', 'name']), 'k').groupBy('name').agg(F.sum('x'), F.avg('x'))"),
     c("double_sum_after_range_join", "spark.range(0, 23).selectExpr('id % 3 as k', 'id * 0.1D + 0.07D as x').join(spark.createDataFrame([(0, 'a'), (1, 'b'), (2, 'c')], ['k', 'name']), 'k').agg(F.sum('x'))"),
     c("double_sum_after_semi_join", "(lambda a: a.join(a.filter('x > 1').select('k').distinct(), 'k', 'left_semi').agg(F.sum('x')))(spark.createDataFrame([(i % 3, i * 0.1 + 0.07) for i in range(23)], ['k', 'x']))"),
+    # Rows of a GROUP BY, DISTINCT or window come out in Spark's shuffle order.
+    c("group_by_result_order", "spark.createDataFrame([(i % 13, i) for i in range(60)], ['k', 'v']).groupBy('k').count()", ordered=True),
+    c("group_by_string_result_order", "spark.createDataFrame([(f'n{i % 7}', i) for i in range(60)], ['s', 'v']).groupBy('s').agg(F.sum('v'))", ordered=True),
+    c("distinct_result_order", "spark.createDataFrame([(i % 13,) for i in range(60)], ['k']).distinct()", ordered=True),
+    c("window_result_order", "spark.createDataFrame([(k, v) for v in range(3) for k in (0, 7, 6, 9)], ['k', 'v']).withColumn('r', F.row_number().over(W.partitionBy('k').orderBy(F.desc('v'))))", ordered=True),
+    q("window_sql_result_order", "SELECT k, v, sum(v) OVER (PARTITION BY k ORDER BY v) FROM VALUES (7, 1), (0, 2), (6, 3), (0, 1), (7, 0) AS t(k, v)", ordered=True),
 ]

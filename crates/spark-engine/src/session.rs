@@ -500,9 +500,7 @@ impl SparkSession {
     pub async fn execute_resolved(&self, mut r: ResolvedRelation) -> EngineResult<QueryStream> {
         let tz = self.resolver_config().time_zone;
         let (schema, spark_schema) = output_schema(&Self::output_fields(&r), &tz)?;
-        // Groups and windows come out in the order of Spark's shuffle.
-        let partitions = self.conf().get("spark.sql.shuffle.partitions").and_then(|p| p.trim().parse::<i32>().ok()).unwrap_or(200);
-        r.plan = crate::shuffle_order::in_shuffle_order(r.plan, partitions)?;
+        r.plan = self.in_result_order(r.plan)?;
         // A plan that reads the query's start time (`current_timestamp()`
         // and friends) gets a fresh state, which fixes that time; any other
         // plan is planned with the session's state, without copying its
@@ -514,6 +512,13 @@ impl SparkSession {
         };
         let stream = crate::partition_order::execute_in_partition_order(physical.clone(), self.task_ctx.clone())?;
         Ok(QueryStream::new(schema, spark_schema, physical, stream))
+    }
+
+    /// A query's plan with its rows in Spark's order: groups and windows as
+    /// Spark's shuffle leaves them.
+    fn in_result_order(&self, plan: datafusion::logical_expr::LogicalPlan) -> EngineResult<datafusion::logical_expr::LogicalPlan> {
+        let partitions = self.conf().get("spark.sql.shuffle.partitions").and_then(|p| p.trim().parse::<i32>().ok()).unwrap_or(200);
+        Ok(crate::shuffle_order::in_shuffle_order(plan, partitions)?)
     }
 
     /// Runs a query to completion (for small results: show, commands).
@@ -553,7 +558,8 @@ impl SparkSession {
     /// `df.explain()`: the physical plan DataFusion would run; `extended`
     /// also shows the analyzed and optimized logical plans, as Spark does.
     pub async fn explain(&self, rel: &Relation, extended: bool) -> EngineResult<String> {
-        let r = self.resolve(rel)?;
+        let mut r = self.resolve(rel)?;
+        r.plan = self.in_result_order(r.plan)?;
         let state = self.ctx.state();
         let optimized = state.optimize(&r.plan)?;
         let physical = state.query_planner().create_physical_plan(&optimized, &state).await?;

@@ -36,9 +36,15 @@ use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_expr_common::physical_expr::is_volatile;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
+use datafusion::physical_optimizer::output_requirements::OutputRequirementExec;
+use datafusion::physical_plan::Distribution;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::common::JoinType;
+use datafusion::arrow::array::{Array, AsArray};
+use futures::StreamExt;
+use datafusion::physical_expr::{LexOrdering, ScalarFunctionExpr};
 use datafusion::physical_plan::filter::FilterExec;
+use datafusion::physical_plan::sorts::sort::SortExec;
 use datafusion::physical_plan::joins::{HashJoinExec, PartitionMode};
 use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
 use datafusion::physical_plan::union::UnionExec;
@@ -115,8 +121,43 @@ fn merge(aggregate: &AggregateFunctionExpr, input: &datafusion::arrow::datatypes
 }
 
 /// `node` planned over Spark's partitions of its input, when it is such an
-/// aggregation.
+/// aggregation, or the shuffle-order sort (see `shuffle_order`) of one.
 fn sliced(node: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+    // The query's required output order: the sliced aggregation yields it.
+    if let Some(output) = node.downcast_ref::<OutputRequirementExec>() {
+        let input = output.input();
+        return match input.downcast_ref::<SortExec>() {
+            Some(sort) if sort.fetch().is_none() && is_shuffle_order(sort.expr()) => {
+                Ok(sliced_aggregate(sort.input(), parallelism, Some(sort.expr()))?.map(|agg| {
+                    Arc::new(OutputRequirementExec::new(agg, None, Distribution::SinglePartition, output.fetch())) as Arc<dyn ExecutionPlan>
+                }))
+            }
+            _ => Ok(None),
+        };
+    }
+    match node.downcast_ref::<SortExec>() {
+        Some(sort) if sort.fetch().is_none() && is_shuffle_order(sort.expr()) => sliced_aggregate(sort.input(), parallelism, Some(sort.expr())),
+        Some(_) => Ok(None),
+        None => sliced_aggregate(node, parallelism, None),
+    }
+}
+
+/// Whether an ordering is the partition of Spark's shuffle (`pmod(hash(keys), n)`).
+fn is_shuffle_order(order: &LexOrdering) -> bool {
+    let [key] = order.as_ref() else { return false };
+    let mut found = false;
+    let _ = key.expr.apply(|e| {
+        found |= e.downcast_ref::<ScalarFunctionExpr>().is_some_and(|f| f.fun().name() == "spark_murmur3_hash");
+        Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+    });
+    found
+}
+
+/// A grouped aggregation over Spark's partitions: each partition's partial
+/// groups (sorted into shuffle order when `shuffle_order` is given, as
+/// Spark writes them to its shuffle), merged in partition order, so that
+/// groups come out as Spark's final aggregation first meets them.
+fn sliced_aggregate(node: &Arc<dyn ExecutionPlan>, parallelism: usize, shuffle_order: Option<&LexOrdering>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
     let Some(last) = node.downcast_ref::<AggregateExec>() else {
         return Ok(None);
     };
@@ -128,7 +169,11 @@ fn sliced(node: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Ar
     };
     let schema = partial.input_schema();
     let merges: Option<Vec<Merge>> = partial.aggr_expr().iter().map(|a| merge(a, &schema)).collect();
-    if !merges.is_some_and(|m| m.contains(&Merge::Rounding)) {
+    let wanted = match shuffle_order {
+        Some(_) => merges.is_some() && !partial.group_expr().is_empty(),
+        None => merges.is_some_and(|m| m.contains(&Merge::Rounding)),
+    };
+    if !wanted {
         return Ok(None);
     }
     let Some(input) = spark_partitions(partial.input(), parallelism)? else {
@@ -142,7 +187,14 @@ fn sliced(node: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result<Option<Ar
         input,
         schema,
     )?;
-    let merged = Arc::new(PartitionOrderMergeExec::new(Arc::new(partial)));
+    let partial: Arc<dyn ExecutionPlan> = Arc::new(partial);
+    // The partial output starts with the group columns, as the final's does;
+    // each partition is read in shuffle order (the merge requires it, so the
+    // sort stays).
+    let merged = match shuffle_order {
+        Some(order) => Arc::new(PartitionOrderMergeExec::new(partial).sorting_by(order[0].expr.clone())),
+        None => Arc::new(PartitionOrderMergeExec::new(partial)),
+    };
     let last = AggregateExec::try_new(
         AggregateMode::Final,
         last.group_expr().clone(),
@@ -297,6 +349,9 @@ impl ExecutionPlan for LocalSlicesExec {
 #[derive(Debug)]
 struct PartitionOrderMergeExec {
     input: Arc<dyn ExecutionPlan>,
+    /// A key each input partition's rows are stably sorted by (ascending),
+    /// as Spark's shuffle writes a map task's rows by their partition.
+    sort_key: Option<Arc<dyn PhysicalExpr>>,
     properties: Arc<PlanProperties>,
 }
 
@@ -308,7 +363,11 @@ impl PartitionOrderMergeExec {
             input.properties().emission_type,
             input.properties().boundedness,
         ));
-        Self { input, properties }
+        Self { input, sort_key: None, properties }
+    }
+
+    fn sorting_by(self, key: Arc<dyn PhysicalExpr>) -> Self {
+        Self { sort_key: Some(key), ..self }
     }
 }
 
@@ -337,13 +396,32 @@ impl ExecutionPlan for PartitionOrderMergeExec {
 
     fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
         Ok(match children.pop() {
-            Some(input) => Arc::new(PartitionOrderMergeExec::new(input)),
+            Some(input) => Arc::new(PartitionOrderMergeExec { sort_key: self.sort_key.clone(), ..PartitionOrderMergeExec::new(input) }),
             None => self,
         })
     }
 
     fn execute(&self, _: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        crate::partition_order::execute_in_partition_order(self.input.clone(), context)
+        let Some(key) = self.sort_key.clone() else {
+            return crate::partition_order::execute_in_partition_order(self.input.clone(), context);
+        };
+        // Each partition whole, stably sorted by the key, one after the other.
+        let (input, schema) = (self.input.clone(), self.schema());
+        let partitions = input.output_partitioning().partition_count();
+        let sorted = futures::stream::iter(0..partitions).then(move |i| {
+            let (input, context, key) = (input.clone(), context.clone(), key.clone());
+            async move {
+                let batches = datafusion::physical_plan::common::collect(input.execute(i, context)?).await?;
+                let all = concat_batches(&input.schema(), &batches)?;
+                let keys = key.evaluate(&all)?.into_array(all.num_rows())?;
+                let keys = datafusion::arrow::compute::cast(&keys, &datafusion::arrow::datatypes::DataType::Int64)?;
+                let keys = keys.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+                let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
+                order.sort_by_key(|&r| keys.is_valid(r as usize).then(|| keys.value(r as usize)));
+                Ok::<_, datafusion::error::DataFusionError>(datafusion::arrow::compute::take_record_batch(&all, &datafusion::arrow::array::UInt32Array::from(order))?)
+            }
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, sorted)))
     }
 }
 

@@ -334,4 +334,8 @@ SEMANTICS = [
     c("distinct_result_order", "spark.createDataFrame([(i % 13,) for i in range(60)], ['k']).distinct()", ordered=True),
     c("window_result_order", "spark.createDataFrame([(k, v) for v in range(3) for k in (0, 7, 6, 9)], ['k', 'v']).withColumn('r', F.row_number().over(W.partitionBy('k').orderBy(F.desc('v'))))", ordered=True),
     q("window_sql_result_order", "SELECT k, v, sum(v) OVER (PARTITION BY k ORDER BY v) FROM VALUES (7, 1), (0, 2), (6, 3), (0, 1), (7, 0) AS t(k, v)", ordered=True),
+    q("group_by_sql_result_order", "SELECT k, count(*) FROM VALUES (0), (7), (6), (9), (7), (0) AS t(k) GROUP BY k", ordered=True),
+    c("group_by_two_keys_result_order", "spark.createDataFrame([(i % 13, f'n{i % 7}', i) for i in range(60)], ['k', 's', 'v']).groupBy('k', 's').count()", ordered=True),
+    c("group_by_range_result_order", "spark.range(100).selectExpr('id % 11 AS k').groupBy('k').count()", ordered=True),
+    c("group_by_result_order_with_limit", "spark.createDataFrame([(i % 13, i) for i in range(60)], ['k', 'v']).groupBy('k').agg(F.max('v')).limit(5)", ordered=True),
 ]

@@ -9,9 +9,9 @@ use datafusion::arrow::compute::{concat_batches, take_record_batch};
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::Result;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
 
 #[derive(Debug)]
 pub(crate) struct ReversedRowsExec {
@@ -21,12 +21,7 @@ pub(crate) struct ReversedRowsExec {
 
 impl ReversedRowsExec {
     pub(crate) fn new(input: Arc<dyn ExecutionPlan>) -> Self {
-        let properties = Arc::new(PlanProperties::new(
-            EquivalenceProperties::new(input.schema()),
-            Partitioning::UnknownPartitioning(1),
-            input.properties().emission_type,
-            input.properties().boundedness,
-        ));
+        let properties = crate::sliced_aggregates::unordered_properties(&input, 1);
         Self { input, properties }
     }
 }

@@ -272,6 +272,17 @@ fn spark_partitions(plan: &Arc<dyn ExecutionPlan>, parallelism: usize) -> Result
     }
 }
 
+/// The properties of an operator that reads `input` into `partitions`
+/// partitions of no particular order.
+pub(crate) fn unordered_properties(input: &Arc<dyn ExecutionPlan>, partitions: usize) -> Arc<PlanProperties> {
+    Arc::new(PlanProperties::new(
+        EquivalenceProperties::new(input.schema()),
+        Partitioning::UnknownPartitioning(partitions),
+        input.properties().emission_type,
+        input.properties().boundedness,
+    ))
+}
+
 /// Local rows, computed in one piece and cut into Spark's slices of them:
 /// partition `i` is slice `i` (empty past the last slice).
 #[derive(Debug)]
@@ -285,12 +296,7 @@ struct LocalSlicesExec {
 
 impl LocalSlicesExec {
     fn new(input: Arc<dyn ExecutionPlan>, parallelism: usize) -> Self {
-        let properties = Arc::new(PlanProperties::new(
-            EquivalenceProperties::new(input.schema()),
-            Partitioning::UnknownPartitioning(parallelism),
-            input.properties().emission_type,
-            input.properties().boundedness,
-        ));
+        let properties = unordered_properties(&input, parallelism);
         Self { input, rows: Default::default(), parallelism, properties }
     }
 }
@@ -357,12 +363,7 @@ struct PartitionOrderMergeExec {
 
 impl PartitionOrderMergeExec {
     fn new(input: Arc<dyn ExecutionPlan>) -> Self {
-        let properties = Arc::new(PlanProperties::new(
-            EquivalenceProperties::new(input.schema()),
-            Partitioning::UnknownPartitioning(1),
-            input.properties().emission_type,
-            input.properties().boundedness,
-        ));
+        let properties = unordered_properties(&input, 1);
         Self { input, sort_key: None, properties }
     }
 

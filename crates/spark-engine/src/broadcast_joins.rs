@@ -30,7 +30,7 @@ use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties};
 use spark_resolver::local_sources::{LocalRelationExec, RangeExec};
 
-use crate::reversed_rows::ReversedRowsExec;
+use crate::row_order::{RestoredOrderExec, ReversedRowsExec, RowPositionExec};
 use crate::sliced_aggregates::through;
 
 /// `spark.sql.autoBroadcastJoinThreshold`'s default.
@@ -101,6 +101,16 @@ fn broadcast(node: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPl
             .with_new_children(vec![reversed(&join.left), join.right.clone()])?
             .with_partition_mode(PartitionMode::CollectLeft)
             .build_exec()?,
+        // A left outer join: the hash join emits a batch's unmatched rows
+        // after its matched ones, so the streamed rows' positions put them
+        // back in order.
+        Build::Right if join.join_type == JoinType::Left && join.projection.is_none() => {
+            let streamed = Arc::new(RowPositionExec::new(join.left.clone())) as Arc<dyn ExecutionPlan>;
+            let position = streamed.schema().fields().len() - 1;
+            let join = join.builder().with_new_children(vec![streamed, reversed(&join.right)])?.build()?;
+            let swapped = join.swap_inputs(PartitionMode::CollectLeft)?;
+            Arc::new(RestoredOrderExec::new(swapped, position))
+        }
         Build::Right => {
             let join = join.builder().with_new_children(vec![join.left.clone(), reversed(&join.right)])?.build()?;
             join.swap_inputs(PartitionMode::CollectLeft)?

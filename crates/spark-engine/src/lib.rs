@@ -17,7 +17,7 @@ mod distinct_aggregates;
 mod late_string_casts;
 mod not_in_anti_join;
 mod partition_order;
-mod reversed_rows;
+mod row_order;
 mod sliced_aggregates;
 mod tables;
 mod scalar_subquery_domain;

@@ -338,4 +338,6 @@ SEMANTICS = [
     c("group_by_two_keys_result_order", "spark.createDataFrame([(i % 13, f'n{i % 7}', i) for i in range(60)], ['k', 's', 'v']).groupBy('k', 's').count()", ordered=True),
     c("group_by_range_result_order", "spark.range(100).selectExpr('id % 11 AS k').groupBy('k').count()", ordered=True),
     c("group_by_result_order_with_limit", "spark.createDataFrame([(i % 13, i) for i in range(60)], ['k', 'v']).groupBy('k').agg(F.max('v')).limit(5)", ordered=True),
+    c("broadcast_join_order_left", "spark.createDataFrame([(1, 'ann', 10, 100.5), (2, 'bob', 20, 80.25), (3, 'cid', 10, 95.0), (4, 'dan', 30, 60.0), (5, 'eve', None, 70.0), (6, 'fay', 20, 88.8)], ['id', 'name', 'dept', 'salary']).join(spark.createDataFrame([(10, 'eng'), (20, 'ops'), (40, 'hr')], ['dept', 'dname']), 'dept', 'left')", ordered=True),
+    q("broadcast_join_order_sql_left", "SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd') AS e(k, name) LEFT JOIN VALUES (2, 'x'), (1, 'y'), (1, 'z') AS d(k, dname) ON e.k = d.k", ordered=True),
 ]

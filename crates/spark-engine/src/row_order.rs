@@ -14,6 +14,21 @@ use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
 
+/// A stream's rows as one batch (for the small inputs reordered here).
+pub(crate) async fn whole(stream: SendableRecordBatchStream) -> Result<RecordBatch> {
+    let schema = stream.schema();
+    let batches = datafusion::physical_plan::common::collect(stream).await?;
+    Ok(concat_batches(&schema, &batches)?)
+}
+
+/// `batch`'s rows stably sorted by `key` of each row's index.
+pub(crate) fn stably_sorted_by<K: Ord>(batch: &RecordBatch, key: impl Fn(usize) -> K) -> Result<RecordBatch> {
+    let n = u32::try_from(batch.num_rows()).map_err(|_| datafusion::error::DataFusionError::Execution("too many rows to reorder".into()))?;
+    let mut order: Vec<u32> = (0..n).collect();
+    order.sort_by_key(|&r| key(r as usize));
+    Ok(take_record_batch(batch, &UInt32Array::from(order))?)
+}
+
 #[derive(Debug)]
 pub(crate) struct ReversedRowsExec {
     input: Arc<dyn ExecutionPlan>,
@@ -67,11 +82,8 @@ impl ExecutionPlan for ReversedRowsExec {
         let input = self.input.clone();
         let schema = self.schema();
         let reversed = async move {
-            let batches = datafusion::physical_plan::common::collect(crate::partition_order::execute_in_partition_order(input.clone(), context)?).await?;
-            let all = concat_batches(&input.schema(), &batches)?;
-            let n = u32::try_from(all.num_rows()).map_err(|_| datafusion::error::DataFusionError::Execution("too many rows to reverse".into()))?;
-            let indices: UInt32Array = (0..n).rev().collect();
-            Ok::<RecordBatch, datafusion::error::DataFusionError>(take_record_batch(&all, &indices)?)
+            let all = whole(crate::partition_order::execute_in_partition_order(input, context)?).await?;
+            stably_sorted_by(&all, |r| std::cmp::Reverse(r))
         };
         Ok(Box::pin(RecordBatchStreamAdapter::new(schema, futures::stream::once(reversed))))
     }
@@ -219,12 +231,9 @@ impl ExecutionPlan for RestoredOrderExec {
         let (input, position, schema) = (self.input.clone(), self.position, self.schema.clone());
         let out = schema.clone();
         let restored = async move {
-            let batches = datafusion::physical_plan::common::collect(input.execute(partition, context)?).await?;
-            let all = concat_batches(&input.schema(), &batches)?;
+            let all = whole(input.execute(partition, context)?).await?;
             let positions = all.column(position).as_primitive::<datafusion::arrow::datatypes::UInt64Type>().clone();
-            let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
-            order.sort_by_key(|&r| positions.value(r as usize));
-            let sorted = take_record_batch(&all, &UInt32Array::from(order))?;
+            let sorted = stably_sorted_by(&all, |r| positions.value(r))?;
             let mut columns = sorted.columns().to_vec();
             columns.remove(position);
             Ok::<RecordBatch, datafusion::error::DataFusionError>(RecordBatch::try_new(out, columns)?)

@@ -28,7 +28,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::compute::concat_batches;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::error::Result;
@@ -336,8 +335,7 @@ impl ExecutionPlan for LocalSlicesExec {
         let slice = async move {
             let all = rows
                 .get_or_try_init(|| async {
-                    let batches = datafusion::physical_plan::common::collect(input.execute(0, context)?).await?;
-                    Ok::<_, datafusion::error::DataFusionError>(concat_batches(&input.schema(), &batches)?)
+                    crate::row_order::whole(input.execute(0, context)?).await
                 })
                 .await?;
             let n = all.num_rows() as u64;
@@ -412,14 +410,11 @@ impl ExecutionPlan for PartitionOrderMergeExec {
         let sorted = futures::stream::iter(0..partitions).then(move |i| {
             let (input, context, key) = (input.clone(), context.clone(), key.clone());
             async move {
-                let batches = datafusion::physical_plan::common::collect(input.execute(i, context)?).await?;
-                let all = concat_batches(&input.schema(), &batches)?;
+                let all = crate::row_order::whole(input.execute(i, context)?).await?;
                 let keys = key.evaluate(&all)?.into_array(all.num_rows())?;
                 let keys = datafusion::arrow::compute::cast(&keys, &datafusion::arrow::datatypes::DataType::Int64)?;
                 let keys = keys.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
-                let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
-                order.sort_by_key(|&r| keys.is_valid(r as usize).then(|| keys.value(r as usize)));
-                Ok::<_, datafusion::error::DataFusionError>(datafusion::arrow::compute::take_record_batch(&all, &datafusion::arrow::array::UInt32Array::from(order))?)
+                crate::row_order::stably_sorted_by(&all, |r| keys.is_valid(r).then(|| keys.value(r)))
             }
         });
         Ok(Box::pin(RecordBatchStreamAdapter::new(schema, sorted)))
